@@ -1,0 +1,92 @@
+"""The contract every subsystem model meets: pure physics plus its dictionary of commands and faults.
+
+A model holds only immutable configuration. Every method is pure: it takes a state (a frozen
+dataclass) and returns a new one, so physics is tested without actors, and the actor shell in
+`flightsw.actors.subsystem` is tested with a fake model.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from flightsw.dictionary import CommandSpec, FaultSpec, ParamSpec
+from flightsw.errorcodes import ErrorCode
+from flightsw.errors import CommandError, FaultError
+from flightsw.events import Event
+
+State = TypeVar("State")
+
+Scalar = float | int | bool | str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[State]):
+    """A new state and the events that producing it raised."""
+
+    state: State
+    events: tuple[Event, ...] = ()
+
+
+class Subsystem(ABC, Generic[State]):
+    """A spacecraft subsystem: its dictionary and its pure behaviour.
+
+    Class attributes declare the dictionary; `subscribes` lists the bus topics read by `step`
+    (a topic ending in `.*` matches every topic with that prefix).
+    """
+
+    name: ClassVar[str]
+    commands: ClassVar[tuple[CommandSpec, ...]] = ()
+    faults: ClassVar[tuple[FaultSpec, ...]] = ()
+    telemetry: ClassVar[tuple[ParamSpec, ...]] = ()
+    subscribes: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def initial_state(self) -> State:
+        """The state at mission start, from the configuration the model was built with."""
+
+    @abstractmethod
+    def step(self, state: State, time_s: float, dt_s: float, inputs: Mapping[str, Any]) -> Outcome[State]:
+        """Advance `state` from `time_s` by `dt_s` seconds, reading bus `inputs` by topic."""
+
+    @abstractmethod
+    def housekeeping(self, state: State) -> dict[str, Scalar]:
+        """The TM[3,25] parameters, keyed by their names in `telemetry`."""
+
+    def publish(self, state: State) -> Mapping[str, Any]:
+        """Bus topics this subsystem publishes after a step, each value immutable."""
+        return {}
+
+    def execute(self, state: State, command: str, args: Mapping[str, Any]) -> Outcome[State]:
+        """Carry out a validated command; raise CommandError when it cannot be done now."""
+        raise CommandError(ErrorCode.UNKNOWN_COMMAND, f"{self.name} has no command {command!r}")
+
+    def inject(self, state: State, fault: str, params: Mapping[str, Any]) -> State:
+        """Return `state` with `fault` active (validated parameters)."""
+        raise FaultError(f"{self.name} has no fault {fault!r}")
+
+    def clear(self, state: State, fault: str) -> State:
+        """Return `state` with `fault` no longer active."""
+        raise FaultError(f"{self.name} has no fault {fault!r}")
+
+    # -- dictionary look-ups shared by every model ---------------------------------------------
+
+    @classmethod
+    def command_spec(cls, command: str) -> CommandSpec:
+        for spec in cls.commands:
+            if spec.name == command:
+                return spec
+        known = ", ".join(spec.name for spec in cls.commands) or "none"
+        raise CommandError(
+            ErrorCode.UNKNOWN_COMMAND, f"{cls.name} has no command {command!r} (known: {known})"
+        )
+
+    @classmethod
+    def fault_spec(cls, fault: str) -> FaultSpec:
+        for spec in cls.faults:
+            if spec.name == fault:
+                return spec
+        known = ", ".join(spec.name for spec in cls.faults) or "none"
+        raise FaultError(f"{cls.name} has no fault {fault!r} (known: {known})")
