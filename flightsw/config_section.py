@@ -46,15 +46,27 @@ class Section:
     ) -> float:
         value = self._get(name, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.error(name, f"expected a number{' in ' + unit if unit else ''}, found {value!r}")
+            raise self.error(
+                name, f"expected a number{' in ' + unit if unit else ''}, found {value!r}"
+            )
         value = float(value)
         if minimum is not None and value < minimum:
-            raise self.error(name, f"expected at least {minimum:g} {unit}".rstrip() + f", found {value:g}")
+            raise self.error(
+                name, f"expected at least {minimum:g} {unit}".rstrip() + f", found {value:g}"
+            )
         if maximum is not None and value > maximum:
-            raise self.error(name, f"expected at most {maximum:g} {unit}".rstrip() + f", found {value:g}")
+            raise self.error(
+                name, f"expected at most {maximum:g} {unit}".rstrip() + f", found {value:g}"
+            )
         return value
 
-    def int(self, name: str, default: Any = _MISSING, minimum: int | None = None, maximum: int | None = None) -> int:
+    def int(
+        self,
+        name: str,
+        default: Any = _MISSING,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int:
         value = self._get(name, default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.error(name, f"expected a whole number, found {value!r}")
@@ -78,14 +90,18 @@ class Section:
             raise self.error(name, f"expected one of {', '.join(choices)}, found {value!r}")
         return value
 
-    def vector(self, name: str, length: int, default: Any = _MISSING, unit: str = "") -> tuple[float, ...]:
+    def vector(
+        self, name: str, length: int, default: Any = _MISSING, unit: str = ""
+    ) -> tuple[float, ...]:
         value = self._get(name, default)
         if (
             not isinstance(value, list | tuple)
             or len(value) != length
             or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
         ):
-            raise self.error(name, f"expected a list of {length} numbers{' in ' + unit if unit else ''}")
+            raise self.error(
+                name, f"expected a list of {length} numbers{' in ' + unit if unit else ''}"
+            )
         return tuple(float(v) for v in value)
 
     def section(self, name: str, default: Any = _MISSING) -> Section:

@@ -14,3 +14,10 @@ AU_M = 149_597_870_700.0  # IAU 2012 Resolution B2
 ZERO_CELSIUS_K = 273.15  # SI
 DAY_S = 86_400.0
 MOON_MEAN_DISTANCE_M = 384_400_000.0  # mean Earth-Moon distance
+EARTH_FLATTENING = 1.0 / 298.257223563  # WGS 84 defining parameter
+SUN_GM_M3_S2 = 1.32712440018e20  # IAU 2009 system of astronomical constants
+SUN_RADIUS_M = 695_700_000.0  # IAU 2015 Resolution B3, nominal solar radius
+MOON_GM_M3_S2 = 4.9028000661e12  # JPL DE430 (Folkner et al. 2014)
+MOON_RADIUS_M = 1_737_400.0  # IAU WGCCRE 2015 (Archinal et al. 2018), mean radius
+J2000_UNIX_S = 946_728_000.0  # J2000.0 = 2000-01-01T12:00:00, taken as UTC (TT-UTC ~64 s ignored)
+UNIX_EPOCH_JD = 2_440_587.5  # Julian date of 1970-01-01T00:00:00 UTC

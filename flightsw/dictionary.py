@@ -95,7 +95,9 @@ class ArgSpec:
 def validate_args(specs: tuple[ArgSpec, ...], args: Mapping[str, Any], what: str) -> dict[str, Any]:
     """Check `args` against `specs`: no unknown names, nothing missing, every value in range."""
     if not isinstance(args, Mapping):
-        raise CommandError(ErrorCode.BAD_ARGUMENT, f"{what}: arguments must be a map of name to value")
+        raise CommandError(
+            ErrorCode.BAD_ARGUMENT, f"{what}: arguments must be a map of name to value"
+        )
     known = {spec.name for spec in specs}
     unknown = sorted(set(args) - known)
     if unknown:
@@ -111,7 +113,9 @@ def validate_args(specs: tuple[ArgSpec, ...], args: Mapping[str, Any], what: str
         elif spec.default is not None:
             checked[spec.name] = spec.default
         else:
-            raise CommandError(ErrorCode.BAD_ARGUMENT, f"{what}: missing argument {spec.describe()}")
+            raise CommandError(
+                ErrorCode.BAD_ARGUMENT, f"{what}: missing argument {spec.describe()}"
+            )
     return checked
 
 
@@ -174,7 +178,12 @@ class ParamSpec:
     kind: Literal["float", "int", "bool", "str"] = "float"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "unit": self.unit, "description": self.description, "kind": self.kind}
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            "description": self.description,
+            "kind": self.kind,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,11 @@
 """Exceptions raised by the spacecraft side.
 
-    FlightSwError
-    ├── ConfigError          a mission config is missing, unreadable or wrong
-    ├── FrameError           a link frame is malformed (header, CRC, length, body)
-    ├── CommandError         a telecommand cannot be accepted or executed (carries a PUS error code)
-    ├── FaultError           an unknown fault or a bad fault parameter
-    └── ClockError           time would go backwards, or a clock is driven in the wrong mode
+FlightSwError
+├── ConfigError          a mission config is missing, unreadable or wrong
+├── FrameError           a link frame is malformed (header, CRC, length, body)
+├── CommandError         a telecommand cannot be accepted or executed (carries a PUS error code)
+├── FaultError           an unknown fault or a bad fault parameter
+└── ClockError           time would go backwards, or a clock is driven in the wrong mode
 """
 
 from __future__ import annotations

@@ -48,7 +48,9 @@ class Subsystem(ABC, Generic[State]):
         """The state at mission start, from the configuration the model was built with."""
 
     @abstractmethod
-    def step(self, state: State, time_s: float, dt_s: float, inputs: Mapping[str, Any]) -> Outcome[State]:
+    def step(
+        self, state: State, time_s: float, dt_s: float, inputs: Mapping[str, Any]
+    ) -> Outcome[State]:
         """Advance `state` from `time_s` by `dt_s` seconds, reading bus `inputs` by topic."""
 
     @abstractmethod

@@ -1,0 +1,140 @@
+"""Messages between the spacecraft's actors: small immutable values, all in one place.
+
+Maps travel as tuples of (key, value) pairs because pykka does not copy messages: nothing
+mutable may cross from one actor's thread to another's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pykka import ActorRef
+
+from flightsw.events import Event
+
+Pairs = tuple[tuple[str, Any], ...]
+
+
+# -- executive -> subsystem ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """Advance from `time_s` by `dt_s`; answered with a TickReport."""
+
+    time_s: float
+    dt_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class ExecuteCommand:
+    """Carry out a subsystem command; answered with a CommandReport."""
+
+    command: str
+    args: Pairs
+    time_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class InjectFault:
+    fault: str
+    params: Pairs
+    time_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class ClearFault:
+    fault: str
+    time_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class GetState:
+    """Answered with the subsystem's current (frozen) state."""
+
+
+@dataclass(frozen=True, slots=True)
+class GetHousekeeping:
+    """Answered with the housekeeping parameters as Pairs, now rather than at the next period."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetHousekeepingPeriod:
+    period_s: float
+
+
+# -- subsystem -> executive (future values) --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TickReport:
+    """What a subsystem did in one tick: its new state, housekeeping if due, and events."""
+
+    subsystem: str
+    state: Any
+    housekeeping: Pairs | None
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandReport:
+    """The outcome of an ExecuteCommand or a fault injection; `code` is a PUS error code."""
+
+    ok: bool
+    events: tuple[Event, ...] = ()
+    code: int = 0
+    reason: str = ""
+
+
+# -- software bus ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Publish:
+    topic: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    """Deliver topics matching `patterns` to `subscriber`, starting with their retained values."""
+
+    name: str
+    patterns: tuple[str, ...]
+    subscriber: ActorRef[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class BusDelivery:
+    topic: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Sync:
+    """Answered once the bus has forwarded everything published before it."""
+
+
+# -- downlink ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingPacket:
+    """A TM packet to encode and send: its APID, generation time and typed body."""
+
+    apid: int
+    time_s: float
+    message: Any
+
+
+@dataclass(frozen=True, slots=True)
+class SendBatch:
+    """Encode, record and send these packets in order; answered with the count sent so far."""
+
+    packets: tuple[OutgoingPacket, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCounters:
+    """Answered with the downlink's counters."""

@@ -1,0 +1,1 @@
+"""Pykka actors of the spacecraft: subsystem shells, the software bus and the downlink."""

@@ -1,0 +1,60 @@
+"""The software bus: subsystems publish their state, the bus forwards it to subscribers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pykka
+
+from flightsw.actor_messages import BusDelivery, Publish, Subscribe, Sync
+
+
+def topic_matches(pattern: str, topic: str) -> bool:
+    """`power.status` matches itself; `load.*` matches every topic that starts with `load.`."""
+    if pattern.endswith(".*"):
+        return topic.startswith(pattern[:-1])
+    return pattern == topic
+
+
+class SoftwareBus(pykka.ThreadingActor):
+    """Publish/subscribe between actors, keeping the last value of every topic.
+
+    Retained values let a restarted subsystem pick up its inputs at once. Delivery is by `tell`,
+    so publishing never waits on a subscriber.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.retained: dict[str, Any] = {}
+        self.subscribers: dict[str, tuple[tuple[str, ...], pykka.ActorRef[Any]]] = {}
+        self._routes: dict[str, list[pykka.ActorRef[Any]]] = {}
+
+    def on_receive(self, message: Any) -> Any:
+        match message:
+            case Publish(topic, value):
+                self.retained[topic] = value
+                for subscriber in self._route(topic):
+                    subscriber.tell(BusDelivery(topic, value))
+            case Subscribe(name, patterns, subscriber):
+                self.subscribers[name] = (patterns, subscriber)
+                self._routes.clear()
+                for topic in sorted(self.retained):
+                    if any(topic_matches(p, topic) for p in patterns):
+                        subscriber.tell(BusDelivery(topic, self.retained[topic]))
+            case Sync():
+                return None
+            case _:
+                raise TypeError(f"software bus got an unknown message {message!r}")
+        return None
+
+    def _route(self, topic: str) -> list[pykka.ActorRef[Any]]:
+        """Subscribers of `topic`, cached per topic because publishing is the hot path."""
+        route = self._routes.get(topic)
+        if route is None:
+            route = [
+                ref
+                for _, (patterns, ref) in sorted(self.subscribers.items())
+                if any(topic_matches(p, topic) for p in patterns)
+            ]
+            self._routes[topic] = route
+        return route

@@ -1,0 +1,119 @@
+"""The thin actor shell around a subsystem model: ticks, commands, faults and bus inputs."""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import pykka
+
+from flightsw.actor_messages import (
+    BusDelivery,
+    ClearFault,
+    CommandReport,
+    ExecuteCommand,
+    GetHousekeeping,
+    GetState,
+    InjectFault,
+    Publish,
+    SetHousekeepingPeriod,
+    Tick,
+    TickReport,
+)
+from flightsw.errors import CommandError, FaultError
+from flightsw.events import Severity, event
+from flightsw.subsystem import Subsystem
+
+log = logging.getLogger(__name__)
+
+
+class SubsystemActor(pykka.ThreadingActor):
+    """Own one subsystem's state; step it on Tick, publish it on the bus, report housekeeping.
+
+    `__init__` runs in the creator's thread and only stores its arguments; every message is
+    handled in the actor's own thread, one at a time, so the state needs no lock.
+    """
+
+    def __init__(
+        self,
+        model: Subsystem[Any],
+        state: Any,
+        bus: pykka.ActorRef[Any] | None,
+        hk_period_s: float,
+        next_hk_s: float = 0.0,
+    ) -> None:
+        super().__init__()
+        self.model = model
+        self.state = state
+        self.bus = bus
+        self.hk_period_s = hk_period_s
+        self.next_hk_s = next_hk_s
+        self.inputs: dict[str, Any] = {}
+
+    def on_receive(self, message: Any) -> Any:
+        match message:
+            case Tick(time_s, dt_s):
+                return self._tick(time_s, dt_s)
+            case BusDelivery(topic, value):
+                self.inputs[topic] = value
+                return None
+            case ExecuteCommand(command, args, _):
+                return self._execute(command, dict(args))
+            case InjectFault(fault, params, time_s):
+                return self._inject(fault, dict(params), time_s)
+            case ClearFault(fault, time_s):
+                return self._clear(fault, time_s)
+            case GetState():
+                return self.state
+            case GetHousekeeping():
+                return tuple(self.model.housekeeping(self.state).items())
+            case SetHousekeepingPeriod(period_s):
+                self.hk_period_s = period_s
+                return None
+        raise TypeError(f"{self.model.name} actor got an unknown message {message!r}")
+
+    def _tick(self, time_s: float, dt_s: float) -> TickReport:
+        outcome = self.model.step(self.state, time_s, dt_s, self.inputs)
+        self.state = outcome.state
+        now_s = time_s + dt_s
+        if self.bus is not None:
+            for topic, value in self.model.publish(self.state).items():
+                self.bus.tell(Publish(topic, value))
+        housekeeping = None
+        if now_s >= self.next_hk_s - 1e-9:
+            housekeeping = tuple(self.model.housekeeping(self.state).items())
+            # Next report on the period's grid, so reports stay at whole multiples of the period.
+            self.next_hk_s = (math.floor(now_s / self.hk_period_s + 1e-9) + 1) * self.hk_period_s
+        return TickReport(self.model.name, self.state, housekeeping, outcome.events)
+
+    def _execute(self, command: str, args: dict[str, Any]) -> CommandReport:
+        try:
+            spec = self.model.command_spec(command)
+            outcome = self.model.execute(self.state, command, spec.validate(args))
+        except CommandError as error:
+            return CommandReport(ok=False, code=error.code, reason=error.reason)
+        self.state = outcome.state
+        return CommandReport(ok=True, events=outcome.events)
+
+    def _inject(self, fault: str, params: dict[str, Any], time_s: float) -> CommandReport:
+        try:
+            spec = self.model.fault_spec(fault)
+            self.state = self.model.inject(self.state, fault, spec.validate(params))
+        except (FaultError, CommandError) as error:
+            return CommandReport(ok=False, reason=str(error))
+        text = f"fault {fault} injected into {self.model.name}"
+        return CommandReport(
+            ok=True, events=(event("fault_injected", Severity.MEDIUM, text, fault=fault, **params),)
+        )
+
+    def _clear(self, fault: str, time_s: float) -> CommandReport:
+        try:
+            self.model.fault_spec(fault)
+            self.state = self.model.clear(self.state, fault)
+        except FaultError as error:
+            return CommandReport(ok=False, reason=str(error))
+        text = f"fault {fault} cleared in {self.model.name}"
+        return CommandReport(
+            ok=True, events=(event("fault_cleared", Severity.INFO, text, fault=fault),)
+        )

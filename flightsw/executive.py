@@ -1,0 +1,197 @@
+"""The executive: one rate group that ticks every subsystem, with telecommands in between.
+
+Each tick is a barrier: the executive tells every subsystem to step, waits for all of them,
+lets the software bus deliver what they published, and hands the tick's telemetry to the
+downlink in a fixed order. Overload therefore makes mission time lag instead of making queues
+grow, and a stepped run produces the same frames every time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pykka
+
+from flightsw.actor_messages import (
+    ClearFault,
+    CommandReport,
+    InjectFault,
+    OutgoingPacket,
+    SendBatch,
+    Sync,
+)
+from flightsw.clock import Clock
+from flightsw.dispatcher import Dispatcher
+from flightsw.events import Event, Severity, event
+from flightsw.icd.messages import Housekeeping, TimeReport
+from flightsw.supervisor import ASK_TIMEOUT_S, Supervisor
+
+log = logging.getLogger(__name__)
+
+TickObserver = Callable[[float, list[Any]], list[OutgoingPacket]]
+
+
+class Executive:
+    """Advance mission time tick by tick; deliver uplinked telecommands at their arrival time."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        tick_s: float,
+        supervisor: Supervisor,
+        dispatcher: Dispatcher,
+        bus: pykka.ActorRef[Any],
+        downlink: pykka.ActorRef[Any],
+        executive_apid: int,
+        hk_period_s: float = 10.0,
+    ) -> None:
+        self.clock = clock
+        self.tick_s = tick_s
+        self.supervisor = supervisor
+        self.dispatcher = dispatcher
+        self.bus = bus
+        self.downlink = downlink
+        self.executive_apid = executive_apid
+        self.hk_period_s = hk_period_s
+        self.ticks = 0
+        self.tick_count_at_start = 0
+        self.time_s = clock.now_s()  # time of the last completed tick
+        self.frames_sent = 0
+        self.observers: list[TickObserver] = []
+        self._arrivals: list[tuple[float, int, bytes]] = []
+        self._arrival_order = itertools.count()
+        self._pending: list[OutgoingPacket] = []
+
+    # -- what is due -----------------------------------------------------------------------------
+
+    def next_tick_s(self) -> float:
+        return self.time_s + self.tick_s
+
+    def next_deadline_s(self) -> float:
+        """The mission time of the next thing to do: a tick, or a telecommand's arrival."""
+        if self._arrivals:
+            return min(self.next_tick_s(), self._arrivals[0][0])
+        return self.next_tick_s()
+
+    def receive(self, frame: bytes, arrival_s: float | None) -> None:
+        """Queue an uplinked frame to be handled when mission time reaches `arrival_s`."""
+        when = self.clock.now_s() if arrival_s is None else arrival_s
+        heapq.heappush(self._arrivals, (when, next(self._arrival_order), frame))
+
+    # -- running ---------------------------------------------------------------------------------
+
+    def run_until(self, target_s: float) -> None:
+        """Do everything due up to and including `target_s`."""
+        while True:
+            tick_s = self.next_tick_s()
+            if self._arrivals and self._arrivals[0][0] <= min(tick_s, target_s) + 1e-9:
+                arrival_s, _, frame = heapq.heappop(self._arrivals)
+                now_s = max(arrival_s, self.time_s)
+                self.clock.advance_to(
+                    max(now_s, self.clock.now_s()) if self.clock.stepped else now_s
+                )
+                self._pending.extend(self.dispatcher.handle_frame(frame, now_s))
+                continue
+            if tick_s > target_s + 1e-9:
+                break
+            self.tick(tick_s)
+        self.flush()
+
+    def tick(self, tick_s: float) -> None:
+        """Step every subsystem from the last tick to `tick_s`, then queue its telemetry."""
+        self.clock.advance_to(tick_s)
+        reports, failures = self.supervisor.tick_all(self.time_s, tick_s - self.time_s)
+        self.time_s = tick_s
+        self.ticks += 1
+        self.bus.ask(Sync(), timeout=ASK_TIMEOUT_S)
+        out = self._pending
+        for failure in failures:
+            out.append(
+                self.dispatcher.event_packet(self.executive_apid, "executive", failure, tick_s)
+            )
+        for report in reports:
+            apid = self.supervisor.members[report.subsystem].apid
+            for ev in report.events:
+                out.append(self.dispatcher.event_packet(apid, report.subsystem, ev, tick_s))
+            if report.housekeeping is not None:
+                out.append(
+                    OutgoingPacket(
+                        apid, tick_s, Housekeeping(report.subsystem, dict(report.housekeeping))
+                    )
+                )
+        for observer in self.observers:
+            out.extend(observer(tick_s, reports))
+        if _on_grid(tick_s, self.hk_period_s, self.tick_s):
+            out.append(
+                OutgoingPacket(
+                    self.executive_apid, tick_s, Housekeeping("executive", self.housekeeping())
+                )
+            )
+            out.append(OutgoingPacket(self.executive_apid, tick_s, TimeReport(tick_s, self.rate())))
+        self.flush()
+
+    def flush(self) -> None:
+        """Hand queued packets to the downlink and wait until they are sent (back-pressure)."""
+        if self._pending:
+            batch, self._pending = tuple(self._pending), []
+            self.frames_sent = self.downlink.ask(SendBatch(batch), timeout=60.0)
+
+    def rate(self) -> float:
+        return float(getattr(self.clock, "rate", 0.0))
+
+    def housekeeping(self) -> dict[str, Any]:
+        dispatcher = self.dispatcher
+        return {
+            "ticks": self.ticks,
+            "tc_accepted": dispatcher.accepted,
+            "tc_completed": dispatcher.completed,
+            "tc_failed": dispatcher.failed,
+            "tc_frames_refused": sum(dispatcher.frames_refused.values()),
+            "actor_restarts": sum(m.restarts for m in self.supervisor.members.values()),
+            "uplink_queued": len(self._arrivals),
+        }
+
+    # -- faults through the sim port -------------------------------------------------------------
+
+    def inject(self, subsystem: str, fault: str, params: dict[str, Any]) -> CommandReport:
+        return self._fault(subsystem, InjectFault(fault, tuple(params.items()), self.clock.now_s()))
+
+    def clear(self, subsystem: str, fault: str) -> CommandReport:
+        return self._fault(subsystem, ClearFault(fault, self.clock.now_s()))
+
+    def _fault(self, subsystem: str, message: InjectFault | ClearFault) -> CommandReport:
+        if subsystem not in self.supervisor.members:
+            known = ", ".join(self.supervisor.members)
+            return CommandReport(ok=False, reason=f"no subsystem {subsystem!r} (known: {known})")
+        report: CommandReport = self.supervisor.ask(subsystem, message)
+        apid = self.supervisor.members[subsystem].apid
+        for ev in report.events:
+            self._pending.append(self.dispatcher.event_packet(apid, subsystem, ev, self.time_s))
+        self.flush()
+        return report
+
+    def emit(self, source: str, ev: Event) -> None:
+        """Queue an event of the flight software itself; it leaves with the next flush."""
+        apid = (
+            self.supervisor.members[source].apid
+            if source in self.supervisor.members
+            else self.executive_apid
+        )
+        self._pending.append(self.dispatcher.event_packet(apid, source, ev, self.time_s))
+
+
+def _on_grid(time_s: float, period_s: float, tick_s: float) -> bool:
+    """True on the first tick at or after each whole multiple of `period_s`."""
+    return int((time_s + 1e-9) // period_s) != int((time_s - tick_s + 1e-9) // period_s)
+
+
+def started_event(mission: str, subsystems: list[str]) -> Event:
+    return event(
+        "flight_software_started",
+        Severity.INFO,
+        f"{mission}: flight software up with {len(subsystems)} subsystems ({', '.join(subsystems)})",
+    )

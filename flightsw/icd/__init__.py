@@ -1,0 +1,4 @@
+"""The interface control document in code: packet layout, PUS services and message bodies.
+
+The flight side owns it; the ground imports it. docs/icd.md describes the same format in prose.
+"""

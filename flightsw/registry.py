@@ -1,0 +1,38 @@
+"""Which model class flies each subsystem named in a mission config."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from flightsw.config import MissionConfig
+from flightsw.errors import ConfigError
+from flightsw.subsystem import Subsystem
+
+# Order matters: it is the order of the tick report and of telemetry within a tick.
+MODELS: dict[str, str] = {
+    "navigation": "flightsw.subsystems.navigation:NavigationModel",
+    "power": "flightsw.subsystems.power:PowerModel",
+    "thermal": "flightsw.subsystems.thermal:ThermalModel",
+}
+
+
+def model_class(name: str) -> type[Subsystem[Any]]:
+    module_name, class_name = MODELS[name].split(":")
+    cls: type[Subsystem[Any]] = getattr(importlib.import_module(module_name), class_name)
+    return cls
+
+
+def build_models(config: MissionConfig) -> list[Subsystem[Any]]:
+    """One model per `[subsystems.NAME]` table, in the registry's order."""
+    for name in config.subsystems:
+        if name not in MODELS:
+            known = ", ".join(MODELS)
+            raise ConfigError(
+                str(config.path), f"subsystems.{name}", f"no such subsystem (known: {known})"
+            )
+    return [
+        model_class(name).from_config(config.subsystems[name], config.context)  # type: ignore[attr-defined]
+        for name in MODELS
+        if name in config.subsystems
+    ]

@@ -1,0 +1,168 @@
+"""The spacecraft process' main loop: uplink receiver, sim port and truth feed around the executive."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import struct
+import sys
+from typing import Any
+
+import msgpack
+import zmq
+
+from flightsw.config import MissionConfig
+from flightsw.endpoints import Endpoints, bind_form
+from flightsw.errors import FlightSwError
+from flightsw.simport import SimPort, SimPortError
+from flightsw.spacecraft import Spacecraft
+
+log = logging.getLogger(__name__)
+
+ARRIVAL = struct.Struct(">d")  # first part of an uplink message: arrival time, mission seconds
+UPLINK_WAIT_MS = 10_000
+IDLE_POLL_MS = 200  # upper bound on a poll, so a stop request is noticed promptly
+
+
+class BindError(FlightSwError):
+    """A socket could not be bound (usually: the port is in use)."""
+
+
+def bind(socket: zmq.Socket[Any], endpoint: str, what: str) -> None:
+    try:
+        socket.bind(bind_form(endpoint))
+    except zmq.ZMQError as error:
+        raise BindError(
+            f"cannot bind the {what} socket to {endpoint}: {error.strerror}. "
+            "Another process may hold the port: stop it, or choose other endpoints "
+            "(see --help, or let `mission run` pick free ports)."
+        ) from None
+
+
+class FlightRuntime:
+    """Own the process' sockets and run the loop until asked to stop."""
+
+    def __init__(self, config: MissionConfig, endpoints: Endpoints) -> None:
+        self.config = config
+        self.endpoints = endpoints
+        self.context: zmq.Context[Any] = zmq.Context()
+        self.running = True
+        self.uplink_received = 0
+        self.uplink_refused = 0
+        self.uplink = self.context.socket(zmq.PULL)
+        self.sim = self.context.socket(zmq.ROUTER)
+        self.truth = self.context.socket(zmq.PUB)
+        for socket in (self.uplink, self.sim, self.truth):
+            socket.setsockopt(zmq.LINGER, 0)
+        self.uplink.setsockopt(zmq.RCVHWM, 0)
+        self.truth.setsockopt(zmq.SNDHWM, 100_000)
+        try:
+            bind(self.uplink, endpoints.uplink, "uplink")
+            bind(self.sim, endpoints.sim, "sim port")
+            bind(self.truth, endpoints.truth, "truth feed")
+            self.spacecraft = Spacecraft(config, self.context, endpoints.downlink)
+        except BaseException:
+            self._close_sockets()
+            raise
+        self.spacecraft.executive.observers.append(self._publish_truth)
+        self.simport = SimPort(self.spacecraft, self._await_uplink, self.stop)
+
+    def stop(self) -> None:
+        self.running = False
+
+    def run(self) -> None:
+        """Serve until stopped; in realtime, tick whenever mission time reaches a deadline."""
+        # Start-up garbage is permanent; freezing it keeps the cyclic collector's pauses short.
+        gc.collect()
+        gc.freeze()
+        sys.setswitchinterval(0.0005)  # lets actor threads answer the executive promptly
+        poller = zmq.Poller()
+        poller.register(self.uplink, zmq.POLLIN)
+        poller.register(self.sim, zmq.POLLIN)
+        clock = self.spacecraft.clock
+        executive = self.spacecraft.executive
+        log.info(
+            "%s flying (%s clock%s); uplink %s, sim port %s, downlink to %s",
+            self.config.name,
+            "stepped" if clock.stepped else "realtime",
+            "" if clock.stepped else f" ×{self.config.clock.rate:g}",
+            self.endpoints.uplink,
+            self.endpoints.sim,
+            self.endpoints.downlink,
+        )
+        while self.running:
+            wait_s = clock.wall_wait_s(executive.next_deadline_s())
+            timeout_ms = IDLE_POLL_MS if wait_s is None else min(IDLE_POLL_MS, int(wait_s * 1000))
+            ready = dict(poller.poll(timeout_ms))
+            if self.uplink in ready:
+                self._drain_uplink()
+            if self.sim in ready:
+                self._serve_sim()
+            if not clock.stepped and not getattr(clock, "paused", False):
+                executive.run_until(clock.now_s())
+
+    def close(self) -> None:
+        try:
+            self.spacecraft.stop()
+        finally:
+            self._close_sockets()
+            self.context.term()
+
+    def _close_sockets(self) -> None:
+        for socket in (self.uplink, self.sim, self.truth):
+            socket.close(linger=0)
+
+    # -- uplink ----------------------------------------------------------------------------------
+
+    def _drain_uplink(self) -> None:
+        while True:
+            try:
+                parts = self.uplink.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            self.uplink_received += 1
+            if len(parts) == 2 and len(parts[0]) == ARRIVAL.size:
+                self.spacecraft.executive.receive(parts[1], ARRIVAL.unpack(parts[0])[0])
+            elif len(parts) == 1:
+                self.spacecraft.executive.receive(parts[0], None)
+            else:
+                self.uplink_refused += 1
+                self.spacecraft.dispatcher.frames_refused["bad_envelope"] += 1
+                log.warning(
+                    "uplink message refused: %d parts; expected [arrival time (8 octets), frame] or [frame]",
+                    len(parts),
+                )
+
+    def _await_uplink(self, count: int) -> None:
+        """Block until `count` uplink messages have arrived (the ground's sync for stepping)."""
+        while self.uplink_received < count:
+            if not self.uplink.poll(UPLINK_WAIT_MS):
+                raise SimPortError(
+                    f"the ground says it sent {count} uplink frames but {self.uplink_received} arrived "
+                    f"within {UPLINK_WAIT_MS / 1000:g} s; check that the ground's uplink goes to {self.endpoints.uplink}"
+                )
+            self._drain_uplink()
+
+    # -- sim port --------------------------------------------------------------------------------
+
+    def _serve_sim(self) -> None:
+        while True:
+            try:
+                parts = self.sim.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            identity, payload = parts[0], parts[-1]
+            try:
+                request = msgpack.unpackb(payload, raw=False)
+            except Exception as error:  # any undecodable request: answer, never die
+                reply: dict[str, Any] = {"ok": False, "error": f"request is not msgpack: {error}"}
+            else:
+                reply = self.simport.handle(request)
+            self.sim.send_multipart(
+                [identity, *parts[1:-1], msgpack.packb(reply, use_bin_type=True)]
+            )
+
+    def _publish_truth(self, time_s: float, reports: list[Any]) -> list[Any]:
+        truth = {"time_s": time_s, "range_m": self.spacecraft.range_m()}
+        self.truth.send_multipart([b"truth", msgpack.packb(truth)], zmq.NOBLOCK)
+        return []

@@ -1,0 +1,118 @@
+"""The spacecraft assembled from a mission config: actors, executive and the dictionary."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+import pykka
+import zmq
+
+from flightsw.actor_messages import GetState
+from flightsw.actors.bus import SoftwareBus
+from flightsw.actors.downlink import DownlinkActor
+from flightsw.clock import Clock, RealtimeClock, SteppedClock
+from flightsw.config import EXECUTIVE, MissionConfig
+from flightsw.dictionary import SubsystemDictionary
+from flightsw.dispatcher import Dispatcher
+from flightsw.executive import Executive, started_event
+from flightsw.registry import build_models
+from flightsw.supervisor import Supervisor
+from flightsw.topics import NAVIGATION
+
+log = logging.getLogger(__name__)
+
+
+def make_clock(config: MissionConfig) -> Clock:
+    if config.clock.mode == "stepped":
+        return SteppedClock()
+    return RealtimeClock(rate=config.clock.rate)
+
+
+class Spacecraft:
+    """Everything that flies: build it with `start`, take it down with `stop`."""
+
+    def __init__(
+        self, config: MissionConfig, context: zmq.Context[Any], downlink_endpoint: str
+    ) -> None:
+        self.config = config
+        self.clock = make_clock(config)
+        self.models = build_models(config)
+        self.bus = SoftwareBus.start()
+        self.supervisor = Supervisor(self.bus)
+        self.downlink = DownlinkActor.start(context, downlink_endpoint, blocking=self.clock.stepped)
+        for model in self.models:
+            self.supervisor.start(model, config.apids[model.name], config.hk_periods_s[model.name])
+        executive_apid = config.apids[EXECUTIVE]
+        self.dispatcher = Dispatcher(config.apids, self.supervisor, executive_apid)
+        self.executive = Executive(
+            self.clock,
+            config.clock.tick_s,
+            self.supervisor,
+            self.dispatcher,
+            self.bus,
+            self.downlink,
+            executive_apid,
+        )
+        self.executive.emit(EXECUTIVE, started_event(config.name, [m.name for m in self.models]))
+        self.executive.flush()
+
+    def stop(self) -> None:
+        self.executive.flush()
+        self.supervisor.stop_all()
+        self.downlink.stop(timeout=10)
+        self.bus.stop(timeout=10)
+
+    # -- what the sim port serves ----------------------------------------------------------------
+
+    def dictionary(self) -> dict[str, Any]:
+        """The command and telemetry dictionary of this spacecraft (one source of truth)."""
+        config = self.config
+        subsystems = [
+            SubsystemDictionary(
+                m.name,
+                config.apids[m.name],
+                m.commands,
+                m.faults,
+                m.telemetry,
+                config.hk_periods_s[m.name],
+            ).to_dict()
+            for m in self.models
+        ]
+        return {
+            "mission": config.name,
+            "description": config.description,
+            "epoch_unix_s": config.context.epoch_unix_s,
+            "tick_s": config.clock.tick_s,
+            "apids": dict(config.apids),
+            "subsystems": subsystems,
+        }
+
+    def truth(self, subsystem: str) -> dict[str, Any]:
+        """The true state of one subsystem, as plain data."""
+        state = self.supervisor.ask(subsystem, GetState())
+        return _plain(dataclasses.asdict(state) if dataclasses.is_dataclass(state) else state)
+
+    def range_m(self) -> float | None:
+        """True range to the ground, from the navigation model's last good state (None without one)."""
+        member = self.supervisor.members.get("navigation")
+        if member is None:
+            return None
+        fix = member.model.publish(member.last_good_state).get(NAVIGATION)
+        return None if fix is None else float(fix.station_range_m)
+
+
+def _plain(value: Any) -> Any:
+    """Tuples to lists and numpy scalars to floats, so msgpack can carry a state."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def stop_all_actors() -> None:
+    pykka.ActorRegistry.stop_all(timeout=10)

@@ -1,0 +1,1 @@
+"""Subsystem models: pure physics behind the flight software's actors, one module each."""

@@ -1,0 +1,114 @@
+"""Supervision of the subsystem actors: start them, remember their last good state, restart them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pykka
+
+from flightsw.actor_messages import Subscribe, Tick, TickReport
+from flightsw.actors.subsystem_actor import SubsystemActor
+from flightsw.events import Event, Severity, event
+from flightsw.subsystem import Subsystem
+
+log = logging.getLogger(__name__)
+
+ASK_TIMEOUT_S = 10.0
+
+
+@dataclass(slots=True)
+class Supervised:
+    """One subsystem under supervision (mutable: only the executive thread touches it)."""
+
+    model: Subsystem[Any]
+    apid: int
+    hk_period_s: float
+    ref: pykka.ActorRef[Any]
+    last_good_state: Any
+    next_hk_s: float = 0.0
+    restarts: int = 0
+
+
+class Supervisor:
+    """Start every subsystem actor and keep it flying.
+
+    An actor whose tick raises (or does not answer within ASK_TIMEOUT_S) is stopped and started
+    again from the state it had after its last good tick; the restart is a high-severity event.
+    The supervisor is the one place that waits on actors' futures, from the executive's thread.
+    """
+
+    def __init__(self, bus: pykka.ActorRef[Any] | None) -> None:
+        self.bus = bus
+        self.members: dict[str, Supervised] = {}
+
+    def start(
+        self, model: Subsystem[Any], apid: int, hk_period_s: float, state: Any = None
+    ) -> None:
+        state = model.initial_state() if state is None else state
+        member = Supervised(
+            model, apid, hk_period_s, self._spawn(model, state, hk_period_s, 0.0), state
+        )
+        self.members[model.name] = member
+
+    def _spawn(
+        self, model: Subsystem[Any], state: Any, hk_period_s: float, next_hk_s: float
+    ) -> pykka.ActorRef[Any]:
+        ref = SubsystemActor.start(model, state, self.bus, hk_period_s, next_hk_s)
+        if self.bus is not None and model.subscribes:
+            self.bus.tell(Subscribe(model.name, model.subscribes, ref))
+        return ref
+
+    def ref(self, name: str) -> pykka.ActorRef[Any]:
+        return self.members[name].ref
+
+    def tick_all(self, time_s: float, dt_s: float) -> tuple[list[TickReport], list[Event]]:
+        """Tick every actor at once, wait for all of them (the rate group's barrier)."""
+        message = Tick(time_s, dt_s)
+        futures = [(name, m.ref.ask(message, block=False)) for name, m in self.members.items()]
+        reports: list[TickReport] = []
+        failures: list[Event] = []
+        for name, future in futures:
+            try:
+                report = future.get(timeout=ASK_TIMEOUT_S)
+            except Exception as error:  # any failure of the actor, including its time-out
+                failures.append(self.restart(name, error))
+                continue
+            member = self.members[name]
+            member.last_good_state = report.state
+            if report.housekeeping is not None:
+                member.next_hk_s = time_s + dt_s + member.hk_period_s
+            reports.append(report)
+        return reports, failures
+
+    def restart(self, name: str, error: BaseException) -> Event:
+        member = self.members[name]
+        member.restarts += 1
+        log.error(
+            "%s actor failed (%s: %s); restarting from its last good state",
+            name,
+            type(error).__name__,
+            error,
+        )
+        member.ref.stop(block=False)
+        member.ref = self._spawn(
+            member.model, member.last_good_state, member.hk_period_s, member.next_hk_s
+        )
+        return event(
+            "actor_restarted",
+            Severity.HIGH,
+            f"{name} failed ({type(error).__name__}: {error}) and was restarted from its last good state",
+            subsystem=name,
+            restarts=member.restarts,
+        )
+
+    def ask(self, name: str, message: Any) -> Any:
+        return self.members[name].ref.ask(message, timeout=ASK_TIMEOUT_S)
+
+    def stop_all(self) -> None:
+        for member in self.members.values():
+            member.ref.stop(block=False)
+        for member in self.members.values():
+            if member.ref.is_alive():
+                member.ref.stop(timeout=ASK_TIMEOUT_S)

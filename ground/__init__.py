@@ -1,0 +1,1 @@
+"""Mission control side of the emulator: channel model, ingest, archive, rules, commanding."""

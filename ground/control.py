@@ -1,0 +1,220 @@
+"""The control API: what the console, scripts and tests may ask of the ground.
+
+Requests and replies are msgpack maps over a ZeroMQ ROUTER socket. Every request has `op`;
+every reply has `ok`, and `error` (what was wrong, what to do) when `ok` is false. Ops that
+need the spacecraft (step, inject…) are answered once the spacecraft has answered, so a client
+simply waits for its reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flightsw.errors import FlightSwError
+from ground.errors import GroundError
+from ground.service import GroundService
+
+Reply = dict[str, Any]
+Respond = Callable[[Reply], None]
+SimRequest = Callable[[dict[str, Any], Callable[[Reply], None]], None]
+
+
+class ControlError(GroundError):
+    """A control request the ground refuses."""
+
+
+class ControlApi:
+    """Route control requests to the ground service, or through it to the spacecraft."""
+
+    def __init__(
+        self,
+        service: GroundService,
+        sim: SimRequest,
+        step: Callable[[float, Respond], None],
+        stop: Callable[[], None],
+    ) -> None:
+        self.service = service
+        self.sim = sim
+        self.step = step
+        self.stop = stop
+        self.ops: dict[str, Callable[[dict[str, Any], Respond], None]] = {
+            "status": self._now(lambda r: self.service.status()),
+            "dictionary": self._now(lambda r: {"dictionary": self.service.dictionary.raw}),
+            "cmd": self._now(self._cmd),
+            "ping": self._now(
+                lambda r: {
+                    "command": self.service.send_ping(str(r.get("target", "executive"))).to_dict()
+                }
+            ),
+            "command": self._now(self._command),
+            "commands": self._now(
+                lambda r: {
+                    "commands": [c.to_dict() for c in self.service.commands.commands.values()]
+                }
+            ),
+            "tlm": self._now(self._tlm),
+            "history": self._now(self._history),
+            "events": self._now(self._events),
+            "alarms": self._now(
+                lambda r: {"alarms": [a.to_dict() for a in self.service.alarms.active()]}
+            ),
+            "ack": self._now(self._ack),
+            "shelve": self._now(self._shelve),
+            "faults": self._now(lambda r: {"faults": self.service.dictionary.faults}),
+            "inject": self._inject,
+            "clear": self._clear,
+            "step": self._step,
+            "pause": self._forward("pause"),
+            "resume": self._forward("resume"),
+            "set_rate": self._forward("set_rate", "rate"),
+            "truth": self._forward("truth", "subsystem"),
+            "shutdown": self._shutdown,
+        }
+
+    def handle(self, request: Any, respond: Respond) -> None:
+        if not isinstance(request, dict) or not isinstance(request.get("op"), str):
+            respond(
+                {
+                    "ok": False,
+                    "error": "a request is a map with an `op` string; ops: "
+                    + ", ".join(sorted(self.ops)),
+                }
+            )
+            return
+        op = self.ops.get(request["op"])
+        if op is None:
+            respond(
+                {
+                    "ok": False,
+                    "error": f"unknown op {request['op']!r}; ops: {', '.join(sorted(self.ops))}",
+                }
+            )
+            return
+        try:
+            op(request, respond)
+        except (GroundError, FlightSwError, KeyError, TypeError, ValueError) as error:
+            text = (
+                str(error)
+                if isinstance(error, GroundError | FlightSwError | ValueError)
+                else f"bad {request['op']} request: {error!r}"
+            )
+            respond({"ok": False, "error": text})
+
+    @staticmethod
+    def _now(
+        function: Callable[[dict[str, Any]], Reply],
+    ) -> Callable[[dict[str, Any], Respond], None]:
+        def op(request: dict[str, Any], respond: Respond) -> None:
+            respond({"ok": True, **function(request)})
+
+        return op
+
+    # -- commands and telemetry ------------------------------------------------------------------
+
+    def _cmd(self, request: dict[str, Any]) -> Reply:
+        args = request.get("args") or {}
+        if not isinstance(args, dict):
+            raise ControlError("args must be a map of argument name to value")
+        tracked = self.service.send_command(
+            str(request["name"]), args, str(request.get("source", "operator"))
+        )
+        return {"command": tracked.to_dict()}
+
+    def _command(self, request: dict[str, Any]) -> Reply:
+        command = self.service.commands.commands.get(int(request["id"]))
+        if command is None:
+            raise ControlError(f"no command with id {request['id']}")
+        return {"command": command.to_dict()}
+
+    def _tlm(self, request: dict[str, Any]) -> Reply:
+        name = str(request["name"])
+        self.service.dictionary.check_parameter(name)
+        latest = self.service.latest.get(name)
+        if latest is None:
+            return {"name": name, "time_s": None, "value": None}
+        return {"name": name, "time_s": latest[0], "value": latest[1]}
+
+    def _history(self, request: dict[str, Any]) -> Reply:
+        name = str(request["name"])
+        self.service.dictionary.check_parameter(name)
+        self.service.archive.flush()
+        rows = self.service.archive.parameter_history(
+            name, request.get("start_s"), request.get("end_s")
+        )
+        return {"name": name, "samples": [[t, v] for t, v in rows]}
+
+    def _events(self, request: dict[str, Any]) -> Reply:
+        self.service.archive.flush()
+        rows = self.service.archive.events(
+            min_severity=int(request.get("min_severity", 1)),
+            start_s=request.get("start_s"),
+            end_s=request.get("end_s"),
+        )
+        return {"events": [row._asdict() for row in rows]}
+
+    def _ack(self, request: dict[str, Any]) -> Reply:
+        transitions = self.service.alarms.acknowledge(
+            str(request["name"]),
+            self.service.now_s,
+            str(request.get("operator", "operator")),
+            str(request.get("comment", "")),
+        )
+        for transition in transitions:
+            self.service._alarm(transition)
+        return {}
+
+    def _shelve(self, request: dict[str, Any]) -> Reply:
+        transitions = self.service.alarms.shelve(
+            str(request["name"]), self.service.now_s, float(request["duration_s"])
+        )
+        for transition in transitions:
+            self.service._alarm(transition)
+        return {}
+
+    # -- through the sim port --------------------------------------------------------------------
+
+    def _inject(self, request: dict[str, Any], respond: Respond) -> None:
+        subsystem, fault = str(request["subsystem"]), str(request["fault"])
+        self.service.dictionary.check_fault(subsystem, fault)
+        params = dict(request.get("params") or {})
+
+        def done(reply: Reply) -> None:
+            if reply.get("ok"):
+                self.service.record_injection(subsystem, fault, "inject", params)
+            respond(reply)
+
+        self.sim({"op": "inject", "subsystem": subsystem, "fault": fault, "params": params}, done)
+
+    def _clear(self, request: dict[str, Any], respond: Respond) -> None:
+        subsystem, fault = str(request["subsystem"]), str(request["fault"])
+        self.service.dictionary.check_fault(subsystem, fault)
+
+        def done(reply: Reply) -> None:
+            if reply.get("ok"):
+                self.service.record_injection(subsystem, fault, "clear", {})
+            respond(reply)
+
+        self.sim({"op": "clear", "subsystem": subsystem, "fault": fault}, done)
+
+    def _step(self, request: dict[str, Any], respond: Respond) -> None:
+        seconds = float(request["seconds"])
+        if not seconds >= 0:
+            raise ControlError(f"step needs seconds >= 0, got {seconds}")
+        self.step(seconds, respond)
+
+    def _forward(self, op: str, *keys: str) -> Callable[[dict[str, Any], Respond], None]:
+        def forward(request: dict[str, Any], respond: Respond) -> None:
+            self.sim({"op": op, **{key: request[key] for key in keys}}, respond)
+
+        return forward
+
+    def _shutdown(self, request: dict[str, Any], respond: Respond) -> None:
+        def done(reply: Reply) -> None:
+            respond({"ok": True})
+            self.stop()
+
+        if request.get("spacecraft", False):
+            self.sim({"op": "shutdown"}, done)
+        else:
+            done({})

@@ -1,0 +1,88 @@
+"""Ingest checks: every downlinked frame is parsed, checked and counted, good or bad.
+
+Checks, in order: the CCSDS header and CRC (`flightsw.icd.packet.decode`), the APID against
+the dictionary, the per-APID sequence count (a jump is a gap: frames lost on the way), and the
+body against the ICD. A bad frame is counted under its reason and never stops the ground.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from flightsw.errors import FrameError
+from flightsw.icd.messages import Message, decode_body
+from flightsw.icd.packet import SEQUENCE_MODULO, Packet, PacketType, decode
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Frames missing on one APID between two that arrived."""
+
+    apid: int
+    expected_seq: int
+    found_seq: int
+
+    @property
+    def missing(self) -> int:
+        return (self.found_seq - self.expected_seq) % SEQUENCE_MODULO
+
+
+class IngestChecks:
+    """Parse and check frames, keeping the counts the ground reports on its status."""
+
+    def __init__(self, apid_names: dict[int, str]) -> None:
+        self.apid_names = apid_names
+        self.frames = 0
+        self.good = 0
+        self.refused = Counter[str]()
+        self.gaps = 0
+        self.frames_missing = 0
+        self._next_seq: dict[int, int] = {}
+
+    def parse(self, frame: bytes) -> Packet:
+        """Check the header and CRC of a downlinked frame; raise FrameError if it is bad."""
+        self.frames += 1
+        try:
+            packet = decode(frame)
+            if packet.packet_type is not PacketType.TM:
+                raise FrameError(
+                    "not_telemetry", f"a TC packet (APID {packet.apid}) came down the downlink"
+                )
+            if packet.apid not in self.apid_names:
+                raise FrameError("unknown_apid", f"APID {packet.apid} is not in the dictionary")
+        except FrameError as error:
+            self.refused[error.reason] += 1
+            raise
+        return packet
+
+    def sequence(self, packet: Packet) -> Gap | None:
+        """Note the packet's sequence count; return the gap before it, if any."""
+        expected = self._next_seq.get(packet.apid)
+        self._next_seq[packet.apid] = (packet.seq + 1) % SEQUENCE_MODULO
+        if expected is None or expected == packet.seq:
+            return None
+        gap = Gap(packet.apid, expected, packet.seq)
+        self.gaps += 1
+        self.frames_missing += gap.missing
+        return gap
+
+    def body(self, packet: Packet) -> Message:
+        """Decode the application data; raise FrameError (counted) if it does not match the ICD."""
+        try:
+            message = decode_body(packet)
+        except FrameError as error:
+            self.refused[error.reason] += 1
+            raise
+        self.good += 1
+        return message
+
+    def counters(self) -> dict[str, object]:
+        return {
+            "frames": self.frames,
+            "good": self.good,
+            "refused": sum(self.refused.values()),
+            "refused_by_reason": dict(self.refused),
+            "gaps": self.gaps,
+            "frames_missing": self.frames_missing,
+        }

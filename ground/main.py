@@ -1,0 +1,180 @@
+"""`ground`: run mission control against a spacecraft process."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from flightsw import __version__
+from flightsw.clock import wall_stamp
+from flightsw.config import MissionConfig, load_mission
+from flightsw.endpoints import Endpoints
+from flightsw.errors import FlightSwError
+from ground.alarms import AlarmManager
+from ground.archive import Archive
+from ground.channel import LightTime
+from ground.dictionary import Dictionary
+from ground.errors import GroundError
+from ground.rule_loader import load_rules
+from ground.rules import RuleEngine
+from ground.runtime import GroundRuntime, GroundSockets, LinkError, ask_spacecraft
+from ground.service import GroundService
+
+EXIT_CONFIG = 2
+EXIT_RUNTIME = 3
+log = logging.getLogger("ground")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="ground",
+        description="Run mission control: light-time channel, ingest, archive, rules, alarms, commanding, control API.",
+        epilog="Exit codes: 0 stopped cleanly, 2 bad config or arguments, 3 could not start (port in use, no spacecraft).",
+    )
+    parser.add_argument(
+        "--config", required=True, help="mission config (TOML), the same file the spacecraft flies"
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where run archives go (default: the config's [ground] data_dir, else ./runs)",
+    )
+    parser.add_argument(
+        "--run-name", help="archive file name without extension (default: MISSION-YYYYmmdd-HHMMSS)"
+    )
+    for name, what in (
+        ("uplink", "spacecraft's telecommand socket to connect to"),
+        ("downlink", "endpoint to bind for telemetry"),
+        ("sim", "spacecraft's sim port to connect to"),
+        ("truth", "spacecraft's truth feed to connect to"),
+        ("control", "endpoint to bind for the control API"),
+        ("feed", "endpoint to bind for the live feed"),
+    ):
+        parser.add_argument(f"--{name}", help=what)
+    parser.add_argument(
+        "--wait-s",
+        type=float,
+        default=60.0,
+        help="wall seconds to wait for the spacecraft at start (default 60)",
+    )
+    parser.add_argument(
+        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+    )
+    parser.add_argument("--version", action="version", version=f"ground {__version__}")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level,
+        format="%(asctime)s ground %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        config = load_mission(args.config)
+        endpoints = Endpoints.from_config(config.raw.section("endpoints", {})).with_overrides(
+            **{
+                k: getattr(args, k)
+                for k in ("uplink", "downlink", "sim", "truth", "control", "feed")
+            }
+        )
+        rules = (
+            load_rules(config.resolve(config.ground.str("rules")))
+            if config.ground.has("rules")
+            else []
+        )
+    except (FlightSwError, GroundError) as error:
+        log.error("%s", error)
+        return EXIT_CONFIG
+    try:
+        sockets = GroundSockets(endpoints)
+    except LinkError as error:
+        log.error("%s", error)
+        return EXIT_RUNTIME
+    runtime: GroundRuntime | None = None
+    try:
+        dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
+        archive = open_archive(config, args)
+        service = GroundService(
+            dictionary,
+            archive,
+            RuleEngine(rules),
+            AlarmManager(),
+            LightTime(config.link.light_time_model, config.link.one_way_light_time_s),
+            publish=lambda topic, data: None,
+            uplink=lambda arrival_s, frame: None,
+        )
+        runtime = GroundRuntime(sockets, service)
+        signal.signal(signal.SIGTERM, lambda signum, frame: stop(runtime, signum, frame))
+        signal.signal(signal.SIGINT, lambda signum, frame: stop(runtime, signum, frame))
+        log.info(
+            "%s: archive %s, %d rules, light time %s; control API on %s, live feed on %s",
+            config.name,
+            archive.path,
+            len(rules),
+            f"{config.link.one_way_light_time_s:g} s"
+            if config.link.light_time_model == "fixed"
+            else "from range",
+            endpoints.control,
+            endpoints.feed,
+        )
+        runtime.run()
+    except (LinkError, GroundError) as error:
+        log.error("%s", error)
+        return EXIT_RUNTIME
+    finally:
+        if runtime is not None:
+            runtime.close()
+            log.info("stopped; archive closed at mission time %.1f s", runtime.service.now_s)
+        sockets.close()
+    return 0
+
+
+def stop(runtime: GroundRuntime, signum: int, frame: FrameType | None) -> None:
+    log.info("signal %d: stopping", signum)
+    runtime.stop()
+
+
+def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: float) -> Dictionary:
+    """Ask the sim port for the dictionary, saying so while the spacecraft is not there yet."""
+    waited_s = 0.0
+    while True:
+        reply = ask_spacecraft(sockets, {"op": "dictionary"}, timeout_ms=2000)
+        if reply is not None:
+            if not reply.get("ok"):
+                raise LinkError(
+                    f"the spacecraft refused the dictionary request: {reply.get('error')}"
+                )
+            return Dictionary.from_flight(reply["dictionary"])
+        waited_s += 2.0
+        if waited_s >= wait_s:
+            raise LinkError(
+                f"no spacecraft answered on {endpoints.sim} within {wait_s:g} s; start `flightsw` first "
+                "(or use `mission run`, which starts both)"
+            )
+        log.info(
+            "waiting for the spacecraft's sim port at %s (%.0f s so far)", endpoints.sim, waited_s
+        )
+
+
+def open_archive(config: MissionConfig, args: argparse.Namespace) -> Archive:
+    data_dir = args.data_dir or config.resolve(config.ground.str("data_dir", "runs"))
+    if args.data_dir is None and not config.ground.has("data_dir"):
+        data_dir = Path("runs")
+    run_name = args.run_name or f"{config.name}-{wall_stamp()}"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    archive = Archive.create(data_dir, run_name)
+    archive.set_meta("mission", config.name)
+    archive.set_meta("config", str(config.path))
+    archive.set_meta("seed", config.context.seed)
+    archive.set_meta("epoch_unix_s", config.context.epoch_unix_s)
+    return archive
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""The ground process' main loop: link sockets, truth feed, control API and live feed."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import msgpack
+import zmq
+
+from flightsw.endpoints import Endpoints, bind_form
+from ground.control import ControlApi, Respond
+from ground.errors import GroundError
+from ground.service import ARRIVAL, GroundService
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL_MS = 200
+FLUSH_EVERY_S = 1.0  # mission seconds between archive commits while time runs
+
+
+class LinkError(GroundError):
+    """A socket could not be bound or the spacecraft did not answer."""
+
+
+@dataclass(slots=True)
+class PendingStep:
+    """A step the spacecraft has done; done for the ground once all its frames have arrived."""
+
+    respond: Respond
+    reply: dict[str, Any] | None = None
+
+
+class GroundSockets:
+    """The ground's ZeroMQ sockets, each made and used on the main thread."""
+
+    def __init__(self, endpoints: Endpoints) -> None:
+        self.context: zmq.Context[Any] = zmq.Context()
+        ctx = self.context
+        self.downlink = ctx.socket(zmq.PULL)
+        self.uplink = ctx.socket(zmq.PUSH)
+        self.sim = ctx.socket(zmq.DEALER)
+        self.truth = ctx.socket(zmq.SUB)
+        self.control = ctx.socket(zmq.ROUTER)
+        self.feed = ctx.socket(zmq.PUB)
+        self.all = (self.downlink, self.uplink, self.sim, self.truth, self.control, self.feed)
+        for socket in self.all:
+            socket.setsockopt(zmq.LINGER, 0)
+        self.downlink.setsockopt(zmq.RCVHWM, 0)  # never drop telemetry at the antenna
+        self.uplink.setsockopt(zmq.SNDHWM, 0)
+        self.feed.setsockopt(zmq.SNDHWM, 100_000)
+        self.truth.setsockopt(zmq.SUBSCRIBE, b"truth")
+        try:
+            for socket, endpoint, what in (
+                (self.downlink, endpoints.downlink, "downlink"),
+                (self.control, endpoints.control, "control API"),
+                (self.feed, endpoints.feed, "live feed"),
+            ):
+                try:
+                    socket.bind(bind_form(endpoint))
+                except zmq.ZMQError as error:
+                    raise LinkError(
+                        f"cannot bind the {what} socket to {endpoint}: {error.strerror}. Another process may hold "
+                        "the port: stop it, or choose other endpoints (see --help, or let `mission run` pick free ports)."
+                    ) from None
+        except BaseException:
+            self.close()
+            raise
+        self.uplink.connect(endpoints.uplink)
+        self.sim.connect(endpoints.sim)
+        self.truth.connect(endpoints.truth)
+
+    def close(self) -> None:
+        for socket in self.all:
+            socket.close(linger=0)
+        self.context.term()
+
+
+def ask_spacecraft(
+    sockets: GroundSockets, request: dict[str, Any], timeout_ms: int
+) -> dict[str, Any] | None:
+    """One blocking sim-port request, for start-up only; None if no answer within the time-out."""
+    sockets.sim.send_multipart([b"", msgpack.packb(request)])
+    if not sockets.sim.poll(timeout_ms):
+        return None
+    reply: dict[str, Any] = msgpack.unpackb(sockets.sim.recv_multipart()[-1], raw=False)
+    return reply
+
+
+class GroundRuntime:
+    """Run the ground service on its sockets until stopped."""
+
+    def __init__(self, sockets: GroundSockets, service: GroundService) -> None:
+        self.sockets = sockets
+        self.service = service
+        self.running = True
+        self.downlink_received = 0
+        self.uplink_sent = 0
+        self._sim_waiting: deque[Callable[[dict[str, Any]], None]] = deque()
+        self._steps: deque[PendingStep] = deque()
+        self._last_flush_s = 0.0
+        service.uplink = self._uplink
+        service.publish = self._publish
+        self.control = ControlApi(service, self._sim_request, self._step, self.stop)
+
+    def stop(self) -> None:
+        self.running = False
+
+    def run(self) -> None:
+        sockets = self.sockets
+        poller = zmq.Poller()
+        for socket in (sockets.downlink, sockets.truth, sockets.sim, sockets.control):
+            poller.register(socket, zmq.POLLIN)
+        while self.running:
+            ready = dict(poller.poll(IDLE_POLL_MS))
+            if sockets.downlink in ready:
+                self._drain_downlink()
+            if sockets.truth in ready:
+                self._drain_truth()
+            if sockets.sim in ready:
+                self._drain_sim()
+            if sockets.control in ready:
+                self._drain_control()
+            self._finish_steps()
+
+    def close(self) -> None:
+        self.service.archive.close()
+
+    # -- link ------------------------------------------------------------------------------------
+
+    def _drain_downlink(self) -> None:
+        socket = self.sockets.downlink
+        on_frame = self.service.on_downlink_frame
+        while True:
+            try:
+                frame = socket.recv(zmq.NOBLOCK, copy=True)
+            except zmq.Again:
+                return
+            self.downlink_received += 1
+            on_frame(frame)
+
+    def _uplink(self, arrival_s: float, frame: bytes) -> None:
+        self.sockets.uplink.send_multipart([ARRIVAL.pack(arrival_s), frame])
+        self.uplink_sent += 1
+
+    def _drain_truth(self) -> None:
+        latest = None
+        while True:
+            try:
+                latest = self.sockets.truth.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                break
+        if latest is not None:
+            truth = msgpack.unpackb(latest[-1], raw=False)
+            # Frames already received are delivered first, so rules see them in mission order.
+            self._drain_downlink()
+            self._advance(truth["time_s"], truth.get("range_m"))
+
+    def _advance(self, time_s: float, range_m: float | None) -> None:
+        self.service.advance(time_s, range_m)
+        if time_s - self._last_flush_s >= FLUSH_EVERY_S:
+            self.service.archive.flush()
+            self._last_flush_s = time_s
+
+    # -- sim port (asynchronous: replies come back in order) -------------------------------------
+
+    def _sim_request(
+        self, request: dict[str, Any], on_reply: Callable[[dict[str, Any]], None]
+    ) -> None:
+        self.sockets.sim.send_multipart([b"", msgpack.packb(request, use_bin_type=True)])
+        self._sim_waiting.append(on_reply)
+
+    def _drain_sim(self) -> None:
+        while True:
+            try:
+                parts = self.sockets.sim.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            reply = msgpack.unpackb(parts[-1], raw=False)
+            if self._sim_waiting:
+                self._sim_waiting.popleft()(reply)
+
+    def _step(self, seconds: float, respond: Respond) -> None:
+        pending = PendingStep(respond)
+        self._steps.append(pending)
+
+        def stepped(reply: dict[str, Any]) -> None:
+            pending.reply = reply
+            self._finish_steps()
+
+        self._sim_request(
+            {"op": "step", "seconds": seconds, "uplink_sent": self.uplink_sent}, stepped
+        )
+
+    def _finish_steps(self) -> None:
+        """Answer a step once every frame the spacecraft sent during it has reached the ground."""
+        while self._steps and self._steps[0].reply is not None:
+            step = self._steps[0]
+            reply = step.reply
+            assert reply is not None
+            if reply.get("ok"):
+                self._drain_downlink()
+                if self.downlink_received < reply["downlink_sent"]:
+                    return  # more frames on their way; poll again
+                self._advance(reply["time_s"], reply.get("range_m"))
+                self.service.archive.flush()
+                reply = {**reply, "ground": self.service.status()}
+            self._steps.popleft()
+            step.respond(reply)
+
+    # -- control API and live feed ---------------------------------------------------------------
+
+    def _drain_control(self) -> None:
+        socket = self.sockets.control
+        while True:
+            try:
+                parts = socket.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            envelope, payload = parts[:-1], parts[-1]
+
+            def respond(reply: dict[str, Any], envelope: list[bytes] = envelope) -> None:
+                socket.send_multipart(
+                    [*envelope, msgpack.packb(reply, use_bin_type=True, default=str)]
+                )
+
+            try:
+                request = msgpack.unpackb(payload, raw=False)
+            except Exception as error:  # an undecodable request gets an answer, never a crash
+                respond({"ok": False, "error": f"request is not msgpack: {error}"})
+                continue
+            self.control.handle(request, respond)
+
+    def _publish(self, topic: str, data: dict[str, Any]) -> None:
+        # A slow live-feed subscriber must never hold up ingest; the archive has it all.
+        with contextlib.suppress(zmq.Again):
+            payload = msgpack.packb(data, use_bin_type=True, default=str)
+            self.sockets.feed.send_multipart([topic.encode(), payload], zmq.NOBLOCK)
