@@ -154,22 +154,18 @@ class ControlApi:
         return {"events": [row._asdict() for row in rows]}
 
     def _ack(self, request: dict[str, Any]) -> Reply:
-        transitions = self.service.alarms.acknowledge(
-            str(request["name"]),
-            self.service.now_s,
-            str(request.get("operator", "operator")),
-            str(request.get("comment", "")),
-        )
-        for transition in transitions:
-            self.service._alarm(transition)
+        operator = str(request.get("operator", "operator"))
+        self.service.acknowledge(str(request["name"]), operator, str(request.get("comment", "")))
         return {}
 
     def _shelve(self, request: dict[str, Any]) -> Reply:
-        transitions = self.service.alarms.shelve(
-            str(request["name"]), self.service.now_s, float(request["duration_s"])
+        operator = str(request.get("operator", "operator"))
+        self.service.shelve(
+            str(request["name"]),
+            float(request["duration_s"]),
+            operator,
+            str(request.get("comment", "")),
         )
-        for transition in transitions:
-            self.service._alarm(transition)
         return {}
 
     # -- through the sim port --------------------------------------------------------------------

@@ -160,7 +160,11 @@ class LimitRule(ParameterRule):
         )
 
     def judge(self, time_s: float, value: Scalar) -> RuleState | None:
-        if not is_number(value):
+        # Floats are nearly every sample: test them inline, the rest through is_number.
+        if value.__class__ is float:
+            if value != value:  # NaN
+                return None
+        elif not is_number(value):
             return None
         if value < self._yl:
             return RuleState.RED_LOW if value < self._rl else RuleState.YELLOW_LOW

@@ -24,7 +24,7 @@ from flightsw.icd.messages import (
     Verification,
 )
 from flightsw.icd.packet import Packet
-from ground.alarms import AlarmManager
+from ground.alarms import AlarmManager, AlarmTransition
 from ground.archive import Archive
 from ground.channel import DelayLine, LightTime
 from ground.commanding import CommandTracker, StageUpdate, TrackedCommand
@@ -88,8 +88,7 @@ class GroundService:
             self._deliver(packet, in_flight.due_s)
         for update in self.commands.expire(now_s):
             self._stage(update)
-        for transition in self.rules.tick(now_s):
-            self._rule_transition(transition)
+        self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
 
     # -- downlink --------------------------------------------------------------------------------
 
@@ -178,27 +177,40 @@ class GroundService:
         for name, value in named.items():
             latest[name] = (time_s, value)
         self.publish("tm", {"time_s": time_s, "subsystem": subsystem, "params": params})
-        for transition in self.rules.update(time_s, named):
-            self._rule_transition(transition)
+        transitions = self.rules.update(time_s, named)
+        if transitions:
+            self._alarms(self.alarms.update(time_s, transitions))
 
-    def _rule_transition(self, transition: Any) -> None:
-        for alarm_transition in self.alarms.on_rule_transition(transition):
-            self._alarm(alarm_transition)
+    def _alarms(self, transitions: list[AlarmTransition]) -> None:
+        """Archive and publish alarm transitions (from rules or from an operator)."""
+        for transition in transitions:
+            data = transition.to_dict()
+            self.archive.record_alarm(
+                transition.time_s,
+                transition.alarm,
+                data["kind"],
+                data["severity"],
+                transition.condition,
+                transition.value,
+                operator=transition.operator or None,
+                comment=transition.comment or None,
+            )
+            log.warning(
+                "alarm %s %s (%s): %s",
+                transition.alarm,
+                data["kind"],
+                data["severity"],
+                transition.condition,
+            )
+            self.publish("alarm", {**data, "name": transition.alarm})
 
-    def _alarm(self, transition: Any) -> None:
-        data = transition.to_dict()
-        self.archive.record_alarm(
-            data["time_s"],
-            data["name"],
-            data["kind"],
-            data["severity"],
-            data["condition"],
-            data.get("value"),
-            operator=data.get("operator"),
-            comment=data.get("comment"),
-        )
-        log.warning("alarm %s %s: %s", data["name"], data["kind"], data["condition"])
-        self.publish("alarm", data)
+    # -- operator actions on alarms --------------------------------------------------------------
+
+    def acknowledge(self, name: str, operator: str, comment: str = "") -> None:
+        self._alarms(self.alarms.acknowledge(name, self.now_s, operator, comment))
+
+    def shelve(self, name: str, duration_s: float, operator: str = "", comment: str = "") -> None:
+        self._alarms(self.alarms.shelve(name, self.now_s, duration_s, operator, comment))
 
     # -- uplink ----------------------------------------------------------------------------------
 

@@ -6,9 +6,8 @@ import pytest
 
 from ground.alarms import AlarmManager, AlarmState, AlarmTransition
 from ground.errors import AlarmError
-from ground.rules import RuleState, RuleTransition, Severity
-
-Kind = str  # AlarmTransitionKind is a StrEnum, so kinds compare equal to their names
+from ground.rule_kinds import LimitBands, LimitRule
+from ground.rules import RuleEngine, RuleState, RuleTransition, Severity
 
 RED = (RuleState.RED_HIGH, Severity.CRITICAL, "thermal.avionics_temp_c > 55 (red)")
 YELLOW = (RuleState.YELLOW_HIGH, Severity.DISTRESS, "thermal.avionics_temp_c > 45 (yellow)")
@@ -25,7 +24,8 @@ def rule_moved(
     return RuleTransition("avionics_temp", time_s, old, state, value, severity, condition)
 
 
-def kinds(transitions: list[AlarmTransition]) -> list[Kind]:
+def kinds(transitions: list[AlarmTransition]) -> list[str]:
+    """Kinds are a StrEnum, so they compare equal to their names."""
     return [t.kind for t in transitions]
 
 
@@ -184,9 +184,7 @@ def test_operator_actions_on_an_unknown_alarm_are_refused() -> None:
 
 
 @pytest.mark.parametrize("duration_s", [0.0, -5.0, float("inf"), float("nan")])
-def test_a_shelve_needs_a_positive_finite_duration(
-    alarms: AlarmManager, duration_s: float
-) -> None:
+def test_a_shelve_needs_a_positive_finite_duration(alarms: AlarmManager, duration_s: float) -> None:
     with pytest.raises(AlarmError, match="must be a positive number"):
         alarms.shelve("avionics_temp", 11.0, duration_s)
 
@@ -225,3 +223,25 @@ def test_alarms_and_transitions_convert_to_plain_types(alarms: AlarmManager) -> 
         "YELLOW_HIGH",
     )
     assert all(isinstance(v, str | int | float | bool | type(None)) for v in as_dict.values())
+
+
+def test_an_engine_and_a_manager_together_raise_and_clear_an_alarm() -> None:
+    rule = LimitRule(
+        "battery_soc",
+        Severity.CRITICAL,
+        "power.battery_soc",
+        LimitBands(red_low=0.2),
+        persistence=2,
+    )
+    engine, manager = RuleEngine([rule]), AlarmManager()
+    published: list[AlarmTransition] = []
+    for time_s, soc in enumerate([0.5, 0.15, 0.15, 0.3, 0.3]):
+        published += manager.update(time_s, engine.update(time_s, {"power.battery_soc": soc}))
+        if time_s == 2:
+            published += manager.acknowledge("battery_soc", time_s, "flight")
+    assert [(t.kind, t.time_s) for t in published] == [
+        ("triggered", 2),
+        ("acknowledged", 2),
+        ("cleared", 4),
+    ]
+    assert published[0].condition == "power.battery_soc < 0.2 (red) for 2 samples"

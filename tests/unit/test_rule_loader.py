@@ -92,7 +92,11 @@ def test_a_refusal_reads_file_key_reason(tmp_path: Path) -> None:
         (LIMIT + "red_hihg = 9.0\n", "red_hihg", "unknown key"),
         (LIMIT.replace('"critical"', '"bad"'), "severity", "unknown severity 'bad'"),
         (LIMIT.replace("0.2", '"0.2"'), "red_low", "expected int or float"),
-        (LIMIT + 'modes = ["nominal"]\n[rule.limits.safe]\nred_low = 0.1\n', "limits.safe", "not in modes"),
+        (
+            LIMIT + 'modes = ["nominal"]\n[rule.limits.safe]\nred_low = 0.1\n',
+            "limits.safe",
+            "not in modes",
+        ),
         (LIMIT + "[rule.limits.safe]\nred_low = 0.5\n", "limits.safe.yellow_low", "inside the red"),
         (LIMIT + "[rule.limits.safe]\nred = 0.5\n", "limits.safe.red", "unknown key"),
     ],
@@ -138,12 +142,18 @@ def combination(name: str, operator: str, operands: str) -> str:
 @pytest.mark.parametrize(
     ("text", "key", "reason"),
     [
-        (LIMIT + combination("c", "any", '["battery_soc", "ghost"]'), "rule.c.operands", "'ghost' names no rule"),
+        (
+            LIMIT + combination("c", "any", '["battery_soc", "ghost"]'),
+            "rule.c.operands",
+            "'ghost' names no rule",
+        ),
         (LIMIT + combination("c", "xor", '["battery_soc"]'), "rule.c.operator", "unknown operator"),
         (LIMIT + combination("c", "not", '["battery_soc", "c"]'), "rule.c.operands", "one operand"),
         (LIMIT + LIMIT, "rule.battery_soc.name", "duplicate rule name"),
         (
-            LIMIT + combination("a", "any", '["b"]') + combination("b", "all", '["a", "battery_soc"]'),
+            LIMIT
+            + combination("a", "any", '["b"]')
+            + combination("b", "all", '["a", "battery_soc"]'),
             "rule.a.operands",
             "cycle: a -> b -> a",
         ),

@@ -20,14 +20,19 @@ GREEN = RuleState.GREEN
 AVIONICS_BANDS = LimitBands(red_low=-20.0, yellow_low=-10.0, yellow_high=45.0, red_high=55.0)
 
 
-def avionics_rule(persistence: int = 1, **kwargs: object) -> LimitRule:
+def avionics_rule(
+    persistence: int = 1,
+    yellow_severity: Severity | None = None,
+    stale_after_s: float | None = None,
+) -> LimitRule:
     return LimitRule(
         "avionics_temp",
         Severity.CRITICAL,
         "thermal.avionics_temp_c",
         AVIONICS_BANDS,
         persistence=persistence,
-        **kwargs,  # type: ignore[arg-type]
+        yellow_severity=yellow_severity,
+        stale_after_s=stale_after_s,
     )
 
 
@@ -142,10 +147,12 @@ def test_numpy_scalars_are_judged_like_floats() -> None:
 def test_limit_rule_describes_its_bands_and_the_band_crossed() -> None:
     rule = avionics_rule(persistence=3)
     assert rule.condition() == (
-        "thermal.avionics_temp_c outside [-10, 45] (yellow), outside [-20, 55] (red)"
-        " for 3 samples"
+        "thermal.avionics_temp_c outside [-10, 45] (yellow), outside [-20, 55] (red) for 3 samples"
     )
-    assert rule.condition(RuleState.YELLOW_HIGH) == "thermal.avionics_temp_c > 45 (yellow) for 3 samples"
+    assert (
+        rule.condition(RuleState.YELLOW_HIGH)
+        == "thermal.avionics_temp_c > 45 (yellow) for 3 samples"
+    )
     assert soc_rule(persistence=2).condition(RuleState.RED_LOW) == (
         "power.battery_soc < 0.2 (red) for 2 samples"
     )
@@ -223,9 +230,7 @@ def test_the_condition_names_the_mode_whose_limits_apply() -> None:
 
 
 def test_a_rule_limited_to_some_modes_rests_at_green_outside_them() -> None:
-    pump = ExpectedRule(
-        "pump_on", Severity.DISTRESS, "thermal.pump_on", True, modes=["nominal"]
-    )
+    pump = ExpectedRule("pump_on", Severity.DISTRESS, "thermal.pump_on", True, modes=["nominal"])
     engine = RuleEngine([pump])
     (violated,) = engine.update(0.0, {"fdir.mode": "nominal", "thermal.pump_on": False})
     assert violated.new_state is RuleState.VIOLATED

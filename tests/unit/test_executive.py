@@ -1,0 +1,126 @@
+"""The executive, dispatcher and supervisor with fake subsystems and a collecting downlink."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fakes import CollectingDownlink, CounterModel
+
+from flightsw.actors.bus import SoftwareBus
+from flightsw.clock import SteppedClock
+from flightsw.dispatcher import Dispatcher
+from flightsw.errorcodes import ErrorCode
+from flightsw.executive import Executive
+from flightsw.icd.messages import EventReport, Housekeeping, PerformFunction, Pong, Stage, Verification, encode_body
+from flightsw.icd.packet import encode_tc
+from flightsw.supervisor import Supervisor
+
+APIDS = {"executive": 1, "counter": 16}
+
+
+@pytest.fixture
+def flight() -> tuple[Executive, Any]:
+    bus = SoftwareBus.start()
+    supervisor = Supervisor(bus)
+    supervisor.start(CounterModel(), APIDS["counter"], hk_period_s=5.0)
+    downlink = CollectingDownlink.start()
+    dispatcher = Dispatcher(APIDS, supervisor, APIDS["executive"])
+    executive = Executive(SteppedClock(), 1.0, supervisor, dispatcher, bus, downlink, APIDS["executive"])
+    return executive, downlink
+
+
+def sent(downlink: Any) -> list[Any]:
+    return downlink.ask("packets", timeout=5)
+
+
+def tc(apid: int, seq: int, message: Any) -> bytes:
+    return encode_tc(apid, seq, message.service, message.subtype, encode_body(message))
+
+
+def test_run_until_ticks_every_tick_up_to_the_target(flight: tuple[Executive, Any]) -> None:
+    executive, downlink = flight
+    executive.run_until(10.0)
+    assert (executive.time_s, executive.ticks) == (10.0, 10)
+    counts = [p.message.params["count"] for p in sent(downlink) if isinstance(p.message, Housekeeping) and p.apid == 16]
+    assert counts == [1.0, 5.0, 10.0]
+
+
+def test_a_telecommand_is_handled_at_its_arrival_time_between_ticks(flight: tuple[Executive, Any]) -> None:
+    executive, downlink = flight
+    executive.receive(encode_tc(1, 0, 17, 1), arrival_s=2.5)
+    executive.run_until(2.0)
+    assert not [p for p in sent(downlink) if isinstance(p.message, Pong)]
+    executive.run_until(3.0)
+    pongs = [p for p in sent(downlink) if isinstance(p.message, Pong)]
+    assert [p.time_s for p in pongs] == [2.5]
+
+
+def test_a_command_gets_accepted_started_and_completed_reports(flight: tuple[Executive, Any]) -> None:
+    executive, downlink = flight
+    executive.receive(tc(16, 7, PerformFunction("set_rate", {"rate_per_s": 3.0})), arrival_s=0.5)
+    executive.run_until(1.0)
+    stages = [p.message.stage for p in sent(downlink) if isinstance(p.message, Verification)]
+    assert stages == [Stage.ACCEPTED, Stage.STARTED, Stage.COMPLETED]
+    assert executive.supervisor.members["counter"].last_good_state.rate_per_s == 3.0
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        (tc(99, 0, PerformFunction("set_rate", {"rate_per_s": 1.0})), ErrorCode.ILLEGAL_APID),
+        (tc(16, 0, PerformFunction("fly_to_mars", {})), ErrorCode.UNKNOWN_COMMAND),
+        (tc(16, 0, PerformFunction("set_rate", {"rate_per_s": -1.0})), ErrorCode.BAD_ARGUMENT),
+        (tc(16, 0, PerformFunction("set_rate", {"speed": 1.0})), ErrorCode.BAD_ARGUMENT),
+        (encode_tc(16, 0, 8, 1, b"\xc1"), ErrorCode.BAD_BODY),
+        (encode_tc(16, 0, 42, 1), ErrorCode.UNKNOWN_SERVICE),
+    ],
+)
+def test_a_bad_command_is_refused_at_acceptance_with_its_error_code(
+    flight: tuple[Executive, Any], frame: bytes, code: ErrorCode
+) -> None:
+    executive, downlink = flight
+    executive.receive(frame, arrival_s=0.0)
+    executive.run_until(0.0)
+    reports = [p.message for p in sent(downlink) if isinstance(p.message, Verification)]
+    assert [(r.stage, r.code) for r in reports] == [(Stage.ACCEPT_FAILED, code)]
+    assert reports[0].reason
+
+
+def test_a_command_refused_onboard_fails_at_completion(flight: tuple[Executive, Any]) -> None:
+    executive, downlink = flight
+    executive.receive(tc(16, 1, PerformFunction("refuse", {})), arrival_s=0.0)
+    executive.run_until(0.0)
+    reports = [p.message for p in sent(downlink) if isinstance(p.message, Verification)]
+    assert [r.stage for r in reports] == [Stage.ACCEPTED, Stage.STARTED, Stage.COMPLETION_FAILED]
+    assert reports[-1].code == ErrorCode.NOT_ALLOWED
+
+
+def test_a_corrupted_frame_is_counted_and_reported_and_flight_goes_on(flight: tuple[Executive, Any]) -> None:
+    executive, downlink = flight
+    frame = bytearray(encode_tc(1, 0, 17, 1))
+    frame[6] ^= 0xFF
+    executive.receive(bytes(frame), arrival_s=0.0)
+    executive.run_until(3.0)
+    assert executive.dispatcher.frames_refused == {"bad_crc": 1}
+    events = [p.message for p in sent(downlink) if isinstance(p.message, EventReport)]
+    assert [e.name for e in events] == ["tc_frame_refused"]
+    assert executive.ticks == 3
+
+
+def test_an_actor_that_crashes_is_restarted_from_its_last_good_state_within_one_tick(
+    flight: tuple[Executive, Any],
+) -> None:
+    executive, downlink = flight
+    executive.run_until(3.0)
+    assert executive.inject("counter", "crash", {}).ok
+    executive.run_until(4.0)  # this tick raises
+    member = executive.supervisor.members["counter"]
+    assert member.restarts == 1
+    events = [p.message for p in sent(downlink) if isinstance(p.message, EventReport) and p.message.severity == 4]
+    assert [e.name for e in events] == ["actor_restarted"]
+    # The restarted actor carries the fault in its last good state? No: that state was saved before the
+    # injection took effect in a tick, so clear it and the actor counts on from 3 s.
+    executive.clear("counter", "crash")
+    executive.run_until(6.0)
+    assert member.last_good_state.count == pytest.approx(5.0)
