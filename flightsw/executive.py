@@ -25,12 +25,23 @@ from flightsw.actor_messages import (
     Sync,
 )
 from flightsw.clock import Clock
+from flightsw.dictionary import ParamSpec
 from flightsw.dispatcher import Dispatcher
 from flightsw.events import Event, Severity, event
 from flightsw.icd.messages import Housekeeping, TimeReport
 from flightsw.supervisor import ASK_TIMEOUT_S, Supervisor
 
 log = logging.getLogger(__name__)
+
+TELEMETRY = (
+    ParamSpec("ticks", "", "ticks run since start", "int"),
+    ParamSpec("tc_accepted", "", "telecommands accepted", "int"),
+    ParamSpec("tc_completed", "", "telecommands completed", "int"),
+    ParamSpec("tc_failed", "", "telecommands failed at any stage", "int"),
+    ParamSpec("tc_frames_refused", "", "uplink frames refused (CRC, header, envelope)", "int"),
+    ParamSpec("actor_restarts", "", "subsystem actors restarted after a failure", "int"),
+    ParamSpec("uplink_queued", "", "telecommands received, waiting for their arrival time", "int"),
+)
 
 TickObserver = Callable[[float, list[Any]], list[OutgoingPacket]]
 

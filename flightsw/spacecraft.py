@@ -16,6 +16,7 @@ from flightsw.clock import Clock, RealtimeClock, SteppedClock
 from flightsw.config import EXECUTIVE, MissionConfig
 from flightsw.dictionary import SubsystemDictionary
 from flightsw.dispatcher import Dispatcher
+from flightsw.executive import TELEMETRY as EXECUTIVE_TELEMETRY
 from flightsw.executive import Executive, started_event
 from flightsw.registry import build_models
 from flightsw.supervisor import Supervisor
@@ -80,6 +81,15 @@ class Spacecraft:
             ).to_dict()
             for m in self.models
         ]
+        executive = SubsystemDictionary(
+            EXECUTIVE,
+            config.apids[EXECUTIVE],
+            (),
+            (),
+            EXECUTIVE_TELEMETRY,
+            self.executive.hk_period_s,
+        )
+        subsystems.insert(0, executive.to_dict())
         return {
             "mission": config.name,
             "description": config.description,

@@ -33,15 +33,16 @@ class Outcome(Generic[State]):
 class Subsystem(ABC, Generic[State]):
     """A spacecraft subsystem: its dictionary and its pure behaviour.
 
-    Class attributes declare the dictionary; `subscribes` lists the bus topics read by `step`
-    (a topic ending in `.*` matches every topic with that prefix).
+    Class attributes declare the dictionary; a model whose names depend on its configuration
+    (heaters, loads, crew members) sets them per instance in `__init__`. `subscribes` lists the
+    bus topics read by `step` (a topic ending in `.*` matches every topic with that prefix).
     """
 
     name: ClassVar[str]
-    commands: ClassVar[tuple[CommandSpec, ...]] = ()
-    faults: ClassVar[tuple[FaultSpec, ...]] = ()
-    telemetry: ClassVar[tuple[ParamSpec, ...]] = ()
-    subscribes: ClassVar[tuple[str, ...]] = ()
+    commands: tuple[CommandSpec, ...] = ()
+    faults: tuple[FaultSpec, ...] = ()
+    telemetry: tuple[ParamSpec, ...] = ()
+    subscribes: tuple[str, ...] = ()
 
     @abstractmethod
     def initial_state(self) -> State:
@@ -75,20 +76,18 @@ class Subsystem(ABC, Generic[State]):
 
     # -- dictionary look-ups shared by every model ---------------------------------------------
 
-    @classmethod
-    def command_spec(cls, command: str) -> CommandSpec:
-        for spec in cls.commands:
+    def command_spec(self, command: str) -> CommandSpec:
+        for spec in self.commands:
             if spec.name == command:
                 return spec
-        known = ", ".join(spec.name for spec in cls.commands) or "none"
+        known = ", ".join(spec.name for spec in self.commands) or "none"
         raise CommandError(
-            ErrorCode.UNKNOWN_COMMAND, f"{cls.name} has no command {command!r} (known: {known})"
+            ErrorCode.UNKNOWN_COMMAND, f"{self.name} has no command {command!r} (known: {known})"
         )
 
-    @classmethod
-    def fault_spec(cls, fault: str) -> FaultSpec:
-        for spec in cls.faults:
+    def fault_spec(self, fault: str) -> FaultSpec:
+        for spec in self.faults:
             if spec.name == fault:
                 return spec
-        known = ", ".join(spec.name for spec in cls.faults) or "none"
-        raise FaultError(f"{cls.name} has no fault {fault!r} (known: {known})")
+        known = ", ".join(spec.name for spec in self.faults) or "none"
+        raise FaultError(f"{self.name} has no fault {fault!r} (known: {known})")

@@ -62,3 +62,91 @@ class ThermalStatus:
 
     def temp_c(self, node: str) -> float:
         return dict(self.node_temps_c)[node]
+
+
+# -- the rest of the spacecraft ----------------------------------------------------------------
+
+PROPULSION = "propulsion.status"
+COMMS = "comms.status"
+LIFE_SUPPORT = "life_support.status"
+DOCKING = "docking.status"
+ENVIRONMENT = "environment.status"
+PAYLOAD = "payload.status"
+SENSORS = "sensors.status"
+MODE = "fdir.mode"
+BURN = "propulsion.burn"
+
+
+@dataclass(frozen=True, slots=True)
+class PropulsionStatus:
+    """Propellant and what the engine is doing."""
+
+    propellant_kg: float
+    propellant_capacity_kg: float
+    tank_pressure_kpa: float
+    thrusting: bool
+    armed: bool
+    spacecraft_mass_kg: float
+    burn_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommsStatus:
+    """The radio as other subsystems and FDIR see it."""
+
+    link_up: bool
+    antenna: str  # "high_gain" | "low_gain"
+    transmitter_on: bool
+    downlink_rate_bps: float
+    link_margin_db: float
+    last_contact_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class LifeSupportStatus:
+    """Cabin atmosphere and crew consumables."""
+
+    cabin_pressure_kpa: float
+    o2_partial_pressure_kpa: float
+    co2_partial_pressure_kpa: float
+    o2_stored_kg: float
+    water_kg: float
+    crew_count: int
+    o2_use_kg_per_day: float
+    water_use_kg_per_day: float
+
+
+@dataclass(frozen=True, slots=True)
+class DockingStatus:
+    """The visiting vehicle's approach."""
+
+    phase: str  # far, approach, final, contact, captured, hard_docked, undocking
+    range_m: float
+    range_rate_m_s: float
+    docked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentStatus:
+    """The space environment where the spacecraft is."""
+
+    dose_rate_usv_h: float
+    in_saa: bool
+    storm: bool
+    magnetic_field_nt: float
+
+
+@dataclass(frozen=True, slots=True)
+class ModeStatus:
+    """The spacecraft mode FDIR keeps: nominal, safe or abort."""
+
+    mode: str
+    since_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class BurnApplied:
+    """A burn propulsion has carried out (topic `propulsion.burn`): inertial Δv, applied once."""
+
+    time_s: float
+    delta_v_m_s: tuple[float, float, float]  # inertial

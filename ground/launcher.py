@@ -95,6 +95,7 @@ def launch(
     rate: float | None = None,
     log_dir: Path | None = None,
     log_level: str = "INFO",
+    light_time_s: float | None = None,
     extra_env: dict[str, str] | None = None,
 ) -> Mission:
     """Start `flightsw` and `ground` for `config` on free loopback ports; wait until both answer."""
@@ -116,6 +117,8 @@ def launch(
         "--data-dir", str(data_dir), "--run-name", run_name,
         *[f"--{name}={value}" for name, value in endpoints.as_dict().items()],
     ]  # fmt: skip
+    if light_time_s is not None:
+        ground_args += ["--light-time-s", str(light_time_s)]
     flight_log = (log_dir / f"{run_name}.flightsw.log").open("wb")
     ground_log = (log_dir / f"{run_name}.ground.log").open("wb")
     flight = subprocess.Popen(flight_args, stdout=flight_log, stderr=subprocess.STDOUT, env=env)

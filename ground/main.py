@@ -56,6 +56,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ):
         parser.add_argument(f"--{name}", help=what)
     parser.add_argument(
+        "--light-time-s", type=float, help="override the config's one-way light time with this fixed value"
+    )
+    parser.add_argument(
         "--wait-s",
         type=float,
         default=60.0,
@@ -105,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             archive,
             RuleEngine(rules),
             AlarmManager(),
-            LightTime(config.link.light_time_model, config.link.one_way_light_time_s),
+            light_time(config, args.light_time_s),
             publish=lambda topic, data: None,
             uplink=lambda arrival_s, frame: None,
         )
@@ -133,6 +136,14 @@ def main(argv: list[str] | None = None) -> int:
             log.info("stopped; archive closed at mission time %.1f s", runtime.service.now_s)
         sockets.close()
     return 0
+
+
+def light_time(config: MissionConfig, override_s: float | None) -> LightTime:
+    if override_s is None:
+        return LightTime(config.link.light_time_model, config.link.one_way_light_time_s)
+    if not 0 <= override_s <= 3600:
+        raise GroundError(f"--light-time-s must be 0..3600 s, got {override_s:g}")
+    return LightTime("fixed", override_s)
 
 
 def stop(runtime: GroundRuntime, signum: int, frame: FrameType | None) -> None:

@@ -4,6 +4,25 @@ The state keeps the true position and velocity in an inertial frame centred on t
 (Earth, Moon or Sun; axes of the mean equator and equinox). The published NavigationFix is what
 the onboard navigation reports: its position carries any injected sensor bias, while the
 physics (shadow, incidence, range) always uses the truth.
+
+Keys of `[subsystems.navigation]` (all optional):
+
+    central_body = "earth"        # earth (two-body + J2), moon, or sun (heliocentric cruise)
+    altitude_km = 400.0           # circular start; 100 around the Moon
+    inclination_deg = 51.6        # 90 around the Moon
+    raan_deg = 0.0
+    arg_lat_deg = 0.0
+    position_m = [x, y, z]        # instead of the circular start: explicit vectors (both)
+    velocity_m_s = [vx, vy, vz]
+    transfer_to_au = 1.524        # sun only: leave Earth on a Hohmann transfer to this radius
+    attitude_mode = "sun"         # sun, nadir or inertial
+    array_normal_body = [0, 0, -1]  # array normal in nadir-mode body axes (z nadir): zenith
+    j2_enabled = true             # earth only
+    max_step_s = 10.0             # RK4 step limit, whatever the tick
+
+Around Earth, the fix reports the nearest visible ground station of the mission (or the nearest
+hidden one); with no stations configured, or around the Moon or Sun, a deep-space network is
+assumed always in view and the range is to Earth's centre.
 """
 
 from __future__ import annotations
@@ -18,38 +37,26 @@ import numpy as np
 from flightsw import orbit
 from flightsw.config_section import Section
 from flightsw.constants import AU_M, SPEED_OF_LIGHT_M_S
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.dictionary import CommandSpec, FaultSpec, ParamSpec
 from flightsw.errorcodes import ErrorCode
 from flightsw.errors import CommandError, FaultError
 from flightsw.events import Event, Severity, event
 from flightsw.mission_context import GroundStation, MissionContext
 from flightsw.orbit import Vector
 from flightsw.subsystem import Outcome, Subsystem
-from flightsw.topics import NAVIGATION, NavigationFix
+from flightsw.subsystems.navigation_dictionary import ATTITUDE_MODES, COMMANDS, FAULTS, TELEMETRY
+from flightsw.topics import BURN, NAVIGATION, BurnApplied, NavigationFix
 
 Vec3 = tuple[float, float, float]
 
-BURN = "propulsion.burn"
 CENTRAL_BODIES = ("earth", "moon", "sun")
-ATTITUDE_MODES = ("sun", "nadir", "inertial")
 DRIFT = "drift"  # the attitude reported while the reaction wheels have failed
 ECLIPSE_ILLUMINATION = 0.5  # "in eclipse" once more than half the solar disc is hidden
-MAX_DV_M_S = 1000.0
 
 _DEFAULT_ALTITUDE_KM = {"earth": 400.0, "moon": 100.0}
 _DEFAULT_INCLINATION_DEG = {"earth": 51.6, "moon": 90.0}
 _GRAVITY = {"moon": orbit.MOON_GRAVITY, "sun": orbit.SUN_GRAVITY}
 _ZERO: Vec3 = (0.0, 0.0, 0.0)
-
-
-@dataclass(frozen=True, slots=True)
-class BurnApplied:
-    """A burn propulsion has carried out (topic `propulsion.burn`): inertial Δv, applied once."""
-
-    time_s: float
-    delta_v_m_s: Vec3
-
-
 _NO_FIX = NavigationFix(0.0, _ZERO, _ZERO, 0.0, 1.0, 1.0, 0.0, "sun", False, 0.0)
 
 
@@ -80,79 +87,21 @@ def _vec(values: Vector) -> Vec3:
     return (float(values[0]), float(values[1]), float(values[2]))
 
 
-def _param(name: str, unit: str, description: str, kind: Any = "float") -> ParamSpec:
-    return ParamSpec(name, unit, description, kind)
-
-
 class NavigationModel(Subsystem[NavigationState]):
     """Two-body (+J2 around Earth) RK4 orbit, with Sun, shadow and station geometry."""
 
     name: ClassVar[str] = "navigation"
     subscribes: ClassVar[tuple[str, ...]] = (BURN,)
-    commands: ClassVar[tuple[CommandSpec, ...]] = (
-        CommandSpec(
-            "set_attitude_mode",
-            "Point the solar array at the Sun, hold nadir, or hold the current inertial attitude",
-            (ArgSpec("mode", "enum", choices=ATTITUDE_MODES),),
-        ),
-        CommandSpec(
-            "plan_correction",
-            "Plan a Δv: inertial components plus an along-track part",
-            tuple(
-                ArgSpec(n, "float", "m/s", -MAX_DV_M_S, MAX_DV_M_S, default=0.0)
-                for n in ("dv_x_m_s", "dv_y_m_s", "dv_z_m_s", "along_track_m_s")
-            ),
-        ),
-        CommandSpec("execute_correction", "Apply the planned Δv to the velocity now"),
-    )
-    faults: ClassVar[tuple[FaultSpec, ...]] = (
-        FaultSpec(
-            "sensor_bias",
-            "Bias the reported position (the true orbit is unaffected)",
-            (
-                ArgSpec("bias_x_m", "float", "m", -1e7, 1e7, default=1000.0),
-                ArgSpec("bias_y_m", "float", "m", -1e7, 1e7, default=0.0),
-                ArgSpec("bias_z_m", "float", "m", -1e7, 1e7, default=0.0),
-            ),
-        ),
-        FaultSpec(
-            "wheel_failure",
-            "Reaction wheels lost: the attitude drifts away from the Sun at a constant rate",
-            (ArgSpec("drift_rate_deg_s", "float", "deg/s", 0.0, 10.0, default=0.1),),
-        ),
-    )
-    telemetry: ClassVar[tuple[ParamSpec, ...]] = (
-        _param("central_body", "", "earth, moon or sun", "str"),
-        _param("altitude_km", "km", "reported height above the central body's radius"),
-        _param("speed_m_s", "m/s", "inertial speed"),
-        _param("position_x_km", "km", "reported inertial position, x"),
-        _param("position_y_km", "km", "reported inertial position, y"),
-        _param("position_z_km", "km", "reported inertial position, z"),
-        _param("illumination", "", "visible fraction of the solar disc, 0 to 1"),
-        _param("in_eclipse", "", "more than half the solar disc hidden", "bool"),
-        _param("attitude_mode", "", "sun, nadir, inertial, or drift when wheels failed", "str"),
-        _param("attitude_control_ok", "", "reaction wheels working", "bool"),
-        _param("sun_incidence_deg", "deg", "angle between array normal and Sun"),
-        _param("sun_distance_au", "AU", "distance to the Sun"),
-        _param("station_visible", "", "a ground station (or the DSN) sees the spacecraft", "bool"),
-        _param("station_name", "", "nearest visible station, or nearest station", "str"),
-        _param("station_range_km", "km", "slant range used by the radio link"),
-        _param("light_time_s", "s", "one-way light time over station_range_km"),
-        _param("orbit_count", "", "ascending-node crossings since start", "int"),
-        _param("period_min", "min", "osculating Keplerian period (0 when unbound)"),
-        _param("semi_major_axis_km", "km", "osculating semi-major axis (0 when unbound)"),
-        _param("eccentricity", "", "osculating eccentricity"),
-        _param("planned_dv_m_s", "m/s", "size of the planned correction (0 when none)"),
-        _param("total_dv_m_s", "m/s", "Δv applied since start"),
-        _param("sensor_bias_m", "m", "size of the injected position bias"),
-    )
+    commands: ClassVar[tuple[CommandSpec, ...]] = COMMANDS
+    faults: ClassVar[tuple[FaultSpec, ...]] = FAULTS
+    telemetry: ClassVar[tuple[ParamSpec, ...]] = TELEMETRY
 
     def __init__(
         self,
         context: MissionContext,
-        central_body: str = "earth",
-        position_m: Vec3 | None = None,
-        velocity_m_s: Vec3 | None = None,
+        central_body: str,
+        position_m: Vec3,
+        velocity_m_s: Vec3,
         attitude_mode: str = "sun",
         array_normal_body: Vec3 = (0.0, 0.0, -1.0),
         j2_enabled: bool = True,
@@ -164,59 +113,27 @@ class NavigationModel(Subsystem[NavigationState]):
             self.gravity = orbit.EARTH_GRAVITY if j2_enabled else orbit.EARTH_POINT_MASS
         else:
             self.gravity = _GRAVITY[central_body]
-        if position_m is None or velocity_m_s is None:
-            start_r, start_v = orbit.circular_orbit(
-                self.gravity.radius_m + 400e3, math.radians(51.6), 0.0, 0.0, self.gravity.gm_m3_s2
-            )
-            position_m, velocity_m_s = _vec(start_r), _vec(start_v)
         self.position_m = position_m
         self.velocity_m_s = velocity_m_s
         self.attitude_mode = attitude_mode
+        # Body axes in nadir mode: z to nadir, y to minus orbit normal, x about along-track.
         self.array_normal_body = np.array(orbit.unit(np.array(array_normal_body)))
         self.array_normal_body.flags.writeable = False
         self.max_step_s = max_step_s
 
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> NavigationModel:
-        """Read `[subsystems.navigation]`; see docs in the module and the report for keys."""
+        """Read `[subsystems.navigation]` (keys in the module docstring)."""
         body = section.str("central_body", "earth", CENTRAL_BODIES)
-        gravity = orbit.EARTH_GRAVITY if body == "earth" else _GRAVITY[body]
-        if section.has("position_m") or section.has("velocity_m_s"):
-            position_m = section.vector("position_m", 3, unit="m")
-            velocity_m_s = section.vector("velocity_m_s", 3, unit="m/s")
-            if math.hypot(*position_m) <= gravity.radius_m:
-                raise section.error("position_m", f"is inside the {body}; give a position above it")
-        elif body == "sun":
-            # Default heliocentric cruise: leave Earth at the perihelion of a Hohmann transfer.
-            aphelion_au = section.float("transfer_to_au", 1.524, minimum=0.1, maximum=100.0)
-            earth_r, earth_v = orbit.earth_circular_heliocentric(context.epoch_unix_s)
-            a_m = 0.5 * (AU_M + aphelion_au * AU_M)
-            speed_m_s = math.sqrt(gravity.gm_m3_s2 * (2.0 / AU_M - 1.0 / a_m))
-            position_m, velocity_m_s = _vec(earth_r), _vec(orbit.unit(earth_v) * speed_m_s)
-        else:
-            altitude_m = 1e3 * section.float(
-                "altitude_km", _DEFAULT_ALTITUDE_KM[body], minimum=0.0, unit="km"
-            )
-            start_r, start_v = orbit.circular_orbit(
-                gravity.radius_m + altitude_m,
-                math.radians(
-                    section.float(
-                        "inclination_deg", _DEFAULT_INCLINATION_DEG[body], 0.0, 180.0, "deg"
-                    )
-                ),
-                math.radians(section.float("raan_deg", 0.0, 0.0, 360.0, "deg")),
-                math.radians(section.float("arg_lat_deg", 0.0, 0.0, 360.0, "deg")),
-                gravity.gm_m3_s2,
-            )
-            position_m, velocity_m_s = _vec(start_r), _vec(start_v)
+        position_m, velocity_m_s = _initial_orbit(section, body, context)
         normal = section.vector("array_normal_body", 3, [0.0, 0.0, -1.0])
         if math.hypot(*normal) < 1e-9:
             raise section.error("array_normal_body", "must not be the zero vector")
         return cls(
             context,
             body,
-            (position_m[0], position_m[1], position_m[2]),
-            (velocity_m_s[0], velocity_m_s[1], velocity_m_s[2]),
+            position_m,
+            velocity_m_s,
             section.str("attitude_mode", "sun", ATTITUDE_MODES),
             (normal[0], normal[1], normal[2]),
             section.bool("j2_enabled", True),
@@ -404,16 +321,15 @@ class NavigationModel(Subsystem[NavigationState]):
                     ErrorCode.NOT_ALLOWED, "execute_correction: no correction planned; plan first"
                 )
             velocity = np.array(state.velocity_m_s)
-            dv = np.array(state.planned_dv_m_s) + state.planned_along_track_m_s * orbit.unit(
-                velocity
-            )
+            along_track = state.planned_along_track_m_s * orbit.unit(velocity)
+            dv_m_s = np.array(state.planned_dv_m_s) + along_track
             new = replace(
-                _apply_dv(state, dv),
+                _apply_dv(state, dv_m_s),
                 planned_dv_m_s=_ZERO,
                 planned_along_track_m_s=0.0,
                 plan_ready=False,
             )
-            return Outcome(self._observe(new), (_dv_event("correction_executed", _vec(dv)),))
+            return Outcome(self._observe(new), (_dv_event("correction_executed", _vec(dv_m_s)),))
         return super().execute(state, command, args)
 
     def inject(
@@ -486,3 +402,33 @@ def _transitions(old: NavigationFix, new: NavigationFix, station: str) -> list[E
     elif old.station_visible and not new.station_visible:
         events.append(event("station_los", Severity.INFO, "ground station lost"))
     return events
+
+
+def _initial_orbit(section: Section, body: str, context: MissionContext) -> tuple[Vec3, Vec3]:
+    """The starting position and velocity: explicit vectors, a circular orbit, or a transfer."""
+    gravity = orbit.EARTH_GRAVITY if body == "earth" else _GRAVITY[body]
+    if section.has("position_m") or section.has("velocity_m_s"):
+        position_m = section.vector("position_m", 3, unit="m")
+        velocity_m_s = section.vector("velocity_m_s", 3, unit="m/s")
+        if math.hypot(*position_m) <= gravity.radius_m:
+            raise section.error("position_m", f"is inside the {body}; give a position above it")
+        return _vec(np.array(position_m)), _vec(np.array(velocity_m_s))
+    if body == "sun":
+        # Heliocentric cruise: leave Earth at the perihelion of a Hohmann transfer orbit.
+        aphelion_m = AU_M * section.float("transfer_to_au", 1.524, 0.1, 100.0, "AU")
+        earth_r, earth_v = orbit.earth_circular_heliocentric(context.epoch_unix_s)
+        a_m = 0.5 * (AU_M + aphelion_m)
+        speed_m_s = math.sqrt(gravity.gm_m3_s2 * (2.0 / AU_M - 1.0 / a_m))
+        return _vec(earth_r), _vec(orbit.unit(earth_v) * speed_m_s)
+    altitude_km = section.float("altitude_km", _DEFAULT_ALTITUDE_KM[body], 0.0, unit="km")
+    inclination_deg = section.float(
+        "inclination_deg", _DEFAULT_INCLINATION_DEG[body], 0.0, 180.0, "deg"
+    )
+    position, velocity = orbit.circular_orbit(
+        gravity.radius_m + 1e3 * altitude_km,
+        math.radians(inclination_deg),
+        math.radians(section.float("raan_deg", 0.0, 0.0, 360.0, "deg")),
+        math.radians(section.float("arg_lat_deg", 0.0, 0.0, 360.0, "deg")),
+        gravity.gm_m3_s2,
+    )
+    return _vec(position), _vec(velocity)

@@ -40,7 +40,10 @@ def test_only_the_clock_module_reads_the_wall_clock() -> None:
         for package in PACKAGES
         for path in python_files(package)
         if path != CLOCK_MODULE
-        and ("time" in imported_modules(path) or any(call in path.read_text() for call in wall_clock_calls))
+        and (
+            "time" in imported_modules(path)
+            or any(call in path.read_text() for call in wall_clock_calls)
+        )
     ]
     assert offenders == []
 

@@ -41,7 +41,13 @@ def test_ping_telecommand_packs_to_the_reference_vector() -> None:
 
 def test_reference_vector_parses_back_to_a_ping() -> None:
     packet = decode(PING_VECTOR)
-    assert (packet.packet_type, packet.apid, packet.seq, packet.service, packet.subtype) == (PacketType.TC, 0x42, 5, 17, 1)
+    assert (packet.packet_type, packet.apid, packet.seq, packet.service, packet.subtype) == (
+        PacketType.TC,
+        0x42,
+        5,
+        17,
+        1,
+    )
     assert packet.ack_flags == 0b1111
     assert isinstance(decode_body(packet), Ping)
 
@@ -69,9 +75,19 @@ def test_every_telecommand_survives_a_round_trip(message: Message) -> None:
     assert decode_body(decode(frame)) == message
 
 
-@pytest.mark.parametrize("message", TELEMETRY, ids=lambda m: f"{type(m).__name__}[{m.service},{m.subtype}]")
+@pytest.mark.parametrize(
+    "message", TELEMETRY, ids=lambda m: f"{type(m).__name__}[{m.service},{m.subtype}]"
+)
 def test_every_telemetry_message_survives_a_round_trip(message: Message) -> None:
-    frame = encode_tm(0x11, 16383, message.service, message.subtype, 86_400.25, encode_body(message), msg_counter=9)
+    frame = encode_tm(
+        0x11,
+        16383,
+        message.service,
+        message.subtype,
+        86_400.25,
+        encode_body(message),
+        msg_counter=9,
+    )
     packet = decode(frame)
     assert packet.time_s == 86_400.25
     assert packet.msg_counter == 9

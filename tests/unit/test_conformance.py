@@ -19,11 +19,23 @@ def test_a_ping_built_by_spacepackets_is_understood() -> None:
 
 def test_our_ping_parses_with_spacepackets() -> None:
     parsed = PusTc.unpack(encode_tc(0x42, 5, 17, 1))
-    assert (parsed.apid, parsed.seq_count, parsed.service, parsed.message_subtype) == (0x42, 5, 17, 1)
+    assert (parsed.apid, parsed.seq_count, parsed.service, parsed.message_subtype) == (
+        0x42,
+        5,
+        17,
+        1,
+    )
 
 
 def test_our_housekeeping_parses_with_spacepackets() -> None:
     body = encode_body(Housekeeping("power", {"battery_soc": 0.5}))
-    parsed = PusTm.unpack(encode_tm(0x10, 3, 3, 25, 42.5, body, msg_counter=7), timestamp_len=CUC_LENGTH)
-    assert (parsed.apid, parsed.seq_count, parsed.service, parsed.message_subtype) == (0x10, 3, 3, 25)
+    parsed = PusTm.unpack(
+        encode_tm(0x10, 3, 3, 25, 42.5, body, msg_counter=7), timestamp_len=CUC_LENGTH
+    )
+    assert (parsed.apid, parsed.seq_count, parsed.service, parsed.message_subtype) == (
+        0x10,
+        3,
+        3,
+        25,
+    )
     assert parsed.source_data == body

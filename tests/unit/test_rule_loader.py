@@ -56,10 +56,10 @@ def test_the_example_battery_rule_reads_as_written() -> None:
     rules = {rule.name: rule for rule in load_rules(EXAMPLE)}
     battery = rules["battery_soc"]
     assert isinstance(battery, LimitRule)
-    assert battery.bands == LimitBands(red_low=0.2, yellow_low=0.3)
-    assert battery.limits_by_mode == {"safe": LimitBands(red_low=0.1, yellow_low=0.15)}
+    assert battery.bands == LimitBands(red_low=0.3, yellow_low=0.5)
+    assert battery.limits_by_mode == {"safe": LimitBands(red_low=0.15, yellow_low=0.25)}
     assert (battery.severity, battery.yellow_severity) == (Severity.CRITICAL, Severity.WARNING)
-    assert (battery.persistence, battery.stale_after_s) == (2, 60.0)
+    assert (battery.persistence, battery.stale_after_s) == (2, 120.0)
 
 
 def test_per_mode_limits_inherit_the_keys_they_do_not_give(tmp_path: Path) -> None:

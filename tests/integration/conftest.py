@@ -1,0 +1,24 @@
+"""Fixtures that fly the real `flightsw` and `ground` processes on free loopback ports, stepped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ground.launcher import Mission, launch
+
+ROOT = Path(__file__).resolve().parents[2]
+LEO = ROOT / "configs" / "leo_smallsat.toml"
+LIGHT_TIME_S = 1.25  # long enough that a round trip spans several ticks
+
+
+@pytest.fixture
+def mission(tmp_path: Path) -> Iterator[Mission]:
+    """Both processes for the small LEO satellite, stopped after the test whatever happens."""
+    flying = launch(LEO, tmp_path, "test", clock="stepped", light_time_s=LIGHT_TIME_S)
+    try:
+        yield flying
+    finally:
+        flying.stop()
