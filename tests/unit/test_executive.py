@@ -12,7 +12,15 @@ from flightsw.clock import SteppedClock
 from flightsw.dispatcher import Dispatcher
 from flightsw.errorcodes import ErrorCode
 from flightsw.executive import Executive
-from flightsw.icd.messages import EventReport, Housekeeping, PerformFunction, Pong, Stage, Verification, encode_body
+from flightsw.icd.messages import (
+    EventReport,
+    Housekeeping,
+    PerformFunction,
+    Pong,
+    Stage,
+    Verification,
+    encode_body,
+)
 from flightsw.icd.packet import encode_tc
 from flightsw.supervisor import Supervisor
 
@@ -26,7 +34,9 @@ def flight() -> tuple[Executive, Any]:
     supervisor.start(CounterModel(), APIDS["counter"], hk_period_s=5.0)
     downlink = CollectingDownlink.start()
     dispatcher = Dispatcher(APIDS, supervisor, APIDS["executive"])
-    executive = Executive(SteppedClock(), 1.0, supervisor, dispatcher, bus, downlink, APIDS["executive"])
+    executive = Executive(
+        SteppedClock(), 1.0, supervisor, dispatcher, bus, downlink, APIDS["executive"]
+    )
     return executive, downlink
 
 
@@ -42,11 +52,17 @@ def test_run_until_ticks_every_tick_up_to_the_target(flight: tuple[Executive, An
     executive, downlink = flight
     executive.run_until(10.0)
     assert (executive.time_s, executive.ticks) == (10.0, 10)
-    counts = [p.message.params["count"] for p in sent(downlink) if isinstance(p.message, Housekeeping) and p.apid == 16]
+    counts = [
+        p.message.params["count"]
+        for p in sent(downlink)
+        if isinstance(p.message, Housekeeping) and p.apid == 16
+    ]
     assert counts == [1.0, 5.0, 10.0]
 
 
-def test_a_telecommand_is_handled_at_its_arrival_time_between_ticks(flight: tuple[Executive, Any]) -> None:
+def test_a_telecommand_is_handled_at_its_arrival_time_between_ticks(
+    flight: tuple[Executive, Any],
+) -> None:
     executive, downlink = flight
     executive.receive(encode_tc(1, 0, 17, 1), arrival_s=2.5)
     executive.run_until(2.0)
@@ -56,7 +72,9 @@ def test_a_telecommand_is_handled_at_its_arrival_time_between_ticks(flight: tupl
     assert [p.time_s for p in pongs] == [2.5]
 
 
-def test_a_command_gets_accepted_started_and_completed_reports(flight: tuple[Executive, Any]) -> None:
+def test_a_command_gets_accepted_started_and_completed_reports(
+    flight: tuple[Executive, Any],
+) -> None:
     executive, downlink = flight
     executive.receive(tc(16, 7, PerformFunction("set_rate", {"rate_per_s": 3.0})), arrival_s=0.5)
     executive.run_until(1.0)
@@ -96,7 +114,9 @@ def test_a_command_refused_onboard_fails_at_completion(flight: tuple[Executive, 
     assert reports[-1].code == ErrorCode.NOT_ALLOWED
 
 
-def test_a_corrupted_frame_is_counted_and_reported_and_flight_goes_on(flight: tuple[Executive, Any]) -> None:
+def test_a_corrupted_frame_is_counted_and_reported_and_flight_goes_on(
+    flight: tuple[Executive, Any],
+) -> None:
     executive, downlink = flight
     frame = bytearray(encode_tc(1, 0, 17, 1))
     frame[6] ^= 0xFF
@@ -117,7 +137,11 @@ def test_an_actor_that_crashes_is_restarted_from_its_last_good_state_within_one_
     executive.run_until(4.0)  # this tick raises
     member = executive.supervisor.members["counter"]
     assert member.restarts == 1
-    events = [p.message for p in sent(downlink) if isinstance(p.message, EventReport) and p.message.severity == 4]
+    events = [
+        p.message
+        for p in sent(downlink)
+        if isinstance(p.message, EventReport) and p.message.severity == 4
+    ]
     assert [e.name for e in events] == ["actor_restarted"]
     # The restarted actor carries the fault in its last good state? No: that state was saved before the
     # injection took effect in a tick, so clear it and the actor counts on from 3 s.
