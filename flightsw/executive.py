@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -70,7 +71,8 @@ class Executive:
         self.hk_period_s = hk_period_s
         self.ticks = 0
         self.tick_count_at_start = 0
-        self.time_s = clock.now_s()  # time of the last completed tick
+        # Ticks fall on whole multiples of tick_s, whenever the clock was started.
+        self.time_s = math.floor(clock.now_s() / tick_s) * tick_s  # time of the last completed tick
         self.frames_sent = 0
         self.observers: list[TickObserver] = []
         self._arrivals: list[tuple[float, int, bytes]] = []

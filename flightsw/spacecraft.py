@@ -69,35 +69,7 @@ class Spacecraft:
 
     def dictionary(self) -> dict[str, Any]:
         """The command and telemetry dictionary of this spacecraft (one source of truth)."""
-        config = self.config
-        subsystems = [
-            SubsystemDictionary(
-                m.name,
-                config.apids[m.name],
-                m.commands,
-                m.faults,
-                m.telemetry,
-                config.hk_periods_s[m.name],
-            ).to_dict()
-            for m in self.models
-        ]
-        executive = SubsystemDictionary(
-            EXECUTIVE,
-            config.apids[EXECUTIVE],
-            (),
-            (),
-            EXECUTIVE_TELEMETRY,
-            self.executive.hk_period_s,
-        )
-        subsystems.insert(0, executive.to_dict())
-        return {
-            "mission": config.name,
-            "description": config.description,
-            "epoch_unix_s": config.context.epoch_unix_s,
-            "tick_s": config.clock.tick_s,
-            "apids": dict(config.apids),
-            "subsystems": subsystems,
-        }
+        return mission_dictionary(self.config, self.models, self.executive.hk_period_s)
 
     def truth(self, subsystem: str) -> dict[str, Any]:
         """The true state of one subsystem, as plain data."""
@@ -111,6 +83,34 @@ class Spacecraft:
             return None
         fix = member.model.publish(member.last_good_state).get(NAVIGATION)
         return None if fix is None else float(fix.station_range_m)
+
+
+def mission_dictionary(
+    config: MissionConfig, models: list[Any], executive_hk_period_s: float = 10.0
+) -> dict[str, Any]:
+    """The dictionary the sim port serves: every subsystem's APID, commands, faults and telemetry."""
+    executive = SubsystemDictionary(
+        EXECUTIVE, config.apids[EXECUTIVE], (), (), EXECUTIVE_TELEMETRY, executive_hk_period_s
+    )
+    subsystems = [executive.to_dict()] + [
+        SubsystemDictionary(
+            m.name,
+            config.apids[m.name],
+            m.commands,
+            m.faults,
+            m.telemetry,
+            config.hk_periods_s[m.name],
+        ).to_dict()
+        for m in models
+    ]
+    return {
+        "mission": config.name,
+        "description": config.description,
+        "epoch_unix_s": config.context.epoch_unix_s,
+        "tick_s": config.clock.tick_s,
+        "apids": dict(config.apids),
+        "subsystems": subsystems,
+    }
 
 
 def _plain(value: Any) -> Any:
