@@ -1,0 +1,82 @@
+"""The command-line tools as a person uses them: exit codes, messages, scripts."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import LEO
+
+from ground.launcher import Mission
+
+pytestmark = pytest.mark.integration
+
+RUN_TIMEOUT_S = 120
+
+
+def run(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args], input=stdin, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, cwd=cwd
+    )
+
+
+def test_flightsw_refuses_a_broken_config_with_file_key_and_reason(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(LEO.read_text().replace('mode = "realtime"', 'mode = "warp"'))
+    result = run("flightsw.main", "--config", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}: [clock.mode] expected one of stepped, realtime, found 'warp'" in result.stderr
+
+
+def test_flightsw_says_which_port_is_taken_and_exits_3(tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = run("flightsw.main", "--config", str(LEO), "--uplink", f"tcp://127.0.0.1:{port}")
+    assert result.returncode == 3
+    assert f"cannot bind the uplink socket to tcp://127.0.0.1:{port}" in result.stderr
+    assert "Another process may hold the port" in result.stderr
+
+
+def test_mission_run_flies_headless_for_a_duration_and_stops_both_processes(tmp_path: Path) -> None:
+    result = run(
+        "ground.mission", "run", str(LEO), "--clock", "stepped", "--duration-s", "600",
+        "--headless", "--data-dir", str(tmp_path), "--run-name", "cli",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "mission: stopped at T+600.0 s" in result.stdout
+    assert (tmp_path / "cli.sqlite").stat().st_size > 0
+
+
+def test_a_console_script_runs_and_passes_its_checks(mission: Mission) -> None:
+    script = "\n".join(
+        [
+            "# a pass rehearsal",
+            "step 30",
+            "cmd thermal.set_heater heater=battery set_point_c=12",
+            "step 20",  # the next housekeeping report, plus its light time down
+            "command 1",
+            "check thermal.battery_set_point_c == 12",
+            "check power.battery_soc > 0.5",
+            "inject power array_degraded fraction=0.5",
+            "clear power array_degraded",
+            "alarms",
+        ]
+    )
+    result = run("ground.mission", "console", "--control", mission.endpoints.control, stdin=script)
+    assert result.returncode == 0, result.stdout
+    assert "command 1 thermal.set_heater: completed" in result.stdout
+    assert "CHECK: thermal.battery_set_point_c == 12 holds" in result.stdout
+
+
+def test_a_console_script_exits_non_zero_when_a_check_fails(mission: Mission) -> None:
+    result = run(
+        "ground.mission", "console", "--control", mission.endpoints.control,
+        stdin="step 20\ncheck power.battery_soc > 2\n",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "CHECK FAILED: power.battery_soc > 2" in result.stdout
