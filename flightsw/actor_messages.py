@@ -12,6 +12,7 @@ from typing import Any
 from pykka import ActorRef
 
 from flightsw.events import Event
+from flightsw.subsystem import Request
 
 Pairs = tuple[tuple[str, Any], ...]
 
@@ -75,6 +76,7 @@ class TickReport:
     state: Any
     housekeeping: Pairs | None
     events: tuple[Event, ...]
+    requests: tuple[Request, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class CommandReport:
     events: tuple[Event, ...] = ()
     code: int = 0
     reason: str = ""
+    requests: tuple[Request, ...] = ()
 
 
 # -- software bus ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from flightsw.errorcodes import ErrorCode
 from flightsw.errors import CommandError
 
-ArgKind = Literal["float", "int", "bool", "str", "enum"]
+ArgKind = Literal["float", "int", "bool", "str", "enum", "bytes", "map"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,16 @@ class ArgSpec:
 
     def validate(self, value: Any) -> Any:
         """Return `value` converted to this argument's type, or raise CommandError(BAD_ARGUMENT)."""
+        if self.kind == "bytes":
+            if not isinstance(value, bytes | bytearray):
+                raise self._refuse(value, "expected bytes")
+            if self.maximum is not None and len(value) > self.maximum:
+                raise self._refuse(f"<{len(value)} octets>", f"longer than {self.maximum:g} octets")
+            return bytes(value)
+        if self.kind == "map":
+            if not isinstance(value, dict):
+                raise self._refuse(value, "expected a map of name to value")
+            return dict(value)
         if self.kind == "bool":
             if not isinstance(value, bool):
                 raise self._refuse(value, "expected true or false")

@@ -7,8 +7,9 @@ at a definite point in mission time and the telemetry it causes comes out in a f
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flightsw.actor_messages import (
     CommandReport,
@@ -34,6 +35,7 @@ from flightsw.icd.messages import (
     decode_body,
 )
 from flightsw.icd.packet import Packet, PacketType, decode
+from flightsw.subsystem import Request
 from flightsw.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,21 @@ ACK_COMPLETION = 0b0001
 
 # Handlers for the flight software's own services, registered by the executive (schedule, storage…)
 ServiceHandler = Callable[[Packet, Message, float], "list[OutgoingPacket]"]
+
+
+COMMAND_LOG_LENGTH = 500
+MAX_REQUEST_DEPTH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One command carried out onboard, kept in the onboard command log."""
+
+    time_s: float
+    source: str  # "ground" or what asked for it (an FDIR action, the schedule)
+    command: str
+    ok: bool
+    reason: str = ""
 
 
 class Rejection(Exception):
@@ -69,6 +86,86 @@ class Dispatcher:
         self.accepted = 0
         self.completed = 0
         self.failed = 0
+        self.log: deque[LogEntry] = deque(maxlen=COMMAND_LOG_LENGTH)
+        self.onboard_commands = 0
+
+    def perform(
+        self, requests: tuple[Request, ...], time_s: float, source: str, depth: int = 0
+    ) -> list[OutgoingPacket]:
+        """Carry out what subsystems asked for: onboard commands (FDIR actions) and reboots.
+
+        A command may ask for more (safe mode's steps); `depth` bounds the chain so that a
+        misconfigured action that triggers itself cannot loop.
+        """
+        out: list[OutgoingPacket] = []
+        for request in requests:
+            apid = self.apid_of(request.target)
+            if request.target not in self.supervisor.members:
+                text = f"{source} asked for {request.kind} of unknown subsystem {request.target}"
+                out.append(
+                    self.event_packet(
+                        self.executive_apid,
+                        "executive",
+                        event("onboard_request_refused", Severity.MEDIUM, text),
+                        time_s,
+                    )
+                )
+                continue
+            if request.kind == "restart":
+                out.append(
+                    self.event_packet(
+                        apid,
+                        request.target,
+                        self.supervisor.reboot(request.target, f"requested by {source}"),
+                        time_s,
+                    )
+                )
+                continue
+            name = f"{request.target}.{request.name}"
+            if depth >= MAX_REQUEST_DEPTH:
+                report = CommandReport(
+                    ok=False, reason=f"chain of onboard commands deeper than {MAX_REQUEST_DEPTH}"
+                )
+            else:
+                report = self._onboard_command(request, time_s)
+            self.onboard_commands += 1
+            self.log.append(LogEntry(time_s, source, name, report.ok, report.reason))
+            severity = Severity.INFO if report.ok else Severity.MEDIUM
+            outcome = "done" if report.ok else f"failed: {report.reason}"
+            text = f"onboard command {name} {dict(request.args) or ''} from {source} {outcome}".replace(
+                "  ", " "
+            )
+            out.append(
+                self.event_packet(
+                    self.executive_apid,
+                    "executive",
+                    event(
+                        "onboard_command", severity, text, command=name, source=source, ok=report.ok
+                    ),
+                    time_s,
+                )
+            )
+            out.extend(self.event_packet(apid, request.target, e, time_s) for e in report.events)
+            out.extend(self.perform(report.requests, time_s, name, depth + 1))
+        return out
+
+    def _onboard_command(self, request: Request, time_s: float) -> CommandReport:
+        try:
+            self.supervisor.members[request.target].model.command_spec(request.name).validate(
+                dict(request.args)
+            )
+        except CommandError as error:
+            return CommandReport(ok=False, code=error.code, reason=error.reason)
+        report: CommandReport = self.supervisor.ask(
+            request.target, ExecuteCommand(request.name, request.args, time_s)
+        )
+        return report
+
+    def apid_of(self, name: str) -> int:
+        for apid, known in self.names_by_apid.items():
+            if known == name:
+                return apid
+        return self.executive_apid
 
     def register(self, message_type: type[Message], handler: ServiceHandler) -> None:
         self.service_handlers[message_type] = handler
@@ -85,11 +182,16 @@ class Dispatcher:
             )
         return self.handle_packet(packet, time_s)
 
-    def handle_packet(self, packet: Packet, time_s: float) -> list[OutgoingPacket]:
+    def handle_packet(
+        self, packet: Packet, time_s: float, source: str = "ground"
+    ) -> list[OutgoingPacket]:
         out: list[OutgoingPacket] = []
+        name = f"{self.names_by_apid.get(packet.apid, packet.apid)} TC[{packet.service},{packet.subtype}]"
         report_apid = packet.apid if packet.apid in self.names_by_apid else self.executive_apid
         try:
             message, target = self._accept(packet)
+            if isinstance(message, PerformFunction):
+                name = f"{target}.{message.command}"
             if packet.ack_flags & ACK_ACCEPTANCE:
                 out.append(self._verification(report_apid, packet, Stage.ACCEPTED, time_s))
             self.accepted += 1
@@ -99,8 +201,10 @@ class Dispatcher:
             if packet.ack_flags & ACK_COMPLETION:
                 out.append(self._verification(report_apid, packet, Stage.COMPLETED, time_s))
             self.completed += 1
+            self.log.append(LogEntry(time_s, source, name, True))
         except Rejection as rejection:
             self.failed += 1
+            self.log.append(LogEntry(time_s, source, name, False, rejection.reason))
             self.failures[rejection.code.name.lower()] += 1
             log.info("TC apid=%d seq=%d refused: %s", packet.apid, packet.seq, rejection.reason)
             out.append(
@@ -160,6 +264,7 @@ class Dispatcher:
                     target, ExecuteCommand(command, tuple(args.items()), time_s)
                 )
                 events = [self.event_packet(apid, target, e, time_s) for e in report.events]
+                events.extend(self.perform(report.requests, time_s, f"{target}.{command}"))
                 if not report.ok:
                     raise Rejection(
                         Stage.COMPLETION_FAILED,

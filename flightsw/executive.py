@@ -22,6 +22,7 @@ from flightsw.actor_messages import (
     CommandReport,
     InjectFault,
     OutgoingPacket,
+    Publish,
     SendBatch,
     Sync,
 )
@@ -31,6 +32,7 @@ from flightsw.dispatcher import Dispatcher
 from flightsw.events import Event, Severity, event
 from flightsw.icd.messages import Housekeeping, TimeReport
 from flightsw.supervisor import ASK_TIMEOUT_S, Supervisor
+from flightsw.topics import EXECUTIVE_NAME, HK_PREFIX, ONBOARD_EVENTS, OnboardEvents, hk_topic
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,17 @@ TELEMETRY = (
     ParamSpec("tc_frames_refused", "", "uplink frames refused (CRC, header, envelope)", "int"),
     ParamSpec("actor_restarts", "", "subsystem actors restarted after a failure", "int"),
     ParamSpec("uplink_queued", "", "telecommands received, waiting for their arrival time", "int"),
+    ParamSpec(
+        "time_since_tc_s",
+        "s",
+        "mission time since the last telecommand arrived (command-loss timer)",
+    ),
+    ParamSpec(
+        "onboard_commands",
+        "",
+        "commands carried out onboard on a subsystem's request (FDIR, schedule)",
+        "int",
+    ),
 )
 
 TickObserver = Callable[[float, list[Any]], list[OutgoingPacket]]
@@ -78,6 +91,12 @@ class Executive:
         self._arrivals: list[tuple[float, int, bytes]] = []
         self._arrival_order = itertools.count()
         self._pending: list[OutgoingPacket] = []
+        self.last_tc_s = self.time_s
+        subscriptions = {topic for m in supervisor.members.values() for topic in m.model.subscribes}
+        self.watched = {
+            topic.removeprefix(HK_PREFIX) for topic in subscriptions if topic.startswith(HK_PREFIX)
+        }
+        self.events_watched = ONBOARD_EVENTS in subscriptions
 
     # -- what is due -----------------------------------------------------------------------------
 
@@ -108,6 +127,7 @@ class Executive:
                     max(now_s, self.clock.now_s()) if self.clock.stepped else now_s
                 )
                 self._pending.extend(self.dispatcher.handle_frame(frame, now_s))
+                self.last_tc_s = now_s
                 continue
             if tick_s > target_s + 1e-9:
                 break
@@ -120,6 +140,7 @@ class Executive:
         reports, failures = self.supervisor.tick_all(self.time_s, tick_s - self.time_s)
         self.time_s = tick_s
         self.ticks += 1
+        self._publish_onboard_data(tick_s, reports, failures)
         self.bus.ask(Sync(), timeout=ASK_TIMEOUT_S)
         out = self._pending
         for failure in failures:
@@ -136,6 +157,9 @@ class Executive:
                         apid, tick_s, Housekeeping(report.subsystem, dict(report.housekeeping))
                     )
                 )
+        for report in reports:
+            if report.requests:
+                out.extend(self.dispatcher.perform(report.requests, tick_s, report.subsystem))
         for observer in self.observers:
             out.extend(observer(tick_s, reports))
         if _on_grid(tick_s, self.hk_period_s, self.tick_s):
@@ -146,6 +170,29 @@ class Executive:
             )
             out.append(OutgoingPacket(self.executive_apid, tick_s, TimeReport(tick_s, self.rate())))
         self.flush()
+
+    def _publish_onboard_data(
+        self, tick_s: float, reports: list[Any], failures: list[Event]
+    ) -> None:
+        """Put onboard parameters and events on the bus for the subsystems that watch them (FDIR).
+
+        Only what some model subscribes to is computed: housekeeping of every subsystem on
+        every tick would cost more than the physics.
+        """
+        for report in reports:
+            if report.subsystem in self.watched:
+                model = self.supervisor.members[report.subsystem].model
+                self.bus.tell(
+                    Publish(
+                        hk_topic(report.subsystem), tuple(model.housekeeping(report.state).items())
+                    )
+                )
+        if EXECUTIVE_NAME in self.watched:
+            self.bus.tell(Publish(hk_topic(EXECUTIVE_NAME), tuple(self.housekeeping().items())))
+        if self.events_watched:
+            happened = [(r.subsystem, e.name) for r in reports for e in r.events]
+            happened += [("executive", e.name) for e in failures]
+            self.bus.tell(Publish(ONBOARD_EVENTS, OnboardEvents(tick_s, tuple(happened))))
 
     def flush(self) -> None:
         """Hand queued packets to the downlink and wait until they are sent (back-pressure)."""
@@ -166,6 +213,8 @@ class Executive:
             "tc_frames_refused": sum(dispatcher.frames_refused.values()),
             "actor_restarts": sum(m.restarts for m in self.supervisor.members.values()),
             "uplink_queued": len(self._arrivals),
+            "time_since_tc_s": self.time_s - self.last_tc_s,
+            "onboard_commands": dispatcher.onboard_commands,
         }
 
     # -- faults through the sim port -------------------------------------------------------------

@@ -12,8 +12,19 @@ from flightsw.subsystem import Subsystem
 # Order matters: it is the order of the tick report and of telemetry within a tick.
 MODELS: dict[str, str] = {
     "navigation": "flightsw.subsystems.navigation:NavigationModel",
+    "propulsion": "flightsw.subsystems.propulsion:PropulsionModel",
     "power": "flightsw.subsystems.power:PowerModel",
     "thermal": "flightsw.subsystems.thermal:ThermalModel",
+    "comms": "flightsw.subsystems.comms:CommsModel",
+    "life_support": "flightsw.subsystems.life_support:LifeSupportModel",
+    "docking": "flightsw.subsystems.docking:DockingModel",
+    "payload": "flightsw.subsystems.payload:PayloadModel",
+    "sensors": "flightsw.subsystems.sensors:SensorArrayModel",
+    "environment": "flightsw.subsystems.environment:EnvironmentModel",
+    "resources": "flightsw.subsystems.resources:ResourcesModel",
+    "software": "flightsw.subsystems.software:SoftwareModel",
+    "mission_events": "flightsw.subsystems.mission_events:MissionEventsModel",
+    "fdir": "flightsw.subsystems.fdir:FdirModel",
 }
 
 

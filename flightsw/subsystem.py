@@ -23,11 +23,26 @@ Scalar = float | int | bool | str
 
 
 @dataclass(frozen=True, slots=True)
+class Request:
+    """Something a subsystem asks the executive to do for it after this tick.
+
+    `command`: carry out `target`'s command `name` with `args` (an FDIR action, a safe-mode
+    step); `restart`: restart `target`'s actor (a software update being activated).
+    """
+
+    kind: str  # "command" | "restart"
+    target: str
+    name: str = ""
+    args: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome(Generic[State]):
-    """A new state and the events that producing it raised."""
+    """A new state, the events that producing it raised, and requests to the executive."""
 
     state: State
     events: tuple[Event, ...] = ()
+    requests: tuple[Request, ...] = ()
 
 
 class Subsystem(ABC, Generic[State]):

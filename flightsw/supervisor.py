@@ -8,7 +8,7 @@ from typing import Any
 
 import pykka
 
-from flightsw.actor_messages import Subscribe, Tick, TickReport
+from flightsw.actor_messages import GetState, Subscribe, Tick, TickReport
 from flightsw.actors.subsystem_actor import SubsystemActor
 from flightsw.events import Event, Severity, event
 from flightsw.subsystem import Subsystem
@@ -29,6 +29,7 @@ class Supervised:
     last_good_state: Any
     next_hk_s: float = 0.0
     restarts: int = 0
+    reboots: int = 0
 
 
 class Supervisor:
@@ -83,6 +84,7 @@ class Supervisor:
         return reports, failures
 
     def restart(self, name: str, error: BaseException) -> Event:
+        """Replace a failed actor by a new one started from its last good state."""
         member = self.members[name]
         member.restarts += 1
         log.error(
@@ -91,10 +93,7 @@ class Supervisor:
             type(error).__name__,
             error,
         )
-        member.ref.stop(block=False)
-        member.ref = self._spawn(
-            member.model, member.last_good_state, member.hk_period_s, member.next_hk_s
-        )
+        self._respawn(member, member.last_good_state)
         return event(
             "actor_restarted",
             Severity.HIGH,
@@ -102,6 +101,22 @@ class Supervisor:
             subsystem=name,
             restarts=member.restarts,
         )
+
+    def reboot(self, name: str, reason: str) -> Event:
+        """A commanded restart (a software update going live): the new actor keeps the state."""
+        member = self.members[name]
+        member.reboots += 1
+        state = member.ref.ask(GetState(), timeout=ASK_TIMEOUT_S)
+        member.last_good_state = state
+        self._respawn(member, state)
+        log.info("%s actor rebooted: %s", name, reason)
+        return event(
+            "actor_rebooted", Severity.MEDIUM, f"{name} rebooted: {reason}", subsystem=name
+        )
+
+    def _respawn(self, member: Supervised, state: Any) -> None:
+        member.ref.stop(block=False)
+        member.ref = self._spawn(member.model, state, member.hk_period_s, member.next_hk_s)
 
     def ask(self, name: str, message: Any) -> Any:
         return self.members[name].ref.ask(message, timeout=ASK_TIMEOUT_S)

@@ -75,6 +75,13 @@ PAYLOAD = "payload.status"
 SENSORS = "sensors.status"
 MODE = "fdir.mode"
 BURN = "propulsion.burn"
+HK_PREFIX = "hk."  # hk.<subsystem>: its housekeeping every tick, for watchers such as FDIR
+ONBOARD_EVENTS = "onboard.events"
+EXECUTIVE_NAME = "executive"
+
+
+def hk_topic(subsystem: str) -> str:
+    return HK_PREFIX + subsystem
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,3 +157,11 @@ class BurnApplied:
 
     time_s: float
     delta_v_m_s: tuple[float, float, float]  # inertial
+
+
+@dataclass(frozen=True, slots=True)
+class OnboardEvents:
+    """The events of one tick, as (subsystem, event name), for event-actions (PUS 19)."""
+
+    time_s: float
+    events: tuple[tuple[str, str], ...]

@@ -85,7 +85,9 @@ class SubsystemActor(pykka.ThreadingActor):
             housekeeping = tuple(self.model.housekeeping(self.state).items())
             # Next report on the period's grid, so reports stay at whole multiples of the period.
             self.next_hk_s = (math.floor(now_s / self.hk_period_s + 1e-9) + 1) * self.hk_period_s
-        return TickReport(self.model.name, self.state, housekeeping, outcome.events)
+        return TickReport(
+            self.model.name, self.state, housekeeping, outcome.events, outcome.requests
+        )
 
     def _execute(self, command: str, args: dict[str, Any]) -> CommandReport:
         try:
@@ -94,7 +96,7 @@ class SubsystemActor(pykka.ThreadingActor):
         except CommandError as error:
             return CommandReport(ok=False, code=error.code, reason=error.reason)
         self.state = outcome.state
-        return CommandReport(ok=True, events=outcome.events)
+        return CommandReport(ok=True, events=outcome.events, requests=outcome.requests)
 
     def _inject(self, fault: str, params: dict[str, Any], time_s: float) -> CommandReport:
         try:
