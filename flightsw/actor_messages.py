@@ -51,6 +51,11 @@ class ClearFault:
 
 
 @dataclass(frozen=True, slots=True)
+class InjectCrash:
+    """Make the actor's next tick raise, as a software fault would (a sim-port test hook)."""
+
+
+@dataclass(frozen=True, slots=True)
 class GetState:
     """Answered with the subsystem's current (frozen) state."""
 
@@ -129,6 +134,7 @@ class OutgoingPacket:
     apid: int
     time_s: float
     message: Any
+    record: bool = True  # False for recorder playback, which must not be recorded again
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,3 +147,23 @@ class SendBatch:
 @dataclass(frozen=True, slots=True)
 class LinkCounters:
     """Answered with the downlink's counters."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecorderWindow:
+    """Answered with the recorded frames generated in [start_s, end_s], as a tuple."""
+
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class RecorderDelete:
+    """Delete recorded frames older than `before_s`; answered with the count deleted."""
+
+    before_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class RecorderStatus:
+    """Answered with the recorder's fill state (a dict)."""

@@ -170,7 +170,9 @@ class Dispatcher:
     def register(self, message_type: type[Message], handler: ServiceHandler) -> None:
         self.service_handlers[message_type] = handler
 
-    def handle_frame(self, frame: bytes, time_s: float) -> list[OutgoingPacket]:
+    def handle_frame(
+        self, frame: bytes, time_s: float, source: str = "ground"
+    ) -> list[OutgoingPacket]:
         """Turn one uplinked frame into the telemetry it causes (never raises for bad input)."""
         try:
             packet = decode(frame)
@@ -180,7 +182,7 @@ class Dispatcher:
             return self._reject_frame(
                 "not_a_telecommand", f"a TM packet (APID {packet.apid}) came up the uplink", time_s
             )
-        return self.handle_packet(packet, time_s)
+        return self.handle_packet(packet, time_s, source)
 
     def handle_packet(
         self, packet: Packet, time_s: float, source: str = "ground"

@@ -31,6 +31,8 @@ from flightsw.dictionary import ParamSpec
 from flightsw.dispatcher import Dispatcher
 from flightsw.events import Event, Severity, event
 from flightsw.icd.messages import Housekeeping, TimeReport
+from flightsw.onboard_services import OnboardServices
+from flightsw.schedule import Schedule
 from flightsw.supervisor import ASK_TIMEOUT_S, Supervisor
 from flightsw.topics import EXECUTIVE_NAME, HK_PREFIX, ONBOARD_EVENTS, OnboardEvents, hk_topic
 
@@ -91,6 +93,8 @@ class Executive:
         self._arrivals: list[tuple[float, int, bytes]] = []
         self._arrival_order = itertools.count()
         self._pending: list[OutgoingPacket] = []
+        self.schedule = Schedule()
+        self.services = OnboardServices(dispatcher, self.schedule, downlink, lambda: self.time_s)
         self.last_tc_s = self.time_s
         subscriptions = {topic for m in supervisor.members.values() for topic in m.model.subscribes}
         self.watched = {
@@ -104,10 +108,14 @@ class Executive:
         return self.time_s + self.tick_s
 
     def next_deadline_s(self) -> float:
-        """The mission time of the next thing to do: a tick, or a telecommand's arrival."""
+        """The mission time of the next thing to do: a tick, a telecommand's arrival, a release."""
+        deadlines = [self.next_tick_s()]
         if self._arrivals:
-            return min(self.next_tick_s(), self._arrivals[0][0])
-        return self.next_tick_s()
+            deadlines.append(self._arrivals[0][0])
+        release_s = self.schedule.next_release_s()
+        if release_s is not None:
+            deadlines.append(release_s)
+        return min(deadlines)
 
     def receive(self, frame: bytes, arrival_s: float | None) -> None:
         """Queue an uplinked frame to be handled when mission time reaches `arrival_s`."""
@@ -117,22 +125,42 @@ class Executive:
     # -- running ---------------------------------------------------------------------------------
 
     def run_until(self, target_s: float) -> None:
-        """Do everything due up to and including `target_s`."""
+        """Do everything due up to and including `target_s`, in mission-time order.
+
+        Between two ticks, telecommands are handled at their arrival time and scheduled
+        activities at their release time (uplinked ones first when both fall due together).
+        """
         while True:
             tick_s = self.next_tick_s()
-            if self._arrivals and self._arrivals[0][0] <= min(tick_s, target_s) + 1e-9:
+            horizon_s = min(tick_s, target_s) + 1e-9
+            if self._arrivals and self._arrivals[0][0] <= horizon_s:
                 arrival_s, _, frame = heapq.heappop(self._arrivals)
-                now_s = max(arrival_s, self.time_s)
-                self.clock.advance_to(
-                    max(now_s, self.clock.now_s()) if self.clock.stepped else now_s
-                )
+                now_s = self._between_ticks(arrival_s)
                 self._pending.extend(self.dispatcher.handle_frame(frame, now_s))
                 self.last_tc_s = now_s
+                continue
+            release_s = self.schedule.next_release_s()
+            if release_s is not None and release_s <= horizon_s:
+                activity = self.schedule.pop_due(release_s)
+                assert activity is not None  # next_release_s said one is due
+                now_s = self._between_ticks(activity.release_s)
+                self._pending.extend(
+                    self.dispatcher.handle_frame(
+                        activity.tc, now_s, source=f"schedule #{activity.id}"
+                    )
+                )
                 continue
             if tick_s > target_s + 1e-9:
                 break
             self.tick(tick_s)
         self.flush()
+
+    def _between_ticks(self, due_s: float) -> float:
+        """Move a stepped clock to `due_s` (never before the last tick) and return that time."""
+        now_s = max(due_s, self.time_s)
+        if self.clock.stepped:
+            self.clock.advance_to(max(now_s, self.clock.now_s()))
+        return now_s
 
     def tick(self, tick_s: float) -> None:
         """Step every subsystem from the last tick to `tick_s`, then queue its telemetry."""
@@ -215,6 +243,10 @@ class Executive:
             "uplink_queued": len(self._arrivals),
             "time_since_tc_s": self.time_s - self.last_tc_s,
             "onboard_commands": dispatcher.onboard_commands,
+            "schedule_activities": len(self.schedule),
+            "schedule_enabled": self.schedule.enabled,
+            "schedule_released": self.schedule.released,
+            "store_dumps": self.services.dumps,
         }
 
     # -- faults through the sim port -------------------------------------------------------------

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flightsw.actor_messages import LinkCounters
+from flightsw.actor_messages import InjectCrash, LinkCounters
 from flightsw.clock import RealtimeClock
 from flightsw.errors import ClockError
 from flightsw.spacecraft import Spacecraft
@@ -50,6 +50,7 @@ class SimPort:
             "clear": self._clear,
             "faults": self._faults,
             "truth": self._truth,
+            "crash": self._crash,
             "shutdown": self._shutdown,
         }
 
@@ -170,6 +171,17 @@ class SimPort:
             "time_s": self.spacecraft.executive.time_s,
             "state": self.spacecraft.truth(subsystem),
         }
+
+    def _crash(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Make a subsystem's actor fail on its next tick, to exercise supervision."""
+        subsystem = str(request["subsystem"])
+        if subsystem not in self.spacecraft.supervisor.members:
+            raise SimPortError(
+                f"no subsystem {subsystem!r} (known: {', '.join(self.spacecraft.supervisor.members)})"
+            )
+        self.spacecraft.supervisor.ask(subsystem, InjectCrash())
+        log.warning("software fault injected into %s", subsystem)
+        return {"time_s": self.spacecraft.executive.time_s}
 
     def _shutdown(self, _: dict[str, Any]) -> dict[str, Any]:
         self.on_shutdown()

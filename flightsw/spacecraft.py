@@ -18,6 +18,7 @@ from flightsw.dictionary import SubsystemDictionary
 from flightsw.dispatcher import Dispatcher
 from flightsw.executive import TELEMETRY as EXECUTIVE_TELEMETRY
 from flightsw.executive import Executive, started_event
+from flightsw.recorder import Recorder
 from flightsw.registry import build_models
 from flightsw.supervisor import Supervisor
 from flightsw.topics import NAVIGATION
@@ -42,7 +43,11 @@ class Spacecraft:
         self.models = build_models(config)
         self.bus = SoftwareBus.start()
         self.supervisor = Supervisor(self.bus)
-        self.downlink = DownlinkActor.start(context, downlink_endpoint, blocking=self.clock.stepped)
+        recorder_config = config.raw.section("recorder", {})
+        capacity = recorder_config.int("capacity_frames", 200_000, minimum=100, maximum=10_000_000)
+        self.downlink = DownlinkActor.start(
+            context, downlink_endpoint, blocking=self.clock.stepped, recorder=Recorder(capacity)
+        )
         for model in self.models:
             self.supervisor.start(model, config.apids[model.name], config.hk_periods_s[model.name])
         executive_apid = config.apids[EXECUTIVE]

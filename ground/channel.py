@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from flightsw.config_section import Section
 from flightsw.constants import SPEED_OF_LIGHT_M_S
 
 
@@ -65,3 +66,51 @@ class DelayLine:
 
     def next_due_s(self) -> float | None:
         return self._queue[0].due_s if self._queue else None
+
+
+@dataclass(frozen=True, slots=True)
+class Blackout:
+    """A mission-time window in which nothing gets through, in either direction."""
+
+    start_s: float
+    end_s: float
+
+    def covers(self, time_s: float) -> bool:
+        return self.start_s <= time_s < self.end_s
+
+
+class Blackouts:
+    """The blackout windows of a run: from the config, and added by the operator while it flies."""
+
+    def __init__(self, windows: list[Blackout] | None = None) -> None:
+        self.windows = sorted(windows or [], key=lambda w: w.start_s)
+        self.lost_down = 0
+        self.lost_up = 0
+
+    def add(self, start_s: float, end_s: float) -> Blackout:
+        if not end_s > start_s:
+            raise ValueError(f"a blackout must end after it starts ({start_s:g} .. {end_s:g} s)")
+        window = Blackout(start_s, end_s)
+        self.windows = sorted([*self.windows, window], key=lambda w: w.start_s)
+        return window
+
+    def covers(self, time_s: float) -> bool:
+        return any(window.covers(time_s) for window in self.windows)
+
+
+def read_blackouts(channel: Section) -> Blackouts:
+    """`blackouts_s = [[start, end], ...]` from a config's `[link.channel]` table."""
+    windows = []
+    for index, window in enumerate(channel.data.get("blackouts_s", [])):
+        if (
+            not isinstance(window, list)
+            or len(window) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in window)
+            or not window[1] > window[0]
+        ):
+            raise channel.error(
+                f"blackouts_s[{index}]",
+                f"expected [start_s, end_s] with end after start, found {window!r}",
+            )
+        windows.append(Blackout(float(window[0]), float(window[1])))
+    return Blackouts(windows)

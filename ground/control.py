@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flightsw.errors import FlightSwError
+from flightsw.icd.storage_schedule import DeleteActivity, DumpStore, ReportSchedule, ReportStore
 from ground.errors import GroundError
 from ground.service import GroundService
 
@@ -69,7 +70,42 @@ class ControlApi:
             "resume": self._forward("resume"),
             "set_rate": self._forward("set_rate", "rate"),
             "truth": self._forward("truth", "subsystem"),
+            "crash": self._crash,
             "shutdown": self._shutdown,
+            "schedule": self._now(
+                lambda r: {
+                    "command": self.service.send_service(
+                        "schedule_report", ReportSchedule()
+                    ).to_dict()
+                }
+            ),
+            "schedule_delete": self._now(
+                lambda r: {
+                    "command": self.service.send_service(
+                        "schedule_delete", DeleteActivity(int(r["id"]))
+                    ).to_dict()
+                }
+            ),
+            "dump": self._now(
+                lambda r: {
+                    "command": self.service.send_service(
+                        "store_dump", DumpStore(float(r["start_s"]), float(r["end_s"]))
+                    ).to_dict()
+                }
+            ),
+            "store": self._now(
+                lambda r: {
+                    "command": self.service.send_service("store_report", ReportStore()).to_dict()
+                }
+            ),
+            "blackout": self._now(self._blackout),
+            "reports": self._now(
+                lambda r: {
+                    "reports": {
+                        k: {"time_s": t, **body} for k, (t, body) in self.service.reports.items()
+                    }
+                }
+            ),
         }
 
     def handle(self, request: Any, respond: Respond) -> None:
@@ -168,6 +204,14 @@ class ControlApi:
         )
         return {}
 
+    def _blackout(self, request: dict[str, Any]) -> Reply:
+        window = self.service.blackouts.add(float(request["start_s"]), float(request["end_s"]))
+        self.service.publish(
+            "blackout",
+            {"time_s": self.service.now_s, "start_s": window.start_s, "end_s": window.end_s},
+        )
+        return {"start_s": window.start_s, "end_s": window.end_s}
+
     # -- through the sim port --------------------------------------------------------------------
 
     def _inject(self, request: dict[str, Any], respond: Respond) -> None:
@@ -192,6 +236,16 @@ class ControlApi:
             respond(reply)
 
         self.sim({"op": "clear", "subsystem": subsystem, "fault": fault}, done)
+
+    def _crash(self, request: dict[str, Any], respond: Respond) -> None:
+        subsystem = str(request["subsystem"])
+
+        def done(reply: Reply) -> None:
+            if reply.get("ok"):
+                self.service.record_injection(subsystem, "software_crash", "inject", {})
+            respond(reply)
+
+        self.sim({"op": "crash", "subsystem": subsystem}, done)
 
     def _step(self, request: dict[str, Any], respond: Respond) -> None:
         seconds = float(request["seconds"])

@@ -7,7 +7,7 @@ body against the ICD. A bad frame is counted under its reason and never stops th
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 
 from flightsw.errors import FrameError
@@ -86,3 +86,32 @@ class IngestChecks:
             "gaps": self.gaps,
             "frames_missing": self.frames_missing,
         }
+
+
+class SeenFrames:
+    """The identities (APID, sequence count, generation time) of recent frames, to drop duplicates.
+
+    A recorder dump replays frames that may already have come down live; only those the ground
+    missed are new. The memory is bounded: frames older than the last `capacity` are forgotten.
+    """
+
+    def __init__(self, capacity: int = 500_000) -> None:
+        self.capacity = capacity
+        self._order: deque[tuple[int, int, float]] = deque()
+        self._seen: set[tuple[int, int, float]] = set()
+
+    @staticmethod
+    def key(packet: Packet) -> tuple[int, int, float]:
+        return (packet.apid, packet.seq, packet.time_s)
+
+    def add(self, packet: Packet) -> None:
+        key = self.key(packet)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self._order.append(key)
+        if len(self._order) > self.capacity:
+            self._seen.discard(self._order.popleft())
+
+    def __contains__(self, packet: Packet) -> bool:
+        return self.key(packet) in self._seen

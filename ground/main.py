@@ -16,7 +16,7 @@ from flightsw.endpoints import Endpoints
 from flightsw.errors import FlightSwError
 from ground.alarms import AlarmManager
 from ground.archive import Archive
-from ground.channel import LightTime
+from ground.channel import LightTime, read_blackouts
 from ground.dictionary import Dictionary
 from ground.errors import GroundError
 from ground.rule_loader import load_rules
@@ -56,7 +56,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ):
         parser.add_argument(f"--{name}", help=what)
     parser.add_argument(
-        "--light-time-s", type=float, help="override the config's one-way light time with this fixed value"
+        "--light-time-s",
+        type=float,
+        help="override the config's one-way light time with this fixed value",
     )
     parser.add_argument(
         "--wait-s",
@@ -86,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                 for k in ("uplink", "downlink", "sim", "truth", "control", "feed")
             }
         )
+        blackouts = read_blackouts(config.link.channel)
         rules = (
             load_rules(config.resolve(config.ground.str("rules")))
             if config.ground.has("rules")
@@ -112,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             publish=lambda topic, data: None,
             uplink=lambda arrival_s, frame: None,
         )
+        service.blackouts = blackouts
         runtime = GroundRuntime(sockets, service)
         signal.signal(signal.SIGTERM, lambda signum, frame: stop(runtime, signum, frame))
         signal.signal(signal.SIGINT, lambda signum, frame: stop(runtime, signum, frame))

@@ -23,13 +23,15 @@ from flightsw.icd.messages import (
     TimeReport,
     Verification,
 )
-from flightsw.icd.packet import Packet
+from flightsw.icd.packet import Packet, decode
+from flightsw.icd.storage_schedule import InsertActivity, ScheduleReport, StoredFrames, StoreStatus
+from flightsw.schedule import RELEASE_MARGIN_S
 from ground.alarms import AlarmManager, AlarmTransition
 from ground.archive import Archive
-from ground.channel import DelayLine, LightTime
+from ground.channel import Blackouts, DelayLine, LightTime
 from ground.commanding import CommandTracker, StageUpdate, TrackedCommand
-from ground.dictionary import Dictionary
-from ground.ingest import IngestChecks
+from ground.dictionary import CommandRefused, Dictionary
+from ground.ingest import IngestChecks, SeenFrames
 from ground.rules import RuleEngine
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,11 @@ class GroundService:
         self.events_received = 0
         self.pongs: list[tuple[int, float]] = []
         self.last_frame_s: float | None = None
+        self.seen = SeenFrames()
+        self.blackouts = Blackouts()
+        self.playback_recovered = 0
+        self.playback_duplicates = 0
+        self.reports: dict[str, tuple[float, dict[str, Any]]] = {}
 
     # -- time ------------------------------------------------------------------------------------
 
@@ -100,6 +107,9 @@ class GroundService:
             self._refuse(frame, error, None)
             return
         due_s = packet.time_s + self.light_time.one_way_s(self.range_m)
+        if self.blackouts.covers(due_s):
+            self.blackouts.lost_down += 1  # never reaches the antenna; the recorder still has it
+            return
         self.downlink.push(packet.time_s, due_s, (packet, frame))
         if due_s <= self.now_s:
             self.advance(self.now_s)
@@ -119,9 +129,23 @@ class GroundService:
             "frame_refused", {"time_s": self.now_s, "reason": error.reason, "detail": error.detail}
         )
 
-    def _deliver(self, item: tuple[Packet, bytes], received_s: float) -> None:
+    def _deliver(
+        self, item: tuple[Packet, bytes], received_s: float, playback: bool = False
+    ) -> None:
+        """Archive and act on a frame that has reached the ground.
+
+        A live frame goes through the sequence check; a frame played back from the onboard
+        recorder is new only if it did not come down live, and is archived without running
+        the rules (its values are history, not the present).
+        """
         packet, frame = item
-        gap = self.checks.sequence(packet)
+        if playback:
+            if packet in self.seen:
+                self.playback_duplicates += 1
+                return
+            self.playback_recovered += 1
+        self.seen.add(packet)
+        gap = None if playback else self.checks.sequence(packet)
         if gap is not None:
             subsystem = self.names_by_apid.get(gap.apid, str(gap.apid))
             log.warning("sequence gap on %s: %d frames missing", subsystem, gap.missing)
@@ -141,11 +165,16 @@ class GroundService:
             packet_type=int(packet.packet_type),
             service=packet.service,
             subtype=packet.subtype,
+            reason="playback" if playback else None,
         )
-        self._dispatch(packet, message, received_s)
+        self._dispatch(packet, message, received_s, playback)
 
-    def _dispatch(self, packet: Packet, message: Message, received_s: float) -> None:
+    def _dispatch(
+        self, packet: Packet, message: Message, received_s: float, playback: bool = False
+    ) -> None:
         match message:
+            case Housekeeping(subsystem, params) if playback:
+                self.archive.record_housekeeping(packet.time_s, subsystem, params)
             case Housekeeping(subsystem, params):
                 self._housekeeping(subsystem, params, packet.time_s)
             case EventReport(severity, subsystem, name, text, params):
@@ -169,6 +198,27 @@ class GroundService:
                 self._housekeeping(subsystem, values, packet.time_s)
             case TimeReport():
                 pass  # the truth feed already gives the ground mission time
+            case StoredFrames(part, parts, frames):
+                self._playback(frames, received_s)
+                self.publish(
+                    "dump",
+                    {"time_s": received_s, "part": part, "parts": parts, "frames": len(frames)},
+                )
+            case ScheduleReport() | StoreStatus():
+                self.reports[type(message).__name__] = (received_s, message.to_body())
+                self.publish(
+                    "report",
+                    {"time_s": received_s, "kind": type(message).__name__, **message.to_body()},
+                )
+
+    def _playback(self, frames: list[bytes], received_s: float) -> None:
+        for frame in frames:
+            try:
+                packet = decode(frame)
+            except FrameError as error:
+                self._refuse(frame, error, None)
+                continue
+            self._deliver((packet, frame), received_s, playback=True)
 
     def _housekeeping(self, subsystem: str, params: dict[str, Any], time_s: float) -> None:
         named = {f"{subsystem}.{name}": value for name, value in params.items()}
@@ -215,18 +265,24 @@ class GroundService:
     # -- uplink ----------------------------------------------------------------------------------
 
     def send_command(
-        self, full_name: str, args: dict[str, Any], source: str = "operator"
+        self,
+        full_name: str,
+        args: dict[str, Any],
+        source: str = "operator",
+        release_s: float | None = None,
     ) -> TrackedCommand:
-        """Validate, number, archive and uplink a subsystem command (TC[8,1])."""
+        """Validate, number, archive and uplink a subsystem command (TC[8,1]).
+
+        With `release_s` the command goes to the onboard schedule (TC[11,4]) to run at that
+        mission time; the returned command is the time-tagged one, tracked to its completion.
+        """
         subsystem, _, checked = self.dictionary.validate(full_name, args)
         command = full_name.split(".", 1)[1]
-        return self._send(
-            full_name,
-            self.dictionary.apids[subsystem],
-            PerformFunction(command, checked),
-            checked,
-            source,
-        )
+        message = PerformFunction(command, checked)
+        apid = self.dictionary.apids[subsystem]
+        if release_s is None:
+            return self._send(full_name, apid, message, checked, source)
+        return self._schedule(full_name, apid, message, checked, source, release_s)
 
     def send_ping(self, target: str = "executive", source: str = "operator") -> TrackedCommand:
         if target not in self.dictionary.apids:
@@ -235,25 +291,81 @@ class GroundService:
             )
         return self._send(f"{target}.ping", self.dictionary.apids[target], Ping(), {}, source)
 
+    def send_service(self, name: str, message: Message, source: str = "operator") -> TrackedCommand:
+        """A telecommand of the flight software's own services (schedule, storage) to the executive."""
+        return self._send(
+            f"executive.{name}",
+            self.dictionary.apids["executive"],
+            message,
+            message.to_body(),
+            source,
+        )
+
+    def _schedule(
+        self,
+        name: str,
+        apid: int,
+        message: Message,
+        args: dict[str, Any],
+        source: str,
+        release_s: float,
+    ) -> TrackedCommand:
+        earliest_s = self.now_s + self.one_way_light_time_s() + RELEASE_MARGIN_S
+        if release_s < earliest_s:
+            raise CommandRefused(
+                f"{name} at {release_s:g} s: too soon; with the light time it can be released at {earliest_s:.3f} s at the earliest"
+            )
+        one_way_s = self.one_way_light_time_s()
+        seq, frame = self.commands.encode(apid, message)
+        command_id = self.archive.record_command(
+            self.now_s,
+            name,
+            args,
+            apid=apid,
+            seq=seq,
+            status="scheduled",
+            source=source,
+            time_tag_s=release_s,
+        )
+        deadline_s = self.commands.deadline_s(release_s, 2 * one_way_s)
+        tracked = TrackedCommand(
+            command_id, name, args, apid, seq, self.now_s, deadline_s, status="scheduled"
+        )
+        self.commands.track(tracked)
+        self.publish(
+            "command",
+            {
+                **tracked.to_dict(),
+                "stage": "scheduled",
+                "time_s": self.now_s,
+                "release_s": release_s,
+            },
+        )
+        self.send_service("schedule_insert", InsertActivity(release_s, frame), source)
+        return tracked
+
     def _send(
         self, name: str, apid: int, message: Message, args: dict[str, Any], source: str
     ) -> TrackedCommand:
         one_way_s = self.one_way_light_time_s()
         seq, frame = self.commands.encode(apid, message)
+        shown = {k: (f"<{len(v)} octets>" if isinstance(v, bytes) else v) for k, v in args.items()}
         command_id = self.archive.record_command(
-            self.now_s, name, args, apid=apid, seq=seq, status="sent", source=source
+            self.now_s, name, shown, apid=apid, seq=seq, status="sent", source=source
         )
         deadline_s = self.commands.deadline_s(self.now_s, 2 * one_way_s)
-        tracked = TrackedCommand(command_id, name, args, apid, seq, self.now_s, deadline_s)
+        tracked = TrackedCommand(command_id, name, shown, apid, seq, self.now_s, deadline_s)
         self.commands.track(tracked)
-        self.uplink(self.now_s + one_way_s, frame)
+        if self.blackouts.covers(self.now_s):
+            self.blackouts.lost_up += 1  # sent into a blackout: it will never arrive, and time out
+        else:
+            self.uplink(self.now_s + one_way_s, frame)
         self.publish("command", {**tracked.to_dict(), "stage": "sent", "time_s": self.now_s})
         log.info(
-            "uplinked %s %s (apid %d seq %d), arrives onboard at %.3f s",
+            "uplinked %s (apid %d seq %d), arrives onboard at %.3f s",
             name,
-            args,
             apid,
-            tracked.seq,
+            seq,
             self.now_s + one_way_s,
         )
         return tracked
@@ -296,6 +408,15 @@ class GroundService:
             "in_flight_down": len(self.downlink),
             "last_frame_s": self.last_frame_s,
             "ingest": self.checks.counters(),
+            "channel": {
+                "lost_down": self.blackouts.lost_down,
+                "lost_up": self.blackouts.lost_up,
+                "blackouts": [[w.start_s, w.end_s] for w in self.blackouts.windows],
+            },
+            "playback": {
+                "recovered": self.playback_recovered,
+                "duplicates": self.playback_duplicates,
+            },
             "events": self.events_received,
             "commands_pending": len(self.commands.pending()),
             "alarms_active": len(self.alarms.active()),

@@ -9,9 +9,16 @@ from typing import Any
 import pykka
 import zmq
 
-from flightsw.actor_messages import LinkCounters, SendBatch
+from flightsw.actor_messages import (
+    LinkCounters,
+    RecorderDelete,
+    RecorderStatus,
+    RecorderWindow,
+    SendBatch,
+)
 from flightsw.icd.messages import encode_body
 from flightsw.icd.packet import SEQUENCE_MODULO, encode_tm
+from flightsw.recorder import Recorder
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +37,7 @@ class DownlinkActor(pykka.ThreadingActor):
         context: zmq.Context[Any],
         endpoint: str,
         blocking: bool,
-        recorder: Any | None = None,
+        recorder: Recorder | None = None,
         send_timeout_ms: int = 10_000,
     ) -> None:
         super().__init__()
@@ -61,10 +68,23 @@ class DownlinkActor(pykka.ThreadingActor):
         match message:
             case SendBatch(packets):
                 for packet in packets:
-                    self._send(self.encode(packet.apid, packet.time_s, packet.message))
+                    frame = self.encode(packet.apid, packet.time_s, packet.message)
+                    if self.recorder is not None and packet.record:
+                        self.recorder.store(packet.time_s, frame)
+                    self._send(frame)
                 return self.frames_sent
             case LinkCounters():
                 return {"frames_sent": self.frames_sent, "frames_dropped": self.frames_dropped}
+            case RecorderWindow(start_s, end_s):
+                return tuple(self.recorder.window(start_s, end_s)) if self.recorder else ()
+            case RecorderDelete(before_s):
+                return self.recorder.delete_before(before_s) if self.recorder else 0
+            case RecorderStatus():
+                return (
+                    self.recorder.status()
+                    if self.recorder
+                    else {"stored": 0, "capacity": 0, "overwritten": 0}
+                )
         raise TypeError(f"downlink got an unknown message {message!r}")
 
     def encode(self, apid: int, time_s: float, message: Any) -> bytes:
@@ -78,8 +98,6 @@ class DownlinkActor(pykka.ThreadingActor):
         )
 
     def _send(self, frame: bytes) -> None:
-        if self.recorder is not None:
-            self.recorder.store(frame)
         assert self.socket is not None  # made in on_start, before any message
         try:
             self.socket.send(frame, copy=len(frame) > 512)

@@ -15,6 +15,7 @@ from flightsw.actor_messages import (
     ExecuteCommand,
     GetHousekeeping,
     GetState,
+    InjectCrash,
     InjectFault,
     Publish,
     SetHousekeepingPeriod,
@@ -50,6 +51,7 @@ class SubsystemActor(pykka.ThreadingActor):
         self.hk_period_s = hk_period_s
         self.next_hk_s = next_hk_s
         self.inputs: dict[str, Any] = {}
+        self.crash_next_tick = False
 
     def on_receive(self, message: Any) -> Any:
         match message:
@@ -66,6 +68,9 @@ class SubsystemActor(pykka.ThreadingActor):
                 return self._clear(fault, time_s)
             case GetState():
                 return self.state
+            case InjectCrash():
+                self.crash_next_tick = True
+                return None
             case GetHousekeeping():
                 return tuple(self.model.housekeeping(self.state).items())
             case SetHousekeepingPeriod(period_s):
@@ -74,6 +79,8 @@ class SubsystemActor(pykka.ThreadingActor):
         raise TypeError(f"{self.model.name} actor got an unknown message {message!r}")
 
     def _tick(self, time_s: float, dt_s: float) -> TickReport:
+        if self.crash_next_tick:
+            raise RuntimeError(f"software fault injected into the {self.model.name} application")
         outcome = self.model.step(self.state, time_s, dt_s, self.inputs)
         self.state = outcome.state
         now_s = time_s + dt_s
