@@ -163,6 +163,11 @@ class FlightRuntime:
             )
 
     def _publish_truth(self, time_s: float, reports: list[Any]) -> list[Any]:
-        truth = {"time_s": time_s, "range_m": self.spacecraft.range_m()}
+        fix = self.spacecraft.navigation_fix()
+        truth = {
+            "time_s": time_s,
+            "range_m": None if fix is None else fix.station_range_m,
+            "station_visible": None if fix is None else fix.station_visible,
+        }
         self.truth.send_multipart([b"truth", msgpack.packb(truth)], zmq.NOBLOCK)
         return []

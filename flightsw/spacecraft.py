@@ -21,7 +21,7 @@ from flightsw.executive import Executive, started_event
 from flightsw.recorder import Recorder
 from flightsw.registry import build_models
 from flightsw.supervisor import Supervisor
-from flightsw.topics import NAVIGATION
+from flightsw.topics import NAVIGATION, NavigationFix
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +81,17 @@ class Spacecraft:
         state = self.supervisor.ask(subsystem, GetState())
         return _plain(dataclasses.asdict(state) if dataclasses.is_dataclass(state) else state)
 
-    def range_m(self) -> float | None:
-        """True range to the ground, from the navigation model's last good state (None without one)."""
+    def navigation_fix(self) -> NavigationFix | None:
+        """The navigation model's last good fix (true state), or None without navigation."""
         member = self.supervisor.members.get("navigation")
         if member is None:
             return None
         fix = member.model.publish(member.last_good_state).get(NAVIGATION)
+        return fix if isinstance(fix, NavigationFix) else None
+
+    def range_m(self) -> float | None:
+        """True range to the ground station (or Earth), for light time."""
+        fix = self.navigation_fix()
         return None if fix is None else float(fix.station_range_m)
 
 

@@ -8,6 +8,8 @@ so the channel is right at any clock rate and when stepped.
 
 from __future__ import annotations
 
+import math
+import random
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -114,3 +116,168 @@ def read_blackouts(channel: Section) -> Blackouts:
             )
         windows.append(Blackout(float(window[0]), float(window[1])))
     return Blackouts(windows)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """What the channel did to one frame: when it arrives, and its octets as they arrive."""
+
+    due_s: float
+    frame: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelConfig:
+    """`[link.channel]` of a mission config; every effect is off unless configured."""
+
+    loss_probability: float = 0.0
+    bit_error_rate: float = 0.0
+    downlink_rate_bytes_s: float = 0.0  # 0: unlimited
+    uplink_rate_bytes_s: float = 0.0
+    require_station_visibility: bool = False
+    seed: int = 0
+
+    @classmethod
+    def from_section(cls, section: Section, seed: int) -> ChannelConfig:
+        return cls(
+            loss_probability=section.float("loss_probability", 0.0, minimum=0.0, maximum=1.0),
+            bit_error_rate=section.float("bit_error_rate", 0.0, minimum=0.0, maximum=1e-2),
+            downlink_rate_bytes_s=section.float(
+                "downlink_rate_bytes_s", 0.0, minimum=0.0, unit="B/s"
+            ),
+            uplink_rate_bytes_s=section.float("uplink_rate_bytes_s", 0.0, minimum=0.0, unit="B/s"),
+            require_station_visibility=section.bool("require_station_visibility", False),
+            seed=seed,
+        )
+
+
+class Direction:
+    """One direction of the link: its losses, bit errors and a transmitter that sends at a rate.
+
+    Random draws come from one seeded generator consumed frame by frame in sending order, which
+    is the same in every stepped run; with no loss and no bit errors nothing is drawn at all.
+    """
+
+    def __init__(
+        self, loss_probability: float, bit_error_rate: float, rate_bytes_s: float, seed: int
+    ) -> None:
+        self.loss_probability = loss_probability
+        self.bit_error_rate = bit_error_rate
+        self.rate_bytes_s = rate_bytes_s
+        self.random = random.Random(seed)
+        self.busy_until_s = -math.inf
+        self.lost = 0
+        self.corrupted = 0
+        self.backlog_s = 0.0
+
+    def transmit(self, sent_s: float, frame: bytes) -> tuple[float, bytes] | None:
+        """When the last bit leaves and what arrives, or None when the frame is lost."""
+        if self.loss_probability and self.random.random() < self.loss_probability:
+            self.lost += 1
+            return None
+        if self.bit_error_rate:
+            bits = 8 * len(frame)
+            if self.random.random() < 1.0 - (1.0 - self.bit_error_rate) ** bits:
+                frame = flip_bit(frame, self.random.randrange(bits))
+                self.corrupted += 1
+        if not self.rate_bytes_s:
+            return sent_s, frame
+        start_s = max(sent_s, self.busy_until_s)  # wait for the frames queued before it
+        self.busy_until_s = start_s + len(frame) / self.rate_bytes_s
+        self.backlog_s = self.busy_until_s - sent_s
+        return self.busy_until_s, frame
+
+
+def flip_bit(frame: bytes, bit: int) -> bytes:
+    corrupted = bytearray(frame)
+    corrupted[bit // 8] ^= 0x80 >> (bit % 8)
+    return bytes(corrupted)
+
+
+class Channel:
+    """Both directions of the radio link, in mission time.
+
+    A frame's fate depends on when it was sent and on the frames sent before it, never on when
+    the ground happens to handle it, so a stepped run with the same seed repeats exactly: the
+    same losses, the same corrupted frames, the same queueing delays.
+    """
+
+    def __init__(
+        self,
+        light_time: LightTime,
+        blackouts: Blackouts | None = None,
+        config: ChannelConfig | None = None,
+    ) -> None:
+        self.light_time = light_time
+        self.blackouts = blackouts or Blackouts()
+        self.config = config or ChannelConfig()
+        c = self.config
+        self.downlink = Direction(
+            c.loss_probability, c.bit_error_rate, c.downlink_rate_bytes_s, c.seed * 2 + 1
+        )
+        self.uplink = Direction(
+            c.loss_probability, c.bit_error_rate, c.uplink_rate_bytes_s, c.seed * 2 + 2
+        )
+        self.range_m: float | None = None
+        self.station_visible = True
+        self.last_contact_s: float | None = None
+        self.lost_to_los = 0
+
+    def one_way_s(self) -> float:
+        return self.light_time.one_way_s(self.range_m)
+
+    def update(
+        self, now_s: float, range_m: float | None, station_visible: bool | None = None
+    ) -> str | None:
+        """Truth from the spacecraft; returns "aos" or "los" when the station's view changes."""
+        if range_m is not None:
+            self.range_m = range_m
+        change = None
+        if station_visible is not None and self.config.require_station_visibility:
+            if station_visible != self.station_visible:
+                change = "aos" if station_visible else "los"
+            self.station_visible = station_visible
+        if self.in_contact(now_s):
+            self.last_contact_s = now_s
+        return change
+
+    def in_contact(self, time_s: float) -> bool:
+        return self.station_visible and not self.blackouts.covers(time_s)
+
+    def down(self, sent_s: float, frame: bytes) -> Passage | None:
+        """A telemetry frame sent at `sent_s`: its arrival on the ground, or None if lost."""
+        if not self.station_visible:
+            self.lost_to_los += 1  # nobody listening; the recorder still has it
+            return None
+        sent = self.downlink.transmit(sent_s, frame)
+        if sent is None:
+            return None
+        due_s = sent[0] + self.one_way_s()
+        if self.blackouts.covers(due_s):
+            self.blackouts.lost_down += 1
+            return None
+        return Passage(due_s, sent[1])
+
+    def up(self, sent_s: float, frame: bytes) -> Passage | None:
+        """A telecommand sent at `sent_s`: its arrival onboard, or None if lost."""
+        if self.blackouts.covers(sent_s) or not self.station_visible:
+            self.blackouts.lost_up += 1  # sent into a blackout: it never arrives, and times out
+            return None
+        sent = self.uplink.transmit(sent_s, frame)
+        if sent is None:
+            return None
+        return Passage(sent[0] + self.one_way_s(), sent[1])
+
+    def status(self) -> dict[str, object]:
+        return {
+            "one_way_light_time_s": self.one_way_s(),
+            "range_m": self.range_m,
+            "station_visible": self.station_visible,
+            "last_contact_s": self.last_contact_s,
+            "lost_down": self.blackouts.lost_down + self.downlink.lost + self.lost_to_los,
+            "lost_up": self.blackouts.lost_up + self.uplink.lost,
+            "corrupted_down": self.downlink.corrupted,
+            "corrupted_up": self.uplink.corrupted,
+            "downlink_backlog_s": self.downlink.backlog_s,
+            "blackouts": [[w.start_s, w.end_s] for w in self.blackouts.windows],
+        }

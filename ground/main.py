@@ -16,7 +16,7 @@ from flightsw.endpoints import Endpoints
 from flightsw.errors import FlightSwError
 from ground.alarms import AlarmManager
 from ground.archive import Archive
-from ground.channel import LightTime, read_blackouts
+from ground.channel import Channel, ChannelConfig, LightTime, read_blackouts
 from ground.dictionary import Dictionary
 from ground.errors import GroundError
 from ground.rule_loader import load_rules
@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
         blackouts = read_blackouts(config.link.channel)
+        channel_config = ChannelConfig.from_section(config.link.channel, config.context.seed)
         rules = (
             load_rules(config.resolve(config.ground.str("rules")))
             if config.ground.has("rules")
@@ -111,11 +112,14 @@ def main(argv: list[str] | None = None) -> int:
             archive,
             RuleEngine(rules),
             AlarmManager(),
-            light_time(config, args.light_time_s),
+            Channel(
+                light_time(config, args.light_time_s),
+                blackouts,
+                channel_config,
+            ),
             publish=lambda topic, data: None,
             uplink=lambda arrival_s, frame: None,
         )
-        service.blackouts = blackouts
         runtime = GroundRuntime(sockets, service)
         signal.signal(signal.SIGTERM, lambda signum, frame: stop(runtime, signum, frame))
         signal.signal(signal.SIGINT, lambda signum, frame: stop(runtime, signum, frame))

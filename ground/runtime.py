@@ -158,10 +158,12 @@ class GroundRuntime:
             truth = msgpack.unpackb(latest[-1], raw=False)
             # Frames already received are delivered first, so rules see them in mission order.
             self._drain_downlink()
-            self._advance(truth["time_s"], truth.get("range_m"))
+            self._advance(truth["time_s"], truth.get("range_m"), truth.get("station_visible"))
 
-    def _advance(self, time_s: float, range_m: float | None) -> None:
-        self.service.advance(time_s, range_m)
+    def _advance(
+        self, time_s: float, range_m: float | None, station_visible: bool | None = None
+    ) -> None:
+        self.service.advance(time_s, range_m, station_visible)
         if time_s - self._last_flush_s >= FLUSH_EVERY_S:
             self.service.archive.flush()
             self._last_flush_s = time_s

@@ -23,12 +23,12 @@ from flightsw.icd.messages import (
     TimeReport,
     Verification,
 )
-from flightsw.icd.packet import Packet, decode
+from flightsw.icd.packet import Packet, decode, peek_tm_time_s
 from flightsw.icd.storage_schedule import InsertActivity, ScheduleReport, StoredFrames, StoreStatus
 from flightsw.schedule import RELEASE_MARGIN_S
 from ground.alarms import AlarmManager, AlarmTransition
 from ground.archive import Archive
-from ground.channel import Blackouts, DelayLine, LightTime
+from ground.channel import Blackouts, Channel, DelayLine
 from ground.commanding import CommandTracker, StageUpdate, TrackedCommand
 from ground.dictionary import CommandRefused, Dictionary
 from ground.ingest import IngestChecks, SeenFrames
@@ -51,7 +51,7 @@ class GroundService:
         archive: Archive,
         rules: RuleEngine,
         alarms: AlarmManager,
-        light_time: LightTime,
+        channel: Channel,
         publish: Publish,
         uplink: Uplink,
     ) -> None:
@@ -59,7 +59,7 @@ class GroundService:
         self.archive = archive
         self.rules = rules
         self.alarms = alarms
-        self.light_time = light_time
+        self.channel = channel
         self.publish = publish
         self.uplink = uplink
         self.names_by_apid = dictionary.names_by_apid
@@ -67,13 +67,11 @@ class GroundService:
         self.downlink = DelayLine()
         self.commands = CommandTracker()
         self.now_s = 0.0
-        self.range_m: float | None = None
         self.latest: dict[str, tuple[float, Scalar]] = {}
         self.events_received = 0
         self.pongs: list[tuple[int, float]] = []
         self.last_frame_s: float | None = None
         self.seen = SeenFrames()
-        self.blackouts = Blackouts()
         self.playback_recovered = 0
         self.playback_duplicates = 0
         self.reports: dict[str, tuple[float, dict[str, Any]]] = {}
@@ -81,12 +79,19 @@ class GroundService:
     # -- time ------------------------------------------------------------------------------------
 
     def one_way_light_time_s(self) -> float:
-        return self.light_time.one_way_s(self.range_m)
+        return self.channel.one_way_s()
 
-    def advance(self, now_s: float, range_m: float | None = None) -> None:
+    @property
+    def blackouts(self) -> Blackouts:
+        return self.channel.blackouts
+
+    def advance(
+        self, now_s: float, range_m: float | None = None, station_visible: bool | None = None
+    ) -> None:
         """Mission time has reached `now_s` (truth feed): deliver what is due, check what is late."""
-        if range_m is not None:
-            self.range_m = range_m
+        change = self.channel.update(now_s, range_m, station_visible)
+        if change is not None:
+            self._link_change(change, now_s)
         if now_s < self.now_s:
             return
         self.now_s = now_s
@@ -100,19 +105,29 @@ class GroundService:
     # -- downlink --------------------------------------------------------------------------------
 
     def on_downlink_frame(self, frame: bytes) -> None:
-        """A frame reached the antenna: check it now, deliver it after its light time."""
+        """A frame reached the antenna: the channel decides its fate, the checks come on arrival."""
+        sent_s = peek_tm_time_s(frame)
+        if sent_s is not None:
+            passage = self.channel.down(sent_s, frame)
+            if passage is None:
+                return
+            frame = passage.frame
         try:
             packet = self.checks.parse(frame)
         except FrameError as error:
             self._refuse(frame, error, None)
             return
-        due_s = packet.time_s + self.light_time.one_way_s(self.range_m)
-        if self.blackouts.covers(due_s):
-            self.blackouts.lost_down += 1  # never reaches the antenna; the recorder still has it
-            return
+        due_s = packet.time_s + self.channel.one_way_s() if sent_s is None else passage.due_s
         self.downlink.push(packet.time_s, due_s, (packet, frame))
         if due_s <= self.now_s:
             self.advance(self.now_s)
+
+    def _link_change(self, change: str, time_s: float) -> None:
+        """Acquisition or loss of signal at the ground station: on the timeline and the feed."""
+        text = "acquisition of signal" if change == "aos" else "loss of signal"
+        self.archive.record_event(time_s, "ground", change, 1, text, {}, received_s=time_s)
+        self.publish("link", {"time_s": time_s, "change": change, "text": text})
+        log.info("%s at T+%.1f s", text, time_s)
 
     def _refuse(self, frame: bytes, error: FrameError, packet: Packet | None) -> None:
         log.warning("downlink frame refused (%s): %s", error.reason, error.detail)
@@ -356,10 +371,9 @@ class GroundService:
         deadline_s = self.commands.deadline_s(self.now_s, 2 * one_way_s)
         tracked = TrackedCommand(command_id, name, shown, apid, seq, self.now_s, deadline_s)
         self.commands.track(tracked)
-        if self.blackouts.covers(self.now_s):
-            self.blackouts.lost_up += 1  # sent into a blackout: it will never arrive, and time out
-        else:
-            self.uplink(self.now_s + one_way_s, frame)
+        passage = self.channel.up(self.now_s, frame)
+        if passage is not None:
+            self.uplink(passage.due_s, passage.frame)
         self.publish("command", {**tracked.to_dict(), "stage": "sent", "time_s": self.now_s})
         log.info(
             "uplinked %s (apid %d seq %d), arrives onboard at %.3f s",
@@ -404,15 +418,11 @@ class GroundService:
             "mission": self.dictionary.mission,
             "time_s": self.now_s,
             "one_way_light_time_s": self.one_way_light_time_s(),
-            "range_m": self.range_m,
+            "range_m": self.channel.range_m,
             "in_flight_down": len(self.downlink),
             "last_frame_s": self.last_frame_s,
             "ingest": self.checks.counters(),
-            "channel": {
-                "lost_down": self.blackouts.lost_down,
-                "lost_up": self.blackouts.lost_up,
-                "blackouts": [[w.start_s, w.end_s] for w in self.blackouts.windows],
-            },
+            "channel": self.channel.status(),
             "playback": {
                 "recovered": self.playback_recovered,
                 "duplicates": self.playback_duplicates,

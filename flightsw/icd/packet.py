@@ -168,3 +168,16 @@ def decode(frame: bytes) -> Packet:
 def _check_pus_version(flags: int) -> None:
     if flags >> 4 != PUS_VERSION:
         raise FrameError("bad_pus_version", f"PUS version {flags >> 4}, expected {PUS_VERSION}")
+
+
+def peek_tm_time_s(frame: bytes) -> float | None:
+    """The generation time a TM frame claims, read without any check (None if it cannot say).
+
+    The channel model needs a frame's send time before the frame is checked: bit errors are
+    applied first, and only then does the CRC catch them.
+    """
+    end = PRIMARY_HEADER_LENGTH + TM_SECONDARY_HEADER_LENGTH
+    if len(frame) < end or (frame[0] >> 4) & 1:  # too short, or the type bit says TC
+        return None
+    coarse, fine = struct.unpack_from(">IH", frame, end - CUC_LENGTH)
+    return coarse + fine / 65536
