@@ -1,13 +1,15 @@
 """Commanding: build telecommands, number them per APID, and track their verification stages.
 
-A command's life on the ground: SENT when it leaves, then ACCEPTED, STARTED and COMPLETED (or
-FAILED with the onboard error code) as TM[1,x] reports come down. Each stage must arrive within
-its window, and every window includes the round-trip light time; a command whose completion
-does not come in time is TIMED_OUT.
+A command's life on the ground: QUEUED while the command queue holds it (or SCHEDULED when it
+waits onboard for its release time), SENT when it leaves, then ACCEPTED, STARTED and COMPLETED
+(or FAILED with the onboard error code) as TM[1,x] reports come down. Acceptance and completion
+each have a window that includes the round-trip light time; a command whose stage does not come
+in its window is TIMED_OUT. A command the ground will not send at all is REFUSED.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,13 +17,16 @@ from flightsw.errorcodes import ErrorCode
 from flightsw.icd.messages import Message, Stage, Verification, encode_body
 from flightsw.icd.packet import SEQUENCE_MODULO, encode_tc
 
+QUEUED = "queued"
+SCHEDULED = "scheduled"
+REFUSED = "refused"
 SENT = "sent"
 ACCEPTED = "accepted"
 STARTED = "started"
 COMPLETED = "completed"
 FAILED = "failed"
 TIMED_OUT = "timed_out"
-FINAL = (COMPLETED, FAILED, TIMED_OUT)
+FINAL = (COMPLETED, FAILED, TIMED_OUT, REFUSED)
 
 _STAGE_NAMES = {
     Stage.ACCEPTED: ACCEPTED,
@@ -41,8 +46,9 @@ class TrackedCommand:
     apid: int
     seq: int
     sent_s: float
-    deadline_s: float
+    deadline_s: float  # completion window closes
     status: str = SENT
+    accept_deadline_s: float = math.inf  # acceptance window closes
     stages: dict[str, float] = field(default_factory=dict)
     code: int = 0
     reason: str = ""
@@ -78,8 +84,14 @@ class StageUpdate:
 class CommandTracker:
     """Number outgoing telecommands and match the verification reports that come back."""
 
-    def __init__(self, source_id: int = 1, completion_margin_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        source_id: int = 1,
+        acceptance_margin_s: float = 10.0,
+        completion_margin_s: float = 30.0,
+    ) -> None:
         self.source_id = source_id
+        self.acceptance_margin_s = acceptance_margin_s
         self.completion_margin_s = completion_margin_s
         self._seq: dict[int, int] = {}
         self._by_request: dict[tuple[int, int], TrackedCommand] = {}
@@ -101,6 +113,12 @@ class CommandTracker:
     def deadline_s(self, sent_s: float, round_trip_s: float) -> float:
         return sent_s + round_trip_s + self.completion_margin_s
 
+    def open_windows(self, command: TrackedCommand, sent_s: float, round_trip_s: float) -> None:
+        """Start a command's verification windows from the moment it leaves (or is released)."""
+        command.sent_s = sent_s
+        command.accept_deadline_s = sent_s + round_trip_s + self.acceptance_margin_s
+        command.deadline_s = sent_s + round_trip_s + self.completion_margin_s
+
     def on_verification(self, report: Verification, time_s: float) -> StageUpdate | None:
         """Apply a TM[1,x] report; None if it quotes no command this ground sent."""
         tracked = self._by_request.get((report.request_apid, report.request_seq))
@@ -120,16 +138,22 @@ class CommandTracker:
         return StageUpdate(tracked, name, time_s, True)
 
     def expire(self, now_s: float) -> list[StageUpdate]:
-        """Mark TIMED_OUT every command whose completion has not come by its deadline."""
+        """Mark TIMED_OUT every command whose acceptance or completion window has closed."""
         expired = []
         for tracked in self.commands.values():
-            if tracked.status not in FINAL and now_s > tracked.deadline_s:
-                tracked.status = TIMED_OUT
-                tracked.reason = (
-                    f"no completion within {tracked.deadline_s - tracked.sent_s:.1f} s of sending"
-                )
-                tracked.stages[TIMED_OUT] = now_s
-                expired.append(StageUpdate(tracked, TIMED_OUT, now_s, False, 0, tracked.reason))
+            if tracked.status in FINAL or tracked.status == QUEUED:
+                continue
+            if ACCEPTED not in tracked.stages and now_s > tracked.accept_deadline_s:
+                window_s = tracked.accept_deadline_s - tracked.sent_s
+                tracked.reason = f"not accepted within {window_s:.1f} s of sending"
+            elif now_s > tracked.deadline_s:
+                window_s = tracked.deadline_s - tracked.sent_s
+                tracked.reason = f"no completion within {window_s:.1f} s of sending"
+            else:
+                continue
+            tracked.status = TIMED_OUT
+            tracked.stages[TIMED_OUT] = now_s
+            expired.append(StageUpdate(tracked, TIMED_OUT, now_s, False, 0, tracked.reason))
         return expired
 
     def pending(self) -> list[TrackedCommand]:

@@ -99,6 +99,9 @@ class ControlApi:
                 }
             ),
             "blackout": self._now(self._blackout),
+            "queue": self._now(self._queue),
+            "timeline": self._now(self._timeline),
+            "export": self._now(self._export),
             "reports": self._now(
                 lambda r: {
                     "reports": {
@@ -152,8 +155,13 @@ class ControlApi:
         args = request.get("args") or {}
         if not isinstance(args, dict):
             raise ControlError("args must be a map of argument name to value")
+        release_s = request.get("release_s")
         tracked = self.service.send_command(
-            str(request["name"]), args, str(request.get("source", "operator"))
+            str(request["name"]),
+            args,
+            str(request.get("source", "operator")),
+            None if release_s is None else float(release_s),
+            confirm=bool(request.get("confirm", False)),
         )
         return {"command": tracked.to_dict()}
 
@@ -203,6 +211,32 @@ class ControlApi:
             str(request.get("comment", "")),
         )
         return {}
+
+    def _queue(self, request: dict[str, Any]) -> Reply:
+        """Set the command queue (`state`: enabled, blocked, disabled) or `release` what it holds."""
+        commander = self.service.commander
+        released = []
+        if "state" in request:
+            released = commander.set_queue(str(request["state"]))
+        elif request.get("release"):
+            released = commander.release()
+        return {
+            "state": commander.queue_state,
+            "held": [held.command.to_dict() for held in commander.held],
+            "released": [command.to_dict() for command in released],
+        }
+
+    def _timeline(self, request: dict[str, Any]) -> Reply:
+        self.service.archive.flush()
+        return {
+            "timeline": self.service.archive.timeline(request.get("start_s"), request.get("end_s"))
+        }
+
+    def _export(self, request: dict[str, Any]) -> Reply:
+        self.service.archive.flush()
+        path = str(request["path"])
+        rows = self.service.archive.export_csv(str(request["what"]), path)
+        return {"path": path, "rows": rows}
 
     def _blackout(self, request: dict[str, Any]) -> Reply:
         window = self.service.blackouts.add(float(request["start_s"]), float(request["end_s"]))

@@ -17,20 +17,18 @@ from flightsw.icd.messages import (
     Housekeeping,
     Message,
     ParameterValues,
-    PerformFunction,
-    Ping,
     Pong,
     TimeReport,
     Verification,
 )
 from flightsw.icd.packet import Packet, decode, peek_tm_time_s
-from flightsw.icd.storage_schedule import InsertActivity, ScheduleReport, StoredFrames, StoreStatus
-from flightsw.schedule import RELEASE_MARGIN_S
+from flightsw.icd.storage_schedule import ScheduleReport, StoredFrames, StoreStatus
 from ground.alarms import AlarmManager, AlarmTransition
 from ground.archive import Archive
 from ground.channel import Blackouts, Channel, DelayLine
+from ground.commander import Commander
 from ground.commanding import CommandTracker, StageUpdate, TrackedCommand
-from ground.dictionary import CommandRefused, Dictionary
+from ground.dictionary import Dictionary
 from ground.ingest import IngestChecks, SeenFrames
 from ground.rules import RuleEngine
 
@@ -65,7 +63,12 @@ class GroundService:
         self.names_by_apid = dictionary.names_by_apid
         self.checks = IngestChecks(self.names_by_apid)
         self.downlink = DelayLine()
-        self.commands = CommandTracker()
+        self.commander = Commander(
+            dictionary, archive, channel,
+            publish=lambda topic, data: self.publish(topic, data),
+            send=lambda arrival_s, frame: self.uplink(arrival_s, frame),
+            now_s=lambda: self.now_s,
+        )  # fmt: skip
         self.now_s = 0.0
         self.latest: dict[str, tuple[float, Scalar]] = {}
         self.events_received = 0
@@ -279,120 +282,29 @@ class GroundService:
 
     # -- uplink ----------------------------------------------------------------------------------
 
+    @property
+    def commands(self) -> CommandTracker:
+        return self.commander.tracker
+
     def send_command(
         self,
         full_name: str,
         args: dict[str, Any],
         source: str = "operator",
         release_s: float | None = None,
+        confirm: bool = False,
     ) -> TrackedCommand:
-        """Validate, number, archive and uplink a subsystem command (TC[8,1]).
-
-        With `release_s` the command goes to the onboard schedule (TC[11,4]) to run at that
-        mission time; the returned command is the time-tagged one, tracked to its completion.
-        """
-        subsystem, _, checked = self.dictionary.validate(full_name, args)
-        command = full_name.split(".", 1)[1]
-        message = PerformFunction(command, checked)
-        apid = self.dictionary.apids[subsystem]
-        if release_s is None:
-            return self._send(full_name, apid, message, checked, source)
-        return self._schedule(full_name, apid, message, checked, source, release_s)
+        """Validate and uplink a subsystem command, now or time-tagged (see Commander.command)."""
+        return self.commander.command(full_name, args, source, release_s, confirm)
 
     def send_ping(self, target: str = "executive", source: str = "operator") -> TrackedCommand:
-        if target not in self.dictionary.apids:
-            raise ValueError(
-                f"no application {target!r} (known: {', '.join(self.dictionary.apids)})"
-            )
-        return self._send(f"{target}.ping", self.dictionary.apids[target], Ping(), {}, source)
+        return self.commander.ping(target, source)
 
     def send_service(self, name: str, message: Message, source: str = "operator") -> TrackedCommand:
-        """A telecommand of the flight software's own services (schedule, storage) to the executive."""
-        return self._send(
-            f"executive.{name}",
-            self.dictionary.apids["executive"],
-            message,
-            message.to_body(),
-            source,
-        )
-
-    def _schedule(
-        self,
-        name: str,
-        apid: int,
-        message: Message,
-        args: dict[str, Any],
-        source: str,
-        release_s: float,
-    ) -> TrackedCommand:
-        earliest_s = self.now_s + self.one_way_light_time_s() + RELEASE_MARGIN_S
-        if release_s < earliest_s:
-            raise CommandRefused(
-                f"{name} at {release_s:g} s: too soon; with the light time it can be released at {earliest_s:.3f} s at the earliest"
-            )
-        one_way_s = self.one_way_light_time_s()
-        seq, frame = self.commands.encode(apid, message)
-        command_id = self.archive.record_command(
-            self.now_s,
-            name,
-            args,
-            apid=apid,
-            seq=seq,
-            status="scheduled",
-            source=source,
-            time_tag_s=release_s,
-        )
-        deadline_s = self.commands.deadline_s(release_s, 2 * one_way_s)
-        tracked = TrackedCommand(
-            command_id, name, args, apid, seq, self.now_s, deadline_s, status="scheduled"
-        )
-        self.commands.track(tracked)
-        self.publish(
-            "command",
-            {
-                **tracked.to_dict(),
-                "stage": "scheduled",
-                "time_s": self.now_s,
-                "release_s": release_s,
-            },
-        )
-        self.send_service("schedule_insert", InsertActivity(release_s, frame), source)
-        return tracked
-
-    def _send(
-        self, name: str, apid: int, message: Message, args: dict[str, Any], source: str
-    ) -> TrackedCommand:
-        one_way_s = self.one_way_light_time_s()
-        seq, frame = self.commands.encode(apid, message)
-        shown = {k: (f"<{len(v)} octets>" if isinstance(v, bytes) else v) for k, v in args.items()}
-        command_id = self.archive.record_command(
-            self.now_s, name, shown, apid=apid, seq=seq, status="sent", source=source
-        )
-        deadline_s = self.commands.deadline_s(self.now_s, 2 * one_way_s)
-        tracked = TrackedCommand(command_id, name, shown, apid, seq, self.now_s, deadline_s)
-        self.commands.track(tracked)
-        passage = self.channel.up(self.now_s, frame)
-        if passage is not None:
-            self.uplink(passage.due_s, passage.frame)
-        self.publish("command", {**tracked.to_dict(), "stage": "sent", "time_s": self.now_s})
-        log.info(
-            "uplinked %s (apid %d seq %d), arrives onboard at %.3f s",
-            name,
-            apid,
-            seq,
-            self.now_s + one_way_s,
-        )
-        return tracked
+        return self.commander.service(name, message, source)
 
     def _stage(self, update: StageUpdate) -> None:
-        command = update.command
-        self.archive.record_verification(
-            command.id, update.time_s, update.stage, update.ok, update.code, update.reason
-        )
-        self.archive.update_command_status(command.id, command.status)
-        self.publish(
-            "command", {**command.to_dict(), "stage": update.stage, "time_s": update.time_s}
-        )
+        self.commander.stage(update)
 
     # -- faults ----------------------------------------------------------------------------------
 

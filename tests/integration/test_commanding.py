@@ -1,0 +1,120 @@
+"""Commanding over the real link: refusals before uplink, confirmation, the queue, time-outs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import LIGHT_TIME_S
+
+from ground.launcher import Mission
+
+pytestmark = pytest.mark.integration
+
+
+def refusal(mission: Mission, name: str, args: dict[str, Any], **fields: Any) -> str:
+    reply = mission.client.request({"op": "cmd", "name": name, "args": args, **fields})
+    assert reply["ok"] is False
+    return str(reply["error"])
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "reason"),
+    [
+        ("thermal.melt", {}, "no command 'thermal.melt'"),
+        ("thermal.set_heater", {"heater": "battery"}, "missing argument set_point_c"),
+        ("thermal.set_heater", {"heater": "battery", "set_point_c": "warm"}, "expected a number"),
+        (
+            "thermal.set_heater",
+            {"heater": "battery", "set_point_c": 500.0},
+            "above the maximum 100",
+        ),
+        (
+            "thermal.set_heater",
+            {"heater": "battery", "set_point_c": 5.0, "colour": "red"},
+            "unknown argument colour",
+        ),
+        (
+            "navigation.set_attitude_mode",
+            {"mode": "tumble"},
+            "expected one of sun, nadir, inertial",
+        ),
+        ("power.load_off", {"consumer": "payload_camera"}, "hazardous"),
+    ],
+    ids=[
+        "unknown command",
+        "missing",
+        "wrong type",
+        "out of range",
+        "unknown argument",
+        "enumeration",
+        "hazardous",
+    ],
+)
+def test_a_bad_command_is_refused_before_uplink_with_its_reason(
+    mission: Mission, name: str, args: dict[str, Any], reason: str
+) -> None:
+    assert reason in refusal(mission, name, args)
+    commands = mission.client.call("commands")["commands"]
+    assert [c["status"] for c in commands] == ["refused"]  # archived, never uplinked
+
+
+def test_a_hazardous_command_goes_with_confirmation(mission: Mission) -> None:
+    client = mission.client
+    sent = client.call(
+        "cmd", name="power.load_off", args={"consumer": "payload_camera"}, confirm=True
+    )["command"]
+    client.call("step", seconds=5.0)
+    assert client.call("command", id=sent["id"])["command"]["status"] == "completed"
+
+
+def test_a_blocked_queue_holds_commands_until_released(mission: Mission) -> None:
+    client = mission.client
+    client.call("queue", state="blocked")
+    held = client.call("cmd", name="navigation.set_attitude_mode", args={"mode": "nadir"})[
+        "command"
+    ]
+    assert held["status"] == "queued"
+    client.call("step", seconds=10.0)
+    assert client.call("command", id=held["id"])["command"]["status"] == "queued"
+    released = client.call("queue", release=True)["released"]
+    assert [c["id"] for c in released] == [held["id"]]
+    client.call("step", seconds=5.0)
+    command = client.call("command", id=held["id"])["command"]
+    assert command["status"] == "completed"
+    assert command["stages"]["sent"] == 10.0  # it left when it was released
+
+
+def test_a_disabled_queue_refuses_commands(mission: Mission) -> None:
+    mission.client.call("queue", state="disabled")
+    assert "queue is disabled" in refusal(mission, "navigation.set_attitude_mode", {"mode": "sun"})
+
+
+def test_a_command_lost_on_the_way_up_times_out_after_its_acceptance_window(
+    mission: Mission,
+) -> None:
+    client = mission.client
+    client.call("step", seconds=10.0)
+    client.call("blackout", start_s=10.0, end_s=20.0)
+    lost = client.call("cmd", name="navigation.set_attitude_mode", args={"mode": "nadir"})[
+        "command"
+    ]
+    client.call("step", seconds=2 * LIGHT_TIME_S + 5.0)
+    assert client.call("command", id=lost["id"])["command"]["status"] == "sent"  # window still open
+    client.call("step", seconds=10.0)  # acceptance window: round trip + 10 s
+    command = client.call("command", id=lost["id"])["command"]
+    assert command["status"] == "timed_out"
+    assert "not accepted within" in command["reason"]
+    assert client.call("status")["channel"]["lost_up"] == 1
+
+
+def test_the_timeline_puts_commands_stages_events_and_injections_in_order(mission: Mission) -> None:
+    client = mission.client
+    client.call("cmd", name="navigation.set_attitude_mode", args={"mode": "nadir"})
+    client.call("inject", subsystem="power", fault="array_degraded", params={"fraction": 0.3})
+    client.call("step", seconds=10.0)
+    timeline = client.call("timeline")["timeline"]
+    kinds = [entry["kind"] for entry in timeline]
+    assert {"command", "verification", "event", "injection"} <= set(kinds)
+    times = [entry["time_s"] for entry in timeline]
+    assert times == sorted(times)
