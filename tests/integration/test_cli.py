@@ -19,7 +19,12 @@ RUN_TIMEOUT_S = 120
 
 def run(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", *args], input=stdin, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, cwd=cwd
+        [sys.executable, "-m", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        cwd=cwd,
     )
 
 
