@@ -216,3 +216,34 @@ class SubsystemDictionary:
             "faults": [f.to_dict() for f in self.faults],
             "telemetry": [p.to_dict() for p in self.telemetry],
         }
+
+
+def with_choices(
+    specs: tuple[CommandSpec, ...] | tuple[FaultSpec, ...], arg: str, choices: tuple[str, ...]
+) -> Any:
+    """`specs` with every argument named `arg` turned into an enumeration of `choices`.
+
+    Models whose names come from their config (heaters, instruments, sensors) declare such an
+    argument as a string and narrow it per instance, so the ground can validate and complete it.
+    """
+    narrowed = []
+    for spec in specs:
+        args = spec.args if isinstance(spec, CommandSpec) else spec.params
+        new_args = tuple(
+            ArgSpec(
+                a.name,
+                "enum",
+                a.unit,
+                choices=choices,
+                default=a.default,
+                description=a.description,
+            )
+            if a.name == arg
+            else a
+            for a in args
+        )
+        if isinstance(spec, CommandSpec):
+            narrowed.append(CommandSpec(spec.name, spec.description, new_args, spec.hazardous))
+        else:
+            narrowed.append(FaultSpec(spec.name, spec.description, new_args))
+    return tuple(narrowed)

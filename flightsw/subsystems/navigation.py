@@ -286,6 +286,7 @@ class NavigationModel(Subsystem[NavigationState]):
             "planned_dv_m_s": float(np.linalg.norm(planned)) if state.plan_ready else 0.0,
             "total_dv_m_s": state.total_dv_m_s,
             "sensor_bias_m": math.hypot(*state.sensor_bias_m),
+            "faults_active": int(state.wheels_failed) + int(any(state.sensor_bias_m)),
         }
 
     def execute(

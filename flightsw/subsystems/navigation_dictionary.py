@@ -70,4 +70,5 @@ TELEMETRY: tuple[ParamSpec, ...] = (
     _param("planned_dv_m_s", "m/s", "size of the planned correction (0 when none)"),
     _param("total_dv_m_s", "m/s", "Δv applied since start"),
     _param("sensor_bias_m", "m", "size of the injected position bias"),
+    _param("faults_active", "", "injected faults active (sensor bias, wheel failure)", "int"),
 )

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from flightsw.config_section import Section
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
 from flightsw.errorcodes import ErrorCode
 from flightsw.errors import CommandError, FaultError
 from flightsw.events import Event, Severity, event
@@ -185,6 +185,9 @@ class PayloadModel(Subsystem[PayloadState]):
         )
         # The instruments come from the config, so the telemetry list is per instance.
         self.telemetry = per_instrument + type(self).telemetry  # type: ignore[misc]
+        names = tuple(self.index)
+        self.commands = with_choices(type(self).commands, "instrument", names)
+        self.faults = with_choices(type(self).faults, "instrument", names)
 
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> PayloadModel:

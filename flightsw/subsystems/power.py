@@ -137,7 +137,7 @@ class PowerModel(Subsystem[PowerState]):
         ParamSpec("array_incidence_deg", "deg", "angle between the array normal and the Sun"),
         ParamSpec("battery_low", "", "state of charge below the low threshold", "bool"),
         ParamSpec("undervoltage", "", "bus voltage below the undervoltage threshold", "bool"),
-        ParamSpec("active_faults", "", "number of injected faults active", "int"),
+        ParamSpec("faults_active", "", "number of injected faults active", "int"),
     )
 
     def __init__(
@@ -352,7 +352,7 @@ class PowerModel(Subsystem[PowerState]):
             "array_incidence_deg": math.degrees(state.incidence_rad),
             "battery_low": state.battery_low,
             "undervoltage": state.undervoltage,
-            "active_faults": int(active),
+            "faults_active": int(active),
         }
         switches, demands, shorts = dict(state.switches), dict(state.demands), dict(state.shorts)
         for consumer in self.known:

@@ -36,7 +36,7 @@ import numpy as np
 from flightsw import topics
 from flightsw.config_section import Section
 from flightsw.constants import DAY_S
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
 from flightsw.errorcodes import ErrorCode
 from flightsw.errors import CommandError, FaultError
 from flightsw.mission_context import MissionContext
@@ -155,6 +155,9 @@ class SensorArrayModel(Subsystem[SensorArrayState]):
         )
         # The sensors come from the config, so the telemetry list is per instance.
         self.telemetry = per_sensor + type(self).telemetry  # type: ignore[misc]
+        names = tuple(self.index)
+        self.commands = with_choices(type(self).commands, "sensor", names)
+        self.faults = with_choices(type(self).faults, "sensor", names)
 
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> SensorArrayModel:

@@ -19,7 +19,7 @@ import numpy as np
 
 from flightsw.config_section import Section
 from flightsw.constants import SOLAR_CONSTANT_W_M2, STEFAN_BOLTZMANN_W_M2_K4, ZERO_CELSIUS_K
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
 from flightsw.errorcodes import ErrorCode
 from flightsw.errors import CommandError, FaultError
 from flightsw.events import Severity, event
@@ -108,6 +108,9 @@ class ThermalModel(Subsystem[ThermalState]):
         ParamSpec("radiated_w", "W", "power radiated to space by the radiators"),
         ParamSpec("absorbed_w", "W", "sunlight absorbed by the radiators"),
         ParamSpec("radiator_area_m2", "m2", "working radiator area"),
+        ParamSpec(
+            "faults_active", "", "injected faults active (stuck heaters, pump, radiator)", "int"
+        ),
     )
 
     def __init__(
@@ -146,6 +149,9 @@ class ThermalModel(Subsystem[ThermalState]):
         )
         # Nodes and heaters come from the config, so the telemetry list is per instance.
         self.telemetry = per_node + per_heater + type(self).telemetry  # type: ignore[misc]
+        names = tuple(self.heater_index)
+        self.commands = with_choices(type(self).commands, "heater", names)
+        self.faults = with_choices(type(self).faults, "heater", names)
 
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> ThermalModel:
@@ -277,6 +283,9 @@ class ThermalModel(Subsystem[ThermalState]):
             radiated_w=state.radiated_w,
             absorbed_w=state.absorbed_w,
             radiator_area_m2=area_m2,
+            faults_active=sum(1 for stuck in state.heater_stuck if stuck)
+            + int(state.pump_failed)
+            + int(state.radiator_loss_fraction > 0.0),
         )
         return values
 

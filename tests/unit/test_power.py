@@ -182,7 +182,7 @@ def test_cell_failure_cuts_capacity_and_clamps_the_charge() -> None:
     hk = power.housekeeping(failed)
     assert hk["battery_capacity_wh"] == pytest.approx(75.0)
     assert hk["battery_charge_wh"] == pytest.approx(75.0)
-    assert hk["active_faults"] == 1
+    assert hk["faults_active"] == 1
     assert power.housekeeping(power.clear(failed, "cell_failure"))["battery_capacity_wh"] == 100.0
 
 
