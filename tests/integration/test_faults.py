@@ -1,0 +1,146 @@
+"""Every fault of every shipped mission: injected, seen in telemetry and events, cleared.
+
+One stepped pair of processes per mission serves all of that mission's faults (a fresh pair
+per fault would cost a minute of start-ups for nothing): each test injects its fault, checks
+that the subsystem's `faults_active` counts it and that a `fault_injected` event came down,
+clears it and checks that the count is back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flightsw.config import load_mission
+from flightsw.registry import build_models
+from ground.launcher import Mission, launch
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+MISSIONS = sorted((ROOT / "configs").glob("*.toml"))
+
+
+def fault_cases() -> list[Any]:
+    cases = []
+    for path in MISSIONS:
+        config = load_mission(path)
+        for model in build_models(config):
+            for fault in model.faults:
+                cases.append(
+                    pytest.param(
+                        path, model.name, fault.name, id=f"{path.stem}-{model.name}.{fault.name}"
+                    )
+                )
+    return cases
+
+
+@pytest.fixture(scope="module")
+def missions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Path, Mission]]:
+    """Missions started on first use and stopped at the end of the module, pass or fail."""
+    flying: dict[Path, Mission] = {}
+
+    class Lazy(dict):  # type: ignore[type-arg]
+        def __missing__(self, path: Path) -> Mission:
+            mission = launch(path, tmp_path_factory.mktemp(path.stem), "faults", clock="stepped")
+            flying[path] = mission
+            self[path] = mission
+            return mission
+
+    try:
+        yield Lazy()
+    finally:
+        for mission in flying.values():
+            mission.stop()
+
+
+def example_params(mission: Mission, subsystem: str, fault: str) -> dict[str, Any]:
+    """Parameters for a fault: each default, the first choice of an enumeration, else a name."""
+    spec = mission.client.call("faults")["faults"][f"{subsystem}.{fault}"]
+    params: dict[str, Any] = {}
+    for param in spec["params"]:
+        if param["default"] is not None:
+            continue
+        if param["choices"]:
+            params[param["name"]] = param["choices"][0]
+        elif param["name"] == "consumer":
+            names = mission.client.call("dictionary")["dictionary"]["subsystems"]
+            power = next(s for s in names if s["name"] == "power")
+            params["consumer"] = next(
+                p["name"][: -len("_load_w")]
+                for p in power["telemetry"]
+                if p["name"].endswith("_load_w")
+            )
+        else:
+            pytest.fail(f"{subsystem}.{fault} needs {param['name']} and the test cannot guess it")
+    return params
+
+
+def settle_s(mission: Mission, subsystem: str) -> float:
+    """Long enough for a housekeeping report to be made and to come down."""
+    dictionary = mission.client.call("dictionary")["dictionary"]
+    period_s = next(s["hk_period_s"] for s in dictionary["subsystems"] if s["name"] == subsystem)
+    return (
+        2 * period_s
+        + 2 * mission.client.call("status")["one_way_light_time_s"]
+        + dictionary["tick_s"]
+    )
+
+
+@pytest.mark.parametrize(("config", "subsystem", "fault"), fault_cases())
+def test_a_fault_shows_in_telemetry_and_events_and_clears(
+    missions: dict[Path, Mission], config: Path, subsystem: str, fault: str
+) -> None:
+    mission = missions[config]
+    client = mission.client
+    wait_s = settle_s(mission, subsystem)
+    client.call("step", seconds=wait_s)
+    before = client.call("tlm", name=f"{subsystem}.faults_active")["value"]
+    injected_s = client.call(
+        "inject", subsystem=subsystem, fault=fault, params=example_params(mission, subsystem, fault)
+    )["time_s"]
+    client.call("step", seconds=wait_s)
+    assert client.call("tlm", name=f"{subsystem}.faults_active")["value"] == before + 1
+    events = client.call("events", min_severity=3, start_s=injected_s)["events"]
+    assert any(e["name"] == "fault_injected" and e["params"]["fault"] == fault for e in events)
+    client.call("clear", subsystem=subsystem, fault=fault)
+    client.call("step", seconds=wait_s)
+    assert client.call("tlm", name=f"{subsystem}.faults_active")["value"] == before
+
+
+def subsystem_cases() -> list[Any]:
+    return [
+        pytest.param(path, model.name, id=f"{path.stem}-{model.name}")
+        for path in MISSIONS
+        for model in build_models(load_mission(path))
+    ]
+
+
+@pytest.mark.parametrize(("config", "subsystem"), subsystem_cases())
+def test_an_actor_that_crashes_is_restarted_within_a_tick_and_flies_on(
+    missions: dict[Path, Mission], config: Path, subsystem: str
+) -> None:
+    mission = missions[config]
+    client = mission.client
+    wait_s = settle_s(mission, subsystem)
+    client.call("step", seconds=wait_s)
+    restarts = client.call("tlm", name="executive.actor_restarts")["value"]
+    crashed_s = client.call("crash", subsystem=subsystem)["time_s"]
+    client.call("step", seconds=wait_s)
+    events = client.call("events", min_severity=4, start_s=crashed_s)["events"]
+    restarted = [
+        e
+        for e in events
+        if e["name"] == "actor_restarted" and e["params"]["subsystem"] == subsystem
+    ]
+    assert len(restarted) == 1
+    tick_s = client.call("dictionary")["dictionary"]["tick_s"]
+    assert restarted[0]["time_s"] == pytest.approx(crashed_s + tick_s)  # the very next tick
+    assert client.call("tlm", name="executive.actor_restarts")["value"] == restarts + 1
+    subsystems = client.call("dictionary")["dictionary"]["subsystems"]
+    first_param = next(s["telemetry"][0]["name"] for s in subsystems if s["name"] == subsystem)
+    latest = client.call("tlm", name=f"{subsystem}.{first_param}")
+    assert latest["time_s"] > restarted[0]["time_s"]  # housekeeping goes on after the restart
