@@ -44,6 +44,7 @@ class MissionConfig:
     apids: dict[str, int]
     subsystems: dict[str, Section]  # name -> its table, read by the subsystem's model
     hk_periods_s: dict[str, float]
+    tick_periods_s: dict[str, float]  # each subsystem's rate group
     ground: Section
     raw: Section
 
@@ -79,6 +80,7 @@ def load_mission(path: str | Path) -> MissionConfig:
         crew=tuple(_crew_member(s) for s in root.sections("crew")),
     )
     apids = _apids(root.section("apids"))
+    tick_s = clock.float("tick_s", 1.0, minimum=0.01, maximum=60.0, unit="s")
     subsystem_tables = root.section("subsystems")
     subsystems = {name: subsystem_tables.section(name) for name in subsystem_tables.table_names()}
     for name in subsystems:
@@ -98,7 +100,7 @@ def load_mission(path: str | Path) -> MissionConfig:
         clock=ClockConfig(
             mode=clock.str("mode", "realtime", CLOCK_MODES),
             rate=clock.float("rate", 1.0, minimum=1e-3, maximum=1e6),
-            tick_s=clock.float("tick_s", 1.0, minimum=0.01, maximum=60.0, unit="s"),
+            tick_s=tick_s,
         ),
         link=LinkConfig(
             light_time_model=link.str("light_time", "fixed", LIGHT_TIME_MODELS),
@@ -113,9 +115,27 @@ def load_mission(path: str | Path) -> MissionConfig:
             name: table.float("hk_period_s", 10.0, minimum=0.1, maximum=3600.0, unit="s")
             for name, table in subsystems.items()
         },
+        tick_periods_s={name: _tick_period_s(table, tick_s) for name, table in subsystems.items()},
         ground=root.section("ground", {}),
         raw=root,
     )
+
+
+def _tick_period_s(table: Section, tick_s: float) -> float:
+    """A subsystem's rate group: a whole number of executive ticks, no longer than its reports."""
+    period_s = table.float("tick_period_s", tick_s, minimum=tick_s, maximum=600.0, unit="s")
+    ticks = period_s / tick_s
+    if abs(ticks - round(ticks)) > 1e-9:
+        raise table.error(
+            "tick_period_s",
+            f"must be a whole multiple of [clock] tick_s = {tick_s:g} s, found {period_s:g}",
+        )
+    hk_period_s = table.float("hk_period_s", 10.0)
+    if hk_period_s < period_s:
+        raise table.error(
+            "hk_period_s", f"must be at least tick_period_s = {period_s:g} s, found {hk_period_s:g}"
+        )
+    return period_s
 
 
 def _epoch_unix_s(mission: Section) -> float:

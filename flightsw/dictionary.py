@@ -206,12 +206,14 @@ class SubsystemDictionary:
     faults: tuple[FaultSpec, ...]
     telemetry: tuple[ParamSpec, ...]
     hk_period_s: float = field(default=10.0)
+    tick_period_s: float = field(default=1.0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "apid": self.apid,
             "hk_period_s": self.hk_period_s,
+            "tick_period_s": self.tick_period_s,
             "commands": [c.to_dict() for c in self.commands],
             "faults": [f.to_dict() for f in self.faults],
             "telemetry": [p.to_dict() for p in self.telemetry],

@@ -165,7 +165,7 @@ class Executive:
     def tick(self, tick_s: float) -> None:
         """Step every subsystem from the last tick to `tick_s`, then queue its telemetry."""
         self.clock.advance_to(tick_s)
-        reports, failures = self.supervisor.tick_all(self.time_s, tick_s - self.time_s)
+        reports, failures = self.supervisor.tick_all(tick_s)
         self.time_s = tick_s
         self.ticks += 1
         self._publish_onboard_data(tick_s, reports, failures)

@@ -120,8 +120,10 @@ class FlightRuntime:
                 parts = self.uplink.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 return
-            self.uplink_received += 1
             if len(parts) == 2 and len(parts[0]) == ARRIVAL.size:
+                # Only the ground's enveloped frames count towards the stepping handshake; a frame
+                # pushed by anything else (a test, a tool) must not stand in for one of them.
+                self.uplink_received += 1
                 self.spacecraft.executive.receive(parts[1], ARRIVAL.unpack(parts[0])[0])
             elif len(parts) == 1:
                 self.spacecraft.executive.receive(parts[0], None)

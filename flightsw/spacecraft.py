@@ -49,7 +49,12 @@ class Spacecraft:
             context, downlink_endpoint, blocking=self.clock.stepped, recorder=Recorder(capacity)
         )
         for model in self.models:
-            self.supervisor.start(model, config.apids[model.name], config.hk_periods_s[model.name])
+            self.supervisor.start(
+                model,
+                config.apids[model.name],
+                config.hk_periods_s[model.name],
+                tick_period_s=config.tick_periods_s[model.name],
+            )
         executive_apid = config.apids[EXECUTIVE]
         self.dispatcher = Dispatcher(config.apids, self.supervisor, executive_apid)
         self.executive = Executive(
@@ -100,7 +105,13 @@ def mission_dictionary(
 ) -> dict[str, Any]:
     """The dictionary the sim port serves: every subsystem's APID, commands, faults and telemetry."""
     executive = SubsystemDictionary(
-        EXECUTIVE, config.apids[EXECUTIVE], (), (), EXECUTIVE_TELEMETRY, executive_hk_period_s
+        EXECUTIVE,
+        config.apids[EXECUTIVE],
+        (),
+        (),
+        EXECUTIVE_TELEMETRY,
+        executive_hk_period_s,
+        config.clock.tick_s,
     )
     subsystems = [executive.to_dict()] + [
         SubsystemDictionary(
@@ -110,6 +121,7 @@ def mission_dictionary(
             m.faults,
             m.telemetry,
             config.hk_periods_s[m.name],
+            config.tick_periods_s[m.name],
         ).to_dict()
         for m in models
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ class Supervised:
     hk_period_s: float
     ref: pykka.ActorRef[Any]
     last_good_state: Any
+    tick_period_s: float = 1.0  # the rate group: this subsystem steps once per period
     next_hk_s: float = 0.0
     restarts: int = 0
     reboots: int = 0
@@ -45,12 +47,16 @@ class Supervisor:
         self.members: dict[str, Supervised] = {}
 
     def start(
-        self, model: Subsystem[Any], apid: int, hk_period_s: float, state: Any = None
+        self,
+        model: Subsystem[Any],
+        apid: int,
+        hk_period_s: float,
+        state: Any = None,
+        tick_period_s: float = 1.0,
     ) -> None:
         state = model.initial_state() if state is None else state
-        member = Supervised(
-            model, apid, hk_period_s, self._spawn(model, state, hk_period_s, 0.0), state
-        )
+        ref = self._spawn(model, state, hk_period_s, 0.0)
+        member = Supervised(model, apid, hk_period_s, ref, state, tick_period_s)
         self.members[model.name] = member
 
     def _spawn(
@@ -64,10 +70,17 @@ class Supervisor:
     def ref(self, name: str) -> pykka.ActorRef[Any]:
         return self.members[name].ref
 
-    def tick_all(self, time_s: float, dt_s: float) -> tuple[list[TickReport], list[Event]]:
-        """Tick every actor at once, wait for all of them (the rate group's barrier)."""
-        message = Tick(time_s, dt_s)
-        futures = [(name, m.ref.ask(message, block=False)) for name, m in self.members.items()]
+    def tick_all(self, end_s: float) -> tuple[list[TickReport], list[Event]]:
+        """Tick every actor whose rate group is due at `end_s`, then wait for all of them.
+
+        A subsystem in a slower rate group steps once per its period, by its whole period, so a
+        thermal network that changes over minutes costs a tenth of what navigation costs.
+        """
+        futures = [
+            (name, m.ref.ask(Tick(end_s - m.tick_period_s, m.tick_period_s), block=False))
+            for name, m in self.members.items()
+            if _on_grid(end_s, m.tick_period_s)
+        ]
         reports: list[TickReport] = []
         failures: list[Event] = []
         for name, future in futures:
@@ -79,7 +92,9 @@ class Supervisor:
             member = self.members[name]
             member.last_good_state = report.state
             if report.housekeeping is not None:
-                member.next_hk_s = time_s + dt_s + member.hk_period_s
+                member.next_hk_s = (
+                    math.floor(end_s / member.hk_period_s + 1e-9) + 1
+                ) * member.hk_period_s
             reports.append(report)
         return reports, failures
 
@@ -127,3 +142,9 @@ class Supervisor:
         for member in self.members.values():
             if member.ref.is_alive():
                 member.ref.stop(timeout=ASK_TIMEOUT_S)
+
+
+def _on_grid(time_s: float, period_s: float) -> bool:
+    """True when `time_s` is a whole multiple of `period_s` (to within rounding)."""
+    ratio = time_s / period_s
+    return abs(ratio - round(ratio)) < 1e-6

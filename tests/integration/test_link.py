@@ -117,11 +117,21 @@ def flipped(frame: bytes, index: int) -> bytes:
 
 def test_a_corrupted_frame_sent_to_the_ground_is_counted_and_refused(mission: Mission) -> None:
     client = mission.client
-    frame = encode_tm(17, 0, 3, 25, 1.0, msgpack.packb({"subsystem": "power", "params": {}}))
-    push_to(mission.endpoints.downlink, [flipped(frame, 10)])
-    client.call("step", seconds=5.0)  # the step waits for the spacecraft's frames; ours came first
-    ingest = client.call("status")["ingest"]
-    assert ingest["refused_by_reason"] == {"bad_crc": 1}
+    feed = zmq.Context.instance().socket(zmq.SUB)
+    feed.setsockopt(zmq.SUBSCRIBE, b"frame_refused")
+    feed.connect(mission.endpoints.feed)
+    try:
+        client.call("status")  # the subscription has had a round trip to settle
+        frame = encode_tm(17, 0, 3, 25, 1.0, msgpack.packb({"subsystem": "power", "params": {}}))
+        push_to(mission.endpoints.downlink, [flipped(frame, 10)])
+        # Our socket is not the spacecraft's: wait for the ground to say it refused the frame.
+        assert feed.poll(10_000), "the ground never reported the corrupted frame"
+        refused = msgpack.unpackb(feed.recv_multipart()[-1])
+    finally:
+        feed.close(linger=0)
+    assert refused["reason"] == "bad_crc"
+    assert client.call("status")["ingest"]["refused_by_reason"] == {"bad_crc": 1}
+    client.call("step", seconds=15.0)
     assert client.call("tlm", name="power.battery_soc")["value"] is not None  # still ingesting
 
 
