@@ -29,7 +29,9 @@ class CounterModel(Subsystem[CounterState]):
 
     name = "counter"
     commands = (
-        CommandSpec("set_rate", "count at this rate", (ArgSpec("rate_per_s", "float", "1/s", 0.0, 10.0),)),
+        CommandSpec(
+            "set_rate", "count at this rate", (ArgSpec("rate_per_s", "float", "1/s", 0.0, 10.0),)
+        ),
         CommandSpec("refuse", "always refused onboard"),
     )
     faults = (FaultSpec("crash", "the next tick raises"),)
@@ -42,10 +44,18 @@ class CounterModel(Subsystem[CounterState]):
     def initial_state(self) -> CounterState:
         return CounterState()
 
-    def step(self, state: CounterState, time_s: float, dt_s: float, inputs: Mapping[str, Any]) -> Outcome[CounterState]:
+    def step(
+        self, state: CounterState, time_s: float, dt_s: float, inputs: Mapping[str, Any]
+    ) -> Outcome[CounterState]:
         if state.crash_on_tick:
             raise RuntimeError("simulated software fault")
-        return Outcome(replace(state, count=state.count + state.rate_per_s * dt_s, seen=tuple(sorted(inputs.items()))))
+        return Outcome(
+            replace(
+                state,
+                count=state.count + state.rate_per_s * dt_s,
+                seen=tuple(sorted(inputs.items())),
+            )
+        )
 
     def housekeeping(self, state: CounterState) -> dict[str, float | int | bool | str]:
         return {"count": state.count}
@@ -53,7 +63,9 @@ class CounterModel(Subsystem[CounterState]):
     def publish(self, state: CounterState) -> Mapping[str, Any]:
         return {f"other.{self.name}": state.count}
 
-    def execute(self, state: CounterState, command: str, args: Mapping[str, Any]) -> Outcome[CounterState]:
+    def execute(
+        self, state: CounterState, command: str, args: Mapping[str, Any]
+    ) -> Outcome[CounterState]:
         if command == "refuse":
             raise CommandError(ErrorCode.NOT_ALLOWED, "not now")
         return Outcome(

@@ -64,7 +64,10 @@ def test_broken_toml_is_refused_with_the_parser_reason(tmp_path: Path) -> None:
 
 def test_a_wrong_type_names_the_key_and_what_was_expected(tmp_path: Path) -> None:
     error = refusal(tmp_path, GOOD.replace('mode = "stepped"', 'mode = "fast"'))
-    assert (error.key, error.reason) == ("clock.mode", "expected one of stepped, realtime, found 'fast'")
+    assert (error.key, error.reason) == (
+        "clock.mode",
+        "expected one of stepped, realtime, found 'fast'",
+    )
     assert str(error).startswith(str(tmp_path / "mission.toml"))
 
 
@@ -86,6 +89,8 @@ def test_an_out_of_range_model_value_is_refused_by_the_model(tmp_path: Path) -> 
 
 
 def test_an_unknown_subsystem_is_refused_listing_the_known_ones(tmp_path: Path) -> None:
-    config = load_mission(write(tmp_path, GOOD.replace("power = 17", "power = 17\nwarp = 20") + "[subsystems.warp]\n"))
+    config = load_mission(
+        write(tmp_path, GOOD.replace("power = 17", "power = 17\nwarp = 20") + "[subsystems.warp]\n")
+    )
     with pytest.raises(ConfigError, match="no such subsystem"):
         build_models(config)
