@@ -11,6 +11,8 @@ locked, I/O error) raises ArchiveError and keeps the batch in memory, so a later
 can still commit it. Input is validated when it is recorded, never at commit, so one bad value
 cannot block a batch.
 
+A housekeeping report is one row, its parameters packed with msgpack
+(`ground.archive_schema`), so ingest costs one insert per packet, not one per parameter.
 Nothing in the tables comes from the wall clock: the same calls give the same rows.
 
 An Archive belongs to the thread that made it (sqlite3's rule): an actor creates it in
@@ -29,8 +31,9 @@ from typing import Any
 
 from ground.archive_query import ArchiveReader
 from ground.archive_schema import (
-    FAST_KINDS,
     INSERTS,
+    INT64_MAX,
+    INT64_MIN,
     SCHEMA_VERSION,
     UPDATE_COMMAND_STATUS,
     ArchiveError,
@@ -44,6 +47,8 @@ from ground.archive_schema import (
     optional_int,
     optional_text,
     optional_time,
+    pack_params,
+    packer,
     text,
     to_json,
 )
@@ -51,6 +56,8 @@ from ground.archive_schema import (
 __all__ = ["Archive", "ArchiveError", "ArchiveStats"]
 
 DEFAULT_BATCH_ROWS = 1000
+_HEADER_FIELDS = ("apid", "seq", "packet_type", "service", "subtype")
+_KEY_SETS_REMEMBERED = 4096  # distinct (subsystem, keys) a writer remembers; more are re-checked
 _RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _ADVICE = {
     "SQLITE_FULL": "the disk (or the file's size limit) is full: free space under {dir}",
@@ -65,6 +72,22 @@ def _command_id(value: object) -> int:
     if number is None or number < 1:
         raise ArchiveError(f"command_id must be an id from record_command, got {value!r}")
     return number
+
+
+def _octets(raw: object) -> bytes:
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise ArchiveError(f"raw must be bytes, got {type(raw).__name__}")
+    return bytes(raw)
+
+
+def _subsystem(value: object) -> str:
+    subsystem = text("subsystem", value)
+    if "." in subsystem:
+        raise ArchiveError(
+            f"subsystem {subsystem!r} holds a '.', which separates it from the parameter in "
+            "full names; use a name without '.'"
+        )
+    return subsystem
 
 
 def _check_batch_rows(batch_rows: int) -> None:
@@ -105,6 +128,13 @@ class Archive(ArchiveReader):
         self._batches = 0
         self._commit_failed = False
         connection = self._ready_connection()
+        self._pack = packer().pack
+        # Key sets already checked and listed in housekeeping_keys: the next report with the
+        # same keys (nearly every report) costs one set lookup, not a look at every key.
+        self._key_sets: set[tuple[str, tuple[str, ...]]] = set()
+        self._keys: dict[str, set[str]] = {}
+        for subsystem, key in connection.execute("SELECT subsystem, key FROM housekeeping_keys"):
+            self._keys.setdefault(subsystem, set()).add(key)
         self._next_ids = {  # ids are given out at record time: a command's id before commit
             table: connection.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
             for table in ("frames", "events", "commands", "verifications", "alarms", "injections")
@@ -188,46 +218,59 @@ class Archive(ArchiveReader):
         a bad frame was rejected. The `length` column is `len(raw)` in octets.
         """
         self._check_writable()
-        if not isinstance(raw, bytes | bytearray | memoryview):
-            raise ArchiveError(f"raw must be bytes, got {type(raw).__name__}")
-        raw = bytes(raw)
-        row = (
-            self._next_ids["frames"],
-            mission_time("received_s", received_s),
-            optional_time("generated_s", generated_s),
-            optional_int("apid", apid),
-            optional_int("seq", seq),
-            optional_int("packet_type", packet_type),
-            optional_int("service", service),
-            optional_int("subtype", subtype),
-            len(raw),
-            int(bool(ok)),
-            optional_text("reason", reason),
-            raw,
+        if type(raw) is not bytes:
+            raw = _octets(raw)
+        header: tuple[int | None, ...] = (apid, seq, packet_type, service, subtype)
+        if not (  # a decoded frame's five small ints are checked inline, without five calls
+            type(apid) is int
+            and type(seq) is int
+            and type(packet_type) is int
+            and type(service) is int
+            and type(subtype) is int
+            and min(apid, seq, packet_type, service, subtype) >= INT64_MIN
+            and max(apid, seq, packet_type, service, subtype) <= INT64_MAX
+        ):
+            header = tuple(map(optional_int, _HEADER_FIELDS, header))
+        frame_id = self._next_ids["frames"]
+        self._next_ids["frames"] = frame_id + 1
+        self._pending["frames"].append(
+            (
+                frame_id,
+                mission_time("received_s", received_s),
+                optional_time("generated_s", generated_s),
+                *header,
+                len(raw),
+                1 if ok else 0,
+                reason if reason is None or type(reason) is str else text("reason", reason),
+                raw,
+            )
         )
-        self._append("frames", row)
-        return int(row[0])
+        self._added(1)
+        return frame_id
 
-    def record_parameters(self, time_s: float, params: Mapping[str, Scalar]) -> None:
-        """Record a whole housekeeping report: every `name: value` stamped with `time_s`.
+    def record_housekeeping(
+        self, time_s: float, subsystem: str, params: Mapping[str, Scalar]
+    ) -> None:
+        """Record one housekeeping report of `subsystem` as one row: its `params` packed.
 
-        Values keep their type (bool, int, float or str) through a `kind` column.
+        Values keep their type (bool, int, float or str; numpy scalars and enums become their
+        plain equivalents). The parameters are queried by their full names `subsystem.name`.
+
+        Raises:
+            ArchiveError: the time is not a finite number, the subsystem is not a str or holds
+                a '.', a name is not a str, or a value is not a scalar (bool, int, float, str).
         """
         self._check_writable()
-        time_s = mission_time("time_s", time_s)
-        kinds = FAST_KINDS
-        try:  # the hot path: plain floats, bools and strs under str names
-            rows = [
-                (time_s, name, kinds[type(name), type(value)], value)
-                for name, value in params.items()
-            ]
-        except KeyError:
-            rows = [
-                (time_s, text("parameter name", name), *encode_scalar(name, value))
-                for name, value in params.items()
-            ]
-        self._pending["parameters"].extend(rows)
-        self._added(len(rows))
+        row = (
+            mission_time("time_s", time_s),
+            subsystem if type(subsystem) is str and "." not in subsystem else _subsystem(subsystem),
+            pack_params(self._pack, subsystem, params),
+        )
+        key_set = (row[1], tuple(params))
+        if key_set not in self._key_sets:
+            self._note_keys(*key_set)
+        self._pending["housekeeping"].append(row)
+        self._added(1)
 
     def record_event(
         self,
@@ -453,6 +496,21 @@ class Archive(ArchiveReader):
             )
         if self._connection is None:
             raise ArchiveError(f"archive {self.path} is closed; nothing more can be recorded")
+
+    def _note_keys(self, subsystem: str, keys: tuple[str, ...]) -> None:
+        """Check a key set not seen before and queue the keys new to the archive.
+
+        The keys ride in the batch of their report without counting towards `batch_rows`.
+        """
+        for key in keys:
+            text("parameter name", key)
+        known = self._keys.setdefault(subsystem, set())
+        new = [(subsystem, key) for key in keys if key not in known]
+        known.update(keys)
+        self._pending["housekeeping_keys"].extend(new)
+        if len(self._key_sets) >= _KEY_SETS_REMEMBERED:
+            self._key_sets.clear()
+        self._key_sets.add((subsystem, keys))
 
     def _append(self, table: str, row: tuple[Any, ...]) -> None:
         """Queue a validated row; a table with an id column hands out the next id."""

@@ -2,6 +2,7 @@
 
 Time ranges are closed, `start_s <= time_s <= end_s`, and None leaves that side open. Results
 come in time order, rows stamped with the same time in the order they were recorded.
+A parameter `subsystem.name` is read by unpacking its subsystem's housekeeping rows.
 """
 
 from __future__ import annotations
@@ -24,21 +25,17 @@ from ground.archive_schema import (
     Scalar,
     VerificationRecord,
     decode_scalar,
+    unpack_params,
 )
 
 _FRAME_FETCH_ROWS = 512
 
-# Distinct names by hopping along the (name, time_s) index: one lookup per name, not per row.
-_PARAMETER_NAMES = """
-WITH RECURSIVE names (name) AS (
-    SELECT min(name) FROM parameters
-    UNION ALL
-    SELECT (SELECT min(name) FROM parameters WHERE name > names.name)
-    FROM names WHERE names.name IS NOT NULL)
-SELECT name FROM names WHERE name IS NOT NULL
-"""
-
-_EXPORT_ORDER = {"meta": "key", "timeline": "time_s, rank, id", "parameters": "rowid"}
+_EXPORT_ORDER = {
+    "meta": "key",
+    "timeline": "time_s, rank, id",
+    "housekeeping": "rowid",
+    "housekeeping_keys": "rowid",
+}
 
 
 def _where(
@@ -81,29 +78,54 @@ class ArchiveReader:
     def parameter_history(
         self, name: str, start_s: float | None = None, end_s: float | None = None
     ) -> list[tuple[float, Scalar]]:
-        """Return `(time_s, value)` pairs of one parameter, oldest first."""
-        where, args = _where("time_s", start_s, end_s, ("name", name))
+        """Return `(time_s, value)` pairs of one parameter `subsystem.name`, oldest first.
+
+        Reports of the subsystem that lack the parameter are skipped.
+        """
+        subsystem, key = _split(name)
+        if not self._recorded(subsystem, key):
+            return []
+        where, args = _where("time_s", start_s, end_s, ("subsystem", subsystem))
         rows = self._ready().execute(
-            f"SELECT time_s, kind, value FROM parameters{where} ORDER BY time_s, rowid", args
+            f"SELECT time_s, params FROM housekeeping{where} ORDER BY time_s, rowid", args
         )
-        return [(time_s, decode_scalar(kind, value)) for time_s, kind, value in rows]
+        history = []
+        for time_s, blob in rows:
+            params = unpack_params(blob)
+            if key in params:
+                history.append((time_s, params[key]))
+        return history
 
     def latest(self, name: str) -> tuple[float, Scalar] | None:
         """Return the newest `(time_s, value)` of a parameter, or None if it was never recorded."""
+        subsystem, key = _split(name)
+        if not self._recorded(subsystem, key):
+            return None
+        rows = self._ready().execute(
+            "SELECT time_s, params FROM housekeeping WHERE subsystem = ? "
+            "ORDER BY time_s DESC, rowid DESC",
+            (subsystem,),
+        )
+        for time_s, blob in rows:  # the newest report nearly always has it
+            params = unpack_params(blob)
+            if key in params:
+                return time_s, params[key]
+        return None
+
+    def parameter_names(self) -> list[str]:
+        """Return the full name `subsystem.name` of every parameter recorded at least once, sorted."""
+        rows = self._ready().execute("SELECT subsystem, key FROM housekeeping_keys")
+        return sorted(f"{subsystem}.{key}" for subsystem, key in rows)
+
+    def _recorded(self, subsystem: str, key: str) -> bool:
         row = (
             self._ready()
             .execute(
-                "SELECT time_s, kind, value FROM parameters WHERE name = ? "
-                "ORDER BY time_s DESC, rowid DESC LIMIT 1",
-                (name,),
+                "SELECT 1 FROM housekeeping_keys WHERE subsystem = ? AND key = ?", (subsystem, key)
             )
             .fetchone()
         )
-        return None if row is None else (row[0], decode_scalar(row[1], row[2]))
-
-    def parameter_names(self) -> list[str]:
-        """Return the name of every parameter recorded at least once, sorted."""
-        return [name for (name,) in self._ready().execute(_PARAMETER_NAMES)]
+        return row is not None
 
     def events(
         self,
@@ -181,15 +203,17 @@ class ArchiveReader:
         return _drain(cursor)
 
     def export_csv(self, table_or_parameter: str, out_path: Path | str) -> int:
-        """Write a table (with a header row) or one parameter's history to CSV; return the row count.
+        """Write a table (with a header row) or parameters to CSV; return the row count.
 
-        `parameters` and a parameter's name export `time_s,name,value`; raw frame bytes are hex.
+        `parameters` (every parameter of every report, in the order recorded) and a
+        parameter's full name export `time_s,name,value`; other tables export their columns,
+        with bytes (raw frames, packed housekeeping) in hex.
         """
         connection = self._ready()
         name = table_or_parameter
         header: list[str] = ["time_s", "name", "value"]
         rows: Iterator[Any]
-        if name in TABLES and name != "parameters":
+        if name in TABLES:
             cursor = connection.execute(
                 f"SELECT * FROM {name} ORDER BY {_EXPORT_ORDER.get(name, 'id')}"
             )
@@ -197,15 +221,19 @@ class ArchiveReader:
             rows = ([v.hex() if isinstance(v, bytes) else v for v in row] for row in cursor)
         elif name == "parameters":
             cursor = connection.execute(
-                "SELECT time_s, name, kind, value FROM parameters ORDER BY rowid"
+                "SELECT time_s, subsystem, params FROM housekeeping ORDER BY rowid"
             )
-            rows = ((t, n, decode_scalar(kind, value)) for t, n, kind, value in cursor)
-        elif name in self.parameter_names():
+            rows = (
+                (time_s, f"{subsystem}.{key}", value)
+                for time_s, subsystem, blob in cursor
+                for key, value in unpack_params(blob).items()
+            )
+        elif self._recorded(*_split(name)):
             rows = ((t, name, value) for t, value in self.parameter_history(name))
         else:
             raise ArchiveError(
-                f"cannot export {name!r}: it is neither a table ({', '.join(TABLES)}) nor a "
-                "recorded parameter; see parameter_names()"
+                f"cannot export {name!r}: it is neither a table ({', '.join(TABLES)}), "
+                "'parameters', nor a recorded parameter; see parameter_names()"
             )
         count = 0
         with Path(out_path).open("w", newline="", encoding="utf-8") as stream:
@@ -215,6 +243,12 @@ class ArchiveReader:
                 writer.writerow(row)
                 count += 1
         return count
+
+
+def _split(name: str) -> tuple[str, str]:
+    """Return `(subsystem, key)` of a full parameter name (a subsystem name holds no '.')."""
+    subsystem, _, key = name.partition(".")
+    return subsystem, key
 
 
 def _drain(cursor: sqlite3.Cursor) -> Iterator[tuple[float, bytes]]:

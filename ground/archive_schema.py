@@ -3,7 +3,14 @@
 Besides the two functions that make and open the file, everything here is pure.
 `ground.archive` writes with it and `ground.archive_query` reads with it.
 
-Parameter values keep their Python type through a `kind` column next to the value:
+Housekeeping is stored one row per report: `housekeeping(time_s, subsystem, params)`, where
+`params` is the report's `{name: value}` map packed with msgpack (`pack_params`), which keeps
+bool, int, float (NaN and infinities too) and str apart. A parameter's full name is
+`subsystem.name`, so a subsystem name holds no '.'. Ints beyond msgpack's 64 bits travel as
+an extension type holding their decimal digits. `housekeeping_keys` lists every
+(subsystem, key) ever recorded, in the order first seen, so names are known without unpacking.
+
+Alarm values keep their Python type through a `value_kind` column next to the value:
 
     kind     stored value                        read back as
     'float'  REAL (NaN is stored as NULL)        float
@@ -11,8 +18,8 @@ Parameter values keep their Python type through a `kind` column next to the valu
     'bool'   INTEGER 0 or 1                      bool
     'str'    TEXT                                str
 
-The `value` column is declared without a type so SQLite keeps an int an INTEGER instead of
-rounding it through REAL; numeric SQL (`avg(value)`) still works on every numeric kind.
+That `value` column is declared without a type so SQLite keeps an int an INTEGER instead of
+rounding it through REAL.
 """
 
 from __future__ import annotations
@@ -25,22 +32,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import msgpack
+
 from ground.errors import GroundError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: housekeeping packed one row per report (1: one row per parameter)
 
 Scalar = bool | int | float | str
 MetaValue = bool | int | float | str | None
 
-_INT64_MIN = -(2**63)
-_INT64_MAX = 2**63 - 1
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
 
-# (name type, value type) pairs stored unchanged; ints take the slow path for a range check.
-FAST_KINDS: dict[tuple[type, type], str] = {
-    (str, float): "float",
-    (str, bool): "bool",
-    (str, str): "str",
-}
+_PLAIN = frozenset({bool, int, float, str})  # value types msgpack stores and gives back as they are
+_BIG_INT = 1  # msgpack extension code: an int beyond 64 bits, as ASCII decimal digits
 
 
 class ArchiveError(GroundError):
@@ -58,7 +63,7 @@ def encode_scalar(name: str, value: object) -> tuple[str, Scalar]:
     if isinstance(value, numbers.Integral):
         number = int(value)
         # SQLite integers are 64-bit; text keeps a larger int exact.
-        return "int", number if _INT64_MIN <= number <= _INT64_MAX else str(number)
+        return "int", number if INT64_MIN <= number <= INT64_MAX else str(number)
     if isinstance(value, numbers.Real):
         return "float", float(value)
     if isinstance(value, str):
@@ -83,6 +88,60 @@ def decode_scalar(kind: str, value: Any) -> Scalar:
     if kind == "bool":
         return bool(value)
     return str(value)
+
+
+def packer() -> msgpack.Packer:
+    """Return a packer for `pack_params`: fixed options, so the same report gives the same bytes.
+
+    A Packer is cheaper per report than `msgpack.packb`, but it is not thread-safe: one per
+    writer.
+    """
+    return msgpack.Packer(use_bin_type=True)
+
+
+def pack_params(pack: Any, subsystem: str, params: Mapping[str, object]) -> bytes:
+    """Return a report's parameters packed with `pack` (a `packer().pack`), or raise ArchiveError.
+
+    The common report, a dict of plain bool, int, float and str values, goes to msgpack as it
+    is, in insertion order: one C-level pass over the value types, no Python code per
+    parameter. Anything else (numpy scalars, enums, ints beyond 64 bits, values that are not
+    scalars) takes the slow path, where each value is converted or refused by name. Keys are
+    checked by the caller, once per distinct key set.
+    """
+    if type(params) is dict and _PLAIN.issuperset(map(type, params.values())):
+        try:
+            return bytes(pack(params))
+        except (TypeError, OverflowError):
+            pass  # an int beyond 64 bits, or a key msgpack cannot pack: convert one by one
+    elif not isinstance(params, Mapping):
+        raise ArchiveError(
+            f"housekeeping of {subsystem!r}: params must be a mapping of name to value, got "
+            f"{type(params).__name__}"
+        )
+    plain = {
+        text("parameter name", key): _packable(f"{subsystem}.{key}", value)
+        for key, value in params.items()
+    }
+    return bytes(pack(plain))
+
+
+def _packable(name: str, value: object) -> Scalar | msgpack.ExtType:
+    kind, stored = encode_scalar(name, value)
+    if kind == "int" and type(stored) is str:
+        return msgpack.ExtType(_BIG_INT, stored.encode("ascii"))
+    return stored
+
+
+def _ext(code: int, data: bytes) -> object:
+    if code == _BIG_INT:
+        return int(data)
+    return msgpack.ExtType(code, data)
+
+
+def unpack_params(blob: bytes) -> dict[str, Scalar]:
+    """Return the `{name: value}` map that `pack_params` stored."""
+    params: dict[str, Scalar] = msgpack.unpackb(blob, raw=False, ext_hook=_ext)
+    return params
 
 
 def to_json(field: str, value: Mapping[str, Any] | None) -> str:
@@ -139,12 +198,12 @@ def optional_text(field: str, value: object) -> str | None:
 
 def optional_int(field: str, value: object) -> int | None:
     """Return `value` as an int in SQLite's 64-bit range (None stays None), or raise."""
-    if value is None or (type(value) is int and _INT64_MIN <= value <= _INT64_MAX):
+    if value is None or (type(value) is int and INT64_MIN <= value <= INT64_MAX):
         return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ArchiveError(f"{field} must be an int, got {type(value).__name__} {value!r}")
     number = int(value)
-    if not _INT64_MIN <= number <= _INT64_MAX:
+    if not INT64_MIN <= number <= INT64_MAX:
         raise ArchiveError(f"{field} must fit in 64 bits, got {number}")
     return number
 
@@ -158,8 +217,11 @@ CREATE TABLE frames (
     length INTEGER NOT NULL, ok INTEGER NOT NULL, reason TEXT, raw BLOB NOT NULL);
 CREATE INDEX frames_received ON frames (received_s);
 
-CREATE TABLE parameters (time_s REAL NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, value);
-CREATE INDEX parameters_name_time ON parameters (name, time_s);
+CREATE TABLE housekeeping (time_s REAL NOT NULL, subsystem TEXT NOT NULL, params BLOB NOT NULL);
+CREATE INDEX housekeeping_subsystem_time ON housekeeping (subsystem, time_s);
+
+CREATE TABLE housekeeping_keys (
+    subsystem TEXT NOT NULL, key TEXT NOT NULL, UNIQUE (subsystem, key));
 
 CREATE TABLE events (
     id INTEGER PRIMARY KEY, time_s REAL NOT NULL, received_s REAL,
@@ -223,7 +285,8 @@ CREATE VIEW timeline (time_s, rank, id, kind, text) AS
 INSERTS: dict[str, str] = {
     "meta": "INSERT OR REPLACE INTO meta VALUES (?, ?)",
     "frames": "INSERT INTO frames VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "parameters": "INSERT INTO parameters VALUES (?, ?, ?, ?)",
+    "housekeeping_keys": "INSERT OR IGNORE INTO housekeeping_keys VALUES (?, ?)",
+    "housekeeping": "INSERT INTO housekeeping VALUES (?, ?, ?)",
     "events": "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "commands": "INSERT INTO commands VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "verifications": "INSERT INTO verifications VALUES (?, ?, ?, ?, ?, ?, ?)",

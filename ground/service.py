@@ -239,8 +239,8 @@ class GroundService:
             self._deliver((packet, frame), received_s, playback=True)
 
     def _housekeeping(self, subsystem: str, params: dict[str, Any], time_s: float) -> None:
+        self.archive.record_housekeeping(time_s, subsystem, params)
         named = {f"{subsystem}.{name}": value for name, value in params.items()}
-        self.archive.record_parameters(time_s, named)
         latest = self.latest
         for name, value in named.items():
             latest[name] = (time_s, value)

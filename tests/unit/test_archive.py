@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from enum import IntEnum
 from pathlib import Path
 
+import msgpack
 import numpy as np
 import pytest
 
@@ -20,7 +21,16 @@ from ground.archive import Archive, ArchiveError
 from ground.errors import GroundError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TABLES = ("meta", "frames", "parameters", "events", "commands", "verifications", "alarms")
+TABLES = (
+    "meta",
+    "frames",
+    "housekeeping",
+    "housekeeping_keys",
+    "events",
+    "commands",
+    "verifications",
+    "alarms",
+)
 
 
 class Mode(IntEnum):
@@ -47,7 +57,7 @@ def record_a_short_pass(archive: Archive) -> None:
         10.0, b"\x08\x01good", apid=1, seq=0, packet_type=0, service=3, subtype=25, generated_s=9.5
     )
     archive.record_frame(10.5, b"\xffjunk", ok=False, reason="crc")
-    archive.record_parameters(10.0, {"power.soc": 0.93, "power.mode": "sunlit"})
+    archive.record_housekeeping(10.0, "power", {"soc": 0.93, "mode": "sunlit"})
     archive.record_event(
         11.0, "power", "battery_low", 3, "soc below 20 %", {"soc": 0.19}, received_s=12.3
     )
@@ -86,7 +96,7 @@ def test_create_makes_one_file_named_after_the_run_holding_only_the_callers_meta
         assert reader.meta() == {
             "epoch": "2030-01-01T00:00:00Z",
             "mission": "lunar",
-            "schema_version": 1,
+            "schema_version": 2,
         }
 
 
@@ -112,7 +122,7 @@ def test_open_refuses_a_missing_file_and_a_file_that_is_not_an_archive(tmp_path:
 def test_a_read_only_archive_refuses_to_record(archive: Archive) -> None:
     archive.flush()
     with Archive.open(archive.path) as reader, pytest.raises(ArchiveError, match="read-only"):
-        reader.record_parameters(1.0, {"x": 1.0})
+        reader.record_housekeeping(1.0, "power", {"soc": 1.0})
 
 
 # -- round trips --------------------------------------------------------------------------
@@ -187,8 +197,8 @@ def test_parameter_values_come_back_with_their_python_type(archive: Archive) -> 
         "np_int": np.int64(-4),
         "np_bool": np.bool_(False),
     }
-    archive.record_parameters(1.0, values)  # type: ignore[arg-type]  # numpy scalars too
-    back = {name: archive.latest(name)[1] for name in values}  # type: ignore[index]
+    archive.record_housekeeping(1.0, "probe", values)  # type: ignore[arg-type]  # numpy too
+    back = {name: archive.latest(f"probe.{name}")[1] for name in values}  # type: ignore[index]
     assert {name: type(value) for name, value in back.items()} == {
         "flag": bool,
         "count": int,
@@ -219,12 +229,33 @@ def test_parameter_values_come_back_with_their_python_type(archive: Archive) -> 
     }
 
 
+def test_a_report_is_stored_as_one_row_holding_its_packed_parameters(archive: Archive) -> None:
+    archive.record_housekeeping(1.0, "power", {"soc": 0.5, "mode": "sunlit", "cells": 6})
+    archive.close()
+    [row] = table_contents(archive.path)["housekeeping"]
+    assert row == (1.0, "power", msgpack.packb({"soc": 0.5, "mode": "sunlit", "cells": 6}))
+    assert table_contents(archive.path)["housekeeping_keys"] == [
+        ("power", "soc"),
+        ("power", "mode"),
+        ("power", "cells"),
+    ]
+
+
 def test_a_report_with_an_unarchivable_value_is_refused_whole(archive: Archive) -> None:
-    with pytest.raises(ArchiveError, match=r"'power\.raw'.*pass a bool, int, float or str"):
-        archive.record_parameters(1.0, {"power.soc": 0.5, "power.raw": b"\x00"})  # type: ignore[dict-item]
+    for bad_value in (b"\x00", None, [1, 2], 1j):
+        with pytest.raises(ArchiveError, match=r"'power\.raw'.*pass a bool, int, float or str"):
+            archive.record_housekeeping(1.0, "power", {"soc": 0.5, "raw": bad_value})  # type: ignore[dict-item]
     for bad_time_s in (math.nan, math.inf, "soon"):
         with pytest.raises(ArchiveError, match="mission seconds"):
-            archive.record_parameters(bad_time_s, {"power.soc": 0.5})  # type: ignore[arg-type]
+            archive.record_housekeeping(bad_time_s, "power", {"soc": 0.5})  # type: ignore[arg-type]
+    with pytest.raises(ArchiveError, match="subsystem must be a str"):
+        archive.record_housekeeping(1.0, 17, {"soc": 0.5})  # type: ignore[arg-type]
+    with pytest.raises(ArchiveError, match=r"holds a '\.'"):
+        archive.record_housekeeping(1.0, "power.bus", {"soc": 0.5})
+    with pytest.raises(ArchiveError, match="parameter name must be a str"):
+        archive.record_housekeeping(1.0, "power", {3: 0.5})  # type: ignore[dict-item]
+    with pytest.raises(ArchiveError, match="must be a mapping"):
+        archive.record_housekeeping(1.0, "power", [("soc", 0.5)])  # type: ignore[arg-type]
     assert archive.stats.pending_rows == 0
     assert archive.parameter_names() == []
 
@@ -246,36 +277,41 @@ def test_bad_records_are_refused_when_recorded_not_at_commit(archive: Archive) -
 # -- batching and durability --------------------------------------------------------------
 
 
-def test_a_batch_commits_when_it_reaches_batch_rows(tmp_path: Path) -> None:
-    with Archive.create(tmp_path, "run", batch_rows=30) as archive:
-        report = {f"thermal.t{i}": float(i) for i in range(15)}
-        archive.record_parameters(0.0, report)
-        assert rows_seen_by_another_connection(archive.path, "parameters") == 0
-        archive.record_parameters(1.0, report)
-        assert rows_seen_by_another_connection(archive.path, "parameters") == 30
+def test_a_batch_commits_when_it_reaches_batch_rows_counting_one_row_per_report(
+    tmp_path: Path,
+) -> None:
+    with Archive.create(tmp_path, "run", batch_rows=3) as archive:
+        report = {f"t{i}": float(i) for i in range(15)}
+        archive.record_housekeeping(0.0, "thermal", report)
+        archive.record_housekeeping(1.0, "thermal", report)
+        assert rows_seen_by_another_connection(archive.path, "housekeeping") == 0
+        assert archive.stats.pending_rows == 2
+        archive.record_housekeeping(2.0, "thermal", report)
+        assert rows_seen_by_another_connection(archive.path, "housekeeping") == 3
+        assert rows_seen_by_another_connection(archive.path, "housekeeping_keys") == 15
         assert archive.stats.batches_committed == 1
-        assert archive.stats.rows_written["parameters"] == 30
+        assert archive.stats.rows_written["housekeeping"] == 3
         assert archive.stats.pending_rows == 0
 
 
 def test_flush_makes_rows_visible_to_a_second_connection_without_close(archive: Archive) -> None:
-    archive.record_parameters(1.0, {"power.soc": 0.9})
+    archive.record_housekeeping(1.0, "power", {"soc": 0.9})
     archive.record_event(1.0, "power", "eclipse_entry", 1)
     assert rows_seen_by_another_connection(archive.path, "events") == 0
     assert archive.flush() == 2
-    assert rows_seen_by_another_connection(archive.path, "parameters") == 1
+    assert rows_seen_by_another_connection(archive.path, "housekeeping") == 1
     assert rows_seen_by_another_connection(archive.path, "events") == 1
 
 
 def test_queries_on_a_writer_see_rows_not_yet_flushed(archive: Archive) -> None:
-    archive.record_parameters(1.0, {"power.soc": 0.9})
+    archive.record_housekeeping(1.0, "power", {"soc": 0.9})
     assert archive.latest("power.soc") == (1.0, 0.9)
 
 
 def test_close_flushes_what_is_pending(archive: Archive) -> None:
-    archive.record_parameters(1.0, {"power.soc": 0.9})
+    archive.record_housekeeping(1.0, "power", {"soc": 0.9})
     archive.close()
-    assert rows_seen_by_another_connection(archive.path, "parameters") == 1
+    assert rows_seen_by_another_connection(archive.path, "housekeeping") == 1
 
 
 def test_a_killed_writer_loses_only_its_uncommitted_batch(tmp_path: Path) -> None:
@@ -284,9 +320,9 @@ def test_a_killed_writer_loses_only_its_uncommitted_batch(tmp_path: Path) -> Non
         import os, signal
         from ground.archive import Archive
         archive = Archive.create({str(tmp_path)!r}, "crash")
-        archive.record_parameters(1.0, {{"power.soc": 0.9}})
+        archive.record_housekeeping(1.0, "power", {{"soc": 0.9}})
         archive.flush()
-        archive.record_parameters(2.0, {{"power.soc": 0.8}})
+        archive.record_housekeeping(2.0, "power", {{"soc": 0.8}})
         os.kill(os.getpid(), signal.SIGKILL)
         """
     )
@@ -306,16 +342,17 @@ def test_a_full_disk_raises_a_clear_error_and_keeps_the_batch_for_a_retry(archiv
     assert connection is not None
     pages = connection.execute("PRAGMA page_count").fetchone()[0]
     connection.execute(f"PRAGMA max_page_count = {pages}")
-    report = {f"payload.channel_{i}": "x" * 100 for i in range(100)}
-    archive.record_parameters(1.0, report)
-    with pytest.raises(ArchiveError, match=r"100 pending rows.*disk.*full.*flush\(\) again"):
+    report = {f"channel_{i}": "x" * 100 for i in range(100)}
+    for time_s in (1.0, 1.5, 2.0):
+        archive.record_housekeeping(time_s, "payload", report)
+    with pytest.raises(ArchiveError, match=r"3 pending rows.*disk.*full.*flush\(\) again"):
         archive.flush()
-    archive.record_parameters(2.0, {"power.soc": 0.5})  # accepted while the disk is full
-    assert archive.stats.pending_rows == 101
+    archive.record_housekeeping(2.0, "power", {"soc": 0.5})  # accepted while the disk is full
+    assert archive.stats.pending_rows == 4
     assert archive.latest("power.soc") is None  # queries answer from what is committed
     connection.execute("PRAGMA max_page_count = 1000000")  # space freed
-    assert archive.flush() == 101
-    assert len(archive.parameter_history("payload.channel_7")) == 1
+    assert archive.flush() == 4
+    assert len(archive.parameter_history("payload.channel_7")) == 3
 
 
 def test_a_locked_file_raises_a_clear_error_and_a_retry_after_release_commits(
@@ -323,7 +360,7 @@ def test_a_locked_file_raises_a_clear_error_and_a_retry_after_release_commits(
 ) -> None:
     archive.flush()
     with Archive.open(archive.path, readonly=False, busy_timeout_s=0) as second_writer:
-        second_writer.record_parameters(1.0, {"power.soc": 0.5})
+        second_writer.record_housekeeping(1.0, "power", {"soc": 0.5})
         blocker = sqlite3.connect(archive.path, isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")
         with pytest.raises(ArchiveError, match=r"locked.*close the other writer"):
@@ -339,13 +376,49 @@ def test_a_locked_file_raises_a_clear_error_and_a_retry_after_release_commits(
 
 def test_parameter_history_is_filtered_by_a_closed_time_range(archive: Archive) -> None:
     for second in range(10):
-        archive.record_parameters(float(second), {"power.soc": second / 10, "power.v": 28.0})
+        archive.record_housekeeping(float(second), "power", {"soc": second / 10, "v": 28.0})
+        archive.record_housekeeping(float(second), "thermal", {"soc": -1.0})  # same key elsewhere
     assert archive.parameter_history("power.soc", 3.0, 5.0) == [(3.0, 0.3), (4.0, 0.4), (5.0, 0.5)]
     assert archive.parameter_history("power.soc", start_s=8.0) == [(8.0, 0.8), (9.0, 0.9)]
     assert archive.parameter_history("power.soc", end_s=0.5) == [(0.0, 0.0)]
     assert archive.latest("power.soc") == (9.0, 0.9)
     assert archive.latest("power.unknown") is None
-    assert archive.parameter_names() == ["power.soc", "power.v"]
+    assert archive.latest("nowhere.soc") is None
+    assert archive.parameter_history("power.unknown") == []
+    assert archive.parameter_names() == ["power.soc", "power.v", "thermal.soc"]
+
+
+def test_reports_whose_key_set_changes_keep_every_name_and_skip_missing_values(
+    archive: Archive,
+) -> None:
+    archive.record_housekeeping(1.0, "power", {"soc": 0.9, "heater": True})
+    archive.record_housekeeping(2.0, "power", {"soc": 0.8})  # e.g. a TM[20,2] answer
+    archive.record_housekeeping(3.0, "power", {"soc": 0.7, "bus_v": 28.1})
+    archive.record_housekeeping(4.0, "power", {"soc": 0.6})
+    assert archive.parameter_names() == ["power.bus_v", "power.heater", "power.soc"]
+    assert archive.parameter_history("power.heater") == [(1.0, True)]
+    assert archive.parameter_history("power.soc") == [
+        (1.0, 0.9),
+        (2.0, 0.8),
+        (3.0, 0.7),
+        (4.0, 0.6),
+    ]
+    assert archive.latest("power.bus_v") == (3.0, 28.1)  # the newest report lacks it
+    assert archive.latest("power.heater") == (1.0, True)
+
+
+def test_a_reopened_archive_appends_reports_and_knows_their_names(archive: Archive) -> None:
+    archive.record_housekeeping(1.0, "power", {"soc": 0.9})
+    archive.close()
+    with Archive.open(archive.path, readonly=False) as writer:
+        writer.record_housekeeping(2.0, "power", {"soc": 0.8, "bus_v": 28.0})
+    with Archive.open(archive.path) as reader:
+        assert reader.parameter_names() == ["power.bus_v", "power.soc"]
+        assert reader.parameter_history("power.soc") == [(1.0, 0.9), (2.0, 0.8)]
+    assert table_contents(archive.path)["housekeeping_keys"] == [
+        ("power", "soc"),
+        ("power", "bus_v"),
+    ]
 
 
 def test_events_are_filtered_by_severity_time_and_subsystem(archive: Archive) -> None:
@@ -429,8 +502,8 @@ def read_csv(path: Path) -> list[list[str]]:
 def test_export_csv_writes_a_parameter_the_parameters_table_and_any_table(
     archive: Archive, tmp_path: Path
 ) -> None:
-    archive.record_parameters(1.0, {"power.soc": 0.5, "power.sunlit": True})
-    archive.record_parameters(2.0, {"power.soc": 0.25, "power.sunlit": False})
+    archive.record_housekeeping(1.0, "power", {"soc": 0.5, "sunlit": True})
+    archive.record_housekeeping(2.0, "power", {"soc": 0.25, "sunlit": False})
     record_a_short_pass(archive)
     assert archive.export_csv("power.soc", tmp_path / "soc.csv") == 3
     assert read_csv(tmp_path / "soc.csv") == [
