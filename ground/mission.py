@@ -1,9 +1,10 @@
-"""`mission`: run both processes together, or attach a console to a running ground."""
+"""`mission`: run both processes together, attach a console to a running ground, or plot a run."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import sys
 from pathlib import Path
 
@@ -12,11 +13,19 @@ from flightsw.clock import wall_stamp, wall_time_s
 from flightsw.config import load_mission
 from flightsw.endpoints import Endpoints
 from flightsw.errors import FlightSwError
+from ground.archive import Archive
 from ground.client import ClientError, GroundClient
 from ground.console import Console
+from ground.console_complete import (
+    ConsoleCompleter,
+    Vocabulary,
+    history_path,
+    prompt_session,
+)
 from ground.errors import GroundError
 from ground.launcher import LaunchError, launch, read_session
 from ground.live_view import LiveView
+from ground.plots import PlotError, check_names, plot_parameters, plot_run, terminal_plot, unit_of
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -73,12 +82,36 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument(
         "--script", type=Path, help="read console lines from this file instead of stdin"
     )
+    console.add_argument(
+        "--feed", help="the ground's live feed endpoint (default: from DATA_DIR/session.json)"
+    )
+
+    plot = commands.add_parser("plot", help="draw an archived run as PNG figures or text charts")
+    plot.add_argument("archive", type=Path, help="a run's archive, e.g. runs/day.sqlite")
+    plot.add_argument(
+        "--out", type=Path, help="where the PNGs go (default: ARCHIVE's folder/<run>-plots)"
+    )
+    plot.add_argument("--start-s", type=float, help="first mission second to draw (default: start)")
+    plot.add_argument("--end-s", type=float, help="last mission second to draw (default: end)")
+    plot.add_argument(
+        "--param",
+        dest="params",
+        action="extend",
+        nargs="+",
+        metavar="NAME",
+        help="draw these parameters (full names, e.g. power.battery_soc) instead of the groups",
+    )
+    plot.add_argument(
+        "--terminal", action="store_true", help="print each --param as a text chart; no files"
+    )
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="mission %(levelname)s: %(message)s")
     try:
         if args.command == "run":
             return run_mission(args)
+        if args.command == "plot":
+            return run_plot(args)
         return run_console(args)
     except (FlightSwError, GroundError) as error:
         print(f"mission: {error}", file=sys.stderr)
@@ -150,30 +183,78 @@ def _status_or_none(client: GroundClient) -> dict[str, object] | None:
 
 
 def run_console(args: argparse.Namespace) -> int:
-    endpoint = args.control
-    if endpoint is None:
-        session = read_session(args.data_dir)
-        endpoint = session["endpoints"]["control"] if session else Endpoints.default().control
-    with GroundClient(endpoint, timeout_s=10.0) as client:
-        console = Console(client)
-        if args.script is not None:
-            with args.script.open() as lines:
-                return console.run_script(lines)
-        if not sys.stdin.isatty():
-            return console.run_script(sys.stdin)
-        return interactive(console, endpoint)
+    session = read_session(args.data_dir)
+    known = Endpoints(**session["endpoints"]) if session else Endpoints.default()
+    control = args.control or known.control
+    # A session's feed and archive belong to its own ground: trust them only for its control.
+    same = session is not None and control == known.control
+    feed = args.feed or (known.feed if control == known.control else None)
+    archive = Path(session["archive"]) if session is not None and same else None
+    with GroundClient(control, timeout_s=10.0) as client:
+        console = Console(client, feed_endpoint=feed, archive_path=archive)
+        try:
+            if args.script is not None:
+                with args.script.open() as lines:
+                    return console.run_script(lines)
+            if not sys.stdin.isatty():
+                return console.run_script(sys.stdin)
+            return interactive(console, control, args.data_dir)
+        finally:
+            console.close()
 
 
-def interactive(console: Console, endpoint: str) -> int:
-    print(f"mission console on {endpoint}; `help` lists the verbs, `quit` leaves")
+def interactive(console: Console, endpoint: str, data_dir: Path) -> int:
+    """Line editing, a persistent history and Tab completion from the dictionary."""
+    completer = ConsoleCompleter(
+        Vocabulary.from_dictionary(console.dictionary, console.verbs),
+        alarms=lambda: [alarm["name"] for alarm in console.client.call("alarms")["alarms"]],
+    )
+    session = prompt_session(completer, history_path(data_dir))
+    console.render.line(
+        f"mission console on {endpoint}; `help` lists the verbs, Tab completes, `quit` leaves"
+    )
     while True:
         try:
-            line = input("mission> ")
-        except (EOFError, KeyboardInterrupt):
-            print()
+            line = session.prompt("mission> ")
+        except KeyboardInterrupt:
+            continue  # Ctrl-C clears the line, as in a shell
+        except EOFError:
             return 0
         if not console.run_line(line):
             return 0
+
+
+def run_plot(args: argparse.Namespace) -> int:
+    """Draw the run's groups (no --param), the named parameters, or text charts of them."""
+    if args.terminal:
+        if not args.params:
+            raise PlotError(
+                "--terminal draws the parameters named by --param, e.g. --param power.battery_soc"
+            )
+        width = min(max(shutil.get_terminal_size((80, 24)).columns - 1, 40), 120)
+        with Archive.open(args.archive) as archive:
+            check_names(archive, args.params)
+            for name in args.params:
+                samples = archive.parameter_history(name, args.start_s, args.end_s)
+                unit = unit_of(name)
+                print(f"{name}{f' ({unit})' if unit else ''}: {len(samples)} samples")
+                print(terminal_plot(samples, width=width) if samples else "  (none in this range)")
+        return 0
+    out = args.out or args.archive.parent / f"{args.archive.stem}-plots"
+    if args.params:
+        stem = "-".join(args.params) if len(args.params) <= 3 else f"{len(args.params)}-parameters"
+        path = out / f"{args.archive.stem}-{stem}.png"
+        written = [plot_parameters(args.archive, args.params, path, args.start_s, args.end_s)]
+    else:
+        written = plot_run(args.archive, out, args.start_s, args.end_s)
+    if not written:
+        raise PlotError(
+            f"{args.archive} has no power, thermal, life support or navigation data in this "
+            "range; widen it, or name parameters with --param"
+        )
+    for path in written:
+        print(f"mission: wrote {path}")
+    return 0
 
 
 if __name__ == "__main__":

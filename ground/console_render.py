@@ -1,0 +1,234 @@
+"""How the console shows things: rich tables and colours on a terminal, plain text in a pipe.
+
+Everything the console prints goes through a `Renderer`. On a terminal it uses rich (tables,
+colours by alarm and event severity); when stdout is a pipe or a file it writes the same content
+as plain aligned text, with no escape codes, so scripts and CI logs stay greppable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from rich import box
+from rich.console import Console as RichConsole
+from rich.table import Table
+from rich.text import Text
+
+ALARM_STYLES = {
+    "watch": "cyan",
+    "warning": "yellow",
+    "distress": "bold yellow",
+    "critical": "red",
+    "severe": "bold red",
+}
+EVENT_NAMES = {1: "INFO", 2: "LOW", 3: "MEDIUM", 4: "HIGH"}
+EVENT_STYLES = {1: "", 2: "cyan", 3: "yellow", 4: "bold red"}
+PLAIN_WIDTH = 240  # wide enough that a pipe never wraps a table row
+
+
+def mission_time(time_s: float | None) -> str:
+    """`T+12.5 s`, or `never` for a value that has not arrived."""
+    return "never" if time_s is None else f"T+{time_s:,.1f} s"
+
+
+def fmt_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+class Renderer:
+    """Write console output to `out`, styled only when `tty` (default: `out.isatty()`)."""
+
+    def __init__(self, out: TextIO, tty: bool | None = None) -> None:
+        self.out = out
+        self.tty = out.isatty() if tty is None else tty
+        self.rich = RichConsole(
+            file=out,
+            force_terminal=self.tty,
+            color_system="auto" if self.tty else None,
+            no_color=not self.tty,
+            width=None if self.tty else PLAIN_WIDTH,
+            highlight=False,
+            emoji=False,
+        )
+
+    # -- primitives ------------------------------------------------------------------------------
+
+    def line(self, text: str, style: str = "") -> None:
+        if self.tty and style:
+            self.rich.print(Text(text, style=style))
+        else:
+            self.out.write(text + "\n")
+        self.out.flush()
+
+    def error(self, text: str) -> None:
+        self.line(f"error: {text}", "bold red")
+
+    def table(
+        self,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        styles: Iterable[str] | None = None,
+        title: str = "",
+    ) -> None:
+        table = Table(
+            title=title or None,
+            box=box.SIMPLE_HEAD if self.tty else None,
+            show_edge=False,
+            pad_edge=False,
+            header_style="bold" if self.tty else "",
+            title_justify="left",
+        )
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        style_list = list(styles) if styles is not None else []
+        for index, row in enumerate(rows):
+            style = style_list[index] if index < len(style_list) else ""
+            table.add_row(*(Text(str(cell)) for cell in row), style=style or None)
+        if self.tty:
+            self.rich.print(table)
+        else:  # rich pads cells to the column width; a pipe gets no trailing blanks
+            with self.rich.capture() as captured:
+                self.rich.print(table)
+            self.out.writelines(line.rstrip() + "\n" for line in captured.get().splitlines())
+        self.out.flush()
+
+    # -- what the verbs show ---------------------------------------------------------------------
+
+    def status(self, status: dict[str, Any]) -> None:
+        ingest, channel = status["ingest"], status.get("channel", {})
+        rows = [
+            ("mission", status["mission"]),
+            ("time", mission_time(status["time_s"])),
+            ("light time", f"{status['one_way_light_time_s']:.3f} s one way"),
+            ("range", f"{status['range_m'] / 1000:,.0f} km"),
+            ("station", "visible" if channel.get("station_visible") else "not visible"),
+            ("frames", f"{ingest['frames']} (refused {ingest['refused']}, missing {ingest['frames_missing']})"),
+            ("events", status["events"]),
+            ("alarms", status["alarms_active"]),
+            ("commands pending", status["commands_pending"]),
+        ]  # fmt: skip
+        self.table(("item", "value"), rows, title="status")
+
+    def command(self, command: dict[str, Any], verb: str = "") -> None:
+        stages = "  ".join(f"{stage}@{time_s:.2f}" for stage, time_s in command["stages"].items())
+        failure = (
+            f"  code {command['code']} {command['error']}: {command['reason']}"
+            if command["code"]
+            else ""
+        )
+        style = "red" if command["status"] in ("failed", "refused") else ""
+        self.line(
+            f"command {command['id']} {command['name']}: {command['status']}  {stages}{failure}",
+            style,
+        )
+
+    def alarms(self, alarms: list[dict[str, Any]]) -> None:
+        if not alarms:
+            self.line("no active alarms", "green")
+            return
+        rows = [
+            (
+                str(a.get("severity", "")).upper(),
+                a["name"],
+                a.get("state", ""),
+                a.get("rule_state", ""),
+                fmt_value(a.get("current_value")),
+                mission_time(a.get("trigger_time_s")),
+                a.get("condition", ""),
+            )
+            for a in alarms
+        ]
+        styles = [ALARM_STYLES.get(str(a.get("severity", "")).lower(), "") for a in alarms]
+        self.table(
+            ("severity", "alarm", "state", "limit", "value", "since", "condition"),
+            rows,
+            styles,
+            title=f"{len(alarms)} active alarm(s)",
+        )
+
+    def faults(self, faults: dict[str, dict[str, Any]], subsystem: str | None) -> None:
+        rows, last = [], ""
+        for name, fault in sorted(faults.items()):
+            owner, short = name.split(".", 1)
+            if subsystem and owner != subsystem:
+                continue
+            params = "; ".join(_describe_param(p) for p in fault["params"]) or "-"
+            rows.append((owner if owner != last else "", short, params, fault["description"]))
+            last = owner
+        if not rows:
+            self.line(f"no faults for {subsystem!r}")
+            return
+        self.table(("subsystem", "fault", "parameters", "description"), rows, title="faults")
+
+    def events(self, events: list[dict[str, Any]]) -> None:
+        if not events:
+            self.line("no events")
+        for ev in events:
+            severity = ev["severity"]
+            self.line(
+                f"{mission_time(ev['time_s']):>12}  {EVENT_NAMES.get(severity, severity):6} "
+                f"{ev['subsystem']}.{ev['name']}: {ev['message']}",
+                EVENT_STYLES.get(severity, ""),
+            )
+
+    def timeline(self, items: list[dict[str, Any]]) -> None:
+        if not items:
+            self.line("nothing on the timeline in that range")
+            return
+        styles = [_timeline_style(item) for item in items]
+        rows = [(mission_time(i["time_s"]), i["kind"], i["text"]) for i in items]
+        self.table(("time", "kind", "what"), rows, styles, title="timeline")
+
+    def queue(self, reply: dict[str, Any]) -> None:
+        style = {"enabled": "green", "blocked": "yellow", "disabled": "red"}.get(reply["state"], "")
+        self.line(f"queue {reply['state']}; {len(reply['held'])} held", style)
+        for command in reply["released"]:
+            self.line(f"  released command {command['id']} {command['name']}")
+        for command in reply["held"]:
+            self.line(f"  holding command {command['id']} {command['name']} {command['args']}")
+
+    def schedule(self, report: dict[str, Any]) -> None:
+        state = "enabled" if report.get("enabled") else "disabled"
+        activities = report.get("activities", [])
+        self.line(
+            f"onboard schedule ({state}), reported at {mission_time(report.get('time_s'))}: "
+            f"{len(activities)} activit{'y' if len(activities) == 1 else 'ies'}"
+        )
+        if activities:
+            keys = sorted({key for activity in activities for key in activity})
+            self.table(keys, [[fmt_value(a.get(k, "")) for k in keys] for a in activities])
+
+    def history(self, name: str, samples: list[list[Any]], limit: int = 40) -> None:
+        shown = samples[-limit:]
+        if len(samples) > limit:
+            self.line(f"{name}: last {limit} of {len(samples)} samples")
+        self.table(("time", name), [(mission_time(t), fmt_value(v)) for t, v in shown])
+
+
+def _describe_param(param: dict[str, Any]) -> str:
+    text = f"{param['name']}: {param['kind']}"
+    if param.get("unit"):
+        text += f" [{param['unit']}]"
+    if param.get("minimum") is not None or param.get("maximum") is not None:
+        low = "" if param.get("minimum") is None else fmt_value(param["minimum"])
+        high = "" if param.get("maximum") is None else fmt_value(param["maximum"])
+        text += f" {low}..{high}"
+    if param.get("choices"):
+        text += " (" + "|".join(str(c) for c in param["choices"]) + ")"
+    if param.get("default") is not None:
+        text += f" default {fmt_value(param['default'])}"
+    return text
+
+
+def _timeline_style(item: dict[str, Any]) -> str:
+    text = str(item.get("text", ""))
+    if item["kind"] == "alarm":
+        for severity, style in ALARM_STYLES.items():
+            if severity in text.lower():
+                return style
+    if "failed" in text or "refused" in text:
+        return "red"
+    return {"injection": "magenta", "command": "blue"}.get(item["kind"], "")
