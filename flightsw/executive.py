@@ -57,6 +57,12 @@ TELEMETRY = (
         "commands carried out onboard on a subsystem's request (FDIR, schedule)",
         "int",
     ),
+    ParamSpec(
+        "schedule_activities", "", "time-tagged commands waiting in the onboard schedule", "int"
+    ),
+    ParamSpec("schedule_enabled", "", "the schedule releases activities", "bool"),
+    ParamSpec("schedule_released", "", "activities released since start", "int"),
+    ParamSpec("store_dumps", "", "recorder dumps carried out", "int"),
 )
 
 TickObserver = Callable[[float, list[Any]], list[OutgoingPacket]]

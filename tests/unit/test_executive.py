@@ -148,3 +148,12 @@ def test_an_actor_that_crashes_is_restarted_from_its_last_good_state_within_one_
     executive.clear("counter", "crash")
     executive.run_until(6.0)
     assert member.last_good_state.count == pytest.approx(5.0)
+
+
+def test_executive_housekeeping_keys_are_exactly_its_telemetry_dictionary(
+    flight: tuple[Executive, Any],
+) -> None:
+    from flightsw.executive import TELEMETRY
+
+    executive, _ = flight
+    assert set(executive.housekeeping()) == {p.name for p in TELEMETRY}
