@@ -96,6 +96,7 @@ class Executive:
         self.time_s = math.floor(clock.now_s() / tick_s) * tick_s  # time of the last completed tick
         self.frames_sent = 0
         self.observers: list[TickObserver] = []
+        self.after_tick: list[Callable[[float], None]] = []  # once the tick's frames have left
         self._arrivals: list[tuple[float, int, bytes]] = []
         self._arrival_order = itertools.count()
         self._pending: list[OutgoingPacket] = []
@@ -204,6 +205,8 @@ class Executive:
             )
             out.append(OutgoingPacket(self.executive_apid, tick_s, TimeReport(tick_s, self.rate())))
         self.flush()
+        for hook in self.after_tick:
+            hook(tick_s)
 
     def _publish_onboard_data(
         self, tick_s: float, reports: list[Any], failures: list[Event]

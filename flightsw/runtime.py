@@ -64,7 +64,7 @@ class FlightRuntime:
         except BaseException:
             self._close_sockets()
             raise
-        self.spacecraft.executive.observers.append(self._publish_truth)
+        self.spacecraft.executive.after_tick.append(self._publish_truth)
         self.simport = SimPort(self.spacecraft, self._await_uplink, self.stop)
 
     def stop(self) -> None:
@@ -99,7 +99,10 @@ class FlightRuntime:
             if self.sim in ready:
                 self._serve_sim()
             if not clock.stepped and not getattr(clock, "paused", False):
-                executive.run_until(clock.now_s())
+                try:
+                    executive.run_until(clock.now_s())
+                except Exception:  # a flight software bug must not take the spacecraft down
+                    log.exception("tick failed at mission time %.1f s; flying on", executive.time_s)
 
     def close(self) -> None:
         try:
@@ -164,12 +167,14 @@ class FlightRuntime:
                 [identity, *parts[1:-1], msgpack.packb(reply, use_bin_type=True)]
             )
 
-    def _publish_truth(self, time_s: float, reports: list[Any]) -> list[Any]:
+    def _publish_truth(self, time_s: float) -> None:
+        """Truth after each tick, with the count of frames sent so far: the ground must not move
+        its clock to `time_s` before it has every frame sent up to then."""
         fix = self.spacecraft.navigation_fix()
         truth = {
             "time_s": time_s,
+            "downlink_sent": self.spacecraft.executive.frames_sent,
             "range_m": None if fix is None else fix.station_range_m,
             "station_visible": None if fix is None else fix.station_visible,
         }
         self.truth.send_multipart([b"truth", msgpack.packb(truth)], zmq.NOBLOCK)
-        return []

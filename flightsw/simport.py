@@ -72,6 +72,12 @@ class SimPort:
             return {"ok": False, "error": str(error)}
         except (KeyError, TypeError, ValueError) as error:
             return {"ok": False, "error": f"bad {request['op']} request: {error!r}"}
+        except Exception as error:  # the spacecraft flies on; the harness hears what went wrong
+            log.exception("sim-port %s failed", request["op"])
+            return {
+                "ok": False,
+                "error": f"{request['op']} failed inside the flight software: {error!r}",
+            }
 
     # -- clock -----------------------------------------------------------------------------------
 

@@ -137,11 +137,13 @@ class Supervisor:
         return self.members[name].ref.ask(message, timeout=ASK_TIMEOUT_S)
 
     def stop_all(self) -> None:
-        for member in self.members.values():
-            member.ref.stop(block=False)
-        for member in self.members.values():
-            if member.ref.is_alive():
-                member.ref.stop(timeout=ASK_TIMEOUT_S)
+        """Stop every actor at once and wait for all of them (each stop is asked only once)."""
+        stopping = [member.ref.stop(block=False) for member in self.members.values()]
+        for future in stopping:
+            try:
+                future.get(timeout=ASK_TIMEOUT_S)
+            except pykka.Timeout:
+                log.warning("an actor did not stop within %g s", ASK_TIMEOUT_S)
 
 
 def _on_grid(time_s: float, period_s: float) -> bool:

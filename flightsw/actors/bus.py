@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pykka
@@ -34,18 +35,26 @@ class SoftwareBus(pykka.ThreadingActor):
             case Publish(topic, value):
                 self.retained[topic] = value
                 for subscriber in self._route(topic):
-                    subscriber.tell(BusDelivery(topic, value))
+                    self._deliver(subscriber, BusDelivery(topic, value))
             case Subscribe(name, patterns, subscriber):
                 self.subscribers[name] = (patterns, subscriber)
                 self._routes.clear()
                 for topic in sorted(self.retained):
                     if any(topic_matches(p, topic) for p in patterns):
-                        subscriber.tell(BusDelivery(topic, self.retained[topic]))
+                        self._deliver(subscriber, BusDelivery(topic, self.retained[topic]))
             case Sync():
                 return None
             case _:
                 raise TypeError(f"software bus got an unknown message {message!r}")
         return None
+
+    def _deliver(self, subscriber: pykka.ActorRef[Any], delivery: BusDelivery) -> None:
+        """Tell a subscriber; one that has just been stopped (a restart) misses it, harmlessly.
+
+        Its replacement subscribes under the same name and gets the retained values at once.
+        """
+        with contextlib.suppress(pykka.ActorDeadError):
+            subscriber.tell(delivery)
 
     def _route(self, topic: str) -> list[pykka.ActorRef[Any]]:
         """Subscribers of `topic`, cached per topic because publishing is the hot path."""

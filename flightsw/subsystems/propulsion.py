@@ -268,6 +268,8 @@ class PropulsionModel(Subsystem[PropulsionState]):
         )
         self.max_pressure_pa = c.max_tank_pressure_kpa * KPA_PA
         self.isp_s = c.isp_s
+        if not self.regulated:  # a blowdown system has no regulator to fail
+            self.faults = tuple(f for f in type(self).faults if f.name != "regulator_fault")
 
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> PropulsionModel:
