@@ -174,7 +174,7 @@ class ControlApi:
     def _tlm(self, request: dict[str, Any]) -> Reply:
         name = str(request["name"])
         self.service.dictionary.check_parameter(name)
-        latest = self.service.latest.get(name)
+        latest = self.service.latest(name)
         if latest is None:
             return {"name": name, "time_s": None, "value": None}
         return {"name": name, "time_s": latest[0], "value": latest[1]}

@@ -251,6 +251,13 @@ class RuleEngine:
             ).items()
         )
         self._stale_watchers = tuple(rule for rule in self._rules if rule.watches_staleness)
+        # Per subsystem: (parameter without its prefix, its rules), so a housekeeping report
+        # touches only the rules that read it without building full names.
+        by_subsystem: dict[str, list[tuple[str, tuple[Rule, ...]]]] = {}
+        for name, rules_of in self._by_parameter.items():
+            subsystem, _, short = name.partition(".")
+            by_subsystem.setdefault(subsystem, []).append((short, tuple(rules_of)))
+        self._by_subsystem = {k: tuple(v) for k, v in by_subsystem.items()}
         self._combinations = tuple(
             (rule, tuple(self._by_name[name] for name in rule.operands)) for rule in combinations
         )
@@ -284,6 +291,27 @@ class RuleEngine:
         for name, value in params.items():
             rules = by_parameter.get(name)
             if rules is not None:
+                for rule in rules:
+                    transition = rule.sample(time_s, value)
+                    if transition is not None:
+                        changed.append(transition)
+        if changed and self._combinations:
+            self._cascade(time_s, changed)
+        return changed
+
+    def update_report(
+        self, time_s: float, subsystem: str, params: Mapping[str, Scalar]
+    ) -> list[RuleTransition]:
+        """Feed one subsystem's housekeeping report (names without the `subsystem.` prefix).
+
+        The same as `update` with full names, but it only visits the rules of that subsystem.
+        """
+        if not self._started or any(m.startswith(subsystem + ".") for m, _ in self._mode_listeners):
+            return self.update(time_s, {f"{subsystem}.{k}": v for k, v in params.items()})
+        changed: list[RuleTransition] = []
+        for short, rules in self._by_subsystem.get(subsystem, ()):
+            value = params.get(short)
+            if value is not None:
                 for rule in rules:
                     transition = rule.sample(time_s, value)
                     if transition is not None:

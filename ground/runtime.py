@@ -55,18 +55,11 @@ class GroundSockets:
         self.feed.setsockopt(zmq.SNDHWM, 100_000)
         self.truth.setsockopt(zmq.SUBSCRIBE, b"truth")
         try:
-            for socket, endpoint, what in (
+            bind_all(
                 (self.downlink, endpoints.downlink, "downlink"),
                 (self.control, endpoints.control, "control API"),
                 (self.feed, endpoints.feed, "live feed"),
-            ):
-                try:
-                    socket.bind(bind_form(endpoint))
-                except zmq.ZMQError as error:
-                    raise LinkError(
-                        f"cannot bind the {what} socket to {endpoint}: {error.strerror}. Another process may hold "
-                        "the port: stop it, or choose other endpoints (see --help, or let `mission run` pick free ports)."
-                    ) from None
+            )
         except BaseException:
             self.close()
             raise
@@ -78,6 +71,45 @@ class GroundSockets:
         for socket in self.all:
             socket.close(linger=0)
         self.context.term()
+
+
+def bind_all(*bindings: tuple[zmq.Socket[Any], str, str]) -> None:
+    """Bind each `(socket, endpoint, what)`; a LinkError names the one that failed and why."""
+    for socket, endpoint, what in bindings:
+        try:
+            socket.bind(bind_form(endpoint))
+        except zmq.ZMQError as error:
+            raise LinkError(
+                f"cannot bind the {what} socket to {endpoint}: {error.strerror}. Another process may hold "
+                "the port: stop it, or choose other endpoints (see --help, or let `mission run` pick free ports)."
+            ) from None
+
+
+def serve_control(socket: zmq.Socket[Any], control: ControlApi) -> None:
+    """Answer every request waiting on the control ROUTER socket, without blocking."""
+    while True:
+        try:
+            parts = socket.recv_multipart(zmq.NOBLOCK)
+        except zmq.Again:
+            return
+        envelope, payload = parts[:-1], parts[-1]
+
+        def respond(reply: dict[str, Any], envelope: list[bytes] = envelope) -> None:
+            socket.send_multipart([*envelope, msgpack.packb(reply, use_bin_type=True, default=str)])
+
+        try:
+            request = msgpack.unpackb(payload, raw=False)
+        except Exception as error:  # an undecodable request gets an answer, never a crash
+            respond({"ok": False, "error": f"request is not msgpack: {error}"})
+            continue
+        control.handle(request, respond)
+
+
+def publish_on(feed: zmq.Socket[Any], topic: str, data: dict[str, Any]) -> None:
+    """Send one live-feed message; a slow subscriber never holds up ingest (the archive has it all)."""
+    with contextlib.suppress(zmq.Again):
+        payload = msgpack.packb(data, use_bin_type=True, default=str)
+        feed.send_multipart([topic.encode(), payload], zmq.NOBLOCK)
 
 
 def ask_spacecraft(
@@ -102,6 +134,7 @@ class GroundRuntime:
         self.uplink_sent = 0
         self._sim_waiting: deque[Callable[[dict[str, Any]], None]] = deque()
         self._steps: deque[PendingStep] = deque()
+        self._truth: dict[str, Any] | None = None
         self._last_flush_s = 0.0
         service.uplink = self._uplink
         service.publish = self._publish
@@ -119,6 +152,7 @@ class GroundRuntime:
             ready = dict(poller.poll(IDLE_POLL_MS))
             if sockets.downlink in ready:
                 self._drain_downlink()
+                self._apply_truth()
             if sockets.truth in ready:
                 self._drain_truth()
             if sockets.sim in ready:
@@ -155,10 +189,24 @@ class GroundRuntime:
             except zmq.Again:
                 break
         if latest is not None:
-            truth = msgpack.unpackb(latest[-1], raw=False)
-            # Frames already received are delivered first, so rules see them in mission order.
-            self._drain_downlink()
-            self._advance(truth["time_s"], truth.get("range_m"), truth.get("station_visible"))
+            self._truth = msgpack.unpackb(latest[-1], raw=False)
+        self._apply_truth()
+
+    def _apply_truth(self) -> None:
+        """Move the ground's clock to the latest truth, once every frame sent by then is here.
+
+        The truth feed and the downlink are separate sockets: a truth message can overtake the
+        frames sent before it, and moving the clock early would make rules see a gap that is not
+        there (telemetry judged stale while it is still on the wire).
+        """
+        truth = self._truth
+        if truth is None:
+            return
+        self._drain_downlink()
+        if self.downlink_received < truth.get("downlink_sent", 0):
+            return  # wait for the frames on their way; the loop calls again when they come
+        self._truth = None
+        self._advance(truth["time_s"], truth.get("range_m"), truth.get("station_visible"))
 
     def _advance(
         self, time_s: float, range_m: float | None, station_visible: bool | None = None
@@ -217,28 +265,7 @@ class GroundRuntime:
     # -- control API and live feed ---------------------------------------------------------------
 
     def _drain_control(self) -> None:
-        socket = self.sockets.control
-        while True:
-            try:
-                parts = socket.recv_multipart(zmq.NOBLOCK)
-            except zmq.Again:
-                return
-            envelope, payload = parts[:-1], parts[-1]
-
-            def respond(reply: dict[str, Any], envelope: list[bytes] = envelope) -> None:
-                socket.send_multipart(
-                    [*envelope, msgpack.packb(reply, use_bin_type=True, default=str)]
-                )
-
-            try:
-                request = msgpack.unpackb(payload, raw=False)
-            except Exception as error:  # an undecodable request gets an answer, never a crash
-                respond({"ok": False, "error": f"request is not msgpack: {error}"})
-                continue
-            self.control.handle(request, respond)
+        serve_control(self.sockets.control, self.control)
 
     def _publish(self, topic: str, data: dict[str, Any]) -> None:
-        # A slow live-feed subscriber must never hold up ingest; the archive has it all.
-        with contextlib.suppress(zmq.Again):
-            payload = msgpack.packb(data, use_bin_type=True, default=str)
-            self.sockets.feed.send_multipart([topic.encode(), payload], zmq.NOBLOCK)
+        publish_on(self.sockets.feed, topic, data)

@@ -70,7 +70,9 @@ class GroundService:
             now_s=lambda: self.now_s,
         )  # fmt: skip
         self.now_s = 0.0
-        self.latest: dict[str, tuple[float, Scalar]] = {}
+        # The latest report of each subsystem: a value is looked up when asked for, not stored
+        # per parameter on every packet.
+        self.latest_reports: dict[str, tuple[float, dict[str, Any]]] = {}
         self.events_received = 0
         self.pongs: list[tuple[int, float]] = []
         self.last_frame_s: float | None = None
@@ -124,6 +126,21 @@ class GroundService:
         self.downlink.push(packet.time_s, due_s, (packet, frame))
         if due_s <= self.now_s:
             self.advance(self.now_s)
+
+    def replay_frame(self, frame: bytes, received_s: float) -> None:
+        """A recorded frame reaches the ground again at its recorded `received_s` (a replay).
+
+        The channel is bypassed (the frame crossed it when it was recorded): the frame is
+        checked and delivered at once, so rules and alarms see it at the mission time they saw
+        it live. Time moves to `received_s` without a tick; the replay calls `advance` for that.
+        """
+        self.now_s = max(self.now_s, received_s)
+        try:
+            packet = self.checks.parse(frame)
+        except FrameError as error:
+            self._refuse(frame, error, None)
+            return
+        self._deliver((packet, frame), received_s)
 
     def _link_change(self, change: str, time_s: float) -> None:
         """Acquisition or loss of signal at the ground station: on the timeline and the feed."""
@@ -240,12 +257,14 @@ class GroundService:
 
     def _housekeeping(self, subsystem: str, params: dict[str, Any], time_s: float) -> None:
         self.archive.record_housekeeping(time_s, subsystem, params)
-        named = {f"{subsystem}.{name}": value for name, value in params.items()}
-        latest = self.latest
-        for name, value in named.items():
-            latest[name] = (time_s, value)
+        old = self.latest_reports.get(subsystem)
+        if old is not None and not params.keys() >= old[1].keys():
+            # A partial report (a TC[20,1] answer) updates the latest values, not replaces them.
+            self.latest_reports[subsystem] = (time_s, {**old[1], **params})
+        else:
+            self.latest_reports[subsystem] = (time_s, params)
         self.publish("tm", {"time_s": time_s, "subsystem": subsystem, "params": params})
-        transitions = self.rules.update(time_s, named)
+        transitions = self.rules.update_report(time_s, subsystem, params)
         if transitions:
             self._alarms(self.alarms.update(time_s, transitions))
 
@@ -271,6 +290,14 @@ class GroundService:
                 transition.condition,
             )
             self.publish("alarm", {**data, "name": transition.alarm})
+
+    def latest(self, name: str) -> tuple[float, Scalar] | None:
+        """The newest value of `subsystem.param` and its mission time, if any has come down."""
+        subsystem, _, param = name.partition(".")
+        report = self.latest_reports.get(subsystem)
+        if report is None or param not in report[1]:
+            return None
+        return report[0], report[1][param]
 
     # -- operator actions on alarms --------------------------------------------------------------
 

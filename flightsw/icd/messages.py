@@ -6,6 +6,7 @@ as the packet's application data. `decode_body` turns a parsed Packet back into 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import MISSING, dataclass, field, fields
 from enum import IntEnum
 from typing import Any, ClassVar
@@ -71,18 +72,25 @@ class Message:
         return self.SUBTYPE
 
     def to_body(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in _field_names(type(self))[0]}
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> Message:
-        names = {f.name for f in fields(cls)}
-        required = {
-            f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING
-        }
-        missing = required - body.keys()
-        if missing:
-            raise FrameError("bad_body", f"{cls.__name__} lacks {', '.join(sorted(missing))}")
+        names, required = _field_names(cls)
+        if not required <= body.keys():
+            missing = sorted(required - body.keys())
+            raise FrameError("bad_body", f"{cls.__name__} lacks {', '.join(missing)}")
+        if body.keys() <= names:
+            return cls(**body)
         return cls(**{k: v for k, v in body.items() if k in names})
+
+
+@functools.cache
+def _field_names(cls: type[Message]) -> tuple[frozenset[str], frozenset[str]]:
+    """A message class's field names and the required ones: decoding is on the ground's hot path."""
+    all_fields = fields(cls)
+    required = (f.name for f in all_fields if f.default is MISSING and f.default_factory is MISSING)
+    return frozenset(f.name for f in all_fields), frozenset(required)
 
 
 # -- telecommands ------------------------------------------------------------------------------
