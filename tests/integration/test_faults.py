@@ -1,9 +1,10 @@
 """Every fault of every shipped mission: injected, seen in telemetry and events, cleared.
 
-One stepped pair of processes per mission serves all of that mission's faults (a fresh pair
-per fault would cost a minute of start-ups for nothing): each test injects its fault, checks
-that the subsystem's `faults_active` counts it and that a `fault_injected` event came down,
-clears it and checks that the count is back.
+One stepped pair of processes per mission and subsystem serves that subsystem's faults: a fault
+elsewhere can set off FDIR (safe mode sheds the payload, for one) and change what this one sees,
+while a fresh pair per fault would cost minutes of start-ups for nothing. Each test injects its fault, checks that the
+subsystem's `faults_active` counts it and that a `fault_injected` event came down, clears it
+and checks that the count is back.
 """
 
 from __future__ import annotations
@@ -39,21 +40,22 @@ def fault_cases() -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def missions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Path, Mission]]:
-    """Missions started on first use and stopped at the end of the module, pass or fail."""
-    flying: dict[Path, Mission] = {}
+def missions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Any, Mission]]:
+    """Missions started on first use (per key) and stopped at the end of the module, pass or fail."""
+    flying: list[Mission] = []
 
     class Lazy(dict):  # type: ignore[type-arg]
-        def __missing__(self, path: Path) -> Mission:
+        def __missing__(self, key: Any) -> Mission:
+            path = key[0] if isinstance(key, tuple) else key
             mission = launch(path, tmp_path_factory.mktemp(path.stem), "faults", clock="stepped")
-            flying[path] = mission
-            self[path] = mission
+            flying.append(mission)
+            self[key] = mission
             return mission
 
     try:
         yield Lazy()
     finally:
-        for mission in flying.values():
+        for mission in flying:
             mission.stop()
 
 
@@ -65,7 +67,15 @@ def example_params(mission: Mission, subsystem: str, fault: str) -> dict[str, An
         if param["default"] is not None:
             continue
         if param["choices"]:
-            params[param["name"]] = param["choices"][0]
+            # Each fault of a subsystem takes a different unit (heater, instrument, sensor), so
+            # a fault that leaves a unit switched off does not spoil the next fault's test.
+            faults = [
+                name
+                for name in mission.client.call("faults")["faults"]
+                if name.startswith(subsystem + ".")
+            ]
+            index = faults.index(f"{subsystem}.{fault}")
+            params[param["name"]] = param["choices"][index % len(param["choices"])]
         elif param["name"] == "consumer":
             names = mission.client.call("dictionary")["dictionary"]["subsystems"]
             power = next(s for s in names if s["name"] == "power")
@@ -92,9 +102,9 @@ def settle_s(mission: Mission, subsystem: str) -> float:
 
 @pytest.mark.parametrize(("config", "subsystem", "fault"), fault_cases())
 def test_a_fault_shows_in_telemetry_and_events_and_clears(
-    missions: dict[Path, Mission], config: Path, subsystem: str, fault: str
+    missions: dict[Any, Mission], config: Path, subsystem: str, fault: str
 ) -> None:
-    mission = missions[config]
+    mission = missions[(config, subsystem)]
     client = mission.client
     wait_s = settle_s(mission, subsystem)
     client.call("step", seconds=wait_s)
@@ -121,7 +131,7 @@ def subsystem_cases() -> list[Any]:
 
 @pytest.mark.parametrize(("config", "subsystem"), subsystem_cases())
 def test_an_actor_that_crashes_is_restarted_within_a_tick_and_flies_on(
-    missions: dict[Path, Mission], config: Path, subsystem: str
+    missions: dict[Any, Mission], config: Path, subsystem: str
 ) -> None:
     mission = missions[config]
     client = mission.client
