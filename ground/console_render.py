@@ -103,7 +103,7 @@ class Renderer:
             ("mission", status["mission"]),
             ("time", mission_time(status["time_s"])),
             ("light time", f"{status['one_way_light_time_s']:.3f} s one way"),
-            ("range", f"{status['range_m'] / 1000:,.0f} km"),
+            ("range", "unknown" if status.get("range_m") is None else f"{status['range_m'] / 1000:,.0f} km"),
             ("station", "visible" if channel.get("station_visible") else "not visible"),
             ("frames", f"{ingest['frames']} (refused {ingest['refused']}, missing {ingest['frames_missing']})"),
             ("events", status["events"]),

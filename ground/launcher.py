@@ -54,13 +54,20 @@ class Mission:
     ground: subprocess.Popen[bytes]
     client: GroundClient
     logs: list[IO[bytes]] = field(default_factory=list)
+    stopped: bool = False
 
     @property
     def archive_path(self) -> Path:
         return self.data_dir / f"{self.run_name}.sqlite"
 
     def stop(self) -> None:
-        """Ask both processes to stop, then make sure they have; never leaves an orphan."""
+        """Ask both processes to stop, then make sure they have; never leaves an orphan.
+
+        Safe to call more than once (a test may stop a mission before its fixture does).
+        """
+        if self.stopped:
+            return
+        self.stopped = True
         with contextlib.suppress(ClientError):
             self.client.call("shutdown", timeout_s=5.0, spacecraft=True)
         for process in (self.ground, self.flight):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
@@ -90,11 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         blackouts = read_blackouts(config.link.channel)
         channel_config = ChannelConfig.from_section(config.link.channel, config.context.seed)
-        rules = (
-            load_rules(config.resolve(config.ground.str("rules")))
-            if config.ground.has("rules")
-            else []
+        rules_path = (
+            config.resolve(config.ground.str("rules")) if config.ground.has("rules") else None
         )
+        rules = load_rules(rules_path) if rules_path is not None else []
     except (FlightSwError, GroundError) as error:
         log.error("%s", error)
         return EXIT_CONFIG
@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
         archive = open_archive(config, args)
+        # What a replay needs to rebuild this ground without the spacecraft (ground.replay).
+        archive.set_meta("dictionary", json.dumps(dictionary.raw))
+        archive.set_meta("rules", None if rules_path is None else str(rules_path))
         service = GroundService(
             dictionary,
             archive,

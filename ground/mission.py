@@ -1,4 +1,4 @@
-"""`mission`: run both processes together, attach a console to a running ground, or plot a run."""
+"""`mission`: run both processes together, attach a console, or plot, replay or export a run."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from flightsw.clock import wall_stamp, wall_time_s
 from flightsw.config import load_mission
 from flightsw.endpoints import Endpoints
 from flightsw.errors import FlightSwError
+from ground import replay_cli
 from ground.archive import Archive
 from ground.client import ClientError, GroundClient
 from ground.console import Console
@@ -105,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         "--terminal", action="store_true", help="print each --param as a text chart; no files"
     )
 
+    replay_cli.add_parsers(commands)
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="mission %(levelname)s: %(message)s")
     try:
@@ -112,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_mission(args)
         if args.command == "plot":
             return run_plot(args)
+        if args.command == "replay":
+            return replay_cli.run_replay(args)
+        if args.command == "export":
+            return replay_cli.run_export(args)
         return run_console(args)
     except (FlightSwError, GroundError) as error:
         print(f"mission: {error}", file=sys.stderr)

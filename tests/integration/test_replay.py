@@ -1,0 +1,148 @@
+"""Replaying a recorded run gives the same frames, alarms and history as the run had live."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flightsw.endpoints import Endpoints
+from ground.archive import Archive
+from ground.launcher import Mission, free_ports, read_session
+from ground.replay import Replay, replay
+from ground.replay_runtime import ReplayRuntime, ReplaySockets, write_replay_session
+
+pytestmark = pytest.mark.integration
+
+TRIPPED = ("avionics_heater_off", "avionics_temp", "avionics_heater_on_when_hot")
+PARAMETERS = ("thermal.avionics_temp_c", "thermal.avionics_heater_on", "power.battery_soc")
+CLI_TIMEOUT_S = 120
+
+
+def fly_a_stuck_heater(mission: Mission) -> Path:
+    """Trip the avionics alarms, acknowledge one, clear the fault; return the stopped archive."""
+    client = mission.client
+    client.call("step", seconds=60.0)
+    client.call(
+        "inject", subsystem="thermal", fault="heater_stuck_on", params={"heater": "avionics"}
+    )
+    client.call("step", seconds=7200.0, timeout_s=600.0)
+    client.call("ack", name="avionics_heater_off", operator="flight", comment="stuck heater")
+    client.call("clear", subsystem="thermal", fault="heater_stuck_on")
+    client.call("step", seconds=120.0)
+    mission.stop()  # the archive is complete and closed once the ground has stopped
+    return mission.archive_path
+
+
+def alarm_life(path: Path) -> list[tuple[str, str, float]]:
+    """Every alarm transition, in the order archived."""
+    with Archive.open(path) as archive:
+        return [(row.name, row.kind, row.time_s) for row in archive.alarms()]
+
+
+def alarm_names(path: Path) -> set[str]:
+    with Archive.open(path) as archive:
+        return {row.name for row in archive.alarms()}
+
+
+def good_frames(path: Path) -> int:
+    with Archive.open(path) as archive:
+        return sum(1 for _ in archive.frames())
+
+
+def mission_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ground.mission", *args],
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT_S,
+    )
+
+
+def test_a_replay_at_speed_0_repeats_the_live_frames_alarms_and_history(
+    mission: Mission, tmp_path: Path
+) -> None:
+    live = fly_a_stuck_heater(mission)
+    summary = replay(live, tmp_path / "replays")
+    assert summary.finished
+    assert summary.archive_path == tmp_path / "replays" / "test-replay.sqlite"
+    assert good_frames(summary.archive_path) == good_frames(live) == summary.frames
+    life = alarm_life(live)
+    assert [kind for name, kind, _ in life if name == "avionics_heater_off"] == [
+        "triggered",
+        "acknowledged",
+        "cleared",
+    ]  # the operator's acknowledgement is replayed too, so the alarm clears as it did live
+    assert alarm_life(summary.archive_path) == life
+    assert alarm_names(live) == alarm_names(summary.archive_path) == set(TRIPPED)  # nothing stale
+    assert summary.alarm_transitions == len(life) == 6
+    with Archive.open(live) as recorded, Archive.open(summary.archive_path) as replayed:
+        for name in PARAMETERS:
+            history = recorded.parameter_history(name)
+            assert history and replayed.parameter_history(name) == history
+        assert replayed.injections() == recorded.injections()
+        assert replayed.meta()["replay_of"] == str(live)
+        assert replayed.meta()["dictionary"] == recorded.meta()["dictionary"]
+    again = replay(live, tmp_path / "replays")
+    assert again.archive_path.name == "test-replay-2.sqlite"
+
+
+def test_a_paced_replay_serves_read_only_ops_and_refuses_spacecraft_ones(
+    mission: Mission, tmp_path: Path
+) -> None:
+    live = fly_a_stuck_heater(mission)
+    endpoints = Endpoints.on_ports(free_ports(6))
+    sockets = ReplaySockets(endpoints)
+    runtime = ReplayRuntime(sockets, Replay(live, tmp_path))
+    write_replay_session(tmp_path, endpoints, runtime.replay.archive.path, live)
+    replies: dict[str, dict[str, Any]] = {}
+
+    def ask(time_s: float) -> None:  # the idle hook runs on the replay's thread
+        for op in ("status", "step", "inject", "cmd"):
+            runtime.control.handle(
+                {"op": op, "seconds": 1.0, "subsystem": "thermal", "fault": "heater_stuck_on"},
+                lambda reply, op=op: replies.setdefault(op, reply),
+            )
+
+    try:
+        summary = runtime.run(speed=200_000.0, on_idle=ask)  # about 40 ms of wall time
+    finally:
+        runtime.close()
+        sockets.close()
+    assert summary.finished
+    assert alarm_life(summary.archive_path) == alarm_life(live)
+    assert replies["status"]["ok"] and replies["status"]["mission"] == "leo-smallsat"
+    for op in ("step", "inject", "cmd"):
+        assert replies[op]["ok"] is False
+        assert replies[op]["error"].startswith("replay: there is no spacecraft to ")
+    session = read_session(tmp_path)
+    assert session is not None and session["endpoints"]["control"] == endpoints.control
+
+
+def test_mission_export_and_replay_on_a_recorded_run(mission: Mission, tmp_path: Path) -> None:
+    live = fly_a_stuck_heater(mission)
+    out = tmp_path / "soc.csv"
+    exported = mission_cli("export", str(live), "power.battery_soc", str(out))
+    assert exported.returncode == 0, exported.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0] == "time_s,name,value" and len(lines) > 1
+    assert f"wrote {len(lines) - 1} rows of power.battery_soc" in exported.stdout
+    alarms_csv = tmp_path / "alarms.csv"
+    assert mission_cli("export", str(live), "alarms", str(alarms_csv)).returncode == 0
+    assert alarms_csv.read_text().startswith("id,time_s,name,kind,")
+
+    unknown = mission_cli("export", str(live), "bogus", str(tmp_path / "x.csv"))
+    assert unknown.returncode == 2 and "choose one of frames, events" in unknown.stderr
+    missing = mission_cli("export", str(tmp_path / "none.sqlite"), "frames", str(out))
+    assert missing.returncode == 2 and "no archive at" in missing.stderr
+
+    replayed = mission_cli(
+        "replay", str(live), "--headless", "--speed", "0", "--data-dir", str(tmp_path / "r")
+    )
+    assert replayed.returncode == 0, replayed.stderr
+    assert "replay finished at T+" in replayed.stdout
+    assert f"{len(alarm_life(live))} alarm transitions" in replayed.stdout
+    assert str(tmp_path / "r" / "test-replay.sqlite") in replayed.stdout
