@@ -115,13 +115,21 @@ class Subscribe:
 
 @dataclass(frozen=True, slots=True)
 class BusDelivery:
-    topic: str
-    value: Any
+    """The latest values of the topics a subscriber follows, as (topic, value) pairs."""
+
+    values: Pairs
 
 
 @dataclass(frozen=True, slots=True)
 class Sync:
-    """Answered once the bus has forwarded everything published before it."""
+    """Deliver what is pending to the subscribers named in `due` (all when None), then answer.
+
+    The executive names the subsystems that step in the next tick: a subsystem in a slow rate
+    group gets the latest value of each topic once, just before it needs it, instead of every
+    intermediate value (each delivery wakes a thread, which costs more than the physics).
+    """
+
+    due: frozenset[str] | None = None
 
 
 # -- downlink ----------------------------------------------------------------------------------

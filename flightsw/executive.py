@@ -172,11 +172,12 @@ class Executive:
     def tick(self, tick_s: float) -> None:
         """Step every subsystem from the last tick to `tick_s`, then queue its telemetry."""
         self.clock.advance_to(tick_s)
+        # Inputs for the subsystems stepping now: all that was published before this point.
+        self.bus.ask(Sync(self.supervisor.due_at(tick_s)), timeout=ASK_TIMEOUT_S)
         reports, failures = self.supervisor.tick_all(tick_s)
         self.time_s = tick_s
         self.ticks += 1
         self._publish_onboard_data(tick_s, reports, failures)
-        self.bus.ask(Sync(), timeout=ASK_TIMEOUT_S)
         out = self._pending
         for failure in failures:
             out.append(

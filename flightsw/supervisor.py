@@ -70,6 +70,12 @@ class Supervisor:
     def ref(self, name: str) -> pykka.ActorRef[Any]:
         return self.members[name].ref
 
+    def due_at(self, end_s: float) -> frozenset[str]:
+        """The subsystems whose rate group steps at `end_s`."""
+        return frozenset(
+            name for name, m in self.members.items() if _on_grid(end_s, m.tick_period_s)
+        )
+
     def tick_all(self, end_s: float) -> tuple[list[TickReport], list[Event]]:
         """Tick every actor whose rate group is due at `end_s`, then wait for all of them.
 

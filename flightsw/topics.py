@@ -153,10 +153,16 @@ class ModeStatus:
 
 @dataclass(frozen=True, slots=True)
 class BurnApplied:
-    """A burn propulsion has carried out (topic `propulsion.burn`): inertial Δv, applied once."""
+    """A burn propulsion has carried out (topic `propulsion.burn`): inertial Δv, applied once.
+
+    `total_delta_v_m_s` is the sum of every burn so far. The bus keeps only a topic's latest
+    value, so a subscriber that steps less often than propulsion applies the difference from
+    the total it has already applied, and loses nothing.
+    """
 
     time_s: float
-    delta_v_m_s: tuple[float, float, float]  # inertial
+    delta_v_m_s: tuple[float, float, float]  # inertial, this tick
+    total_delta_v_m_s: tuple[float, float, float] | None = None  # inertial, since mission start
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,29 +20,38 @@ def topic_matches(pattern: str, topic: str) -> bool:
 class SoftwareBus(pykka.ThreadingActor):
     """Publish/subscribe between actors, keeping the last value of every topic.
 
-    Retained values let a restarted subsystem pick up its inputs at once. Delivery is by `tell`,
-    so publishing never waits on a subscriber.
+    A publish is stored, not forwarded at once: each subscriber collects the latest value of
+    the topics it follows, and gets them in one delivery when the executive says it will step
+    next (`Sync`). Retained values let a restarted subsystem pick up its inputs at once.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.retained: dict[str, Any] = {}
         self.subscribers: dict[str, tuple[tuple[str, ...], pykka.ActorRef[Any]]] = {}
-        self._routes: dict[str, list[pykka.ActorRef[Any]]] = {}
+        self.pending: dict[str, dict[str, Any]] = {}
+        self._routes: dict[str, list[str]] = {}
 
     def on_receive(self, message: Any) -> Any:
         match message:
             case Publish(topic, value):
                 self.retained[topic] = value
-                for subscriber in self._route(topic):
-                    self._deliver(subscriber, BusDelivery(topic, value))
+                for name in self._route(topic):
+                    self.pending.setdefault(name, {})[topic] = value
             case Subscribe(name, patterns, subscriber):
                 self.subscribers[name] = (patterns, subscriber)
                 self._routes.clear()
-                for topic in sorted(self.retained):
-                    if any(topic_matches(p, topic) for p in patterns):
-                        self._deliver(subscriber, BusDelivery(topic, self.retained[topic]))
-            case Sync():
+                self.pending[name] = {
+                    topic: self.retained[topic]
+                    for topic in sorted(self.retained)
+                    if any(topic_matches(p, topic) for p in patterns)
+                }
+            case Sync(due):
+                names = list(self.pending) if due is None else [n for n in self.pending if n in due]
+                for name in names:
+                    values = self.pending.pop(name)
+                    if values and name in self.subscribers:
+                        self._deliver(self.subscribers[name][1], BusDelivery(tuple(values.items())))
                 return None
             case _:
                 raise TypeError(f"software bus got an unknown message {message!r}")
@@ -56,13 +65,13 @@ class SoftwareBus(pykka.ThreadingActor):
         with contextlib.suppress(pykka.ActorDeadError):
             subscriber.tell(delivery)
 
-    def _route(self, topic: str) -> list[pykka.ActorRef[Any]]:
-        """Subscribers of `topic`, cached per topic because publishing is the hot path."""
+    def _route(self, topic: str) -> list[str]:
+        """Names of the subscribers of `topic`, cached per topic: publishing is the hot path."""
         route = self._routes.get(topic)
         if route is None:
             route = [
-                ref
-                for _, (patterns, ref) in sorted(self.subscribers.items())
+                name
+                for name, (patterns, _) in sorted(self.subscribers.items())
                 if any(topic_matches(p, topic) for p in patterns)
             ]
             self._routes[topic] = route

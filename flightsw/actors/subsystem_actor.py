@@ -57,8 +57,8 @@ class SubsystemActor(pykka.ThreadingActor):
         match message:
             case Tick(time_s, dt_s):
                 return self._tick(time_s, dt_s)
-            case BusDelivery(topic, value):
-                self.inputs[topic] = value
+            case BusDelivery(values):
+                self.inputs.update(values)
                 return None
             case ExecuteCommand(command, args, _):
                 return self._execute(command, dict(args))

@@ -48,6 +48,7 @@ from flightsw.subsystems.navigation_dictionary import ATTITUDE_MODES, COMMANDS, 
 from flightsw.topics import BURN, NAVIGATION, BurnApplied, NavigationFix
 
 Vec3 = tuple[float, float, float]
+_ZERO_BURN: Vec3 = (0.0, 0.0, 0.0)
 
 CENTRAL_BODIES = ("earth", "moon", "sun")
 DRIFT = "drift"  # the attitude reported while the reaction wheels have failed
@@ -80,6 +81,7 @@ class NavigationState:
     plan_ready: bool = False
     total_dv_m_s: float = 0.0
     last_burn_time_s: float = -math.inf
+    burn_total_m_s: Vec3 = _ZERO_BURN  # the sum of the burns applied so far
     orbit_count: int = 0  # ascending-node crossings
 
 
@@ -221,9 +223,16 @@ class NavigationModel(Subsystem[NavigationState]):
         events: list[Event] = []
         burn = inputs.get(BURN)
         if isinstance(burn, BurnApplied) and burn.time_s > state.last_burn_time_s:
-            state = _apply_dv(state, np.array(burn.delta_v_m_s))
-            state = replace(state, last_burn_time_s=burn.time_s)
-            events.append(_dv_event("burn_applied", burn.delta_v_m_s))
+            if burn.total_delta_v_m_s is None:
+                dv = np.array(burn.delta_v_m_s)
+                burn_total = state.burn_total_m_s
+            else:  # everything burnt since the last burn seen, however many ticks that was
+                dv = np.array(burn.total_delta_v_m_s) - np.array(state.burn_total_m_s)
+                burn_total = burn.total_delta_v_m_s
+            state = replace(
+                _apply_dv(state, dv), last_burn_time_s=burn.time_s, burn_total_m_s=burn_total
+            )
+            events.append(_dv_event("burn_applied", tuple(float(x) for x in dv)))
         position, velocity = np.array(state.position_m), np.array(state.velocity_m_s)
         orbits = state.orbit_count
         if dt_s > 0.0:

@@ -128,6 +128,7 @@ class PropulsionState:
     thrust_n: float = 0.0
     mass_flow_kg_s: float = 0.0
     applied: BurnApplied | None = None  # this tick's Δv, published once
+    total_vector_m_s: tuple[float, float, float] = (0.0, 0.0, 0.0)  # every burn's Δv, summed
     delta_v_total_m_s: float = 0.0
     burn_count: int = 0
     leak_kg_s: float = 0.0
@@ -403,7 +404,9 @@ class PropulsionModel(Subsystem[PropulsionState]):
         applied = None
         if dv_m_s > 0.0 and state.frame is not None:
             vector = dv_m_s * burn_direction(direction, *state.frame)
-            applied = BurnApplied(time_s + dt_s, _vec(vector))
+            total = _vec(np.array(state.total_vector_m_s) + vector)
+            applied = BurnApplied(time_s + dt_s, _vec(vector), total)
+            state = replace(state, total_vector_m_s=total)
         state = replace(
             state,
             propellant_kg=max(0.0, state.propellant_kg - used_kg - leak_kg),

@@ -282,3 +282,17 @@ def test_bad_config_values_are_refused(config: dict[str, Any]) -> None:
 
 def _plan(**dv: float) -> dict[str, float]:
     return {"dv_x_m_s": 0.0, "dv_y_m_s": 0.0, "dv_z_m_s": 0.0, "along_track_m_s": 0.0, **dv}
+
+
+def test_a_slower_navigation_applies_every_burn_it_missed_from_the_running_total() -> None:
+    # The bus keeps only the latest value: three 1 m/s ticks of a burn reach a navigation that
+    # steps every 10 s as one BurnApplied whose total says 3 m/s were burnt.
+    nav = model()
+    state = nav.initial_state()
+    speed_before = float(np.linalg.norm(state.velocity_m_s))
+    latest = BurnApplied(time_s=3.0, delta_v_m_s=(0.0, 0.0, 1.0), total_delta_v_m_s=(0.0, 0.0, 3.0))
+    state = nav.step(state, 0.0, 10.0, {BURN: latest}).state
+    assert state.burn_total_m_s == (0.0, 0.0, 3.0)
+    again = nav.step(state, 10.0, 10.0, {BURN: latest}).state  # the same value, retained
+    assert again.burn_total_m_s == (0.0, 0.0, 3.0)
+    assert float(np.linalg.norm(state.velocity_m_s)) != speed_before

@@ -84,7 +84,7 @@ def test_bus_values_reach_subscribers_before_their_next_tick() -> None:
     talker_model = CounterModel("talker")
     talker = SubsystemActor.start(talker_model, talker_model.initial_state(), bus, 10.0)
     talker.ask(Tick(0.0, 1.0), timeout=TIMEOUT_S)  # publishes other.talker = 1.0
-    bus.ask(Sync(), timeout=TIMEOUT_S)  # the barrier the executive uses
+    bus.ask(Sync(), timeout=TIMEOUT_S)  # the sync the executive makes before a tick
     report = listener.ask(Tick(1.0, 1.0), timeout=TIMEOUT_S)
     assert ("other.talker", 1.0) in report.state.seen
 
@@ -93,7 +93,8 @@ def test_a_late_subscriber_gets_the_retained_value_at_once() -> None:
     bus = SoftwareBus.start()
     bus.tell(Publish("other.x", 42.0))
     listener = start_counter(bus)
-    bus.ask(Subscribe("counter", ("other.*",), listener), timeout=TIMEOUT_S)
+    bus.tell(Subscribe("counter", ("other.*",), listener))
+    bus.ask(Sync(frozenset({"counter"})), timeout=TIMEOUT_S)  # the executive's sync before a tick
     report = listener.ask(Tick(0.0, 1.0), timeout=TIMEOUT_S)
     assert ("other.x", 42.0) in report.state.seen
 
@@ -103,3 +104,15 @@ def test_topic_patterns_match_prefixes_only_with_a_star() -> None:
     assert not topic_matches("load.*", "loads.thermal")
     assert topic_matches("power.status", "power.status")
     assert not topic_matches("power.status", "power.status2")
+
+
+def test_a_subscriber_not_due_keeps_only_the_latest_value_until_it_is() -> None:
+    bus = SoftwareBus.start()
+    listener = start_counter(bus)
+    bus.tell(Subscribe("counter", ("other.*",), listener))
+    for value in (1.0, 2.0, 3.0):
+        bus.tell(Publish("other.x", value))
+        bus.ask(Sync(frozenset({"somebody_else"})), timeout=TIMEOUT_S)
+    assert ("other.x", 3.0) not in listener.ask(Tick(0.0, 1.0), timeout=TIMEOUT_S).state.seen
+    bus.ask(Sync(frozenset({"counter"})), timeout=TIMEOUT_S)
+    assert ("other.x", 3.0) in listener.ask(Tick(1.0, 1.0), timeout=TIMEOUT_S).state.seen
