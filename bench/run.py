@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import platform
 import sys
 from pathlib import Path
@@ -11,12 +12,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import housekeeping_frames, ingest_rate, raw_rate  # noqa: E402
+from bench.ingest import alarm_latencies_us, housekeeping_frames, ingest_rate, raw_rate  # noqa: E402
 from bench.stats import summary  # noqa: E402
 from bench.stepped import stepped_speed  # noqa: E402
 
 LEO = ROOT / "configs" / "leo_smallsat.toml"
 LEO_RULES = ROOT / "configs" / "rules" / "leo_smallsat.toml"
+STATION = ROOT / "configs" / "leo_station.toml"
+STATION_RULES = ROOT / "configs" / "rules" / "leo_station.toml"
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
 
 
 def main() -> int:
@@ -29,17 +42,16 @@ def main() -> int:
     logging.basicConfig(level=logging.ERROR)  # alarms raised by synthetic data are not news here
     repeats = 2 if args.quick else args.repeats
     count = 20_000 if args.quick else 100_000
-    print(
-        f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
-    )
+    print(f"machine: {cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}")
 
-    frames = housekeeping_frames(LEO, count)
+    frames = housekeeping_frames(STATION, count)
     per_frame = frames.parameters / count
     print(
-        f"\n== ground ingest: {count:,} housekeeping frames, {per_frame:.1f} parameters each, {repeats} repeats"
+        f"\n== ground ingest: {count:,} housekeeping frames of the crewed station, {per_frame:.1f} parameters"
     )
+    print(f"   each, through its full rule set ({STATION_RULES.name}), {repeats} repeats")
     raw = [raw_rate(frames) for _ in range(repeats)]
-    runs = [ingest_rate(frames, LEO_RULES) for _ in range(repeats)]
+    runs = [ingest_rate(frames, STATION_RULES) for _ in range(repeats)]
     ingest = [rate for rate, _ in runs]
     lost = sum(lost for _, lost in runs)
     print(f"raw ZeroMQ + msgpack   {summary(raw, 'frames/s')}")
@@ -53,9 +65,29 @@ def main() -> int:
     print(
         f"\n== stepped simulation: {LEO.name}, {mission_s / 3600:g} mission hours, {repeats} repeats"
     )
-    speeds = [stepped_speed(LEO, mission_s) for _ in range(repeats)]
-    print(f"speed                  {summary([s for s, _ in speeds], 'x real time')} (aim >= 1000x)")
-    print(f"frames ingested / run  {speeds[0][1]:,}")
+    runs_leo = [stepped_speed(LEO, mission_s) for _ in range(repeats)]
+    print(
+        f"speed                  {summary([r.speed for r in runs_leo], 'x real time')} (aim >= 1000x)"
+    )
+    print(f"frames ingested / run  {runs_leo[0].frames:,}")
+
+    day_s = 3600.0 if args.quick else 86_400.0
+    print(f"\n== crewed station, {day_s / 3600:g} mission hours stepped (14 subsystems, 4 crew)")
+    station = stepped_speed(STATION, day_s, step_s=3600.0)
+    print(
+        f"speed                  {station.speed:,.0f} x real time (aim >= 1000x); "
+        f"{day_s / station.speed:,.1f} s of wall time"
+    )
+    print(
+        f"peak memory            flightsw {station.flight_peak_mib:,.0f} MiB, ground {station.ground_peak_mib:,.0f} MiB"
+    )
+    print(f"frames ingested        {station.frames:,}; alarms active at the end {station.alarms}")
+
+    print(
+        f"\n== alarm latency: from a frame reaching the ground to its alarm on the feed, {repeats * 200} alarms"
+    )
+    latencies_us = alarm_latencies_us(STATION, STATION_RULES, repeats * 200)
+    print(f"latency                {summary(latencies_us, 'us')}")
     return 1 if lost else 0
 
 

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from flightsw.clock import wall_time_s
 from ground.launcher import launch
 
 
-def stepped_speed(config: Path, mission_s: float, step_s: float = 600.0) -> tuple[float, int]:
-    """Fly `config` stepped for `mission_s`; return mission s per wall s and frames ingested."""
+@dataclass(frozen=True)
+class SteppedRun:
+    speed: float  # mission seconds per wall second
+    frames: int  # frames the ground ingested
+    flight_peak_mib: float  # peak resident memory of each process
+    ground_peak_mib: float
+    alarms: int
+
+
+def peak_rss_mib(pid: int) -> float:
+    """A process's peak resident set size (VmHWM), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def stepped_speed(config: Path, mission_s: float, step_s: float = 600.0) -> SteppedRun:
+    """Fly `config` stepped for `mission_s`; return its speed, frames and peak memory."""
     with tempfile.TemporaryDirectory() as folder:
         mission = launch(config, Path(folder), "bench", clock="stepped", log_level="WARNING")
         try:
@@ -20,7 +38,14 @@ def stepped_speed(config: Path, mission_s: float, step_s: float = 600.0) -> tupl
             while flown_s < mission_s:
                 flown_s = client.call("step", seconds=step_s, timeout_s=600.0)["time_s"]
             elapsed_s = wall_time_s() - start_s
-            frames = client.call("status")["ingest"]["good"]
+            status = client.call("status")
+            run = SteppedRun(
+                mission_s / elapsed_s,
+                status["ingest"]["good"],
+                peak_rss_mib(mission.flight.pid),
+                peak_rss_mib(mission.ground.pid),
+                status["alarms_active"],
+            )
         finally:
             mission.stop()
-    return mission_s / elapsed_s, frames
+    return run
