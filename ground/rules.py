@@ -291,10 +291,7 @@ class RuleEngine:
         for name, value in params.items():
             rules = by_parameter.get(name)
             if rules is not None:
-                for rule in rules:
-                    transition = rule.sample(time_s, value)
-                    if transition is not None:
-                        changed.append(transition)
+                _sample(rules, time_s, value, changed)
         if changed and self._combinations:
             self._cascade(time_s, changed)
         return changed
@@ -312,10 +309,7 @@ class RuleEngine:
         for short, rules in self._by_subsystem.get(subsystem, ()):
             value = params.get(short)
             if value is not None:
-                for rule in rules:
-                    transition = rule.sample(time_s, value)
-                    if transition is not None:
-                        changed.append(transition)
+                _sample(rules, time_s, value, changed)
         if changed and self._combinations:
             self._cascade(time_s, changed)
         return changed
@@ -360,3 +354,13 @@ def _group(pairs: Iterable[tuple[str, Rule]]) -> dict[str, tuple[Rule, ...]]:
     for key, rule in pairs:
         grouped.setdefault(key, []).append(rule)
     return {key: tuple(rules) for key, rules in grouped.items()}
+
+
+def _sample(
+    rules: Iterable[Rule], time_s: float, value: Scalar, changed: list[RuleTransition]
+) -> None:
+    """Give every rule of a parameter its new sample; collect the ones that changed state."""
+    for rule in rules:
+        transition = rule.sample(time_s, value)
+        if transition is not None:
+            changed.append(transition)
