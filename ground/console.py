@@ -364,7 +364,7 @@ class Console:
         self.render.history(words[0], self._samples(words[0], words[1:]))
 
     def _plot(self, words: list[str]) -> None:
-        from ground import plots  # numpy and the archive; only `plot` needs them
+        from ground import plot_text, plots  # numpy and the archive; only `plot` needs them
 
         png = None
         if "--png" in words:
@@ -373,7 +373,7 @@ class Console:
         samples = self._samples(words[0], words[1:])
         width = min(self.render.rich.width, 160) if self.render.tty else PLAIN_PLOT_WIDTH
         self.render.line(f"{words[0]} ({len(samples)} samples)")
-        self.render.line(plots.terminal_plot([tuple(s) for s in samples], width, 16))
+        self.render.line(plot_text.terminal_plot([tuple(s) for s in samples], width, 16))
         if png is not None:
             if self.archive_path is None:
                 raise ConsoleError("--png reads the archive; start the console with --data-dir")

@@ -26,7 +26,8 @@ from ground.console_complete import (
 from ground.errors import GroundError
 from ground.launcher import LaunchError, launch, read_session
 from ground.live_view import LiveView
-from ground.plots import PlotError, check_names, plot_parameters, plot_run, terminal_plot, unit_of
+from ground.plot_text import terminal_plot
+from ground.plots import PlotError, check_names, plot_parameters, plot_run, unit_of
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

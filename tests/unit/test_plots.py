@@ -11,13 +11,13 @@ import pytest
 from ground.archive import Archive, ArchiveError
 from ground.archive_schema import Scalar
 from ground.mission import main
+from ground.plot_text import terminal_plot
 from ground.plots import (
     PlotError,
     PlotsUnavailable,
     UnknownParameter,
     plot_parameters,
     plot_run,
-    terminal_plot,
     unit_of,
 )
 
