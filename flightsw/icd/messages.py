@@ -76,7 +76,7 @@ class Message:
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> Message:
-        names, required = _field_names(cls)
+        _, names, required = _field_names(cls)
         if not required <= body.keys():
             missing = sorted(required - body.keys())
             raise FrameError("bad_body", f"{cls.__name__} lacks {', '.join(missing)}")
@@ -86,11 +86,16 @@ class Message:
 
 
 @functools.cache
-def _field_names(cls: type[Message]) -> tuple[frozenset[str], frozenset[str]]:
-    """A message class's field names and the required ones: decoding is on the ground's hot path."""
+def _field_names(cls: type[Message]) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    """A message class's field names in order, as a set, and the required ones.
+
+    Decoding is on the ground's hot path; the ordered tuple keeps bodies packed in field order,
+    so the same message always gives the same octets (a set's order changes between processes).
+    """
     all_fields = fields(cls)
     required = (f.name for f in all_fields if f.default is MISSING and f.default_factory is MISSING)
-    return frozenset(f.name for f in all_fields), frozenset(required)
+    names = tuple(f.name for f in all_fields)
+    return names, frozenset(names), frozenset(required)
 
 
 # -- telecommands ------------------------------------------------------------------------------

@@ -148,3 +148,26 @@ def test_a_function_without_its_command_name_is_refused() -> None:
     packet = decode(encode_tc(0x10, 1, 8, 1, encode_body(Housekeeping("x", {}))))
     with pytest.raises(FrameError, match="lacks command"):
         decode_body(packet)
+
+
+def test_a_body_packs_to_the_same_octets_in_every_process() -> None:
+    """Stepped runs must repeat bit for bit, so no body may depend on hash ordering."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from flightsw.icd.messages import EventReport, encode_body;"
+        "print(encode_body(EventReport(2, 'power', 'battery_low', 'low', {'soc': 0.2})).hex())"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
