@@ -24,32 +24,39 @@ reporting for `partner_timeout_s`: it holds if still approaching, aborts if in t
 Phase timers and safety checks run at the guidance instants.
 
 Keys of `[subsystems.docking]`: `initial_position_m`, `initial_velocity_m_s` (3-vectors, default
-[0, -2000, 0] and [0, 0, 0]); every other key, its default and its range are in `_limits()`.
+[0, -2000, 0] and [0, 0, 0]); every other key, its default and its range are in
+`docking_dictionary.limits()`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
 
 from flightsw.config_section import Section
-from flightsw.constants import EARTH_GM_M3_S2, EARTH_RADIUS_M
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.constants import EARTH_RADIUS_M
+from flightsw.dictionary import CommandSpec, FaultSpec, ParamSpec
 from flightsw.errorcodes import ErrorCode
 from flightsw.errors import CommandError, FaultError
 from flightsw.events import Event, Severity, event
 from flightsw.mission_context import MissionContext
 from flightsw.subsystem import Outcome, Subsystem
+from flightsw.subsystems.clohessy_wiltshire import (
+    cw_propagate,
+    cw_target_velocity,
+    mean_motion_rad_s,
+)
+from flightsw.subsystems.clohessy_wiltshire import (
+    cw_stm as cw_stm,  # re-exported
+)
+from flightsw.subsystems.docking_dictionary import COMMANDS, FAULTS, TELEMETRY, limits
+from flightsw.subsystems.docking_state import ZERO, DockingState, Vec3, vec3
 from flightsw.topics import DOCKING, NAVIGATION, DockingStatus, NavigationFix
 
-Vec3 = tuple[float, float, float]
-ZERO: Vec3 = (0.0, 0.0, 0.0)
-PHASES: tuple[str, ...] = ("far", "approach", "final", "contact", "captured", "hard_docked")
-PHASES = (*PHASES, "undocking", "hold", "aborted")
 ATTACHED = ("contact", "captured", "hard_docked", "undocking")
 LINES = ("to_near", "final", "retreat", "depart")  # legs that follow a straight line
 TRANSFER_LEGS = ("to_far",)
@@ -57,124 +64,14 @@ COASTING = ("drift", "attached", "release")  # legs with no guidance impulses
 EPS_S = 1e-9
 
 
-def cw_stm(n_rad_s: float, t_s: float) -> np.ndarray:
-    """The CW state transition matrix (6, 6) over `t_s` for state [x, y, z, vx, vy, vz]."""
-    nt, s, c, n = n_rad_s * t_s, math.sin(n_rad_s * t_s), math.cos(n_rad_s * t_s), n_rad_s
-    return np.array(
-        [
-            [4 - 3 * c, 0, 0, s / n, 2 * (1 - c) / n, 0],
-            [6 * (s - nt), 1, 0, -2 * (1 - c) / n, (4 * s - 3 * nt) / n, 0],
-            [0, 0, c, 0, 0, s / n],
-            [3 * n * s, 0, 0, c, 2 * s, 0],
-            [-6 * n * (1 - c), 0, 0, -2 * s, 4 * c - 3, 0],
-            [0, 0, -n * s, 0, 0, c],
-        ]
-    )
-
-
-def cw_propagate(state6: np.ndarray, n_rad_s: float, t_s: float) -> np.ndarray:
-    """The relative state (6,) `t_s` seconds after `state6` (6,), coasting."""
-    result: np.ndarray = cw_stm(n_rad_s, t_s) @ state6
-    return result
-
-
-def cw_target_velocity(
-    position_m: np.ndarray, target_m: np.ndarray, n_rad_s: float, t_s: float
-) -> np.ndarray:
-    """The velocity (3,) that coasts from `position_m` (3,) to `target_m` (3,) in `t_s`."""
-    stm = cw_stm(n_rad_s, t_s)
-    result: np.ndarray = np.linalg.solve(stm[:3, 3:], target_m - stm[:3, :3] @ position_m)
-    return result
-
-
-def mean_motion_rad_s(radius_m: float) -> float:
-    """n = sqrt(GM/r³) of a circular Earth orbit of radius `radius_m`."""
-    return math.sqrt(EARTH_GM_M3_S2 / radius_m**3)
-
-
-@dataclass(frozen=True, slots=True)
-class DockingState:
-    """Relative motion, phase and current guidance leg, faults and latch status."""
-
-    position_m: Vec3  # visitor relative to the target: x radial, y along-track, z cross-track
-    velocity_m_s: Vec3
-    mean_motion_rad_s: float
-    phase: str = "far"
-    leg: str = "drift"  # the guidance leg within the phase
-    leg_start_s: float = 0.0
-    leg_end_s: float = 0.0
-    leg_from_m: Vec3 = ZERO
-    leg_to_m: Vec3 = ZERO
-    phase_since_s: float = 0.0
-    held_from: str = ""  # phase to resume after a hold
-    time_s: float = 0.0
-    next_guidance_s: float = 0.0
-    alignment_error_deg: float = 0.0
-    misalignment_deg: float = 0.0  # the misalignment fault's offset (0 when none)
-    partner_comms_ok: bool = True
-    partner_silent_s: float = 0.0
-    partner_timed_out: bool = False
-    latch_failure: bool = False
-    latches_closed: bool = False
-    hard_dock_failed: bool = False  # reported once per capture
-    delta_v_total_m_s: float = 0.0
-    contact_speed_m_s: float = 0.0
-
-    @property
-    def range_m(self) -> float:
-        return math.hypot(*self.position_m)
-
-    @property
-    def range_rate_m_s(self) -> float:
-        r = self.range_m
-        return float(np.dot(self.position_m, self.velocity_m_s)) / r if r > 0.0 else 0.0
-
-
 class DockingModel(Subsystem[DockingState]):
     """A visitor's CW relative motion under V-bar waypoint guidance, with capture and latches."""
 
     name: ClassVar[str] = "docking"
     subscribes: tuple[str, ...] = (NAVIGATION,)
-    commands: tuple[CommandSpec, ...] = (
-        CommandSpec("start_approach", "Start the approach from far or after an abort"),
-        CommandSpec("hold", "Stop and keep station at the current range"),
-        CommandSpec("resume", "Resume the approach after a hold"),
-        CommandSpec("abort_approach", "Retreat along -V-bar to the abort range and hold"),
-        CommandSpec("undock", "Open the latches and depart (hard docked only)", hazardous=True),
-    )
-    faults: tuple[FaultSpec, ...] = (
-        FaultSpec(
-            "misalignment",
-            "The visitor's docking axis drifts off the target port's",
-            (ArgSpec("offset_deg", "float", "deg", 0.0, 90.0, default=10.0),),
-        ),
-        FaultSpec("partner_comms_loss", "The target stops reporting to the visitor"),
-        FaultSpec("latch_failure", "The hard-dock latches do not close after capture"),
-    )
-    telemetry: tuple[ParamSpec, ...] = (
-        ParamSpec("phase", "", ", ".join(PHASES), "str"),
-        ParamSpec("leg", "", "guidance leg within the phase", "str"),
-        ParamSpec("range_m", "m", "distance between the docking ports"),
-        ParamSpec("range_rate_m_s", "m/s", "rate of change of range"),
-        ParamSpec("closing_speed_m_s", "m/s", "minus the range rate"),
-        ParamSpec("x_m", "m", "radial offset (up)"),
-        ParamSpec("y_m", "m", "along-track offset (negative behind)"),
-        ParamSpec("z_m", "m", "cross-track offset"),
-        ParamSpec("vx_m_s", "m/s", "radial velocity"),
-        ParamSpec("vy_m_s", "m/s", "along-track velocity"),
-        ParamSpec("vz_m_s", "m/s", "cross-track velocity"),
-        ParamSpec("alignment_error_deg", "deg", "angle between the docking axes"),
-        ParamSpec("partner_comms_ok", "", "the target is reporting", "bool"),
-        ParamSpec("latches_closed", "", "hard-dock latches closed", "bool"),
-        ParamSpec("docked", "", "hard docked", "bool"),
-        ParamSpec("contact_speed_m_s", "m/s", "closing speed at the last contact"),
-        ParamSpec("delta_v_total_m_s", "m/s", "visitor Δv spent so far"),
-        ParamSpec("mean_motion_rad_s", "rad/s", "target orbit mean motion used by CW"),
-        ParamSpec("misalignment_active", "", "misalignment fault active", "bool"),
-        ParamSpec("partner_comms_loss_active", "", "partner_comms_loss fault active", "bool"),
-        ParamSpec("latch_failure_active", "", "latch_failure fault active", "bool"),
-        ParamSpec("faults_active", "", "number of injected faults active", "int"),
-    )
+    commands: tuple[CommandSpec, ...] = COMMANDS
+    faults: tuple[FaultSpec, ...] = FAULTS
+    telemetry: tuple[ParamSpec, ...] = TELEMETRY
 
     def __init__(
         self,
@@ -183,21 +80,21 @@ class DockingModel(Subsystem[DockingState]):
         initial_position_m: Vec3 = (0.0, -2000.0, 0.0),
         initial_velocity_m_s: Vec3 = ZERO,
     ) -> None:
-        """Build from `settings`, a map of the `_limits()` keys (missing ones take defaults)."""
+        """Build from `settings`, a map of the `limits()` keys (missing ones take defaults)."""
         self.context = context
-        self.s = {**{k: v[0] for k, v in _limits().items()}, **(settings or {})}
+        self.s = {**{k: v[0] for k, v in limits().items()}, **(settings or {})}
         self.initial_position_m = initial_position_m
         self.initial_velocity_m_s = initial_velocity_m_s
 
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> DockingModel:
         """Read `[subsystems.docking]` (see the module docstring)."""
-        settings = {k: section.float(k, d, lo, hi) for k, (d, lo, hi) in _limits().items()}
+        settings = {k: section.float(k, d, lo, hi) for k, (d, lo, hi) in limits().items()}
         if settings["hold_near_m"] >= settings["hold_far_m"]:
             raise section.error("hold_near_m", "must be closer than hold_far_m")
         position = section.vector("initial_position_m", 3, [0.0, -2000.0, 0.0], "m")
         velocity = section.vector("initial_velocity_m_s", 3, [0.0, 0.0, 0.0], "m/s")
-        return cls(context, settings, _vec(position), _vec(velocity))
+        return cls(context, settings, vec3(position), vec3(velocity))
 
     # -- guidance ------------------------------------------------------------------------------
 
@@ -346,7 +243,7 @@ class DockingModel(Subsystem[DockingState]):
         wanted = cw_target_velocity(position, target, state.mean_motion_rad_s, arrive_s - t_s)
         dv = float(np.linalg.norm(wanted - np.array(state.velocity_m_s)))
         return replace(
-            state, velocity_m_s=_vec(wanted), delta_v_total_m_s=state.delta_v_total_m_s + dv
+            state, velocity_m_s=vec3(wanted), delta_v_total_m_s=state.delta_v_total_m_s + dv
         )
 
     def _contact(self, state: DockingState, t_s: float, events: list[Event]) -> DockingState:
@@ -402,7 +299,7 @@ class DockingModel(Subsystem[DockingState]):
                 moved = cw_propagate(
                     np.array(state.position_m + state.velocity_m_s), state.mean_motion_rad_s, h_s
                 )
-                state = replace(state, position_m=_vec(moved[:3]), velocity_m_s=_vec(moved[3:]))
+                state = replace(state, position_m=vec3(moved[:3]), velocity_m_s=vec3(moved[3:]))
             t += h_s
             # The ports touch when the along-track gap closes (the approach axis is the V-bar).
             if state.phase == "final" and state.position_m[1] >= -s["contact_distance_m"]:
@@ -495,34 +392,3 @@ class DockingModel(Subsystem[DockingState]):
         if fault == "latch_failure":
             return replace(state, latch_failure=False)
         raise FaultError(f"docking has no fault {fault!r}")
-
-
-def _vec(values: Any) -> Vec3:
-    return (float(values[0]), float(values[1]), float(values[2]))
-
-
-def _limits() -> dict[str, tuple[float, float, float]]:
-    """Numeric config keys: (default, minimum, maximum)."""
-    return {
-        "target_altitude_km": (400.0, 100.0, 100_000.0),  # used until navigation reports
-        "hold_far_m": (250.0, 1.0, 1e5),  # outside the ISS 200 m keep-out sphere
-        "hold_near_m": (30.0, 1.0, 1e4),
-        "hold_time_s": (300.0, 0.0, 1e5),
-        "transfer_time_s": (2400.0, 60.0, 1e5),  # ≈ 0.43 orbit: away from CW singularities
-        "approach_speed_m_s": (0.2, 0.01, 10.0),
-        "final_speed_m_s": (0.1, 0.01, 1.0),
-        "max_contact_speed_m_s": (0.15, 0.0, 1.0),
-        "max_alignment_deg": (5.0, 0.0, 90.0),  # assumed capture envelope of the port
-        "nominal_alignment_deg": (0.5, 0.0, 90.0),
-        "misalignment_rate_deg_s": (0.1, 0.001, 100.0),
-        "contact_distance_m": (0.05, 0.0, 10.0),
-        "contact_check_s": (0.5, 0.01, 10.0),
-        "capture_time_s": (10.0, 0.0, 1e4),
-        "hard_dock_time_s": (300.0, 0.0, 1e5),
-        "undock_time_s": (120.0, 0.0, 1e5),
-        "depart_speed_m_s": (0.1, 0.01, 10.0),
-        "abort_range_m": (250.0, 1.0, 1e5),
-        "retreat_speed_m_s": (0.3, 0.01, 10.0),
-        "partner_timeout_s": (30.0, 0.0, 1e5),
-        "guidance_period_s": (10.0, 0.1, 600.0),
-    }
