@@ -3,13 +3,10 @@
     GroundError (ground.errors)
     └── ArchiveError    the archive cannot do what was asked (defined in ground.archive_schema)
 
-Writes append to in-memory batches; one transaction commits every pending row when they reach
-`batch_rows` or when `flush()` is called (the caller flushes at least once per mission second
-and on shutdown). The file is in WAL mode with `synchronous=NORMAL`: a crash loses at most the
-uncommitted batch, and every committed row stays readable. A failed commit (disk full, file
-locked, I/O error) raises ArchiveError and keeps the batch in memory, so a later `flush()`
-can still commit it. Input is validated when it is recorded, never at commit, so one bad value
-cannot block a batch.
+Rows are written in batches (`ground.archive_batch`). The file is in WAL mode with
+`synchronous=NORMAL`: a crash loses at most the uncommitted batch, and every committed row stays
+readable. Input is validated when it is recorded, never at commit, so one bad value cannot block
+a batch.
 
 A housekeeping report is one row, its parameters packed with msgpack
 (`ground.archive_schema`), so ingest costs one insert per packet, not one per parameter.
@@ -21,21 +18,18 @@ An Archive belongs to the thread that made it (sqlite3's rule): an actor creates
 
 from __future__ import annotations
 
-import contextlib
 import re
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ground.archive_query import ArchiveReader
+from ground.archive_batch import ArchiveStats, BatchWriter
+from ground.archive_housekeeping import HousekeepingKeys
 from ground.archive_schema import (
-    INSERTS,
     INT64_MAX,
     INT64_MIN,
     SCHEMA_VERSION,
-    UPDATE_COMMAND_STATUS,
     ArchiveError,
     MetaValue,
     Scalar,
@@ -57,14 +51,7 @@ __all__ = ["Archive", "ArchiveError", "ArchiveStats"]
 
 DEFAULT_BATCH_ROWS = 1000
 _HEADER_FIELDS = ("apid", "seq", "packet_type", "service", "subtype")
-_KEY_SETS_REMEMBERED = 4096  # distinct (subsystem, keys) a writer remembers; more are re-checked
 _RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_ADVICE = {
-    "SQLITE_FULL": "the disk (or the file's size limit) is full: free space under {dir}",
-    "SQLITE_BUSY": "another connection holds the write lock: close the other writer",
-    "SQLITE_LOCKED": "another connection holds the write lock: close the other writer",
-    "SQLITE_READONLY": "the file or its directory is read-only: make {dir} writable",
-}
 
 
 def _command_id(value: object) -> int:
@@ -95,17 +82,7 @@ def _check_batch_rows(batch_rows: int) -> None:
         raise ArchiveError(f"batch_rows must be at least 1, got {batch_rows}")
 
 
-@dataclass(frozen=True, slots=True)
-class ArchiveStats:
-    """What an archive has written so far (committed rows only, except `pending_rows`)."""
-
-    rows_written: dict[str, int]
-    status_updates: int
-    batches_committed: int
-    pending_rows: int
-
-
-class Archive(ArchiveReader):
+class Archive(BatchWriter):
     """One run's archive: record telemetry, events and commands; query them back.
 
     Make one with `Archive.create` (a new run) or `Archive.open` (replay and queries); the
@@ -117,28 +94,10 @@ class Archive(ArchiveReader):
     def __init__(
         self, connection: sqlite3.Connection, path: Path, *, readonly: bool, batch_rows: int
     ) -> None:
-        super().__init__(connection, path)
-        self._writable = not readonly
-        self._batch_rows = batch_rows
-        self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in INSERTS}
-        self._pending_updates: list[tuple[str, int]] = []
-        self._pending_count = 0
-        self._rows_written = dict.fromkeys(INSERTS, 0)
-        self._status_updates = 0
-        self._batches = 0
-        self._commit_failed = False
-        connection = self._ready_connection()
+        super().__init__(connection, path, readonly=readonly, batch_rows=batch_rows)
         self._pack = packer().pack
-        # Key sets already checked and listed in housekeeping_keys: the next report with the
-        # same keys (nearly every report) costs one set lookup, not a look at every key.
-        self._key_sets: set[tuple[str, tuple[str, ...]]] = set()
-        self._keys: dict[str, set[str]] = {}
-        for subsystem, key in connection.execute("SELECT subsystem, key FROM housekeeping_keys"):
-            self._keys.setdefault(subsystem, set()).add(key)
-        self._next_ids = {  # ids are given out at record time: a command's id before commit
-            table: connection.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
-            for table in ("frames", "events", "commands", "verifications", "alarms", "injections")
-        }
+        self._housekeeping_keys = HousekeepingKeys(self._ready_connection())
+        self._key_sets = self._housekeeping_keys.seen  # the same set: one lookup per report
 
     @classmethod
     def create(
@@ -268,7 +227,8 @@ class Archive(ArchiveReader):
         )
         key_set = (row[1], tuple(params))
         if key_set not in self._key_sets:
-            self._note_keys(*key_set)
+            # The new keys ride in their report's batch without counting towards `batch_rows`.
+            self._pending["housekeeping_keys"].extend(self._housekeeping_keys.note(*key_set))
         self._pending["housekeeping"].append(row)
         self._added(1)
 
@@ -418,117 +378,8 @@ class Archive(ArchiveReader):
         self._check_writable()
         self._append("meta", (text("meta key", key), meta_json(key, value)))
 
-    def flush(self) -> int:
-        """Commit every pending row in one transaction; return how many rows were committed.
-
-        Raises:
-            ArchiveError: the commit failed; the rows stay pending, call `flush()` again once
-                the cause (a full disk, a lock held elsewhere) is gone. Until a flush succeeds,
-                recording keeps accepting rows without retrying the commit on every call.
-        """
-        if self._pending_count == 0:
-            return 0
-        connection = self._ready_connection()
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            for table, rows in self._pending.items():
-                if rows:
-                    connection.executemany(INSERTS[table], rows)
-            if self._pending_updates:
-                connection.executemany(UPDATE_COMMAND_STATUS, self._pending_updates)
-            connection.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if connection.in_transaction:
-                with contextlib.suppress(sqlite3.Error):  # the commit's error is the one to report
-                    connection.execute("ROLLBACK")
-            self._commit_failed = True
-            raise ArchiveError(self._commit_failure(exc)) from exc
-        self._commit_failed = False
-        committed = self._pending_count
-        for table, rows in self._pending.items():
-            self._rows_written[table] += len(rows)
-            rows.clear()
-        self._status_updates += len(self._pending_updates)
-        self._pending_updates.clear()
-        self._pending_count = 0
-        self._batches += 1
-        return committed
-
-    def close(self, *, discard_pending: bool = False) -> None:
-        """Flush and close. If the flush fails the archive stays open with its pending rows
-        (retry, or pass `discard_pending=True` to give them up)."""
-        if self._connection is None:
-            return
-        if self._writable and not discard_pending:
-            self.flush()
-        self._connection.close()
-        self._connection = None
-
     def __enter__(self) -> Archive:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    @property
-    def stats(self) -> ArchiveStats:
-        """Rows committed per table, command status updates, batches committed, rows pending."""
-        return ArchiveStats(
-            dict(self._rows_written), self._status_updates, self._batches, self._pending_count
-        )
-
-    # -- internals -------------------------------------------------------------------------
-
-    def _ready(self) -> sqlite3.Connection:
-        connection = super()._ready()
-        # Queries see every accepted row; while commits fail they see the committed ones.
-        if self._writable and not self._commit_failed:
-            self.flush()
-        return connection
-
-    def _ready_connection(self) -> sqlite3.Connection:
-        return super()._ready()
-
-    def _check_writable(self) -> None:
-        if not self._writable:
-            raise ArchiveError(
-                f"archive {self.path} is open read-only; use Archive.create to write"
-            )
-        if self._connection is None:
-            raise ArchiveError(f"archive {self.path} is closed; nothing more can be recorded")
-
-    def _note_keys(self, subsystem: str, keys: tuple[str, ...]) -> None:
-        """Check a key set not seen before and queue the keys new to the archive.
-
-        The keys ride in the batch of their report without counting towards `batch_rows`.
-        """
-        for key in keys:
-            text("parameter name", key)
-        known = self._keys.setdefault(subsystem, set())
-        new = [(subsystem, key) for key in keys if key not in known]
-        known.update(keys)
-        self._pending["housekeeping_keys"].extend(new)
-        if len(self._key_sets) >= _KEY_SETS_REMEMBERED:
-            self._key_sets.clear()
-        self._key_sets.add((subsystem, keys))
-
-    def _append(self, table: str, row: tuple[Any, ...]) -> None:
-        """Queue a validated row; a table with an id column hands out the next id."""
-        self._pending[table].append(row)
-        if table in self._next_ids:
-            self._next_ids[table] += 1
-        self._added(1)
-
-    def _added(self, count: int) -> None:
-        self._pending_count += count
-        # After a failed commit only flush() retries: a retry per record would stall ingest.
-        if self._pending_count >= self._batch_rows and not self._commit_failed:
-            self.flush()
-
-    def _commit_failure(self, exc: sqlite3.Error) -> str:
-        name = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
-        advice = _ADVICE.get(name, "check the disk and the file").format(dir=self.path.parent)
-        return (
-            f"could not commit {self._pending_count} pending rows to {self.path}: {exc} ({name}). "
-            f"The rows are kept in memory: {advice}, then call flush() again."
-        )

@@ -10,16 +10,14 @@ exchanger (CHX) passes cabin air over a cold plate and keeps the water it holds 
 at the coolant temperature; both need the cabin fans to reach full effectiveness. The O2 supply
 meters O2 from the stored tanks to hold the O2 partial pressure at a set point.
 
-A hole of area A vents the cabin to vacuum by choked (sonic) flow through an orifice:
-ṁ = C_d·A·p·sqrt(γ/(R_s·T))·(2/(γ+1))^((γ+1)/(2(γ−1))) (e.g. Anderson, Modern Compressible Flow,
-ch. 5; NASA Glenn "Mass Flow Choking"). At fixed temperature ṁ ∝ m, so the cabin decays
-exponentially with time constant τ = V / (C_d·A·sqrt(γ·R_s·T)·(2/(γ+1))^((γ+1)/(2(γ−1)))); every
-gas leaves in proportion to its mass, and the step applies the exact exponential.
+A hole vents the cabin to vacuum by choked flow (cabin_atmosphere.leak_rate_per_s); every gas
+leaves in proportion to its mass, and the step applies the exact exponential.
 
 Keys of `[subsystems.life_support]` are all optional: `vehicle` ("station", ISS-like, or
 "capsule") sets the defaults of `cabin_volume_m3`, `o2_stored_kg` and `water_kg` (VEHICLES);
 `scrubber_on`, `fans_on`, `o2_supply_enabled`, `condensing_hx_on` and `activity_schedule` are
-booleans (default true); every other key, its default and its range are in `_limits()`.
+booleans (default true); every other key, its default and its range are in
+`life_support_dictionary.config_limits()`.
 
 Equipment draws from the bus as consumer `life_support` and stops while power.status has it
 switched off.
@@ -36,15 +34,37 @@ import numpy as np
 
 from flightsw.config_section import Section
 from flightsw.constants import DAY_S, ZERO_CELSIUS_K
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.dictionary import CommandSpec, FaultSpec, ParamSpec
 from flightsw.errorcodes import ErrorCode
 from flightsw.errors import CommandError, FaultError
-from flightsw.events import Event, Severity, event
+from flightsw.events import Severity, event
 from flightsw.mission_context import MissionContext
 from flightsw.orbit import substeps
 from flightsw.subsystem import Outcome, Subsystem
 from flightsw.subsystems import crew_vitals
-from flightsw.subsystems.crew_vitals import ACTIVITY_LEVELS, KPA_MMHG, Vitals
+from flightsw.subsystems.cabin_alarms import cabin_checks, raise_once
+from flightsw.subsystems.cabin_atmosphere import (
+    CO2,
+    H2O,
+    O2,
+    choked_mass_flow_kg_s,  # noqa: F401 (re-exported: tests import it from here)
+    gas_mass_kg,
+    gas_tuple,
+    leak_rate_per_s,
+    mixture_molar_mass,  # noqa: F401 (re-exported: tests import it from here)
+    partial_pressures_kpa,
+    saturation_vapour_kpa,
+)
+from flightsw.subsystems.crew_vitals import KPA_MMHG, Vitals
+from flightsw.subsystems.life_support_dictionary import (
+    COMMANDS,
+    FAULTS,
+    SWITCHES,
+    TELEMETRY,
+    VEHICLES,
+    config_defaults,
+    config_limits,
+)
 from flightsw.topics import (
     LIFE_SUPPORT,
     POWER,
@@ -56,18 +76,6 @@ from flightsw.topics import (
     load_topic,
 )
 
-GAS_CONSTANT_J_MOL_K = 8.314462618  # CODATA 2018 (exact since the 2019 SI)
-O2, CO2, N2, H2O = range(4)  # order of the gases in every (4,) array
-MOLAR_MASS_KG_MOL = np.array([0.031998, 0.044009, 0.028014, 0.018015])  # IUPAC atomic weights
-GAMMA_AIR = 1.4  # diatomic gases; the CO2 and vapour fractions hardly change it
-CO2_HIGH_PPM = 5300.0  # REFERENCE.md: ISS 24-h average CO2 limit
-CO2_EMERGENCY_MMHG = 15.0  # REFERENCE.md
-O2_LOW_KPA = 19.5  # REFERENCE.md: ISS O2 partial pressure floor
-O2_CRITICAL_KPA = 16.0  # REFERENCE.md: not below ≈ 16 kPa except in emergencies
-VEHICLES = {  # volume m3, stored O2 kg, stored water kg
-    "station": (916.0, 200.0, 500.0),  # ISS pressurised volume (NASA ISS facts)
-    "capsule": (19.56, 20.0, 50.0),  # Orion crew module pressurised volume (NASA)
-}
 SEED_TAG = 0x4C5353  # "LSS": this subsystem's own noise stream under the mission seed
 
 
@@ -96,106 +104,14 @@ class LifeSupportState:
     alarms: tuple[str, ...] = ()  # conditions raised and not yet re-armed
 
 
-def partial_pressures_kpa(gas_kg: np.ndarray, volume_m3: float, temp_k: float) -> np.ndarray:
-    """Partial pressures (4,) in kPa of the gas masses (4,) by the ideal gas law."""
-    result: np.ndarray = gas_kg / MOLAR_MASS_KG_MOL * GAS_CONSTANT_J_MOL_K * temp_k / volume_m3
-    return result / 1e3
-
-
-def saturation_vapour_kpa(temp_c: float) -> float:
-    """Saturation vapour pressure of water over liquid (Buck 1996 equation), kPa."""
-    return 0.61121 * math.exp((18.678 - temp_c / 234.5) * (temp_c / (257.14 + temp_c)))
-
-
-def choked_mass_flow_kg_s(
-    pressure_pa: float, area_m2: float, discharge: float, temp_k: float, molar_mass_kg_mol: float
-) -> float:
-    """Mass flow through an orifice into vacuum: C_d·A·p·sqrt(γ/(R_s·T))·(2/(γ+1))^(…)."""
-    specific_r = GAS_CONSTANT_J_MOL_K / molar_mass_kg_mol
-    choke = (2.0 / (GAMMA_AIR + 1.0)) ** ((GAMMA_AIR + 1.0) / (2.0 * (GAMMA_AIR - 1.0)))
-    return discharge * area_m2 * pressure_pa * math.sqrt(GAMMA_AIR / (specific_r * temp_k)) * choke
-
-
-def mixture_molar_mass(gas_kg: np.ndarray) -> float:
-    """Mean molar mass (kg/mol) of the cabin gas, or that of air when the cabin is empty."""
-    moles = float(np.sum(gas_kg / MOLAR_MASS_KG_MOL))
-    return float(np.sum(gas_kg)) / moles if moles > 0.0 else 0.02897
-
-
-def _mass_kg(pp_kpa: float, index: int, volume_m3: float, temp_k: float) -> float:
-    """Mass of a gas at partial pressure `pp_kpa` (inverse ideal gas law)."""
-    moles = pp_kpa * 1e3 * volume_m3 / (GAS_CONSTANT_J_MOL_K * temp_k)
-    return moles * float(MOLAR_MASS_KG_MOL[index])
-
-
-def _on_arg() -> ArgSpec:
-    return ArgSpec("on", "bool", description="true to switch on")
-
-
 class LifeSupportModel(Subsystem[LifeSupportState]):
     """Cabin atmosphere mass balance with crew, scrubber, CHX, O2 supply and leaks."""
 
     name: ClassVar[str] = "life_support"
     subscribes: tuple[str, ...] = (POWER, THERMAL)
-    commands: tuple[CommandSpec, ...] = (
-        CommandSpec("scrubber", "Switch the CO2 scrubber on or off", (_on_arg(),)),
-        CommandSpec(
-            "o2_supply",
-            "Enable the O2 supply and set the O2 partial pressure it holds",
-            (
-                ArgSpec("enabled", "bool"),
-                ArgSpec("set_point_kpa", "float", "kPa", 18.0, 24.0, default=21.3),
-            ),
-        ),
-        CommandSpec("fans", "Switch the cabin fans on or off", (_on_arg(),)),
-        CommandSpec(
-            "condensing_hx", "Switch the condensing heat exchanger on or off", (_on_arg(),)
-        ),
-        CommandSpec(
-            "crew_activity",
-            "Set every crew member's activity, or return to the daily schedule",
-            (ArgSpec("mode", "enum", choices=tuple(ACTIVITY_LEVELS)),),
-        ),
-    )
-    faults: tuple[FaultSpec, ...] = (
-        FaultSpec("co2_scrubber_failure", "The CO2 scrubber stops removing CO2"),
-        FaultSpec(
-            "o2_leak",
-            "The O2 supply line leaks overboard from the stored tanks",
-            (ArgSpec("rate_kg_per_day", "float", "kg/day", 0.0, 1000.0, default=5.0),),
-        ),
-        FaultSpec(
-            "cabin_depressurisation",
-            "A hole vents the cabin to vacuum (choked flow)",
-            (ArgSpec("hole_area_mm2", "float", "mm2", 0.0, 1e6, default=10.0),),
-        ),
-    )
-    telemetry: tuple[ParamSpec, ...] = (
-        ParamSpec("cabin_pressure_kpa", "kPa", "total cabin pressure"),
-        ParamSpec("o2_pp_kpa", "kPa", "O2 partial pressure"),
-        ParamSpec("co2_pp_kpa", "kPa", "CO2 partial pressure"),
-        ParamSpec("co2_ppm", "ppm", "CO2 mole fraction"),
-        ParamSpec("co2_mmhg", "mmHg", "CO2 partial pressure"),
-        ParamSpec("humidity_pct", "%", "relative humidity"),
-        ParamSpec("cabin_temp_c", "degC", "cabin air temperature"),
-        ParamSpec("pressure_rate_kpa_min", "kPa/min", "rate of change of cabin pressure"),
-        ParamSpec("o2_stored_kg", "kg", "O2 left in the supply tanks"),
-        ParamSpec("water_kg", "kg", "potable water stored"),
-        ParamSpec("scrubber_on", "", "CO2 scrubber commanded on", "bool"),
-        ParamSpec("o2_supply_enabled", "", "O2 supply enabled", "bool"),
-        ParamSpec("o2_set_point_kpa", "kPa", "O2 partial pressure the supply holds"),
-        ParamSpec("fans_on", "", "cabin fans commanded on", "bool"),
-        ParamSpec("condensing_hx_on", "", "condensing heat exchanger commanded on", "bool"),
-        ParamSpec("powered", "", "power reports life_support switched on", "bool"),
-        ParamSpec("power_w", "W", "electrical demand"),
-        ParamSpec("crew_count", "", "crew aboard", "int"),
-        ParamSpec("activity_mode", "", "schedule, sleep, nominal or exercise", "str"),
-        ParamSpec("activity_factor", "", "metabolic activity now (1 = nominal)"),
-        ParamSpec("scrubber_failed", "", "co2_scrubber_failure active", "bool"),
-        ParamSpec("o2_leak_kg_per_day", "kg/day", "o2_leak rate (0 when none)"),
-        ParamSpec("hole_area_mm2", "mm2", "cabin_depressurisation hole (0 when none)"),
-        ParamSpec("faults_active", "", "number of injected faults active", "int"),
-    )
+    commands: tuple[CommandSpec, ...] = COMMANDS
+    faults: tuple[FaultSpec, ...] = FAULTS
+    telemetry: tuple[ParamSpec, ...] = TELEMETRY
 
     def __init__(
         self,
@@ -204,14 +120,7 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
     ) -> None:
         """Build from `settings`, a map of the config keys in the module docstring."""
         self.context = context
-        vehicle = VEHICLES[(settings or {}).get("vehicle", "station")]
-        s = {
-            **_defaults(),
-            "cabin_volume_m3": vehicle[0],
-            "o2_stored_kg": vehicle[1],
-            "water_kg": vehicle[2],
-            **(settings or {}),
-        }
+        s = {**config_defaults((settings or {}).get("vehicle", "station")), **(settings or {})}
         self.settings = s
         self.volume_m3: float = s["cabin_volume_m3"]
         self.crew = context.crew
@@ -224,14 +133,10 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
     def from_config(cls, section: Section, context: MissionContext) -> LifeSupportModel:
         """Read `[subsystems.life_support]`; every key has a default (see the module docstring)."""
         vehicle = section.str("vehicle", "station", tuple(VEHICLES))
-        volume, o2, water = VEHICLES[vehicle]
         settings: dict[str, Any] = {"vehicle": vehicle}
-        limits = {**_limits(), "cabin_volume_m3": (volume, 0.1, 1e5)}
-        limits["o2_stored_kg"] = (o2, 0.0, 1e5)
-        limits["water_kg"] = (water, 0.0, 1e6)
-        for key, (default, low, high) in limits.items():
+        for key, (default, low, high) in config_limits(vehicle).items():
             settings[key] = section.float(key, default, low, high)
-        for key in ("scrubber_on", "fans_on", "o2_supply_enabled", "condensing_hx_on"):
+        for key in SWITCHES:
             settings[key] = section.bool(key, True)
         settings["activity_schedule"] = section.bool("activity_schedule", True)
         if settings["o2_kpa"] + settings["co2_kpa"] > settings["cabin_pressure_kpa"]:
@@ -246,14 +151,8 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
 
     def leak_rate_per_s(self, gas_kg: np.ndarray, hole_area_mm2: float, temp_k: float) -> float:
         """Fractional mass loss rate (1/s) of the cabin through a hole: ṁ/m of choked flow."""
-        if hole_area_mm2 <= 0.0:
-            return 0.0
-        # ṁ = k·p and p = m·R_s·T/V, so ṁ/m = choked flow per pascal times R_s·T/V.
-        molar_kg = mixture_molar_mass(gas_kg)
-        per_pa = choked_mass_flow_kg_s(
-            1.0, hole_area_mm2 * 1e-6, self.settings["leak_discharge_coefficient"], temp_k, molar_kg
-        )
-        return per_pa * GAS_CONSTANT_J_MOL_K / molar_kg * temp_k / self.volume_m3
+        discharge = self.settings["leak_discharge_coefficient"]
+        return leak_rate_per_s(gas_kg, hole_area_mm2 * 1e-6, discharge, temp_k, self.volume_m3)
 
     def _metabolic_kg_s(self, activity: float) -> np.ndarray:
         water = self.settings["respiration_water_kg_per_crew_day"]
@@ -277,7 +176,7 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
             gas[CO2] -= min(s["scrubber_rate_kg_per_day"] / DAY_S * effect * rated * h_s, gas[CO2])
         if state.chx_on and state.powered:
             coolant_k = s["chx_coolant_temp_c"] + ZERO_CELSIUS_K
-            saturated = _mass_kg(
+            saturated = gas_mass_kg(
                 saturation_vapour_kpa(s["chx_coolant_temp_c"]), H2O, 1.0, coolant_k
             )
             excess_kg = max(gas[H2O] - saturated * volume, 0.0)
@@ -286,13 +185,15 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
             water += s["condensate_recovery"] * condensed
         water = max(water - len(self.crew) * s["drinking_water_kg_per_crew_day"] / DAY_S * h_s, 0.0)
         if state.o2_supply_enabled and state.powered:
-            deficit = _mass_kg(state.o2_set_point_kpa - pp[O2], O2, volume, temp_k)
+            deficit = gas_mass_kg(state.o2_set_point_kpa - pp[O2], O2, volume, temp_k)
             added = min(max(deficit, 0.0), s["o2_max_flow_kg_per_h"] / 3600.0 * h_s, stored)
             gas[O2] += added
             stored -= added
         stored = max(stored - state.o2_leak_kg_per_day / DAY_S * h_s, 0.0)
         gas *= math.exp(-self.leak_rate_per_s(gas, state.hole_area_mm2, temp_k) * h_s)
-        return replace(state, gas_kg=_gas(gas), o2_stored_kg=float(stored), water_kg=float(water))
+        return replace(
+            state, gas_kg=gas_tuple(gas), o2_stored_kg=float(stored), water_kg=float(water)
+        )
 
     def _vitals(self, state: LifeSupportState) -> tuple[Vitals, ...]:
         rng = np.random.default_rng([self.context.seed % 2**63, SEED_TAG, state.step_count])
@@ -335,10 +236,10 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
         h2o_kpa = s["humidity_pct"] / 100.0 * saturation_vapour_kpa(s["cabin_temp_c"])
         n2_kpa = max(s["cabin_pressure_kpa"] - s["o2_kpa"] - s["co2_kpa"] - h2o_kpa, 0.0)
         pressures = (s["o2_kpa"], s["co2_kpa"], n2_kpa, h2o_kpa)
-        gas = tuple(_mass_kg(p, i, self.volume_m3, temp_k) for i, p in enumerate(pressures))
+        gas = tuple(gas_mass_kg(p, i, self.volume_m3, temp_k) for i, p in enumerate(pressures))
         mode = "schedule" if s["activity_schedule"] else "nominal"
         state = LifeSupportState(
-            gas_kg=_gas(np.array(gas)),
+            gas_kg=gas_tuple(np.array(gas)),
             o2_stored_kg=s["o2_stored_kg"],
             water_kg=s["water_kg"],
             temp_k=temp_k,
@@ -379,33 +280,16 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
     def _alarms(self, new: LifeSupportState) -> Outcome[LifeSupportState]:
         """Raise each alarm once when its condition starts; re-arm it once clearly back."""
         hk = self.housekeeping(new)
-        ppm, mmhg, o2_kpa = float(hk["co2_ppm"]), float(hk["co2_mmhg"]), float(hk["o2_pp_kpa"])
-        threshold = self.settings["depress_rate_kpa_per_min"]
-        checks: list[tuple[str, bool, bool, Severity, str]] = [
-            ("co2_high", ppm > CO2_HIGH_PPM, ppm < 0.95 * CO2_HIGH_PPM,
-             Severity.MEDIUM, f"CO2 {ppm:.0f} ppm above {CO2_HIGH_PPM:.0f} ppm"),
-            ("co2_emergency", mmhg >= CO2_EMERGENCY_MMHG,
-             mmhg < CO2_EMERGENCY_MMHG - 1.0, Severity.HIGH,
-             f"CO2 {mmhg:.1f} mmHg: emergency level"),
-            ("o2_low", o2_kpa < O2_LOW_KPA, o2_kpa > O2_LOW_KPA + 0.2,
-             Severity.MEDIUM, f"ppO2 {o2_kpa:.2f} kPa below {O2_LOW_KPA} kPa"),
-            ("o2_critical", o2_kpa < O2_CRITICAL_KPA,
-             o2_kpa > O2_CRITICAL_KPA + 0.2, Severity.HIGH,
-             f"ppO2 {o2_kpa:.2f} kPa below {O2_CRITICAL_KPA} kPa"),
-            ("depress_detected", new.pressure_rate_kpa_min < -threshold,
-             new.pressure_rate_kpa_min > -0.5 * threshold, Severity.HIGH,
-             f"cabin pressure falling {-new.pressure_rate_kpa_min:.3f} kPa/min"),
-        ]  # fmt: skip
+        checks = cabin_checks(
+            float(hk["co2_ppm"]),
+            float(hk["co2_mmhg"]),
+            float(hk["o2_pp_kpa"]),
+            new.pressure_rate_kpa_min,
+            self.settings["depress_rate_kpa_per_min"],
+        )
         checks.extend(crew_vitals.alarm_checks(self.crew_keys, new.vitals))
-        raised = set(new.alarms)
-        events: list[Event] = []
-        for name, bad, back, severity, text in checks:
-            if bad and name not in raised:
-                raised.add(name)
-                events.append(event(name, severity, text))
-            elif back:
-                raised.discard(name)
-        return Outcome(replace(new, alarms=tuple(sorted(raised))), tuple(events))
+        alarms, events = raise_once(checks, new.alarms)
+        return Outcome(replace(new, alarms=alarms), events)
 
     def publish(self, state: LifeSupportState) -> Mapping[str, Any]:
         pp = self.pressures_kpa(state)
@@ -508,46 +392,6 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
         raise FaultError(f"life_support has no fault {fault!r}")
 
 
-def _gas(gas: np.ndarray) -> tuple[float, float, float, float]:
-    return (float(gas[0]), float(gas[1]), float(gas[2]), float(gas[3]))
-
-
 def _switched(state: LifeSupportState, what: str, on: bool) -> Outcome[LifeSupportState]:
     text = f"{what} {'on' if on else 'off'}"
     return Outcome(state, (event(f"{what}_switched", Severity.INFO, text, on=on),))
-
-
-def _limits() -> dict[str, tuple[float, float, float]]:
-    """Numeric config keys: (default, minimum, maximum)."""
-    return {
-        "cabin_temp_c": (22.0, -50.0, 80.0),
-        "cabin_pressure_kpa": (101.3, 0.0, 200.0),
-        "o2_kpa": (21.3, 0.0, 200.0),
-        "co2_kpa": (0.1, 0.0, 50.0),
-        "humidity_pct": (40.0, 0.0, 100.0),
-        # BVAD 2004 (Hanford, NASA/CR-2004-208941): respiration + perspiration 2.28 kg/CM-d.
-        "respiration_water_kg_per_crew_day": (2.28, 0.0, 20.0),
-        "drinking_water_kg_per_crew_day": (2.5, 0.0, 20.0),  # assumed: drink + food preparation
-        "condensate_recovery": (0.9, 0.0, 1.0),
-        "scrubber_rate_kg_per_day": (6.0, 0.0, 1000.0),  # 4 crew × 1.00 kg/day with 50 % margin
-        "scrubber_rated_co2_kpa": (0.4, 0.01, 10.0),
-        "fans_off_effectiveness": (0.25, 0.0, 1.0),
-        "chx_air_flow_m3_s": (0.2, 0.0, 100.0),  # about the flow of an ISS CCAA fan
-        "chx_coolant_temp_c": (10.0, 0.0, 30.0),
-        "o2_max_flow_kg_per_h": (1.0, 0.0, 1000.0),
-        "leak_discharge_coefficient": (0.62, 0.01, 1.0),  # sharp-edged orifice
-        "depress_rate_kpa_per_min": (0.1, 0.0, 100.0),
-        "fans_power_w": (150.0, 0.0, 1e5),
-        "scrubber_power_w": (500.0, 0.0, 1e5),
-        "chx_power_w": (300.0, 0.0, 1e5),
-        "o2_supply_power_w": (20.0, 0.0, 1e5),
-        "max_substep_s": (10.0, 0.01, 600.0),
-    }
-
-
-def _defaults() -> dict[str, Any]:
-    defaults: dict[str, Any] = {key: value[0] for key, value in _limits().items()}
-    for key in ("scrubber_on", "fans_on", "o2_supply_enabled", "condensing_hx_on"):
-        defaults[key] = True
-    defaults["activity_schedule"] = True
-    return defaults
