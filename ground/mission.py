@@ -26,8 +26,9 @@ from ground.console_complete import (
 from ground.errors import GroundError
 from ground.launcher import LaunchError, launch, read_session
 from ground.live_view import LiveView
+from ground.plot_groups import unit_of
 from ground.plot_text import terminal_plot
-from ground.plots import PlotError, check_names, plot_parameters, plot_run, unit_of
+from ground.plots import PlotError, check_names, plot_parameters, plot_run
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

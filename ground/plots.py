@@ -28,6 +28,7 @@ import numpy as np
 from ground.archive import Archive
 from ground.archive_schema import EventRecord
 from ground.errors import GroundError
+from ground.plot_groups import GROUPS, UNIT_SUFFIXES, Panel, unit_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -43,37 +44,6 @@ _SEVERITY_COLOURS = {3: "tab:orange", 4: "tab:red"}
 _EVENT_ROWS = (0.78, 0.5, 0.22)  # heights of the event strip's label rows, in axes fractions
 _EVENT_CHAR_FRACTION = 0.0068  # a 7-point character over the width of an 11-inch figure's axes
 
-# Unit suffixes of parameter names (the project's naming rule), longest first. A legend label is
-# the name without its subsystem and without the matched suffix (`avionics_temp_c` → avionics).
-_UNITS: tuple[tuple[str, str], ...] = (
-    ("_heart_rate_bpm", "bpm"),
-    ("_kpa_min", "kPa/min"),
-    ("_per_min", "1/min"),
-    ("_temp_c", "°C"),
-    ("_m_s", "m/s"),
-    ("_mmhg", "mmHg"),
-    ("_kpa", "kPa"),
-    ("_ppm", "ppm"),
-    ("_pct", "%"),
-    ("_bpm", "bpm"),
-    ("_deg", "deg"),
-    ("_km", "km"),
-    ("_m2", "m²"),
-    ("_wh", "Wh"),
-    ("_au", "au"),
-    ("_pa", "Pa"),
-    ("_kg", "kg"),
-    ("_c", "°C"),
-    ("_k", "K"),
-    ("_w", "W"),
-    ("_v", "V"),
-    ("_a", "A"),
-    ("_j", "J"),
-    ("_m", "m"),
-    ("_s", "s"),
-)
-_FRACTIONS = ("soc", "illumination")  # dimensionless 0..1 parameters
-
 
 class PlotError(GroundError):
     """A plot cannot be made as asked; the message says what was wrong and what to do."""
@@ -85,88 +55,6 @@ class UnknownParameter(PlotError):
 
 class PlotsUnavailable(PlotError):
     """matplotlib is not installed."""
-
-
-@dataclass(frozen=True, slots=True)
-class Panel:
-    """One subplot: every parameter matching `patterns` (fnmatch, full names) on one y axis.
-
-    The panel is left out when no parameter matches, or when the parameter `unless` (a better
-    view of the same quantity) was recorded.
-    """
-
-    title: str
-    patterns: tuple[str, ...]
-    ylabel: str
-    scale: float = 1.0
-    unless: str | None = None
-    from_zero: bool = False  # the y axis starts at 0 (powers, which are never negative)
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """One figure of `plot_run`, written to `<run>-<key>.png` when any panel has data."""
-
-    key: str
-    title: str
-    panels: tuple[Panel, ...]
-
-
-GROUPS: tuple[Group, ...] = (
-    Group(
-        "power",
-        "electrical power",
-        (
-            Panel("Battery", ("power.battery_soc",), "state of charge (%)", scale=100.0),
-            Panel(
-                "Solar array and loads",
-                ("power.solar_power_w", "power.load_power_w"),
-                "power (W)",
-                from_zero=True,
-            ),
-            Panel("Bus", ("power.bus_voltage_v",), "bus voltage (V)"),
-        ),
-    ),
-    Group(
-        "thermal",
-        "thermal control",
-        (
-            Panel("Node temperatures", ("thermal.*_temp_c",), "temperature (°C)"),
-            Panel("Heaters", ("thermal.heater_power_w",), "heater power (W)", from_zero=True),
-        ),
-    ),
-    Group(
-        "life_support",
-        "life support",
-        (
-            Panel("Cabin pressure", ("life_support.cabin_pressure_kpa",), "pressure (kPa)"),
-            Panel("Oxygen", ("life_support.o2_pp_kpa",), "O₂ partial pressure (kPa)"),
-            Panel("Carbon dioxide", ("life_support.co2_ppm",), "CO₂ (ppm)"),
-            Panel(
-                "Carbon dioxide",
-                ("life_support.co2_pp_kpa",),
-                "CO₂ partial pressure (kPa)",
-                unless="life_support.co2_ppm",
-            ),
-            Panel("Humidity", ("life_support.humidity_pct",), "relative humidity (%)"),
-            Panel("Crew heart rate", ("*.*_heart_rate_bpm",), "heart rate (bpm)"),
-        ),
-    ),
-    Group(
-        "navigation",
-        "orbit and illumination",
-        (
-            Panel("Altitude", ("navigation.altitude_km",), "altitude (km)"),
-            Panel("Sunlight", ("navigation.illumination",), "visible solar disc (0–1)"),
-            Panel(
-                "Eclipse",
-                ("navigation.in_eclipse",),
-                "in eclipse",
-                unless="navigation.illumination",
-            ),
-        ),
-    ),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,14 +162,6 @@ def check_names(archive: Archive, names: Sequence[str]) -> None:
                 else f"the archive has {len(known)} parameters; `mission plot ARCHIVE` draws the main ones"
             )
             raise UnknownParameter(f"{archive.path} has no parameter {name!r}; {hint}")
-
-
-def unit_of(name: str) -> str:
-    """Return the unit of a parameter from its name's suffix ('' when the name has none)."""
-    key = name.split(".", 1)[-1]
-    if key.endswith(_FRACTIONS):
-        return "0–1"
-    return next((unit for suffix, unit in _UNITS if key.endswith(suffix)), "")
 
 
 # -- drawing --------------------------------------------------------------------------------
@@ -488,7 +368,7 @@ def _spans(times: np.ndarray, inside: np.ndarray) -> tuple[tuple[float, float], 
 
 def _short(name: str) -> str:
     key = name.split(".", 1)[-1]
-    suffix = next((s for s, _ in _UNITS if key.endswith(s) and len(key) > len(s)), "")
+    suffix = next((s for s, _ in UNIT_SUFFIXES if key.endswith(s) and len(key) > len(s)), "")
     return re.sub("_+", " ", key[: len(key) - len(suffix)]).strip()
 
 
