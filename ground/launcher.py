@@ -103,6 +103,7 @@ def launch(
     log_dir: Path | None = None,
     log_level: str = "INFO",
     light_time_s: float | None = None,
+    sim_timeout_s: float | None = None,
     extra_env: dict[str, str] | None = None,
 ) -> Mission:
     """Start `flightsw` and `ground` for `config` on free loopback ports; wait until both answer."""
@@ -126,6 +127,8 @@ def launch(
     ]  # fmt: skip
     if light_time_s is not None:
         ground_args += ["--light-time-s", str(light_time_s)]
+    if sim_timeout_s is not None:
+        ground_args += ["--sim-timeout-s", str(sim_timeout_s)]
     flight_log = (log_dir / f"{run_name}.flightsw.log").open("wb")
     ground_log = (log_dir / f"{run_name}.ground.log").open("wb")
     flight = subprocess.Popen(flight_args, stdout=flight_log, stderr=subprocess.STDOUT, env=env)

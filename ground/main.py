@@ -62,6 +62,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="override the config's one-way light time with this fixed value",
     )
     parser.add_argument(
+        "--sim-timeout-s",
+        type=float,
+        default=30.0,
+        help="wall seconds the spacecraft has to answer a sim-port request (default 30; a step gets more)",
+    )
+    parser.add_argument(
         "--wait-s",
         type=float,
         default=60.0,
@@ -123,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             publish=lambda topic, data: None,
             uplink=lambda arrival_s, frame: None,
         )
-        runtime = GroundRuntime(sockets, service)
+        runtime = GroundRuntime(sockets, service, args.sim_timeout_s)
         signal.signal(signal.SIGTERM, lambda signum, frame: stop(runtime, signum, frame))
         signal.signal(signal.SIGINT, lambda signum, frame: stop(runtime, signum, frame))
         log.info(

@@ -12,6 +12,7 @@ from typing import Any
 import msgpack
 import zmq
 
+from flightsw.clock import wall_time_s
 from flightsw.endpoints import Endpoints, bind_form
 from ground.control import ControlApi, Respond
 from ground.errors import GroundError
@@ -20,11 +21,21 @@ from ground.service import ARRIVAL, GroundService
 log = logging.getLogger(__name__)
 
 IDLE_POLL_MS = 200
+SIM_TIMEOUT_S = 30.0  # wall seconds the spacecraft has to answer a sim-port request
 FLUSH_EVERY_S = 1.0  # mission seconds between archive commits while time runs
 
 
 class LinkError(GroundError):
     """A socket could not be bound or the spacecraft did not answer."""
+
+
+@dataclass(slots=True)
+class SimWait:
+    """A sim-port request on its way: what it was, until when to wait (wall s), whom to answer."""
+
+    op: str
+    deadline_s: float
+    on_reply: Callable[[dict[str, Any]], None] | None
 
 
 @dataclass(slots=True)
@@ -41,6 +52,7 @@ class GroundSockets:
     def __init__(self, endpoints: Endpoints) -> None:
         self.context: zmq.Context[Any] = zmq.Context()
         ctx = self.context
+        self.endpoints = endpoints
         self.downlink = ctx.socket(zmq.PULL)
         self.uplink = ctx.socket(zmq.PUSH)
         self.sim = ctx.socket(zmq.DEALER)
@@ -126,13 +138,16 @@ def ask_spacecraft(
 class GroundRuntime:
     """Run the ground service on its sockets until stopped."""
 
-    def __init__(self, sockets: GroundSockets, service: GroundService) -> None:
+    def __init__(
+        self, sockets: GroundSockets, service: GroundService, sim_timeout_s: float = SIM_TIMEOUT_S
+    ) -> None:
         self.sockets = sockets
+        self.sim_timeout_s = sim_timeout_s
         self.service = service
         self.running = True
         self.downlink_received = 0
         self.uplink_sent = 0
-        self._sim_waiting: deque[Callable[[dict[str, Any]], None]] = deque()
+        self._sim_waiting: deque[SimWait] = deque()
         self._steps: deque[PendingStep] = deque()
         self._truth: dict[str, Any] | None = None
         self._last_flush_s = 0.0
@@ -160,6 +175,8 @@ class GroundRuntime:
             if sockets.control in ready:
                 self._drain_control()
             self._finish_steps()
+            if self._sim_waiting:
+                self._expire_sim()
 
     def close(self) -> None:
         self.service.archive.close()
@@ -222,7 +239,10 @@ class GroundRuntime:
         self, request: dict[str, Any], on_reply: Callable[[dict[str, Any]], None]
     ) -> None:
         self.sockets.sim.send_multipart([b"", msgpack.packb(request, use_bin_type=True)])
-        self._sim_waiting.append(on_reply)
+        seconds = float(request.get("seconds", 0.0)) if request.get("op") == "step" else 0.0
+        # A step may take a while: allow for a slow stepped speed of 50x real time.
+        deadline_s = wall_time_s() + self.sim_timeout_s + seconds / 50.0
+        self._sim_waiting.append(SimWait(str(request.get("op")), deadline_s, on_reply))
 
     def _drain_sim(self) -> None:
         while True:
@@ -232,7 +252,28 @@ class GroundRuntime:
                 return
             reply = msgpack.unpackb(parts[-1], raw=False)
             if self._sim_waiting:
-                self._sim_waiting.popleft()(reply)
+                wait = self._sim_waiting.popleft()
+                if wait.on_reply is not None:  # None: already answered as timed out
+                    wait.on_reply(reply)
+
+    def _expire_sim(self) -> None:
+        """Answer requests the spacecraft has not answered in time, and say what to check.
+
+        They stay queued (replies come back in order), so a late reply is dropped, not given
+        to the wrong request.
+        """
+        now_s = wall_time_s()
+        for wait in self._sim_waiting:
+            if wait.on_reply is not None and now_s > wait.deadline_s:
+                on_reply, wait.on_reply = wait.on_reply, None
+                log.error("the spacecraft did not answer %s in time", wait.op)
+                on_reply(
+                    {
+                        "ok": False,
+                        "error": f"the spacecraft did not answer {wait.op!r} in time: is flightsw "
+                        f"running and its sim port at {self.sockets.endpoints.sim}? (see its log)",
+                    }
+                )
 
     def _step(self, seconds: float, respond: Respond) -> None:
         pending = PendingStep(respond)
