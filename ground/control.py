@@ -45,7 +45,9 @@ class ControlApi:
             "cmd": self._now(self._cmd),
             "ping": self._now(
                 lambda r: {
-                    "command": self.service.send_ping(str(r.get("target", "executive"))).to_dict()
+                    "command": self.service.commander.ping(
+                        str(r.get("target", "executive"))
+                    ).to_dict()
                 }
             ),
             "command": self._now(self._command),
@@ -74,28 +76,30 @@ class ControlApi:
             "shutdown": self._shutdown,
             "schedule": self._now(
                 lambda r: {
-                    "command": self.service.send_service(
+                    "command": self.service.commander.service(
                         "schedule_report", ReportSchedule()
                     ).to_dict()
                 }
             ),
             "schedule_delete": self._now(
                 lambda r: {
-                    "command": self.service.send_service(
+                    "command": self.service.commander.service(
                         "schedule_delete", DeleteActivity(int(r["id"]))
                     ).to_dict()
                 }
             ),
             "dump": self._now(
                 lambda r: {
-                    "command": self.service.send_service(
+                    "command": self.service.commander.service(
                         "store_dump", DumpStore(float(r["start_s"]), float(r["end_s"]))
                     ).to_dict()
                 }
             ),
             "store": self._now(
                 lambda r: {
-                    "command": self.service.send_service("store_report", ReportStore()).to_dict()
+                    "command": self.service.commander.service(
+                        "store_report", ReportStore()
+                    ).to_dict()
                 }
             ),
             "blackout": self._now(self._blackout),
@@ -156,7 +160,7 @@ class ControlApi:
         if not isinstance(args, dict):
             raise ControlError("args must be a map of argument name to value")
         release_s = request.get("release_s")
-        tracked = self.service.send_command(
+        tracked = self.service.commander.command(
             str(request["name"]),
             args,
             str(request.get("source", "operator")),

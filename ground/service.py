@@ -27,7 +27,7 @@ from ground.alarms import AlarmManager, AlarmTransition
 from ground.archive import Archive
 from ground.channel import Blackouts, Channel, DelayLine
 from ground.commander import Commander
-from ground.commanding import CommandTracker, StageUpdate, TrackedCommand
+from ground.commanding import CommandTracker
 from ground.dictionary import Dictionary
 from ground.ingest import IngestChecks, SeenFrames
 from ground.rules import RuleEngine
@@ -104,7 +104,7 @@ class GroundService:
             packet: Packet = in_flight.payload  # type: ignore[assignment]
             self._deliver(packet, in_flight.due_s)
         for update in self.commands.expire(now_s):
-            self._stage(update)
+            self.commander.stage(update)
         self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
 
     # -- downlink --------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ class GroundService:
             case Verification():
                 update = self.commands.on_verification(message, received_s)
                 if update is not None:
-                    self._stage(update)
+                    self.commander.stage(update)
             case Pong():
                 self.pongs.append((packet.apid, received_s))
                 self.publish("pong", {"apid": packet.apid, "time_s": received_s})
@@ -312,26 +312,6 @@ class GroundService:
     @property
     def commands(self) -> CommandTracker:
         return self.commander.tracker
-
-    def send_command(
-        self,
-        full_name: str,
-        args: dict[str, Any],
-        source: str = "operator",
-        release_s: float | None = None,
-        confirm: bool = False,
-    ) -> TrackedCommand:
-        """Validate and uplink a subsystem command, now or time-tagged (see Commander.command)."""
-        return self.commander.command(full_name, args, source, release_s, confirm)
-
-    def send_ping(self, target: str = "executive", source: str = "operator") -> TrackedCommand:
-        return self.commander.ping(target, source)
-
-    def send_service(self, name: str, message: Message, source: str = "operator") -> TrackedCommand:
-        return self.commander.service(name, message, source)
-
-    def _stage(self, update: StageUpdate) -> None:
-        self.commander.stage(update)
 
     # -- faults ----------------------------------------------------------------------------------
 
