@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from flightsw.catalog import resolve_config, shipped_missions
 from flightsw.config_section import Section
 from flightsw.errors import ConfigError
 from flightsw.icd.packet import IDLE_APID
@@ -54,15 +55,21 @@ class MissionConfig:
 
 
 def load_mission(path: str | Path) -> MissionConfig:
-    """Read and check a mission config; raise ConfigError naming the file, key and reason."""
-    path = Path(path)
+    """Read and check a mission config; raise ConfigError naming the file, key and reason.
+
+    `path` may also name a shipped mission (`leo_station`), see flightsw.catalog.
+    """
+    path = resolve_config(path)
     where = str(path)
     try:
         with path.open("rb") as stream:
             data = tomllib.load(stream)
     except FileNotFoundError:
         raise ConfigError(
-            where, "-", "no such file; pass the path of a mission config (see configs/)"
+            where,
+            "-",
+            "no such file; pass the path of a mission config or the name of a shipped mission "
+            f"({', '.join(shipped_missions())})",
         ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(where, "-", f"not valid TOML: {error}") from None
