@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import os
 import signal
 import sys
 from types import FrameType
@@ -39,6 +40,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--rate", type=float, help="override the config's clock rate (realtime)")
     parser.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="stop when the process that started this one goes away (test harnesses use it)",
+    )
+    parser.add_argument(
         "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
     )
     parser.add_argument("--version", action="version", version=f"flightsw {__version__}")
@@ -68,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     except FlightSwError as error:
         log.error("%s", error)
         return EXIT_RUNTIME
+
+    if args.exit_with_parent:
+        runtime.parent_pid = os.getppid()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
         log.info("signal %d: stopping", signum)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import struct
 import sys
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import msgpack
 import zmq
 
+from flightsw.actor_messages import LinkCounters
 from flightsw.config import MissionConfig
 from flightsw.endpoints import Endpoints, bind_form
 from flightsw.errors import FlightSwError
@@ -60,12 +62,43 @@ class FlightRuntime:
             bind(self.uplink, endpoints.uplink, "uplink")
             bind(self.sim, endpoints.sim, "sim port")
             bind(self.truth, endpoints.truth, "truth feed")
-            self.spacecraft = Spacecraft(config, self.context, endpoints.downlink)
+            self.spacecraft = self._build_spacecraft()
         except BaseException:
             self._close_sockets()
             raise
-        self.spacecraft.executive.after_tick.append(self._publish_truth)
-        self.simport = SimPort(self.spacecraft, self._await_uplink, self.stop)
+        # Which spacecraft since start-up: a reset builds a new one, and the ground must not take
+        # the old one's late truth messages for the new one's.
+        self.generation = 1
+        self.simport = SimPort(self.spacecraft, self._await_uplink, self.stop, self._reset)
+        self.parent_pid: int | None = None
+
+    def _build_spacecraft(self) -> Spacecraft:
+        spacecraft = Spacecraft(self.config, self.context, self.endpoints.downlink)
+        spacecraft.executive.after_tick.append(self._publish_truth)
+        return spacecraft
+
+    def _reset(self, phase: str, uplink_sent: int) -> dict[str, Any]:
+        """Take the spacecraft down ("stop"), then fly a new one from the config ("start").
+
+        Two phases, so the ground can take in every frame of the old spacecraft before the new
+        one sends its first (it announces itself as it starts). Uplink frames the ground has
+        sent are taken off the socket first, so none reaches the new spacecraft.
+        """
+        if phase == "stop":
+            self._await_uplink(uplink_sent)
+            old = self.spacecraft
+            old.executive.flush()
+            old_downlink_sent = old.downlink.ask(LinkCounters(), timeout=10)["frames_sent"]
+            old.stop()
+            self.uplink_received = 0
+            return {"old_downlink_sent": old_downlink_sent}
+        if phase == "start":
+            self.spacecraft = self._build_spacecraft()
+            self.simport.spacecraft = self.spacecraft
+            self.generation += 1
+            log.info("reset: a new %s flies from mission time 0", self.config.name)
+            return {"generation": self.generation}
+        raise SimPortError(f"reset phase must be 'stop' or 'start', got {phase!r}")
 
     def stop(self) -> None:
         self.running = False
@@ -80,7 +113,6 @@ class FlightRuntime:
         poller.register(self.uplink, zmq.POLLIN)
         poller.register(self.sim, zmq.POLLIN)
         clock = self.spacecraft.clock
-        executive = self.spacecraft.executive
         log.info(
             "%s flying (%s clock%s); uplink %s, sim port %s, downlink to %s",
             self.config.name,
@@ -91,6 +123,13 @@ class FlightRuntime:
             self.endpoints.downlink,
         )
         while self.running:
+            clock = self.spacecraft.clock  # a reset flies a new spacecraft
+            executive = self.spacecraft.executive
+            if self.parent_pid is not None and os.getppid() != self.parent_pid:
+                log.warning(
+                    "the process that started this one (pid %d) is gone; stopping", self.parent_pid
+                )
+                break
             wait_s = clock.wall_wait_s(executive.next_deadline_s())
             timeout_ms = IDLE_POLL_MS if wait_s is None else min(IDLE_POLL_MS, int(wait_s * 1000))
             ready = dict(poller.poll(timeout_ms))
@@ -172,6 +211,7 @@ class FlightRuntime:
         its clock to `time_s` before it has every frame sent up to then."""
         fix = self.spacecraft.navigation_fix()
         truth = {
+            "generation": self.generation,
             "time_s": time_s,
             "downlink_sent": self.spacecraft.executive.frames_sent,
             "range_m": None if fix is None else fix.station_range_m,

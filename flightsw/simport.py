@@ -33,10 +33,12 @@ class SimPort:
         spacecraft: Spacecraft,
         await_uplink: Callable[[int], None],
         on_shutdown: Callable[[], None],
+        on_reset: Callable[[str, int], dict[str, Any]] | None = None,
     ) -> None:
         self.spacecraft = spacecraft
         self.await_uplink = await_uplink
         self.on_shutdown = on_shutdown
+        self.on_reset = on_reset
         self.injections = 0
         self.handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "status": self._status,
@@ -51,6 +53,7 @@ class SimPort:
             "faults": self._faults,
             "truth": self._truth,
             "crash": self._crash,
+            "reset": self._reset,
             "shutdown": self._shutdown,
         }
 
@@ -188,6 +191,20 @@ class SimPort:
         self.spacecraft.supervisor.ask(subsystem, InjectCrash())
         log.warning("software fault injected into %s", subsystem)
         return {"time_s": self.spacecraft.executive.time_s}
+
+    def _reset(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Replace the spacecraft with a new one built from the config (stepped clock only).
+
+        `phase` "stop" takes the spacecraft down and says how many frames it sent; "start" flies
+        the new one. Nothing else may come between the two.
+        """
+        if not self.spacecraft.clock.stepped:
+            raise SimPortError("reset needs a stepped clock; restart a realtime run instead")
+        if self.on_reset is None:
+            raise SimPortError("this spacecraft cannot be reset")
+        reply = self.on_reset(str(request["phase"]), int(request.get("uplink_sent", 0)))
+        self.injections = 0
+        return reply
 
     def _shutdown(self, _: dict[str, Any]) -> dict[str, Any]:
         self.on_shutdown()

@@ -34,11 +34,13 @@ class ControlApi:
         sim: SimRequest,
         step: Callable[[float, Respond], None],
         stop: Callable[[], None],
+        reset: Callable[[str, Respond], None] | None = None,
     ) -> None:
         self.service = service
         self.sim = sim
         self.step = step
         self.stop = stop
+        self.reset = reset
         self.ops: dict[str, Callable[[dict[str, Any], Respond], None]] = {
             "status": self._now(lambda r: self.service.status()),
             "dictionary": self._now(lambda r: {"dictionary": self.service.dictionary.raw}),
@@ -62,6 +64,7 @@ class ControlApi:
             "alarms": self._now(
                 lambda r: {"alarms": [a.to_dict() for a in self.service.alarms.active()]}
             ),
+            "alarm_log": self._now(self._alarm_log),
             "ack": self._now(self._ack),
             "shelve": self._now(self._shelve),
             "faults": self._now(lambda r: {"faults": self.service.dictionary.faults}),
@@ -74,6 +77,7 @@ class ControlApi:
             "truth": self._forward("truth", "subsystem"),
             "crash": self._crash,
             "shutdown": self._shutdown,
+            "reset": self._reset,
             "schedule": self._now(
                 lambda r: {
                     "command": self.service.commander.service(
@@ -201,6 +205,14 @@ class ControlApi:
         )
         return {"events": [row._asdict() for row in rows]}
 
+    def _alarm_log(self, request: dict[str, Any]) -> Reply:
+        """Every alarm transition (triggered, acknowledged, cleared, ...) in a time range."""
+        self.service.archive.flush()
+        rows = self.service.archive.alarms(
+            request.get("start_s"), request.get("end_s"), request.get("name")
+        )
+        return {"alarm_log": [row._asdict() for row in rows]}
+
     def _ack(self, request: dict[str, Any]) -> Reply:
         operator = str(request.get("operator", "operator"))
         self.service.acknowledge(str(request["name"]), operator, str(request.get("comment", "")))
@@ -296,6 +308,14 @@ class ControlApi:
             self.sim({"op": op, **{key: request[key] for key in keys}}, respond)
 
         return forward
+
+    def _reset(self, request: dict[str, Any], respond: Respond) -> None:
+        run_name = str(request["run_name"])
+        if not run_name or "/" in run_name or run_name.startswith("."):
+            raise ControlError(f"run_name {run_name!r} is not a plain file name")
+        if self.reset is None:
+            raise ControlError("this ground cannot be reset")
+        self.reset(run_name, respond)
 
     def _shutdown(self, request: dict[str, Any], respond: Respond) -> None:
         def done(reply: Reply) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from flightsw.catalog import resolve_config
 from flightsw.endpoints import HOST, Endpoints
 from ground.client import ClientError, GroundClient
 from ground.errors import GroundError
@@ -60,6 +61,20 @@ class Mission:
     def archive_path(self) -> Path:
         return self.data_dir / f"{self.run_name}.sqlite"
 
+    def reset(self, run_name: str) -> Path:
+        """Fly a new spacecraft from the config and archive from now on as `run_name` (stepped).
+
+        The same processes carry on: cheaper than a new launch, and a test cannot tell the
+        difference (a test checks that the archives are identical).
+        """
+        reply = self.client.call("reset", timeout_s=STOP_TIMEOUT_S + 30.0, run_name=run_name)
+        self.run_name = run_name
+        write_session(self)
+        return Path(reply["archive"])
+
+    def alive(self) -> bool:
+        return not self.stopped and self.flight.poll() is None and self.ground.poll() is None
+
     def stop(self) -> None:
         """Ask both processes to stop, then make sure they have; never leaves an orphan.
 
@@ -95,7 +110,7 @@ def _terminate(process: subprocess.Popen[bytes]) -> None:
 
 
 def launch(
-    config: Path,
+    config: Path | str,
     data_dir: Path,
     run_name: str,
     clock: str | None = None,
@@ -105,8 +120,14 @@ def launch(
     light_time_s: float | None = None,
     sim_timeout_s: float | None = None,
     extra_env: dict[str, str] | None = None,
+    exit_with_parent: bool = False,
 ) -> Mission:
-    """Start `flightsw` and `ground` for `config` on free loopback ports; wait until both answer."""
+    """Start `flightsw` and `ground` for `config` on free loopback ports; wait until both answer.
+
+    `config` is a file or the name of a shipped mission. With `exit_with_parent` both processes
+    stop by themselves should this process die without stopping them (a killed test run).
+    """
+    config = resolve_config(config)
     endpoints = Endpoints.on_ports(free_ports(6))
     log_dir = log_dir or data_dir
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -125,6 +146,9 @@ def launch(
         "--data-dir", str(data_dir), "--run-name", run_name,
         *[f"--{name}={value}" for name, value in endpoints.as_dict().items()],
     ]  # fmt: skip
+    if exit_with_parent:
+        flight_args.append("--exit-with-parent")
+        ground_args.append("--exit-with-parent")
     if light_time_s is not None:
         ground_args += ["--light-time-s", str(light_time_s)]
     if sim_timeout_s is not None:

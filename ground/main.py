@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -74,6 +76,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="wall seconds to wait for the spacecraft at start (default 60)",
     )
     parser.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="stop when the process that started this one goes away (test harnesses use it)",
+    )
+    parser.add_argument(
         "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
     )
     parser.add_argument("--version", action="version", version=f"ground {__version__}")
@@ -95,8 +102,9 @@ def main(argv: list[str] | None = None) -> int:
                 for k in ("uplink", "downlink", "sim", "truth", "control", "feed")
             }
         )
-        blackouts = read_blackouts(config.link.channel)
-        channel_config = ChannelConfig.from_section(config.link.channel, config.context.seed)
+        # Read now so a bad config is refused before any socket opens; each run builds its own.
+        read_blackouts(config.link.channel)
+        ChannelConfig.from_section(config.link.channel, config.context.seed)
         rules_path = (
             config.resolve(config.ground.str("rules")) if config.ground.has("rules") else None
         )
@@ -112,24 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     runtime: GroundRuntime | None = None
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
-        archive = open_archive(config, args)
-        # What a replay needs to rebuild this ground without the spacecraft (ground.replay).
-        archive.set_meta("dictionary", json.dumps(dictionary.raw))
-        archive.set_meta("rules", None if rules_path is None else str(rules_path))
-        service = GroundService(
-            dictionary,
-            archive,
-            RuleEngine(rules),
-            AlarmManager(),
-            Channel(
-                light_time(config, args.light_time_s),
-                blackouts,
-                channel_config,
-            ),
-            publish=lambda topic, data: None,
-            uplink=lambda arrival_s, frame: None,
-        )
-        runtime = GroundRuntime(sockets, service, args.sim_timeout_s)
+        build_service = service_builder(config, args, dictionary, rules_path)
+        service = build_service(args.run_name or f"{config.name}-{wall_stamp()}")
+        archive = service.archive
+        runtime = GroundRuntime(sockets, service, args.sim_timeout_s, build_service)
+        if args.exit_with_parent:
+            runtime.parent_pid = os.getppid()
         signal.signal(signal.SIGTERM, lambda signum, frame: stop(runtime, signum, frame))
         signal.signal(signal.SIGINT, lambda signum, frame: stop(runtime, signum, frame))
         log.info(
@@ -153,6 +149,42 @@ def main(argv: list[str] | None = None) -> int:
             log.info("stopped; archive closed at mission time %.1f s", runtime.service.now_s)
         sockets.close()
     return 0
+
+
+def service_builder(
+    config: MissionConfig,
+    args: argparse.Namespace,
+    dictionary: Dictionary,
+    rules_path: Path | None,
+) -> Callable[[str], GroundService]:
+    """A function that builds a fresh ground (archive `run_name`, rules, alarms, channel).
+
+    Start-up builds the first; a reset (a test kit's, between tests) builds the next, so nothing
+    of one run's state (alarm states, command history, channel randomness) leaks into another.
+    """
+
+    def build(run_name: str) -> GroundService:
+        archive = open_archive(config, args.data_dir, run_name)
+        # What a replay needs to rebuild this ground without the spacecraft (ground.replay).
+        archive.set_meta("dictionary", json.dumps(dictionary.raw))
+        archive.set_meta("rules", None if rules_path is None else str(rules_path))
+        rules = load_rules(rules_path) if rules_path is not None else []
+        channel = Channel(
+            light_time(config, args.light_time_s),
+            read_blackouts(config.link.channel),
+            ChannelConfig.from_section(config.link.channel, config.context.seed),
+        )
+        return GroundService(
+            dictionary,
+            archive,
+            RuleEngine(rules),
+            AlarmManager(),
+            channel,
+            publish=lambda topic, data: None,
+            uplink=lambda arrival_s, frame: None,
+        )
+
+    return build
 
 
 def light_time(config: MissionConfig, override_s: float | None) -> LightTime:
@@ -190,11 +222,10 @@ def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: fl
         )
 
 
-def open_archive(config: MissionConfig, args: argparse.Namespace) -> Archive:
-    data_dir = args.data_dir or config.resolve(config.ground.str("data_dir", "runs"))
-    if args.data_dir is None and not config.ground.has("data_dir"):
-        data_dir = Path("runs")
-    run_name = args.run_name or f"{config.name}-{wall_stamp()}"
+def open_archive(config: MissionConfig, data_dir: Path | None, run_name: str) -> Archive:
+    if data_dir is None:
+        has_own = config.ground.has("data_dir")
+        data_dir = config.resolve(config.ground.str("data_dir")) if has_own else Path("runs")
     data_dir.mkdir(parents=True, exist_ok=True)
     archive = Archive.create(data_dir, run_name)
     archive.set_meta("mission", config.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +37,15 @@ class SimWait:
     op: str
     deadline_s: float
     on_reply: Callable[[dict[str, Any]], None] | None
+
+
+@dataclass(slots=True)
+class PendingReset:
+    """A reset under way: the old run ends once all the old spacecraft's frames are in."""
+
+    run_name: str
+    respond: Respond
+    old_downlink_sent: int | None = None  # known once the old spacecraft has stopped
 
 
 @dataclass(slots=True)
@@ -139,9 +149,15 @@ class GroundRuntime:
     """Run the ground service on its sockets until stopped."""
 
     def __init__(
-        self, sockets: GroundSockets, service: GroundService, sim_timeout_s: float = SIM_TIMEOUT_S
+        self,
+        sockets: GroundSockets,
+        service: GroundService,
+        sim_timeout_s: float = SIM_TIMEOUT_S,
+        build_service: Callable[[str], GroundService] | None = None,
     ) -> None:
         self.sockets = sockets
+        self.build_service = build_service
+        self.parent_pid: int | None = None
         self.sim_timeout_s = sim_timeout_s
         self.service = service
         self.running = True
@@ -151,9 +167,16 @@ class GroundRuntime:
         self._steps: deque[PendingStep] = deque()
         self._truth: dict[str, Any] | None = None
         self._last_flush_s = 0.0
+        self._generation: int | None = None  # of the spacecraft flying, from its truth messages
+        self._reset: PendingReset | None = None
+        self._attach(service)
+        self.control = ControlApi(
+            service, self._sim_request, self._step, self.stop, self._start_reset
+        )
+
+    def _attach(self, service: GroundService) -> None:
         service.uplink = self._uplink
         service.publish = self._publish
-        self.control = ControlApi(service, self._sim_request, self._step, self.stop)
 
     def stop(self) -> None:
         self.running = False
@@ -164,6 +187,11 @@ class GroundRuntime:
         for socket in (sockets.downlink, sockets.truth, sockets.sim, sockets.control):
             poller.register(socket, zmq.POLLIN)
         while self.running:
+            if self.parent_pid is not None and os.getppid() != self.parent_pid:
+                log.warning(
+                    "the process that started this one (pid %d) is gone; stopping", self.parent_pid
+                )
+                return
             ready = dict(poller.poll(IDLE_POLL_MS))
             if sockets.downlink in ready:
                 self._drain_downlink()
@@ -175,6 +203,8 @@ class GroundRuntime:
             if sockets.control in ready:
                 self._drain_control()
             self._finish_steps()
+            if self._reset is not None:
+                self._finish_reset()
             if self._sim_waiting:
                 self._expire_sim()
 
@@ -206,7 +236,12 @@ class GroundRuntime:
             except zmq.Again:
                 break
         if latest is not None:
-            self._truth = msgpack.unpackb(latest[-1], raw=False)
+            truth = msgpack.unpackb(latest[-1], raw=False)
+            generation = truth.get("generation")
+            if self._generation is None:
+                self._generation = generation
+            if generation == self._generation:  # else a reset spacecraft's late words: drop
+                self._truth = truth
         self._apply_truth()
 
     def _apply_truth(self) -> None:
@@ -302,6 +337,81 @@ class GroundRuntime:
                 reply = {**reply, "ground": self.service.status()}
             self._steps.popleft()
             step.respond(reply)
+
+    # -- reset: a new spacecraft and a new run, same processes ----------------------------------
+
+    def _start_reset(self, run_name: str, respond: Respond) -> None:
+        """Have the spacecraft rebuilt from its config and start a new run named `run_name`."""
+        if self.build_service is None:
+            respond({"ok": False, "error": "this ground cannot be reset"})
+            return
+        if self._steps or self._reset is not None:
+            respond(
+                {"ok": False, "error": "cannot reset while a step or another reset is under way"}
+            )
+            return
+
+        pending = PendingReset(run_name, respond)
+        self._reset = pending
+
+        def stopped(reply: dict[str, Any]) -> None:
+            if not reply.get("ok"):
+                self._reset = None
+                respond(reply)
+                return
+            pending.old_downlink_sent = int(reply["old_downlink_sent"])
+            self._finish_reset()
+
+        self._sim_request(
+            {"op": "reset", "phase": "stop", "uplink_sent": self.uplink_sent}, stopped
+        )
+
+    def _finish_reset(self) -> None:
+        """Close the old run once every frame of the old spacecraft is in it, open the new run,
+        then have the new spacecraft start (its first frames belong to the new run)."""
+        pending = self._reset
+        assert pending is not None
+        if pending.old_downlink_sent is None:
+            return  # the spacecraft has not stopped yet
+        self._drain_downlink()
+        if self.downlink_received < pending.old_downlink_sent:
+            return  # on their way; the loop calls again
+        self._reset = None
+        old_archive = self.service.archive.path
+        self.service.archive.close()
+        assert self.build_service is not None
+        try:
+            self.service = self.build_service(pending.run_name)
+        except (GroundError, OSError) as error:
+            pending.respond(
+                {"ok": False, "error": f"cannot start run {pending.run_name!r}: {error}"}
+            )
+            self.stop()  # no archive to write to: stop rather than lose telemetry
+            return
+        self._attach(self.service)
+        self.control.service = self.service
+        self.downlink_received = 0
+        self.uplink_sent = 0
+        self._truth = None
+        self._last_flush_s = 0.0
+        log.info(
+            "reset: run %s closed (%s); run %s begins",
+            old_archive.stem,
+            old_archive,
+            pending.run_name,
+        )
+
+        def started(reply: dict[str, Any]) -> None:
+            if reply.get("ok"):
+                self._generation = int(reply["generation"])
+                reply = {
+                    "ok": True,
+                    "run_name": pending.run_name,
+                    "archive": str(self.service.archive.path),
+                }
+            pending.respond(reply)
+
+        self._sim_request({"op": "reset", "phase": "start"}, started)
 
     # -- control API and live feed ---------------------------------------------------------------
 
