@@ -29,6 +29,7 @@ from ground.live_view import LiveView
 from ground.plot_groups import unit_of
 from ground.plot_text import terminal_plot
 from ground.plots import PlotError, check_names, plot_parameters, plot_run
+from ground.testkit import script_cli
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -109,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     replay_cli.add_parsers(commands)
+    script_cli.add_parser(commands)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="mission %(levelname)s: %(message)s")
@@ -121,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             return replay_cli.run_replay(args)
         if args.command == "export":
             return replay_cli.run_export(args)
+        if args.command == "script":
+            return script_cli.run_script(args)
         return run_console(args)
     except (FlightSwError, GroundError) as error:
         print(f"mission: {error}", file=sys.stderr)

@@ -1,0 +1,24 @@
+"""COSMOS-style check expressions: `"power.battery_soc > 0.5"`, `"fdir.mode == 'SAFE'"`."""
+
+from __future__ import annotations
+
+import shlex
+
+from ground.console_words import COMPARISONS, parse_value
+from ground.testkit.predicates import Predicate
+
+USAGE = "write a check as 'SUBSYSTEM.PARAM OP VALUE', OP one of == != < <= > >="
+
+
+def parse_check(expression: str) -> tuple[str, Predicate]:
+    """The parameter name and the predicate of a check expression; ValueError says how to write it."""
+    try:
+        words = shlex.split(expression)
+    except ValueError as error:
+        raise ValueError(f"cannot read check {expression!r}: {error}; {USAGE}") from None
+    if len(words) != 3 or words[1] not in COMPARISONS or "." not in words[0]:
+        raise ValueError(f"cannot read check {expression!r}; {USAGE}")
+    name, symbol, text = words
+    expected = parse_value(text)
+    compare = COMPARISONS[symbol]
+    return name, Predicate(lambda value: compare(value, expected), f"{symbol} {expected!r}")
