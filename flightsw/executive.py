@@ -12,6 +12,7 @@ import heapq
 import itertools
 import logging
 import math
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -108,6 +109,11 @@ class Executive:
             topic.removeprefix(HK_PREFIX) for topic in subscriptions if topic.startswith(HK_PREFIX)
         }
         self.events_watched = ONBOARD_EVENTS in subscriptions
+        # Events stay on the bus for as long as the slowest subsystem takes between two steps
+        # (twice, for margin), so one stepping every 10 ticks still sees them all.
+        slowest_s = max((m.tick_period_s for m in supervisor.members.values()), default=tick_s)
+        self.event_window_s = 2.0 * max(slowest_s, tick_s)
+        self._recent_events: deque[tuple[float, str, str]] = deque()
 
     # -- what is due -----------------------------------------------------------------------------
 
@@ -160,6 +166,8 @@ class Executive:
             if tick_s > target_s + 1e-9:
                 break
             self.tick(tick_s)
+        if self.clock.stepped and target_s > self.clock.now_s():
+            self.clock.advance_to(target_s)  # a step shorter than a tick still moves time on
         self.flush()
 
     def _between_ticks(self, due_s: float) -> float:
@@ -228,9 +236,12 @@ class Executive:
         if EXECUTIVE_NAME in self.watched:
             self.bus.tell(Publish(hk_topic(EXECUTIVE_NAME), tuple(self.housekeeping().items())))
         if self.events_watched:
-            happened = [(r.subsystem, e.name) for r in reports for e in r.events]
-            happened += [("executive", e.name) for e in failures]
-            self.bus.tell(Publish(ONBOARD_EVENTS, OnboardEvents(tick_s, tuple(happened))))
+            recent = self._recent_events
+            recent.extend((tick_s, r.subsystem, e.name) for r in reports for e in r.events)
+            recent.extend((tick_s, "executive", e.name) for e in failures)
+            while recent and recent[0][0] <= tick_s - self.event_window_s:
+                recent.popleft()
+            self.bus.tell(Publish(ONBOARD_EVENTS, OnboardEvents(tick_s, tuple(recent))))
 
     def flush(self) -> None:
         """Hand queued packets to the downlink and wait until they are sent (back-pressure)."""

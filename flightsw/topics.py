@@ -167,7 +167,15 @@ class BurnApplied:
 
 @dataclass(frozen=True, slots=True)
 class OnboardEvents:
-    """The events of one tick, as (subsystem, event name), for event-actions (PUS 19)."""
+    """Recent events as (mission time, subsystem, event name), for event-actions (PUS 19).
+
+    The bus keeps only the latest value of a topic until a subscriber steps, and a subscriber
+    may step once every several ticks: so each publication carries every event of the last
+    `EVENT_WINDOW_TICKS`-worth of time, and a reader takes those newer than it has seen.
+    """
 
     time_s: float
-    events: tuple[tuple[str, str], ...]
+    events: tuple[tuple[float, str, str], ...]
+
+    def since(self, seen_s: float) -> list[tuple[float, str, str]]:
+        return [entry for entry in self.events if entry[0] > seen_s]

@@ -169,7 +169,8 @@ class FdirModel(Subsystem[FdirState]):
         state = replace(state, monitors=tuple(monitors))
         onboard = inputs.get(ONBOARD_EVENTS)
         if isinstance(onboard, OnboardEvents) and onboard.time_s > state.events_seen_s:
-            happened.extend(f"{subsystem}.{name}" for subsystem, name in onboard.events)
+            news = onboard.since(state.events_seen_s)
+            happened.extend(f"{subsystem}.{name}" for _, subsystem, name in news)
             state = replace(state, events_seen_s=onboard.time_s)
         requests: list[Request] = []
         state = self._command_loss(state, now_s, inputs, events, requests)

@@ -127,7 +127,7 @@ def test_event_actions_start_disabled_unless_the_config_enables_them() -> None:
 def test_an_event_from_another_subsystem_triggers_its_action_once() -> None:
     fdir = model()
     state = fdir.initial_state()
-    co2 = OnboardEvents(5.0, (("life_support", "co2_high"),))
+    co2 = OnboardEvents(5.0, ((5.0, "life_support", "co2_high"),))
     first = fdir.step(state, 5.0, 1.0, {ONBOARD_EVENTS: co2})
     again = fdir.step(first.state, 6.0, 1.0, {ONBOARD_EVENTS: co2})  # the same retained value
     assert first.requests == (Request("command", "life_support", "scrubber", (("on", True),)),)
