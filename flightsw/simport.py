@@ -34,7 +34,9 @@ class SimPort:
         await_uplink: Callable[[int], None],
         on_shutdown: Callable[[], None],
         on_reset: Callable[[str, int], dict[str, Any]] | None = None,
+        truth_sent: Callable[[], int] = lambda: 0,
     ) -> None:
+        self.truth_sent = truth_sent
         self.spacecraft = spacecraft
         self.await_uplink = await_uplink
         self.on_shutdown = on_shutdown
@@ -89,7 +91,7 @@ class SimPort:
         clock = self.spacecraft.clock
         return {
             "mission": self.spacecraft.config.name,
-            "time_s": executive.time_s,
+            "time_s": self._now_s(),
             "mode": "stepped" if clock.stepped else "realtime",
             "rate": executive.rate(),
             "paused": bool(getattr(clock, "paused", False)),
@@ -110,9 +112,13 @@ class SimPort:
         if not 0 <= seconds <= MAX_STEP_S:
             raise SimPortError(f"step of {seconds} s is outside 0..{MAX_STEP_S:g} s")
         self.await_uplink(int(request.get("uplink_sent", 0)))
-        executive = self.spacecraft.executive
-        executive.run_until(executive.time_s + seconds)
+        self.spacecraft.executive.run_until(self._now_s() + seconds)
         return self._sync({})
+
+    def _now_s(self) -> float:
+        """Mission time: a stepped clock may stand between two ticks (a step shorter than one)."""
+        clock = self.spacecraft.clock
+        return clock.now_s() if clock.stepped else self.spacecraft.executive.time_s
 
     def _sync(self, request: dict[str, Any]) -> dict[str, Any]:
         """Where time is and how many frames have left, so the ground can wait for all of them."""
@@ -122,8 +128,9 @@ class SimPort:
         executive.flush()
         counters = self.spacecraft.downlink.ask(LinkCounters(), timeout=10)
         return {
-            "time_s": executive.time_s,
+            "time_s": self._now_s(),
             "downlink_sent": counters["frames_sent"],
+            "truth_sent": self.truth_sent(),
             "range_m": self.spacecraft.range_m(),
         }
 
