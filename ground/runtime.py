@@ -66,7 +66,7 @@ class GroundSockets:
         self.downlink = ctx.socket(zmq.PULL)
         self.uplink = ctx.socket(zmq.PUSH)
         self.sim = ctx.socket(zmq.DEALER)
-        self.truth = ctx.socket(zmq.SUB)
+        self.truth = ctx.socket(zmq.PULL)
         self.control = ctx.socket(zmq.ROUTER)
         self.feed = ctx.socket(zmq.PUB)
         self.all = (self.downlink, self.uplink, self.sim, self.truth, self.control, self.feed)
@@ -75,7 +75,7 @@ class GroundSockets:
         self.downlink.setsockopt(zmq.RCVHWM, 0)  # never drop telemetry at the antenna
         self.uplink.setsockopt(zmq.SNDHWM, 0)
         self.feed.setsockopt(zmq.SNDHWM, 100_000)
-        self.truth.setsockopt(zmq.SUBSCRIBE, b"truth")
+        self.truth.setsockopt(zmq.RCVHWM, 0)  # every truth message counts (see _apply_truths)
         try:
             bind_all(
                 (self.downlink, endpoints.downlink, "downlink"),
@@ -161,11 +161,14 @@ class GroundRuntime:
         self.sim_timeout_s = sim_timeout_s
         self.service = service
         self.running = True
-        self.downlink_received = 0
+        self.downlink_received = 0  # frames off the socket
+        self.downlink_taken_in = 0  # frames handed to the service (fewer while a step buffers)
+        self.truth_received = 0
         self.uplink_sent = 0
         self._sim_waiting: deque[SimWait] = deque()
         self._steps: deque[PendingStep] = deque()
-        self._truth: dict[str, Any] | None = None
+        self._frames: deque[bytes] = deque()  # received during a step, not yet taken in
+        self._truths: deque[dict[str, Any]] = deque()  # received, not yet applied, in order
         self._last_flush_s = 0.0
         self._generation: int | None = None  # of the spacecraft flying, from its truth messages
         self._reset: PendingReset | None = None
@@ -194,8 +197,7 @@ class GroundRuntime:
                 return
             ready = dict(poller.poll(IDLE_POLL_MS))
             if sockets.downlink in ready:
-                self._drain_downlink()
-                self._apply_truth()
+                self._apply_truths()
             if sockets.truth in ready:
                 self._drain_truth()
             if sockets.sim in ready:
@@ -214,51 +216,66 @@ class GroundRuntime:
     # -- link ------------------------------------------------------------------------------------
 
     def _drain_downlink(self) -> None:
+        """Take frames off the socket; while a step runs, hold them for `_apply_truths`."""
         socket = self.sockets.downlink
-        on_frame = self.service.on_downlink_frame
+        hold = bool(self._steps)
         while True:
             try:
                 frame = socket.recv(zmq.NOBLOCK, copy=True)
             except zmq.Again:
                 return
             self.downlink_received += 1
-            on_frame(frame)
+            if hold:
+                self._frames.append(frame)
+            else:
+                self._take_in(frame)
+
+    def _take_in(self, frame: bytes) -> None:
+        self.downlink_taken_in += 1
+        self.service.on_downlink_frame(frame)
+
+    def _take_in_held(self, up_to: int | None = None) -> None:
+        """Hand held frames to the service, in arrival order, until `up_to` have been taken in."""
+        while self._frames and (up_to is None or self.downlink_taken_in < up_to):
+            self._take_in(self._frames.popleft())
 
     def _uplink(self, arrival_s: float, frame: bytes) -> None:
         self.sockets.uplink.send_multipart([ARRIVAL.pack(arrival_s), frame])
         self.uplink_sent += 1
 
     def _drain_truth(self) -> None:
-        latest = None
         while True:
             try:
-                latest = self.sockets.truth.recv_multipart(zmq.NOBLOCK)
+                parts = self.sockets.truth.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 break
-        if latest is not None:
-            truth = msgpack.unpackb(latest[-1], raw=False)
+            truth = msgpack.unpackb(parts[-1], raw=False)
             generation = truth.get("generation")
             if self._generation is None:
                 self._generation = generation
             if generation == self._generation:  # else a reset spacecraft's late words: drop
-                self._truth = truth
-        self._apply_truth()
+                self.truth_received += 1
+                self._truths.append(truth)
+        self._apply_truths()
 
-    def _apply_truth(self) -> None:
-        """Move the ground's clock to the latest truth, once every frame sent by then is here.
+    def _apply_truths(self) -> None:
+        """Apply each truth message in turn, once every frame sent before it is here.
 
         The truth feed and the downlink are separate sockets: a truth message can overtake the
         frames sent before it, and moving the clock early would make rules see a gap that is not
-        there (telemetry judged stale while it is still on the wire).
+        there. During a step, frames are also held until the truth that follows them: the
+        channel then judges every frame with the range and visibility of its own tick, not of
+        whichever truth happened to arrive first, and a stepped run repeats bit for bit.
         """
-        truth = self._truth
-        if truth is None:
-            return
         self._drain_downlink()
-        if self.downlink_received < truth.get("downlink_sent", 0):
-            return  # wait for the frames on their way; the loop calls again when they come
-        self._truth = None
-        self._advance(truth["time_s"], truth.get("range_m"), truth.get("station_visible"))
+        while self._truths:
+            truth = self._truths[0]
+            sent = int(truth.get("downlink_sent", 0))
+            if self.downlink_received < sent:
+                return  # on their way; the loop calls again when they come
+            self._take_in_held(up_to=sent)
+            self._truths.popleft()
+            self._advance(truth["time_s"], truth.get("range_m"), truth.get("station_visible"))
 
     def _advance(
         self, time_s: float, range_m: float | None, station_visible: bool | None = None
@@ -329,9 +346,12 @@ class GroundRuntime:
             reply = step.reply
             assert reply is not None
             if reply.get("ok"):
-                self._drain_downlink()
+                self._drain_truth()
+                if self.truth_received < reply.get("truth_sent", 0) or self._truths:
+                    return  # truth messages or the frames before them on their way; poll again
                 if self.downlink_received < reply["downlink_sent"]:
-                    return  # more frames on their way; poll again
+                    return
+                self._take_in_held()
                 self._advance(reply["time_s"], reply.get("range_m"))
                 self.service.archive.flush()
                 reply = {**reply, "ground": self.service.status()}
@@ -391,8 +411,12 @@ class GroundRuntime:
         self._attach(self.service)
         self.control.service = self.service
         self.downlink_received = 0
+        self.downlink_taken_in = 0
+        self.truth_received = 0
         self.uplink_sent = 0
-        self._truth = None
+        self._frames.clear()
+        self._truths.clear()
+        self._generation = -1  # no truth belongs to the new run until its spacecraft starts
         self._last_flush_s = 0.0
         log.info(
             "reset: run %s closed (%s); run %s begins",
