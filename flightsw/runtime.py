@@ -53,7 +53,7 @@ class FlightRuntime:
         self.uplink_refused = 0
         self.uplink = self.context.socket(zmq.PULL)
         self.sim = self.context.socket(zmq.ROUTER)
-        self.truth = self.context.socket(zmq.PUB)
+        self.truth = self.context.socket(zmq.PUSH)
         for socket in (self.uplink, self.sim, self.truth):
             socket.setsockopt(zmq.LINGER, 0)
         self.uplink.setsockopt(zmq.RCVHWM, 0)
@@ -69,7 +69,10 @@ class FlightRuntime:
         # Which spacecraft since start-up: a reset builds a new one, and the ground must not take
         # the old one's late truth messages for the new one's.
         self.generation = 1
-        self.simport = SimPort(self.spacecraft, self._await_uplink, self.stop, self._reset)
+        self.truth_sent = 0  # of this generation; a step's reply says how many, like frames
+        self.simport = SimPort(
+            self.spacecraft, self._await_uplink, self.stop, self._reset, lambda: self.truth_sent
+        )
         self.parent_pid: int | None = None
 
     def _build_spacecraft(self) -> Spacecraft:
@@ -96,6 +99,7 @@ class FlightRuntime:
             self.spacecraft = self._build_spacecraft()
             self.simport.spacecraft = self.spacecraft
             self.generation += 1
+            self.truth_sent = 0
             log.info("reset: a new %s flies from mission time 0", self.config.name)
             return {"generation": self.generation}
         raise SimPortError(f"reset phase must be 'stop' or 'start', got {phase!r}")
@@ -217,4 +221,8 @@ class FlightRuntime:
             "range_m": None if fix is None else fix.station_range_m,
             "station_visible": None if fix is None else fix.station_visible,
         }
-        self.truth.send_multipart([b"truth", msgpack.packb(truth)], zmq.NOBLOCK)
+        try:
+            self.truth.send_multipart([b"truth", msgpack.packb(truth)], zmq.NOBLOCK)
+            self.truth_sent += 1
+        except zmq.Again:  # no ground has taken truth for 100 000 ticks (realtime): drop
+            pass
