@@ -7,6 +7,7 @@ as plain aligned text, with no escape codes, so scripts and CI logs stay greppab
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
@@ -35,6 +36,10 @@ def mission_time(time_s: float | None) -> str:
 def fmt_value(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
+    if isinstance(
+        value, bytes | bytearray
+    ):  # an image chunk: its size and checksum, not its octets
+        return f"<{len(value)} octets, crc32 {zlib.crc32(value):08x}>"
     return repr(value) if isinstance(value, str) else str(value)
 
 

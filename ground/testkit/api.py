@@ -59,6 +59,7 @@ class HilApi:
         self.reporter: Reporter = reporter or SilentReporter()
         self._dictionary: dict[str, Any] | None = None
         self._depth = 0  # verbs called by verbs are not reported twice
+        self._release_s: dict[int, float] = {}  # time-tagged commands: id -> release time
 
     # -- time ------------------------------------------------------------------------------------
 
@@ -93,7 +94,12 @@ class HilApi:
             result = found()
             if result is not None or now_s >= end_s:
                 return result, start_s, now_s
-            now_s = self._step(min(poll_s, end_s - now_s))
+            before_s, now_s = now_s, self._step(min(poll_s, end_s - now_s))
+            if now_s <= before_s:
+                raise HilFailure(
+                    f"mission time did not move past {mission_time(now_s)} when stepped; "
+                    "is the clock stepped (the test kit needs a stepped clock)?"
+                )
 
     # -- telemetry -------------------------------------------------------------------------------
 
@@ -354,11 +360,19 @@ class HilApi:
         return [Event.from_row(row) for row in reply["events"]]
 
     def await_event(
-        self, name: str, within: float = 60.0, where: Callable[[Event], bool] | None = None
+        self,
+        name: str,
+        within: float = 60.0,
+        where: Callable[[Event], bool] | None = None,
+        since: float | None = None,
     ) -> Event:
-        """The first event `name` (`subsystem.event` or `event`) from now on; `where` narrows it."""
+        """The first event `name` (`subsystem.event` or `event`) from now on; `where` narrows it.
+
+        `since` (mission s) also counts events from that time: the effect of a command that has
+        already completed, say.
+        """
         with self._verb(f"await_event {name} within {within:g} s") as verb:
-            since = self.now_s
+            since = self.now_s if since is None else since
 
             def look() -> Event | None:
                 return next(self._named(self.events(since=since), name, where), None)
@@ -401,24 +415,28 @@ class HilApi:
         """Fail unless `count` events `name` have happened (a number or a predicate on it)."""
         return self._assert_events(name, since, where, count)
 
-    def assert_no_event(self, name: str, since: float | None = None) -> None:
-        """Fail if event `name` has happened (since `since`)."""
-        self._assert_events(name, since, None, 0)
+    def assert_no_event(
+        self, name: str | None = None, since: float | None = None, min_severity: int = 1
+    ) -> None:
+        """Fail if event `name` (None: any event) at `min_severity` or worse has happened."""
+        severe_enough = (lambda e: e.severity >= min_severity) if min_severity > 1 else None
+        self._assert_events(name, since, severe_enough, 0)
 
     def _assert_events(
         self,
-        name: str,
+        name: str | None,
         since: float | None,
         where: Callable[[Event], bool] | None,
         count: int | Predicate,
     ) -> list[Event]:
-        with self._verb(f"assert_event {name}: {describe_count(count)}") as verb:
+        label = name or "any"
+        with self._verb(f"assert_event {label}: {describe_count(count)}") as verb:
             window = self.events(since=since)
             found = list(self._named(window, name, where))
             if not count_holds(count, len(found)):
                 raise HilFailure(
                     explain(
-                        f"{len(found)} {name} event(s); expected {describe_count(count)}",
+                        f"{len(found)} {label} event(s); expected {describe_count(count)}",
                         window=(since or 0.0, self.now_s),
                         events=window,
                         now_s=self.now_s,
@@ -454,9 +472,11 @@ class HilApi:
 
     @staticmethod
     def _named(
-        events: list[Event], name: str, where: Callable[[Event], bool] | None
+        events: list[Event], name: str | None, where: Callable[[Event], bool] | None
     ) -> Iterator[Event]:
-        return (e for e in events if e.is_named(name) and (where is None or where(e)))
+        return (
+            e for e in events if (name is None or e.is_named(name)) and (where is None or where(e))
+        )
 
     # -- alarms ----------------------------------------------------------------------------------
 
@@ -464,25 +484,59 @@ class HilApi:
         """The active (unshelved) alarms, worst first."""
         return [Alarm.from_dict(a) for a in self._call("alarms")["alarms"]]
 
-    def await_alarm(
-        self, name: str | None = None, severity: str | None = None, within: float = 60.0
-    ) -> AlarmEntry:
-        """The first alarm to trigger from now on (of rule `name`, at `severity` or worse)."""
-        label = " ".join(x for x in (name or "any alarm", severity or "") if x)
+    def alarm_log(
+        self, since: float | None = None, until: float | None = None, name: str | None = None
+    ) -> list[AlarmEntry]:
+        """Every step in the alarms' lives (triggered, escalated, acknowledged, cleared, ...)."""
+        span = {k: v for k, v in (("start_s", since), ("end_s", until)) if v is not None}
+        rows = self._call("alarm_log", name=name, **span)["alarm_log"]
+        return [AlarmEntry.from_row(row) for row in rows]
+
+    def _raised(
+        self, since: float | None, name: str | None, severity: str | None
+    ) -> AlarmEntry | None:
+        """The first time alarm `name` triggered or escalated to `severity` or worse."""
         floor = _severity_rank(severity) if severity else 0
+        for entry in self.alarm_log(since=since, name=name):
+            if entry.kind in ("triggered", "escalated") and _severity_rank(entry.severity) >= floor:
+                return entry
+        return None
+
+    def assert_alarm(
+        self, name: str | None = None, severity: str | None = None, since: float | None = None
+    ) -> AlarmEntry:
+        """An alarm (of rule `name`, at `severity` or worse) that has already been raised."""
+        label = " ".join(x for x in (name or "any alarm", severity or "") if x)
+        with self._verb(f"assert_alarm {label}") as verb:
+            entry = self._raised(since, name, severity)
+            if entry is None:
+                raise HilFailure(
+                    explain(
+                        f"no {label} was raised",
+                        window=(since or 0.0, self.now_s),
+                        events=self.events(since=since),
+                        alarms=self.alarms(),
+                        now_s=self.now_s,
+                    )
+                )
+            verb.detail = str(entry)
+            return entry
+
+    def await_alarm(
+        self,
+        name: str | None = None,
+        severity: str | None = None,
+        within: float = 60.0,
+        since: float | None = None,
+    ) -> AlarmEntry:
+        """The first alarm raised from now on (or from `since`): of rule `name`, at `severity`
+        or worse."""
+        label = " ".join(x for x in (name or "any alarm", severity or "") if x)
         with self._verb(f"await_alarm {label} within {within:g} s") as verb:
-            since = self.now_s
+            since = self.now_s if since is None else since
 
             def look() -> AlarmEntry | None:
-                for row in self._call("alarm_log", start_s=since)["alarm_log"]:
-                    entry = AlarmEntry.from_row(row)
-                    if entry.kind not in ("triggered", "escalated"):
-                        continue
-                    if name is not None and entry.name != name:
-                        continue
-                    if _severity_rank(entry.severity) >= floor:
-                        return entry
-                return None
+                return self._raised(since, name, severity)
 
             entry, start_s, end_s = self._until(look, within, EVENT_POLL_S)
             if entry is None:
@@ -542,8 +596,14 @@ class HilApi:
             command = Command.from_dict(reply["command"])
             if command.failed:
                 raise CommandFailed(f"{command}")
+            if release_s is not None:
+                self._release_s[command.id] = release_s
             verb.detail = f"id {command.id}, {command.status}"
             return command
+
+    def commands(self) -> list[Command]:
+        """Every command of this run, in the order they were sent."""
+        return [Command.from_dict(c) for c in self._call("commands")["commands"]]
 
     def command(self, command: Command | int) -> Command:
         """The latest state of a command."""
@@ -556,19 +616,30 @@ class HilApi:
         stage: str = "completed",
         within: float = DEFAULT_COMMAND_WITHIN_S,
     ) -> Command:
-        """Wait until the command reaches `stage` (accepted, started, completed); fail if it fails."""
+        """Wait until the command reaches `stage` (accepted, started, completed); fail if it fails.
+
+        `stage="failed"` expects the command to fail (refused on board, failed, timed out) and
+        fails if it completes. A time-tagged command's budget starts at its release time.
+        """
         number = command if isinstance(command, int) else command.id
+        expect_failure = stage == "failed"
         with self._verb(f"await_command {number} {stage} within {within:g} s") as verb:
+            release_s = self._release_s.get(number)
+            if release_s is not None and release_s > self.now_s:
+                self._step(release_s - self.now_s)  # nothing to hear before it runs on board
 
             def look() -> Command | None:
                 current = self.command(number)
-                if current.failed or stage in current.stages:
+                if current.failed or stage in current.stages or current.status == "completed":
                     return current
                 return None
 
             poll_s = max(1.0, self._round_trip_s() / 8)
             current, start_s, end_s = self._until(look, within, poll_s)
-            if current is None or current.failed:
+            if expect_failure and current is not None and current.failed:
+                verb.detail = f"{current.status}: {current.error} {current.reason}".strip()
+                return current
+            if expect_failure or current is None or current.failed or stage not in current.stages:
                 latest = current or self.command(number)
                 raise CommandFailed(
                     explain(
