@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import platform
+import statistics
 import sys
 from pathlib import Path
 
@@ -15,6 +16,13 @@ sys.path.insert(0, str(ROOT))
 from bench.ingest import alarm_latencies_us, housekeeping_frames, ingest_rate, raw_rate  # noqa: E402
 from bench.stats import summary  # noqa: E402
 from bench.stepped import stepped_speed  # noqa: E402
+from bench.testkit import (  # noqa: E402
+    advance_hourly,
+    hours_per_wall_minute,
+    raw_steps,
+    startup_costs,
+    waiting_for_a_limit,
+)
 
 LEO = ROOT / "configs" / "leo_smallsat.toml"
 LEO_RULES = ROOT / "configs" / "rules" / "leo_smallsat.toml"
@@ -88,6 +96,36 @@ def main() -> int:
     )
     latencies_us = alarm_latencies_us(STATION, STATION_RULES, repeats * 200)
     print(f"latency                {summary(latencies_us, 'us')}")
+
+    kit_s = 2 * 3600.0 if args.quick else 6 * 3600.0
+    print(
+        f"\n== test kit on the crewed station: {kit_s / 3600:g} mission hours per workload, {repeats} repeats"
+    )
+    measured: dict[str, list[float]] = {}
+    for label, workload in (
+        ("control-API steps of 1 h (no kit)", raw_steps(3600.0)),
+        ("control-API steps of 10 s (no kit)", raw_steps(10.0)),
+        ("hil.advance, an hour at a time", advance_hourly),
+        ("hil.wait_check, looking every 10 s", waiting_for_a_limit),
+    ):
+        rates = [hours_per_wall_minute("leo_station", kit_s, workload) for _ in range(repeats)]
+        measured[label] = rates
+        print(f"{label:<36} {summary(rates, 'mission h per wall min', 1)}")
+    kit = statistics.median(measured["hil.wait_check, looking every 10 s"])
+    raw = statistics.median(measured["control-API steps of 10 s (no kit)"])
+    print(
+        f"wait_check / 10 s steps              {kit / raw:.2f} (the kit's own cost); aim >= 16 h per min"
+    )
+    costs = startup_costs("leo_station", repeats)
+    print(
+        f"fixture start-up: fresh launch         {summary([s * 1000 for s in costs.launch_s], 'ms')}"
+    )
+    print(
+        f"                  stop                 {summary([s * 1000 for s in costs.stop_s], 'ms')}"
+    )
+    print(
+        f"                  reset of shared      {summary([s * 1000 for s in costs.reset_s], 'ms')}"
+    )
     return 1 if lost else 0
 
 
