@@ -107,6 +107,9 @@ def test_a_count_is_a_number_or_a_predicate_on_it() -> None:
         ("fdir.mode == 'SAFE'", "fdir.mode", "SAFE", True),
         ("fdir.mode != SAFE", "fdir.mode", "NOMINAL", True),
         ("propulsion.armed == false", "propulsion.armed", False, True),
+        ("payload.mode == 'off'", "payload.mode", "off", True),  # quoted: a string, not False
+        ("payload.mode == 'off'", "payload.mode", False, False),
+        ('comms.antenna == "1"', "comms.antenna", "1", True),
     ],
 )
 def test_check_expressions(expression: str, name: str, value: object, holds: bool) -> None:
