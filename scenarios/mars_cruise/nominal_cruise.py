@@ -19,7 +19,7 @@ No ground rule may fire and no onboard event may rise above 'low' severity all d
 import itertools
 
 from ground.testkit.failures import HilFailure
-from ground.testkit.predicates import Predicate, not_equal_to, outside_range
+from ground.testkit.predicates import not_equal_to, outside_range
 
 MISSION = "mars_cruise"
 
@@ -28,28 +28,6 @@ DAY_S = 86400.0
 HK_S = 60.0  # housekeeping period of every subsystem but the executive
 V_INFINITY_M_S = 2940.0  # Earth departure excess speed of the Hohmann transfer to Mars
 SPEED_OF_LIGHT_M_S = 299_792_458.0
-
-# -- waiting in whole ticks -----------------------------------------------------------------------
-# This mission ticks every 10 s and a stepped spacecraft moves only on whole ticks, so the test
-# kit's await_event / await_alarm (5 s polls) and await_command (polls of a round trip / 8, 1 s
-# this early in cruise) never advance its clock and wait forever. `until` steps on the
-# executive's 10 s housekeeping instead; the kit's own verbs then check and report.
-
-
-def until(hil, what, done, within):
-    """Let mission time pass, a tick at a time, until `done()` holds; fail after `within` s."""
-    hil.await_telemetry("executive.ticks", Predicate(lambda _ticks: done(), what), within=within)
-
-
-def settled(command):
-    return command.failed or "completed" in command.stages
-
-
-def verified(hil, name, args=None, *, within, confirm=False, release_s=None):
-    """Send a command and wait for its completion report (TM[1,7]); fail if it fails."""
-    sent = hil.send_command(name, args, confirm=confirm, release_s=release_s)
-    until(hil, f"until {name} completes", lambda: settled(hil.command(sent)), within)
-    return hil.await_command(sent, "completed", within=0)
 
 
 def run(hil):
@@ -95,7 +73,10 @@ def run(hil):
 
     with hil.step("Routine command: approach camera checkout, switched on to standby"):
         silent_s = hil.check("executive.time_since_tc_s > 21000")  # no telecommand since launch
-        on = verified(hil, "payload.power_on", {"instrument": "approach_camera"}, within=60)
+        # One tick (10 s) and a round trip of 0.4 s: a minute is plenty.
+        on = hil.send_and_await_completion(
+            "payload.power_on", {"instrument": "approach_camera"}, within=60
+        )
         hil.note(f"command-loss timer was at {silent_s:.0f} s of its 604800 s")
         hil.wait_check("payload.approach_camera_mode == 'standby'", within=2 * HK_S)
         hil.wait_check("payload.approach_camera_power_w == 5.0", within=2 * HK_S)

@@ -21,53 +21,22 @@ must look after itself. What must follow:
 """
 
 from ground.testkit.failures import HilFailure
-from ground.testkit.predicates import Predicate, at_least, greater_than
+from ground.testkit.predicates import at_least, greater_than
 
 MISSION = "mars_cruise"
 
 HK_S = 60.0
 SHORT_W = 2000.0
 
-# -- waiting in whole ticks -----------------------------------------------------------------------
-# This mission ticks every 10 s and a stepped spacecraft moves only on whole ticks, so the test
-# kit's await_event / await_alarm (5 s polls) and await_command (polls of a round trip / 8, 1 s
-# this early in cruise) never advance its clock and wait forever. `until` steps on the
-# executive's 10 s housekeeping instead; the kit's own verbs then check and report.
 
-
-def until(hil, what, done, within):
-    """Let mission time pass, a tick at a time, until `done()` holds; fail after `within` s."""
-    hil.await_telemetry("executive.ticks", Predicate(lambda _ticks: done(), what), within=within)
-
-
-def settled(command):
-    return command.failed or "completed" in command.stages
-
-
-def verified(hil, name, args=None, *, within, confirm=False):
-    """Send a command and wait for its completion report (TM[1,7]); fail if it fails."""
-    sent = hil.send_command(name, args, confirm=confirm)
-    until(hil, f"until {name} completes", lambda: settled(hil.command(sent)), within)
-    return hil.await_command(sent, "completed", within=0)
-
-
-def arrived(hil, name, since, within):
-    """Wait for event `name` (raised since `since`) to reach the ground; return it."""
-    until(
-        hil,
-        f"until event {name}",
-        lambda: any(e.is_named(name) for e in hil.events(since=since)),
-        within,
-    )
-    return hil.assert_event(name, since=since)
-
-
-def alarm_raised(hil, rule, within):
-    """Wait for the ground rule `rule` to raise its alarm; return the alarm."""
-    until(hil, f"until alarm {rule}", lambda: any(a.name == rule for a in hil.alarms()), within)
-    alarm = next(a for a in hil.alarms() if a.name == rule)
-    hil.note(f"alarm {alarm}")
-    return alarm
+def active_alarm(hil, rule):
+    """The ground's alarm of `rule`, which must be active now (raised, not yet cleared)."""
+    found = [a for a in hil.alarms() if a.name == rule]
+    if not found:
+        active = ", ".join(a.name for a in hil.alarms()) or "none"
+        raise HilFailure(f"no {rule} alarm is active (active: {active})")
+    hil.note(f"alarm {found[0]}")
+    return found[0]
 
 
 def run(hil):
@@ -84,7 +53,7 @@ def run(hil):
 
     with hil.step("Ground rules see it first (nobody on console: cruise is staffed by day)"):
         # Three 60 s samples above 850 W.
-        alarm_raised(hil, "load_power", within=4 * HK_S)
+        hil.await_alarm("load_power", severity="distress", within=4 * HK_S)
         hil.wait_check("power.net_power_w < -150", within=2 * HK_S)
         hil.wait_check("power.battery_soc < 0.9", within=3600)
 
@@ -127,8 +96,9 @@ def run(hil):
         hil.wait_check("propulsion.armed == False", within=2 * HK_S)
         hil.check("comms.link_up == True")  # 1 kbit/s on the low-gain antenna: 60+ dB of margin
         # The mission timeline logs the mode change on its next 60 s tick.
-        arrived(hil, "mission_events.safe_mode_entry", short_s, within=2 * HK_S)
-        alarm_raised(hil, "spacecraft_mode", within=2 * HK_S)
+        hil.wait_check("mission_events.safe_mode_events >= 1", within=2 * HK_S)
+        hil.assert_event("mission_events.safe_mode_entry", since=short_s)
+        active_alarm(hil, "spacecraft_mode")  # raised by the first report of mode 'safe'
 
     with hil.step("Shedding the payload removed the short: the battery recharges"):
         hil.wait_check("power.battery_power_w > 1000", within=2 * HK_S)
@@ -145,19 +115,21 @@ def run(hil):
 
     with hil.step("Ground test: the feed switched on with every instrument off still draws 2 kW"):
         hil.check("payload.total_power_w == 0")
-        verified(hil, "power.load_on", {"consumer": "payload"}, within=60)
+        hil.send_and_await_completion("power.load_on", {"consumer": "payload"}, within=60)
         test = hil.wait_check("power.payload_load_w > 1900", within=2 * HK_S)
         hil.note(f"{test.value:.0f} W with no instrument on: the short is in the harness")
-        verified(hil, "power.load_off", {"consumer": "payload"}, within=60, confirm=True)
+        hil.send_and_await_completion(
+            "power.load_off", {"consumer": "payload"}, within=60, confirm=True
+        )
         hil.wait_check("power.payload_load_w == 0", within=2 * HK_S)
         hil.check("power.battery_soc > 0.95")  # the test cost about 7 Wh
 
     with hil.step("Recovery: high-gain antenna, full rate, nominal mode, every command verified"):
         light_s = hil.ground_status()["one_way_light_time_s"]
         hil.note(f"one-way light time {light_s:.2f} s: each verification within its tick")
-        verified(hil, "comms.antenna_select", {"antenna": "high_gain"}, within=60)
-        verified(hil, "comms.set_rate", {"rate_bps": "2048000"}, within=60)
-        left = verified(hil, "fdir.leave_safe_mode", within=60)
+        hil.send_and_await_completion("comms.antenna_select", {"antenna": "high_gain"}, within=60)
+        hil.send_and_await_completion("comms.set_rate", {"rate_bps": "2048000"}, within=60)
+        left = hil.send_and_await_completion("fdir.leave_safe_mode", within=60)
         hil.assert_event("fdir.safe_mode_exited", since=left.stages["sent"])
         hil.wait_check("fdir.mode == 'nominal'", within=2 * HK_S)
         hil.wait_check("comms.antenna == 'high_gain'", within=2 * HK_S)
