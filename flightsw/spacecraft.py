@@ -94,6 +94,19 @@ class Spacecraft:
         fix = member.model.publish(member.last_good_state).get(NAVIGATION)
         return fix if isinstance(fix, NavigationFix) else None
 
+    def transmitting(self) -> bool | None:
+        """Whether the radio puts a carrier out (on, powered, not failed); None without comms.
+
+        The ground's channel hears nothing while it does not: what the spacecraft sends then
+        reaches only its recorder.
+        """
+        member = self.supervisor.members.get("comms")
+        if member is None:
+            return None
+        state = member.last_good_state
+        on = getattr(state, "transmitter_on", True) and getattr(state, "powered", True)
+        return bool(on and not getattr(state, "transmitter_failed", False))
+
     def range_m(self) -> float | None:
         """True range to the ground station (or Earth), for light time."""
         fix = self.navigation_fix()

@@ -220,6 +220,8 @@ class Channel:
         )
         self.range_m: float | None = None
         self.station_visible = True
+        self.carrier = True  # the spacecraft's transmitter puts a signal out
+        self.heard = True  # station in view and a carrier: the downlink gets through
         self.last_contact_s: float | None = None
         self.lost_to_los = 0
 
@@ -227,27 +229,36 @@ class Channel:
         return self.light_time.one_way_s(self.range_m)
 
     def update(
-        self, now_s: float, range_m: float | None, station_visible: bool | None = None
+        self,
+        now_s: float,
+        range_m: float | None,
+        station_visible: bool | None = None,
+        transmitting: bool | None = None,
     ) -> str | None:
-        """Truth from the spacecraft; returns "aos" or "los" when the station's view changes."""
+        """Truth from the spacecraft; "aos" or "los" when the signal is acquired or lost (the
+        station's view changes, or the transmitter stops or starts)."""
         if range_m is not None:
             self.range_m = range_m
-        change = None
         if station_visible is not None and self.config.require_station_visibility:
-            if station_visible != self.station_visible:
-                change = "aos" if station_visible else "los"
             self.station_visible = station_visible
+        if transmitting is not None:
+            self.carrier = transmitting
+        change = None
+        heard = self.station_visible and self.carrier
+        if heard != self.heard:
+            change = "aos" if heard else "los"
+            self.heard = heard
         if self.in_contact(now_s):
             self.last_contact_s = now_s
         return change
 
     def in_contact(self, time_s: float) -> bool:
-        return self.station_visible and not self.blackouts.covers(time_s)
+        return self.heard and not self.blackouts.covers(time_s)
 
     def down(self, sent_s: float, frame: bytes) -> Passage | None:
         """A telemetry frame sent at `sent_s`: its arrival on the ground, or None if lost."""
-        if not self.station_visible:
-            self.lost_to_los += 1  # nobody listening; the recorder still has it
+        if not self.heard:
+            self.lost_to_los += 1  # no station in view or no carrier; the recorder still has it
             return None
         sent = self.downlink.transmit(sent_s, frame)
         if sent is None:
@@ -273,6 +284,7 @@ class Channel:
             "one_way_light_time_s": self.one_way_s(),
             "range_m": self.range_m,
             "station_visible": self.station_visible,
+            "carrier": self.carrier,
             "last_contact_s": self.last_contact_s,
             "lost_down": self.blackouts.lost_down + self.downlink.lost + self.lost_to_los,
             "lost_up": self.blackouts.lost_up + self.uplink.lost,

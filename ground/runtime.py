@@ -275,12 +275,21 @@ class GroundRuntime:
                 return  # on their way; the loop calls again when they come
             self._take_in_held(up_to=sent)
             self._truths.popleft()
-            self._advance(truth["time_s"], truth.get("range_m"), truth.get("station_visible"))
+            self._advance(
+                truth["time_s"],
+                truth.get("range_m"),
+                truth.get("station_visible"),
+                truth.get("transmitting"),
+            )
 
     def _advance(
-        self, time_s: float, range_m: float | None, station_visible: bool | None = None
+        self,
+        time_s: float,
+        range_m: float | None,
+        station_visible: bool | None = None,
+        transmitting: bool | None = None,
     ) -> None:
-        self.service.advance(time_s, range_m, station_visible)
+        self.service.advance(time_s, range_m, station_visible, transmitting)
         if time_s - self._last_flush_s >= FLUSH_EVERY_S:
             self.service.archive.flush()
             self._last_flush_s = time_s

@@ -91,10 +91,14 @@ class GroundService:
         return self.channel.blackouts
 
     def advance(
-        self, now_s: float, range_m: float | None = None, station_visible: bool | None = None
+        self,
+        now_s: float,
+        range_m: float | None = None,
+        station_visible: bool | None = None,
+        transmitting: bool | None = None,
     ) -> None:
         """Mission time has reached `now_s` (truth feed): deliver what is due, check what is late."""
-        change = self.channel.update(now_s, range_m, station_visible)
+        change = self.channel.update(now_s, range_m, station_visible, transmitting)
         if change is not None:
             self._link_change(change, now_s)
         if now_s < self.now_s:
