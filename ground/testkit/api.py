@@ -14,6 +14,7 @@ verified by their TM[1] reports. Only fault injection and `truth` use the sim po
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -294,7 +295,7 @@ class HilApi:
         with self._verb(
             f"await_telemetry_sequence {name}: {described} within {within:g} s"
         ) as verb:
-            since = self.now_s
+            since = self._after_latest(name)
             found, start_s, end_s = self._until(
                 lambda: self._sequence_done(name, tests, since), within, self._hk_period_s(name)
             )
@@ -315,6 +316,12 @@ class HilApi:
             verb.detail = ", ".join(mission_time(s.time_s) for s in found)
             return list(found)
 
+    def _after_latest(self, name: str) -> float:
+        """Just after the latest sample of `name` on the ground: where its new samples begin (a
+        sample taken on board before the call but still on its way down is new)."""
+        latest = self._latest(name).time_s
+        return -math.inf if latest is None else math.nextafter(latest, math.inf)
+
     def _sequence_done(
         self, name: str, tests: list[Predicate], since: float
     ) -> list[Sample] | None:
@@ -327,7 +334,7 @@ class HilApi:
         """Let mission time pass until `count` new values of `name` match `predicate`."""
         test = anything() if predicate is None else as_predicate(predicate)
         with self._verb(f"await_telemetry_count {name} {test}: {describe_count(count)}") as verb:
-            since = self.now_s
+            since = self._after_latest(name)
 
             def enough() -> list[Sample] | None:
                 found = matching(self.history(name, since), test)
@@ -366,16 +373,26 @@ class HilApi:
         where: Callable[[Event], bool] | None = None,
         since: float | None = None,
     ) -> Event:
-        """The first event `name` (`subsystem.event` or `event`) from now on; `where` narrows it.
+        """The first event `name` (`subsystem.event` or `event`) to reach the ground from now on;
+        `where` narrows it.
 
-        `since` (mission s) also counts events from that time: the effect of a command that has
-        already completed, say.
+        An event raised on board just before the call may still be on its way down: it counts,
+        as it is news to the ground. `since` (mission s, on-board time) counts every event from
+        then instead: the effect of a command that has already completed, say.
         """
         with self._verb(f"await_event {name} within {within:g} s") as verb:
-            since = self.now_s if since is None else since
+            called_s = self.now_s
+            lookback_s = called_s - self._one_way_s() - EVENT_POLL_S
+            window_s = lookback_s if since is None else since
+
+            def fresh(event: Event) -> bool:
+                if since is not None:
+                    return event.time_s >= since
+                return event.received_s > called_s  # not on the ground when the wait began
 
             def look() -> Event | None:
-                return next(self._named(self.events(since=since), name, where), None)
+                arrived = (e for e in self.events(since=window_s) if fresh(e))
+                return next(self._named(list(arrived), name, where), None)
 
             event, start_s, end_s = self._until(look, within, EVENT_POLL_S)
             if event is None:
@@ -766,8 +783,11 @@ class HilApi:
                 return float(entry.get("hk_period_s") or DEFAULT_HK_PERIOD_S)
         return DEFAULT_HK_PERIOD_S
 
+    def _one_way_s(self) -> float:
+        return float(self._call("status").get("one_way_light_time_s") or 0.0)
+
     def _round_trip_s(self) -> float:
-        return 2.0 * float(self._call("status").get("one_way_light_time_s") or 0.0)
+        return 2.0 * self._one_way_s()
 
     def _recent(self, name: str, count: int = 8) -> list[Sample]:
         return self.history(name)[-count:]

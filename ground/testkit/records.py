@@ -31,16 +31,20 @@ class Event:
     severity: int
     message: str
     params: dict[str, Any] = field(default_factory=dict)
+    received_s: float = 0.0  # mission time it reached the ground (after light time)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Event:
+        time_s = float(row["time_s"])
+        received = row.get("received_s")
         return cls(
-            float(row["time_s"]),
+            time_s,
             str(row["subsystem"]),
             str(row["name"]),
             int(row["severity"]),
             str(row.get("message") or ""),
             dict(row.get("params") or {}),
+            time_s if received is None else float(received),
         )
 
     @property
