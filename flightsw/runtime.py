@@ -220,7 +220,7 @@ class FlightRuntime:
             "downlink_sent": self.spacecraft.executive.frames_sent,
             "range_m": None if fix is None else fix.station_range_m,
             "station_visible": None if fix is None else fix.station_visible,
-            "transmitting": self.spacecraft.transmitting(),
+            "downlink_closes": self.spacecraft.downlink_closes(),
         }
         try:
             self.truth.send_multipart([b"truth", msgpack.packb(truth)], zmq.NOBLOCK)

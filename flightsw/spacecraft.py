@@ -94,8 +94,9 @@ class Spacecraft:
         fix = member.model.publish(member.last_good_state).get(NAVIGATION)
         return fix if isinstance(fix, NavigationFix) else None
 
-    def transmitting(self) -> bool | None:
-        """Whether the radio puts a carrier out (on, powered, not failed); None without comms.
+    def downlink_closes(self) -> bool | None:
+        """Whether the radio's signal reaches the ground: the transmitter on, powered and not
+        failed, and the link budget's margin not below zero. None without a comms subsystem.
 
         The ground's channel hears nothing while it does not: what the spacecraft sends then
         reaches only its recorder.
@@ -105,7 +106,9 @@ class Spacecraft:
             return None
         state = member.last_good_state
         on = getattr(state, "transmitter_on", True) and getattr(state, "powered", True)
-        return bool(on and not getattr(state, "transmitter_failed", False))
+        budget = getattr(state, "budget", None)
+        closes = budget is None or budget.margin_db >= 0.0
+        return bool(on and not getattr(state, "transmitter_failed", False) and closes)
 
     def range_m(self) -> float | None:
         """True range to the ground station (or Earth), for light time."""

@@ -220,8 +220,8 @@ class Channel:
         )
         self.range_m: float | None = None
         self.station_visible = True
-        self.carrier = True  # the spacecraft's transmitter puts a signal out
-        self.heard = True  # station in view and a carrier: the downlink gets through
+        self.signal = True  # the spacecraft's radio signal closes the link (truth)
+        self.heard = True  # station in view and a signal: the downlink gets through
         self.last_contact_s: float | None = None
         self.lost_to_los = 0
 
@@ -233,18 +233,19 @@ class Channel:
         now_s: float,
         range_m: float | None,
         station_visible: bool | None = None,
-        transmitting: bool | None = None,
+        downlink_closes: bool | None = None,
     ) -> str | None:
         """Truth from the spacecraft; "aos" or "los" when the signal is acquired or lost (the
-        station's view changes, or the transmitter stops or starts)."""
+        station's view changes, the transmitter stops or starts, the link budget opens or
+        closes)."""
         if range_m is not None:
             self.range_m = range_m
         if station_visible is not None and self.config.require_station_visibility:
             self.station_visible = station_visible
-        if transmitting is not None:
-            self.carrier = transmitting
+        if downlink_closes is not None:
+            self.signal = downlink_closes
         change = None
-        heard = self.station_visible and self.carrier
+        heard = self.station_visible and self.signal
         if heard != self.heard:
             change = "aos" if heard else "los"
             self.heard = heard
@@ -258,7 +259,7 @@ class Channel:
     def down(self, sent_s: float, frame: bytes) -> Passage | None:
         """A telemetry frame sent at `sent_s`: its arrival on the ground, or None if lost."""
         if not self.heard:
-            self.lost_to_los += 1  # no station in view or no carrier; the recorder still has it
+            self.lost_to_los += 1  # no station in view or no signal; the recorder still has it
             return None
         sent = self.downlink.transmit(sent_s, frame)
         if sent is None:
@@ -284,7 +285,7 @@ class Channel:
             "one_way_light_time_s": self.one_way_s(),
             "range_m": self.range_m,
             "station_visible": self.station_visible,
-            "carrier": self.carrier,
+            "signal": self.signal,
             "last_contact_s": self.last_contact_s,
             "lost_down": self.blackouts.lost_down + self.downlink.lost + self.lost_to_los,
             "lost_up": self.blackouts.lost_up + self.uplink.lost,

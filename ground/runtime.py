@@ -279,7 +279,7 @@ class GroundRuntime:
                 truth["time_s"],
                 truth.get("range_m"),
                 truth.get("station_visible"),
-                truth.get("transmitting"),
+                truth.get("downlink_closes"),
             )
 
     def _advance(
@@ -287,9 +287,9 @@ class GroundRuntime:
         time_s: float,
         range_m: float | None,
         station_visible: bool | None = None,
-        transmitting: bool | None = None,
+        downlink_closes: bool | None = None,
     ) -> None:
-        self.service.advance(time_s, range_m, station_visible, transmitting)
+        self.service.advance(time_s, range_m, station_visible, downlink_closes)
         if time_s - self._last_flush_s >= FLUSH_EVERY_S:
             self.service.archive.flush()
             self._last_flush_s = time_s

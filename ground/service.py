@@ -95,10 +95,10 @@ class GroundService:
         now_s: float,
         range_m: float | None = None,
         station_visible: bool | None = None,
-        transmitting: bool | None = None,
+        downlink_closes: bool | None = None,
     ) -> None:
         """Mission time has reached `now_s` (truth feed): deliver what is due, check what is late."""
-        change = self.channel.update(now_s, range_m, station_visible, transmitting)
+        change = self.channel.update(now_s, range_m, station_visible, downlink_closes)
         if change is not None:
             self._link_change(change, now_s)
         if now_s < self.now_s:
