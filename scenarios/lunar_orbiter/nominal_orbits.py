@@ -142,6 +142,9 @@ def run(hil):
         rate_mb_s = (last.value - first.value) / (last.time_s - first.time_s)
         _require(abs(rate_mb_s - SCIENCE_MB_S) < 0.01 * SCIENCE_MB_S, "science rate off by > 1 %")
         hil.note(f"{last.value - first.value:.0f} MB of science in {hil.now_s / 3600:.1f} h")
+        # Not one alarm raised at any time, not only none active at the checkpoints.
+        raised = hil.alarm_log()
+        _require(not raised, f"alarms raised during the orbits: {[str(e) for e in raised]}")
         hil.assert_no_alarms()
 
 

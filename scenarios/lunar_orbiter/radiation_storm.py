@@ -98,9 +98,9 @@ def run(hil):
         hil.await_event("environment.radiation_storm_end", within=30)
         hil.wait_check(f"environment.dose_rate_usv_h < {GCR_USV_H[1]}", within=30)
         hil.wait_check(f"sensors.dose_rate_usv_h < {GCR_USV_H[1] + 5}", within=30)  # 1 uSv/h noise
-        dose_alarm = [a for a in hil.alarms() if a.name == "dose_rate"]
-        if not dose_alarm or dose_alarm[0].state != "RTN_UNACKNOWLEDGED":
-            raise HilFailure(f"dose_rate alarm has not returned to normal: {dose_alarm}")
+        steps = [entry.kind for entry in hil.alarm_log(since=onset_s, name="dose_rate")]
+        if steps != ["triggered", "returned"]:
+            raise HilFailure(f"dose_rate alarm went {steps}, not triggered then returned")
         hil.acknowledge("dose_rate", "solar particle event over; instruments to be restored")
         hil.assert_no_alarms()
 
