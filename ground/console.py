@@ -26,13 +26,13 @@ from ground.console_words import (
     parse_value,
     split_options,
 )
+from ground.dictionary import hk_period_s
 from ground.errors import GroundError
 
 __all__ = ["Console", "ConsoleError", "parse_args", "parse_value"]
 
 REPLY_BUDGET_S = 120.0  # mission seconds to wait for a report or a command's last stage
 REPLY_STEP_S = 1.0
-DEFAULT_HK_PERIOD_S = 10.0
 PLAIN_PLOT_WIDTH = 80
 WAIT_CHECK_USAGE = "wait_check SUBSYSTEM.PARAM OP VALUE within=SECONDS"
 
@@ -254,11 +254,7 @@ class Console:
         )
 
     def _hk_period_s(self, name: str) -> float:
-        subsystem = name.split(".", 1)[0]
-        for entry in self.dictionary.get("subsystems", []):
-            if entry["name"] == subsystem:
-                return float(entry.get("hk_period_s") or DEFAULT_HK_PERIOD_S)
-        return DEFAULT_HK_PERIOD_S
+        return hk_period_s(self.dictionary, name)
 
     def _wait(self, words: list[str]) -> None:
         self.render.line(mission_time(self.clock.advance(float(words[0]))))

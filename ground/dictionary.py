@@ -14,6 +14,17 @@ from flightsw.dictionary import CommandSpec
 from flightsw.errors import CommandError
 from ground.errors import GroundError
 
+DEFAULT_HK_PERIOD_S = 10.0
+
+
+def hk_period_s(raw: dict[str, Any], parameter: str) -> float:
+    """How often `subsystem.parameter` is reported, from the flight dictionary's raw form."""
+    subsystem = parameter.split(".", 1)[0]
+    for entry in raw.get("subsystems", []):
+        if entry["name"] == subsystem:
+            return float(entry.get("hk_period_s") or DEFAULT_HK_PERIOD_S)
+    return DEFAULT_HK_PERIOD_S
+
 
 class UnknownName(GroundError):
     """A command, parameter or fault name the dictionary does not have."""

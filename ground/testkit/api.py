@@ -21,6 +21,7 @@ from typing import Any
 
 from ground.client import ClientError, GroundClient
 from ground.console_render import fmt_value, mission_time
+from ground.dictionary import hk_period_s
 from ground.launcher import Mission
 from ground.testkit.expressions import parse_check
 from ground.testkit.failures import CommandFailed, HilFailure, HilTimeout, explain
@@ -43,7 +44,6 @@ from ground.testkit.report import Reporter, SilentReporter
 __tracebackhide__ = True
 
 STEP_TIMEOUT_S = 3600.0  # wall seconds a single step may take (a long one on a slow machine)
-DEFAULT_HK_PERIOD_S = 10.0
 EVENT_POLL_S = 5.0  # mission seconds between looks for an event or an alarm
 DEFAULT_COMMAND_WITHIN_S = 120.0
 SEVERITIES = ("watch", "warning", "distress", "critical", "severe")
@@ -569,6 +569,19 @@ class HilApi:
             verb.detail = str(entry)
             return entry
 
+    def assert_alarm_active(self, name: str, severity: str | None = None) -> Alarm:
+        """The alarm of rule `name`, active now (at exactly `severity`, if given)."""
+        label = name if severity is None else f"{name} {severity}"
+        with self._verb(f"assert_alarm_active {label}") as verb:
+            active = self.alarms()
+            found = [a for a in active if a.name == name]
+            if not found or (severity is not None and found[0].severity != severity):
+                raise HilFailure(
+                    explain(f"alarm {label} is not active", alarms=active, now_s=self.now_s)
+                )
+            verb.detail = str(found[0])
+            return found[0]
+
     def assert_no_alarms(self, severity: str = "watch") -> None:
         """Fail if any alarm at `severity` or worse is active now."""
         floor = _severity_rank(severity)
@@ -777,11 +790,7 @@ class HilApi:
         return self._dictionary
 
     def _hk_period_s(self, name: str) -> float:
-        subsystem = name.split(".", 1)[0]
-        for entry in self.dictionary.get("subsystems", []):
-            if entry["name"] == subsystem:
-                return float(entry.get("hk_period_s") or DEFAULT_HK_PERIOD_S)
-        return DEFAULT_HK_PERIOD_S
+        return hk_period_s(self.dictionary, name)
 
     def _one_way_s(self) -> float:
         return float(self._call("status").get("one_way_light_time_s") or 0.0)

@@ -48,14 +48,6 @@ def assert_refused(hil, name, args=None, confirm=False):
     hil.note(f"{name} refused: {answer.reason}")
 
 
-def assert_alarm_active(hil, name, severity):
-    """The alarm `name` is active now at `severity` (await_alarm only sees those still to come)."""
-    active = {alarm.name: alarm for alarm in hil.alarms()}
-    if name not in active or active[name].severity != severity:
-        raise HilFailure(f"alarm {name} not active at {severity}; active: {list(active.values())}")
-    hil.note(f"alarm active: {active[name]}")
-
-
 def run(hil):
     start_s = hil.now_s
 
@@ -96,7 +88,7 @@ def run(hil):
     with hil.step("Below 99.5 kPa and still falling: ground cabin_leak (severe)"):
         # tau ln(101.3 / 99.5) = 330 s after the hole; 3 samples for the rule to go yellow.
         hil.await_alarm("cabin_leak", severity="severe", within=1.2 * TO_99_5_KPA_S)
-        assert_alarm_active(hil, "cabin_pressure", "distress")
+        hil.assert_alarm_active("cabin_pressure", "distress")
         hil.check("life_support.cabin_pressure_kpa < 99.5")
 
     with hil.step("Below 97 kPa: ground cabin_pressure red, onboard monitor cabin_pressure_low"):

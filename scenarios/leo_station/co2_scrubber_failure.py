@@ -16,7 +16,6 @@ the crew replace the failed part (about 10 min), switch it back on. At about 305
 falls about 110 ppm an hour, below the alarm limit within half an hour.
 """
 
-from ground.testkit.api import HilFailure
 from ground.testkit.predicates import at_least, less_than, not_equal_to
 
 MISSION = "leo_station"
@@ -28,14 +27,6 @@ MONITOR_PPM = 4000.0  # onboard monitor co2_high
 ALARM_PERSISTENCE_S = 40.0  # 3 samples of 10 s in a row, and one report in flight
 COMMAND_S = 30.0  # 0.5 s relay round trip and the next 10 s report
 REPAIR_S = 600.0  # the crew swap the failed blower of the scrubber (a planned 10-min task)
-
-
-def assert_alarm_active(hil, name, severity):
-    """The alarm `name` is active now at `severity` (await_alarm only sees those still to come)."""
-    active = {alarm.name: alarm for alarm in hil.alarms()}
-    if name not in active or active[name].severity != severity:
-        raise HilFailure(f"alarm {name} not active at {severity}; active: {list(active.values())}")
-    hil.note(f"alarm active: {active[name]}")
 
 
 def run(hil):
@@ -73,7 +64,7 @@ def run(hil):
         hil.await_telemetry("life_support.co2_ppm", at_least(YELLOW_PPM), within=1.15 * climb_s)
         alarm = hil.await_alarm("co2", severity="warning", within=ALARM_PERSISTENCE_S)
         # The life-support summary (co2 or scrubber off) rises with it, at distress.
-        assert_alarm_active(hil, "co2_trouble", "distress")
+        hil.assert_alarm_active("co2_trouble", "distress")
         hours = (alarm.time_s - failed_s) / 3600.0
         hil.note(f"co2 alarm at {alarm.value:.0f} ppm, {hours:.1f} h after the failure")
         # The onboard CO2 monitor is 1000 ppm higher: it has not tripped, FDIR has not acted.

@@ -37,14 +37,6 @@ ABORT_RANGE_M = 250.0
 MARGIN = 1.2  # 20 % on every leg for guidance instants and 10 s housekeeping
 
 
-def assert_alarm_active(hil, name, severity):
-    """The alarm `name` is active now at `severity` (await_alarm only sees those still to come)."""
-    active = {alarm.name: alarm for alarm in hil.alarms()}
-    if name not in active or active[name].severity != severity:
-        raise HilFailure(f"alarm {name} not active at {severity}; active: {list(active.values())}")
-    hil.note(f"alarm active: {active[name]}")
-
-
 def run(hil):
     start_s = hil.now_s
 
@@ -129,7 +121,7 @@ def run(hil):
         others = [a for a in hil.alarms() if a.name != "docking_alignment"]
         if others:
             raise HilFailure(f"alarms other than docking_alignment: {others}")
-        assert_alarm_active(hil, "docking_alignment", "critical")
+        hil.assert_alarm_active("docking_alignment", "critical")
 
     with hil.step("The fault is cleared: axes realigned, alarm acknowledged and cleared"):
         hil.clear_fault("docking", "misalignment")

@@ -29,16 +29,6 @@ SPEED_OF_LIGHT_M_S = 299_792_458.0
 FREQUENCY_HZ = 8.4e9
 
 
-def active_alarm(hil, rule):
-    """The ground's alarm of `rule`, which must be active now (raised, not yet cleared)."""
-    found = [a for a in hil.alarms() if a.name == rule]
-    if not found:
-        active = ", ".join(a.name for a in hil.alarms()) or "none"
-        raise HilFailure(f"no {rule} alarm is active (active: {active})")
-    hil.note(f"alarm {found[0]}")
-    return found[0]
-
-
 def run(hil):
     with hil.step("Half a day out: high-gain link at 2 Mbit/s with some 65 dB of margin"):
         hil.advance(12 * 3600.0)
@@ -55,8 +45,8 @@ def run(hil):
         # Two 60 s samples each, after the next comms report.
         hil.await_alarm("link_margin", within=3 * HK_S)
         # Both rules take two samples of the same reports: they fire together.
-        margin = active_alarm(hil, "link_margin")
-        eirp = active_alarm(hil, "eirp")
+        margin = hil.assert_alarm_active("link_margin")
+        eirp = hil.assert_alarm_active("eirp")
         if eirp.severity != "distress" or margin.severity != "warning":
             raise HilFailure(f"expected a red EIRP and a yellow margin: {eirp}, {margin}")
         low = hil.check("comms.link_margin_db < 3")

@@ -29,16 +29,6 @@ HK_S = 60.0
 SHORT_W = 2000.0
 
 
-def active_alarm(hil, rule):
-    """The ground's alarm of `rule`, which must be active now (raised, not yet cleared)."""
-    found = [a for a in hil.alarms() if a.name == rule]
-    if not found:
-        active = ", ".join(a.name for a in hil.alarms()) or "none"
-        raise HilFailure(f"no {rule} alarm is active (active: {active})")
-    hil.note(f"alarm {found[0]}")
-    return found[0]
-
-
 def run(hil):
     with hil.step("An hour out: power positive, battery full, nominal mode"):
         hil.advance(3600.0)
@@ -98,7 +88,7 @@ def run(hil):
         # The mission timeline logs the mode change on its next 60 s tick.
         hil.wait_check("mission_events.safe_mode_events >= 1", within=2 * HK_S)
         hil.assert_event("mission_events.safe_mode_entry", since=short_s)
-        active_alarm(hil, "spacecraft_mode")  # raised by the first report of mode 'safe'
+        hil.assert_alarm_active("spacecraft_mode")  # raised by the first report of mode 'safe'
 
     with hil.step("Shedding the payload removed the short: the battery recharges"):
         hil.wait_check("power.battery_power_w > 1000", within=2 * HK_S)
