@@ -285,9 +285,9 @@ class Executive:
         report: CommandReport = self.supervisor.ask(subsystem, message)
         apid = self.supervisor.members[subsystem].apid
         for ev in report.events:
-            # stamped when it happened: a stepped clock may stand between two ticks
-            now_s = max(self.time_s, self.clock.now_s())
-            self._pending.append(self.dispatcher.event_packet(apid, subsystem, ev, now_s))
+            # Stamped at the last tick: the fault acts from there, as the next step integrates
+            # the whole interval since that tick.
+            self._pending.append(self.dispatcher.event_packet(apid, subsystem, ev, self.time_s))
         self.flush()
         return report
 

@@ -164,7 +164,7 @@ class SimPort:
             raise SimPortError(f"cannot inject {subsystem}.{fault}: {report.reason}")
         self.injections += 1
         log.warning("fault injected: %s.%s %s", subsystem, fault, params)
-        return {"time_s": self._now_s()}
+        return {"time_s": self.spacecraft.executive.time_s}  # it acts from the last tick
 
     def _clear(self, request: dict[str, Any]) -> dict[str, Any]:
         subsystem, fault = str(request["subsystem"]), str(request["fault"])
@@ -172,7 +172,7 @@ class SimPort:
         if not report.ok:
             raise SimPortError(f"cannot clear {subsystem}.{fault}: {report.reason}")
         log.warning("fault cleared: %s.%s", subsystem, fault)
-        return {"time_s": self._now_s()}
+        return {"time_s": self.spacecraft.executive.time_s}
 
     def _faults(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"faults": {m.name: [f.to_dict() for f in m.faults] for m in self.spacecraft.models}}

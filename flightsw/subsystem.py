@@ -81,6 +81,16 @@ class Subsystem(ABC, Generic[State]):
         """Carry out a validated command; raise CommandError when it cannot be done now."""
         raise CommandError(ErrorCode.UNKNOWN_COMMAND, f"{self.name} has no command {command!r}")
 
+    def execute_at(
+        self, state: State, command: str, args: Mapping[str, Any], time_s: float
+    ) -> Outcome[State]:
+        """`execute` at mission time `time_s`, which may fall between two ticks.
+
+        Models whose commands take effect from an instant (a burn starts when its command
+        arrives, not at the last tick) override this; the rest need not know the time.
+        """
+        return self.execute(state, command, args)
+
     def inject(self, state: State, fault: str, params: Mapping[str, Any]) -> State:
         """Return `state` with `fault` active (validated parameters)."""
         raise FaultError(f"{self.name} has no fault {fault!r}")

@@ -60,8 +60,8 @@ class SubsystemActor(pykka.ThreadingActor):
             case BusDelivery(values):
                 self.inputs.update(values)
                 return None
-            case ExecuteCommand(command, args, _):
-                return self._execute(command, dict(args))
+            case ExecuteCommand(command, args, time_s):
+                return self._execute(command, dict(args), time_s)
             case InjectFault(fault, params, time_s):
                 return self._inject(fault, dict(params), time_s)
             case ClearFault(fault, time_s):
@@ -96,10 +96,10 @@ class SubsystemActor(pykka.ThreadingActor):
             self.model.name, self.state, housekeeping, outcome.events, outcome.requests
         )
 
-    def _execute(self, command: str, args: dict[str, Any]) -> CommandReport:
+    def _execute(self, command: str, args: dict[str, Any], time_s: float) -> CommandReport:
         try:
             spec = self.model.command_spec(command)
-            outcome = self.model.execute(self.state, command, spec.validate(args))
+            outcome = self.model.execute_at(self.state, command, spec.validate(args), time_s)
         except CommandError as error:
             return CommandReport(ok=False, code=error.code, reason=error.reason)
         self.state = outcome.state

@@ -185,8 +185,12 @@ class PropulsionModel(Subsystem[PropulsionState]):
     def _burn_left_s(self, state: PropulsionState, burn: Burn, flow_kg_s: float) -> float:
         return burn_left_s(burn, self.isp_s, self.mass_kg(state), flow_kg_s)
 
-    def _fire(self, state: PropulsionState, dt_s: float) -> tuple[float, float]:
-        """Seconds of firing this tick and the propellant (kg) they burn."""
+    def _fire(self, state: PropulsionState, dt_s: float, burn_dt_s: float) -> tuple[float, float]:
+        """Seconds of firing this tick and the propellant (kg) they burn.
+
+        A commanded burn fires for `burn_dt_s`, the part of the tick after it started; a valve
+        stuck open fires for the whole tick.
+        """
         burning = state.burn is not None and state.powered and not state.thruster_failed
         if not state.armed or state.propellant_kg <= 0.0 or not (burning or state.stuck_open):
             return 0.0, 0.0
@@ -195,7 +199,7 @@ class PropulsionModel(Subsystem[PropulsionState]):
             return 0.0, 0.0
         fire_s = dt_s
         if state.burn is not None and not state.stuck_open:
-            fire_s = min(fire_s, self._burn_left_s(state, state.burn, flow_kg_s))
+            fire_s = min(burn_dt_s, self._burn_left_s(state, state.burn, flow_kg_s))
         used_kg = min(flow_kg_s * fire_s, state.propellant_kg)
         return used_kg / flow_kg_s, used_kg
 
@@ -228,7 +232,10 @@ class PropulsionModel(Subsystem[PropulsionState]):
             else state.frame,
         )
         thrust_n = self.thrust_now_n(state)
-        fire_s, used_kg = self._fire(state, dt_s)
+        burn_dt_s = dt_s
+        if state.burn is not None and state.burn.start_s > time_s:  # commanded inside this tick
+            burn_dt_s = max(0.0, time_s + dt_s - state.burn.start_s)
+        fire_s, used_kg = self._fire(state, dt_s, burn_dt_s)
         mass_kg = self.mass_kg(state)
         dv_m_s = delta_v_m_s(self.isp_s, mass_kg, mass_kg - used_kg) if used_kg > 0.0 else 0.0
         leak_kg = min(state.leak_kg_s * dt_s, state.propellant_kg - used_kg)
@@ -249,7 +256,7 @@ class PropulsionModel(Subsystem[PropulsionState]):
             delta_v_total_m_s=state.delta_v_total_m_s + dv_m_s,
         )
         state = self._regulate(state, dt_s)
-        state, events = self._advance_burn(state, dt_s, fire_s, dv_m_s)
+        state, events = self._advance_burn(state, burn_dt_s, fire_s, dv_m_s)
         return self._alarms(old, state, used_kg, events)
 
     def _advance_burn(
@@ -334,6 +341,18 @@ class PropulsionModel(Subsystem[PropulsionState]):
                 + state.regulator_failed
             ),
         }
+
+    def execute_at(
+        self, state: PropulsionState, command: str, args: Mapping[str, Any], time_s: float
+    ) -> Outcome[PropulsionState]:
+        """A burn starts when its command runs, which may be between two ticks."""
+        outcome = self.execute(state, command, args)
+        burn = outcome.state.burn
+        if command in ("burn_dv", "burn_duration") and burn is not None:
+            return replace(
+                outcome, state=replace(outcome.state, burn=replace(burn, start_s=time_s))
+            )
+        return outcome
 
     def execute(
         self, state: PropulsionState, command: str, args: Mapping[str, Any]

@@ -65,6 +65,7 @@ class Burn:
     by_duration: bool
     elapsed_s: float = 0.0
     achieved_dv_m_s: float = 0.0
+    start_s: float = -math.inf  # when the command ran: the first tick fires only from then
 
 
 def burn_left_s(burn: Burn, isp_s: float, mass_kg: float, flow_kg_s: float) -> float:

@@ -45,9 +45,10 @@ class MissionPool:
 
     def run_name(self, wanted: str) -> str:
         """A file-safe archive name, unique in this pool."""
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", wanted).strip("._")[:80] or "run"
-        while name in self._names:
-            name = f"{name.rsplit('~', 1)[0]}~{next(self._counter)}"
+        base = re.sub(r"[^A-Za-z0-9_.-]+", "_", wanted).strip("._")[:80] or "run"
+        name = base
+        while name in self._names or (self.data_dir / f"{name}.sqlite").exists():
+            name = f"{base}-{next(self._counter)}"
         self._names.add(name)
         return name
 

@@ -153,6 +153,20 @@ def test_a_duration_burn_burns_mass_flow_times_duration() -> None:
     assert done[0].severity == Severity.INFO
 
 
+def test_a_burn_commanded_between_ticks_fires_from_its_command_time() -> None:
+    model = PropulsionModel(CONTEXT)
+    state = armed(model)  # one tick done: the clock stands at T+1 s
+    args = {"duration_s": 10.0, "direction": "normal"}
+    state = model.execute_at(state, "burn_duration", args, 1.25).state  # a quarter into a tick
+    state, events, _ = run(model, state, 1, start_s=1.0)  # the tick from T+1 to T+2
+    flow_kg_s = 22.0 / (220.0 * STANDARD_GRAVITY_M_S2)
+    assert 20.0 - state.propellant_kg == pytest.approx(0.75 * flow_kg_s, abs=TOLERANCE_KG)
+    state, events, _ = run(model, state, 10, start_s=2.0)
+    done = [e for e in events if e.name == "burn_completed"]
+    assert dict(done[0].params)["duration_s"] == pytest.approx(10.0, abs=1e-9)  # to T+11.25
+    assert 20.0 - state.propellant_kg == pytest.approx(10.0 * flow_kg_s, abs=TOLERANCE_KG)
+
+
 def test_directions_are_the_orbit_frame_axes() -> None:
     def along(direction: str) -> list[float]:
         return list(burn_direction(direction, POSITION_M, VELOCITY_M_S))
