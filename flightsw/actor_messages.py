@@ -93,6 +93,7 @@ class CommandReport:
     code: int = 0
     reason: str = ""
     requests: tuple[Request, ...] = ()
+    state: Any = None  # the subsystem's state after a command it carried out
 
 
 # -- software bus ------------------------------------------------------------------------------

@@ -156,10 +156,9 @@ class Dispatcher:
             )
         except CommandError as error:
             return CommandReport(ok=False, code=error.code, reason=error.reason)
-        report: CommandReport = self.supervisor.ask(
+        return self.supervisor.command(
             request.target, ExecuteCommand(request.name, request.args, time_s)
         )
-        return report
 
     def apid_of(self, name: str) -> int:
         for apid, known in self.names_by_apid.items():
@@ -262,7 +261,7 @@ class Dispatcher:
             case Ping():
                 return [OutgoingPacket(apid, time_s, Pong())]
             case PerformFunction(command, args):
-                report: CommandReport = self.supervisor.ask(
+                report = self.supervisor.command(
                     target, ExecuteCommand(command, tuple(args.items()), time_s)
                 )
                 events = [self.event_packet(apid, target, e, time_s) for e in report.events]

@@ -9,7 +9,14 @@ from typing import Any
 
 import pykka
 
-from flightsw.actor_messages import GetState, Subscribe, Tick, TickReport
+from flightsw.actor_messages import (
+    CommandReport,
+    ExecuteCommand,
+    GetState,
+    Subscribe,
+    Tick,
+    TickReport,
+)
 from flightsw.actors.subsystem_actor import SubsystemActor
 from flightsw.events import Event, Severity, event
 from flightsw.subsystem import Subsystem
@@ -141,6 +148,17 @@ class Supervisor:
 
     def ask(self, name: str, message: Any) -> Any:
         return self.members[name].ref.ask(message, timeout=ASK_TIMEOUT_S)
+
+    def command(self, name: str, message: ExecuteCommand) -> CommandReport:
+        """Have subsystem `name` carry out a command; its state afterwards is a good state.
+
+        Keeping it at once, rather than at the subsystem's next tick, lets whatever reads the
+        last good state between ticks (the truth feed: does the downlink close?) see the effect.
+        """
+        report: CommandReport = self.ask(name, message)
+        if report.ok and report.state is not None:
+            self.members[name].last_good_state = report.state
+        return report
 
     def stop_all(self) -> None:
         """Stop every actor at once and wait for all of them (each stop is asked only once)."""

@@ -264,7 +264,7 @@ class GroundRuntime:
         The truth feed and the downlink are separate sockets: a truth message can overtake the
         frames sent before it, and moving the clock early would make rules see a gap that is not
         there. During a step, frames are also held until the truth that follows them: the
-        channel then judges every frame with the range and visibility of its own tick, not of
+        channel then judges every frame with the range, view and signal of its own tick, not of
         whichever truth happened to arrive first, and a stepped run repeats bit for bit.
         """
         self._drain_downlink()
@@ -273,14 +273,16 @@ class GroundRuntime:
             sent = int(truth.get("downlink_sent", 0))
             if self.downlink_received < sent:
                 return  # on their way; the loop calls again when they come
-            self._take_in_held(up_to=sent)
-            self._truths.popleft()
-            self._advance(
+            # The link of this tick judges the frames of this tick; then the clock moves.
+            self.service.update_link(
                 truth["time_s"],
                 truth.get("range_m"),
                 truth.get("station_visible"),
                 truth.get("downlink_closes"),
             )
+            self._take_in_held(up_to=sent)
+            self._truths.popleft()
+            self._advance(truth["time_s"], None)
 
     def _advance(
         self,

@@ -98,9 +98,7 @@ class GroundService:
         downlink_closes: bool | None = None,
     ) -> None:
         """Mission time has reached `now_s` (truth feed): deliver what is due, check what is late."""
-        change = self.channel.update(now_s, range_m, station_visible, downlink_closes)
-        if change is not None:
-            self._link_change(change, now_s)
+        self.update_link(now_s, range_m, station_visible, downlink_closes)
         if now_s < self.now_s:
             return
         self.now_s = now_s
@@ -110,6 +108,18 @@ class GroundService:
         for update in self.commands.expire(now_s):
             self.commander.stage(update)
         self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
+
+    def update_link(
+        self,
+        now_s: float,
+        range_m: float | None = None,
+        station_visible: bool | None = None,
+        downlink_closes: bool | None = None,
+    ) -> None:
+        """The link as the spacecraft's truth at `now_s` has it: range, view, signal."""
+        change = self.channel.update(now_s, range_m, station_visible, downlink_closes)
+        if change is not None:
+            self._link_change(change, now_s)
 
     # -- downlink --------------------------------------------------------------------------------
 

@@ -103,7 +103,9 @@ class SubsystemActor(pykka.ThreadingActor):
         except CommandError as error:
             return CommandReport(ok=False, code=error.code, reason=error.reason)
         self.state = outcome.state
-        return CommandReport(ok=True, events=outcome.events, requests=outcome.requests)
+        return CommandReport(
+            ok=True, events=outcome.events, requests=outcome.requests, state=outcome.state
+        )
 
     def _inject(self, fault: str, params: dict[str, Any], time_s: float) -> CommandReport:
         try:

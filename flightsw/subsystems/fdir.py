@@ -170,7 +170,8 @@ class FdirModel(Subsystem[FdirState]):
         onboard = inputs.get(ONBOARD_EVENTS)
         if isinstance(onboard, OnboardEvents) and onboard.time_s > state.events_seen_s:
             news = onboard.since(state.events_seen_s)
-            happened.extend(f"{subsystem}.{name}" for _, subsystem, name in news)
+            # FDIR's own monitor events were acted on in the step that raised them.
+            happened.extend(f"{sub}.{name}" for _, sub, name in news if sub != self.name)
             state = replace(state, events_seen_s=onboard.time_s)
         requests: list[Request] = []
         state = self._command_loss(state, now_s, inputs, events, requests)

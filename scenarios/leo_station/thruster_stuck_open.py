@@ -10,8 +10,9 @@ at the planned cut-off the thrust goes on:
 - FDIR's event-action `safe_thrusters_on_uncommanded_thrust` (configs/leo_station.toml) sends
   `propulsion.safe` on board at FDIR's next step, which closes the latch valve (`armed` false,
   event `safed`): that stops even a stuck valve. FDIR steps every 10 s and reads only events
-  published before its step, so it acts 2 to 11 s after the cut-off, and the stuck thruster
-  burns 2 x 0.408 = 0.8 kg to 11 x 0.408 = 4.5 kg beyond the planned 42.8 kg;
+  published before its step, so it acts 2 to 11 s after the end of the tick in which the burn
+  ended (the burn started, and so ends, a quarter into a tick: add those 0.75 s), and the stuck
+  thruster burns 2.75 x 0.408 = 1.1 kg to 11.75 x 0.408 = 4.8 kg beyond the planned 42.8 kg;
 - propellant then holds, though the valve still reads stuck, and the ground's
   `propellant_falling` alarm (acknowledged as expected during the burn) clears.
 
@@ -19,6 +20,8 @@ The ground sent no `safe` of its own: the only one came from FDIR. Once the valv
 and only then, the ground re-arms, fires a 10 s checkout burn that must stop on time (4.08 kg,
 nothing after the cut-off), and safes propulsion again.
 """
+
+import math
 
 from ground.testkit.failures import HilFailure
 from ground.testkit.predicates import close_to, less_than
@@ -149,18 +152,20 @@ def run(hil):
         used_kg = full_kg - hil.tlm("propulsion.propellant_kg")
         planned_kg = FLOW_KG_S * BURN_S
         extra_kg = used_kg - planned_kg
-        fired_s = safed.time_s - done.time_s  # the stuck valve fired from cut-off to safing
+        fired_s = safed.time_s - cutoff_s  # the stuck valve fired from cut-off to safing
         hil.note(
             f"burned {used_kg:.2f} kg, {extra_kg:.2f} kg beyond the planned {planned_kg:.2f}: "
-            f"{fired_s:.0f} s of uncommanded thrust"
+            f"{fired_s:.2f} s of uncommanded thrust"
         )
         # Every gram beyond the plan left at 0.408 kg/s between the cut-off and the safe.
         if abs(extra_kg - FLOW_KG_S * fired_s) > ACCOUNT_TOL_KG:
-            raise HilFailure(f"{extra_kg:.3f} kg extra for {fired_s:.0f} s of thrust")
-        # The event's tick after the cut-off, then FDIR's next step, which comes at least a tick
-        # and at most 10 s later (it never sees an event of its own tick): 2 to 11 s of thrust.
-        least_kg = FLOW_KG_S * 2 * PROPULSION_TICK_S
-        most_kg = FLOW_KG_S * (PROPULSION_TICK_S + FDIR_STEP_S)
+            raise HilFailure(f"{extra_kg:.3f} kg extra for {fired_s:.2f} s of thrust")
+        # The rest of the tick in which the burn ended, the event's tick after it, then FDIR's
+        # next step, at least a tick and at most 10 s later (it never sees an event of its own
+        # tick): from that rest + 2 s to that rest + 11 s of thrust.
+        rest_s = math.ceil(cutoff_s) - cutoff_s
+        least_kg = FLOW_KG_S * (rest_s + 2 * PROPULSION_TICK_S)
+        most_kg = FLOW_KG_S * (rest_s + PROPULSION_TICK_S + FDIR_STEP_S)
         if not least_kg - ACCOUNT_TOL_KG <= extra_kg <= most_kg + ACCOUNT_TOL_KG:
             raise HilFailure(
                 f"{extra_kg:.3f} kg beyond the plan, outside {least_kg:.3f}..{most_kg:.3f} kg"

@@ -1,4 +1,4 @@
-"""RF path loses 20 dB: downlink lost, ground blind-commands a lower rate, gap played back.
+"""RF path loses 20 dB: loss of signal, ground blind-commands a lower rate, gap played back.
 
 The X-band link closes with 18.2 dB of margin at 8.192 Mbit/s on the high-gain antenna
 (20 W, 30 dBi, a 34 m dish, 384 000 km). A fault in the RF path shared by both antennas
@@ -6,22 +6,21 @@ The X-band link closes with 18.2 dB of margin at 8.192 Mbit/s on the high-gain a
 station loses lock. The low-gain antenna is no way out (27 dB less gain behind the same
 path), but every halving of the data rate buys 3 dB: at 64 kbit/s the link has 21 dB more.
 
-What the spacecraft does: comms reports `loss_of_signal` ("link margin below zero") on its
-next 10-s tick and the onboard recorder keeps every frame. What the ground sees: nothing, so
-the staleness rules fire: `flight_software_silent` (critical) after 60 s, the battery's after
-120 s. The uplink still works (the station's 20 kW transmitter closes it with a wide margin),
-so after confirming its own chain is healthy the ground commands the spacecraft blind, down to
-64 kbit/s. The downlink comes back with the completion of that very command, one round trip
-(2.6 s) after it left; the EIRP reads 20 dB low (the `eirp` alarm), which places the fault in
-the RF path. The ground settles on the fastest rate that keeps a 3 dB margin, 2 Mbit/s, plays
-the gap back from the recorder, and the archive holds every frame again.
-
-A stand-in for the radio channel. The emulator's comms model computes the link budget but
-does not gate the downlink on it (telemetry reaches the ground whatever the margin; see
-`_downlink_lost`), so this scenario closes the channel itself, with blackouts, for every
-frame that leaves the spacecraft while its margin is below zero; the frames played back
-afterwards show the onboard margin below zero for exactly that span, so the stand-in is
-checked against the spacecraft's own budget.
+What the spacecraft does: comms works out the new budget on its next 10-s tick, reports
+`loss_of_signal` ("link margin below zero"), and from then on its signal no longer reaches
+the station: the ground archives `ground.los` and its channel reports no signal, while the
+onboard recorder keeps every frame. Nothing on board reacts (FDIR watches no link parameter:
+the spacecraft cannot tell a lost link from a quiet ground). What the ground sees: nothing,
+so the staleness rules fire: `flight_software_silent` (critical) after 60 s, the battery's
+after 120 s. The uplink still works (the station's 20 kW transmitter closes it with a wide
+margin), so after checking its own chain the ground commands the spacecraft blind, down to
+64 kbit/s. The command lands one light time (1.28 s) later; the radio changes rate at once, so
+its signal reaches the station again (`ground.aos` at the next 1-s tick) and the command's own
+TM[1] reports, sent on the new signal, verify it to completion a round trip after sending.
+Comms itself notes the acquisition on its next 10-s tick. The EIRP reads 20 dB low (the `eirp` alarm), which
+places the fault in the RF path. The ground settles on the fastest rate that keeps a 3 dB
+margin, 2 Mbit/s, plays the gap back from the recorder, and the archive holds every frame
+again: the played-back budget is below zero exactly where the ground heard nothing.
 """
 
 from itertools import pairwise
@@ -33,7 +32,8 @@ MISSION = "lunar_orbiter"
 
 LOSS_DB = 20.0  # 18.2 dB of margin at 8 Mbit/s: the link fails, 64 kbit/s still closes
 STATION_CHECK_S = 300.0  # LOS to blind commanding: alarm at 60 s, then the station's own checks
-HK_S = 10.0
+HK_S = 10.0  # comms' tick and every subsystem's report period
+TICK_S = 1.0  # the executive takes a command in on its next 1-s tick
 
 
 def run(hil):
@@ -43,40 +43,54 @@ def run(hil):
         hil.check("comms.downlink_rate_bps == 8192000")
         hil.check("comms.eirp_dbw > 41.5")  # 13 dBW + 30 dBi - 1 dB of line loss = 42 dBW
         hil.check("comms.link_margin_db > 17.5")
+        _require(hil.ground_status()["channel"]["signal"], "no signal before the fault")
         hil.assert_no_alarms()
 
     with hil.step("The RF path loses 20 dB: the margin goes below zero, the station loses lock"):
         fault_s = hil.inject_fault("comms", "antenna_degraded", loss_db=LOSS_DB)
-        # The channel stays closed until the blind command (below) takes effect on board,
-        # one light time after it leaves the ground at blind_s.
+        # Comms works the budget out again on its next tick, at most 10 s on.
+        los = hil.await_event("ground.los", within=HK_S)
+        _require(not hil.ground_status()["channel"]["signal"], "ground.los, yet a signal")
+        hil.note(f"loss of signal {los.time_s - fault_s:.0f} s after the fault")
         blind_s = fault_s + STATION_CHECK_S
         one_way_s = hil.ground_status()["one_way_light_time_s"]
-        _downlink_lost(hil, fault_s, blind_s + one_way_s, uplink_at_s=blind_s)
 
-    with hil.step("Ground: loss of signal, telemetry goes stale"):
-        hil.await_alarm("flight_software_silent", severity="critical", within=90)
+    with hil.step("Ground: no signal, telemetry goes stale"):
+        # The last frames on their way when the signal went are in within a light time.
+        hil.await_alarm("flight_software_silent", severity="critical", within=60 + HK_S)
         last = hil.tlm_sample("executive.ticks")
         hil.note(f"last housekeeping from {last.time_s:.0f} s; fault at {fault_s:.0f} s")
         hil.advance(blind_s - hil.now_s)
         hil.check(f"executive.ticks == {last.value}")  # nothing new has come down
+        hil.assert_telemetry_count("executive.ticks", 0, since=last.time_s + 1)
         hil.assert_alarm("battery_soc", severity="warning", since=fault_s)  # stale after 120 s
-        # Until the link comes back the ground cannot know what comms said about it.
-        hil.assert_no_event("comms.loss_of_signal", since=fault_s)
+        hil.assert_no_event("ground.aos", since=los.time_s)
+        _require(not hil.ground_status()["channel"]["signal"], "the signal came back by itself")
 
-    with hil.step("Blind command: 64 kbit/s; its completion is the first frame back"):
-        rate = hil.send_and_await_completion("comms.set_rate", {"rate_bps": "64000"}, within=10)
-        if rate.stages["sent"] != blind_s:
-            raise HilFailure(f"blind command sent at {rate.stages['sent']}, not {blind_s}")
-        hil.wait_check(f"executive.ticks > {last.value}", within=HK_S + 5)
-        hil.wait_check("comms.link_up == True", within=HK_S + 5)
+    with hil.step("Blind command: 64 kbit/s; the signal is back at once, the command verified"):
+        blind = hil.send_command("comms.set_rate", {"rate_bps": "64000"})
+        _require(blind.stages["sent"] == blind_s, f"blind command sent at {blind.stages}")
+        arrival_s = blind_s + one_way_s
+        # Up one light time; the rate changes as the command runs, the next tick says so.
+        aos = hil.await_event("ground.aos", within=one_way_s + TICK_S)
+        _require(arrival_s <= aos.time_s, f"signal back at {aos.time_s}, before the command")
+        _require(aos.time_s - arrival_s <= TICK_S, f"signal back only at {aos.time_s}")
+        _require(hil.ground_status()["channel"]["signal"], "ground.aos, yet no signal")
+        # Its TM[1] reports went out on the new signal: verified a round trip after sending.
+        done = hil.await_command(blind, "completed", within=2 * one_way_s + TICK_S)
+        _require(done.stages["completed"] >= arrival_s, f"completed before it arrived: {done}")
+        hil.wait_check(f"executive.ticks > {last.value}", within=HK_S + TICK_S + one_way_s)
+        hil.check("comms.downlink_rate_bps == 64000")
+        hil.check("comms.link_up == True")
         margin_db = hil.check("comms.link_margin_db > 15")  # 18.2 + 21.1 - 20 = 19.3 dB
 
     with hil.step("Diagnosis: the EIRP reads 20 dB low, so the loss is in the RF path"):
-        # Raised on the second report back (persistence 2): after this await has started.
-        hil.await_alarm("eirp", severity="distress", within=30)
+        # Persistence 2: the last report before the loss and the first after it.
+        hil.await_alarm("eirp", severity="distress", within=HK_S, since=fault_s)
         eirp_dbw = hil.check("comms.eirp_dbw < 23")  # 42 - 20 = 22 dBW
         hil.note(f"EIRP {eirp_dbw:.1f} dBW, margin {margin_db:.1f} dB at 64 kbit/s")
         # The fastest standard rate with a 3 dB margin: 2 Mbit/s gives 19.3 - 15.1 = 4.2 dB.
+        # The link is up now, so this command is verified to completion, a round trip away.
         hil.send_and_await_completion("comms.set_rate", {"rate_bps": "2048000"}, within=10)
         hil.wait_check("comms.downlink_rate_bps == 2048000", within=HK_S + 5)
         hil.check("comms.link_margin_db > 3")
@@ -86,42 +100,40 @@ def run(hil):
         before_gap = hil.find_telemetry("executive.ticks", last.value)
         after_gap = hil.find_telemetry("executive.ticks", at_least(0), since=blind_s)
         hil.note(f"gap in housekeeping: {before_gap.time_s:.0f} .. {after_gap.time_s:.0f} s")
-        hil.assert_telemetry_count(
-            "executive.ticks",
-            0,
-            at_least(0),
-            since=before_gap.time_s + 1,
-            until=after_gap.time_s - 1,
-        )
         hil.dump_recorder(before_gap.time_s, after_gap.time_s, within=60)
         filled = hil.history("executive.ticks", since=before_gap.time_s, until=after_gap.time_s)
         gaps_s = [b.time_s - a.time_s for a, b in pairwise(filled)]
-        if not gaps_s or max(gaps_s) > HK_S:
-            raise HilFailure(
-                f"housekeeping still has gaps after the playback: {max(gaps_s or [0])} s"
-            )
+        _require(
+            gaps_s and max(gaps_s) <= HK_S,
+            f"housekeeping still has gaps after the playback: {max(gaps_s or [0])} s",
+        )
         status = hil.ground_status()
         missing = status["ingest"]["frames_missing"]
         recovered = status["playback"]["recovered"]
         hil.note(f"{missing} frames missed live, {recovered} recovered from the recorder")
-        if missing == 0 or recovered != missing:
-            raise HilFailure(f"{missing} frames missing, {recovered} played back")
+        _require(missing > 0 and recovered == missing, f"{missing} missing, {recovered} back")
 
-    with hil.step("The played-back frames show the spacecraft's side of the outage"):
+    with hil.step("The played-back frames: margin below zero exactly while the ground was deaf"):
         loss = hil.assert_event("comms.loss_of_signal", since=fault_s)
-        if loss.params.get("reason") != "link margin below zero":
-            raise HilFailure(f"loss of signal for another reason: {loss.message}")
+        _require(loss.params.get("reason") == "link margin below zero", loss.message)
         hil.assert_event_sequence(
             ["comms.loss_of_signal", "comms.acquisition_of_signal"], since=fault_s
         )
-        # The budget was below zero for every report in the gap, and only there.
-        span = dict(since=fault_s + HK_S, until=after_gap.time_s - HK_S)
-        hil.assert_telemetry_count("comms.link_margin_db", 0, at_least(0.0), **span)
-        hil.assert_telemetry_count("comms.link_up", 0, True, **span)
-        hil.assert_telemetry("comms.link_margin_db", less_than(0.0), **span)
+        # Every report from the loss of signal to its return has the budget below zero, and
+        # none after it.
+        deaf = dict(since=los.time_s, until=aos.time_s - TICK_S)
+        hil.assert_telemetry_count("comms.link_margin_db", 0, at_least(0.0), **deaf)
+        hil.assert_telemetry_count("comms.link_up", 0, True, **deaf)
+        hil.assert_telemetry("comms.link_margin_db", less_than(0.0), **deaf)
+        hil.assert_telemetry_count("comms.link_margin_db", 0, less_than(0.0), since=aos.time_s)
+        # The blind command's effect on board: 8 Mbit/s in every report before it arrived,
+        # 64 kbit/s in the first one after (comms reports every 10 s).
         hil.assert_telemetry_count(
-            "comms.link_margin_db", 0, less_than(0.0), since=after_gap.time_s
+            "comms.downlink_rate_bps", 0, is_not(8192000), since=fault_s, until=arrival_s
         )
+        switched = hil.find_telemetry("comms.downlink_rate_bps", at_least(0), since=arrival_s)
+        _require(switched.value == 64000, f"first report after the command: {switched}")
+        _require(switched.time_s - arrival_s <= HK_S, f"64 kbit/s reported at {switched.time_s}")
         hil.assert_telemetry_count("fdir.mode", 0, is_not("nominal"), since=fault_s)
 
     with hil.step("Staleness alarms acknowledged; the RF-path alarms stay as known conditions"):
@@ -131,29 +143,20 @@ def run(hil):
         hil.await_alarm("link_margin", severity="warning", within=60)  # 4.2 dB < 14 dB yellow
         hil.acknowledge("link_margin", "4.2 dB at 2 Mbit/s by choice")
         active = {alarm.name: alarm for alarm in hil.alarms()}
-        if set(active) != {"eirp", "link_margin"} or not all(
-            alarm.acknowledged for alarm in active.values()
-        ):
-            raise HilFailure(f"unexpected alarms: {[str(a) for a in active.values()]}")
+        _require(
+            set(active) == {"eirp", "link_margin"}
+            and all(alarm.acknowledged for alarm in active.values()),
+            f"unexpected alarms: {[str(a) for a in active.values()]}",
+        )
+        since_s = hil.now_s
         hil.advance(600)
-        hil.assert_telemetry_count("comms.link_up", 0, False, since=after_gap.time_s)
+        hil.assert_telemetry_count("comms.link_up", 0, False, since=since_s)
+        hil.assert_no_event("ground.los", since=aos.time_s)
         hil.check("payload.camera_mode == 'imaging'")
         hil.check("fdir.mode == 'nominal'")
 
 
-def _downlink_lost(hil, left_from_s, left_until_s, uplink_at_s):
-    """Nothing that leaves the spacecraft in [left_from_s, left_until_s) reaches the ground.
-
-    A stand-in for the radio channel: the emulator's comms computes the link budget but does
-    not stop frames when the margin is below zero, so the scenario drops them with blackouts.
-    A blackout drops a frame by its arrival time (departure + light time) and a command by the
-    time it leaves the ground, both ways at once; the window is cut in two to let the ground
-    transmit at `uplink_at_s` (a whole second: frames leave the spacecraft on whole seconds
-    or one light time after a command, so none arrives in the 10 ms left open).
-    """
-    one_way_s = hil.ground_status()["one_way_light_time_s"]
-    arrive_from_s = left_from_s + one_way_s
-    # 50 ms early: the frame that leaves with the command's effect must get through.
-    arrive_until_s = left_until_s + one_way_s - 0.05
-    hil.blackout(arrive_from_s, uplink_at_s)
-    hil.blackout(uplink_at_s + 0.01, arrive_until_s)
+def _require(ok, failure):
+    """Fail the step unless `ok` (for a figure worked out from several samples)."""
+    if not ok:
+        raise HilFailure(failure)

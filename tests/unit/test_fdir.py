@@ -134,6 +134,21 @@ def test_an_event_from_another_subsystem_triggers_its_action_once() -> None:
     assert again.requests == ()
 
 
+def test_a_monitor_event_coming_back_on_the_bus_does_not_fire_its_action_again() -> None:
+    fdir = model()
+    state = fdir.initial_state()
+    requests: list[Request] = []
+    for t in range(4):  # battery_low trips and its action asks for safe mode
+        outcome = feed(fdir, state, float(t), power={"battery_soc": 0.1, "bus_voltage_v": 30.0})
+        state, tripped_s = outcome.state, float(t) + 1.0
+        requests.extend(outcome.requests)
+    # The executive's window of onboard events now carries FDIR's own event back to it.
+    echo = OnboardEvents(tripped_s, ((tripped_s, "fdir", "battery_low"),))
+    later = fdir.step(state, tripped_s, 1.0, {ONBOARD_EVENTS: echo})
+    assert requests == [Request("command", "fdir", "enter_safe_mode", ())]
+    assert later.requests == ()
+
+
 def test_safe_mode_runs_its_sequence_and_is_published_on_the_bus() -> None:
     fdir = model()
     outcome = fdir.execute(fdir.initial_state(), "enter_safe_mode", {"reason": "test"})
