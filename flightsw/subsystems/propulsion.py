@@ -12,7 +12,8 @@ blows down. In `blowdown` the ullage gas just expands as propellant leaves. Thru
 the feed pressure (F = F_rated·P/P_rated, a first-order pressure-fed thruster); Isp is constant.
 
 The thruster valves are behind a latching valve: `arm` opens it, `safe` closes it. So `safe`
-stops even a stuck-open thruster, and a stuck-open thruster leaks nothing while safed.
+stops even a stuck-open thruster, and a stuck-open thruster leaks nothing while safed. A leak
+in the feed (downstream of the latch valve) stops when it is closed; one from the tank does not.
 `regulator_fault` is a regulator failed open: gas seeps from the bottle into the tank with
 time constant `regulator_leak_time_s` until both pressures equalise, so tank pressure drifts
 high (above `max_tank_pressure_kpa`, an overpressure event), and so does thrust.
@@ -238,7 +239,8 @@ class PropulsionModel(Subsystem[PropulsionState]):
         fire_s, used_kg = self._fire(state, dt_s, burn_dt_s)
         mass_kg = self.mass_kg(state)
         dv_m_s = delta_v_m_s(self.isp_s, mass_kg, mass_kg - used_kg) if used_kg > 0.0 else 0.0
-        leak_kg = min(state.leak_kg_s * dt_s, state.propellant_kg - used_kg)
+        leaking = state.armed or not state.leak_in_feed  # a closed latch valve isolates the feed
+        leak_kg = min(state.leak_kg_s * dt_s, state.propellant_kg - used_kg) if leaking else 0.0
         direction = state.burn.direction if state.burn is not None else state.direction
         applied = None
         if dv_m_s > 0.0 and state.frame is not None:
@@ -401,7 +403,8 @@ class PropulsionModel(Subsystem[PropulsionState]):
         self, state: PropulsionState, fault: str, params: Mapping[str, Any]
     ) -> PropulsionState:
         if fault == "leak":
-            return replace(state, leak_kg_s=params["rate_kg_per_s"])
+            in_feed = params.get("location", "tank") == "feed"
+            return replace(state, leak_kg_s=params["rate_kg_per_s"], leak_in_feed=in_feed)
         if fault == "thruster_stuck_open":
             return replace(state, stuck_open=True)
         if fault == "thruster_failed":
@@ -415,7 +418,7 @@ class PropulsionModel(Subsystem[PropulsionState]):
     def clear(self, state: PropulsionState, fault: str) -> PropulsionState:
         # Each detection re-arms with its fault cleared, so a second fault is reported again.
         if fault == "leak":
-            return replace(state, leak_kg_s=0.0, loss_reported=False)
+            return replace(state, leak_kg_s=0.0, leak_in_feed=False, loss_reported=False)
         if fault == "thruster_stuck_open":
             return replace(state, stuck_open=False, uncommanded_reported=False)
         if fault == "thruster_failed":

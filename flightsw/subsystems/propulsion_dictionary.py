@@ -82,8 +82,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
 FAULTS: tuple[FaultSpec, ...] = (
     FaultSpec(
         "leak",
-        "Propellant leaks overboard at a constant rate",
-        (ArgSpec("rate_kg_per_s", "float", "kg/s", 0.0, 10.0, default=0.001),),
+        "Propellant leaks overboard at a constant rate: from the tank (nothing on board stops "
+        "it) or downstream of the latch valve, in the thruster feed (safe stops it)",
+        (
+            ArgSpec("rate_kg_per_s", "float", "kg/s", 0.0, 10.0, default=0.001),
+            ArgSpec("location", "enum", choices=("tank", "feed"), default="tank"),
+        ),
     ),
     FaultSpec(
         "thruster_stuck_open",

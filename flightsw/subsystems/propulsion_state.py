@@ -32,6 +32,7 @@ class PropulsionState:
     delta_v_total_m_s: float = 0.0
     burn_count: int = 0
     leak_kg_s: float = 0.0
+    leak_in_feed: bool = False  # downstream of the latch valve: only while armed
     stuck_open: bool = False
     thruster_failed: bool = False
     regulator_failed: bool = False

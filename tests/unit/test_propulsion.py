@@ -267,6 +267,21 @@ def test_a_leak_drains_propellant_and_is_reported_once() -> None:
     assert run(model, cleared, 10)[0].propellant_kg == state.propellant_kg
 
 
+def test_a_leak_in_the_feed_stops_when_the_latch_valve_closes_and_one_in_the_tank_does_not() -> (
+    None
+):
+    model = PropulsionModel(CONTEXT)
+    for location, after_safe_kg in (("feed", 0.0), ("tank", 0.1)):
+        params = {"rate_kg_per_s": 0.01, "location": location}
+        state = model.inject(armed(model), "leak", params)
+        state, _, _ = run(model, state, 10, start_s=1.0)
+        assert state.propellant_kg == pytest.approx(20.0 - 0.1, abs=TOLERANCE_KG)
+        safed = model.execute(state, "safe", {}).state
+        later, _, _ = run(model, safed, 10, start_s=11.0)
+        lost_kg = state.propellant_kg - later.propellant_kg
+        assert lost_kg == pytest.approx(after_safe_kg, abs=TOLERANCE_KG), location
+
+
 def blowdown(**overrides: Any) -> PropulsionModel:
     return PropulsionModel(CONTEXT, PropulsionConfig(pressurization="blowdown", **overrides))
 
