@@ -65,6 +65,8 @@ def alarms(
         events.append(event("propellant_depleted", Severity.HIGH, "propellant tank empty"))
     loss = new.loss_reported
     lost_kg = old.propellant_kg - new.propellant_kg - used_kg
+    if loss and lost_kg <= 0.0:
+        loss = False  # a tick with nothing lost re-arms the report: a loss that resumes is news
     if not loss and used_kg == 0.0 and lost_kg > 0.0:
         loss = True
         text = f"propellant fell {lost_kg:.4f} kg with the thruster idle"
