@@ -270,9 +270,10 @@ class ControlApi:
         params = dict(request.get("params") or {})
 
         def done(reply: Reply) -> None:
-            if reply.get("ok"):
+            def record() -> None:
                 self.service.record_injection(subsystem, fault, "inject", params)
-            respond(reply)
+
+            self._settled(reply, respond, record)
 
         self.sim({"op": "inject", "subsystem": subsystem, "fault": fault, "params": params}, done)
 
@@ -281,11 +282,31 @@ class ControlApi:
         self.service.dictionary.check_fault(subsystem, fault)
 
         def done(reply: Reply) -> None:
-            if reply.get("ok"):
+            def record() -> None:
                 self.service.record_injection(subsystem, fault, "clear", {})
-            respond(reply)
+
+            self._settled(reply, respond, record)
 
         self.sim({"op": "clear", "subsystem": subsystem, "fault": fault}, done)
+
+    def _settled(self, reply: Reply, respond: Respond, record: Callable[[], None]) -> None:
+        """Once the frames a fault's injection made are on the ground, archive the injection
+        (`record`) and answer.
+
+        A step of zero seconds waits for them, as a step does for its own: otherwise they could
+        be taken in before or during the next step, as it happens, judged with the link of that
+        moment, and archived before or after the injection's row; a stepped run would not
+        repeat. A realtime clock refuses the step, and the reply goes at once.
+        """
+        if not reply.get("ok"):
+            respond(reply)
+            return
+
+        def settled(_: Reply) -> None:
+            record()
+            respond(reply)
+
+        self.step(0.0, settled)
 
     def _crash(self, request: dict[str, Any], respond: Respond) -> None:
         subsystem = str(request["subsystem"])

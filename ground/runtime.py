@@ -437,14 +437,18 @@ class GroundRuntime:
         )
 
         def started(reply: dict[str, Any]) -> None:
-            if reply.get("ok"):
-                self._generation = int(reply["generation"])
-                reply = {
-                    "ok": True,
-                    "run_name": pending.run_name,
-                    "archive": str(self.service.archive.path),
-                }
-            pending.respond(reply)
+            if not reply.get("ok"):
+                pending.respond(reply)
+                return
+            self._generation = int(reply["generation"])
+            done = {
+                "ok": True,
+                "run_name": pending.run_name,
+                "archive": str(self.service.archive.path),
+            }
+            # The new spacecraft announces itself: answer once that is on the ground, so it is
+            # taken in before the first step, in every run alike.
+            self._step(0.0, lambda _: pending.respond(done))
 
         self._sim_request({"op": "reset", "phase": "start"}, started)
 
