@@ -228,6 +228,10 @@ class Channel:
     def one_way_s(self) -> float:
         return self.light_time.one_way_s(self.range_m)
 
+    def awaiting_range(self) -> bool:
+        """Light time comes from the range, and no range has come yet."""
+        return self.light_time.model == "range" and self.range_m is None
+
     def update(
         self,
         now_s: float,

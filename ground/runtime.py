@@ -218,7 +218,10 @@ class GroundRuntime:
     def _drain_downlink(self) -> None:
         """Take frames off the socket; while a step runs, hold them for `_apply_truths`."""
         socket = self.sockets.downlink
-        hold = bool(self._steps)
+        # Held during a step, and before the first range is known where light time comes from
+        # it: judged without a range, a frame would take the config's fallback light time (3
+        # minutes for the Mars cruise) and hold up every frame behind it.
+        hold = bool(self._steps) or self.service.channel.awaiting_range()
         while True:
             try:
                 frame = socket.recv(zmq.NOBLOCK, copy=True)
@@ -362,8 +365,9 @@ class GroundRuntime:
                     return  # truth messages or the frames before them on their way; poll again
                 if self.downlink_received < reply["downlink_sent"]:
                     return
+                self.service.update_link(reply["time_s"], reply.get("range_m"))
                 self._take_in_held()
-                self._advance(reply["time_s"], reply.get("range_m"))
+                self._advance(reply["time_s"], None)
                 self.service.archive.flush()
                 reply = {**reply, "ground": self.service.status()}
             self._steps.popleft()
