@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, TextIO
+from typing import IO, Protocol
 
 from rich.console import Console
 from rich.text import Text
@@ -61,7 +61,7 @@ class Tally:
 class TextReporter:
     """Write the report as it happens to `out`; colours only on a terminal."""
 
-    def __init__(self, out: TextIO, colour: bool | None = None) -> None:
+    def __init__(self, out: IO[str], colour: bool | None = None) -> None:
         self.console = Console(
             file=out,
             force_terminal=colour,
