@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 
 ARRIVAL = struct.Struct(">d")  # first part of an uplink message: arrival time, mission seconds
 UPLINK_WAIT_MS = 10_000
+# On a stepped clock the ground drives and must see every truth message: wait this long for its
+# truth socket (connecting takes a moment after start-up) before giving one up.
+TRUTH_WAIT_MS = 10_000
 IDLE_POLL_MS = 200  # upper bound on a poll, so a stop request is noticed promptly
 
 
@@ -70,6 +73,7 @@ class FlightRuntime:
         # the old one's late truth messages for the new one's.
         self.generation = 1
         self.truth_sent = 0  # of this generation; a step's reply says how many, like frames
+        self._truth_taken = True  # until a stepped wait for the ground's truth socket gives up
         self.simport = SimPort(
             self.spacecraft, self._await_uplink, self.stop, self._reset, lambda: self.truth_sent
         )
@@ -222,8 +226,23 @@ class FlightRuntime:
             "station_visible": None if fix is None else fix.station_visible,
             "downlink_closes": self.spacecraft.downlink_closes(),
         }
+        # A realtime spacecraft never waits for the ground; a stepped one does, since a truth
+        # message lost before the ground's socket had connected would leave the ground judging
+        # that tick's frames with a later tick's range, and two runs would differ.
+        # Having given up once (no ground at all: the sim port driven by hand), it stops waiting
+        # until a ground takes truth again.
+        waits = self.spacecraft.clock.stepped and self._truth_taken
+        if waits and not self.truth.poll(TRUTH_WAIT_MS, zmq.POLLOUT):
+            log.warning(
+                "no ground took the truth feed at %s within %g s; dropping truth until one does",
+                self.endpoints.truth,
+                TRUTH_WAIT_MS / 1000,
+            )
+            self._truth_taken = False
+            return
         try:
             self.truth.send_multipart([b"truth", msgpack.packb(truth)], zmq.NOBLOCK)
             self.truth_sent += 1
+            self._truth_taken = True
         except zmq.Again:  # no ground has taken truth for 100 000 ticks (realtime): drop
             pass

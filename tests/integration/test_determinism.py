@@ -52,6 +52,8 @@ def test_same_script_gives_byte_identical_archives(mission: str, tmp_path: Path)
     finally:
         pool.stop_all()
     first, second, after_reset = archives
-    assert differences(first, second) == [], "two fresh runs differ"
-    assert differences(first, after_reset) == [], "a run after a reset differs from a fresh one"
+    fresh = differences(first, second)
+    assert not fresh, "two fresh runs differ:\n" + "\n".join(fresh)
+    reset = differences(first, after_reset)
+    assert not reset, "a run after a reset differs from a fresh one:\n" + "\n".join(reset)
     assert first.stat().st_size > 100_000  # a real run, not two empty files
