@@ -24,8 +24,9 @@ from ground.dictionary import Dictionary
 from ground.errors import GroundError
 from ground.rule_loader import load_rules
 from ground.rules import RuleEngine
-from ground.runtime import GroundRuntime, GroundSockets, LinkError, ask_spacecraft
+from ground.runtime import GroundRuntime
 from ground.service import GroundService
+from ground.sockets import GroundSockets, LinkError, ask_spacecraft
 
 EXIT_CONFIG = 2
 EXIT_RUNTIME = 3

@@ -16,7 +16,8 @@ from ground.control import ControlApi, Reply, Respond
 from ground.launcher import SESSION_FILE
 from ground.replay import Replay, ReplaySummary
 from ground.replay_pacing import Pacer
-from ground.runtime import FLUSH_EVERY_S, bind_all, publish_on, serve_control
+from ground.runtime import FLUSH_EVERY_S
+from ground.sockets import bind_all, publish_on, serve_control
 
 log = logging.getLogger(__name__)
 

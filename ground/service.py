@@ -103,8 +103,8 @@ class GroundService:
             return
         self.now_s = now_s
         for in_flight in self.downlink.release(now_s):
-            packet: Packet = in_flight.payload  # type: ignore[assignment]
-            self._deliver(packet, in_flight.due_s)
+            arrived: tuple[Packet, bytes] = in_flight.payload  # type: ignore[assignment]
+            self._deliver(arrived, in_flight.due_s)
         for update in self.commands.expire(now_s):
             self.commander.stage(update)
         self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
