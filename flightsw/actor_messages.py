@@ -29,6 +29,27 @@ class Tick:
 
 
 @dataclass(frozen=True, slots=True)
+class TickRun:
+    """Step once to each of `ends_s`, `dt_s` at a time, with the same inputs; answered with a
+    RunReport.
+
+    The executive sends it when the same subsystems, and only they, step in several ticks in a
+    row and none of them reads what the others publish: one message instead of one per tick
+    (each wakes a thread, which costs more than the physics).
+    """
+
+    ends_s: tuple[float, ...]
+    dt_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Rewind:
+    """Go back to the state after tick `index` of the last TickRun (the executive keeps fewer)."""
+
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
 class ExecuteCommand:
     """Carry out a subsystem command; answered with a CommandReport."""
 
@@ -82,6 +103,15 @@ class TickReport:
     housekeeping: Pairs | None
     events: tuple[Event, ...]
     requests: tuple[Request, ...] = ()
+    published: Pairs = ()  # what the tick publishes: the executive hands it to the bus
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """The ticks of a TickRun, in order; `error` is what stopped it after them, if anything."""
+
+    ticks: tuple[TickReport, ...]
+    error: BaseException | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +131,9 @@ class CommandReport:
 
 @dataclass(frozen=True, slots=True)
 class Publish:
-    topic: str
-    value: Any
+    """New values of topics, in order: the executive's, once per tick at most, for everyone."""
+
+    values: Pairs
 
 
 @dataclass(frozen=True, slots=True)

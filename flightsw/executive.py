@@ -35,6 +35,7 @@ from flightsw.icd.messages import Housekeeping, TimeReport
 from flightsw.onboard_services import OnboardServices
 from flightsw.schedule import Schedule
 from flightsw.supervisor import ASK_TIMEOUT_S, Supervisor
+from flightsw.tick_runs import feeds_itself, plan_run
 from flightsw.topics import EXECUTIVE_NAME, HK_PREFIX, ONBOARD_EVENTS, OnboardEvents, hk_topic
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,10 @@ class Executive:
         slowest_s = max((m.tick_period_s for m in supervisor.members.values()), default=tick_s)
         self.event_window_s = 2.0 * max(slowest_s, tick_s)
         self._recent_events: deque[tuple[float, str, str]] = deque()
+        # What the executive publishes (and what a run's subsystems would have), kept until the
+        # next delivery: the bus keeps only the latest value of a topic anyway.
+        self._outbox: dict[str, Any] = {}
+        self._topics_seen: dict[str, set[str]] = {name: set() for name in supervisor.members}
 
     # -- what is due -----------------------------------------------------------------------------
 
@@ -165,7 +170,11 @@ class Executive:
                 continue
             if tick_s > target_s + 1e-9:
                 break
-            self.tick(tick_s)
+            run = self._plan_run(tick_s, target_s)
+            if len(run) > 1:
+                self._fly_run(run)
+            else:
+                self.tick(tick_s)
         if self.clock.stepped and target_s > self.clock.now_s():
             self.clock.advance_to(target_s)  # a step shorter than a tick still moves time on
         self.flush()
@@ -180,11 +189,93 @@ class Executive:
     def tick(self, tick_s: float) -> None:
         """Step every subsystem from the last tick to `tick_s`, then queue its telemetry."""
         self.clock.advance_to(tick_s)
-        # Inputs for the subsystems stepping now: all that was published before this point.
-        self.bus.ask(Sync(self.supervisor.due_at(tick_s)), timeout=ASK_TIMEOUT_S)
+        self._deliver_inputs(self.supervisor.due_at(tick_s))
         reports, failures = self.supervisor.tick_all(tick_s)
+        self._finish_tick(tick_s, reports, failures)
+
+    # -- runs of ticks ---------------------------------------------------------------------------
+
+    def _plan_run(self, first_s: float, target_s: float) -> list[float]:
+        """The ticks from `first_s` that one TickRun may fly: just `first_s` when none may.
+
+        A run needs the same subsystems, and only they, to step in every tick of it, none of
+        them reading what the others (or the executive, about them) publish, and nothing due in
+        between: no telecommand arriving, no activity released, the step's end not passed.
+        """
+        due = self.supervisor.due_at(first_s)
+        if not due or not self._may_run(due):
+            return [first_s]
+        deadlines_s = [math.inf]
+        if self._arrivals:
+            deadlines_s.append(self._arrivals[0][0])
+        release_s = self.schedule.next_release_s()
+        if release_s is not None:
+            deadlines_s.append(release_s)
+        return plan_run(
+            first_s,
+            self.tick_s,
+            target_s,
+            min(deadlines_s),
+            lambda end_s: self.supervisor.due_at(end_s) == due,
+        )
+
+    def _may_run(self, due: frozenset[str]) -> bool:
+        inputs = self.supervisor.inputs
+        made_here = [hk_topic(name) for name in due if name in self.watched]
+        if EXECUTIVE_NAME in self.watched:
+            made_here.append(hk_topic(EXECUTIVE_NAME))
+        if self.events_watched:
+            made_here.append(ONBOARD_EVENTS)
+        seen = [topic for name in due for topic in self._topics_seen[name]]
+        return not any(inputs.follows(name, topic) for name in due for topic in made_here + seen)
+
+    def _fly_run(self, ends_s: list[float]) -> None:
+        """Fly the ticks `ends_s` with one TickRun per subsystem, then take them tick by tick.
+
+        Each tick is taken as `tick` would have taken it (events, housekeeping, requests, truth).
+        A tick that asks for something (an onboard command, a reboot), that restarts an actor, or
+        whose publications another subsystem of the run reads, ends the run there: the actors
+        that went further are rewound to it, and the next ticks are flown one at a time.
+        """
+        due = self.supervisor.due_at(ends_s[0])
+        self.clock.advance_to(ends_s[0])
+        self._deliver_inputs(due)
+        runs = self.supervisor.run_all(due, tuple(ends_s))
+        for index, tick_s in enumerate(ends_s):
+            self.clock.advance_to(tick_s)
+            reports, failures = self.supervisor.take_run_tick(runs, index, tick_s)
+            last = index == len(ends_s) - 1
+            if not last and (
+                failures
+                or any(report.requests for report in reports)
+                or feeds_itself(reports, self.supervisor.inputs)
+            ):
+                self.supervisor.rewind(runs, index)
+                last = True
+            self._finish_tick(tick_s, reports, failures)
+            if last:
+                return
+
+    # -- one tick's results ----------------------------------------------------------------------
+
+    def _deliver_inputs(self, due: frozenset[str]) -> None:
+        """Hand the bus what the executive kept for it, then have it deliver to those of `due`
+        that have something waiting (a round trip to the bus' thread, skipped when none has)."""
+        if self._outbox:
+            self.bus.tell(Publish(tuple(self._outbox.items())))
+            self.supervisor.inputs.published(self._outbox)
+            self._outbox = {}
+        waiting = self.supervisor.inputs.take(due)
+        if waiting:
+            self.bus.ask(Sync(waiting), timeout=ASK_TIMEOUT_S)
+
+    def _finish_tick(self, tick_s: float, reports: list[Any], failures: list[Event]) -> None:
+        """Queue a tick's telemetry, carry out what its subsystems asked for, then send it."""
         self.time_s = tick_s
         self.ticks += 1
+        for report in reports:
+            self._topics_seen[report.subsystem].update(topic for topic, _ in report.published)
+            self._outbox.update(report.published)
         self._publish_onboard_data(tick_s, reports, failures)
         out = self._pending
         for failure in failures:
@@ -228,20 +319,18 @@ class Executive:
         for report in reports:
             if report.subsystem in self.watched:
                 model = self.supervisor.members[report.subsystem].model
-                self.bus.tell(
-                    Publish(
-                        hk_topic(report.subsystem), tuple(model.housekeeping(report.state).items())
-                    )
+                self._outbox[hk_topic(report.subsystem)] = tuple(
+                    model.housekeeping(report.state).items()
                 )
         if EXECUTIVE_NAME in self.watched:
-            self.bus.tell(Publish(hk_topic(EXECUTIVE_NAME), tuple(self.housekeeping().items())))
+            self._outbox[hk_topic(EXECUTIVE_NAME)] = tuple(self.housekeeping().items())
         if self.events_watched:
             recent = self._recent_events
             recent.extend((tick_s, r.subsystem, e.name) for r in reports for e in r.events)
             recent.extend((tick_s, "executive", e.name) for e in failures)
             while recent and recent[0][0] <= tick_s - self.event_window_s:
                 recent.popleft()
-            self.bus.tell(Publish(ONBOARD_EVENTS, OnboardEvents(tick_s, tuple(recent))))
+            self._outbox[ONBOARD_EVENTS] = OnboardEvents(tick_s, tuple(recent))
 
     def flush(self) -> None:
         """Hand queued packets to the downlink and wait until they are sent (back-pressure)."""

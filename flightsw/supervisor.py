@@ -13,11 +13,15 @@ from flightsw.actor_messages import (
     CommandReport,
     ExecuteCommand,
     GetState,
+    Rewind,
+    RunReport,
     Subscribe,
     Tick,
     TickReport,
+    TickRun,
 )
 from flightsw.actors.subsystem_actor import SubsystemActor
+from flightsw.bus_inputs import PendingInputs
 from flightsw.events import Event, Severity, event
 from flightsw.subsystem import Subsystem
 
@@ -52,6 +56,7 @@ class Supervisor:
     def __init__(self, bus: pykka.ActorRef[Any] | None) -> None:
         self.bus = bus
         self.members: dict[str, Supervised] = {}
+        self.inputs = PendingInputs()  # who has values waiting at the bus (the executive marks)
 
     def start(
         self,
@@ -69,9 +74,10 @@ class Supervisor:
     def _spawn(
         self, model: Subsystem[Any], state: Any, hk_period_s: float, next_hk_s: float
     ) -> pykka.ActorRef[Any]:
-        ref = SubsystemActor.start(model, state, self.bus, hk_period_s, next_hk_s)
+        ref = SubsystemActor.start(model, state, hk_period_s, next_hk_s)
         if self.bus is not None and model.subscribes:
             self.bus.tell(Subscribe(model.name, model.subscribes, ref))
+            self.inputs.subscribed(model.name, model.subscribes)
         return ref
 
     def ref(self, name: str) -> pykka.ActorRef[Any]:
@@ -102,14 +108,57 @@ class Supervisor:
             except Exception as error:  # any failure of the actor, including its time-out
                 failures.append(self.restart(name, error))
                 continue
-            member = self.members[name]
-            member.last_good_state = report.state
-            if report.housekeeping is not None:
-                member.next_hk_s = (
-                    math.floor(end_s / member.hk_period_s + 1e-9) + 1
-                ) * member.hk_period_s
-            reports.append(report)
+            reports.append(self._accept(report, end_s))
         return reports, failures
+
+    def run_all(self, names: frozenset[str], ends_s: tuple[float, ...]) -> dict[str, RunReport]:
+        """Have the actors `names` step through every tick of `ends_s` (a TickRun), and wait.
+
+        Nothing is accepted yet: `take_run_tick` does that tick by tick, as `tick_all` would.
+        """
+        futures = [
+            (name, m.ref.ask(TickRun(ends_s, m.tick_period_s), block=False))
+            for name, m in self.members.items()
+            if name in names
+        ]
+        runs: dict[str, RunReport] = {}
+        for name, future in futures:
+            try:
+                runs[name] = future.get(timeout=ASK_TIMEOUT_S)
+            except Exception as error:  # the whole run failed, from its first tick
+                runs[name] = RunReport((), error)
+        return runs
+
+    def take_run_tick(
+        self, runs: dict[str, RunReport], index: int, end_s: float
+    ) -> tuple[list[TickReport], list[Event]]:
+        """Tick `index` of a run, as `tick_all` would have reported it: restarts included."""
+        reports: list[TickReport] = []
+        failures: list[Event] = []
+        for name, run in runs.items():
+            if index < len(run.ticks):
+                reports.append(self._accept(run.ticks[index], end_s))
+            elif index == len(run.ticks) and run.error is not None:
+                failures.append(self.restart(name, run.error))
+        return reports, failures
+
+    def rewind(self, runs: dict[str, RunReport], index: int) -> None:
+        """Take every actor of a run that went further than tick `index` back to it.
+
+        Told, not asked: whatever the executive sends the actor next queues behind it.
+        """
+        for name, run in runs.items():
+            if len(run.ticks) > index + 1:
+                self.members[name].ref.tell(Rewind(index))
+
+    def _accept(self, report: TickReport, end_s: float) -> TickReport:
+        member = self.members[report.subsystem]
+        member.last_good_state = report.state
+        if report.housekeeping is not None:
+            member.next_hk_s = (
+                math.floor(end_s / member.hk_period_s + 1e-9) + 1
+            ) * member.hk_period_s
+        return report
 
     def restart(self, name: str, error: BaseException) -> Event:
         """Replace a failed actor by a new one started from its last good state."""

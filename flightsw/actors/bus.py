@@ -34,10 +34,9 @@ class SoftwareBus(pykka.ThreadingActor):
 
     def on_receive(self, message: Any) -> Any:
         match message:
-            case Publish(topic, value):
-                self.retained[topic] = value
-                for name in self._route(topic):
-                    self.pending.setdefault(name, {})[topic] = value
+            case Publish(values):
+                for topic, value in values:
+                    self._store(topic, value)
             case Subscribe(name, patterns, subscriber):
                 self.subscribers[name] = (patterns, subscriber)
                 self._routes.clear()
@@ -49,13 +48,20 @@ class SoftwareBus(pykka.ThreadingActor):
             case Sync(due):
                 names = list(self.pending) if due is None else [n for n in self.pending if n in due]
                 for name in names:
-                    values = self.pending.pop(name)
-                    if values and name in self.subscribers:
-                        self._deliver(self.subscribers[name][1], BusDelivery(tuple(values.items())))
+                    waiting = self.pending.pop(name)
+                    if waiting and name in self.subscribers:
+                        self._deliver(
+                            self.subscribers[name][1], BusDelivery(tuple(waiting.items()))
+                        )
                 return None
             case _:
                 raise TypeError(f"software bus got an unknown message {message!r}")
         return None
+
+    def _store(self, topic: str, value: Any) -> None:
+        self.retained[topic] = value
+        for name in self._route(topic):
+            self.pending.setdefault(name, {})[topic] = value
 
     def _deliver(self, subscriber: pykka.ActorRef[Any], delivery: BusDelivery) -> None:
         """Tell a subscriber; one that has just been stopped (a restart) misses it, harmlessly.

@@ -17,10 +17,12 @@ from flightsw.actor_messages import (
     GetState,
     InjectCrash,
     InjectFault,
-    Publish,
+    Rewind,
+    RunReport,
     SetHousekeepingPeriod,
     Tick,
     TickReport,
+    TickRun,
 )
 from flightsw.errors import CommandError, FaultError
 from flightsw.events import Severity, event
@@ -30,9 +32,10 @@ log = logging.getLogger(__name__)
 
 
 class SubsystemActor(pykka.ThreadingActor):
-    """Own one subsystem's state; step it on Tick, publish it on the bus, report housekeeping.
+    """Own one subsystem's state; step it on Tick and report housekeeping and publications.
 
-    `__init__` runs in the creator's thread and only stores its arguments; every message is
+    What a tick publishes travels back in its report, and the executive hands it to the bus
+    (one message per tick, not one per topic per subsystem). `__init__` runs in the creator's thread and only stores its arguments; every message is
     handled in the actor's own thread, one at a time, so the state needs no lock.
     """
 
@@ -40,23 +43,29 @@ class SubsystemActor(pykka.ThreadingActor):
         self,
         model: Subsystem[Any],
         state: Any,
-        bus: pykka.ActorRef[Any] | None,
         hk_period_s: float,
         next_hk_s: float = 0.0,
     ) -> None:
         super().__init__()
         self.model = model
         self.state = state
-        self.bus = bus
         self.hk_period_s = hk_period_s
         self.next_hk_s = next_hk_s
         self.inputs: dict[str, Any] = {}
         self.crash_next_tick = False
+        # After each tick of the last TickRun: the state and the next report time, to rewind to.
+        self._run_history: list[tuple[Any, float]] = []
 
     def on_receive(self, message: Any) -> Any:
         match message:
             case Tick(time_s, dt_s):
                 return self._tick(time_s, dt_s)
+            case TickRun(ends_s, dt_s):
+                return self._run(ends_s, dt_s)
+            case Rewind(index):
+                self.state, self.next_hk_s = self._run_history[index]
+                self._run_history = []
+                return None
             case BusDelivery(values):
                 self.inputs.update(values)
                 return None
@@ -84,17 +93,32 @@ class SubsystemActor(pykka.ThreadingActor):
         outcome = self.model.step(self.state, time_s, dt_s, self.inputs)
         self.state = outcome.state
         now_s = time_s + dt_s
-        if self.bus is not None:
-            for topic, value in self.model.publish(self.state).items():
-                self.bus.tell(Publish(topic, value))
+        published = tuple(self.model.publish(self.state).items())
         housekeeping = None
         if now_s >= self.next_hk_s - 1e-9:
             housekeeping = tuple(self.model.housekeeping(self.state).items())
             # Next report on the period's grid, so reports stay at whole multiples of the period.
             self.next_hk_s = (math.floor(now_s / self.hk_period_s + 1e-9) + 1) * self.hk_period_s
         return TickReport(
-            self.model.name, self.state, housekeeping, outcome.events, outcome.requests
+            self.model.name, self.state, housekeeping, outcome.events, outcome.requests, published
         )
+
+    def _run(self, ends_s: tuple[float, ...], dt_s: float) -> RunReport:
+        """Tick to each of `ends_s` in turn with the same inputs; stop at the first failure.
+
+        A failure is answered, not raised: the ticks before it stand, as they would have one
+        tick at a time, and the supervisor restarts the actor from the last of them.
+        """
+        ticks: list[TickReport] = []
+        self._run_history = []
+        for end_s in ends_s:
+            try:
+                report = self._tick(end_s - dt_s, dt_s)
+            except Exception as error:  # the supervisor's to handle, as for a single tick
+                return RunReport(tuple(ticks), error)
+            ticks.append(report)
+            self._run_history.append((self.state, self.next_hk_s))
+        return RunReport(tuple(ticks))
 
     def _execute(self, command: str, args: dict[str, Any], time_s: float) -> CommandReport:
         try:

@@ -157,3 +157,70 @@ def test_executive_housekeeping_keys_are_exactly_its_telemetry_dictionary(
 
     executive, _ = flight
     assert set(executive.housekeeping()) == {p.name for p in TELEMETRY}
+
+
+# -- runs of ticks: the same flight as one tick at a time -----------------------------------------
+
+
+def two_rate_groups() -> tuple[Executive, Any]:
+    """A fast counter stepping every second, and a slow one every 10 s that reads the fast one."""
+    bus = SoftwareBus.start()
+    supervisor = Supervisor(bus)
+    fast, slow = CounterModel("fast"), CounterModel("slow")
+    fast.subscribes = ()  # type: ignore[misc]
+    slow.subscribes = ("other.fast",)  # type: ignore[misc]
+    supervisor.start(fast, 16, hk_period_s=5.0)
+    supervisor.start(slow, 17, hk_period_s=10.0, tick_period_s=10.0)
+    downlink = CollectingDownlink.start()
+    apids = {"executive": 1, "fast": 16, "slow": 17}
+    dispatcher = Dispatcher(apids, supervisor, 1)
+    return Executive(SteppedClock(), 1.0, supervisor, dispatcher, bus, downlink, 1), downlink
+
+
+def fly(executive: Executive) -> None:
+    executive.receive(tc(16, 1, PerformFunction("set_rate", {"rate_per_s": 2.0})), arrival_s=23.5)
+    executive.run_until(40.0)
+    executive.inject("fast", "crash", {})
+    executive.run_until(47.0)
+    executive.clear("fast", "crash")
+    executive.run_until(75.0)
+
+
+def flight_record(executive: Executive, downlink: Any) -> list[Any]:
+    members = executive.supervisor.members
+    return [
+        *((p.apid, p.time_s, p.message) for p in sent(downlink)),
+        *((name, m.last_good_state, m.restarts) for name, m in sorted(members.items())),
+    ]
+
+
+def test_runs_of_ticks_fly_exactly_as_one_tick_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[tuple[float, ...]] = []
+    run_all = Supervisor.run_all
+
+    def counting_run_all(self: Supervisor, names: Any, ends_s: tuple[float, ...]) -> Any:
+        runs.append(ends_s)
+        return run_all(self, names, ends_s)
+
+    monkeypatch.setattr(Supervisor, "run_all", counting_run_all)
+    in_runs = two_rate_groups()
+    fly(in_runs[0])
+    assert runs, "the fast rate group between two slow ticks should have flown as runs"
+    assert max(len(run) for run in runs) == 9
+
+    monkeypatch.setattr("flightsw.tick_runs.MAX_RUN_TICKS", 1)
+    runs.clear()
+    singly = two_rate_groups()
+    fly(singly[0])
+    assert not runs
+    assert flight_record(*in_runs) == flight_record(*singly)
+
+
+def test_a_subsystem_that_reads_its_own_topics_is_never_left_in_a_run(
+    flight: tuple[Executive, Any],
+) -> None:
+    executive, _ = flight  # the counter follows other.*, which it publishes itself
+    executive.run_until(30.0)
+    assert executive.ticks == 30
+    seen = dict(executive.supervisor.members["counter"].last_good_state.seen)
+    assert seen["other.counter"] == 29.0  # each tick stepped with the value of the one before
