@@ -134,7 +134,7 @@ class Commander:
             return self.release()
         if state == "disabled":
             for held in self.held:
-                self._stage(
+                self.stage(
                     self._refuse_tracked(held.command, "dropped: the command queue was disabled")
                 )
             self.held = []

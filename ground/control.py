@@ -8,6 +8,7 @@ simply waits for its reply.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,8 @@ from ground.service import GroundService
 Reply = dict[str, Any]
 Respond = Callable[[Reply], None]
 SimRequest = Callable[[dict[str, Any], Callable[[Reply], None]], None]
+
+log = logging.getLogger(__name__)
 
 
 class ControlError(GroundError):
@@ -147,6 +150,15 @@ class ControlApi:
                 else f"bad {request['op']} request: {error!r}"
             )
             respond({"ok": False, "error": text})
+        except Exception as error:  # a defect of the ground: say so, keep the archive running
+            log.exception("control op %r failed", request["op"])
+            respond(
+                {
+                    "ok": False,
+                    "error": f"the ground failed to carry out {request['op']!r} ({error!r}); "
+                    "it keeps running, and its log has the traceback",
+                }
+            )
 
     @staticmethod
     def _now(

@@ -90,6 +90,22 @@ def test_a_disabled_queue_refuses_commands(mission: Mission) -> None:
     assert "queue is disabled" in refusal(mission, "navigation.set_attitude_mode", {"mode": "sun"})
 
 
+def test_disabling_a_blocked_queue_refuses_what_it_held_and_sends_none_of_it(
+    mission: Mission,
+) -> None:
+    client = mission.client
+    client.call("queue", state="blocked")
+    held = client.call("cmd", name="navigation.set_attitude_mode", args={"mode": "nadir"})[
+        "command"
+    ]
+    client.call("queue", state="disabled")
+    client.call("step", seconds=10.0)
+    command = client.call("command", id=held["id"])["command"]
+    assert command["status"] == "refused"
+    assert "dropped: the command queue was disabled" in command["reason"]
+    assert "sent" not in command["stages"]
+
+
 def test_a_command_lost_on_the_way_up_times_out_after_its_acceptance_window(
     mission: Mission,
 ) -> None:
