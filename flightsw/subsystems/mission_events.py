@@ -122,11 +122,9 @@ class MissionEventsModel(Subsystem[MissionEventsState]):
     """Edge detection over the bus, a mission schedule, and a bounded onboard timeline."""
 
     name: ClassVar[str] = "mission_events"
-    subscribes: ClassVar[tuple[str, ...]] = (PROPULSION, NAVIGATION, DOCKING, MODE, COMMS)
-    commands: ClassVar[tuple[CommandSpec, ...]] = (
-        CommandSpec("timeline_clear", "Empty the onboard timeline (counts are kept)"),
-    )
-    telemetry: ClassVar[tuple[ParamSpec, ...]] = (
+    subscribes = (PROPULSION, NAVIGATION, DOCKING, MODE, COMMS)
+    commands = (CommandSpec("timeline_clear", "Empty the onboard timeline (counts are kept)"),)
+    telemetry: tuple[ParamSpec, ...] = (
         ParamSpec("events_total", "", "mission events since launch", "int"),
         ParamSpec("last_event", "", "name of the latest mission event", "str"),
         ParamSpec("last_event_time_s", "s", "mission time of the latest event, -1 before any"),

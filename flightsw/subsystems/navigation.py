@@ -37,7 +37,6 @@ import numpy as np
 from flightsw import orbit
 from flightsw.config_section import Section
 from flightsw.constants import AU_M, SPEED_OF_LIGHT_M_S
-from flightsw.dictionary import CommandSpec, FaultSpec, ParamSpec
 from flightsw.errorcodes import ErrorCode
 from flightsw.errors import CommandError, FaultError
 from flightsw.events import Event, Severity, event
@@ -93,10 +92,10 @@ class NavigationModel(Subsystem[NavigationState]):
     """Two-body (+J2 around Earth) RK4 orbit, with Sun, shadow and station geometry."""
 
     name: ClassVar[str] = "navigation"
-    subscribes: ClassVar[tuple[str, ...]] = (BURN,)
-    commands: ClassVar[tuple[CommandSpec, ...]] = COMMANDS
-    faults: ClassVar[tuple[FaultSpec, ...]] = FAULTS
-    telemetry: ClassVar[tuple[ParamSpec, ...]] = TELEMETRY
+    subscribes = (BURN,)
+    commands = COMMANDS
+    faults = FAULTS
+    telemetry = TELEMETRY
 
     def __init__(
         self,

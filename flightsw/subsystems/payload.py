@@ -126,8 +126,8 @@ class PayloadModel(Subsystem[PayloadState]):
     """Instruments drawing power by mode, filling the mass memory, protected by a limiter."""
 
     name: ClassVar[str] = "payload"
-    subscribes: ClassVar[tuple[str, ...]] = (POWER,)
-    commands: ClassVar[tuple[CommandSpec, ...]] = (
+    subscribes = (POWER,)
+    commands = (
         CommandSpec(
             "power_on", "Switch an instrument on (boots into its first mode)", (_instrument_arg(),)
         ),
@@ -139,7 +139,7 @@ class PayloadModel(Subsystem[PayloadState]):
         ),
         CommandSpec("clear_storage", "Delete all stored science data (after it has been dumped)"),
     )
-    faults: ClassVar[tuple[FaultSpec, ...]] = (
+    faults = (
         FaultSpec(
             "over_current",
             "An instrument draws extra power; its limiter trips it after overcurrent_trip_s",
@@ -151,7 +151,7 @@ class PayloadModel(Subsystem[PayloadState]):
             (_instrument_arg(),),
         ),
     )
-    telemetry: ClassVar[tuple[ParamSpec, ...]] = (
+    telemetry: tuple[ParamSpec, ...] = (
         ParamSpec("payload_powered", "", "payload switch on in power.status", "bool"),
         ParamSpec("total_power_w", "W", "power drawn by all instruments"),
         ParamSpec("payload_mass_kg", "kg", "mass of all instruments"),

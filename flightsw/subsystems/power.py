@@ -87,8 +87,8 @@ class PowerModel(Subsystem[PowerState]):
     """Battery energy balance under solar input and switched consumer loads."""
 
     name: ClassVar[str] = "power"
-    subscribes: ClassVar[tuple[str, ...]] = (NAVIGATION, LOAD_PREFIX + "*")
-    commands: ClassVar[tuple[CommandSpec, ...]] = (
+    subscribes = (NAVIGATION, LOAD_PREFIX + "*")
+    commands = (
         CommandSpec("load_on", "Switch a consumer on", (_consumer_arg(),)),
         CommandSpec(
             "load_off",
@@ -105,7 +105,7 @@ class PowerModel(Subsystem[PowerState]):
             (ArgSpec("mode", "enum", choices=POINTING_MODES),),
         ),
     )
-    faults: ClassVar[tuple[FaultSpec, ...]] = (
+    faults = (
         FaultSpec(
             "cell_failure",
             "Battery cells lost: capacity falls by a fraction",
@@ -123,7 +123,7 @@ class PowerModel(Subsystem[PowerState]):
             (_consumer_arg(), ArgSpec("extra_w", "float", "W", 0.0, 10_000.0, default=50.0)),
         ),
     )
-    telemetry: ClassVar[tuple[ParamSpec, ...]] = (
+    telemetry: tuple[ParamSpec, ...] = (
         ParamSpec("battery_soc", "", "state of charge, 0 to 1"),
         ParamSpec("battery_charge_wh", "Wh", "energy stored"),
         ParamSpec("battery_capacity_wh", "Wh", "usable capacity (after cell failures)"),

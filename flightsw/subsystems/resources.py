@@ -150,8 +150,8 @@ class ResourcesModel(Subsystem[ResourcesState]):
     """Moving-average use rates and time remaining for O2, water, propellant and energy."""
 
     name: ClassVar[str] = "resources"
-    subscribes: ClassVar[tuple[str, ...]] = (LIFE_SUPPORT, POWER, PROPULSION)
-    telemetry: ClassVar[tuple[ParamSpec, ...]] = _telemetry()
+    subscribes = (LIFE_SUPPORT, POWER, PROPULSION)
+    telemetry: tuple[ParamSpec, ...] = _telemetry()
 
     def __init__(
         self,

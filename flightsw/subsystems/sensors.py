@@ -116,14 +116,14 @@ class SensorArrayModel(Subsystem[SensorArrayState]):
     """Noisy, biased, drifting and quantised readings of true values on the bus."""
 
     name: ClassVar[str] = "sensors"
-    subscribes: ClassVar[tuple[str, ...]] = tuple(topic for topic, _ in SOURCES.values())
-    commands: ClassVar[tuple[CommandSpec, ...]] = (
+    subscribes = tuple(topic for topic, _ in SOURCES.values())
+    commands = (
         CommandSpec("calibrate", "Remove a sensor's calibration bias and drift", (_sensor_arg(),)),
         CommandSpec(
             "enable", "Enable or disable a sensor", (_sensor_arg(), ArgSpec("enabled", "bool"))
         ),
     )
-    faults: ClassVar[tuple[FaultSpec, ...]] = (
+    faults = (
         FaultSpec(
             "bias",
             "A sensor's zero shifts by an offset (in its own unit)",
@@ -137,7 +137,7 @@ class SensorArrayModel(Subsystem[SensorArrayState]):
         ),
         FaultSpec("dead", "A sensor stops answering: it reads NaN", (_sensor_arg(),)),
     )
-    telemetry: ClassVar[tuple[ParamSpec, ...]] = (
+    telemetry: tuple[ParamSpec, ...] = (
         ParamSpec("faults_active", "", "injected sensor faults active", "int"),
     )
 

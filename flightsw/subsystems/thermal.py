@@ -71,8 +71,8 @@ class ThermalModel(Subsystem[ThermalState]):
     """Lumped-node heat balance with radiators, heaters and a coolant loop."""
 
     name: ClassVar[str] = "thermal"
-    subscribes: ClassVar[tuple[str, ...]] = (NAVIGATION, POWER)
-    commands: ClassVar[tuple[CommandSpec, ...]] = (
+    subscribes = (NAVIGATION, POWER)
+    commands = (
         CommandSpec(
             "set_heater",
             "Set a heater's thermostat set point and enable flag",
@@ -89,7 +89,7 @@ class ThermalModel(Subsystem[ThermalState]):
         ),
         CommandSpec("pump", "Start or stop the coolant loop pump", (ArgSpec("on", "bool"),)),
     )
-    faults: ClassVar[tuple[FaultSpec, ...]] = (
+    faults = (
         FaultSpec("heater_stuck_on", "A heater's relay welds closed", (_heater_arg(),)),
         FaultSpec("heater_stuck_off", "A heater's element opens", (_heater_arg(),)),
         FaultSpec("pump_failure", "The coolant pump stops: no flow, no power drawn"),
@@ -99,7 +99,7 @@ class ThermalModel(Subsystem[ThermalState]):
             (ArgSpec("fraction", "float", "", 0.0, 1.0, default=0.5),),
         ),
     )
-    telemetry: ClassVar[tuple[ParamSpec, ...]] = (
+    telemetry: tuple[ParamSpec, ...] = (
         ParamSpec("pump_on", "", "pump commanded on", "bool"),
         ParamSpec("pump_running", "", "pump on, powered and not failed", "bool"),
         ParamSpec("heaters_powered", "", "power reports the thermal consumer switched on", "bool"),
