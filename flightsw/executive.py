@@ -115,8 +115,8 @@ class Executive:
         slowest_s = max((m.tick_period_s for m in supervisor.members.values()), default=tick_s)
         self.event_window_s = 2.0 * max(slowest_s, tick_s)
         self._recent_events: deque[tuple[float, str, str]] = deque()
-        # What the executive publishes (and what a run's subsystems would have), kept until the
-        # next delivery: the bus keeps only the latest value of a topic anyway.
+        # Every publication of the last ticks, the subsystems' and the executive's own, kept
+        # until the next delivery: the bus keeps only the latest value of a topic anyway.
         self._outbox: dict[str, Any] = {}
         self._topics_seen: dict[str, set[str]] = {name: set() for name in supervisor.members}
 
@@ -226,6 +226,8 @@ class Executive:
             made_here.append(hk_topic(EXECUTIVE_NAME))
         if self.events_watched:
             made_here.append(ONBOARD_EVENTS)
+        # What they published before; a topic published for the first time is caught by
+        # feeds_itself, which cuts the run after that tick.
         seen = [topic for name in due for topic in self._topics_seen[name]]
         return not any(inputs.follows(name, topic) for name in due for topic in made_here + seen)
 
@@ -235,7 +237,7 @@ class Executive:
         Each tick is taken as `tick` would have taken it (events, housekeeping, requests, truth).
         A tick that asks for something (an onboard command, a reboot), that restarts an actor, or
         whose publications another subsystem of the run reads, ends the run there: the actors
-        that went further are rewound to it, and the next ticks are flown one at a time.
+        that went further are rewound to it, and the executive plans again from the next tick.
         """
         due = self.supervisor.due_at(ends_s[0])
         self.clock.advance_to(ends_s[0])
@@ -244,16 +246,15 @@ class Executive:
         for index, tick_s in enumerate(ends_s):
             self.clock.advance_to(tick_s)
             reports, failures = self.supervisor.take_run_tick(runs, index, tick_s)
-            last = index == len(ends_s) - 1
-            if not last and (
+            cut = index < len(ends_s) - 1 and bool(
                 failures
                 or any(report.requests for report in reports)
                 or feeds_itself(reports, self.supervisor.inputs)
-            ):
+            )
+            if cut:
                 self.supervisor.rewind(runs, index)
-                last = True
             self._finish_tick(tick_s, reports, failures)
-            if last:
+            if cut:
                 return
 
     # -- one tick's results ----------------------------------------------------------------------

@@ -35,8 +35,9 @@ class SubsystemActor(pykka.ThreadingActor):
     """Own one subsystem's state; step it on Tick and report housekeeping and publications.
 
     What a tick publishes travels back in its report, and the executive hands it to the bus
-    (one message per tick, not one per topic per subsystem). `__init__` runs in the creator's thread and only stores its arguments; every message is
-    handled in the actor's own thread, one at a time, so the state needs no lock.
+    (one message per tick, not one per topic per subsystem). `__init__` runs in the creator's
+    thread and only stores its arguments; every message is handled in the actor's own thread,
+    one at a time, so the state needs no lock.
     """
 
     def __init__(
