@@ -18,7 +18,8 @@ import msgpack
 import zmq
 
 from flightsw.clock import wall_time_s
-from flightsw.config import load_mission
+from flightsw.config.mission import load_mission
+from flightsw.executive.spacecraft import mission_dictionary
 from flightsw.icd.messages import Housekeeping, encode_body
 from flightsw.icd.packet import (
     CRC_LENGTH,
@@ -26,16 +27,15 @@ from flightsw.icd.packet import (
     TM_SECONDARY_HEADER_LENGTH,
     encode_tm,
 )
-from flightsw.registry import build_models
-from flightsw.spacecraft import mission_dictionary
-from ground.alarms import AlarmManager
-from ground.archive import Archive
-from ground.channel import Channel, LightTime
+from flightsw.subsystems.registry import build_models
+from ground.archive.store import Archive
 from ground.dictionary import Dictionary
-from ground.rule_kinds import LimitBands, LimitRule
-from ground.rule_loader import load_rules
-from ground.rules import RuleEngine, Severity
-from ground.service import GroundService
+from ground.link.channel import Channel, LightTime
+from ground.process.service import GroundService
+from ground.rules.alarms import AlarmManager
+from ground.rules.engine import RuleEngine, Severity
+from ground.rules.kinds import LimitBands, LimitRule
+from ground.rules.loader import load_rules
 
 BODY_START = PRIMARY_HEADER_LENGTH + TM_SECONDARY_HEADER_LENGTH
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flightsw.clock import wall_time_s
-from ground.launcher import launch
+from ground.cli.launcher import launch
 
 
 @dataclass(frozen=True)

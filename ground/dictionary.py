@@ -10,8 +10,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from flightsw.dictionary import CommandSpec
 from flightsw.errors import CommandError
+from flightsw.icd.dictionary import CommandSpec
 from ground.errors import GroundError
 
 DEFAULT_HK_PERIOD_S = 10.0

@@ -8,12 +8,12 @@ from typing import Any
 
 import pykka
 
-from flightsw.actor_messages import LinkCounters, SendBatch
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
-from flightsw.errorcodes import ErrorCode
 from flightsw.errors import CommandError
-from flightsw.events import Severity, event
-from flightsw.subsystem import Outcome, Subsystem
+from flightsw.executive.messages import LinkCounters, SendBatch
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.subsystems.base import Outcome, Subsystem
+from flightsw.subsystems.events import Severity, event
 
 
 @dataclass(frozen=True, slots=True)

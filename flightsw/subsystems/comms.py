@@ -25,14 +25,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from flightsw.config_section import Section
-from flightsw.constants import SPEED_OF_LIGHT_M_S
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import FaultError
-from flightsw.events import Event, Severity, event
-from flightsw.mission_context import MissionContext
-from flightsw.subsystem import Outcome, Subsystem
-from flightsw.topics import (
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.physics.constants import SPEED_OF_LIGHT_M_S
+from flightsw.subsystems.base import Outcome, Subsystem
+from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.topics import (
     COMMS,
     NAVIGATION,
     POWER,

@@ -33,15 +33,20 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from flightsw import orbit
-from flightsw.config_section import Section
-from flightsw.constants import EARTH_RADIUS_M, MOON_RADIUS_M, STANDARD_GRAVITY_M_S2, SUN_RADIUS_M
-from flightsw.dictionary import ArgSpec, FaultSpec, ParamSpec
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import FaultError
-from flightsw.events import Event, Severity, event
-from flightsw.mission_context import MissionContext
-from flightsw.subsystem import Outcome, Subsystem
-from flightsw.topics import ENVIRONMENT, NAVIGATION, EnvironmentStatus, NavigationFix
+from flightsw.icd.dictionary import ArgSpec, FaultSpec, ParamSpec
+from flightsw.physics import orbit
+from flightsw.physics.constants import (
+    EARTH_RADIUS_M,
+    MOON_RADIUS_M,
+    STANDARD_GRAVITY_M_S2,
+    SUN_RADIUS_M,
+)
+from flightsw.subsystems.base import Outcome, Subsystem
+from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.topics import ENVIRONMENT, NAVIGATION, EnvironmentStatus, NavigationFix
 
 # Mean field at the magnetic equator on Earth's surface (dipole term of the IGRF; quoted as
 # 3.12e-5 T in e.g. Wikipedia, "Dipole model of the Earth's magnetic field").

@@ -39,13 +39,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from flightsw.config_section import Section
-from flightsw.dictionary import CommandSpec, ParamSpec
-from flightsw.events import Event, Severity, event
-from flightsw.mission_context import MissionContext
-from flightsw.subsystem import Outcome, Subsystem
-from flightsw.subsystems.navigation import ECLIPSE_ILLUMINATION
-from flightsw.topics import (
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
+from flightsw.icd.dictionary import CommandSpec, ParamSpec
+from flightsw.subsystems.base import Outcome, Subsystem
+from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.navigation.model import ECLIPSE_ILLUMINATION
+from flightsw.subsystems.topics import (
     COMMS,
     DOCKING,
     MODE,

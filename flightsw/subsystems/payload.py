@@ -36,14 +36,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from flightsw.config_section import Section
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.events import Event, Severity, event
-from flightsw.mission_context import MissionContext
-from flightsw.subsystem import Outcome, Subsystem
-from flightsw.topics import POWER, LoadDemand, PowerStatus, load_topic
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.subsystems.base import Outcome, Subsystem
+from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.topics import POWER, LoadDemand, PowerStatus, load_topic
 
 CONSUMER = "payload"
 OFF = "off"

@@ -20,15 +20,22 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from flightsw.config_section import Section
-from flightsw.constants import SOLAR_CONSTANT_W_M2
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.events import Event, Severity, event
-from flightsw.mission_context import MissionContext
-from flightsw.subsystem import Outcome, Subsystem
-from flightsw.topics import LOAD_PREFIX, NAVIGATION, POWER, LoadDemand, NavigationFix, PowerStatus
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.physics.constants import SOLAR_CONSTANT_W_M2
+from flightsw.subsystems.base import Outcome, Subsystem
+from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.topics import (
+    LOAD_PREFIX,
+    NAVIGATION,
+    POWER,
+    LoadDemand,
+    NavigationFix,
+    PowerStatus,
+)
 
 WH_J = 3600.0
 POINTING_MODES = ("sun_tracking", "fixed")

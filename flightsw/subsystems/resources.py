@@ -36,13 +36,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from flightsw.config_section import Section
-from flightsw.constants import DAY_S
-from flightsw.dictionary import ParamSpec
-from flightsw.events import Event, Severity, event
-from flightsw.mission_context import MissionContext
-from flightsw.subsystem import Outcome, Subsystem
-from flightsw.topics import (
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
+from flightsw.icd.dictionary import ParamSpec
+from flightsw.physics.constants import DAY_S
+from flightsw.subsystems.base import Outcome, Subsystem
+from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.topics import (
     LIFE_SUPPORT,
     POWER,
     PROPULSION,

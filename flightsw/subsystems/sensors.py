@@ -33,14 +33,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from flightsw import topics
-from flightsw.config_section import Section
-from flightsw.constants import DAY_S
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.mission_context import MissionContext
-from flightsw.subsystem import Outcome, Subsystem
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.physics.constants import DAY_S
+from flightsw.subsystems import topics
+from flightsw.subsystems.base import Outcome, Subsystem
 
 SEED_SALT = 0x5E45  # keeps this model's noise apart from other models using the same seed
 NAN = float("nan")

@@ -37,13 +37,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from flightsw.config_section import Section
-from flightsw.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.events import Severity, event
-from flightsw.mission_context import MissionContext
-from flightsw.subsystem import Outcome, Request, Subsystem
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.subsystems.base import Outcome, Request, Subsystem
+from flightsw.subsystems.events import Severity, event
 
 TARGETS = ("navigation", "power", "thermal", "comms", "propulsion", "payload", "life_support")
 INITIAL_VERSION = "1.0.0"

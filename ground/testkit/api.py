@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ground.console_render import mission_time
+from ground.console.render import mission_time
 from ground.testkit.alarm_verbs import AlarmVerbs
 from ground.testkit.command_verbs import CommandVerbs
 from ground.testkit.core import _args_text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ground.client import ClientError
-from ground.console_render import mission_time
+from ground.api.client import ClientError
+from ground.console.render import mission_time
 from ground.testkit.core import ApiCore, _args_text
 from ground.testkit.failures import CommandFailed, explain
 from ground.testkit.records import Command

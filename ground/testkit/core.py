@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ground.client import ClientError, GroundClient
-from ground.console_render import fmt_value, mission_time
+from ground.api.client import ClientError, GroundClient
+from ground.cli.launcher import Mission
+from ground.console.render import fmt_value, mission_time
 from ground.dictionary import hk_period_s
-from ground.launcher import Mission
 from ground.testkit.failures import HilFailure
 from ground.testkit.records import Alarm, Event, Sample
 from ground.testkit.report import Reporter, SilentReporter

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shlex
 
-from ground.console_words import COMPARISONS, parse_value
+from ground.console.words import COMPARISONS, parse_value
 from ground.testkit.predicates import Predicate
 
 USAGE = "write a check as 'SUBSYSTEM.PARAM OP VALUE', OP one of == != < <= > >="

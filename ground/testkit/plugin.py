@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from ground.launcher import Mission
+from ground.cli.launcher import Mission
 from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionPool, MissionSpec
 from ground.testkit.report import TextReporter

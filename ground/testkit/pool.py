@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flightsw.catalog import resolve_config
-from ground.client import ClientError
-from ground.launcher import Mission, launch
+from flightsw.config.catalog import resolve_config
+from ground.api.client import ClientError
+from ground.cli.launcher import Mission, launch
 
 log = logging.getLogger(__name__)
 

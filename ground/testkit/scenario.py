@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flightsw.catalog import resolve_config
 from flightsw.clock import wall_time_s
+from flightsw.config.catalog import resolve_config
 from ground.errors import GroundError
 from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionSpec

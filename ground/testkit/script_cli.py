@@ -10,8 +10,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from ground.console_render import mission_time
-from ground.launcher import LaunchError
+from ground.cli.launcher import LaunchError
+from ground.console.render import mission_time
 from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionPool, MissionSpec
 from ground.testkit.report import TextReporter

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ground.console_render import fmt_value, mission_time
+from ground.console.render import fmt_value, mission_time
 from ground.testkit.core import ApiCore
 from ground.testkit.expressions import parse_check
 from ground.testkit.failures import HilFailure, HilTimeout, explain

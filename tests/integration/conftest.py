@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ground.launcher import Mission, launch
+from ground.cli.launcher import Mission, launch
 
 ROOT = Path(__file__).resolve().parents[2]
 LEO = ROOT / "configs" / "leo_smallsat.toml"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import LEO
 
-from ground.launcher import Mission, launch
+from ground.cli.launcher import Mission, launch
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ def run(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.Comp
 def test_flightsw_refuses_a_broken_config_with_file_key_and_reason(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(LEO.read_text().replace('mode = "realtime"', 'mode = "warp"'))
-    result = run("flightsw.main", "--config", str(bad))
+    result = run("flightsw", "--config", str(bad))
     assert result.returncode == 2
     assert f"{bad}: [clock.mode] expected one of stepped, realtime, found 'warp'" in result.stderr
 
@@ -41,7 +41,7 @@ def test_flightsw_says_which_port_is_taken_and_exits_3(tmp_path: Path) -> None:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        result = run("flightsw.main", "--config", str(LEO), "--uplink", f"tcp://127.0.0.1:{port}")
+        result = run("flightsw", "--config", str(LEO), "--uplink", f"tcp://127.0.0.1:{port}")
     assert result.returncode == 3
     assert f"cannot bind the uplink socket to tcp://127.0.0.1:{port}" in result.stderr
     assert "Another process may hold the port" in result.stderr
@@ -49,7 +49,7 @@ def test_flightsw_says_which_port_is_taken_and_exits_3(tmp_path: Path) -> None:
 
 def test_mission_run_flies_headless_for_a_duration_and_stops_both_processes(tmp_path: Path) -> None:
     result = run(
-        "ground.mission", "run", str(LEO), "--clock", "stepped", "--duration-s", "600",
+        "ground.cli.mission", "run", str(LEO), "--clock", "stepped", "--duration-s", "600",
         "--headless", "--data-dir", str(tmp_path), "--run-name", "cli",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -72,7 +72,9 @@ def test_a_console_script_runs_and_passes_its_checks(mission: Mission) -> None:
             "alarms",
         ]
     )
-    result = run("ground.mission", "console", "--control", mission.endpoints.control, stdin=script)
+    result = run(
+        "ground.cli.mission", "console", "--control", mission.endpoints.control, stdin=script
+    )
     assert result.returncode == 0, result.stdout
     assert "command 1 thermal.set_heater: completed" in result.stdout
     assert "CHECK: thermal.battery_set_point_c == 12 holds" in result.stdout
@@ -80,7 +82,7 @@ def test_a_console_script_runs_and_passes_its_checks(mission: Mission) -> None:
 
 def test_a_console_script_exits_non_zero_when_a_check_fails(mission: Mission) -> None:
     result = run(
-        "ground.mission", "console", "--control", mission.endpoints.control,
+        "ground.cli.mission", "console", "--control", mission.endpoints.control,
         stdin="step 20\ncheck power.battery_soc > 2\n",
     )  # fmt: skip
     assert result.returncode == 1

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from conftest import LIGHT_TIME_S
 
-from ground.launcher import Mission
+from ground.cli.launcher import Mission
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ground.launcher import Mission
+from ground.cli.launcher import Mission
 
 pytestmark = pytest.mark.integration
 
@@ -18,7 +18,7 @@ def console(mission: Mission, *lines: str) -> subprocess.CompletedProcess[str]:
     """Run `mission console` on `lines` through a pipe, as CI would."""
     return subprocess.run(
         [
-            sys.executable, "-m", "ground.mission", "console",
+            sys.executable, "-m", "ground.cli.mission", "console",
             "--control", mission.endpoints.control, "--feed", mission.endpoints.feed,
         ],
         input="\n".join(lines) + "\n",

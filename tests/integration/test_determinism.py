@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flightsw.catalog import shipped_missions
+from flightsw.config.catalog import shipped_missions
 from ground.testkit.api import HilApi
 from ground.testkit.archives import differences
 from ground.testkit.pool import MissionPool, MissionSpec

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from flightsw.config import load_mission
-from flightsw.registry import build_models
-from ground.launcher import Mission, launch
+from flightsw.config.mission import load_mission
+from flightsw.subsystems.registry import build_models
+from ground.cli.launcher import Mission, launch
 
 pytestmark = pytest.mark.integration
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flightsw.constants import SPEED_OF_LIGHT_M_S
-from ground.launcher import Mission, launch
+from flightsw.physics.constants import SPEED_OF_LIGHT_M_S
+from ground.cli.launcher import Mission, launch
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from conftest import LIGHT_TIME_S
 
 from flightsw.icd.cuc import decode_cuc, encode_cuc
 from flightsw.icd.packet import encode_tc, encode_tm
-from ground.launcher import Mission
+from ground.cli.launcher import Mission
 
 pytestmark = pytest.mark.integration
 

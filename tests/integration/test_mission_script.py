@@ -33,7 +33,7 @@ def run(hil):
 
 def mission_script(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ground.mission", "script", "--colour", "never", *args],
+        [sys.executable, "-m", "ground.cli.mission", "script", "--colour", "never", *args],
         capture_output=True,
         text=True,
         timeout=120,

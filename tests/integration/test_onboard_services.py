@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import LIGHT_TIME_S
 
-from ground.launcher import Mission
+from ground.cli.launcher import Mission
 
 pytestmark = pytest.mark.integration
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from flightsw.endpoints import Endpoints
-from ground.archive import Archive
-from ground.launcher import Mission, free_ports, read_session
-from ground.replay import Replay, replay
-from ground.replay_runtime import ReplayRuntime, ReplaySockets, write_replay_session
+from flightsw.icd.endpoints import Endpoints
+from ground.archive.store import Archive
+from ground.cli.launcher import Mission, free_ports, read_session
+from ground.replay.engine import Replay, replay
+from ground.replay.runtime import ReplayRuntime, ReplaySockets, write_replay_session
 
 pytestmark = pytest.mark.integration
 
@@ -55,7 +55,7 @@ def good_frames(path: Path) -> int:
 
 def mission_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ground.mission", *args],
+        [sys.executable, "-m", "ground.cli.mission", *args],
         capture_output=True,
         text=True,
         timeout=CLI_TIMEOUT_S,

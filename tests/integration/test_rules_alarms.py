@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ground.launcher import Mission
+from ground.cli.launcher import Mission
 
 pytestmark = pytest.mark.integration
 

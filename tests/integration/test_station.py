@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ground.launcher import Mission, launch
+from ground.cli.launcher import Mission, launch
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flightsw.catalog import shipped_missions
+from flightsw.config.catalog import shipped_missions
 from ground.testkit.api import HilApi
 from ground.testkit.plugin import MISSION_KEY
 from ground.testkit.pool import MissionPool

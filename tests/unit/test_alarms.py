@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ground.alarms import AlarmManager, AlarmState, AlarmTransition
 from ground.errors import AlarmError
-from ground.rule_kinds import LimitBands, LimitRule
-from ground.rules import RuleEngine, RuleState, RuleTransition, Severity
+from ground.rules.alarms import AlarmManager, AlarmState, AlarmTransition
+from ground.rules.engine import RuleEngine, RuleState, RuleTransition, Severity
+from ground.rules.kinds import LimitBands, LimitRule
 
 RED = (RuleState.RED_HIGH, Severity.CRITICAL, "thermal.avionics_temp_c > 55 (red)")
 YELLOW = (RuleState.YELLOW_HIGH, Severity.DISTRESS, "thermal.avionics_temp_c > 45 (yellow)")

@@ -17,7 +17,7 @@ import msgpack
 import numpy as np
 import pytest
 
-from ground.archive import Archive, ArchiveError
+from ground.archive.store import Archive, ArchiveError
 from ground.errors import GroundError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -318,7 +318,7 @@ def test_a_killed_writer_loses_only_its_uncommitted_batch(tmp_path: Path) -> Non
     writer = textwrap.dedent(
         f"""
         import os, signal
-        from ground.archive import Archive
+        from ground.archive.store import Archive
         archive = Archive.create({str(tmp_path)!r}, "crash")
         archive.record_housekeeping(1.0, "power", {{"soc": 0.9}})
         archive.flush()

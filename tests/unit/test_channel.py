@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from flightsw.constants import MOON_MEAN_DISTANCE_M
 from flightsw.errors import FrameError
 from flightsw.icd.packet import decode, encode_tm
-from ground.channel import Blackouts, Channel, ChannelConfig, DelayLine, LightTime
+from flightsw.physics.constants import MOON_MEAN_DISTANCE_M
+from ground.link.channel import Blackouts, Channel, ChannelConfig, DelayLine, LightTime
 
 FRAME = encode_tm(17, 0, 3, 25, 10.0, b"\x80" * 100)  # 121 octets
 

@@ -7,19 +7,19 @@ from typing import Any
 
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.constants import MOON_MEAN_DISTANCE_M
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError
-from flightsw.events import Event
-from flightsw.mission_context import MissionContext
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.physics.constants import MOON_MEAN_DISTANCE_M
 from flightsw.subsystems.comms import (
     CommsConfig,
     CommsModel,
     CommsState,
     free_space_path_loss_db,
 )
-from flightsw.topics import (
+from flightsw.subsystems.events import Event
+from flightsw.subsystems.topics import (
     COMMS,
     NAVIGATION,
     POWER,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from flightsw.config import load_mission
+from flightsw.config.mission import load_mission
 from flightsw.errors import ConfigError
-from flightsw.registry import build_models
+from flightsw.subsystems.registry import build_models
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "configs").glob("*.toml"))

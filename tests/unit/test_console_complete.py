@@ -8,7 +8,7 @@ import pytest
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from ground.console_complete import ConsoleCompleter, Vocabulary
+from ground.console.complete import ConsoleCompleter, Vocabulary
 
 HEATER = {"name": "heater", "kind": "enum", "unit": "", "choices": ["avionics", "battery"]}
 SET_POINT = {

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ground.control import ControlApi
+from ground.process.control import ControlApi
 
 
 def api_with(name: str, op: Any) -> ControlApi:

@@ -9,20 +9,20 @@ from typing import Any
 import numpy as np
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.constants import EARTH_GM_M3_S2, EARTH_RADIUS_M
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError
-from flightsw.events import Event
-from flightsw.mission_context import MissionContext
-from flightsw.subsystems.docking import (
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.physics.constants import EARTH_GM_M3_S2, EARTH_RADIUS_M
+from flightsw.subsystems.docking.model import (
     DockingModel,
     DockingState,
     cw_propagate,
     cw_stm,
     cw_target_velocity,
 )
-from flightsw.topics import DOCKING, NAVIGATION, DockingStatus, NavigationFix
+from flightsw.subsystems.events import Event
+from flightsw.subsystems.topics import DOCKING, NAVIGATION, DockingStatus, NavigationFix
 
 LEO_400_KM_M = EARTH_RADIUS_M + 400e3
 N_RAD_S = math.sqrt(EARTH_GM_M3_S2 / LEO_400_KM_M**3)  # ≈ 1.131e-3 rad/s (92.6 min orbit)

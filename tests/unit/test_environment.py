@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from flightsw import orbit
-from flightsw.config_section import Section
-from flightsw.constants import EARTH_RADIUS_M, STANDARD_GRAVITY_M_S2
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import ConfigError
-from flightsw.mission_context import MissionContext
+from flightsw.physics import orbit
+from flightsw.physics.constants import EARTH_RADIUS_M, STANDARD_GRAVITY_M_S2
 from flightsw.subsystems.environment import (
     DIPOLE_B0_T,
     EnvironmentConfig,
@@ -22,7 +22,7 @@ from flightsw.subsystems.environment import (
     dipole_field_t,
     geographic_rad,
 )
-from flightsw.topics import ENVIRONMENT, NAVIGATION, EnvironmentStatus, NavigationFix
+from flightsw.subsystems.topics import ENVIRONMENT, NAVIGATION, EnvironmentStatus, NavigationFix
 
 EPOCH_UNIX_S = 1_700_000_000.0
 CONTEXT = MissionContext("test", EPOCH_UNIX_S, seed=5)

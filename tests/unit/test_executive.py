@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 from fakes import CollectingDownlink, CounterModel
 
-from flightsw.actors.bus import SoftwareBus
 from flightsw.clock import SteppedClock
-from flightsw.dispatcher import Dispatcher
-from flightsw.errorcodes import ErrorCode
-from flightsw.executive import Executive
+from flightsw.executive.actors.bus import SoftwareBus
+from flightsw.executive.dispatcher import Dispatcher
+from flightsw.executive.executive import Executive
+from flightsw.executive.supervisor import Supervisor
+from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.messages import (
     EventReport,
     Housekeeping,
@@ -22,7 +23,6 @@ from flightsw.icd.messages import (
     encode_body,
 )
 from flightsw.icd.packet import encode_tc
-from flightsw.supervisor import Supervisor
 
 APIDS = {"executive": 1, "counter": 16}
 
@@ -153,7 +153,7 @@ def test_an_actor_that_crashes_is_restarted_from_its_last_good_state_within_one_
 def test_executive_housekeeping_keys_are_exactly_its_telemetry_dictionary(
     flight: tuple[Executive, Any],
 ) -> None:
-    from flightsw.executive import TELEMETRY
+    from flightsw.executive.executive import TELEMETRY
 
     executive, _ = flight
     assert set(executive.housekeeping()) == {p.name for p in TELEMETRY}
@@ -208,7 +208,7 @@ def test_runs_of_ticks_fly_exactly_as_one_tick_at_a_time(monkeypatch: pytest.Mon
     assert runs, "the fast rate group between two slow ticks should have flown as runs"
     assert max(len(run) for run in runs) == 9
 
-    monkeypatch.setattr("flightsw.tick_runs.MAX_RUN_TICKS", 1)
+    monkeypatch.setattr("flightsw.executive.tick_runs.MAX_RUN_TICKS", 1)
     runs.clear()
     singly = two_rate_groups()
     fly(singly[0])

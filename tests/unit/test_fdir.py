@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError
-from flightsw.mission_context import MissionContext
-from flightsw.subsystem import Request
-from flightsw.subsystems.fdir import FdirModel, FdirState
-from flightsw.topics import MODE, ONBOARD_EVENTS, OnboardEvents, hk_topic
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.subsystems.base import Request
+from flightsw.subsystems.fdir.model import FdirModel, FdirState
+from flightsw.subsystems.topics import MODE, ONBOARD_EVENTS, OnboardEvents, hk_topic
 
 CONTEXT = MissionContext("test", 0.0, 1)
 CONFIG: dict[str, Any] = {

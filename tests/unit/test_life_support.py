@@ -8,14 +8,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.constants import DAY_S, ZERO_CELSIUS_K
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import CrewMember, MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError
-from flightsw.events import Event
-from flightsw.mission_context import CrewMember, MissionContext
-from flightsw.subsystems.crew_vitals import saturation_pct, scheduled_activity
-from flightsw.subsystems.life_support import (
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.physics.constants import DAY_S, ZERO_CELSIUS_K
+from flightsw.subsystems.events import Event
+from flightsw.subsystems.life_support.crew_vitals import saturation_pct, scheduled_activity
+from flightsw.subsystems.life_support.model import (
     CO2,
     H2O,
     O2,
@@ -25,7 +25,7 @@ from flightsw.subsystems.life_support import (
     mixture_molar_mass,
     saturation_vapour_kpa,
 )
-from flightsw.topics import (
+from flightsw.subsystems.topics import (
     LIFE_SUPPORT,
     POWER,
     THERMAL,

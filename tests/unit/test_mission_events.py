@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.constants import EARTH_RADIUS_M
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import ConfigError
-from flightsw.events import Severity
-from flightsw.mission_context import MissionContext
+from flightsw.physics.constants import EARTH_RADIUS_M
+from flightsw.subsystems.events import Severity
 from flightsw.subsystems.mission_events import MissionEventsModel, MissionEventsState
-from flightsw.topics import (
+from flightsw.subsystems.topics import (
     COMMS,
     DOCKING,
     MODE,

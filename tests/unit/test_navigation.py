@@ -10,14 +10,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from flightsw import orbit
-from flightsw.config_section import Section
-from flightsw.constants import EARTH_GM_M3_S2, EARTH_RADIUS_M
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import GroundStation, MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError
-from flightsw.mission_context import GroundStation, MissionContext
-from flightsw.subsystem import Scalar
-from flightsw.subsystems.navigation import (
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.physics import orbit
+from flightsw.physics.constants import EARTH_GM_M3_S2, EARTH_RADIUS_M
+from flightsw.subsystems.base import Scalar
+from flightsw.subsystems.navigation.model import (
     BURN,
     BurnApplied,
     NavigationModel,

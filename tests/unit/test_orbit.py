@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from flightsw import orbit
-from flightsw.constants import (
+from flightsw.physics import orbit
+from flightsw.physics.constants import (
     AU_M,
     EARTH_GM_M3_S2,
     EARTH_RADIUS_M,

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError, FaultError
-from flightsw.mission_context import MissionContext
+from flightsw.icd.errorcodes import ErrorCode
 from flightsw.subsystems.payload import PayloadModel, PayloadState
-from flightsw.topics import POWER, LoadDemand, PowerStatus, load_topic
+from flightsw.subsystems.topics import POWER, LoadDemand, PowerStatus, load_topic
 
 CONTEXT = MissionContext("test", 0.0, seed=1)
 TOLERANCE_W = 1e-9

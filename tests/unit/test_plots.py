@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ground.archive import Archive, ArchiveError
-from ground.archive_schema import Scalar
-from ground.mission import main
-from ground.plot_text import terminal_plot
-from ground.plots import (
+from ground.archive.schema import Scalar
+from ground.archive.store import Archive, ArchiveError
+from ground.cli.mission import main
+from ground.plots.figures import (
     PlotError,
     PlotsUnavailable,
     UnknownParameter,
@@ -20,6 +19,7 @@ from ground.plots import (
     plot_run,
     unit_of,
 )
+from ground.plots.text import terminal_plot
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ORBIT_S = 5677.0  # a 500 km LEO orbit, about 94.6 minutes

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError
-from flightsw.mission_context import MissionContext
-from flightsw.subsystems.navigation import NavigationModel
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.subsystems.navigation.model import NavigationModel
 from flightsw.subsystems.power import PowerModel, PowerState
-from flightsw.topics import NAVIGATION, POWER, LoadDemand, NavigationFix, PowerStatus
+from flightsw.subsystems.topics import NAVIGATION, POWER, LoadDemand, NavigationFix, PowerStatus
 
 CONTEXT = MissionContext("test", 1_710_903_960.0, 0)  # 2024-03-20 03:06 UTC, the equinox
 FEW_JOULES = 5.0

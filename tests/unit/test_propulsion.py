@@ -9,14 +9,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.constants import STANDARD_GRAVITY_M_S2, ZERO_CELSIUS_K
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError, FaultError
-from flightsw.events import Event, Severity
-from flightsw.mission_context import MissionContext
-from flightsw.subsystems.navigation import BURN, BurnApplied, NavigationModel
-from flightsw.subsystems.propulsion import (
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.physics.constants import STANDARD_GRAVITY_M_S2, ZERO_CELSIUS_K
+from flightsw.subsystems.events import Event, Severity
+from flightsw.subsystems.navigation.model import BURN, BurnApplied, NavigationModel
+from flightsw.subsystems.propulsion.model import (
     GAS_CONSTANT_J_MOL_K,
     PropulsionConfig,
     PropulsionModel,
@@ -26,7 +26,7 @@ from flightsw.subsystems.propulsion import (
     mass_flow_kg_s,
     propellant_for_delta_v_kg,
 )
-from flightsw.topics import (
+from flightsw.subsystems.topics import (
     NAVIGATION,
     POWER,
     PROPULSION,

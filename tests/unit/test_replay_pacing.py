@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ground.replay_pacing import Pacer, ReplayError
+from ground.replay.pacing import Pacer, ReplayError
 
 
 class FakeWall:

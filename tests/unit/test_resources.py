@@ -7,18 +7,18 @@ from typing import Any
 
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.constants import DAY_S
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import ConfigError
-from flightsw.events import Event, Severity
-from flightsw.mission_context import MissionContext
+from flightsw.physics.constants import DAY_S
+from flightsw.subsystems.events import Event, Severity
 from flightsw.subsystems.resources import (
     NOT_DEPLETING,
     UNKNOWN,
     ResourcesModel,
     ResourcesState,
 )
-from flightsw.topics import (
+from flightsw.subsystems.topics import (
     LIFE_SUPPORT,
     POWER,
     PROPULSION,

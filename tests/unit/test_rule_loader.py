@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from ground.errors import RuleError
-from ground.rule_kinds import (
+from ground.rules.engine import RuleEngine, RuleState, Severity
+from ground.rules.kinds import (
     CombinationRule,
     DeltaRule,
     ExpectedRule,
@@ -15,8 +16,7 @@ from ground.rule_kinds import (
     LimitRule,
     StalenessRule,
 )
-from ground.rule_loader import load_rules
-from ground.rules import RuleEngine, RuleState, Severity
+from ground.rules.loader import load_rules
 
 EXAMPLE = Path(__file__).parents[2] / "configs" / "rules" / "leo_smallsat.toml"
 

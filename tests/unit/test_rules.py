@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ground.errors import RuleError
-from ground.rule_kinds import (
+from ground.rules.engine import Rule, RuleEngine, RuleState, RuleTransition, Scalar, Severity
+from ground.rules.kinds import (
     CombinationRule,
     DeltaRule,
     ExpectedRule,
@@ -13,7 +14,6 @@ from ground.rule_kinds import (
     LimitRule,
     StalenessRule,
 )
-from ground.rules import Rule, RuleEngine, RuleState, RuleTransition, Scalar, Severity
 
 GREEN = RuleState.GREEN
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ground.rule_loader import load_rules
-from ground.rules import RuleEngine
+from ground.rules.engine import RuleEngine
+from ground.rules.loader import load_rules
 
 RULES = Path(__file__).resolve().parents[2] / "configs" / "rules" / "leo_smallsat.toml"
 

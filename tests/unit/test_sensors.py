@@ -8,13 +8,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.constants import DAY_S
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError, FaultError
-from flightsw.mission_context import MissionContext
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.physics.constants import DAY_S
 from flightsw.subsystems.sensors import SensorArrayModel, SensorArrayState
-from flightsw.topics import POWER, THERMAL, PowerStatus, ThermalStatus
+from flightsw.subsystems.topics import POWER, THERMAL, PowerStatus, ThermalStatus
 
 CONTEXT = MissionContext("test", 0.0, seed=7)
 TRUE_CABIN_C = 21.0

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError
-from flightsw.mission_context import MissionContext
-from flightsw.subsystem import Outcome, Request
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.subsystems.base import Outcome, Request
 from flightsw.subsystems.software import SoftwareModel, SoftwareState
 
 CONTEXT = MissionContext("test", 1_700_000_000.0, seed=7)

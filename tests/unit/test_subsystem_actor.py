@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fakes import CounterModel, CounterState
 
-from flightsw.actor_messages import (
+from flightsw.executive.actors.bus import SoftwareBus, topic_matches
+from flightsw.executive.actors.subsystem_actor import SubsystemActor
+from flightsw.executive.messages import (
     ClearFault,
     ExecuteCommand,
     GetState,
@@ -16,9 +18,7 @@ from flightsw.actor_messages import (
     Tick,
     TickRun,
 )
-from flightsw.actors.bus import SoftwareBus, topic_matches
-from flightsw.actors.subsystem_actor import SubsystemActor
-from flightsw.errorcodes import ErrorCode
+from flightsw.icd.errorcodes import ErrorCode
 
 TIMEOUT_S = 5
 

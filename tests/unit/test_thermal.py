@@ -6,14 +6,21 @@ from typing import Any
 
 import pytest
 
-from flightsw.config_section import Section
-from flightsw.constants import STEFAN_BOLTZMANN_W_M2_K4, ZERO_CELSIUS_K
-from flightsw.errorcodes import ErrorCode
+from flightsw.config.mission_context import MissionContext
+from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError, FaultError
-from flightsw.mission_context import MissionContext
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.physics.constants import STEFAN_BOLTZMANN_W_M2_K4, ZERO_CELSIUS_K
 from flightsw.subsystems.power import PowerModel
-from flightsw.subsystems.thermal import ThermalModel, ThermalState
-from flightsw.topics import NAVIGATION, POWER, LoadDemand, NavigationFix, PowerStatus, ThermalStatus
+from flightsw.subsystems.thermal.model import ThermalModel, ThermalState
+from flightsw.subsystems.topics import (
+    NAVIGATION,
+    POWER,
+    LoadDemand,
+    NavigationFix,
+    PowerStatus,
+    ThermalStatus,
+)
 
 CONTEXT = MissionContext("test", 1_710_903_960.0, 0)
 HALF_KELVIN = 0.5

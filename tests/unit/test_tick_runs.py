@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flightsw.actor_messages import TickReport
-from flightsw.bus_inputs import PendingInputs
-from flightsw.tick_runs import MAX_RUN_TICKS, feeds_itself, plan_run
+from flightsw.executive.bus_inputs import PendingInputs
+from flightsw.executive.messages import TickReport
+from flightsw.executive.tick_runs import MAX_RUN_TICKS, feeds_itself, plan_run
 
 
 def always(_end_s: float) -> bool:

@@ -1,0 +1,1 @@
+"""Mission configs: loading, checking and the shipped missions."""

@@ -1,0 +1,1 @@
+"""The onboard executive: rate groups, the actors that run the subsystems, telecommand dispatch and onboard services."""

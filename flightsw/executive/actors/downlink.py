@@ -1,0 +1,113 @@
+"""The downlink: encode TM packets with per-APID sequence counts, record them, send them."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any
+
+import pykka
+import zmq
+
+from flightsw.executive.messages import (
+    LinkCounters,
+    RecorderDelete,
+    RecorderStatus,
+    RecorderWindow,
+    SendBatch,
+)
+from flightsw.executive.recorder import Recorder
+from flightsw.icd.messages import encode_body
+from flightsw.icd.packet import SEQUENCE_MODULO, encode_tm
+
+log = logging.getLogger(__name__)
+
+
+class DownlinkActor(pykka.ThreadingActor):
+    """Own the TM socket; frames leave in the order the executive hands them over.
+
+    The socket is made in `on_start` (the actor's thread) because a ZeroMQ socket belongs to
+    the thread that uses it. In stepped mode a send waits for the ground (back-pressure, so
+    mission time lags instead of frames being lost); in realtime it never blocks the spacecraft,
+    and a frame the ground cannot take is counted as dropped — the recorder still holds it.
+    """
+
+    def __init__(
+        self,
+        context: zmq.Context[Any],
+        endpoint: str,
+        blocking: bool,
+        recorder: Recorder | None = None,
+        send_timeout_ms: int = 10_000,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.endpoint = endpoint
+        self.blocking = blocking
+        self.recorder = recorder
+        self.send_timeout_ms = send_timeout_ms
+        self.sequence: dict[int, int] = defaultdict(int)
+        self.message_counter: dict[tuple[int, int, int], int] = defaultdict(int)
+        self.frames_sent = 0
+        self.frames_dropped = 0
+        self.socket: zmq.Socket[Any] | None = None
+
+    def on_start(self) -> None:
+        self.socket = self.context.socket(zmq.PUSH)
+        self.socket.setsockopt(zmq.LINGER, 2000)
+        self.socket.setsockopt(zmq.SNDHWM, 100_000)
+        self.socket.setsockopt(zmq.SNDTIMEO, self.send_timeout_ms if self.blocking else 0)
+        self.socket.connect(self.endpoint)
+        log.info("downlink connects to %s", self.endpoint)
+
+    def on_stop(self) -> None:
+        if self.socket is not None:
+            self.socket.close()
+
+    def on_receive(self, message: Any) -> Any:
+        match message:
+            case SendBatch(packets):
+                for packet in packets:
+                    frame = self.encode(packet.apid, packet.time_s, packet.message)
+                    if self.recorder is not None and packet.record:
+                        self.recorder.store(packet.time_s, frame)
+                    self._send(frame)
+                return self.frames_sent
+            case LinkCounters():
+                return {"frames_sent": self.frames_sent, "frames_dropped": self.frames_dropped}
+            case RecorderWindow(start_s, end_s):
+                return tuple(self.recorder.window(start_s, end_s)) if self.recorder else ()
+            case RecorderDelete(before_s):
+                return self.recorder.delete_before(before_s) if self.recorder else 0
+            case RecorderStatus():
+                return (
+                    self.recorder.status()
+                    if self.recorder
+                    else {"stored": 0, "capacity": 0, "overwritten": 0}
+                )
+        raise TypeError(f"downlink got an unknown message {message!r}")
+
+    def encode(self, apid: int, time_s: float, message: Any) -> bytes:
+        seq = self.sequence[apid]
+        self.sequence[apid] = (seq + 1) % SEQUENCE_MODULO
+        key = (apid, message.service, message.subtype)
+        counter = self.message_counter[key]
+        self.message_counter[key] = (counter + 1) & 0xFFFF
+        return encode_tm(
+            apid, seq, message.service, message.subtype, time_s, encode_body(message), counter
+        )
+
+    def _send(self, frame: bytes) -> None:
+        assert self.socket is not None  # made in on_start, before any message
+        try:
+            self.socket.send(frame, copy=len(frame) > 512)
+            self.frames_sent += 1
+        except zmq.Again:
+            self.frames_dropped += 1
+            if self.frames_dropped in (1, 10, 100) or self.frames_dropped % 1000 == 0:
+                log.warning(
+                    "downlink: the ground at %s is not taking frames; %d dropped so far "
+                    "(kept onboard by the recorder). Start the ground or check its endpoint.",
+                    self.endpoint,
+                    self.frames_dropped,
+                )

@@ -1,0 +1,342 @@
+"""Telecommand routing and verification: every TC gets its TM[1,x] stages.
+
+The dispatcher runs on the executive's thread, between ticks, so that a command's effect lands
+at a definite point in mission time and the telemetry it causes comes out in a fixed order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flightsw.errors import CommandError, FrameError
+from flightsw.executive.messages import (
+    CommandReport,
+    ExecuteCommand,
+    GetHousekeeping,
+    OutgoingPacket,
+    SetHousekeepingPeriod,
+)
+from flightsw.executive.supervisor import Supervisor
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.messages import (
+    EventReport,
+    Message,
+    ParameterValues,
+    PerformFunction,
+    Ping,
+    Pong,
+    ReadParameters,
+    SetReportInterval,
+    Stage,
+    Verification,
+    decode_body,
+)
+from flightsw.icd.packet import Packet, PacketType, decode
+from flightsw.subsystems.base import Request
+from flightsw.subsystems.events import Event, Severity, event
+
+log = logging.getLogger(__name__)
+
+ACK_ACCEPTANCE = 0b1000
+ACK_START = 0b0100
+ACK_COMPLETION = 0b0001
+
+# Handlers for the flight software's own services, registered by the executive (schedule, storage…)
+ServiceHandler = Callable[[Packet, Message, float], "list[OutgoingPacket]"]
+
+
+COMMAND_LOG_LENGTH = 500
+MAX_REQUEST_DEPTH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One command carried out onboard, kept in the onboard command log."""
+
+    time_s: float
+    source: str  # "ground" or what asked for it (an FDIR action, the schedule)
+    command: str
+    ok: bool
+    reason: str = ""
+
+
+class Rejection(Exception):
+    """A TC fails at `stage` with `code`; raised inside the dispatcher only."""
+
+    def __init__(self, stage: Stage, code: ErrorCode, reason: str) -> None:
+        super().__init__(reason)
+        self.stage = stage
+        self.code = code
+        self.reason = reason
+
+
+class Dispatcher:
+    """Decode, check and route telecommands; report each verification stage."""
+
+    def __init__(self, apids: dict[str, int], supervisor: Supervisor, executive_apid: int) -> None:
+        self.supervisor = supervisor
+        self.executive_apid = executive_apid
+        self.names_by_apid = {apid: name for name, apid in apids.items()}
+        self.service_handlers: dict[type[Message], ServiceHandler] = {}
+        self.frames_refused = Counter[str]()  # by FrameError reason
+        self.failures = Counter[str]()  # by error code name
+        self.accepted = 0
+        self.completed = 0
+        self.failed = 0
+        self.log: deque[LogEntry] = deque(maxlen=COMMAND_LOG_LENGTH)
+        self.onboard_commands = 0
+
+    def perform(
+        self, requests: tuple[Request, ...], time_s: float, source: str, depth: int = 0
+    ) -> list[OutgoingPacket]:
+        """Carry out what subsystems asked for: onboard commands (FDIR actions) and reboots.
+
+        A command may ask for more (safe mode's steps); `depth` bounds the chain so that a
+        misconfigured action that triggers itself cannot loop.
+        """
+        out: list[OutgoingPacket] = []
+        for request in requests:
+            apid = self.apid_of(request.target)
+            if request.target not in self.supervisor.members:
+                text = f"{source} asked for {request.kind} of unknown subsystem {request.target}"
+                out.append(
+                    self.event_packet(
+                        self.executive_apid,
+                        "executive",
+                        event("onboard_request_refused", Severity.MEDIUM, text),
+                        time_s,
+                    )
+                )
+                continue
+            if request.kind == "restart":
+                out.append(
+                    self.event_packet(
+                        apid,
+                        request.target,
+                        self.supervisor.reboot(request.target, f"requested by {source}"),
+                        time_s,
+                    )
+                )
+                continue
+            name = f"{request.target}.{request.name}"
+            if depth >= MAX_REQUEST_DEPTH:
+                report = CommandReport(
+                    ok=False, reason=f"chain of onboard commands deeper than {MAX_REQUEST_DEPTH}"
+                )
+            else:
+                report = self._onboard_command(request, time_s)
+            self.onboard_commands += 1
+            self.log.append(LogEntry(time_s, source, name, report.ok, report.reason))
+            severity = Severity.INFO if report.ok else Severity.MEDIUM
+            outcome = "done" if report.ok else f"failed: {report.reason}"
+            text = f"onboard command {name} {dict(request.args) or ''} from {source} {outcome}".replace(
+                "  ", " "
+            )
+            out.append(
+                self.event_packet(
+                    self.executive_apid,
+                    "executive",
+                    event(
+                        "onboard_command", severity, text, command=name, source=source, ok=report.ok
+                    ),
+                    time_s,
+                )
+            )
+            out.extend(self.event_packet(apid, request.target, e, time_s) for e in report.events)
+            out.extend(self.perform(report.requests, time_s, name, depth + 1))
+        return out
+
+    def _onboard_command(self, request: Request, time_s: float) -> CommandReport:
+        try:
+            self.supervisor.members[request.target].model.command_spec(request.name).validate(
+                dict(request.args)
+            )
+        except CommandError as error:
+            return CommandReport(ok=False, code=error.code, reason=error.reason)
+        return self.supervisor.command(
+            request.target, ExecuteCommand(request.name, request.args, time_s)
+        )
+
+    def apid_of(self, name: str) -> int:
+        for apid, known in self.names_by_apid.items():
+            if known == name:
+                return apid
+        return self.executive_apid
+
+    def register(self, message_type: type[Message], handler: ServiceHandler) -> None:
+        self.service_handlers[message_type] = handler
+
+    def handle_frame(
+        self, frame: bytes, time_s: float, source: str = "ground"
+    ) -> list[OutgoingPacket]:
+        """Turn one uplinked frame into the telemetry it causes (never raises for bad input)."""
+        try:
+            packet = decode(frame)
+        except FrameError as error:
+            return self._reject_frame(error.reason, error.detail, time_s)
+        if packet.packet_type is not PacketType.TC:
+            return self._reject_frame(
+                "not_a_telecommand", f"a TM packet (APID {packet.apid}) came up the uplink", time_s
+            )
+        return self.handle_packet(packet, time_s, source)
+
+    def handle_packet(
+        self, packet: Packet, time_s: float, source: str = "ground"
+    ) -> list[OutgoingPacket]:
+        out: list[OutgoingPacket] = []
+        name = f"{self.names_by_apid.get(packet.apid, packet.apid)} TC[{packet.service},{packet.subtype}]"
+        report_apid = packet.apid if packet.apid in self.names_by_apid else self.executive_apid
+        try:
+            message, target = self._accept(packet)
+            if isinstance(message, PerformFunction):
+                name = f"{target}.{message.command}"
+            if packet.ack_flags & ACK_ACCEPTANCE:
+                out.append(self._verification(report_apid, packet, Stage.ACCEPTED, time_s))
+            self.accepted += 1
+            if packet.ack_flags & ACK_START:
+                out.append(self._verification(report_apid, packet, Stage.STARTED, time_s))
+            out.extend(self._execute(packet, message, target, time_s))
+            if packet.ack_flags & ACK_COMPLETION:
+                out.append(self._verification(report_apid, packet, Stage.COMPLETED, time_s))
+            self.completed += 1
+            self.log.append(LogEntry(time_s, source, name, True))
+        except Rejection as rejection:
+            self.failed += 1
+            self.log.append(LogEntry(time_s, source, name, False, rejection.reason))
+            self.failures[rejection.code.name.lower()] += 1
+            log.info("TC apid=%d seq=%d refused: %s", packet.apid, packet.seq, rejection.reason)
+            out.append(
+                self._verification(
+                    report_apid, packet, rejection.stage, time_s, rejection.code, rejection.reason
+                )
+            )
+        return out
+
+    def _accept(self, packet: Packet) -> tuple[Message, str]:
+        target = self.names_by_apid.get(packet.apid)
+        if target is None:
+            known = ", ".join(f"{n}={a}" for a, n in sorted(self.names_by_apid.items()))
+            raise Rejection(
+                Stage.ACCEPT_FAILED,
+                ErrorCode.ILLEGAL_APID,
+                f"no application on APID {packet.apid} (known: {known})",
+            )
+        try:
+            message = decode_body(packet)
+        except FrameError as error:
+            code = (
+                ErrorCode.UNKNOWN_SERVICE
+                if error.reason == "unknown_service"
+                else ErrorCode.BAD_BODY
+            )
+            raise Rejection(Stage.ACCEPT_FAILED, code, error.detail) from None
+        if isinstance(message, PerformFunction):
+            if target not in self.supervisor.members:
+                raise Rejection(
+                    Stage.ACCEPT_FAILED,
+                    ErrorCode.UNKNOWN_COMMAND,
+                    f"{target} takes no TC[8,1] commands",
+                )
+            if not isinstance(message.command, str) or not isinstance(message.args, dict):
+                raise Rejection(
+                    Stage.ACCEPT_FAILED,
+                    ErrorCode.BAD_BODY,
+                    "TC[8,1] needs command: str and args: map",
+                )
+            model = self.supervisor.members[target].model
+            try:
+                model.command_spec(message.command).validate(message.args)
+            except CommandError as error:
+                raise Rejection(Stage.ACCEPT_FAILED, ErrorCode(error.code), error.reason) from None
+        return message, target
+
+    def _execute(
+        self, packet: Packet, message: Message, target: str, time_s: float
+    ) -> list[OutgoingPacket]:
+        apid = packet.apid
+        match message:
+            case Ping():
+                return [OutgoingPacket(apid, time_s, Pong())]
+            case PerformFunction(command, args):
+                report = self.supervisor.command(
+                    target, ExecuteCommand(command, tuple(args.items()), time_s)
+                )
+                events = [self.event_packet(apid, target, e, time_s) for e in report.events]
+                events.extend(self.perform(report.requests, time_s, f"{target}.{command}"))
+                if not report.ok:
+                    raise Rejection(
+                        Stage.COMPLETION_FAILED,
+                        ErrorCode(report.code or ErrorCode.EXECUTION_FAILED),
+                        report.reason,
+                    )
+                return events
+            case SetReportInterval(period_s):
+                if target not in self.supervisor.members or not 0.1 <= float(period_s) <= 3600:
+                    raise Rejection(
+                        Stage.START_FAILED,
+                        ErrorCode.BAD_ARGUMENT,
+                        "period_s must be 0.1..3600 s on a subsystem APID",
+                    )
+                self.supervisor.members[target].hk_period_s = float(period_s)
+                self.supervisor.ask(target, SetHousekeepingPeriod(float(period_s)))
+                return []
+            case ReadParameters(names):
+                if target not in self.supervisor.members:
+                    raise Rejection(
+                        Stage.START_FAILED,
+                        ErrorCode.NOT_ALLOWED,
+                        f"{target} has no parameters to read",
+                    )
+                values = dict(self.supervisor.ask(target, GetHousekeeping()))
+                unknown = [n for n in names if n not in values]
+                if unknown:
+                    raise Rejection(
+                        Stage.START_FAILED,
+                        ErrorCode.BAD_ARGUMENT,
+                        f"unknown parameters {', '.join(unknown)}",
+                    )
+                chosen = {n: values[n] for n in names} if names else values
+                return [OutgoingPacket(apid, time_s, ParameterValues(target, chosen))]
+        handler = self.service_handlers.get(type(message))
+        if handler is None:
+            raise Rejection(
+                Stage.ACCEPT_FAILED,
+                ErrorCode.UNKNOWN_SERVICE,
+                f"TC[{packet.service},{packet.subtype}] has no handler",
+            )
+        return handler(packet, message, time_s)
+
+    def _verification(
+        self,
+        apid: int,
+        packet: Packet,
+        stage: Stage,
+        time_s: float,
+        code: int = 0,
+        reason: str = "",
+    ) -> OutgoingPacket:
+        return OutgoingPacket(
+            apid, time_s, Verification(int(stage), packet.apid, packet.seq, int(code), reason)
+        )
+
+    def _reject_frame(self, reason: str, detail: str, time_s: float) -> list[OutgoingPacket]:
+        self.frames_refused[reason] += 1
+        log.warning("uplink frame refused (%s): %s", reason, detail)
+        refused = event(
+            "tc_frame_refused",
+            Severity.LOW,
+            f"uplink frame refused: {reason}: {detail}",
+            reason=reason,
+        )
+        return [self.event_packet(self.executive_apid, "executive", refused, time_s)]
+
+    @staticmethod
+    def event_packet(apid: int, subsystem: str, ev: Event, time_s: float) -> OutgoingPacket:
+        return OutgoingPacket(
+            apid,
+            time_s,
+            EventReport(int(ev.severity), subsystem, ev.name, ev.message, ev.params_dict()),
+        )

@@ -1,0 +1,251 @@
+"""The command, fault and telemetry dictionary: one source of truth shared with the ground."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from flightsw.errors import CommandError
+from flightsw.icd.errorcodes import ErrorCode
+
+ArgKind = Literal["float", "int", "bool", "str", "enum", "bytes", "map"]
+
+
+@dataclass(frozen=True, slots=True)
+class ArgSpec:
+    """One argument of a command or a fault: its type, unit and allowed values."""
+
+    name: str
+    kind: ArgKind = "float"
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    description: str = ""
+
+    def validate(self, value: Any) -> Any:
+        """Return `value` converted to this argument's type, or raise CommandError(BAD_ARGUMENT)."""
+        if self.kind == "bytes":
+            if not isinstance(value, bytes | bytearray):
+                raise self._refuse(value, "expected bytes")
+            if self.maximum is not None and len(value) > self.maximum:
+                raise self._refuse(f"<{len(value)} octets>", f"longer than {self.maximum:g} octets")
+            return bytes(value)
+        if self.kind == "map":
+            if not isinstance(value, dict):
+                raise self._refuse(value, "expected a map of name to value")
+            return dict(value)
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise self._refuse(value, "expected true or false")
+            return value
+        if self.kind in ("str", "enum"):
+            if not isinstance(value, str):
+                raise self._refuse(value, "expected a string")
+            if self.kind == "enum" and value not in self.choices:
+                raise self._refuse(value, f"expected one of {', '.join(self.choices)}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._refuse(value, f"expected a number ({self.kind})")
+        if self.kind == "int":
+            if isinstance(value, float) and not value.is_integer():
+                raise self._refuse(value, "expected a whole number")
+            value = int(value)
+        else:
+            value = float(value)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise self._refuse(value, "expected a finite number")
+        if self.minimum is not None and value < self.minimum:
+            raise self._refuse(value, f"below the minimum {self.minimum:g}{self.unit_suffix}")
+        if self.maximum is not None and value > self.maximum:
+            raise self._refuse(value, f"above the maximum {self.maximum:g}{self.unit_suffix}")
+        return value
+
+    @property
+    def unit_suffix(self) -> str:
+        return f" {self.unit}" if self.unit else ""
+
+    def describe(self) -> str:
+        """A one-line signature such as `set_point_c: float [-40, 60] degC`."""
+        text = f"{self.name}: {self.kind}"
+        if self.kind == "enum":
+            text += " {" + "|".join(self.choices) + "}"
+        if self.minimum is not None or self.maximum is not None:
+            low = "" if self.minimum is None else f"{self.minimum:g}"
+            high = "" if self.maximum is None else f"{self.maximum:g}"
+            text += f" [{low}, {high}]"
+        if self.unit:
+            text += f" {self.unit}"
+        if self.default is not None:
+            text += f" = {self.default!r}"
+        return text
+
+    def _refuse(self, value: Any, why: str) -> CommandError:
+        return CommandError(ErrorCode.BAD_ARGUMENT, f"argument {self.name}={value!r}: {why}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "unit": self.unit,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "choices": list(self.choices),
+            "default": self.default,
+            "description": self.description,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ArgSpec:
+        return cls(**{**data, "choices": tuple(data.get("choices", ()))})
+
+
+def validate_args(specs: tuple[ArgSpec, ...], args: Mapping[str, Any], what: str) -> dict[str, Any]:
+    """Check `args` against `specs`: no unknown names, nothing missing, every value in range."""
+    if not isinstance(args, Mapping):
+        raise CommandError(
+            ErrorCode.BAD_ARGUMENT, f"{what}: arguments must be a map of name to value"
+        )
+    known = {spec.name for spec in specs}
+    unknown = sorted(set(args) - known)
+    if unknown:
+        expected = ", ".join(sorted(known)) or "none"
+        raise CommandError(
+            ErrorCode.BAD_ARGUMENT,
+            f"{what}: unknown argument {', '.join(map(str, unknown))} (expected: {expected})",
+        )
+    checked: dict[str, Any] = {}
+    for spec in specs:
+        if spec.name in args:
+            checked[spec.name] = spec.validate(args[spec.name])
+        elif spec.default is not None:
+            checked[spec.name] = spec.default
+        else:
+            raise CommandError(
+                ErrorCode.BAD_ARGUMENT, f"{what}: missing argument {spec.describe()}"
+            )
+    return checked
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """A command a subsystem accepts through TC[8,1]."""
+
+    name: str
+    description: str
+    args: tuple[ArgSpec, ...] = ()
+    hazardous: bool = False
+
+    def validate(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        return validate_args(self.args, args, self.name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "args": [arg.to_dict() for arg in self.args],
+            "hazardous": self.hazardous,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CommandSpec:
+        return cls(
+            name=data["name"],
+            description=data["description"],
+            args=tuple(ArgSpec.from_dict(arg) for arg in data["args"]),
+            hazardous=data["hazardous"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FaultSpec:
+    """A fault a subsystem can have injected through the sim port."""
+
+    name: str
+    description: str
+    params: tuple[ArgSpec, ...] = ()
+
+    def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return validate_args(self.params, params, self.name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "params": [arg.to_dict() for arg in self.params],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    """A housekeeping parameter: its name inside the subsystem, unit and meaning."""
+
+    name: str
+    unit: str
+    description: str
+    kind: Literal["float", "int", "bool", "str"] = "float"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            "description": self.description,
+            "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SubsystemDictionary:
+    """Everything the ground needs to know about one subsystem."""
+
+    name: str
+    apid: int
+    commands: tuple[CommandSpec, ...]
+    faults: tuple[FaultSpec, ...]
+    telemetry: tuple[ParamSpec, ...]
+    hk_period_s: float = field(default=10.0)
+    tick_period_s: float = field(default=1.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "apid": self.apid,
+            "hk_period_s": self.hk_period_s,
+            "tick_period_s": self.tick_period_s,
+            "commands": [c.to_dict() for c in self.commands],
+            "faults": [f.to_dict() for f in self.faults],
+            "telemetry": [p.to_dict() for p in self.telemetry],
+        }
+
+
+def with_choices(
+    specs: tuple[CommandSpec, ...] | tuple[FaultSpec, ...], arg: str, choices: tuple[str, ...]
+) -> Any:
+    """`specs` with every argument named `arg` turned into an enumeration of `choices`.
+
+    Models whose names come from their config (heaters, instruments, sensors) declare such an
+    argument as a string and narrow it per instance, so the ground can validate and complete it.
+    """
+    narrowed = []
+    for spec in specs:
+        args = spec.args if isinstance(spec, CommandSpec) else spec.params
+        new_args = tuple(
+            ArgSpec(
+                a.name,
+                "enum",
+                a.unit,
+                choices=choices,
+                default=a.default,
+                description=a.description,
+            )
+            if a.name == arg
+            else a
+            for a in args
+        )
+        if isinstance(spec, CommandSpec):
+            narrowed.append(CommandSpec(spec.name, spec.description, new_args, spec.hazardous))
+        else:
+            narrowed.append(FaultSpec(spec.name, spec.description, new_args))
+    return tuple(narrowed)

@@ -1,0 +1,1 @@
+"""Physics as pure functions over numpy arrays: constants, orbits, relative motion, gases."""

@@ -1,0 +1,1 @@
+"""The spacecraft process: its sockets, the sim port and the command line."""

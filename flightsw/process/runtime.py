@@ -1,0 +1,248 @@
+"""The spacecraft process' main loop: uplink receiver, sim port and truth feed around the executive."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import struct
+import sys
+from typing import Any
+
+import msgpack
+import zmq
+
+from flightsw.config.mission import MissionConfig
+from flightsw.errors import FlightSwError
+from flightsw.executive.messages import LinkCounters
+from flightsw.executive.spacecraft import Spacecraft
+from flightsw.icd.endpoints import Endpoints, bind_form
+from flightsw.process.simport import SimPort, SimPortError
+
+log = logging.getLogger(__name__)
+
+ARRIVAL = struct.Struct(">d")  # first part of an uplink message: arrival time, mission seconds
+UPLINK_WAIT_MS = 10_000
+# On a stepped clock the ground drives and must see every truth message: wait this long for its
+# truth socket (connecting takes a moment after start-up) before giving one up.
+TRUTH_WAIT_MS = 10_000
+IDLE_POLL_MS = 200  # upper bound on a poll, so a stop request is noticed promptly
+
+
+class BindError(FlightSwError):
+    """A socket could not be bound (usually: the port is in use)."""
+
+
+def bind(socket: zmq.Socket[Any], endpoint: str, what: str) -> None:
+    try:
+        socket.bind(bind_form(endpoint))
+    except zmq.ZMQError as error:
+        raise BindError(
+            f"cannot bind the {what} socket to {endpoint}: {error.strerror}. "
+            "Another process may hold the port: stop it, or choose other endpoints "
+            "(see --help, or let `mission run` pick free ports)."
+        ) from None
+
+
+class FlightRuntime:
+    """Own the process' sockets and run the loop until asked to stop."""
+
+    def __init__(self, config: MissionConfig, endpoints: Endpoints) -> None:
+        self.config = config
+        self.endpoints = endpoints
+        self.context: zmq.Context[Any] = zmq.Context()
+        self.running = True
+        self.uplink_received = 0
+        self.uplink_refused = 0
+        self.uplink = self.context.socket(zmq.PULL)
+        self.sim = self.context.socket(zmq.ROUTER)
+        self.truth = self.context.socket(zmq.PUSH)
+        for socket in (self.uplink, self.sim, self.truth):
+            socket.setsockopt(zmq.LINGER, 0)
+        self.uplink.setsockopt(zmq.RCVHWM, 0)
+        self.truth.setsockopt(zmq.SNDHWM, 100_000)
+        try:
+            bind(self.uplink, endpoints.uplink, "uplink")
+            bind(self.sim, endpoints.sim, "sim port")
+            bind(self.truth, endpoints.truth, "truth feed")
+            self.spacecraft = self._build_spacecraft()
+        except BaseException:
+            self._close_sockets()
+            raise
+        # Which spacecraft since start-up: a reset builds a new one, and the ground must not take
+        # the old one's late truth messages for the new one's.
+        self.generation = 1
+        self.truth_sent = 0  # of this generation; a step's reply says how many, like frames
+        self._truth_taken = True  # until a stepped wait for the ground's truth socket gives up
+        self.simport = SimPort(
+            self.spacecraft, self._await_uplink, self.stop, self._reset, lambda: self.truth_sent
+        )
+        self.parent_pid: int | None = None
+
+    def _build_spacecraft(self) -> Spacecraft:
+        spacecraft = Spacecraft(self.config, self.context, self.endpoints.downlink)
+        spacecraft.executive.after_tick.append(self._publish_truth)
+        return spacecraft
+
+    def _reset(self, phase: str, uplink_sent: int) -> dict[str, Any]:
+        """Take the spacecraft down ("stop"), then fly a new one from the config ("start").
+
+        Two phases, so the ground can take in every frame of the old spacecraft before the new
+        one sends its first (it announces itself as it starts). Uplink frames the ground has
+        sent are taken off the socket first, so none reaches the new spacecraft.
+        """
+        if phase == "stop":
+            self._await_uplink(uplink_sent)
+            old = self.spacecraft
+            old.executive.flush()
+            old_downlink_sent = old.downlink.ask(LinkCounters(), timeout=10)["frames_sent"]
+            old.stop()
+            self.uplink_received = 0
+            return {"old_downlink_sent": old_downlink_sent}
+        if phase == "start":
+            self.spacecraft = self._build_spacecraft()
+            self.simport.spacecraft = self.spacecraft
+            self.generation += 1
+            self.truth_sent = 0
+            log.info("reset: a new %s flies from mission time 0", self.config.name)
+            return {"generation": self.generation}
+        raise SimPortError(f"reset phase must be 'stop' or 'start', got {phase!r}")
+
+    def stop(self) -> None:
+        self.running = False
+
+    def run(self) -> None:
+        """Serve until stopped; in realtime, tick whenever mission time reaches a deadline."""
+        # Start-up garbage is permanent; freezing it keeps the cyclic collector's pauses short.
+        gc.collect()
+        gc.freeze()
+        sys.setswitchinterval(0.0005)  # lets actor threads answer the executive promptly
+        poller = zmq.Poller()
+        poller.register(self.uplink, zmq.POLLIN)
+        poller.register(self.sim, zmq.POLLIN)
+        clock = self.spacecraft.clock
+        log.info(
+            "%s flying (%s clock%s); uplink %s, sim port %s, downlink to %s",
+            self.config.name,
+            "stepped" if clock.stepped else "realtime",
+            "" if clock.stepped else f" ×{self.config.clock.rate:g}",
+            self.endpoints.uplink,
+            self.endpoints.sim,
+            self.endpoints.downlink,
+        )
+        while self.running:
+            clock = self.spacecraft.clock  # a reset flies a new spacecraft
+            executive = self.spacecraft.executive
+            if self.parent_pid is not None and os.getppid() != self.parent_pid:
+                log.warning(
+                    "the process that started this one (pid %d) is gone; stopping", self.parent_pid
+                )
+                break
+            wait_s = clock.wall_wait_s(executive.next_deadline_s())
+            timeout_ms = IDLE_POLL_MS if wait_s is None else min(IDLE_POLL_MS, int(wait_s * 1000))
+            ready = dict(poller.poll(timeout_ms))
+            if self.uplink in ready:
+                self._drain_uplink()
+            if self.sim in ready:
+                self._serve_sim()
+            if not clock.stepped and not getattr(clock, "paused", False):
+                try:
+                    executive.run_until(clock.now_s())
+                except Exception:  # a flight software bug must not take the spacecraft down
+                    log.exception("tick failed at mission time %.1f s; flying on", executive.time_s)
+
+    def close(self) -> None:
+        try:
+            self.spacecraft.stop()
+        finally:
+            self._close_sockets()
+            self.context.term()
+
+    def _close_sockets(self) -> None:
+        for socket in (self.uplink, self.sim, self.truth):
+            socket.close(linger=0)
+
+    # -- uplink ----------------------------------------------------------------------------------
+
+    def _drain_uplink(self) -> None:
+        while True:
+            try:
+                parts = self.uplink.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            if len(parts) == 2 and len(parts[0]) == ARRIVAL.size:
+                # Only the ground's enveloped frames count towards the stepping handshake; a frame
+                # pushed by anything else (a test, a tool) must not stand in for one of them.
+                self.uplink_received += 1
+                self.spacecraft.executive.receive(parts[1], ARRIVAL.unpack(parts[0])[0])
+            elif len(parts) == 1:
+                self.spacecraft.executive.receive(parts[0], None)
+            else:
+                self.uplink_refused += 1
+                self.spacecraft.dispatcher.frames_refused["bad_envelope"] += 1
+                log.warning(
+                    "uplink message refused: %d parts; expected [arrival time (8 octets), frame] or [frame]",
+                    len(parts),
+                )
+
+    def _await_uplink(self, count: int) -> None:
+        """Block until `count` uplink messages have arrived (the ground's sync for stepping)."""
+        while self.uplink_received < count:
+            if not self.uplink.poll(UPLINK_WAIT_MS):
+                raise SimPortError(
+                    f"the ground says it sent {count} uplink frames but {self.uplink_received} arrived "
+                    f"within {UPLINK_WAIT_MS / 1000:g} s; check that the ground's uplink goes to {self.endpoints.uplink}"
+                )
+            self._drain_uplink()
+
+    # -- sim port --------------------------------------------------------------------------------
+
+    def _serve_sim(self) -> None:
+        while True:
+            try:
+                parts = self.sim.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            identity, payload = parts[0], parts[-1]
+            try:
+                request = msgpack.unpackb(payload, raw=False)
+            except Exception as error:  # any undecodable request: answer, never die
+                reply: dict[str, Any] = {"ok": False, "error": f"request is not msgpack: {error}"}
+            else:
+                reply = self.simport.handle(request)
+            self.sim.send_multipart(
+                [identity, *parts[1:-1], msgpack.packb(reply, use_bin_type=True)]
+            )
+
+    def _publish_truth(self, time_s: float) -> None:
+        """Truth after each tick, with the count of frames sent so far: the ground must not move
+        its clock to `time_s` before it has every frame sent up to then."""
+        fix = self.spacecraft.navigation_fix()
+        truth = {
+            "generation": self.generation,
+            "time_s": time_s,
+            "downlink_sent": self.spacecraft.executive.frames_sent,
+            "range_m": None if fix is None else fix.station_range_m,
+            "station_visible": None if fix is None else fix.station_visible,
+            "downlink_closes": self.spacecraft.downlink_closes(),
+        }
+        # A realtime spacecraft never waits for the ground; a stepped one does, since a truth
+        # message lost before the ground's socket had connected would leave the ground judging
+        # that tick's frames with a later tick's range, and two runs would differ.
+        # Having given up once (no ground at all: the sim port driven by hand), it stops waiting
+        # until a ground takes truth again.
+        waits = self.spacecraft.clock.stepped and self._truth_taken
+        if waits and not self.truth.poll(TRUTH_WAIT_MS, zmq.POLLOUT):
+            log.warning(
+                "no ground took the truth feed at %s within %g s; dropping truth until one does",
+                self.endpoints.truth,
+                TRUTH_WAIT_MS / 1000,
+            )
+            self._truth_taken = False
+            return
+        try:
+            self.truth.send_multipart([b"truth", msgpack.packb(truth)], zmq.NOBLOCK)
+            self.truth_sent += 1
+            self._truth_taken = True
+        except zmq.Again:  # no ground has taken truth for 100 000 ticks (realtime): drop
+            pass

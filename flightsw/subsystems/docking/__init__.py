@@ -1,0 +1,1 @@
+"""Docking of a visiting vehicle."""

@@ -1,0 +1,1 @@
+"""Life support: cabin atmosphere, crew metabolism and vitals."""

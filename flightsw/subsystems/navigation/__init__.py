@@ -1,0 +1,1 @@
+"""Navigation: orbit, eclipse, attitude and ground-station visibility."""

@@ -1,0 +1,1 @@
+"""Propulsion: tank, thruster and burns."""

@@ -1,0 +1,1 @@
+"""Thermal control: nodes, radiators, heaters and the coolant loop."""

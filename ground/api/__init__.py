@@ -1,0 +1,1 @@
+"""How clients reach a running ground: the control API client."""

@@ -1,0 +1,1 @@
+"""The run archive: one SQLite file per run."""

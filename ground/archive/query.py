@@ -1,0 +1,256 @@
+"""Read side of the ground archive: time-range queries, replay of raw frames, CSV export.
+
+Time ranges are closed, `start_s <= time_s <= end_s`, and None leaves that side open. Results
+come in time order, rows stamped with the same time in the order they were recorded.
+A parameter `subsystem.name` is read by unpacking its subsystem's housekeeping rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ground.archive.schema import (
+    TABLES,
+    AlarmRecord,
+    ArchiveError,
+    CommandRecord,
+    EventRecord,
+    InjectionRecord,
+    MetaValue,
+    Scalar,
+    VerificationRecord,
+    decode_scalar,
+    unpack_params,
+)
+
+_FRAME_FETCH_ROWS = 512
+
+_EXPORT_ORDER = {
+    "meta": "key",
+    "timeline": "time_s, rank, id",
+    "housekeeping": "rowid",
+    "housekeeping_keys": "rowid",
+}
+
+
+def _where(
+    column: str, start_s: float | None, end_s: float | None, *equal: tuple[str, object]
+) -> tuple[str, list[object]]:
+    """Return a WHERE clause (or '') and its arguments for a time range and equality filters."""
+    clauses: list[str] = []
+    args: list[object] = []
+    if start_s is not None:
+        clauses.append(f"{column} >= ?")
+        args.append(float(start_s))
+    if end_s is not None:
+        clauses.append(f"{column} <= ?")
+        args.append(float(end_s))
+    for name, value in equal:
+        if value is not None:
+            clauses.append(f"{name} = ?")
+            args.append(value)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
+
+
+class ArchiveReader:
+    """Queries over one archive file. `ground.archive.store.Archive` adds the writing side."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._connection: sqlite3.Connection | None = connection
+        self.path = path
+
+    def _ready(self) -> sqlite3.Connection:
+        """Return the connection to query (a writer overrides this to flush first)."""
+        if self._connection is None:
+            raise ArchiveError(f"archive {self.path} is closed; open it again to query it")
+        return self._connection
+
+    def meta(self) -> dict[str, MetaValue]:
+        """Return the run's metadata (mission, config path, seed, version, epoch, ...)."""
+        rows = self._ready().execute("SELECT key, value FROM meta ORDER BY key")
+        return {key: json.loads(value) for key, value in rows}
+
+    def parameter_history(
+        self, name: str, start_s: float | None = None, end_s: float | None = None
+    ) -> list[tuple[float, Scalar]]:
+        """Return `(time_s, value)` pairs of one parameter `subsystem.name`, oldest first.
+
+        Reports of the subsystem that lack the parameter are skipped.
+        """
+        subsystem, key = _split(name)
+        if not self._recorded(subsystem, key):
+            return []
+        where, args = _where("time_s", start_s, end_s, ("subsystem", subsystem))
+        rows = self._ready().execute(
+            f"SELECT time_s, params FROM housekeeping{where} ORDER BY time_s, rowid", args
+        )
+        history = []
+        for time_s, blob in rows:
+            params = unpack_params(blob)
+            if key in params:
+                history.append((time_s, params[key]))
+        return history
+
+    def latest(self, name: str) -> tuple[float, Scalar] | None:
+        """Return the newest `(time_s, value)` of a parameter, or None if it was never recorded."""
+        subsystem, key = _split(name)
+        if not self._recorded(subsystem, key):
+            return None
+        rows = self._ready().execute(
+            "SELECT time_s, params FROM housekeeping WHERE subsystem = ? "
+            "ORDER BY time_s DESC, rowid DESC",
+            (subsystem,),
+        )
+        for time_s, blob in rows:  # the newest report nearly always has it
+            params = unpack_params(blob)
+            if key in params:
+                return time_s, params[key]
+        return None
+
+    def parameter_names(self) -> list[str]:
+        """Return the full name `subsystem.name` of every parameter recorded at least once, sorted."""
+        rows = self._ready().execute("SELECT subsystem, key FROM housekeeping_keys")
+        return sorted(f"{subsystem}.{key}" for subsystem, key in rows)
+
+    def _recorded(self, subsystem: str, key: str) -> bool:
+        row = (
+            self._ready()
+            .execute(
+                "SELECT 1 FROM housekeeping_keys WHERE subsystem = ? AND key = ?", (subsystem, key)
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def events(
+        self,
+        min_severity: int = 1,
+        start_s: float | None = None,
+        end_s: float | None = None,
+        subsystem: str | None = None,
+    ) -> list[EventRecord]:
+        """Return events at or above `min_severity` (1 informative .. 4 high) in time order."""
+        where, args = _where("time_s", start_s, end_s, ("subsystem", subsystem))
+        where += (" AND" if where else " WHERE") + " severity >= ?"
+        rows = self._ready().execute(
+            f"SELECT * FROM events{where} ORDER BY time_s, id", [*args, int(min_severity)]
+        )
+        return [EventRecord._make((*row[:7], json.loads(row[7]))) for row in rows]
+
+    def commands(
+        self, status: str | None = None, start_s: float | None = None, end_s: float | None = None
+    ) -> list[CommandRecord]:
+        """Return commands (optionally only those with `status`) in uplink order."""
+        where, args = _where("uplinked_s", start_s, end_s, ("status", status))
+        rows = self._ready().execute(f"SELECT * FROM commands{where} ORDER BY uplinked_s, id", args)
+        return [CommandRecord._make((*row[:3], json.loads(row[3]), *row[4:])) for row in rows]
+
+    def verifications(self, command_id: int) -> list[VerificationRecord]:
+        """Return the verification stages reported for one command, in time order."""
+        rows = self._ready().execute(
+            "SELECT * FROM verifications WHERE command_id = ? ORDER BY time_s, id", (command_id,)
+        )
+        return [VerificationRecord._make((*row[:4], bool(row[4]), *row[5:])) for row in rows]
+
+    def alarms(
+        self, start_s: float | None = None, end_s: float | None = None, name: str | None = None
+    ) -> list[AlarmRecord]:
+        """Return alarm transitions (optionally of one alarm `name`) in time order."""
+        where, args = _where("time_s", start_s, end_s, ("name", name))
+        rows = self._ready().execute(f"SELECT * FROM alarms{where} ORDER BY time_s, id", args)
+        return [
+            AlarmRecord._make(
+                (*row[:6], None if row[6] is None else decode_scalar(row[6], row[7]), *row[8:])
+            )
+            for row in rows
+        ]
+
+    def injections(
+        self, start_s: float | None = None, end_s: float | None = None, subsystem: str | None = None
+    ) -> list[InjectionRecord]:
+        """Return fault injections and clearings in time order."""
+        where, args = _where("time_s", start_s, end_s, ("subsystem", subsystem))
+        rows = self._ready().execute(f"SELECT * FROM injections{where} ORDER BY time_s, id", args)
+        return [InjectionRecord._make((*row[:5], json.loads(row[5]))) for row in rows]
+
+    def timeline(
+        self, start_s: float | None = None, end_s: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Return events, commands, verifications, alarms and injections merged in time order.
+
+        Each item is `{"kind", "time_s", "text", "id"}`; `id` is the row's id in its own table.
+        """
+        where, args = _where("time_s", start_s, end_s)
+        rows = self._ready().execute(
+            f"SELECT kind, time_s, text, id FROM timeline{where} ORDER BY time_s, rank, id", args
+        )
+        return [{"kind": kind, "time_s": t, "text": txt, "id": id_} for kind, t, txt, id_ in rows]
+
+    def frames(
+        self, start_s: float | None = None, end_s: float | None = None, apid: int | None = None
+    ) -> Iterator[tuple[float, bytes]]:
+        """Yield `(received_s, raw)` for every frame received in the range, good or bad, in the
+        order received: what a replay feeds back into ingest."""
+        where, args = _where("received_s", start_s, end_s, ("apid", apid))
+        cursor = self._ready().execute(
+            f"SELECT received_s, raw FROM frames{where} ORDER BY received_s, id", args
+        )
+        return _drain(cursor)
+
+    def export_csv(self, table_or_parameter: str, out_path: Path | str) -> int:
+        """Write a table (with a header row) or parameters to CSV; return the row count.
+
+        `parameters` (every parameter of every report, in the order recorded) and a
+        parameter's full name export `time_s,name,value`; other tables export their columns,
+        with bytes (raw frames, packed housekeeping) in hex.
+        """
+        connection = self._ready()
+        name = table_or_parameter
+        header: list[str] = ["time_s", "name", "value"]
+        rows: Iterator[Any]
+        if name in TABLES:
+            cursor = connection.execute(
+                f"SELECT * FROM {name} ORDER BY {_EXPORT_ORDER.get(name, 'id')}"
+            )
+            header = [column[0] for column in cursor.description]
+            rows = ([v.hex() if isinstance(v, bytes) else v for v in row] for row in cursor)
+        elif name == "parameters":
+            cursor = connection.execute(
+                "SELECT time_s, subsystem, params FROM housekeeping ORDER BY rowid"
+            )
+            rows = (
+                (time_s, f"{subsystem}.{key}", value)
+                for time_s, subsystem, blob in cursor
+                for key, value in unpack_params(blob).items()
+            )
+        elif self._recorded(*_split(name)):
+            rows = ((t, name, value) for t, value in self.parameter_history(name))
+        else:
+            raise ArchiveError(
+                f"cannot export {name!r}: it is neither a table ({', '.join(TABLES)}), "
+                "'parameters', nor a recorded parameter; see parameter_names()"
+            )
+        count = 0
+        with Path(out_path).open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        return count
+
+
+def _split(name: str) -> tuple[str, str]:
+    """Return `(subsystem, key)` of a full parameter name (a subsystem name holds no '.')."""
+    subsystem, _, key = name.partition(".")
+    return subsystem, key
+
+
+def _drain(cursor: sqlite3.Cursor) -> Iterator[tuple[float, bytes]]:
+    while batch := cursor.fetchmany(_FRAME_FETCH_ROWS):
+        yield from batch

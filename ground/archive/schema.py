@@ -1,0 +1,425 @@
+"""The archive's SQLite schema, its row types, and how Python values become column values.
+
+Besides the two functions that make and open the file, everything here is pure.
+`ground.archive.store` writes with it and `ground.archive.query` reads with it.
+
+Housekeeping is stored one row per report: `housekeeping(time_s, subsystem, params)`, where
+`params` is the report's `{name: value}` map packed with msgpack (`pack_params`), which keeps
+bool, int, float (NaN and infinities too) and str apart. A parameter's full name is
+`subsystem.name`, so a subsystem name holds no '.'. Ints beyond msgpack's 64 bits travel as
+an extension type holding their decimal digits. `housekeeping_keys` lists every
+(subsystem, key) ever recorded, in the order first seen, so names are known without unpacking.
+
+Alarm values keep their Python type through a `value_kind` column next to the value:
+
+    kind     stored value                        read back as
+    'float'  REAL (NaN is stored as NULL)        float
+    'int'    INTEGER (as TEXT beyond 64 bits)    int
+    'bool'   INTEGER 0 or 1                      bool
+    'str'    TEXT                                str
+
+That `value` column is declared without a type so SQLite keeps an int an INTEGER instead of
+rounding it through REAL.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import msgpack
+
+from ground.errors import GroundError
+
+SCHEMA_VERSION = 2  # 2: housekeeping packed one row per report (1: one row per parameter)
+
+Scalar = bool | int | float | str
+MetaValue = bool | int | float | str | None
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+_PLAIN = frozenset({bool, int, float, str})  # value types msgpack stores and gives back as they are
+_BIG_INT = 1  # msgpack extension code: an int beyond 64 bits, as ASCII decimal digits
+
+
+class ArchiveError(GroundError):
+    """The archive cannot do what was asked; the message says what was wrong and what to do."""
+
+
+def encode_scalar(name: str, value: object) -> tuple[str, Scalar]:
+    """Return `(kind, column_value)` for a parameter value, or raise ArchiveError.
+
+    Accepts bool, int, float and str, their subclasses (an IntEnum is stored as int) and
+    numpy scalars (through `.item()`).
+    """
+    if isinstance(value, bool):
+        return "bool", bool(value)
+    if isinstance(value, numbers.Integral):
+        number = int(value)
+        # SQLite integers are 64-bit; text keeps a larger int exact.
+        return "int", number if INT64_MIN <= number <= INT64_MAX else str(number)
+    if isinstance(value, numbers.Real):
+        return "float", float(value)
+    if isinstance(value, str):
+        return "str", str(value)
+    item = getattr(value, "item", None)
+    if callable(item):
+        plain = item()
+        if type(plain) in (bool, int, float, str):
+            return encode_scalar(name, plain)
+    raise ArchiveError(
+        f"parameter {name!r}: a {type(value).__name__} ({value!r}) cannot be archived; "
+        "pass a bool, int, float or str"
+    )
+
+
+def decode_scalar(kind: str, value: Any) -> Scalar:
+    """Return the Python value that `encode_scalar` stored as `(kind, value)`."""
+    if kind == "float":
+        return math.nan if value is None else float(value)
+    if kind == "int":
+        return int(value)
+    if kind == "bool":
+        return bool(value)
+    return str(value)
+
+
+def packer() -> msgpack.Packer:
+    """Return a packer for `pack_params`: fixed options, so the same report gives the same bytes.
+
+    A Packer is cheaper per report than `msgpack.packb`, but it is not thread-safe: one per
+    writer.
+    """
+    return msgpack.Packer(use_bin_type=True)
+
+
+def pack_params(pack: Any, subsystem: str, params: Mapping[str, object]) -> bytes:
+    """Return a report's parameters packed with `pack` (a `packer().pack`), or raise ArchiveError.
+
+    The common report, a dict of plain bool, int, float and str values, goes to msgpack as it
+    is, in insertion order: one C-level pass over the value types, no Python code per
+    parameter. Anything else (numpy scalars, enums, ints beyond 64 bits, values that are not
+    scalars) takes the slow path, where each value is converted or refused by name. Keys are
+    checked by the caller, once per distinct key set.
+    """
+    if type(params) is dict and _PLAIN.issuperset(map(type, params.values())):
+        try:
+            return bytes(pack(params))
+        except (TypeError, OverflowError):
+            pass  # an int beyond 64 bits, or a key msgpack cannot pack: convert one by one
+    elif not isinstance(params, Mapping):
+        raise ArchiveError(
+            f"housekeeping of {subsystem!r}: params must be a mapping of name to value, got "
+            f"{type(params).__name__}"
+        )
+    plain = {
+        text("parameter name", key): _packable(f"{subsystem}.{key}", value)
+        for key, value in params.items()
+    }
+    return bytes(pack(plain))
+
+
+def _packable(name: str, value: object) -> Scalar | msgpack.ExtType:
+    kind, stored = encode_scalar(name, value)
+    if kind == "int" and type(stored) is str:
+        return msgpack.ExtType(_BIG_INT, stored.encode("ascii"))
+    return stored
+
+
+def _ext(code: int, data: bytes) -> object:
+    if code == _BIG_INT:
+        return int(data)
+    return msgpack.ExtType(code, data)
+
+
+def unpack_params(blob: bytes) -> dict[str, Scalar]:
+    """Return the `{name: value}` map that `pack_params` stored."""
+    params: dict[str, Scalar] = msgpack.unpackb(blob, raw=False, ext_hook=_ext)
+    return params
+
+
+def to_json(field: str, value: Mapping[str, Any] | None) -> str:
+    """Encode a mapping as canonical JSON (sorted keys, no spaces): equal inputs, equal rows."""
+    try:
+        return json.dumps(dict(value or {}), sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise ArchiveError(
+            f"{field}: {exc}; pass only JSON-compatible values (str, numbers, bool, None, "
+            "lists and dicts with str keys)"
+        ) from exc
+
+
+def meta_json(key: str, value: object) -> str:
+    """Encode one metadata value as JSON, or raise ArchiveError."""
+    if value is not None and not isinstance(value, bool | int | float | str):
+        raise ArchiveError(
+            f"meta {key!r}: a {type(value).__name__} cannot be stored; pass a str, number, "
+            "bool or None"
+        )
+    return json.dumps(value)
+
+
+def mission_time(field: str, value: object) -> float:
+    """Return `value` as a finite float mission time, or raise ArchiveError."""
+    if type(value) is float and value - value == 0.0:  # fast path; inf - inf and nan are nan
+        return value
+    try:
+        time_s = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ArchiveError(f"{field} must be a number of mission seconds, got {value!r}") from None
+    if not math.isfinite(time_s):
+        raise ArchiveError(f"{field} must be a finite number of mission seconds, got {value!r}")
+    return time_s
+
+
+def optional_time(field: str, value: object) -> float | None:
+    """Like `mission_time`, but None stays None (the column is NULL)."""
+    return None if value is None else mission_time(field, value)
+
+
+def text(field: str, value: object) -> str:
+    """Return `value` if it is a str, or raise ArchiveError naming the field."""
+    if type(value) is str:
+        return value
+    if not isinstance(value, str):
+        raise ArchiveError(f"{field} must be a str, got {type(value).__name__} {value!r}")
+    return str(value)
+
+
+def optional_text(field: str, value: object) -> str | None:
+    return None if value is None else text(field, value)
+
+
+def optional_int(field: str, value: object) -> int | None:
+    """Return `value` as an int in SQLite's 64-bit range (None stays None), or raise."""
+    if value is None or (type(value) is int and INT64_MIN <= value <= INT64_MAX):
+        return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ArchiveError(f"{field} must be an int, got {type(value).__name__} {value!r}")
+    number = int(value)
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise ArchiveError(f"{field} must fit in 64 bits, got {number}")
+    return number
+
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE frames (
+    id INTEGER PRIMARY KEY, received_s REAL NOT NULL, generated_s REAL,
+    apid INTEGER, seq INTEGER, packet_type INTEGER, service INTEGER, subtype INTEGER,
+    length INTEGER NOT NULL, ok INTEGER NOT NULL, reason TEXT, raw BLOB NOT NULL);
+CREATE INDEX frames_received ON frames (received_s);
+
+CREATE TABLE housekeeping (time_s REAL NOT NULL, subsystem TEXT NOT NULL, params BLOB NOT NULL);
+CREATE INDEX housekeeping_subsystem_time ON housekeeping (subsystem, time_s);
+
+CREATE TABLE housekeeping_keys (
+    subsystem TEXT NOT NULL, key TEXT NOT NULL, UNIQUE (subsystem, key));
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY, time_s REAL NOT NULL, received_s REAL,
+    subsystem TEXT NOT NULL, name TEXT NOT NULL,
+    severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 4),
+    message TEXT NOT NULL, params TEXT NOT NULL);
+CREATE INDEX events_time ON events (time_s);
+
+CREATE TABLE commands (
+    id INTEGER PRIMARY KEY, uplinked_s REAL NOT NULL, name TEXT NOT NULL, args TEXT NOT NULL,
+    apid INTEGER, seq INTEGER, status TEXT NOT NULL, source TEXT, time_tag_s REAL);
+CREATE INDEX commands_uplinked ON commands (uplinked_s);
+
+CREATE TABLE verifications (
+    id INTEGER PRIMARY KEY, command_id INTEGER NOT NULL, time_s REAL NOT NULL,
+    stage TEXT NOT NULL, ok INTEGER NOT NULL, code INTEGER, detail TEXT);
+CREATE INDEX verifications_command ON verifications (command_id, time_s);
+CREATE INDEX verifications_time ON verifications (time_s);
+
+CREATE TABLE alarms (
+    id INTEGER PRIMARY KEY, time_s REAL NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+    severity TEXT NOT NULL, condition TEXT NOT NULL, value_kind TEXT, value,
+    operator TEXT, comment TEXT);
+CREATE INDEX alarms_time ON alarms (time_s);
+
+CREATE TABLE injections (
+    id INTEGER PRIMARY KEY, time_s REAL NOT NULL, subsystem TEXT NOT NULL, fault TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('inject', 'clear')), params TEXT NOT NULL);
+CREATE INDEX injections_time ON injections (time_s);
+
+-- What happened, in order: `rank` breaks ties between kinds at the same instant.
+CREATE VIEW timeline (time_s, rank, id, kind, text) AS
+    SELECT time_s, 1, id, 'event',
+        CASE severity WHEN 1 THEN 'INFO' WHEN 2 THEN 'LOW' WHEN 3 THEN 'MEDIUM' ELSE 'HIGH' END
+        || ' ' || subsystem || '.' || name || ': ' || message
+    FROM events
+    UNION ALL
+    SELECT uplinked_s, 2, id, 'command',
+        'command #' || id || ' ' || name || ' ' || args || ' ' || status
+        || coalesce(' from ' || source, '') || coalesce(' at ' || time_tag_s, '')
+    FROM commands
+    UNION ALL
+    SELECT time_s, 3, id, 'verification',
+        'command #' || command_id || ' ' || stage
+        || CASE WHEN ok THEN ' ok' ELSE ' failed' || coalesce(' code ' || code, '') END
+        || coalesce(': ' || detail, '')
+    FROM verifications
+    UNION ALL
+    SELECT time_s, 4, id, 'alarm',
+        'alarm ' || name || ' ' || kind || ' ' || severity || ': ' || condition
+        || coalesce(' value ' || value, '') || coalesce(' by ' || operator, '')
+        || coalesce(' (' || comment || ')', '')
+    FROM alarms
+    UNION ALL
+    SELECT time_s, 5, id, 'injection', action || ' ' || subsystem || '.' || fault || ' ' || params
+    FROM injections;
+"""
+
+
+# Insert statements, in the order a batch writes them.
+INSERTS: dict[str, str] = {
+    "meta": "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+    "frames": "INSERT INTO frames VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "housekeeping_keys": "INSERT OR IGNORE INTO housekeeping_keys VALUES (?, ?)",
+    "housekeeping": "INSERT INTO housekeeping VALUES (?, ?, ?)",
+    "events": "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "commands": "INSERT INTO commands VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "verifications": "INSERT INTO verifications VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "alarms": "INSERT INTO alarms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "injections": "INSERT INTO injections VALUES (?, ?, ?, ?, ?, ?)",
+}
+UPDATE_COMMAND_STATUS = "UPDATE commands SET status = ? WHERE id = ?"
+
+TABLES = (*INSERTS, "timeline")
+
+
+def create_file(
+    path: Path, meta: Mapping[str, MetaValue], busy_timeout_s: float
+) -> sqlite3.Connection:
+    """Create a new archive file with the schema and `meta`; return its open connection.
+
+    The connection is in autocommit mode (transactions are explicit), WAL, synchronous=NORMAL.
+
+    Raises:
+        ArchiveError: the file (or a leftover -wal/-shm of it) exists, or SQLite failed; a
+            file that could not be completed is removed.
+    """
+    meta_rows = [(text("meta key", key), meta_json(key, value)) for key, value in meta.items()]
+    companions = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+    try:
+        path.open("xb").close()  # exclusive create: two runs cannot race for one name
+        if any(file.exists() for file in companions[1:]):
+            raise FileExistsError(path)
+    except FileExistsError:
+        raise ArchiveError(
+            f"archive {path} already exists; choose another run name or move the old run "
+            "away (an archive is never overwritten)"
+        ) from None
+    connection = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.executescript(SCHEMA)
+        connection.execute("BEGIN")
+        connection.executemany(INSERTS["meta"], meta_rows)
+        connection.execute("COMMIT")
+    except sqlite3.Error as exc:
+        connection.close()
+        for file in companions:
+            file.unlink(missing_ok=True)
+        raise ArchiveError(f"cannot create archive {path}: {exc}; check the disk") from exc
+    return connection
+
+
+def open_file(path: Path, readonly: bool, busy_timeout_s: float) -> sqlite3.Connection:
+    """Open an existing archive file (read-only with `readonly`) and check its schema version.
+
+    Raises:
+        ArchiveError: the file is missing, is not an archive, or has another schema version.
+    """
+    if not path.is_file():
+        raise ArchiveError(f"no archive at {path}; check the path (Archive.create makes one)")
+    target = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rw'}"
+    connection = sqlite3.connect(target, uri=True, timeout=busy_timeout_s, isolation_level=None)
+    try:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.Error as exc:
+        connection.close()
+        raise ArchiveError(f"{path} is not a readable archive: {exc}") from exc
+    version = None if row is None else json.loads(row[0])
+    if version != SCHEMA_VERSION:
+        connection.close()
+        raise ArchiveError(
+            f"archive {path} has schema version {version}, this code reads {SCHEMA_VERSION}; "
+            "open it with the version that wrote it"
+        )
+    return connection
+
+
+class EventRecord(NamedTuple):
+    """An archived event; `severity` is 1 (informative) to 4 (high), as in TM[5,1..4]."""
+
+    id: int
+    time_s: float
+    received_s: float | None
+    subsystem: str
+    name: str
+    severity: int
+    message: str
+    params: dict[str, Any]
+
+
+class CommandRecord(NamedTuple):
+    """An archived telecommand with its latest status."""
+
+    id: int
+    uplinked_s: float
+    name: str
+    args: dict[str, Any]
+    apid: int | None
+    seq: int | None
+    status: str
+    source: str | None
+    time_tag_s: float | None
+
+
+class VerificationRecord(NamedTuple):
+    """One verification stage of a telecommand (TM[1,x])."""
+
+    id: int
+    command_id: int
+    time_s: float
+    stage: str
+    ok: bool
+    code: int | None
+    detail: str | None
+
+
+class AlarmRecord(NamedTuple):
+    """One step in an alarm's life (triggered, acknowledged, shelved, cleared, ...)."""
+
+    id: int
+    time_s: float
+    name: str
+    kind: str
+    severity: str
+    condition: str
+    value: Scalar | None
+    operator: str | None
+    comment: str | None
+
+
+class InjectionRecord(NamedTuple):
+    """A fault injected or cleared through the sim port."""
+
+    id: int
+    time_s: float
+    subsystem: str
+    fault: str
+    action: str
+    params: dict[str, Any]

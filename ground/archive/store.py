@@ -1,0 +1,385 @@
+"""The ground archive: one SQLite file per run, written in batches, queried by mission time.
+
+    GroundError (ground.errors)
+    └── ArchiveError    the archive cannot do what was asked (defined in ground.archive.schema)
+
+Rows are written in batches (`ground.archive.batch`). The file is in WAL mode with
+`synchronous=NORMAL`: a crash loses at most the uncommitted batch, and every committed row stays
+readable. Input is validated when it is recorded, never at commit, so one bad value cannot block
+a batch.
+
+A housekeeping report is one row, its parameters packed with msgpack
+(`ground.archive.schema`), so ingest costs one insert per packet, not one per parameter.
+Nothing in the tables comes from the wall clock: the same calls give the same rows.
+
+An Archive belongs to the thread that made it (sqlite3's rule): an actor creates it in
+`on_start` and closes it in `on_stop`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ground.archive.batch import ArchiveStats, BatchWriter
+from ground.archive.housekeeping_keys import HousekeepingKeys
+from ground.archive.schema import (
+    INT64_MAX,
+    INT64_MIN,
+    SCHEMA_VERSION,
+    ArchiveError,
+    MetaValue,
+    Scalar,
+    create_file,
+    encode_scalar,
+    meta_json,
+    mission_time,
+    open_file,
+    optional_int,
+    optional_text,
+    optional_time,
+    pack_params,
+    packer,
+    text,
+    to_json,
+)
+
+__all__ = ["Archive", "ArchiveError", "ArchiveStats"]
+
+DEFAULT_BATCH_ROWS = 1000
+_HEADER_FIELDS = ("apid", "seq", "packet_type", "service", "subtype")
+_RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _command_id(value: object) -> int:
+    number = optional_int("command_id", value)
+    if number is None or number < 1:
+        raise ArchiveError(f"command_id must be an id from record_command, got {value!r}")
+    return number
+
+
+def _octets(raw: object) -> bytes:
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise ArchiveError(f"raw must be bytes, got {type(raw).__name__}")
+    return bytes(raw)
+
+
+def _subsystem(value: object) -> str:
+    subsystem = text("subsystem", value)
+    if "." in subsystem:
+        raise ArchiveError(
+            f"subsystem {subsystem!r} holds a '.', which separates it from the parameter in "
+            "full names; use a name without '.'"
+        )
+    return subsystem
+
+
+def _check_batch_rows(batch_rows: int) -> None:
+    if batch_rows < 1:
+        raise ArchiveError(f"batch_rows must be at least 1, got {batch_rows}")
+
+
+class Archive(BatchWriter):
+    """One run's archive: record telemetry, events and commands; query them back.
+
+    Make one with `Archive.create` (a new run) or `Archive.open` (replay and queries); the
+    constructor takes over an already opened connection.
+    Queries on a writable archive flush first, so they see every accepted row (after a failed
+    commit they answer from the committed rows until a `flush()` succeeds).
+    """
+
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path, *, readonly: bool, batch_rows: int
+    ) -> None:
+        super().__init__(connection, path, readonly=readonly, batch_rows=batch_rows)
+        self._pack = packer().pack
+        self._housekeeping_keys = HousekeepingKeys(self._ready_connection())
+        self._key_sets = self._housekeeping_keys.seen  # the same set: one lookup per report
+
+    @classmethod
+    def create(
+        cls,
+        data_dir: Path | str,
+        run_name: str,
+        meta: Mapping[str, MetaValue] | None = None,
+        *,
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+        busy_timeout_s: float = 5.0,
+    ) -> Archive:
+        """Create `data_dir/<run_name>.sqlite` with the schema and `meta`, and open it to write.
+
+        Args:
+            data_dir: directory of the run archives; made if missing.
+            run_name: file stem: letters, digits, '.', '_' and '-', not starting with '.'.
+            meta: what identifies the run (mission, config path, seed, created-by version,
+                epoch); stored as given, next to `schema_version`.
+            batch_rows: pending rows that trigger a commit.
+            busy_timeout_s: how long a commit waits for another connection's lock.
+
+        Raises:
+            ArchiveError: the name is unusable, the file already exists, or SQLite failed.
+        """
+        if not _RUN_NAME.fullmatch(run_name):
+            raise ArchiveError(
+                f"run name {run_name!r} cannot be a file name; use letters, digits, '.', '_' "
+                "and '-', not starting with '.'"
+            )
+        _check_batch_rows(batch_rows)
+        directory = Path(data_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{run_name}.sqlite"
+        connection = create_file(
+            path, {"schema_version": SCHEMA_VERSION, **(meta or {})}, busy_timeout_s
+        )
+        return cls(connection, path, readonly=False, batch_rows=batch_rows)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        readonly: bool = True,
+        *,
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+        busy_timeout_s: float = 5.0,
+    ) -> Archive:
+        """Open an existing archive, read-only unless `readonly=False` (to append to a run).
+
+        Raises:
+            ArchiveError: the file is missing, is not an archive, or has another schema version.
+        """
+        _check_batch_rows(batch_rows)
+        path = Path(path)
+        connection = open_file(path, readonly, busy_timeout_s)
+        return cls(connection, path, readonly=readonly, batch_rows=batch_rows)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def record_frame(
+        self,
+        received_s: float,
+        raw: bytes,
+        *,
+        ok: bool = True,
+        reason: str | None = None,
+        generated_s: float | None = None,
+        apid: int | None = None,
+        seq: int | None = None,
+        packet_type: int | None = None,
+        service: int | None = None,
+        subtype: int | None = None,
+    ) -> int:
+        """Record one received frame, good or bad, and return its id (ids grow in receipt order).
+
+        Header fields are None when the frame was too broken to decode them; `reason` says why
+        a bad frame was rejected. The `length` column is `len(raw)` in octets.
+        """
+        self._check_writable()
+        if type(raw) is not bytes:
+            raw = _octets(raw)
+        header: tuple[int | None, ...] = (apid, seq, packet_type, service, subtype)
+        if not (  # a decoded frame's five small ints are checked inline, without five calls
+            type(apid) is int
+            and type(seq) is int
+            and type(packet_type) is int
+            and type(service) is int
+            and type(subtype) is int
+            and min(apid, seq, packet_type, service, subtype) >= INT64_MIN
+            and max(apid, seq, packet_type, service, subtype) <= INT64_MAX
+        ):
+            header = tuple(map(optional_int, _HEADER_FIELDS, header))
+        frame_id = self._next_ids["frames"]
+        self._next_ids["frames"] = frame_id + 1
+        self._pending["frames"].append(
+            (
+                frame_id,
+                mission_time("received_s", received_s),
+                optional_time("generated_s", generated_s),
+                *header,
+                len(raw),
+                1 if ok else 0,
+                reason if reason is None or type(reason) is str else text("reason", reason),
+                raw,
+            )
+        )
+        self._added(1)
+        return frame_id
+
+    def record_housekeeping(
+        self, time_s: float, subsystem: str, params: Mapping[str, Scalar]
+    ) -> None:
+        """Record one housekeeping report of `subsystem` as one row: its `params` packed.
+
+        Values keep their type (bool, int, float or str; numpy scalars and enums become their
+        plain equivalents). The parameters are queried by their full names `subsystem.name`.
+
+        Raises:
+            ArchiveError: the time is not a finite number, the subsystem is not a str or holds
+                a '.', a name is not a str, or a value is not a scalar (bool, int, float, str).
+        """
+        self._check_writable()
+        row = (
+            mission_time("time_s", time_s),
+            subsystem if type(subsystem) is str and "." not in subsystem else _subsystem(subsystem),
+            pack_params(self._pack, subsystem, params),
+        )
+        key_set = (row[1], tuple(params))
+        if key_set not in self._key_sets:
+            # The new keys ride in their report's batch without counting towards `batch_rows`.
+            self._pending["housekeeping_keys"].extend(self._housekeeping_keys.note(*key_set))
+        self._pending["housekeeping"].append(row)
+        self._added(1)
+
+    def record_event(
+        self,
+        time_s: float,
+        subsystem: str,
+        name: str,
+        severity: int,
+        message: str = "",
+        params: Mapping[str, Any] | None = None,
+        *,
+        received_s: float | None = None,
+    ) -> None:
+        """Record an event; `severity` is 1 (informative) to 4 (high), as in TM[5,1..4]."""
+        self._check_writable()
+        level = optional_int("severity", severity)
+        if level is None or not 1 <= level <= 4:
+            raise ArchiveError(f"event severity must be 1..4 (TM[5,x] subtype), got {severity!r}")
+        row = (
+            self._next_ids["events"],
+            mission_time("time_s", time_s),
+            optional_time("received_s", received_s),
+            text("subsystem", subsystem),
+            text("event name", name),
+            level,
+            text("message", message),
+            to_json("event params", params),
+        )
+        self._append("events", row)
+
+    def record_command(
+        self,
+        uplinked_s: float,
+        name: str,
+        args: Mapping[str, Any] | None = None,
+        *,
+        apid: int | None = None,
+        seq: int | None = None,
+        status: str = "uplinked",
+        source: str | None = None,
+        time_tag_s: float | None = None,
+    ) -> int:
+        """Record a telecommand sent (or queued) and return its id for later updates."""
+        self._check_writable()
+        row = (
+            self._next_ids["commands"],
+            mission_time("uplinked_s", uplinked_s),
+            text("command name", name),
+            to_json("command args", args),
+            optional_int("apid", apid),
+            optional_int("seq", seq),
+            text("status", status),
+            optional_text("source", source),
+            optional_time("time_tag_s", time_tag_s),
+        )
+        self._append("commands", row)
+        return int(row[0])
+
+    def update_command_status(self, command_id: int, status: str) -> None:
+        """Set a recorded command's status (applied in the same batch as later rows)."""
+        self._check_writable()
+        number = _command_id(command_id)
+        if not number < self._next_ids["commands"]:
+            raise ArchiveError(f"no command {number} in {self.path}; use record_command's id")
+        self._pending_updates.append((text("status", status), number))
+        self._added(1)
+
+    def record_verification(
+        self,
+        command_id: int,
+        time_s: float,
+        stage: str,
+        ok: bool,
+        code: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Record one verification stage (acceptance, start, progress, completion) of a command."""
+        self._check_writable()
+        row = (
+            self._next_ids["verifications"],
+            _command_id(command_id),
+            mission_time("time_s", time_s),
+            text("stage", stage),
+            int(bool(ok)),
+            optional_int("code", code),
+            optional_text("detail", detail),
+        )
+        self._append("verifications", row)
+
+    def record_alarm(
+        self,
+        time_s: float,
+        name: str,
+        kind: str,
+        severity: str,
+        condition: str,
+        value: Scalar | None = None,
+        *,
+        operator: str | None = None,
+        comment: str | None = None,
+    ) -> None:
+        """Record a step in an alarm's life: `kind` is e.g. triggered, acknowledged, cleared.
+
+        `condition` is the rule's own description; `operator` is who acknowledged or shelved.
+        """
+        self._check_writable()
+        value_kind, stored = (None, None) if value is None else encode_scalar(name, value)
+        row = (
+            self._next_ids["alarms"],
+            mission_time("time_s", time_s),
+            text("alarm name", name),
+            text("alarm kind", kind),
+            text("alarm severity", severity),
+            text("condition", condition),
+            value_kind,
+            stored,
+            optional_text("operator", operator),
+            optional_text("comment", comment),
+        )
+        self._append("alarms", row)
+
+    def record_injection(
+        self,
+        time_s: float,
+        subsystem: str,
+        fault: str,
+        action: str,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Record a fault injected (`action="inject"`) or cleared (`action="clear"`)."""
+        self._check_writable()
+        if action not in ("inject", "clear"):
+            raise ArchiveError(f"injection action must be 'inject' or 'clear', got {action!r}")
+        row = (
+            self._next_ids["injections"],
+            mission_time("time_s", time_s),
+            text("subsystem", subsystem),
+            text("fault", fault),
+            action,
+            to_json("injection params", params),
+        )
+        self._append("injections", row)
+
+    def set_meta(self, key: str, value: MetaValue) -> None:
+        """Set one metadata entry (replacing an older value), committed with the next batch."""
+        self._check_writable()
+        self._append("meta", (text("meta key", key), meta_json(key, value)))
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

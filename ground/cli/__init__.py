@@ -1,0 +1,1 @@
+"""The command line: mission, launching both processes, replay and export."""

@@ -1,0 +1,1 @@
+"""Commanding: validation, confirmation, the queue and verification tracking."""

@@ -1,0 +1,160 @@
+"""Commanding: build telecommands, number them per APID, and track their verification stages.
+
+A command's life on the ground: QUEUED while the command queue holds it (or SCHEDULED when it
+waits onboard for its release time), SENT when it leaves, then ACCEPTED, STARTED and COMPLETED
+(or FAILED with the onboard error code) as TM[1,x] reports come down. Acceptance and completion
+each have a window that includes the round-trip light time; a command whose stage does not come
+in its window is TIMED_OUT. A command the ground will not send at all is REFUSED.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.messages import Message, Stage, Verification, encode_body
+from flightsw.icd.packet import SEQUENCE_MODULO, encode_tc
+
+QUEUED = "queued"
+SCHEDULED = "scheduled"
+REFUSED = "refused"
+SENT = "sent"
+ACCEPTED = "accepted"
+STARTED = "started"
+COMPLETED = "completed"
+FAILED = "failed"
+TIMED_OUT = "timed_out"
+FINAL = (COMPLETED, FAILED, TIMED_OUT, REFUSED)
+
+_STAGE_NAMES = {
+    Stage.ACCEPTED: ACCEPTED,
+    Stage.STARTED: STARTED,
+    Stage.PROGRESS: "progress",
+    Stage.COMPLETED: COMPLETED,
+}
+
+
+@dataclass(slots=True)
+class TrackedCommand:
+    """A command sent by the ground and what has been heard of it."""
+
+    id: int
+    name: str
+    args: dict[str, Any]
+    apid: int
+    seq: int
+    sent_s: float
+    deadline_s: float  # completion window closes
+    status: str = SENT
+    accept_deadline_s: float = math.inf  # acceptance window closes
+    stages: dict[str, float] = field(default_factory=dict)
+    code: int = 0
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "args": self.args,
+            "apid": self.apid,
+            "seq": self.seq,
+            "sent_s": self.sent_s,
+            "status": self.status,
+            "stages": dict(self.stages),
+            "code": self.code,
+            "error": ErrorCode(self.code).name if self.code in ErrorCode._value2member_map_ else "",
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StageUpdate:
+    """A stage a command reached (or failed at) at a mission time."""
+
+    command: TrackedCommand
+    stage: str
+    time_s: float
+    ok: bool
+    code: int = 0
+    reason: str = ""
+
+
+class CommandTracker:
+    """Number outgoing telecommands and match the verification reports that come back."""
+
+    def __init__(
+        self,
+        source_id: int = 1,
+        acceptance_margin_s: float = 10.0,
+        completion_margin_s: float = 30.0,
+    ) -> None:
+        self.source_id = source_id
+        self.acceptance_margin_s = acceptance_margin_s
+        self.completion_margin_s = completion_margin_s
+        self._seq: dict[int, int] = {}
+        self._by_request: dict[tuple[int, int], TrackedCommand] = {}
+        self.commands: dict[int, TrackedCommand] = {}
+
+    def encode(self, apid: int, message: Message) -> tuple[int, bytes]:
+        """Encode `message` as the next telecommand on `apid`; return its sequence count and frame."""
+        seq = self._seq.get(apid, 0)
+        self._seq[apid] = (seq + 1) % SEQUENCE_MODULO
+        return seq, encode_tc(
+            apid, seq, message.service, message.subtype, encode_body(message), self.source_id
+        )
+
+    def track(self, command: TrackedCommand) -> None:
+        """Follow a sent command's verification reports by its APID and sequence count."""
+        self.commands[command.id] = command
+        self._by_request[(command.apid, command.seq)] = command
+
+    def deadline_s(self, sent_s: float, round_trip_s: float) -> float:
+        return sent_s + round_trip_s + self.completion_margin_s
+
+    def open_windows(self, command: TrackedCommand, sent_s: float, round_trip_s: float) -> None:
+        """Start a command's verification windows from the moment it leaves (or is released)."""
+        command.sent_s = sent_s
+        command.accept_deadline_s = sent_s + round_trip_s + self.acceptance_margin_s
+        command.deadline_s = sent_s + round_trip_s + self.completion_margin_s
+
+    def on_verification(self, report: Verification, time_s: float) -> StageUpdate | None:
+        """Apply a TM[1,x] report; None if it quotes no command this ground sent."""
+        tracked = self._by_request.get((report.request_apid, report.request_seq))
+        if tracked is None or tracked.status in (FAILED, TIMED_OUT):
+            return None
+        stage = Stage(report.stage)
+        if stage.failed:
+            tracked.status = FAILED
+            tracked.code = report.code
+            tracked.reason = report.reason
+            tracked.stages[FAILED] = time_s
+            return StageUpdate(tracked, FAILED, time_s, False, report.code, report.reason)
+        name = _STAGE_NAMES.get(stage, stage.name.lower())
+        tracked.stages[name] = time_s
+        if tracked.status != COMPLETED:
+            tracked.status = name
+        return StageUpdate(tracked, name, time_s, True)
+
+    def expire(self, now_s: float) -> list[StageUpdate]:
+        """Mark TIMED_OUT every command whose acceptance or completion window has closed."""
+        expired = []
+        for tracked in self.commands.values():
+            if tracked.status in FINAL or tracked.status == QUEUED:
+                continue
+            if ACCEPTED not in tracked.stages and now_s > tracked.accept_deadline_s:
+                window_s = tracked.accept_deadline_s - tracked.sent_s
+                tracked.reason = f"not accepted within {window_s:.1f} s of sending"
+            elif now_s > tracked.deadline_s:
+                window_s = tracked.deadline_s - tracked.sent_s
+                tracked.reason = f"no completion within {window_s:.1f} s of sending"
+            else:
+                continue
+            tracked.status = TIMED_OUT
+            tracked.stages[TIMED_OUT] = now_s
+            expired.append(StageUpdate(tracked, TIMED_OUT, now_s, False, 0, tracked.reason))
+        return expired
+
+    def pending(self) -> list[TrackedCommand]:
+        return [c for c in self.commands.values() if c.status not in FINAL]

@@ -1,0 +1,1 @@
+"""The operator's console: verbs, completion, rendering and the live view."""

@@ -1,0 +1,392 @@
+"""`mission console`: the operator's console on the ground's control API, COSMOS-style verbs.
+
+Each line is a verb and its words; `key=value` words become arguments (numbers, true/false and
+strings are told apart). The console reads a terminal interactively, or a script from stdin or
+a file; a script echoes each line with its result and exits non-zero when a `check` or
+`wait_check` fails, a command is refused, or a line cannot be carried out.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, NamedTuple, TextIO
+
+from ground.api.client import GroundClient
+from ground.console.render import Renderer, fmt_value, mission_time
+from ground.console.wait import MissionClock
+from ground.console.watch import Feed, watch
+from ground.console.words import (
+    Condition,
+    ConsoleError,
+    parse_args,
+    parse_range,
+    parse_value,
+    split_options,
+)
+from ground.dictionary import hk_period_s
+from ground.errors import GroundError
+
+__all__ = ["Console", "ConsoleError", "parse_args", "parse_value"]
+
+REPLY_BUDGET_S = 120.0  # mission seconds to wait for a report or a command's last stage
+REPLY_STEP_S = 1.0
+PLAIN_PLOT_WIDTH = 80
+WAIT_CHECK_USAGE = "wait_check SUBSYSTEM.PARAM OP VALUE within=SECONDS"
+
+
+class Verb(NamedTuple):
+    run: Callable[[list[str]], None]
+    usage: str
+    summary: str
+
+
+class Console:
+    """Carry out console lines against a ground; show results through a Renderer on `out`."""
+
+    def __init__(
+        self,
+        client: GroundClient,
+        out: TextIO = sys.stdout,
+        feed_endpoint: str | None = None,
+        tty: bool | None = None,
+        archive_path: Path | None = None,
+    ) -> None:
+        self.client = client
+        self.render = Renderer(out, tty)
+        self.feed_endpoint = feed_endpoint
+        self.archive_path = archive_path
+        self.failures = 0
+        self._feed: Feed | None = None
+        self._dictionary: dict[str, Any] | None = None
+        self.clock = MissionClock(client, self.feed)
+        v = Verb
+        self.verbs: dict[str, Verb] = {
+            "help": v(self._help, "help [VERB]", "list the verbs, or explain one"),
+            "status": v(self._status, "status", "mission time, link, ingest and alarm counts"),
+            "cmd": v(self._cmd, "cmd SUBSYSTEM.COMMAND [name=value ...] [at=T|at=+S] [confirm]",
+                     "validate and uplink a command; at= time-tags it (absolute or +seconds from now); confirm for hazardous ones"),
+            "tlm": v(self._tlm, "tlm SUBSYSTEM.PARAM", "the latest value and its mission time"),
+            "check": v(self._check, "check SUBSYSTEM.PARAM OP VALUE",
+                       "fail the script unless it holds now (OP: == != < <= > >=)"),
+            "wait_check": v(self._wait_check, "wait_check SUBSYSTEM.PARAM OP VALUE within=SECONDS",
+                            "let mission time pass until it holds; fail after SECONDS of mission time"),
+            "wait": v(self._wait, "wait SECONDS", "let SECONDS of mission time pass (steps a stepped clock)"),
+            "step": v(self._wait, "step SECONDS", "the same as wait"),
+            "command": v(self._command, "command ID", "a command's verification stages"),
+            "ping": v(self._ping, "ping [APPLICATION]", "TC[17,1] to the executive or a subsystem"),
+            "inject": v(self._inject, "inject SUBSYSTEM FAULT [name=value ...]", "inject a fault"),
+            "clear": v(self._clear, "clear SUBSYSTEM FAULT", "clear a fault"),
+            "faults": v(self._faults, "faults [SUBSYSTEM]", "the fault catalogue with parameters, units, ranges, choices"),
+            "alarms": v(self._alarms, "alarms", "the active alarms, coloured by severity"),
+            "ack": v(self._ack, "ack ALARM [comment words]", "acknowledge an alarm"),
+            "shelve": v(self._shelve, "shelve ALARM SECONDS [comment words]", "shelve an alarm for a time"),
+            "events": v(self._events, "events [MIN_SEVERITY]", "events archived so far (1 info .. 4 high)"),
+            "timeline": v(self._timeline, "timeline [START END]", "events, commands, alarms and injections in time order"),
+            "schedule": v(self._schedule, "schedule", "ask for the onboard schedule (TM[11,10]) and show it"),
+            "queue": v(self._queue, "queue [enabled|blocked|disabled|release]", "show, set or release the command queue"),
+            "dump": v(self._dump, "dump START END", "play back what the onboard recorder holds in a time range"),
+            "history": v(self._history, "history SUBSYSTEM.PARAM [START END]", "archived samples of a parameter"),
+            "plot": v(self._plot, "plot SUBSYSTEM.PARAM [START END] [--png PATH]", "a text chart of a parameter's history"),
+            "watch": v(self._watch, "watch SUBSYSTEM.PARAM ... [for=N]", "follow parameters on the live feed until Ctrl-C (or N updates)"),
+            "pause": v(lambda w: self._say(self.client.call("pause")), "pause", "pause a realtime clock"),
+            "resume": v(lambda w: self._say(self.client.call("resume")), "resume", "resume a realtime clock"),
+            "rate": v(lambda w: self._say(self.client.call("set_rate", rate=float(w[0]))), "rate FACTOR", "set a realtime clock's rate"),
+            "quit": v(lambda w: None, "quit", "leave the console"),
+        }  # fmt: skip
+
+    # -- running lines ---------------------------------------------------------------------------
+
+    def run_line(self, line: str) -> bool:
+        """Carry out one line; False when the console should stop."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return True
+        try:
+            words = shlex.split(line)
+        except ValueError as error:
+            self._fail(f"cannot split the line: {error}")
+            return True
+        verb, rest = words[0], words[1:]
+        if verb in ("quit", "exit"):
+            return False
+        entry = self.verbs.get(verb)
+        try:
+            if entry is None:
+                raise ConsoleError(f"unknown verb {verb!r}; `help` lists them")
+            entry.run(rest)
+        except (ConsoleError, GroundError, ValueError) as error:
+            self._fail(str(error))
+        except IndexError:
+            self._fail(f"missing words; usage: {entry.usage if entry else ''}")
+        except KeyboardInterrupt:
+            self._fail(f"{verb} interrupted")
+        return True
+
+    def run_script(self, lines: Iterable[str]) -> int:
+        """Run lines, echoing each; 1 when anything failed, else 0."""
+        for line in lines:
+            if line.strip() and not line.strip().startswith("#"):
+                self.render.line(f"> {line.strip()}", "dim")
+            if not self.run_line(line):
+                break
+        return 1 if self.failures else 0
+
+    def feed(self) -> Feed:
+        if self.feed_endpoint is None:
+            raise ConsoleError("this verb needs the live feed; give `--feed` or `--data-dir`")
+        if self._feed is None:
+            self._feed = Feed(self.feed_endpoint)
+        return self._feed
+
+    def close(self) -> None:
+        if self._feed is not None:
+            self._feed.close()
+
+    @property
+    def dictionary(self) -> dict[str, Any]:
+        if self._dictionary is None:
+            self._dictionary = self.client.call("dictionary")["dictionary"]
+        return self._dictionary
+
+    def _fail(self, text: str) -> None:
+        self.failures += 1
+        self.render.error(text)
+
+    def _say(self, reply: dict[str, Any]) -> None:
+        shown = {k: v for k, v in reply.items() if k != "ok"}
+        self.render.line(" ".join(f"{k}={v}" for k, v in shown.items()) or "ok")
+
+    def _now(self) -> str:
+        return mission_time(self.clock.now_s())
+
+    # -- verbs -----------------------------------------------------------------------------------
+
+    def _help(self, words: list[str]) -> None:
+        if words:
+            entry = self.verbs.get(words[0])
+            if entry is None:
+                raise ConsoleError(f"no verb {words[0]!r}; `help` lists them")
+            self.render.line(f"{entry.usage}\n  {entry.summary}")
+            return
+        self.render.table(("verb", "what"), [(e.usage, e.summary) for e in self.verbs.values()])
+
+    def _status(self, words: list[str]) -> None:
+        self.render.status(self.client.call("status"))
+
+    def _cmd(self, words: list[str]) -> None:
+        name = words[0]
+        fields: dict[str, Any] = {"release_s": None, "confirm": False}
+        args_words = []
+        for word in words[1:]:
+            if word == "confirm":
+                fields["confirm"] = True
+            elif word.startswith("confirm="):
+                fields["confirm"] = bool(parse_value(word[len("confirm=") :]))
+            elif word.startswith("at="):
+                at = word[len("at=") :]
+                fields["release_s"] = (
+                    self.clock.now_s() + float(at) if at.startswith("+") else float(at)
+                )
+            else:
+                args_words.append(word)
+        reply = self.client.call("cmd", name=name, args=parse_args(args_words), **fields)
+        command, release_s = reply["command"], fields["release_s"]
+        when = f", release at {mission_time(release_s)}" if release_s is not None else ""
+        self.render.line(
+            f"command {command['id']} {command['name']} {command['status']} "
+            f"(apid {command['apid']} seq {command['seq']}{when})"
+        )
+
+    def _ping(self, words: list[str]) -> None:
+        command = self.client.call("ping", target=words[0] if words else "executive")["command"]
+        self.render.line(f"command {command['id']} ping sent")
+
+    def _command(self, words: list[str]) -> None:
+        self.render.command(self.client.call("command", id=int(words[0]))["command"])
+
+    def _tlm(self, words: list[str]) -> None:
+        reply = self.client.call("tlm", name=words[0])
+        self.render.line(
+            f"{reply['name']} = {fmt_value(reply['value'])} ({mission_time(reply['time_s'])})"
+        )
+
+    def _latest(self, condition: Condition) -> tuple[bool, dict[str, Any]]:
+        reply = self.client.call("tlm", name=condition.name)
+        return condition.holds_for(reply["value"]), reply
+
+    def _check(self, words: list[str]) -> None:
+        condition = Condition.parse(words, "check SUBSYSTEM.PARAM OP VALUE")
+        holds, reply = self._latest(condition)
+        if not holds:
+            raise ConsoleError(
+                f"CHECK FAILED: {condition} (value {fmt_value(reply['value'])} "
+                f"at {mission_time(reply['time_s'])}; mission time {self._now()})"
+            )
+        self.render.line(f"CHECK: {condition} holds ({fmt_value(reply['value'])})", "green")
+
+    def _wait_check(self, words: list[str]) -> None:
+        words, options = split_options(words, "within")
+        if "within" not in options:
+            raise ConsoleError(f"usage: {WAIT_CHECK_USAGE}")
+        within_s = float(options["within"])
+        condition = Condition.parse(words, WAIT_CHECK_USAGE)
+        last: dict[str, Any] = {}
+
+        def holds() -> bool:
+            ok, reply = self._latest(condition)
+            last.update(reply)
+            return ok
+
+        start_s = self.clock.now_s()
+        if not self.clock.until(holds, within_s, self._hk_period_s(condition.name)):
+            raise ConsoleError(
+                f"WAIT_CHECK FAILED: awaited {condition} for {within_s:g} s of mission time from "
+                f"{mission_time(start_s)}; last value {fmt_value(last.get('value'))} at "
+                f"{mission_time(last.get('time_s'))}; mission time {self._now()}"
+            )
+        self.render.line(
+            f"WAIT_CHECK: {condition} holds ({fmt_value(last['value'])}) "
+            f"after {self.clock.now_s() - start_s:.1f} s",
+            "green",
+        )
+
+    def _hk_period_s(self, name: str) -> float:
+        return hk_period_s(self.dictionary, name)
+
+    def _wait(self, words: list[str]) -> None:
+        self.render.line(mission_time(self.clock.advance(float(words[0]))))
+
+    def _inject(self, words: list[str]) -> None:
+        params = parse_args(words[2:])
+        reply = self.client.call("inject", subsystem=words[0], fault=words[1], params=params)
+        self.render.line(
+            f"injected {words[0]}.{words[1]} at {mission_time(reply['time_s'])}", "magenta"
+        )
+
+    def _clear(self, words: list[str]) -> None:
+        reply = self.client.call("clear", subsystem=words[0], fault=words[1])
+        self.render.line(
+            f"cleared {words[0]}.{words[1]} at {mission_time(reply['time_s'])}", "magenta"
+        )
+
+    def _faults(self, words: list[str]) -> None:
+        self.render.faults(self.client.call("faults")["faults"], words[0] if words else None)
+
+    def _alarms(self, words: list[str]) -> None:
+        self.render.alarms(self.client.call("alarms")["alarms"])
+
+    def _ack(self, words: list[str]) -> None:
+        self.client.call("ack", name=words[0], comment=" ".join(words[1:]))
+        self.render.line(f"acknowledged {words[0]}")
+
+    def _shelve(self, words: list[str]) -> None:
+        comment = " ".join(words[2:])
+        self.client.call("shelve", name=words[0], duration_s=float(words[1]), comment=comment)
+        self.render.line(f"shelved {words[0]} for {float(words[1]):g} s")
+
+    def _events(self, words: list[str]) -> None:
+        self.render.events(
+            self.client.call("events", min_severity=int(words[0]) if words else 1)["events"]
+        )
+
+    def _timeline(self, words: list[str]) -> None:
+        self.render.timeline(self.client.call("timeline", **parse_range(words))["timeline"])
+
+    def _queue(self, words: list[str]) -> None:
+        if not words:
+            reply = self.client.call("queue")
+        elif words[0] == "release":
+            reply = self.client.call("queue", release=True)
+        else:
+            reply = self.client.call("queue", state=words[0])
+        self.render.queue(reply)
+
+    def _schedule(self, words: list[str]) -> None:
+        before = self._report("ScheduleReport")
+        command = self.client.call("schedule")["command"]
+        self.render.line(
+            f"command {command['id']} {command['name']} {command['status']}; awaiting TM[11,10]"
+        )
+
+        def arrived() -> bool:
+            self._refuse_stuck(command["id"])
+            return self._report("ScheduleReport") not in (None, before)
+
+        self._await(arrived, "the TM[11,10] schedule report")
+        self.render.schedule(self._report("ScheduleReport") or {})
+
+    def _report(self, kind: str) -> dict[str, Any] | None:
+        return self.client.call("reports")["reports"].get(kind)  # type: ignore[no-any-return]
+
+    def _await(self, done: Callable[[], bool], what: str) -> None:
+        if not self.clock.until(done, REPLY_BUDGET_S, REPLY_STEP_S):
+            raise ConsoleError(
+                f"awaited {what} for {REPLY_BUDGET_S:g} s of mission time; it did not come; "
+                f"mission time {self._now()}"
+            )
+
+    def _refuse_stuck(self, command_id: int) -> dict[str, Any]:
+        """A command's state; ConsoleError if it failed or the blocked queue holds it."""
+        command: dict[str, Any] = self.client.call("command", id=command_id)["command"]
+        if command["status"] in ("failed", "timed_out", "refused"):
+            raise ConsoleError(
+                f"command {command_id} {command['name']} {command['status']}: {command['reason']}"
+            )
+        if command["status"] == "queued":
+            raise ConsoleError(
+                f"command {command_id} {command['name']} is held by the blocked queue; `queue release`"
+            )
+        return command
+
+    def _dump(self, words: list[str]) -> None:
+        span = parse_range(words)
+        if not span:
+            raise ConsoleError("usage: dump START END (mission seconds)")
+        command = self.client.call("dump", **span)["command"]
+
+        self._await(
+            lambda: self._refuse_stuck(command["id"])["status"] == "completed",
+            f"command {command['id']} completing",
+        )
+        self.render.command(self.client.call("command", id=command["id"])["command"])
+
+    def _samples(self, name: str, words: list[str]) -> list[list[Any]]:
+        return list(self.client.call("history", name=name, **parse_range(words))["samples"])
+
+    def _history(self, words: list[str]) -> None:
+        self.render.history(words[0], self._samples(words[0], words[1:]))
+
+    def _plot(self, words: list[str]) -> None:
+        from ground.plots import figures as plots  # numpy and the archive; only `plot` needs them
+        from ground.plots import text as plot_text
+
+        png = None
+        if "--png" in words:
+            index = words.index("--png")
+            png, words = Path(words[index + 1]), words[:index] + words[index + 2 :]
+        samples = self._samples(words[0], words[1:])
+        width = min(self.render.rich.width, 160) if self.render.tty else PLAIN_PLOT_WIDTH
+        self.render.line(f"{words[0]} ({len(samples)} samples)")
+        self.render.line(plot_text.terminal_plot([tuple(s) for s in samples], width, 16))
+        if png is not None:
+            if self.archive_path is None:
+                raise ConsoleError("--png reads the archive; start the console with --data-dir")
+            # the `history` call above flushed the ground's archive, so the file has the samples
+            span = parse_range(words[1:])
+            path = plots.plot_parameters(self.archive_path, [words[0]], png, **span)
+            self.render.line(f"wrote {path}")
+
+    def _watch(self, words: list[str]) -> None:
+        names, options = split_options(words, "for")
+        if not names:
+            raise ConsoleError("usage: watch SUBSYSTEM.PARAM ... [for=N]")
+        for name in names:
+            self.client.call("tlm", name=name)  # refuses an unknown name, with suggestions
+        period_s = min(self._hk_period_s(name) for name in names)
+        advance = (lambda: self.clock.step(period_s)) if self.clock.stepped else None
+        updates = int(options["for"]) if "for" in options else None
+        count = watch(self.feed(), names, self.render, updates, advance)
+        self.render.line(f"watched {count} update(s)")

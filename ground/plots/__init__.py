@@ -1,0 +1,1 @@
+"""Plots of a run: PNG figures and text charts."""

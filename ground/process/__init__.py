@@ -1,0 +1,1 @@
+"""The ground process: the service without sockets, its main loop, control API and sockets."""

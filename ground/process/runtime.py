@@ -1,0 +1,371 @@
+"""The ground process' main loop: frames and truth taken in in order, steps, resets, control."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import msgpack
+import zmq
+
+from flightsw.clock import wall_time_s
+from ground.errors import GroundError
+from ground.process.control import ControlApi, Respond
+from ground.process.service import ARRIVAL, GroundService
+from ground.process.sockets import GroundSockets, publish_on, serve_control
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL_MS = 200
+SIM_TIMEOUT_S = 30.0  # wall seconds the spacecraft has to answer a sim-port request
+FLUSH_EVERY_S = 1.0  # mission seconds between archive commits while time runs
+
+
+@dataclass(slots=True)
+class SimWait:
+    """A sim-port request on its way: what it was, until when to wait (wall s), whom to answer."""
+
+    op: str
+    deadline_s: float
+    on_reply: Callable[[dict[str, Any]], None] | None
+
+
+@dataclass(slots=True)
+class PendingReset:
+    """A reset under way: the old run ends once all the old spacecraft's frames are in."""
+
+    run_name: str
+    respond: Respond
+    old_downlink_sent: int | None = None  # known once the old spacecraft has stopped
+
+
+@dataclass(slots=True)
+class PendingStep:
+    """A step the spacecraft has done; done for the ground once all its frames have arrived."""
+
+    respond: Respond
+    reply: dict[str, Any] | None = None
+
+
+class GroundRuntime:
+    """Run the ground service on its sockets until stopped."""
+
+    def __init__(
+        self,
+        sockets: GroundSockets,
+        service: GroundService,
+        sim_timeout_s: float = SIM_TIMEOUT_S,
+        build_service: Callable[[str], GroundService] | None = None,
+    ) -> None:
+        self.sockets = sockets
+        self.build_service = build_service
+        self.parent_pid: int | None = None
+        self.sim_timeout_s = sim_timeout_s
+        self.service = service
+        self.running = True
+        self.downlink_received = 0  # frames off the socket
+        self.downlink_taken_in = 0  # frames handed to the service (fewer while a step buffers)
+        self.truth_received = 0
+        self.uplink_sent = 0
+        self._sim_waiting: deque[SimWait] = deque()
+        self._steps: deque[PendingStep] = deque()
+        self._frames: deque[bytes] = deque()  # received during a step, not yet taken in
+        self._truths: deque[dict[str, Any]] = deque()  # received, not yet applied, in order
+        self._last_flush_s = 0.0
+        self._generation: int | None = None  # of the spacecraft flying, from its truth messages
+        self._reset: PendingReset | None = None
+        self._attach(service)
+        self.control = ControlApi(
+            service, self._sim_request, self._step, self.stop, self._start_reset
+        )
+
+    def _attach(self, service: GroundService) -> None:
+        service.uplink = self._uplink
+        service.publish = self._publish
+
+    def stop(self) -> None:
+        self.running = False
+
+    def run(self) -> None:
+        sockets = self.sockets
+        poller = zmq.Poller()
+        for socket in (sockets.downlink, sockets.truth, sockets.sim, sockets.control):
+            poller.register(socket, zmq.POLLIN)
+        while self.running:
+            if self.parent_pid is not None and os.getppid() != self.parent_pid:
+                log.warning(
+                    "the process that started this one (pid %d) is gone; stopping", self.parent_pid
+                )
+                return
+            ready = dict(poller.poll(IDLE_POLL_MS))
+            if sockets.downlink in ready:
+                self._apply_truths()
+            if sockets.truth in ready:
+                self._drain_truth()
+            if sockets.sim in ready:
+                self._drain_sim()
+            if sockets.control in ready:
+                self._drain_control()
+            self._finish_steps()
+            if self._reset is not None:
+                self._finish_reset()
+            if self._sim_waiting:
+                self._expire_sim()
+
+    def close(self) -> None:
+        self.service.archive.close()
+
+    # -- link ------------------------------------------------------------------------------------
+
+    def _drain_downlink(self) -> None:
+        """Take frames off the socket; while a step runs, hold them for `_apply_truths`."""
+        socket = self.sockets.downlink
+        # Held during a step, and before the first range is known where light time comes from
+        # it: judged without a range, a frame would take the config's fallback light time (3
+        # minutes for the Mars cruise) and hold up every frame behind it.
+        hold = bool(self._steps) or self.service.channel.awaiting_range()
+        while True:
+            try:
+                frame = socket.recv(zmq.NOBLOCK, copy=True)
+            except zmq.Again:
+                return
+            self.downlink_received += 1
+            if hold:
+                self._frames.append(frame)
+            else:
+                self._take_in(frame)
+
+    def _take_in(self, frame: bytes) -> None:
+        self.downlink_taken_in += 1
+        self.service.on_downlink_frame(frame)
+
+    def _take_in_held(self, up_to: int | None = None) -> None:
+        """Hand held frames to the service, in arrival order, until `up_to` have been taken in."""
+        while self._frames and (up_to is None or self.downlink_taken_in < up_to):
+            self._take_in(self._frames.popleft())
+
+    def _uplink(self, arrival_s: float, frame: bytes) -> None:
+        self.sockets.uplink.send_multipart([ARRIVAL.pack(arrival_s), frame])
+        self.uplink_sent += 1
+
+    def _drain_truth(self) -> None:
+        while True:
+            try:
+                parts = self.sockets.truth.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                break
+            truth = msgpack.unpackb(parts[-1], raw=False)
+            generation = truth.get("generation")
+            if self._generation is None:
+                self._generation = generation
+            if generation == self._generation:  # else a reset spacecraft's late words: drop
+                self.truth_received += 1
+                self._truths.append(truth)
+        self._apply_truths()
+
+    def _apply_truths(self) -> None:
+        """Apply each truth message in turn, once every frame sent before it is here.
+
+        The truth feed and the downlink are separate sockets: a truth message can overtake the
+        frames sent before it, and moving the clock early would make rules see a gap that is not
+        there. During a step, frames are also held until the truth that follows them: the
+        channel then judges every frame with the range, view and signal of its own tick, not of
+        whichever truth happened to arrive first, and a stepped run repeats bit for bit.
+        """
+        self._drain_downlink()
+        while self._truths:
+            truth = self._truths[0]
+            sent = int(truth.get("downlink_sent", 0))
+            if self.downlink_received < sent:
+                return  # on their way; the loop calls again when they come
+            # The link of this tick judges the frames of this tick; then the clock moves.
+            self.service.update_link(
+                truth["time_s"],
+                truth.get("range_m"),
+                truth.get("station_visible"),
+                truth.get("downlink_closes"),
+            )
+            self._take_in_held(up_to=sent)
+            self._truths.popleft()
+            self._advance(truth["time_s"], None)
+
+    def _advance(
+        self,
+        time_s: float,
+        range_m: float | None,
+        station_visible: bool | None = None,
+        downlink_closes: bool | None = None,
+    ) -> None:
+        self.service.advance(time_s, range_m, station_visible, downlink_closes)
+        if time_s - self._last_flush_s >= FLUSH_EVERY_S:
+            self.service.archive.flush()
+            self._last_flush_s = time_s
+
+    # -- sim port (asynchronous: replies come back in order) -------------------------------------
+
+    def _sim_request(
+        self, request: dict[str, Any], on_reply: Callable[[dict[str, Any]], None]
+    ) -> None:
+        self.sockets.sim.send_multipart([b"", msgpack.packb(request, use_bin_type=True)])
+        seconds = float(request.get("seconds", 0.0)) if request.get("op") == "step" else 0.0
+        # A step may take a while: allow for a slow stepped speed of 50x real time.
+        deadline_s = wall_time_s() + self.sim_timeout_s + seconds / 50.0
+        self._sim_waiting.append(SimWait(str(request.get("op")), deadline_s, on_reply))
+
+    def _drain_sim(self) -> None:
+        while True:
+            try:
+                parts = self.sockets.sim.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            reply = msgpack.unpackb(parts[-1], raw=False)
+            if self._sim_waiting:
+                wait = self._sim_waiting.popleft()
+                if wait.on_reply is not None:  # None: already answered as timed out
+                    wait.on_reply(reply)
+
+    def _expire_sim(self) -> None:
+        """Answer requests the spacecraft has not answered in time, and say what to check.
+
+        They stay queued (replies come back in order), so a late reply is dropped, not given
+        to the wrong request.
+        """
+        now_s = wall_time_s()
+        for wait in self._sim_waiting:
+            if wait.on_reply is not None and now_s > wait.deadline_s:
+                on_reply, wait.on_reply = wait.on_reply, None
+                log.error("the spacecraft did not answer %s in time", wait.op)
+                on_reply(
+                    {
+                        "ok": False,
+                        "error": f"the spacecraft did not answer {wait.op!r} in time: is flightsw "
+                        f"running and its sim port at {self.sockets.endpoints.sim}? (see its log)",
+                    }
+                )
+
+    def _step(self, seconds: float, respond: Respond) -> None:
+        pending = PendingStep(respond)
+        self._steps.append(pending)
+
+        def stepped(reply: dict[str, Any]) -> None:
+            pending.reply = reply
+            self._finish_steps()
+
+        self._sim_request(
+            {"op": "step", "seconds": seconds, "uplink_sent": self.uplink_sent}, stepped
+        )
+
+    def _finish_steps(self) -> None:
+        """Answer a step once every frame the spacecraft sent during it has reached the ground."""
+        while self._steps and self._steps[0].reply is not None:
+            step = self._steps[0]
+            reply = step.reply
+            assert reply is not None
+            if reply.get("ok"):
+                self._drain_truth()
+                if self.truth_received < reply.get("truth_sent", 0) or self._truths:
+                    return  # truth messages or the frames before them on their way; poll again
+                if self.downlink_received < reply["downlink_sent"]:
+                    return
+                self.service.update_link(reply["time_s"], reply.get("range_m"))
+                self._take_in_held()
+                self._advance(reply["time_s"], None)
+                self.service.archive.flush()
+                reply = {**reply, "ground": self.service.status()}
+            self._steps.popleft()
+            step.respond(reply)
+
+    # -- reset: a new spacecraft and a new run, same processes ----------------------------------
+
+    def _start_reset(self, run_name: str, respond: Respond) -> None:
+        """Have the spacecraft rebuilt from its config and start a new run named `run_name`."""
+        if self.build_service is None:
+            respond({"ok": False, "error": "this ground cannot be reset"})
+            return
+        if self._steps or self._reset is not None:
+            respond(
+                {"ok": False, "error": "cannot reset while a step or another reset is under way"}
+            )
+            return
+
+        pending = PendingReset(run_name, respond)
+        self._reset = pending
+
+        def stopped(reply: dict[str, Any]) -> None:
+            if not reply.get("ok"):
+                self._reset = None
+                respond(reply)
+                return
+            pending.old_downlink_sent = int(reply["old_downlink_sent"])
+            self._finish_reset()
+
+        self._sim_request(
+            {"op": "reset", "phase": "stop", "uplink_sent": self.uplink_sent}, stopped
+        )
+
+    def _finish_reset(self) -> None:
+        """Close the old run once every frame of the old spacecraft is in it, open the new run,
+        then have the new spacecraft start (its first frames belong to the new run)."""
+        pending = self._reset
+        assert pending is not None
+        if pending.old_downlink_sent is None:
+            return  # the spacecraft has not stopped yet
+        self._drain_downlink()
+        if self.downlink_received < pending.old_downlink_sent:
+            return  # on their way; the loop calls again
+        self._reset = None
+        old_archive = self.service.archive.path
+        self.service.archive.close()
+        assert self.build_service is not None
+        try:
+            self.service = self.build_service(pending.run_name)
+        except (GroundError, OSError) as error:
+            pending.respond(
+                {"ok": False, "error": f"cannot start run {pending.run_name!r}: {error}"}
+            )
+            self.stop()  # no archive to write to: stop rather than lose telemetry
+            return
+        self._attach(self.service)
+        self.control.service = self.service
+        self.downlink_received = 0
+        self.downlink_taken_in = 0
+        self.truth_received = 0
+        self.uplink_sent = 0
+        self._frames.clear()
+        self._truths.clear()
+        self._generation = -1  # no truth belongs to the new run until its spacecraft starts
+        self._last_flush_s = 0.0
+        log.info(
+            "reset: run %s closed (%s); run %s begins",
+            old_archive.stem,
+            old_archive,
+            pending.run_name,
+        )
+
+        def started(reply: dict[str, Any]) -> None:
+            if not reply.get("ok"):
+                pending.respond(reply)
+                return
+            self._generation = int(reply["generation"])
+            done = {
+                "ok": True,
+                "run_name": pending.run_name,
+                "archive": str(self.service.archive.path),
+            }
+            # The new spacecraft announces itself: answer once that is on the ground, so it is
+            # taken in before the first step, in every run alike.
+            self._step(0.0, lambda _: pending.respond(done))
+
+        self._sim_request({"op": "reset", "phase": "start"}, started)
+
+    # -- control API and live feed ---------------------------------------------------------------
+
+    def _drain_control(self) -> None:
+        serve_control(self.sockets.control, self.control)
+
+    def _publish(self, topic: str, data: dict[str, Any]) -> None:
+        publish_on(self.sockets.feed, topic, data)

@@ -1,0 +1,366 @@
+"""The ground's work, without sockets: ingest, archive, rules, alarms, commanding and time.
+
+The runtime feeds it frames and truth time and gives it two ways out (uplink and live feed);
+everything here is plain method calls, so it is tested and benchmarked without a network.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+from collections.abc import Callable
+from typing import Any
+
+from flightsw.errors import FrameError
+from flightsw.icd.messages import (
+    EventReport,
+    Housekeeping,
+    Message,
+    ParameterValues,
+    Pong,
+    TimeReport,
+    Verification,
+)
+from flightsw.icd.packet import Packet, decode, peek_tm_time_s
+from flightsw.icd.storage_schedule import ScheduleReport, StoredFrames, StoreStatus
+from ground.archive.store import Archive
+from ground.commanding.commander import Commander
+from ground.commanding.tracker import CommandTracker
+from ground.dictionary import Dictionary
+from ground.link.channel import Blackouts, Channel, DelayLine
+from ground.link.ingest import IngestChecks, SeenFrames
+from ground.rules.alarms import AlarmManager, AlarmTransition
+from ground.rules.engine import RuleEngine
+
+log = logging.getLogger(__name__)
+
+ARRIVAL = struct.Struct(">d")
+Scalar = float | int | bool | str
+Publish = Callable[[str, dict[str, Any]], None]
+Uplink = Callable[[float, bytes], None]
+
+
+class GroundService:
+    """Everything mission control does with what comes down and what goes up."""
+
+    def __init__(
+        self,
+        dictionary: Dictionary,
+        archive: Archive,
+        rules: RuleEngine,
+        alarms: AlarmManager,
+        channel: Channel,
+        publish: Publish,
+        uplink: Uplink,
+    ) -> None:
+        self.dictionary = dictionary
+        self.archive = archive
+        self.rules = rules
+        self.alarms = alarms
+        self.channel = channel
+        self.publish = publish
+        self.uplink = uplink
+        self.names_by_apid = dictionary.names_by_apid
+        self.checks = IngestChecks(self.names_by_apid)
+        self.downlink = DelayLine()
+        self.commander = Commander(
+            dictionary, archive, channel,
+            publish=lambda topic, data: self.publish(topic, data),
+            send=lambda arrival_s, frame: self.uplink(arrival_s, frame),
+            now_s=lambda: self.now_s,
+        )  # fmt: skip
+        self.now_s = 0.0
+        # The latest report of each subsystem: a value is looked up when asked for, not stored
+        # per parameter on every packet.
+        self.latest_reports: dict[str, tuple[float, dict[str, Any]]] = {}
+        self.events_received = 0
+        self.pongs: list[tuple[int, float]] = []
+        self.last_frame_s: float | None = None
+        self.seen = SeenFrames()
+        self.playback_recovered = 0
+        self.playback_duplicates = 0
+        self.reports: dict[str, tuple[float, dict[str, Any]]] = {}
+
+    # -- time ------------------------------------------------------------------------------------
+
+    def one_way_light_time_s(self) -> float:
+        return self.channel.one_way_s()
+
+    @property
+    def blackouts(self) -> Blackouts:
+        return self.channel.blackouts
+
+    def advance(
+        self,
+        now_s: float,
+        range_m: float | None = None,
+        station_visible: bool | None = None,
+        downlink_closes: bool | None = None,
+    ) -> None:
+        """Mission time has reached `now_s` (truth feed): deliver what is due, check what is late."""
+        self.update_link(now_s, range_m, station_visible, downlink_closes)
+        if now_s < self.now_s:
+            return
+        self.now_s = now_s
+        for in_flight in self.downlink.release(now_s):
+            arrived: tuple[Packet, bytes] = in_flight.payload  # type: ignore[assignment]
+            self._deliver(arrived, in_flight.due_s)
+        for update in self.commands.expire(now_s):
+            self.commander.stage(update)
+        self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
+
+    def update_link(
+        self,
+        now_s: float,
+        range_m: float | None = None,
+        station_visible: bool | None = None,
+        downlink_closes: bool | None = None,
+    ) -> None:
+        """The link as the spacecraft's truth at `now_s` has it: range, view, signal."""
+        change = self.channel.update(now_s, range_m, station_visible, downlink_closes)
+        if change is not None:
+            self._link_change(change, now_s)
+
+    # -- downlink --------------------------------------------------------------------------------
+
+    def on_downlink_frame(self, frame: bytes) -> None:
+        """A frame reached the antenna: the channel decides its fate, the checks come on arrival."""
+        sent_s = peek_tm_time_s(frame)
+        if sent_s is not None:
+            passage = self.channel.down(sent_s, frame)
+            if passage is None:
+                return
+            frame = passage.frame
+        try:
+            packet = self.checks.parse(frame)
+        except FrameError as error:
+            self._refuse(frame, error, None)
+            return
+        due_s = packet.time_s + self.channel.one_way_s() if sent_s is None else passage.due_s
+        self.downlink.push(packet.time_s, due_s, (packet, frame))
+        if due_s <= self.now_s:
+            self.advance(self.now_s)
+
+    def replay_frame(self, frame: bytes, received_s: float) -> None:
+        """A recorded frame reaches the ground again at its recorded `received_s` (a replay).
+
+        The channel is bypassed (the frame crossed it when it was recorded): the frame is
+        checked and delivered at once, so rules and alarms see it at the mission time they saw
+        it live. Time moves to `received_s` without a tick; the replay calls `advance` for that.
+        """
+        self.now_s = max(self.now_s, received_s)
+        try:
+            packet = self.checks.parse(frame)
+        except FrameError as error:
+            self._refuse(frame, error, None)
+            return
+        self._deliver((packet, frame), received_s)
+
+    def _link_change(self, change: str, time_s: float) -> None:
+        """Acquisition or loss of signal at the ground station: on the timeline and the feed."""
+        text = "acquisition of signal" if change == "aos" else "loss of signal"
+        self.archive.record_event(time_s, "ground", change, 1, text, {}, received_s=time_s)
+        self.publish("link", {"time_s": time_s, "change": change, "text": text})
+        log.info("%s at T+%.1f s", text, time_s)
+
+    def _refuse(self, frame: bytes, error: FrameError, packet: Packet | None) -> None:
+        log.warning("downlink frame refused (%s): %s", error.reason, error.detail)
+        self.archive.record_frame(
+            self.now_s,
+            frame,
+            ok=False,
+            reason=f"{error.reason}: {error.detail}",
+            generated_s=packet.time_s if packet else None,
+            apid=packet.apid if packet else None,
+            seq=packet.seq if packet else None,
+        )
+        self.publish(
+            "frame_refused", {"time_s": self.now_s, "reason": error.reason, "detail": error.detail}
+        )
+
+    def _deliver(
+        self, item: tuple[Packet, bytes], received_s: float, playback: bool = False
+    ) -> None:
+        """Archive and act on a frame that has reached the ground.
+
+        A live frame goes through the sequence check; a frame played back from the onboard
+        recorder is new only if it did not come down live, and is archived without running
+        the rules (its values are history, not the present).
+        """
+        packet, frame = item
+        if playback:
+            if packet in self.seen:
+                self.playback_duplicates += 1
+                return
+            self.playback_recovered += 1
+        self.seen.add(packet)
+        gap = None if playback else self.checks.sequence(packet)
+        if gap is not None:
+            subsystem = self.names_by_apid.get(gap.apid, str(gap.apid))
+            log.warning("sequence gap on %s: %d frames missing", subsystem, gap.missing)
+            self.publish("gap", {"time_s": received_s, "apid": gap.apid, "missing": gap.missing})
+        try:
+            message = self.checks.body(packet)
+        except FrameError as error:
+            self._refuse(frame, error, packet)
+            return
+        self.last_frame_s = received_s
+        self.archive.record_frame(
+            received_s,
+            frame,
+            generated_s=packet.time_s,
+            apid=packet.apid,
+            seq=packet.seq,
+            packet_type=int(packet.packet_type),
+            service=packet.service,
+            subtype=packet.subtype,
+            reason="playback" if playback else None,
+        )
+        self._dispatch(packet, message, received_s, playback)
+
+    def _dispatch(
+        self, packet: Packet, message: Message, received_s: float, playback: bool = False
+    ) -> None:
+        match message:
+            case Housekeeping(subsystem, params) if playback:
+                self.archive.record_housekeeping(packet.time_s, subsystem, params)
+            case Housekeeping(subsystem, params):
+                self._housekeeping(subsystem, params, packet.time_s)
+            case EventReport(severity, subsystem, name, text, params):
+                self.events_received += 1
+                self.archive.record_event(
+                    packet.time_s, subsystem, name, severity, text, params, received_s=received_s
+                )
+                self.publish(
+                    "event",
+                    {"time_s": packet.time_s, "received_s": received_s, "subsystem": subsystem,
+                     "name": name, "severity": severity, "message": text, "params": params},
+                )  # fmt: skip
+            case Verification():
+                update = self.commands.on_verification(message, received_s)
+                if update is not None:
+                    self.commander.stage(update)
+            case Pong():
+                self.pongs.append((packet.apid, received_s))
+                self.publish("pong", {"apid": packet.apid, "time_s": received_s})
+            case ParameterValues(subsystem, values):
+                self._housekeeping(subsystem, values, packet.time_s)
+            case TimeReport():
+                pass  # the truth feed already gives the ground mission time
+            case StoredFrames(part, parts, frames):
+                self._playback(frames, received_s)
+                self.publish(
+                    "dump",
+                    {"time_s": received_s, "part": part, "parts": parts, "frames": len(frames)},
+                )
+            case ScheduleReport() | StoreStatus():
+                self.reports[type(message).__name__] = (received_s, message.to_body())
+                self.publish(
+                    "report",
+                    {"time_s": received_s, "kind": type(message).__name__, **message.to_body()},
+                )
+
+    def _playback(self, frames: list[bytes], received_s: float) -> None:
+        for frame in frames:
+            try:
+                packet = decode(frame)
+            except FrameError as error:
+                self._refuse(frame, error, None)
+                continue
+            self._deliver((packet, frame), received_s, playback=True)
+
+    def _housekeeping(self, subsystem: str, params: dict[str, Any], time_s: float) -> None:
+        self.archive.record_housekeeping(time_s, subsystem, params)
+        old = self.latest_reports.get(subsystem)
+        if old is not None and not params.keys() >= old[1].keys():
+            # A partial report (a TC[20,1] answer) updates the latest values, not replaces them.
+            self.latest_reports[subsystem] = (time_s, {**old[1], **params})
+        else:
+            self.latest_reports[subsystem] = (time_s, params)
+        self.publish("tm", {"time_s": time_s, "subsystem": subsystem, "params": params})
+        transitions = self.rules.update_report(time_s, subsystem, params)
+        if transitions:
+            self._alarms(self.alarms.update(time_s, transitions))
+
+    def _alarms(self, transitions: list[AlarmTransition]) -> None:
+        """Archive and publish alarm transitions (from rules or from an operator)."""
+        for transition in transitions:
+            data = transition.to_dict()
+            self.archive.record_alarm(
+                transition.time_s,
+                transition.alarm,
+                data["kind"],
+                data["severity"],
+                transition.condition,
+                transition.value,
+                operator=transition.operator or None,
+                comment=transition.comment or None,
+            )
+            log.warning(
+                "alarm %s %s (%s): %s",
+                transition.alarm,
+                data["kind"],
+                data["severity"],
+                transition.condition,
+            )
+            self.publish("alarm", {**data, "name": transition.alarm})
+
+    def latest(self, name: str) -> tuple[float, Scalar] | None:
+        """The newest value of `subsystem.param` and its mission time, if any has come down."""
+        subsystem, _, param = name.partition(".")
+        report = self.latest_reports.get(subsystem)
+        if report is None or param not in report[1]:
+            return None
+        return report[0], report[1][param]
+
+    # -- operator actions on alarms --------------------------------------------------------------
+
+    def acknowledge(self, name: str, operator: str, comment: str = "") -> None:
+        self._alarms(self.alarms.acknowledge(name, self.now_s, operator, comment))
+
+    def shelve(self, name: str, duration_s: float, operator: str = "", comment: str = "") -> None:
+        self._alarms(self.alarms.shelve(name, self.now_s, duration_s, operator, comment))
+
+    # -- uplink ----------------------------------------------------------------------------------
+
+    @property
+    def commands(self) -> CommandTracker:
+        return self.commander.tracker
+
+    # -- faults ----------------------------------------------------------------------------------
+
+    def record_injection(
+        self, subsystem: str, fault: str, action: str, params: dict[str, Any]
+    ) -> None:
+        self.archive.record_injection(self.now_s, subsystem, fault, action, params)
+        self.publish(
+            "injection",
+            {
+                "time_s": self.now_s,
+                "subsystem": subsystem,
+                "fault": fault,
+                "action": action,
+                "params": params,
+            },
+        )
+
+    # -- status ----------------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "mission": self.dictionary.mission,
+            "time_s": self.now_s,
+            "one_way_light_time_s": self.one_way_light_time_s(),
+            "range_m": self.channel.range_m,
+            "in_flight_down": len(self.downlink),
+            "last_frame_s": self.last_frame_s,
+            "ingest": self.checks.counters(),
+            "channel": self.channel.status(),
+            "playback": {
+                "recovered": self.playback_recovered,
+                "duplicates": self.playback_duplicates,
+            },
+            "events": self.events_received,
+            "commands_pending": len(self.commands.pending()),
+            "alarms_active": len(self.alarms.active()),
+        }

@@ -1,0 +1,106 @@
+"""The ground's ZeroMQ sockets: the link to the spacecraft, the control API and the live feed."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import msgpack
+import zmq
+
+from flightsw.icd.endpoints import Endpoints, bind_form
+from ground.errors import GroundError
+from ground.process.control import ControlApi
+
+
+class LinkError(GroundError):
+    """A socket could not be bound or the spacecraft did not answer."""
+
+
+class GroundSockets:
+    """The ground's ZeroMQ sockets, each made and used on the main thread."""
+
+    def __init__(self, endpoints: Endpoints) -> None:
+        self.context: zmq.Context[Any] = zmq.Context()
+        ctx = self.context
+        self.endpoints = endpoints
+        self.downlink = ctx.socket(zmq.PULL)
+        self.uplink = ctx.socket(zmq.PUSH)
+        self.sim = ctx.socket(zmq.DEALER)
+        self.truth = ctx.socket(zmq.PULL)
+        self.control = ctx.socket(zmq.ROUTER)
+        self.feed = ctx.socket(zmq.PUB)
+        self.all = (self.downlink, self.uplink, self.sim, self.truth, self.control, self.feed)
+        for socket in self.all:
+            socket.setsockopt(zmq.LINGER, 0)
+        self.downlink.setsockopt(zmq.RCVHWM, 0)  # never drop telemetry at the antenna
+        self.uplink.setsockopt(zmq.SNDHWM, 0)
+        self.feed.setsockopt(zmq.SNDHWM, 100_000)
+        self.truth.setsockopt(zmq.RCVHWM, 0)  # every truth message counts (see _apply_truths)
+        try:
+            bind_all(
+                (self.downlink, endpoints.downlink, "downlink"),
+                (self.control, endpoints.control, "control API"),
+                (self.feed, endpoints.feed, "live feed"),
+            )
+        except BaseException:
+            self.close()
+            raise
+        self.uplink.connect(endpoints.uplink)
+        self.sim.connect(endpoints.sim)
+        self.truth.connect(endpoints.truth)
+
+    def close(self) -> None:
+        for socket in self.all:
+            socket.close(linger=0)
+        self.context.term()
+
+
+def bind_all(*bindings: tuple[zmq.Socket[Any], str, str]) -> None:
+    """Bind each `(socket, endpoint, what)`; a LinkError names the one that failed and why."""
+    for socket, endpoint, what in bindings:
+        try:
+            socket.bind(bind_form(endpoint))
+        except zmq.ZMQError as error:
+            raise LinkError(
+                f"cannot bind the {what} socket to {endpoint}: {error.strerror}. Another process may hold "
+                "the port: stop it, or choose other endpoints (see --help, or let `mission run` pick free ports)."
+            ) from None
+
+
+def serve_control(socket: zmq.Socket[Any], control: ControlApi) -> None:
+    """Answer every request waiting on the control ROUTER socket, without blocking."""
+    while True:
+        try:
+            parts = socket.recv_multipart(zmq.NOBLOCK)
+        except zmq.Again:
+            return
+        envelope, payload = parts[:-1], parts[-1]
+
+        def respond(reply: dict[str, Any], envelope: list[bytes] = envelope) -> None:
+            socket.send_multipart([*envelope, msgpack.packb(reply, use_bin_type=True, default=str)])
+
+        try:
+            request = msgpack.unpackb(payload, raw=False)
+        except Exception as error:  # an undecodable request gets an answer, never a crash
+            respond({"ok": False, "error": f"request is not msgpack: {error}"})
+            continue
+        control.handle(request, respond)
+
+
+def publish_on(feed: zmq.Socket[Any], topic: str, data: dict[str, Any]) -> None:
+    """Send one live-feed message; a slow subscriber never holds up ingest (the archive has it all)."""
+    with contextlib.suppress(zmq.Again):
+        payload = msgpack.packb(data, use_bin_type=True, default=str)
+        feed.send_multipart([topic.encode(), payload], zmq.NOBLOCK)
+
+
+def ask_spacecraft(
+    sockets: GroundSockets, request: dict[str, Any], timeout_ms: int
+) -> dict[str, Any] | None:
+    """One blocking sim-port request, for start-up only; None if no answer within the time-out."""
+    sockets.sim.send_multipart([b"", msgpack.packb(request)])
+    if not sockets.sim.poll(timeout_ms):
+        return None
+    reply: dict[str, Any] = msgpack.unpackb(sockets.sim.recv_multipart()[-1], raw=False)
+    return reply

@@ -1,0 +1,257 @@
+"""Read rules from a TOML file, refusing bad ones with the file, the key and the reason.
+
+The format is documented at the top of `configs/rules/leo_smallsat.toml`. Keys are checked
+against each kind's list, so a misspelt key is an error rather than a silently ignored limit.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from ground.errors import RuleError
+from ground.rules.engine import (
+    CODE_SOURCE,
+    DEFAULT_MODE_PARAMETER,
+    Rule,
+    Severity,
+    order_combinations,
+)
+from ground.rules.kinds import (
+    CombinationRule,
+    DeltaRule,
+    ExpectedRule,
+    LimitBands,
+    LimitRule,
+    StalenessRule,
+)
+
+_BAND_KEYS = frozenset(f.name for f in fields(LimitBands))
+_COMMON_KEYS = frozenset({"name", "kind", "severity", "description"})
+_PARAMETER_KEYS = _COMMON_KEYS | {"parameter", "persistence", "stale_after_s", "modes"}
+_KEYS_BY_KIND: Mapping[str, frozenset[str]] = {
+    "limit": _PARAMETER_KEYS | _BAND_KEYS | {"yellow_severity", "limits"},
+    "delta": _PARAMETER_KEYS | {"max_delta", "per"},
+    "expected": _PARAMETER_KEYS | {"expected"},
+    "staleness": _COMMON_KEYS | {"parameter", "stale_after_s", "modes"},
+    "combination": _COMMON_KEYS | {"operator", "operands"},
+}
+_TOP_LEVEL_KEYS = frozenset({"mode_parameter", "rule"})
+_MISSING = object()
+
+
+class _Table:
+    """One TOML table with typed getters whose errors name the file and the dotted key."""
+
+    def __init__(self, data: Mapping[str, Any], path: str, prefix: str) -> None:
+        self.data = data
+        self.path = path
+        self.prefix = prefix
+
+    def error(self, key: str, reason: str) -> RuleError:
+        return RuleError(self.path, f"{self.prefix}.{key}" if self.prefix else key, reason)
+
+    def refuse_unknown_keys(self, allowed: frozenset[str], what: str) -> None:
+        for key in self.data:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.error(key, f"unknown key for {what}; known keys: {known}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = _MISSING) -> Any:
+        if key not in self.data:
+            if default is _MISSING:
+                raise self.error(key, "is missing")
+            return default
+        value = self.data[key]
+        # bool is an int in Python, but `persistence = true` is a mistake, not 1.
+        if isinstance(value, bool) and bool not in _as_tuple(kind):
+            value = None
+        if not isinstance(value, kind):
+            names = " or ".join(t.__name__ for t in _as_tuple(kind))
+            raise self.error(key, f"expected {names}, found {self.data[key]!r}")
+        return value
+
+    def number(self, key: str, default: Any = _MISSING) -> Any:
+        value = self.get(key, (int, float), default)
+        return float(value) if isinstance(value, int) else value
+
+    def str_list(self, key: str, default: Any = _MISSING) -> Any:
+        value = self.get(key, list, default)
+        if value is default:
+            return value
+        if not all(isinstance(item, str) for item in value):
+            raise self.error(key, f"expected a list of strings, found {value!r}")
+        return value
+
+    def severity(self, key: str, default: Any = _MISSING) -> Any:
+        text = self.get(key, str, default)
+        if text is default:
+            return text
+        try:
+            return Severity.parse(text)
+        except ValueError as exc:
+            raise self.error(key, str(exc)) from None
+
+    def table(self, key: str) -> _Table | None:
+        value = self.get(key, dict, None)
+        return None if value is None else _Table(value, self.path, f"{self.prefix}.{key}")
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def load_rules(path: str | Path) -> list[Rule]:
+    """Read and check every rule in a TOML rule file.
+
+    Raises:
+        RuleError: naming the file, the key and the reason, for the first problem found.
+    """
+    shown = str(path)
+    data = _read_toml(shown)
+    top = _Table(data, shown, "")
+    top.refuse_unknown_keys(_TOP_LEVEL_KEYS, "a rule file")
+    mode_parameter = top.get("mode_parameter", str, DEFAULT_MODE_PARAMETER)
+    tables = top.get("rule", list, [])
+    if not tables:
+        raise top.error("rule", "no [[rule]] tables; a rule file needs at least one rule")
+    rules = [_read_rule(item, shown, index, mode_parameter) for index, item in enumerate(tables)]
+    try:
+        order_combinations(rules)
+    except RuleError as exc:
+        raise _relabel(exc, shown) from None
+    return rules
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as file:
+            return tomllib.load(file)
+    except OSError as exc:
+        raise RuleError(path, "file", f"cannot read the rule file: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(path, "toml", f"not valid TOML: {exc}") from None
+
+
+def _relabel(exc: RuleError, path: str) -> RuleError:
+    """A constructor's error (keyed `name.field`) re-labelled with the file and `rule.`."""
+    if exc.path != CODE_SOURCE:
+        return exc
+    return RuleError(path, f"rule.{exc.key}", exc.reason)
+
+
+def _read_rule(item: Any, path: str, index: int, mode_parameter: str) -> Rule:
+    if not isinstance(item, dict):
+        raise RuleError(path, f"rule[{index}]", "expected a table; write [[rule]]")
+    name = _Table(item, path, f"rule[{index}]").get("name", str)
+    table = _Table(item, path, f"rule.{name}")
+    kind = table.get("kind", str)
+    reader = _READERS.get(kind)
+    if reader is None:
+        raise table.error("kind", f"unknown kind {kind!r}; use one of {', '.join(_READERS)}")
+    table.refuse_unknown_keys(_KEYS_BY_KIND[kind], f"a {kind} rule")
+    try:
+        return reader(table, mode_parameter)
+    except RuleError as exc:
+        raise _relabel(exc, path) from None
+
+
+def _common(table: _Table) -> dict[str, Any]:
+    return {
+        "name": table.get("name", str),
+        "severity": table.severity("severity"),
+        "description": table.get("description", str, ""),
+    }
+
+
+def _parameter_common(table: _Table, mode_parameter: str) -> dict[str, Any]:
+    return {
+        **_common(table),
+        "parameter": table.get("parameter", str),
+        "modes": table.str_list("modes", None),
+        "mode_parameter": mode_parameter,
+        "stale_after_s": table.number("stale_after_s", None),
+    }
+
+
+def _persistence(table: _Table) -> int:
+    value: int = table.get("persistence", int, 1)
+    return value
+
+
+def _bands(table: _Table, base: LimitBands | None = None) -> LimitBands:
+    given = {key: table.number(key) for key in _BAND_KEYS if key in table.data}
+    if base is None:
+        return LimitBands(**given)
+    return LimitBands(**{f.name: given.get(f.name, getattr(base, f.name)) for f in fields(base)})
+
+
+def _read_limit(table: _Table, mode_parameter: str) -> Rule:
+    bands = _bands(table)
+    by_mode: dict[str, LimitBands] = {}
+    limits = table.table("limits")
+    if limits is not None:
+        for mode in limits.data:
+            mode_table = limits.table(mode)
+            if mode_table is None:  # pragma: no cover - table() only returns None when absent
+                continue
+            mode_table.refuse_unknown_keys(_BAND_KEYS, "per-mode limits")
+            by_mode[mode] = _bands(mode_table, base=bands)
+    return LimitRule(
+        bands=bands,
+        limits_by_mode=by_mode,
+        yellow_severity=table.severity("yellow_severity", None),
+        persistence=_persistence(table),
+        **_parameter_common(table, mode_parameter),
+    )
+
+
+def _read_delta(table: _Table, mode_parameter: str) -> Rule:
+    per = table.get("per", str, "sample")
+    if per not in ("sample", "second"):
+        raise table.error("per", f"per must be 'sample' or 'second', not {per!r}")
+    return DeltaRule(
+        max_delta=table.number("max_delta"),
+        per_second=per == "second",
+        persistence=_persistence(table),
+        **_parameter_common(table, mode_parameter),
+    )
+
+
+def _read_expected(table: _Table, mode_parameter: str) -> Rule:
+    expected = table.get("expected", (bool, int, float, str, list))
+    values = expected if isinstance(expected, list) else [expected]
+    for value in values:
+        if not isinstance(value, bool | int | float | str):
+            raise table.error("expected", f"expected values must be scalars, found {value!r}")
+    return ExpectedRule(
+        expected=values,
+        persistence=_persistence(table),
+        **_parameter_common(table, mode_parameter),
+    )
+
+
+def _read_staleness(table: _Table, mode_parameter: str) -> Rule:
+    common = _parameter_common(table, mode_parameter)
+    common["stale_after_s"] = table.number("stale_after_s")
+    return StalenessRule(**common)
+
+
+def _read_combination(table: _Table, mode_parameter: str) -> Rule:
+    return CombinationRule(
+        operator=table.get("operator", str),
+        operands=table.str_list("operands"),
+        **_common(table),
+    )
+
+
+_READERS: Mapping[str, Callable[[_Table, str], Rule]] = {
+    "limit": _read_limit,
+    "delta": _read_delta,
+    "expected": _read_expected,
+    "staleness": _read_staleness,
+    "combination": _read_combination,
+}

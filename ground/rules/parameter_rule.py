@@ -1,0 +1,170 @@
+"""ParameterRule: the persistence, staleness and mode machinery shared by one-parameter rules.
+
+Three mechanisms:
+
+- persistence (COSMOS): a state change needs `persistence` samples in a row that disagree with
+  the current state; the rule then takes the state of the latest one. Returning to GREEN needs
+  the same, so a value hovering on a limit does not flap.
+- staleness: with `stale_after_s`, no valid sample for longer than that makes the rule STALE at
+  the next `tick`. The first fresh sample ends STALE at once (it is better knowledge than none).
+  A parameter never received goes STALE `stale_after_s` after the engine's first call.
+- modes: with `modes`, the rule only runs while `mode_parameter` (default `fdir.mode`) holds one
+  of them; leaving them puts the rule back to GREEN, because its condition no longer applies.
+  An unknown mode (no mode sample yet) counts as enabled: better an alarm too many.
+
+Values a numeric rule cannot compare (strings, NaN) are ignored: they neither move the state
+nor refresh staleness, so a parameter delivering only garbage ends up STALE.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection
+from numbers import Real
+from typing import TypeGuard
+
+from ground.rules.engine import (
+    DEFAULT_MODE_PARAMETER,
+    Rule,
+    RuleState,
+    RuleTransition,
+    Scalar,
+    Severity,
+    format_value,
+    refuse,
+)
+
+_RULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+")
+# Exact types checked first: isinstance against the numbers ABC costs several times more.
+_PLAIN_NUMBERS = frozenset({float, int, bool})
+
+GREEN = RuleState.GREEN
+STALE = RuleState.STALE
+VIOLATED = RuleState.VIOLATED
+
+
+def is_number(value: object) -> TypeGuard[float]:
+    """True for a comparable number: int, float, bool or numpy scalars, but not NaN."""
+    if value.__class__ not in _PLAIN_NUMBERS and not isinstance(value, Real):
+        return False
+    return value == value  # NaN is the one number unequal to itself
+
+
+def for_samples(persistence: int) -> str:
+    return "" if persistence == 1 else f" for {persistence} samples"
+
+
+def check_name(name: str) -> None:
+    if not _RULE_NAME.fullmatch(name):
+        raise refuse(
+            name or "?", "name", f"bad rule name {name!r}: use letters, digits, _ . - only"
+        )
+
+
+class ParameterRule(Rule):
+    """Base of the rules that sample one parameter: persistence, staleness and modes."""
+
+    __slots__ = (
+        "_count",
+        "_enabled",
+        "_last_sample_s",
+        "_mode",
+        "modes",
+        "persistence",
+        "stale_after_s",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        severity: Severity,
+        parameter: str,
+        *,
+        persistence: int = 1,
+        stale_after_s: float | None = None,
+        modes: Collection[str] | None = None,
+        mode_parameter: str = DEFAULT_MODE_PARAMETER,
+        description: str = "",
+    ) -> None:
+        check_name(name)
+        super().__init__(name, severity, description)
+        if not _PARAMETER_NAME.fullmatch(parameter):
+            raise refuse(name, "parameter", f"bad parameter {parameter!r}: use subsystem.param")
+        if persistence < 1:
+            raise refuse(name, "persistence", f"persistence {persistence} must be at least 1")
+        if stale_after_s is not None and not (stale_after_s > 0 and math.isfinite(stale_after_s)):
+            raise refuse(name, "stale_after_s", f"stale_after_s {stale_after_s} must be > 0")
+        if modes is not None and not modes:
+            raise refuse(name, "modes", "modes is empty; leave it out to run in every mode")
+        self.parameter = parameter
+        self.persistence = persistence
+        self.stale_after_s = stale_after_s
+        self.watches_staleness = stale_after_s is not None
+        self.modes = None if modes is None else frozenset(modes)
+        if self.modes is not None:
+            self.mode_parameter = mode_parameter
+        self._count = 0
+        self._enabled = True
+        self._mode: Scalar | None = None
+        self._last_sample_s = 0.0
+
+    def sample(self, time_s: float, value: Scalar) -> RuleTransition | None:
+        if not self._enabled:
+            return None
+        judged = self.judge(time_s, value)
+        if judged is None:
+            return None
+        self._last_sample_s = time_s
+        if judged is self.state:
+            self._count = 0
+            return None
+        if self.state is not STALE:
+            self._count += 1
+            if self._count < self.persistence:
+                return None
+        self._count = 0
+        return self.move_to(time_s, judged, value)
+
+    def judge(self, time_s: float, value: Scalar) -> RuleState | None:
+        """The state this one sample points to, or None if the value cannot be judged."""
+        raise NotImplementedError
+
+    def set_mode(self, time_s: float, mode: Scalar) -> RuleTransition | None:
+        if mode == self._mode:
+            return None
+        self._mode = mode
+        self.mode_changed(mode)
+        enabled = self.modes is None or mode in self.modes
+        if enabled == self._enabled:
+            return None
+        self._enabled = enabled
+        self._count = 0
+        if enabled:
+            self.arm(time_s)
+            return None
+        if self.state is GREEN:
+            return None
+        return self.move_to(time_s, GREEN, None)
+
+    def mode_changed(self, mode: Scalar) -> None:
+        """Hook for rules whose thresholds depend on the mode."""
+
+    def arm(self, time_s: float) -> None:
+        self._last_sample_s = time_s
+
+    def tick(self, time_s: float) -> RuleTransition | None:
+        if not self._enabled or self.state is STALE or self.stale_after_s is None:
+            return None
+        if time_s - self._last_sample_s <= self.stale_after_s:
+            return None
+        self._count = 0
+        return self.move_to(time_s, STALE, None)
+
+    def stale_condition(self) -> str:
+        return f"no update of {self.parameter} for {format_value(self.stale_after_s or 0.0)} s"
+
+    def with_staleness(self, text: str) -> str:
+        """Append the staleness clause to a full condition, when the rule has one."""
+        return text if self.stale_after_s is None else f"{text}, or {self.stale_condition()}"
