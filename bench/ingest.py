@@ -33,7 +33,7 @@ from ground.dictionary import Dictionary
 from ground.link.channel import Channel, LightTime
 from ground.process.service import GroundService
 from ground.rules.alarms import AlarmManager
-from ground.rules.engine import RuleEngine, Severity
+from ground.rules.engine import AlarmSeverity, RuleEngine
 from ground.rules.kinds import LimitBands, LimitRule
 from ground.rules.loader import load_rules
 
@@ -149,7 +149,9 @@ def alarm_latencies_us(config_path: Path, rules_path: Path, count: int) -> list[
     config = load_mission(config_path)
     model = next(m for m in build_models(config) if m.name == "power")
     nominal = dict(model.housekeeping(model.initial_state()))
-    trip = LimitRule("bench_trip", Severity.WARNING, "power.battery_soc", LimitBands(red_low=0.5))
+    trip = LimitRule(
+        "bench_trip", AlarmSeverity.WARNING, "power.battery_soc", LimitBands(red_low=0.5)
+    )
     latencies: list[float] = []
     published_at: list[float] = []
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flightsw.clock import wall_time_s
-from ground.testkit.api import HilApi, HilTimeout
+from ground.errors import HilTimeout
+from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionPool, MissionSpec
 
 

@@ -1,14 +1,25 @@
-"""Exceptions raised by the spacecraft side.
+"""Exceptions raised by the spacecraft side, every one of them, in one tree.
 
 FlightSwError
-├── ConfigError          a mission config is missing, unreadable or wrong
-├── FrameError           a link frame is malformed (header, CRC, length, body)
+├── ConfigError          a mission config is missing, unreadable or wrong (file, key, reason)
+├── FrameError           a link frame is malformed (header, CRC, length, body): a reason word
 ├── CommandError         a telecommand cannot be accepted or executed (carries a PUS error code)
+├── Rejection            a telecommand fails at a given verification stage (dispatcher only)
 ├── FaultError           an unknown fault or a bad fault parameter
-└── ClockError           time would go backwards, or a clock is driven in the wrong mode
+├── ClockError           time would go backwards, or a clock is driven in the wrong mode
+├── SimPortError         a sim-port request is refused; the message goes back in the reply
+└── BindError            a socket could not be bound (usually: the port is in use)
+
+Each message says what was wrong and, where it can, what to do.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the ICD imports this module; only the type checker needs these names here
+    from flightsw.icd.errorcodes import ErrorCode
+    from flightsw.icd.services import Stage
 
 
 class FlightSwError(Exception):
@@ -43,9 +54,27 @@ class CommandError(FlightSwError):
         self.reason = reason
 
 
+class Rejection(FlightSwError):
+    """A TC fails at `stage` with `code`; raised and caught inside the dispatcher only."""
+
+    def __init__(self, stage: Stage, code: ErrorCode, reason: str) -> None:
+        super().__init__(reason)
+        self.stage = stage
+        self.code = code
+        self.reason = reason
+
+
 class FaultError(FlightSwError):
     """A fault name or parameter that the subsystem does not know."""
 
 
 class ClockError(FlightSwError):
     """Time would run backwards, or a clock was asked for something its mode cannot do."""
+
+
+class SimPortError(FlightSwError):
+    """A request the sim port refuses; the message goes back in the reply's `error`."""
+
+
+class BindError(FlightSwError):
+    """A socket could not be bound (usually: the port is in use)."""

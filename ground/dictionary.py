@@ -12,7 +12,7 @@ from typing import Any
 
 from flightsw.errors import CommandError
 from flightsw.icd.dictionary import CommandSpec
-from ground.errors import GroundError
+from ground.errors import CommandRefused, UnknownName
 
 DEFAULT_HK_PERIOD_S = 10.0
 
@@ -24,10 +24,6 @@ def hk_period_s(raw: dict[str, Any], parameter: str) -> float:
         if entry["name"] == subsystem:
             return float(entry.get("hk_period_s") or DEFAULT_HK_PERIOD_S)
     return DEFAULT_HK_PERIOD_S
-
-
-class UnknownName(GroundError):
-    """A command, parameter or fault name the dictionary does not have."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +94,3 @@ class Dictionary:
         if same_subsystem:
             return f"; {prefix[:-1]} has {', '.join(sorted(same_subsystem))}"
         return ""
-
-
-class CommandRefused(GroundError):
-    """A command the ground will not uplink (bad argument, queue disabled, not confirmed…)."""

@@ -1,8 +1,26 @@
-"""Exceptions raised by the ground side.
+"""Exceptions raised by the ground side, every one of them, in one tree.
 
 GroundError
-├── RuleError    a rule file or rule definition is wrong (file, key, reason)
-└── AlarmError   an operator action on an alarm cannot be done (unknown alarm, bad duration)
+├── RuleError          a rule file or rule definition is wrong (file, key, reason)
+├── AlarmError         an operator action on an alarm cannot be done (unknown alarm, bad duration)
+├── ArchiveError       the archive cannot do what was asked (unwritable, wrong layout, bad name)
+├── UnknownName        a command, parameter or fault the dictionary does not have
+├── CommandRefused     a command the ground will not uplink (bad argument, queue, confirmation)
+├── ControlError       a control request the ground refuses
+├── ClientError        the ground refused a client's request, or did not answer
+├── LinkError          a socket could not be bound, or the spacecraft did not answer
+├── LaunchError        a process would not start, or died while starting
+├── ReplayError        a replay cannot start or go on
+├── ConsoleError       a console line that cannot be carried out as written
+├── PlotError          a plot cannot be made as asked
+│   ├── UnknownParameter   a parameter the archive never recorded
+│   └── PlotsUnavailable   matplotlib is not installed
+├── ScenarioError      a scenario file that cannot be run as written
+└── HilFailure         a test kit check failed (also an AssertionError, as pytest expects)
+    ├── HilTimeout     something awaited did not happen within its mission-time budget
+    └── CommandFailed  a telecommand was refused, failed on board, or timed out
+
+Each message says what was wrong and, where it can, what to do.
 """
 
 from __future__ import annotations
@@ -24,3 +42,67 @@ class RuleError(GroundError):
 
 class AlarmError(GroundError):
     """An operator action names an alarm that is not active, or gives a bad value."""
+
+
+class ArchiveError(GroundError):
+    """The archive cannot do what was asked; the message says what was wrong and what to do."""
+
+
+class UnknownName(GroundError):
+    """A command, parameter or fault name the dictionary does not have."""
+
+
+class CommandRefused(GroundError):
+    """A command the ground will not uplink (bad argument, queue disabled, not confirmed…)."""
+
+
+class ControlError(GroundError):
+    """A control request the ground refuses."""
+
+
+class ClientError(GroundError):
+    """The ground refused a request (the message is its reason) or did not answer."""
+
+
+class LinkError(GroundError):
+    """A socket could not be bound or the spacecraft did not answer."""
+
+
+class LaunchError(GroundError):
+    """A process would not start, or died while starting; the message quotes its last words."""
+
+
+class ReplayError(GroundError):
+    """A replay cannot start or go on; the message says what was wrong and what to do."""
+
+
+class ConsoleError(GroundError):
+    """A line the console cannot carry out; the message says how to write it."""
+
+
+class PlotError(GroundError):
+    """A plot cannot be made as asked; the message says what was wrong and what to do."""
+
+
+class UnknownParameter(PlotError):
+    """A parameter name the archive never recorded."""
+
+
+class PlotsUnavailable(PlotError):
+    """matplotlib is not installed."""
+
+
+class ScenarioError(GroundError):
+    """A scenario file that cannot be run as written (the message says what is missing)."""
+
+
+class HilFailure(GroundError, AssertionError):
+    """A check of the spacecraft failed; the message says what was expected and what was seen."""
+
+
+class HilTimeout(HilFailure):
+    """Something awaited did not happen within its mission-time budget."""
+
+
+class CommandFailed(HilFailure):
+    """A telecommand was refused, failed on board, or timed out."""

@@ -12,8 +12,9 @@ from flightsw.errors import CommandError
 from flightsw.executive.messages import LinkCounters, SendBatch
 from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.events import Severity, event
+from flightsw.subsystems.events import event
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flightsw.errors import CommandError, FrameError
+from flightsw.errors import CommandError, FrameError, Rejection
 from flightsw.executive.messages import (
     CommandReport,
     ExecuteCommand,
@@ -30,13 +30,13 @@ from flightsw.icd.messages import (
     Pong,
     ReadParameters,
     SetReportInterval,
-    Stage,
     Verification,
     decode_body,
 )
 from flightsw.icd.packet import Packet, PacketType, decode
+from flightsw.icd.services import Severity, Stage
 from flightsw.subsystems.base import Request
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +61,6 @@ class LogEntry:
     command: str
     ok: bool
     reason: str = ""
-
-
-class Rejection(Exception):
-    """A TC fails at `stage` with `code`; raised inside the dispatcher only."""
-
-    def __init__(self, stage: Stage, code: ErrorCode, reason: str) -> None:
-        super().__init__(reason)
-        self.stage = stage
-        self.code = code
-        self.reason = reason
 
 
 class Dispatcher:

@@ -35,7 +35,8 @@ from flightsw.executive.supervisor import ASK_TIMEOUT_S, Supervisor
 from flightsw.executive.tick_runs import feeds_itself, plan_run
 from flightsw.icd.dictionary import ParamSpec
 from flightsw.icd.messages import Housekeeping, TimeReport
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.icd.services import Severity
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.topics import (
     EXECUTIVE_NAME,
     HK_PREFIX,

@@ -6,8 +6,8 @@ from typing import Any
 
 import pykka
 
-from flightsw.errors import CommandError
-from flightsw.executive.dispatcher import Dispatcher, Rejection
+from flightsw.errors import CommandError, Rejection
+from flightsw.executive.dispatcher import Dispatcher
 from flightsw.executive.messages import (
     OutgoingPacket,
     RecorderDelete,
@@ -17,8 +17,9 @@ from flightsw.executive.messages import (
 from flightsw.executive.schedule import Schedule
 from flightsw.executive.supervisor import ASK_TIMEOUT_S
 from flightsw.icd.errorcodes import ErrorCode
-from flightsw.icd.messages import MAX_BODY_OCTETS, Message, Stage
+from flightsw.icd.messages import MAX_BODY_OCTETS, Message
 from flightsw.icd.packet import Packet
+from flightsw.icd.services import Severity, Stage
 from flightsw.icd.storage_schedule import (
     DeleteActivity,
     DeleteStore,
@@ -34,7 +35,7 @@ from flightsw.icd.storage_schedule import (
     StoreStatus,
     TimeShiftSchedule,
 )
-from flightsw.subsystems.events import Severity, event
+from flightsw.subsystems.events import event
 
 DUMP_PART_OCTETS = MAX_BODY_OCTETS - 2_000  # room for the msgpack framing around the frames
 

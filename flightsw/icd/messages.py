@@ -8,51 +8,15 @@ from __future__ import annotations
 
 import functools
 from dataclasses import MISSING, dataclass, field, fields
-from enum import IntEnum
 from typing import Any, ClassVar
 
 import msgpack
 
 from flightsw.errors import FrameError
 from flightsw.icd.packet import Packet, PacketType
+from flightsw.icd.services import Service, Stage
 
 MAX_BODY_OCTETS = 60_000
-
-
-class Service(IntEnum):
-    VERIFICATION = 1
-    HOUSEKEEPING = 3
-    EVENT = 5
-    FUNCTION = 8
-    TIME = 9
-    SCHEDULING = 11
-    STORAGE = 15
-    TEST = 17
-    PARAMETER = 20
-
-
-class Stage(IntEnum):
-    """TM[1,x] subtypes: even numbers are failures of the stage before them."""
-
-    ACCEPTED = 1
-    ACCEPT_FAILED = 2
-    STARTED = 3
-    START_FAILED = 4
-    PROGRESS = 5
-    PROGRESS_FAILED = 6
-    COMPLETED = 7
-    COMPLETION_FAILED = 8
-    ROUTING_FAILED = 10
-
-    @property
-    def failed(self) -> bool:
-        return self in (
-            Stage.ACCEPT_FAILED,
-            Stage.START_FAILED,
-            Stage.PROGRESS_FAILED,
-            Stage.COMPLETION_FAILED,
-            Stage.ROUTING_FAILED,
-        )
 
 
 @dataclass(frozen=True, slots=True)

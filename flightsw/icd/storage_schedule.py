@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flightsw.icd.messages import Message, Service, register
+from flightsw.icd.messages import Message, register
 from flightsw.icd.packet import PacketType
+from flightsw.icd.services import Service
 
 # -- TC[11,x]: time-based schedule ---------------------------------------------------------------
 

@@ -13,11 +13,11 @@ import msgpack
 import zmq
 
 from flightsw.config.mission import MissionConfig
-from flightsw.errors import FlightSwError
+from flightsw.errors import BindError, SimPortError
 from flightsw.executive.messages import LinkCounters
 from flightsw.executive.spacecraft import Spacecraft
 from flightsw.icd.endpoints import Endpoints, bind_form
-from flightsw.process.simport import SimPort, SimPortError
+from flightsw.process.simport import SimPort
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +27,6 @@ UPLINK_WAIT_MS = 10_000
 # truth socket (connecting takes a moment after start-up) before giving one up.
 TRUTH_WAIT_MS = 10_000
 IDLE_POLL_MS = 200  # upper bound on a poll, so a stop request is noticed promptly
-
-
-class BindError(FlightSwError):
-    """A socket could not be bound (usually: the port is in use)."""
 
 
 def bind(socket: zmq.Socket[Any], endpoint: str, what: str) -> None:

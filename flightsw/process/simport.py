@@ -12,17 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from flightsw.clock import RealtimeClock
-from flightsw.errors import ClockError
+from flightsw.errors import ClockError, SimPortError
 from flightsw.executive.messages import InjectCrash, LinkCounters
 from flightsw.executive.spacecraft import Spacecraft
 
 log = logging.getLogger(__name__)
 
 MAX_STEP_S = 30 * 86_400.0
-
-
-class SimPortError(Exception):
-    """A request the sim port refuses; the message goes back in the reply's `error`."""
 
 
 class SimPort:

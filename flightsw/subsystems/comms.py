@@ -29,9 +29,10 @@ from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import FaultError
 from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.services import Severity
 from flightsw.physics.constants import SPEED_OF_LIGHT_M_S
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.topics import (
     COMMS,
     NAVIGATION,

@@ -37,6 +37,7 @@ from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import FaultError
 from flightsw.icd.dictionary import ArgSpec, FaultSpec, ParamSpec
+from flightsw.icd.services import Severity
 from flightsw.physics import orbit
 from flightsw.physics.constants import (
     EARTH_RADIUS_M,
@@ -45,7 +46,7 @@ from flightsw.physics.constants import (
     SUN_RADIUS_M,
 )
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.topics import ENVIRONMENT, NAVIGATION, EnvironmentStatus, NavigationFix
 
 # Mean field at the magnetic equator on Earth's surface (dipole term of the IGRF; quoted as

@@ -1,19 +1,11 @@
-"""Onboard events: what happened, how bad it is, and the TM[5,x] subtype it travels in."""
+"""Onboard events: what happened and how bad it is (the TM[5,x] subtype it travels in)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any
 
-
-class Severity(IntEnum):
-    """Event severity; the value is the TM[5,x] subtype (ECSS-E-ST-70-41C service 5)."""
-
-    INFO = 1
-    LOW = 2
-    MEDIUM = 3
-    HIGH = 4
+from flightsw.icd.services import Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,8 +42,9 @@ from typing import Any, ClassVar
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.icd.dictionary import CommandSpec, ParamSpec
+from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.navigation.model import ECLIPSE_ILLUMINATION
 from flightsw.subsystems.topics import (
     COMMS,

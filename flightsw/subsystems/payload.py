@@ -41,8 +41,9 @@ from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
 from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.topics import POWER, LoadDemand, PowerStatus, load_topic
 
 CONSUMER = "payload"

@@ -25,9 +25,10 @@ from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
 from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.physics.constants import SOLAR_CONSTANT_W_M2
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.topics import (
     LOAD_PREFIX,
     NAVIGATION,

@@ -39,9 +39,10 @@ from typing import Any, ClassVar
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.icd.dictionary import ParamSpec
+from flightsw.icd.services import Severity
 from flightsw.physics.constants import DAY_S
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.topics import (
     LIFE_SUPPORT,
     POWER,

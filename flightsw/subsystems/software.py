@@ -42,8 +42,9 @@ from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
 from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Request, Subsystem
-from flightsw.subsystems.events import Severity, event
+from flightsw.subsystems.events import event
 
 TARGETS = ("navigation", "power", "thermal", "comms", "propulsion", "payload", "life_support")
 INITIAL_VERSION = "1.0.0"

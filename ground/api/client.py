@@ -7,11 +7,7 @@ from typing import Any
 import msgpack
 import zmq
 
-from ground.errors import GroundError
-
-
-class ClientError(GroundError):
-    """The ground refused a request (the message is its reason) or did not answer."""
+from ground.errors import ClientError
 
 
 class GroundClient:

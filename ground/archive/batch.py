@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ground.archive.query import ArchiveReader
-from ground.archive.schema import INSERTS, UPDATE_COMMAND_STATUS, ArchiveError
+from ground.archive.schema import INSERTS, UPDATE_COMMAND_STATUS
+from ground.errors import ArchiveError
 
 _ADVICE = {
     "SQLITE_FULL": "the disk (or the file's size limit) is full: free space under {dir}",

@@ -17,7 +17,6 @@ from typing import Any
 from ground.archive.schema import (
     TABLES,
     AlarmRecord,
-    ArchiveError,
     CommandRecord,
     EventRecord,
     InjectionRecord,
@@ -27,6 +26,7 @@ from ground.archive.schema import (
     decode_scalar,
     unpack_params,
 )
+from ground.errors import ArchiveError
 
 _FRAME_FETCH_ROWS = 512
 

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 import msgpack
 
-from ground.errors import GroundError
+from ground.errors import ArchiveError
 
 SCHEMA_VERSION = 2  # 2: housekeeping packed one row per report (1: one row per parameter)
 
@@ -46,10 +46,6 @@ INT64_MAX = 2**63 - 1
 
 _PLAIN = frozenset({bool, int, float, str})  # value types msgpack stores and gives back as they are
 _BIG_INT = 1  # msgpack extension code: an int beyond 64 bits, as ASCII decimal digits
-
-
-class ArchiveError(GroundError):
-    """The archive cannot do what was asked; the message says what was wrong and what to do."""
 
 
 def encode_scalar(name: str, value: object) -> tuple[str, Scalar]:

@@ -30,7 +30,6 @@ from ground.archive.schema import (
     INT64_MAX,
     INT64_MIN,
     SCHEMA_VERSION,
-    ArchiveError,
     MetaValue,
     Scalar,
     create_file,
@@ -46,6 +45,7 @@ from ground.archive.schema import (
     text,
     to_json,
 )
+from ground.errors import ArchiveError
 
 __all__ = ["Archive", "ArchiveError", "ArchiveStats"]
 

@@ -16,17 +16,13 @@ from typing import IO, Any
 
 from flightsw.config.catalog import resolve_config
 from flightsw.icd.endpoints import HOST, Endpoints
-from ground.api.client import ClientError, GroundClient
-from ground.errors import GroundError
+from ground.api.client import GroundClient
+from ground.errors import ClientError, LaunchError
 
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
-
-
-class LaunchError(GroundError):
-    """A process would not start, or died while starting; the message quotes its last words."""
 
 
 def free_ports(count: int) -> list[int]:

@@ -13,10 +13,10 @@ from flightsw.clock import wall_stamp, wall_time_s
 from flightsw.config.mission import load_mission
 from flightsw.errors import FlightSwError
 from flightsw.icd.endpoints import Endpoints
-from ground.api.client import ClientError, GroundClient
+from ground.api.client import GroundClient
 from ground.archive.store import Archive
 from ground.cli import replay as replay_cli
-from ground.cli.launcher import LaunchError, launch, read_session
+from ground.cli.launcher import launch, read_session
 from ground.console.complete import (
     ConsoleCompleter,
     Vocabulary,
@@ -25,8 +25,8 @@ from ground.console.complete import (
 )
 from ground.console.live_view import LiveView
 from ground.console.verbs import Console
-from ground.errors import GroundError
-from ground.plots.figures import PlotError, check_names, plot_parameters, plot_run
+from ground.errors import ClientError, GroundError, LaunchError, PlotError
+from ground.plots.figures import check_names, plot_parameters, plot_run
 from ground.plots.groups import unit_of
 from ground.plots.text import terminal_plot
 from ground.testkit import script_cli

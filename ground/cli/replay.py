@@ -13,7 +13,8 @@ from flightsw.icd.endpoints import Endpoints
 from ground.archive.store import Archive
 from ground.cli.launcher import free_ports
 from ground.console.live_view import LiveView
-from ground.replay.engine import Replay, ReplayError
+from ground.errors import ReplayError
+from ground.replay.engine import Replay
 from ground.replay.pacing import Pacer
 from ground.replay.runtime import ReplayRuntime, ReplaySockets, write_replay_session
 

@@ -27,8 +27,8 @@ from ground.commanding.tracker import (
     StageUpdate,
     TrackedCommand,
 )
-from ground.dictionary import CommandRefused, Dictionary
-from ground.errors import GroundError
+from ground.dictionary import Dictionary
+from ground.errors import CommandRefused, GroundError
 from ground.link.channel import Channel
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flightsw.icd.errorcodes import ErrorCode
-from flightsw.icd.messages import Message, Stage, Verification, encode_body
+from flightsw.icd.messages import Message, Verification, encode_body
 from flightsw.icd.packet import SEQUENCE_MODULO, encode_tc
+from flightsw.icd.services import Stage
 
 QUEUED = "queued"
 SCHEDULED = "scheduled"

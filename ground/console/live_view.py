@@ -8,7 +8,8 @@ from typing import Any, TextIO
 import msgpack
 import zmq
 
-SEVERITY_NAMES = {1: "INFO", 2: "LOW", 3: "MEDIUM", 4: "HIGH"}
+from ground.console.render import event_severity_name
+
 ALARM_COLOURS = {
     "watch": "36",
     "warning": "33",
@@ -77,7 +78,7 @@ class LiveView:
             )
         for ev in self.events:
             lines.append(
-                f"  event T+{ev['time_s']:.1f} {SEVERITY_NAMES.get(ev['severity'], '?'):6} {ev['subsystem']}.{ev['name']}: {ev['message']}"
+                f"  event T+{ev['time_s']:.1f} {event_severity_name(ev['severity']):6} {ev['subsystem']}.{ev['name']}: {ev['message']}"
             )
         for command in self.commands:
             lines.append(f"  command {command['id']} {command['name']}: {command['stage']}")

@@ -16,6 +16,8 @@ from rich.console import Console as RichConsole
 from rich.table import Table
 from rich.text import Text
 
+from flightsw.icd.services import Severity
+
 ALARM_STYLES = {
     "watch": "cyan",
     "warning": "yellow",
@@ -23,7 +25,6 @@ ALARM_STYLES = {
     "critical": "red",
     "severe": "bold red",
 }
-EVENT_NAMES = {1: "INFO", 2: "LOW", 3: "MEDIUM", 4: "HIGH"}
 EVENT_STYLES = {1: "", 2: "cyan", 3: "yellow", 4: "bold red"}
 PLAIN_WIDTH = 240  # wide enough that a pipe never wraps a table row
 
@@ -174,7 +175,7 @@ class Renderer:
         for ev in events:
             severity = ev["severity"]
             self.line(
-                f"{mission_time(ev['time_s']):>12}  {EVENT_NAMES.get(severity, severity):6} "
+                f"{mission_time(ev['time_s']):>12}  {event_severity_name(severity):6} "
                 f"{ev['subsystem']}.{ev['name']}: {ev['message']}",
                 EVENT_STYLES.get(severity, ""),
             )
@@ -237,3 +238,11 @@ def _timeline_style(item: dict[str, Any]) -> str:
     if "failed" in text or "refused" in text:
         return "red"
     return {"injection": "magenta", "command": "blue"}.get(item["kind"], "")
+
+
+def event_severity_name(severity: int) -> str:
+    """INFO, LOW, MEDIUM or HIGH for a TM[5,x] subtype; the number itself if it is none of them."""
+    try:
+        return Severity(severity).name
+    except ValueError:
+        return str(severity)

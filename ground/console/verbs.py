@@ -18,16 +18,9 @@ from ground.api.client import GroundClient
 from ground.console.render import Renderer, fmt_value, mission_time
 from ground.console.wait import MissionClock
 from ground.console.watch import Feed, watch
-from ground.console.words import (
-    Condition,
-    ConsoleError,
-    parse_args,
-    parse_range,
-    parse_value,
-    split_options,
-)
+from ground.console.words import Condition, parse_args, parse_range, parse_value, split_options
 from ground.dictionary import hk_period_s
-from ground.errors import GroundError
+from ground.errors import ConsoleError, GroundError
 
 __all__ = ["Console", "ConsoleError", "parse_args", "parse_value"]
 

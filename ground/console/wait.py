@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ground.api.client import ClientError, GroundClient
+from ground.api.client import GroundClient
 from ground.console.watch import QUIET_REALTIME_MS, Feed
+from ground.errors import ClientError
 
 STEP_TIMEOUT_S = 3600.0
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
+from ground.errors import ConsoleError
+
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
@@ -13,10 +15,6 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b,
 }
-
-
-class ConsoleError(Exception):
-    """A line the console cannot carry out; the message says how to write it."""
 
 
 def parse_value(text: str) -> Any:

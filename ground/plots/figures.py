@@ -27,7 +27,7 @@ import numpy as np
 
 from ground.archive.schema import EventRecord
 from ground.archive.store import Archive
-from ground.errors import GroundError
+from ground.errors import PlotError, PlotsUnavailable, UnknownParameter
 from ground.plots.groups import GROUPS, UNIT_SUFFIXES, Panel, unit_of
 
 if TYPE_CHECKING:
@@ -45,18 +45,6 @@ _DPI = 110
 _SEVERITY_COLOURS = {3: "tab:orange", 4: "tab:red"}
 _EVENT_ROWS = (0.78, 0.5, 0.22)  # heights of the event strip's label rows, in axes fractions
 _EVENT_CHAR_FRACTION = 0.0068  # a 7-point character over the width of an 11-inch figure's axes
-
-
-class PlotError(GroundError):
-    """A plot cannot be made as asked; the message says what was wrong and what to do."""
-
-
-class UnknownParameter(PlotError):
-    """A parameter name the archive never recorded."""
-
-
-class PlotsUnavailable(PlotError):
-    """matplotlib is not installed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ground.archive.schema import Scalar
-from ground.plots.figures import HOUR_S, PlotError, format_number
+from ground.errors import PlotError
+from ground.plots.figures import HOUR_S, format_number
 
 
 def terminal_plot(

@@ -14,7 +14,7 @@ from typing import Any
 
 from flightsw.errors import FlightSwError
 from flightsw.icd.storage_schedule import DeleteActivity, DumpStore, ReportSchedule, ReportStore
-from ground.errors import GroundError
+from ground.errors import ControlError, GroundError
 from ground.process.service import GroundService
 
 Reply = dict[str, Any]
@@ -22,10 +22,6 @@ Respond = Callable[[Reply], None]
 SimRequest = Callable[[dict[str, Any], Callable[[Reply], None]], None]
 
 log = logging.getLogger(__name__)
-
-
-class ControlError(GroundError):
-    """A control request the ground refuses."""
 
 
 class ControlApi:

@@ -19,11 +19,11 @@ from flightsw.errors import FlightSwError
 from flightsw.icd.endpoints import Endpoints
 from ground.archive.store import Archive
 from ground.dictionary import Dictionary
-from ground.errors import GroundError
+from ground.errors import GroundError, LinkError
 from ground.link.channel import Channel, ChannelConfig, LightTime, read_blackouts
 from ground.process.runtime import GroundRuntime
 from ground.process.service import GroundService
-from ground.process.sockets import GroundSockets, LinkError, ask_spacecraft
+from ground.process.sockets import GroundSockets, ask_spacecraft
 from ground.rules.alarms import AlarmManager
 from ground.rules.engine import RuleEngine
 from ground.rules.loader import load_rules

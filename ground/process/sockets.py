@@ -9,12 +9,8 @@ import msgpack
 import zmq
 
 from flightsw.icd.endpoints import Endpoints, bind_form
-from ground.errors import GroundError
+from ground.errors import LinkError
 from ground.process.control import ControlApi
-
-
-class LinkError(GroundError):
-    """A socket could not be bound or the spacecraft did not answer."""
 
 
 class GroundSockets:

@@ -31,10 +31,10 @@ from typing import Any
 from ground.archive.schema import MetaValue, open_file
 from ground.archive.store import DEFAULT_BATCH_ROWS, Archive
 from ground.dictionary import Dictionary
-from ground.errors import GroundError
+from ground.errors import GroundError, ReplayError
 from ground.link.channel import Channel, LightTime
 from ground.process.service import GroundService, Publish
-from ground.replay.pacing import Pacer, ReplayError, Wait
+from ground.replay.pacing import Pacer, Wait
 from ground.rules.alarms import AlarmManager
 from ground.rules.engine import RuleEngine
 from ground.rules.loader import load_rules

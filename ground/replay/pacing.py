@@ -6,14 +6,10 @@ import math
 from collections.abc import Callable
 
 from flightsw.clock import wall_time_s
-from ground.errors import GroundError
+from ground.errors import ReplayError
 
 Wait = Callable[[float], None]
 """Wait up to this many wall seconds (a replay runtime polls its control socket meanwhile)."""
-
-
-class ReplayError(GroundError):
-    """A replay cannot start or go on; the message says what was wrong and what to do."""
 
 
 class Pacer:

@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from ground.errors import AlarmError
-from ground.rules.engine import RuleState, RuleTransition, Scalar, Severity
+from ground.rules.engine import AlarmSeverity, RuleState, RuleTransition, Scalar
 
 SHELVE_EXPIRED = "shelve expired"
 ESCALATED_WHILE_SHELVED = "escalated while shelved"
@@ -55,7 +55,7 @@ class Alarm:
     """A snapshot of one alarm; the manager replaces it on every change."""
 
     name: str
-    severity: Severity
+    severity: AlarmSeverity
     condition: str
     trigger_time_s: float
     trigger_value: Scalar | None
@@ -111,7 +111,7 @@ class AlarmTransition:
     alarm: str
     time_s: float
     kind: AlarmTransitionKind
-    severity: Severity
+    severity: AlarmSeverity
     condition: str
     value: Scalar | None
     operator: str = ""
@@ -327,6 +327,6 @@ class AlarmManager:
             out.append(self._unshelve(alarm, time_s, "", ESCALATED_WHILE_SHELVED))
 
 
-def _severity(transition: RuleTransition) -> Severity:
+def _severity(transition: RuleTransition) -> AlarmSeverity:
     # A violated state always has a severity; WATCH covers a rule that forgot to give one.
-    return Severity.WATCH if transition.severity is None else transition.severity
+    return AlarmSeverity.WATCH if transition.severity is None else transition.severity

@@ -28,7 +28,7 @@ DEFAULT_MODE_PARAMETER = "fdir.mode"
 """The parameter holding the spacecraft mode, which selects per-mode limits and enables rules."""
 
 
-class Severity(IntEnum):
+class AlarmSeverity(IntEnum):
     """Alarm severity, Yamcs names, ordered so that `max()` gives the worst."""
 
     WATCH = 1
@@ -42,12 +42,12 @@ class Severity(IntEnum):
         """The lower-case name used in rule files and in `to_dict()` output."""
         return self.name.lower()
 
-    def one_lower(self) -> Severity:
+    def one_lower(self) -> AlarmSeverity:
         """The next milder severity (WATCH stays WATCH); a yellow band's default."""
-        return Severity(max(self.value - 1, Severity.WATCH.value))
+        return AlarmSeverity(max(self.value - 1, AlarmSeverity.WATCH.value))
 
     @classmethod
-    def parse(cls, text: str) -> Severity:
+    def parse(cls, text: str) -> AlarmSeverity:
         """Read a severity name in any case; raise ValueError naming the accepted ones."""
         try:
             return cls[text.upper()]
@@ -81,7 +81,7 @@ class RuleTransition:
     old_state: RuleState
     new_state: RuleState
     value: Scalar | None
-    severity: Severity | None
+    severity: AlarmSeverity | None
     condition: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,7 +132,7 @@ class Rule:
         "watches_staleness",
     )
 
-    def __init__(self, name: str, severity: Severity, description: str = "") -> None:
+    def __init__(self, name: str, severity: AlarmSeverity, description: str = "") -> None:
         self.name = name
         self.severity = severity
         self.description = description
@@ -146,7 +146,7 @@ class Rule:
         """The violation condition as text; for a given `state`, the part that leads there."""
         raise NotImplementedError
 
-    def severity_of(self, state: RuleState) -> Severity | None:
+    def severity_of(self, state: RuleState) -> AlarmSeverity | None:
         """The severity an alarm gets when the rule is in `state` (None for GREEN)."""
         return None if state is RuleState.GREEN else self.severity
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, fields
 
 from ground.rules.engine import (
     DEFAULT_MODE_PARAMETER,
+    AlarmSeverity,
     Rule,
     RuleState,
     RuleTransition,
     Scalar,
-    Severity,
     format_value,
     refuse,
 )
@@ -107,11 +107,11 @@ class LimitRule(ParameterRule):
     def __init__(
         self,
         name: str,
-        severity: Severity,
+        severity: AlarmSeverity,
         parameter: str,
         bands: LimitBands,
         *,
-        yellow_severity: Severity | None = None,
+        yellow_severity: AlarmSeverity | None = None,
         limits_by_mode: Mapping[str, LimitBands] | None = None,
         persistence: int = 1,
         stale_after_s: float | None = None,
@@ -172,7 +172,7 @@ class LimitRule(ParameterRule):
             return RuleState.RED_HIGH if value > self._rh else RuleState.YELLOW_HIGH
         return GREEN
 
-    def severity_of(self, state: RuleState) -> Severity | None:
+    def severity_of(self, state: RuleState) -> AlarmSeverity | None:
         if state is GREEN:
             return None
         if state is RuleState.RED_LOW or state is RuleState.RED_HIGH:
@@ -210,7 +210,7 @@ class DeltaRule(ParameterRule):
     def __init__(
         self,
         name: str,
-        severity: Severity,
+        severity: AlarmSeverity,
         parameter: str,
         max_delta: float,
         *,
@@ -280,7 +280,7 @@ class ExpectedRule(ParameterRule):
     def __init__(
         self,
         name: str,
-        severity: Severity,
+        severity: AlarmSeverity,
         parameter: str,
         expected: Scalar | Iterable[Scalar],
         *,
@@ -328,7 +328,7 @@ class StalenessRule(ParameterRule):
     def __init__(
         self,
         name: str,
-        severity: Severity,
+        severity: AlarmSeverity,
         parameter: str,
         stale_after_s: float,
         *,
@@ -367,7 +367,7 @@ class CombinationRule(Rule):
     def __init__(
         self,
         name: str,
-        severity: Severity,
+        severity: AlarmSeverity,
         operator: str,
         operands: Sequence[str],
         *,

@@ -16,8 +16,8 @@ from ground.errors import RuleError
 from ground.rules.engine import (
     CODE_SOURCE,
     DEFAULT_MODE_PARAMETER,
+    AlarmSeverity,
     Rule,
-    Severity,
     order_combinations,
 )
 from ground.rules.kinds import (
@@ -91,7 +91,7 @@ class _Table:
         if text is default:
             return text
         try:
-            return Severity.parse(text)
+            return AlarmSeverity.parse(text)
         except ValueError as exc:
             raise self.error(key, str(exc)) from None
 

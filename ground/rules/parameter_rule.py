@@ -26,11 +26,11 @@ from typing import TypeGuard
 
 from ground.rules.engine import (
     DEFAULT_MODE_PARAMETER,
+    AlarmSeverity,
     Rule,
     RuleState,
     RuleTransition,
     Scalar,
-    Severity,
     format_value,
     refuse,
 )
@@ -79,7 +79,7 @@ class ParameterRule(Rule):
     def __init__(
         self,
         name: str,
-        severity: Severity,
+        severity: AlarmSeverity,
         parameter: str,
         *,
         persistence: int = 1,

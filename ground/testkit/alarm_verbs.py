@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ground.testkit.core import EVENT_POLL_S, ApiCore, _severity_rank
-from ground.testkit.failures import HilFailure, HilTimeout, explain
+from ground.errors import HilFailure, HilTimeout
+from ground.testkit.core import EVENT_POLL_S, ApiCore, severity_rank
+from ground.testkit.failures import explain
 from ground.testkit.records import Alarm, AlarmEntry
 
 # pytest leaves this module's frames out of a failure's traceback: the message says it all.
@@ -25,9 +26,9 @@ class AlarmVerbs(ApiCore):
         self, since: float | None, name: str | None, severity: str | None
     ) -> AlarmEntry | None:
         """The first time alarm `name` triggered or escalated to `severity` or worse."""
-        floor = _severity_rank(severity) if severity else 0
+        floor = severity_rank(severity) if severity else 0
         for entry in self.alarm_log(since=since, name=name):
-            if entry.kind in ("triggered", "escalated") and _severity_rank(entry.severity) >= floor:
+            if entry.kind in ("triggered", "escalated") and severity_rank(entry.severity) >= floor:
                 return entry
         return None
 
@@ -96,9 +97,9 @@ class AlarmVerbs(ApiCore):
 
     def assert_no_alarms(self, severity: str = "watch") -> None:
         """Fail if any alarm at `severity` or worse is active now."""
-        floor = _severity_rank(severity)
+        floor = severity_rank(severity)
         with self._verb(f"assert_no_alarms ({severity} or worse)"):
-            active = [a for a in self.alarms() if _severity_rank(a.severity) >= floor]
+            active = [a for a in self.alarms() if severity_rank(a.severity) >= floor]
             if active:
                 raise HilFailure(
                     explain(

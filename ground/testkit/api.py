@@ -17,11 +17,11 @@ from __future__ import annotations
 from typing import Any
 
 from ground.console.render import mission_time
+from ground.errors import CommandFailed, HilFailure, HilTimeout
 from ground.testkit.alarm_verbs import AlarmVerbs
 from ground.testkit.command_verbs import CommandVerbs
 from ground.testkit.core import _args_text
 from ground.testkit.event_verbs import EventVerbs
-from ground.testkit.failures import CommandFailed, HilFailure, HilTimeout
 from ground.testkit.records import Command
 from ground.testkit.telemetry_verbs import TelemetryVerbs
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ground.api.client import ClientError
 from ground.console.render import mission_time
+from ground.errors import ClientError, CommandFailed
 from ground.testkit.core import ApiCore, _args_text
-from ground.testkit.failures import CommandFailed, explain
+from ground.testkit.failures import explain
 from ground.testkit.records import Command
 
 DEFAULT_COMMAND_WITHIN_S = 120.0

@@ -10,11 +10,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ground.api.client import ClientError, GroundClient
+from ground.api.client import GroundClient
 from ground.cli.launcher import Mission
 from ground.console.render import fmt_value, mission_time
 from ground.dictionary import hk_period_s
-from ground.testkit.failures import HilFailure
+from ground.errors import ClientError, HilFailure
+from ground.rules.engine import AlarmSeverity
 from ground.testkit.records import Alarm, Event, Sample
 from ground.testkit.report import Reporter, SilentReporter
 
@@ -23,7 +24,6 @@ __tracebackhide__ = True
 
 STEP_TIMEOUT_S = 3600.0  # wall seconds a single step may take (a long one on a slow machine)
 EVENT_POLL_S = 5.0  # mission seconds between looks for an event or an alarm
-SEVERITIES = ("watch", "warning", "distress", "critical", "severe")
 
 
 class ApiCore:
@@ -168,13 +168,9 @@ class _VerbOutcome:
         self.detail = ""
 
 
-def _severity_rank(label: str) -> int:
-    try:
-        return SEVERITIES.index(label.lower()) + 1
-    except ValueError:
-        raise ValueError(
-            f"unknown severity {label!r}; use one of {', '.join(SEVERITIES)}"
-        ) from None
+def severity_rank(label: str) -> int:
+    """The rank of an alarm severity named in any case (watch 1 .. severe 5), or ValueError."""
+    return AlarmSeverity.parse(label).value
 
 
 def _args_text(args: dict[str, Any] | None) -> str:

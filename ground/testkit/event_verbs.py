@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from ground.console.render import mission_time
+from ground.errors import HilFailure, HilTimeout
 from ground.testkit.core import EVENT_POLL_S, ApiCore
-from ground.testkit.failures import HilFailure, HilTimeout, explain
+from ground.testkit.failures import explain
 from ground.testkit.predicates import Predicate, at_least
 from ground.testkit.records import Event, count_holds, describe_count
 

@@ -12,18 +12,6 @@ SHOWN_SAMPLES = 8
 SHOWN_EVENTS = 12
 
 
-class HilFailure(AssertionError):
-    """A check of the spacecraft failed; the message says what was expected and what was seen."""
-
-
-class HilTimeout(HilFailure):
-    """Something awaited did not happen within its mission-time budget."""
-
-
-class CommandFailed(HilFailure):
-    """A telecommand was refused, failed on board, or timed out."""
-
-
 def explain(
     headline: str,
     *,

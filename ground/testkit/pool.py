@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flightsw.config.catalog import resolve_config
-from ground.api.client import ClientError
 from ground.cli.launcher import Mission, launch
+from ground.errors import ClientError
 
 log = logging.getLogger(__name__)
 

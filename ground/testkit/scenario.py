@@ -26,13 +26,9 @@ from typing import Any
 
 from flightsw.clock import wall_time_s
 from flightsw.config.catalog import resolve_config
-from ground.errors import GroundError
+from ground.errors import ScenarioError
 from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionSpec
-
-
-class ScenarioError(GroundError):
-    """A scenario file that cannot be run as written (the message says what is missing)."""
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from ground.cli.launcher import LaunchError
 from ground.console.render import mission_time
+from ground.errors import LaunchError, ScenarioError
 from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionPool, MissionSpec
 from ground.testkit.report import TextReporter
-from ground.testkit.scenario import Outcome, Scenario, ScenarioError, load_scenario, run_scenario
+from ground.testkit.scenario import Outcome, Scenario, load_scenario, run_scenario
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

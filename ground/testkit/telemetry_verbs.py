@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ground.console.render import fmt_value, mission_time
+from ground.errors import HilFailure, HilTimeout
 from ground.testkit.core import ApiCore
 from ground.testkit.expressions import parse_check
-from ground.testkit.failures import HilFailure, HilTimeout, explain
+from ground.testkit.failures import explain
 from ground.testkit.predicates import UNSET, Predicate, anything, as_predicate
 from ground.testkit.records import (
     Sample,

@@ -16,7 +16,7 @@ a gap; no alarm triggers and the spacecraft never leaves nominal mode.
 
 from itertools import pairwise
 
-from ground.testkit.api import HilFailure
+from ground.errors import HilFailure
 from ground.testkit.predicates import (
     anything,
     at_least,

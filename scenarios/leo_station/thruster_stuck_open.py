@@ -23,7 +23,7 @@ nothing after the cut-off), and safes propulsion again.
 
 import math
 
-from ground.testkit.failures import HilFailure
+from ground.errors import HilFailure
 from ground.testkit.predicates import close_to, less_than
 
 MISSION = "leo_station"

@@ -18,7 +18,7 @@ loss that the short range still survives. What must follow:
 
 import math
 
-from ground.testkit.failures import HilFailure
+from ground.errors import HilFailure
 from ground.testkit.predicates import less_than
 
 MISSION = "mars_cruise"

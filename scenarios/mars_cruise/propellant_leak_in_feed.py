@@ -34,7 +34,7 @@ tolerates. What must follow:
 
 import math
 
-from ground.testkit.failures import HilFailure
+from ground.errors import HilFailure
 from ground.testkit.predicates import Predicate, is_true, not_equal_to
 
 MISSION = "mars_cruise"

@@ -23,7 +23,7 @@ follow:
 
 import math
 
-from ground.testkit.failures import HilFailure
+from ground.errors import HilFailure
 from ground.testkit.predicates import is_true, less_than
 
 MISSION = "mars_cruise"

@@ -6,17 +6,17 @@ import pytest
 
 from ground.errors import AlarmError
 from ground.rules.alarms import AlarmManager, AlarmState, AlarmTransition
-from ground.rules.engine import RuleEngine, RuleState, RuleTransition, Severity
+from ground.rules.engine import AlarmSeverity, RuleEngine, RuleState, RuleTransition
 from ground.rules.kinds import LimitBands, LimitRule
 
-RED = (RuleState.RED_HIGH, Severity.CRITICAL, "thermal.avionics_temp_c > 55 (red)")
-YELLOW = (RuleState.YELLOW_HIGH, Severity.DISTRESS, "thermal.avionics_temp_c > 45 (yellow)")
+RED = (RuleState.RED_HIGH, AlarmSeverity.CRITICAL, "thermal.avionics_temp_c > 55 (red)")
+YELLOW = (RuleState.YELLOW_HIGH, AlarmSeverity.DISTRESS, "thermal.avionics_temp_c > 45 (yellow)")
 GREEN = (RuleState.GREEN, None, "thermal.avionics_temp_c outside [-10, 45] (yellow)")
 
 
 def rule_moved(
     time_s: float,
-    to: tuple[RuleState, Severity | None, str],
+    to: tuple[RuleState, AlarmSeverity | None, str],
     value: float | None,
     old: RuleState = RuleState.GREEN,
 ) -> RuleTransition:
@@ -41,7 +41,7 @@ def test_an_alarm_triggers_when_its_rule_leaves_green() -> None:
     manager = AlarmManager()
     (transition,) = manager.update(10.0, [rule_moved(10.0, YELLOW, 50.0)])
     assert transition.kind == "triggered"
-    assert transition.severity is Severity.DISTRESS
+    assert transition.severity is AlarmSeverity.DISTRESS
     alarm = manager.get("avionics_temp")
     assert alarm is not None
     assert (alarm.trigger_time_s, alarm.trigger_value, alarm.violation_count) == (10.0, 50.0, 1)
@@ -61,7 +61,7 @@ def test_severity_escalates_from_yellow_to_red_with_the_most_severe_value(
     alarm = alarms.get("avionics_temp")
     assert alarm is not None
     assert (alarm.severity, alarm.most_severe_value, alarm.trigger_value) == (
-        Severity.CRITICAL,
+        AlarmSeverity.CRITICAL,
         60.0,
         50.0,
     )
@@ -74,7 +74,7 @@ def test_severity_never_drops_while_the_alarm_lives(alarms: AlarmManager) -> Non
     assert alarms.update(13.0, [rule_moved(13.0, YELLOW, 50.0, RuleState.RED_HIGH)]) == []
     alarm = alarms.get("avionics_temp")
     assert alarm is not None
-    assert alarm.severity is Severity.CRITICAL
+    assert alarm.severity is AlarmSeverity.CRITICAL
     assert alarm.rule_state is RuleState.YELLOW_HIGH
 
 
@@ -194,9 +194,15 @@ def test_active_alarms_are_listed_worst_first_then_oldest_first() -> None:
     manager.update(
         5.0,
         [
-            RuleTransition("a", 1.0, RuleState.GREEN, RuleState.STALE, None, Severity.WATCH, "x"),
-            RuleTransition("b", 2.0, RuleState.GREEN, RuleState.RED_LOW, 1.0, Severity.SEVERE, "y"),
-            RuleTransition("c", 3.0, RuleState.GREEN, RuleState.VIOLATED, 1, Severity.WATCH, "z"),
+            RuleTransition(
+                "a", 1.0, RuleState.GREEN, RuleState.STALE, None, AlarmSeverity.WATCH, "x"
+            ),
+            RuleTransition(
+                "b", 2.0, RuleState.GREEN, RuleState.RED_LOW, 1.0, AlarmSeverity.SEVERE, "y"
+            ),
+            RuleTransition(
+                "c", 3.0, RuleState.GREEN, RuleState.VIOLATED, 1, AlarmSeverity.WATCH, "z"
+            ),
         ],
     )
     assert [a.name for a in manager.active()] == ["b", "a", "c"]
@@ -228,7 +234,7 @@ def test_alarms_and_transitions_convert_to_plain_types(alarms: AlarmManager) -> 
 def test_an_engine_and_a_manager_together_raise_and_clear_an_alarm() -> None:
     rule = LimitRule(
         "battery_soc",
-        Severity.CRITICAL,
+        AlarmSeverity.CRITICAL,
         "power.battery_soc",
         LimitBands(red_low=0.2),
         persistence=2,

@@ -17,8 +17,8 @@ import msgpack
 import numpy as np
 import pytest
 
-from ground.archive.store import Archive, ArchiveError
-from ground.errors import GroundError
+from ground.archive.store import Archive
+from ground.errors import ArchiveError, GroundError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TABLES = (

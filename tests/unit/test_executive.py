@@ -18,11 +18,11 @@ from flightsw.icd.messages import (
     Housekeeping,
     PerformFunction,
     Pong,
-    Stage,
     Verification,
     encode_body,
 )
 from flightsw.icd.packet import encode_tc
+from flightsw.icd.services import Stage
 
 APIDS = {"executive": 1, "counter": 16}
 

@@ -9,8 +9,8 @@ import pytest
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import ConfigError
+from flightsw.icd.services import Severity
 from flightsw.physics.constants import EARTH_RADIUS_M
-from flightsw.subsystems.events import Severity
 from flightsw.subsystems.mission_events import MissionEventsModel, MissionEventsState
 from flightsw.subsystems.topics import (
     COMMS,

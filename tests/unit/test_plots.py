@@ -9,16 +9,10 @@ from pathlib import Path
 import pytest
 
 from ground.archive.schema import Scalar
-from ground.archive.store import Archive, ArchiveError
+from ground.archive.store import Archive
 from ground.cli.mission import main
-from ground.plots.figures import (
-    PlotError,
-    PlotsUnavailable,
-    UnknownParameter,
-    plot_parameters,
-    plot_run,
-    unit_of,
-)
+from ground.errors import ArchiveError, PlotError, PlotsUnavailable, UnknownParameter
+from ground.plots.figures import plot_parameters, plot_run, unit_of
 from ground.plots.text import terminal_plot
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

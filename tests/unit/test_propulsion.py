@@ -13,8 +13,9 @@ from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError, FaultError
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.physics.constants import STANDARD_GRAVITY_M_S2, ZERO_CELSIUS_K
-from flightsw.subsystems.events import Event, Severity
+from flightsw.subsystems.events import Event
 from flightsw.subsystems.navigation.model import BURN, BurnApplied, NavigationModel
 from flightsw.subsystems.propulsion.model import (
     GAS_CONSTANT_J_MOL_K,

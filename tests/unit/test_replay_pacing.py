@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ground.replay.pacing import Pacer, ReplayError
+from ground.errors import ReplayError
+from ground.replay.pacing import Pacer
 
 
 class FakeWall:

@@ -10,8 +10,9 @@ import pytest
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import ConfigError
+from flightsw.icd.services import Severity
 from flightsw.physics.constants import DAY_S
-from flightsw.subsystems.events import Event, Severity
+from flightsw.subsystems.events import Event
 from flightsw.subsystems.resources import (
     NOT_DEPLETING,
     UNKNOWN,

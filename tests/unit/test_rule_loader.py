@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ground.errors import RuleError
-from ground.rules.engine import RuleEngine, RuleState, Severity
+from ground.rules.engine import AlarmSeverity, RuleEngine, RuleState
 from ground.rules.kinds import (
     CombinationRule,
     DeltaRule,
@@ -58,7 +58,10 @@ def test_the_example_battery_rule_reads_as_written() -> None:
     assert isinstance(battery, LimitRule)
     assert battery.bands == LimitBands(red_low=0.3, yellow_low=0.5)
     assert battery.limits_by_mode == {"safe": LimitBands(red_low=0.15, yellow_low=0.25)}
-    assert (battery.severity, battery.yellow_severity) == (Severity.CRITICAL, Severity.WARNING)
+    assert (battery.severity, battery.yellow_severity) == (
+        AlarmSeverity.CRITICAL,
+        AlarmSeverity.WARNING,
+    )
     assert (battery.persistence, battery.stale_after_s) == (2, 120.0)
 
 
@@ -73,7 +76,7 @@ def test_loaded_rules_run_in_the_engine(tmp_path: Path) -> None:
     engine = RuleEngine(load_rules(write(tmp_path, LIMIT)))
     (transition,) = engine.update(0.0, {"power.battery_soc": 0.25})
     assert transition.new_state is RuleState.YELLOW_LOW
-    assert transition.severity is Severity.DISTRESS
+    assert transition.severity is AlarmSeverity.DISTRESS
 
 
 def test_a_refusal_reads_file_key_reason(tmp_path: Path) -> None:

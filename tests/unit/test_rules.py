@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ground.errors import RuleError
-from ground.rules.engine import Rule, RuleEngine, RuleState, RuleTransition, Scalar, Severity
+from ground.rules.engine import AlarmSeverity, Rule, RuleEngine, RuleState, RuleTransition, Scalar
 from ground.rules.kinds import (
     CombinationRule,
     DeltaRule,
@@ -22,12 +22,12 @@ AVIONICS_BANDS = LimitBands(red_low=-20.0, yellow_low=-10.0, yellow_high=45.0, r
 
 def avionics_rule(
     persistence: int = 1,
-    yellow_severity: Severity | None = None,
+    yellow_severity: AlarmSeverity | None = None,
     stale_after_s: float | None = None,
 ) -> LimitRule:
     return LimitRule(
         "avionics_temp",
-        Severity.CRITICAL,
+        AlarmSeverity.CRITICAL,
         "thermal.avionics_temp_c",
         AVIONICS_BANDS,
         persistence=persistence,
@@ -39,7 +39,7 @@ def avionics_rule(
 def soc_rule(persistence: int = 1) -> LimitRule:
     return LimitRule(
         "battery_soc",
-        Severity.CRITICAL,
+        AlarmSeverity.CRITICAL,
         "power.battery_soc",
         LimitBands(red_low=0.2),
         persistence=persistence,
@@ -83,14 +83,14 @@ def test_red_takes_the_rule_severity_and_yellow_one_level_milder() -> None:
     engine = RuleEngine([avionics_rule()])
     (yellow,) = engine.update(0.0, {"thermal.avionics_temp_c": 50.0})
     (red,) = engine.update(1.0, {"thermal.avionics_temp_c": 60.0})
-    assert yellow.severity is Severity.DISTRESS
-    assert red.severity is Severity.CRITICAL
+    assert yellow.severity is AlarmSeverity.DISTRESS
+    assert red.severity is AlarmSeverity.CRITICAL
 
 
 def test_yellow_severity_can_be_given_explicitly() -> None:
-    engine = RuleEngine([avionics_rule(yellow_severity=Severity.WATCH)])
+    engine = RuleEngine([avionics_rule(yellow_severity=AlarmSeverity.WATCH)])
     (yellow,) = engine.update(0.0, {"thermal.avionics_temp_c": 50.0})
-    assert yellow.severity is Severity.WATCH
+    assert yellow.severity is AlarmSeverity.WATCH
 
 
 def test_a_limit_with_only_one_side_leaves_the_other_side_unbounded() -> None:
@@ -189,7 +189,7 @@ def test_a_transition_converts_to_plain_types() -> None:
 )
 def test_limit_rule_refuses_bands_that_cannot_work(bands: LimitBands, key: str) -> None:
     with pytest.raises(RuleError) as caught:
-        LimitRule("avionics_temp", Severity.WARNING, "thermal.avionics_temp_c", bands)
+        LimitRule("avionics_temp", AlarmSeverity.WARNING, "thermal.avionics_temp_c", bands)
     assert caught.value.key == key
 
 
@@ -204,7 +204,7 @@ def test_rules_refuse_a_persistence_below_one() -> None:
 def mode_dependent_soc_rule() -> LimitRule:
     return LimitRule(
         "battery_soc",
-        Severity.CRITICAL,
+        AlarmSeverity.CRITICAL,
         "power.battery_soc",
         LimitBands(red_low=0.2),
         limits_by_mode={"safe": LimitBands(red_low=0.1)},
@@ -230,7 +230,9 @@ def test_the_condition_names_the_mode_whose_limits_apply() -> None:
 
 
 def test_a_rule_limited_to_some_modes_rests_at_green_outside_them() -> None:
-    pump = ExpectedRule("pump_on", Severity.DISTRESS, "thermal.pump_on", True, modes=["nominal"])
+    pump = ExpectedRule(
+        "pump_on", AlarmSeverity.DISTRESS, "thermal.pump_on", True, modes=["nominal"]
+    )
     engine = RuleEngine([pump])
     (violated,) = engine.update(0.0, {"fdir.mode": "nominal", "thermal.pump_on": False})
     assert violated.new_state is RuleState.VIOLATED
@@ -243,7 +245,7 @@ def test_a_rule_limited_to_some_modes_rests_at_green_outside_them() -> None:
 
 
 def test_delta_rule_flags_a_step_between_consecutive_samples() -> None:
-    rule = DeltaRule("bus_jump", Severity.WARNING, "power.bus_voltage_v", 1.5)
+    rule = DeltaRule("bus_jump", AlarmSeverity.WARNING, "power.bus_voltage_v", 1.5)
     engine = RuleEngine([rule])
     assert feed(engine, "power.bus_voltage_v", [28.0, 28.5, 29.0]) == []
     (transition,) = engine.update(3.0, {"power.bus_voltage_v": 31.0})
@@ -252,7 +254,7 @@ def test_delta_rule_flags_a_step_between_consecutive_samples() -> None:
 
 
 def test_delta_rule_per_second_divides_by_the_time_between_samples() -> None:
-    rule = DeltaRule("bus_jump", Severity.WARNING, "power.bus_voltage_v", 1.0, per_second=True)
+    rule = DeltaRule("bus_jump", AlarmSeverity.WARNING, "power.bus_voltage_v", 1.0, per_second=True)
     engine = RuleEngine([rule])
     engine.update(0.0, {"power.bus_voltage_v": 28.0})
     assert engine.update(10.0, {"power.bus_voltage_v": 33.0}) == []  # 0.5 V/s
@@ -261,7 +263,7 @@ def test_delta_rule_per_second_divides_by_the_time_between_samples() -> None:
 
 
 def test_delta_per_second_waits_for_time_to_advance_before_judging() -> None:
-    rule = DeltaRule("bus_jump", Severity.WARNING, "power.bus_voltage_v", 1.0, per_second=True)
+    rule = DeltaRule("bus_jump", AlarmSeverity.WARNING, "power.bus_voltage_v", 1.0, per_second=True)
     engine = RuleEngine([rule])
     engine.update(0.0, {"power.bus_voltage_v": 28.0})
     assert engine.update(0.0, {"power.bus_voltage_v": 28.5}) == []
@@ -269,7 +271,7 @@ def test_delta_per_second_waits_for_time_to_advance_before_judging() -> None:
 
 
 def test_delta_rule_applies_persistence() -> None:
-    rule = DeltaRule("bus_jump", Severity.WARNING, "power.bus_voltage_v", 1.0, persistence=2)
+    rule = DeltaRule("bus_jump", AlarmSeverity.WARNING, "power.bus_voltage_v", 1.0, persistence=2)
     engine = RuleEngine([rule])
     assert feed(engine, "power.bus_voltage_v", [28.0, 30.0, 30.0]) == []
     (transition,) = feed(engine, "power.bus_voltage_v", [32.0, 34.0], start_s=3.0)
@@ -280,7 +282,7 @@ def test_delta_rule_applies_persistence() -> None:
 
 
 def test_expected_rule_wants_one_value() -> None:
-    rule = ExpectedRule("pump_on", Severity.DISTRESS, "thermal.pump_on", True, persistence=2)
+    rule = ExpectedRule("pump_on", AlarmSeverity.DISTRESS, "thermal.pump_on", True, persistence=2)
     engine = RuleEngine([rule])
     assert feed(engine, "thermal.pump_on", [True, False]) == []
     (transition,) = engine.update(2.0, {"thermal.pump_on": False})
@@ -289,7 +291,7 @@ def test_expected_rule_wants_one_value() -> None:
 
 
 def test_expected_rule_accepts_any_value_of_a_set() -> None:
-    rule = ExpectedRule("mode", Severity.WATCH, "fdir.mode", ["nominal", "safe"])
+    rule = ExpectedRule("mode", AlarmSeverity.WATCH, "fdir.mode", ["nominal", "safe"])
     engine = RuleEngine([rule])
     assert feed(engine, "fdir.mode", ["nominal", "safe"]) == []
     (transition,) = engine.update(2.0, {"fdir.mode": "survival"})
@@ -300,7 +302,7 @@ def test_expected_rule_accepts_any_value_of_a_set() -> None:
 
 
 def signal_rule() -> StalenessRule:
-    return StalenessRule("signal_stale", Severity.WARNING, "comms.signal_dbm", 30.0)
+    return StalenessRule("signal_stale", AlarmSeverity.WARNING, "comms.signal_dbm", 30.0)
 
 
 def test_staleness_rule_goes_stale_when_no_sample_arrives_for_too_long() -> None:
@@ -334,7 +336,7 @@ def test_a_limit_rule_with_stale_after_s_goes_stale_and_says_so() -> None:
     engine.update(0.0, {"thermal.avionics_temp_c": 20.0})
     (transition,) = engine.tick(11.0)
     assert transition.new_state is RuleState.STALE
-    assert transition.severity is Severity.DISTRESS
+    assert transition.severity is AlarmSeverity.DISTRESS
     assert transition.condition == "no update of thermal.avionics_temp_c for 10 s"
 
 
@@ -349,9 +351,9 @@ def test_garbage_values_do_not_keep_a_limit_rule_fresh() -> None:
 
 
 def runaway_engine(operator: str = "all") -> RuleEngine:
-    pump = ExpectedRule("pump_on", Severity.DISTRESS, "thermal.pump_on", True)
+    pump = ExpectedRule("pump_on", AlarmSeverity.DISTRESS, "thermal.pump_on", True)
     runaway = CombinationRule(
-        "thermal_runaway", Severity.SEVERE, operator, ["avionics_temp", "pump_on"]
+        "thermal_runaway", AlarmSeverity.SEVERE, operator, ["avionics_temp", "pump_on"]
     )
     return RuleEngine([runaway, avionics_rule(), pump])
 
@@ -362,7 +364,7 @@ def test_all_combination_is_violated_only_when_every_operand_is() -> None:
     assert engine.states()["thermal_runaway"] is GREEN
     changed = engine.update(1.0, {"thermal.pump_on": False})
     assert [t.rule for t in changed] == ["pump_on", "thermal_runaway"]
-    assert changed[1].severity is Severity.SEVERE
+    assert changed[1].severity is AlarmSeverity.SEVERE
     assert changed[1].condition == "all(avionics_temp, pump_on)"
 
 
@@ -375,7 +377,7 @@ def test_any_combination_is_violated_when_one_operand_is() -> None:
 
 
 def test_not_combination_holds_while_its_operand_is_green_from_the_start() -> None:
-    watchdog = CombinationRule("no_alarm_ever", Severity.WATCH, "not", ["signal_stale"])
+    watchdog = CombinationRule("no_alarm_ever", AlarmSeverity.WATCH, "not", ["signal_stale"])
     engine = RuleEngine([signal_rule(), watchdog])
     (transition,) = engine.update(0.0, {"comms.signal_dbm": -90.0})
     assert transition.rule == "no_alarm_ever"
@@ -384,15 +386,15 @@ def test_not_combination_holds_while_its_operand_is_green_from_the_start() -> No
 
 
 def test_combinations_of_combinations_follow_their_operands_in_order() -> None:
-    inner = CombinationRule("power_trouble", Severity.CRITICAL, "any", ["battery_soc"])
-    outer = CombinationRule("anything", Severity.WARNING, "any", ["power_trouble"])
+    inner = CombinationRule("power_trouble", AlarmSeverity.CRITICAL, "any", ["battery_soc"])
+    outer = CombinationRule("anything", AlarmSeverity.WARNING, "any", ["power_trouble"])
     engine = RuleEngine([outer, inner, soc_rule()])
     changed = engine.update(0.0, {"power.battery_soc": 0.1})
     assert [t.rule for t in changed] == ["battery_soc", "power_trouble", "anything"]
 
 
 def test_a_stale_operand_counts_as_violated() -> None:
-    any_stale = CombinationRule("link_doubt", Severity.WARNING, "any", ["signal_stale"])
+    any_stale = CombinationRule("link_doubt", AlarmSeverity.WARNING, "any", ["signal_stale"])
     engine = RuleEngine([signal_rule(), any_stale])
     engine.update(0.0, {"comms.signal_dbm": -90.0})
     assert [t.rule for t in engine.tick(31.0)] == ["signal_stale", "link_doubt"]
@@ -402,11 +404,11 @@ def test_a_stale_operand_counts_as_violated() -> None:
     ("rules", "reason"),
     [
         ([soc_rule(), soc_rule()], "duplicate rule name"),
-        ([CombinationRule("c", Severity.WATCH, "any", ["nothing"])], "names no rule"),
+        ([CombinationRule("c", AlarmSeverity.WATCH, "any", ["nothing"])], "names no rule"),
         (
             [
-                CombinationRule("a", Severity.WATCH, "any", ["b"]),
-                CombinationRule("b", Severity.WATCH, "not", ["a"]),
+                CombinationRule("a", AlarmSeverity.WATCH, "any", ["b"]),
+                CombinationRule("b", AlarmSeverity.WATCH, "not", ["a"]),
             ],
             "cycle: a -> b -> a",
         ),
@@ -427,7 +429,7 @@ def test_engine_runs_only_the_rules_that_read_the_updated_parameters() -> None:
 
 
 def test_several_rules_may_read_the_same_parameter() -> None:
-    jump = DeltaRule("soc_jump", Severity.WATCH, "power.battery_soc", 0.5)
+    jump = DeltaRule("soc_jump", AlarmSeverity.WATCH, "power.battery_soc", 0.5)
     engine = RuleEngine([soc_rule(), jump])
     engine.update(0.0, {"power.battery_soc": 0.9})
     changed = engine.update(1.0, {"power.battery_soc": 0.1})

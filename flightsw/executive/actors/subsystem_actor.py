@@ -25,8 +25,9 @@ from flightsw.executive.messages import (
     TickReport,
     TickRun,
 )
+from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Subsystem
-from flightsw.subsystems.events import Severity, event
+from flightsw.subsystems.events import event
 
 log = logging.getLogger(__name__)
 

@@ -42,6 +42,7 @@ from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
 from flightsw.icd.dictionary import CommandSpec, FaultSpec, ParamSpec
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.physics.constants import EARTH_RADIUS_M
 from flightsw.physics.relative_motion import (
     cw_propagate,
@@ -54,7 +55,7 @@ from flightsw.physics.relative_motion import (
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.docking.dictionary import COMMANDS, FAULTS, TELEMETRY, limits
 from flightsw.subsystems.docking.state import ZERO, DockingState, Vec3, vec3
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.topics import DOCKING, NAVIGATION, DockingStatus, NavigationFix
 
 ATTACHED = ("contact", "captured", "hard_docked", "undocking")

@@ -22,8 +22,9 @@ from flightsw.config.section import Section
 from flightsw.errors import CommandError
 from flightsw.icd.dictionary import ArgSpec, CommandSpec, ParamSpec
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Request, Subsystem
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.fdir.config import FdirConfig, Monitor, Step, read_fdir_config
 from flightsw.subsystems.topics import (
     EXECUTIVE_NAME,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.icd.services import Severity
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.life_support.crew_vitals import AlarmCheck
 
 CO2_HIGH_PPM = 5300.0  # REFERENCE.md: ISS 24-h average CO2 limit

@@ -32,8 +32,8 @@ import numpy as np
 
 from flightsw.config.mission_context import CrewMember
 from flightsw.icd.dictionary import ParamSpec
+from flightsw.icd.services import Severity
 from flightsw.physics.constants import DAY_S
-from flightsw.subsystems.events import Severity
 
 HOUR_S = 3600.0
 ACTIVITY_LEVELS = {"schedule": -1.0, "sleep": 0.7, "nominal": 1.0, "exercise": 2.0}

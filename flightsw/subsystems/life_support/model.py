@@ -37,6 +37,7 @@ from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
 from flightsw.icd.dictionary import CommandSpec, FaultSpec, ParamSpec
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.physics.cabin_atmosphere import (
     CO2,
     H2O,
@@ -52,7 +53,7 @@ from flightsw.physics.cabin_atmosphere import (
 from flightsw.physics.constants import DAY_S, ZERO_CELSIUS_K
 from flightsw.physics.orbit import substeps
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.events import Severity, event
+from flightsw.subsystems.events import event
 from flightsw.subsystems.life_support import crew_vitals
 from flightsw.subsystems.life_support.cabin_alarms import cabin_checks, raise_once
 from flightsw.subsystems.life_support.crew_vitals import KPA_MMHG, Vitals

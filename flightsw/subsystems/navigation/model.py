@@ -38,11 +38,12 @@ from flightsw.config.mission_context import GroundStation, MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.physics import orbit
 from flightsw.physics.constants import AU_M, SPEED_OF_LIGHT_M_S
 from flightsw.physics.orbit import Vector
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.navigation.dictionary import ATTITUDE_MODES, COMMANDS, FAULTS, TELEMETRY
 from flightsw.subsystems.topics import BURN, NAVIGATION, BurnApplied, NavigationFix
 

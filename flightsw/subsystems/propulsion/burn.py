@@ -11,9 +11,10 @@ import numpy as np
 
 from flightsw.errors import CommandError
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.physics.constants import STANDARD_GRAVITY_M_S2
 from flightsw.physics.orbit import Vector, unit
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.propulsion.dictionary import DIRECTIONS
 
 Vec3 = tuple[float, float, float]

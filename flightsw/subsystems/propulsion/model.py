@@ -34,6 +34,7 @@ from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
 from flightsw.icd.dictionary import CommandSpec, FaultSpec, ParamSpec
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.physics.constants import ZERO_CELSIUS_K
 from flightsw.physics.orbit import Vector
 from flightsw.physics.tank import (
@@ -47,7 +48,7 @@ from flightsw.physics.tank import (
     ullage_m3,
 )
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.propulsion.burn import (
     Burn,
     Vec3,

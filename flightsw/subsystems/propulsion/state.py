@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from flightsw.icd.services import Severity
 from flightsw.physics.tank import KPA_PA
-from flightsw.subsystems.events import Event, Severity, event
+from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.propulsion.burn import Burn, Vec3
 from flightsw.subsystems.topics import BurnApplied
 

@@ -22,10 +22,11 @@ from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
 from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.services import Severity
 from flightsw.physics.constants import SOLAR_CONSTANT_W_M2, STEFAN_BOLTZMANN_W_M2_K4, ZERO_CELSIUS_K
 from flightsw.physics.orbit import substeps
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.events import Severity, event
+from flightsw.subsystems.events import event
 from flightsw.subsystems.thermal.config import (
     CONSUMER,
     Heater,
