@@ -9,6 +9,9 @@ from typing import Any, Literal
 from flightsw.errors import CommandError
 from flightsw.icd.errorcodes import ErrorCode
 
+Scalar = float | int | bool | str
+"""What a telemetry parameter holds on the link: msgpack keeps the four apart."""
+
 ArgKind = Literal["float", "int", "bool", "str", "enum", "bytes", "map"]
 
 

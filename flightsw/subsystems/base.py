@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from flightsw.errors import CommandError, FaultError
-from flightsw.icd.dictionary import CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import CommandSpec, FaultSpec, ParamSpec, Scalar
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.subsystems.events import Event
 
 State = TypeVar("State")
-
-Scalar = float | int | bool | str
 
 
 @dataclass(frozen=True, slots=True)

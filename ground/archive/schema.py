@@ -34,11 +34,11 @@ from typing import Any, NamedTuple
 
 import msgpack
 
+from flightsw.icd.dictionary import Scalar
 from ground.errors import ArchiveError
 
 SCHEMA_VERSION = 2  # 2: housekeeping packed one row per report (1: one row per parameter)
 
-Scalar = bool | int | float | str
 MetaValue = bool | int | float | str | None
 
 INT64_MIN = -(2**63)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flightsw.errors import FrameError
+from flightsw.icd.dictionary import Scalar
 from flightsw.icd.messages import (
     EventReport,
     Housekeeping,
@@ -35,7 +36,6 @@ from ground.rules.engine import RuleEngine
 log = logging.getLogger(__name__)
 
 ARRIVAL = struct.Struct(">d")
-Scalar = float | int | bool | str
 Publish = Callable[[str, dict[str, Any]], None]
 Uplink = Callable[[float, bytes], None]
 

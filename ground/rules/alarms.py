@@ -25,8 +25,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from flightsw.icd.dictionary import Scalar
 from ground.errors import AlarmError
-from ground.rules.engine import AlarmSeverity, RuleState, RuleTransition, Scalar
+from ground.rules.engine import AlarmSeverity, RuleState, RuleTransition
 
 SHELVE_EXPIRED = "shelve expired"
 ESCALATED_WHILE_SHELVED = "escalated while shelved"

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from flightsw.icd.dictionary import Scalar
 from ground.errors import RuleError
-
-Scalar = float | int | bool | str
-"""What a telemetry parameter holds once decoded."""
 
 CODE_SOURCE = "<rules>"
 """The `path` of a RuleError raised for rules built in code rather than read from a file."""

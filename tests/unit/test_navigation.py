@@ -13,10 +13,10 @@ import pytest
 from flightsw.config.mission_context import GroundStation, MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError
+from flightsw.icd.dictionary import Scalar
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.physics import orbit
 from flightsw.physics.constants import EARTH_GM_M3_S2, EARTH_RADIUS_M
-from flightsw.subsystems.base import Scalar
 from flightsw.subsystems.navigation.model import (
     BURN,
     BurnApplied,

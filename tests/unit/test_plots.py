@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ground.archive.schema import Scalar
+from flightsw.icd.dictionary import Scalar
 from ground.archive.store import Archive
 from ground.cli.mission import main
 from ground.errors import ArchiveError, PlotError, PlotsUnavailable, UnknownParameter

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from flightsw.icd.dictionary import Scalar
 from ground.errors import RuleError
-from ground.rules.engine import AlarmSeverity, Rule, RuleEngine, RuleState, RuleTransition, Scalar
+from ground.rules.engine import AlarmSeverity, Rule, RuleEngine, RuleState, RuleTransition
 from ground.rules.kinds import (
     CombinationRule,
     DeltaRule,
