@@ -11,6 +11,7 @@ from flightsw.config.catalog import resolve_config, shipped_missions
 from flightsw.config.mission_context import CrewMember, GroundStation, MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import ConfigError
+from flightsw.icd.endpoints import Endpoints
 from flightsw.icd.packet import IDLE_APID
 
 CLOCK_MODES = ("stepped", "realtime")
@@ -47,6 +48,7 @@ class MissionConfig:
     hk_periods_s: dict[str, float]
     tick_periods_s: dict[str, float]  # each subsystem's rate group
     ground: Section
+    endpoints: Endpoints  # [endpoints], each defaulting to a local port
     raw: Section
 
     def resolve(self, relative: str) -> Path:
@@ -124,7 +126,16 @@ def load_mission(path: str | Path) -> MissionConfig:
         },
         tick_periods_s={name: _tick_period_s(table, tick_s) for name, table in subsystems.items()},
         ground=root.section("ground", {}),
+        endpoints=_endpoints(root.section("endpoints", {})),
         raw=root,
+    )
+
+
+def _endpoints(section: Section) -> Endpoints:
+    """The `[endpoints]` table: where each socket lives, each key defaulting to a local port."""
+    default = Endpoints.default()
+    return Endpoints(
+        **{name: section.str(name, address) for name, address in default.as_dict().items()}
     )
 
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from flightsw.errors import CommandError, FrameError
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.margins import RELEASE_MARGIN_S
 from flightsw.icd.packet import PacketType, decode
 
 MAX_ACTIVITIES = 1000
-RELEASE_MARGIN_S = 1.0  # an activity must be inserted at least this long before its release
 
 
 @dataclass(frozen=True, order=True, slots=True)

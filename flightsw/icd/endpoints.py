@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
-from flightsw.config.section import Section
-
 HOST = "127.0.0.1"
 DEFAULT_BASE_PORT = 15550
 
@@ -41,12 +39,6 @@ class Endpoints:
     @classmethod
     def default(cls) -> Endpoints:
         return cls.on_ports([DEFAULT_BASE_PORT + i for i in range(len(fields(cls)))])
-
-    @classmethod
-    def from_config(cls, section: Section) -> Endpoints:
-        """The `[endpoints]` table of a mission config, each key defaulting to a local port."""
-        default = cls.default()
-        return cls(**{f.name: section.str(f.name, getattr(default, f.name)) for f in fields(cls)})
 
     def with_overrides(self, **overrides: str | None) -> Endpoints:
         return replace(self, **{k: v for k, v in overrides.items() if v})

@@ -13,7 +13,6 @@ from types import FrameType
 from flightsw import __version__
 from flightsw.config.mission import MissionConfig, load_mission
 from flightsw.errors import FlightSwError
-from flightsw.icd.endpoints import Endpoints
 from flightsw.process.runtime import FlightRuntime
 
 EXIT_CONFIG = 2
@@ -63,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         config = load_mission(args.config)
         if args.clock or args.rate:
             config = override_clock(config, args.clock, args.rate)
-        endpoints = Endpoints.from_config(config.raw.section("endpoints", {})).with_overrides(
+        endpoints = config.endpoints.with_overrides(
             uplink=args.uplink, downlink=args.downlink, sim=args.sim, truth=args.truth
         )
     except FlightSwError as error:

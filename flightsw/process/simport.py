@@ -15,10 +15,9 @@ from flightsw.clock import RealtimeClock
 from flightsw.errors import ClockError, SimPortError
 from flightsw.executive.messages import InjectCrash, LinkCounters
 from flightsw.executive.spacecraft import Spacecraft
+from flightsw.icd.margins import MAX_STEP_S
 
 log = logging.getLogger(__name__)
-
-MAX_STEP_S = 30 * 86_400.0
 
 
 class SimPort:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flightsw.errors import CommandError
-from flightsw.executive.schedule import RELEASE_MARGIN_S
+from flightsw.icd.margins import RELEASE_MARGIN_S
 from flightsw.icd.messages import Message, PerformFunction, Ping
 from flightsw.icd.storage_schedule import InsertActivity
 from ground.archive.store import Archive

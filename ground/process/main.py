@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         config = load_mission(args.config)
-        endpoints = Endpoints.from_config(config.raw.section("endpoints", {})).with_overrides(
+        endpoints = config.endpoints.with_overrides(
             **{
                 k: getattr(args, k)
                 for k in ("uplink", "downlink", "sim", "truth", "control", "feed")
