@@ -20,7 +20,7 @@ import pytest
 from ground.archive.store import Archive
 from ground.errors import ArchiveError, GroundError
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 TABLES = (
     "meta",
     "frames",

@@ -7,7 +7,7 @@ from pathlib import Path
 from ground.rules.engine import RuleEngine
 from ground.rules.loader import load_rules
 
-RULES = Path(__file__).resolve().parents[2] / "configs" / "rules" / "leo_smallsat.toml"
+RULES = Path(__file__).resolve().parents[3] / "configs" / "rules" / "leo_smallsat.toml"
 
 
 def test_a_report_by_subsystem_trips_the_same_rules_at_the_same_times_as_full_names() -> None:

@@ -18,7 +18,7 @@ from ground.rules.kinds import (
 )
 from ground.rules.loader import load_rules
 
-EXAMPLE = Path(__file__).parents[2] / "configs" / "rules" / "leo_smallsat.toml"
+EXAMPLE = Path(__file__).parents[3] / "configs" / "rules" / "leo_smallsat.toml"
 
 LIMIT = """
 [[rule]]

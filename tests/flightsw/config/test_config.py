@@ -10,7 +10,7 @@ from flightsw.config.mission import load_mission
 from flightsw.errors import ConfigError
 from flightsw.subsystems.registry import build_models
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHIPPED = sorted((ROOT / "configs").glob("*.toml"))
 
 
