@@ -10,8 +10,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from flightsw.errors import CommandError
-from flightsw.icd.dictionary import CommandSpec
+from flightsw.icd import CommandError, CommandSpec
 from ground.errors import CommandRefused, UnknownName
 
 DEFAULT_HK_PERIOD_S = 10.0

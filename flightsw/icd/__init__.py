@@ -1,9 +1,136 @@
-"""The interface control document in code: packet layout, PUS services and message bodies.
+"""The interface control document in code: everything that crosses between the two processes.
 
-The flight side owns it; the ground imports it. docs/icd.md describes the same format in prose.
+The flight side owns it; the ground imports it, and nothing else of the flight software but a
+short allow-list (tests/test_architecture.py). docs/icd.md describes the same format in prose.
+
+- `packet`, `crc`, `cuc`: CCSDS space packets with PUS-C headers, their CRC and time field
+- `services`: PUS service numbers, verification stages, event severities
+- `messages`, `storage_schedule`: the typed body of every service/subtype, and their codec
+- `dictionary`: command, fault and telemetry specs, as the spacecraft publishes them
+- `errorcodes`: why a telecommand failed, as TM[1,x] failure reports carry it
+- `endpoints`, `margins`: where each socket lives; margins both sides agree on
 """
 
-# Importing the service modules registers their messages with the body decoder.
-from flightsw.icd import messages, storage_schedule
+from flightsw.errors import CommandError, FrameError
+from flightsw.icd.crc import crc16_ccitt_false
+from flightsw.icd.cuc import CUC_LENGTH, decode_cuc, encode_cuc
+from flightsw.icd.dictionary import (
+    ArgSpec,
+    CommandSpec,
+    FaultSpec,
+    ParamSpec,
+    Scalar,
+    SubsystemDictionary,
+    validate_args,
+    with_choices,
+)
+from flightsw.icd.endpoints import HOST, Endpoints, bind_form
+from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.margins import MAX_STEP_S, RELEASE_MARGIN_S
+from flightsw.icd.messages import (
+    MAX_BODY_OCTETS,
+    EventReport,
+    Housekeeping,
+    Message,
+    ParameterValues,
+    PerformFunction,
+    Ping,
+    Pong,
+    ReadParameters,
+    SetReportInterval,
+    TimeReport,
+    Verification,
+    decode_body,
+    encode_body,
+)
+from flightsw.icd.packet import (
+    ACK_ALL,
+    IDLE_APID,
+    MAX_APID,
+    SEQUENCE_MODULO,
+    Packet,
+    PacketType,
+    decode,
+    encode_tc,
+    encode_tm,
+    peek_tm_time_s,
+)
+from flightsw.icd.services import Service, Severity, Stage
+from flightsw.icd.storage_schedule import (
+    DeleteActivity,
+    DeleteStore,
+    DisableSchedule,
+    DumpStore,
+    EnableSchedule,
+    InsertActivity,
+    ReportSchedule,
+    ReportStore,
+    ResetSchedule,
+    ScheduleReport,
+    StoredFrames,
+    StoreStatus,
+    TimeShiftSchedule,
+)
 
-__all__ = ["messages", "storage_schedule"]
+__all__ = [
+    "ACK_ALL",
+    "CUC_LENGTH",
+    "HOST",
+    "IDLE_APID",
+    "MAX_APID",
+    "MAX_BODY_OCTETS",
+    "MAX_STEP_S",
+    "RELEASE_MARGIN_S",
+    "SEQUENCE_MODULO",
+    "ArgSpec",
+    "CommandError",
+    "CommandSpec",
+    "DeleteActivity",
+    "DeleteStore",
+    "DisableSchedule",
+    "DumpStore",
+    "EnableSchedule",
+    "Endpoints",
+    "ErrorCode",
+    "EventReport",
+    "FaultSpec",
+    "FrameError",
+    "Housekeeping",
+    "InsertActivity",
+    "Message",
+    "Packet",
+    "PacketType",
+    "ParamSpec",
+    "ParameterValues",
+    "PerformFunction",
+    "Ping",
+    "Pong",
+    "ReadParameters",
+    "ReportSchedule",
+    "ReportStore",
+    "ResetSchedule",
+    "Scalar",
+    "ScheduleReport",
+    "Service",
+    "SetReportInterval",
+    "Severity",
+    "Stage",
+    "StoreStatus",
+    "StoredFrames",
+    "SubsystemDictionary",
+    "TimeReport",
+    "TimeShiftSchedule",
+    "Verification",
+    "bind_form",
+    "crc16_ccitt_false",
+    "decode",
+    "decode_body",
+    "decode_cuc",
+    "encode_body",
+    "encode_cuc",
+    "encode_tc",
+    "encode_tm",
+    "peek_tm_time_s",
+    "validate_args",
+    "with_choices",
+]

@@ -1,1 +1,14 @@
-"""Physics as pure functions over numpy arrays: constants, orbits, relative motion, gases."""
+"""Physics as pure functions over numpy arrays: time is passed in, units are in every name.
+
+- `constants`: physical constants, each with its source (docs/references.md)
+- `orbit`: gravity with J2, RK4 propagation, shadow, Sun, Moon and Earth rotation
+- `relative_motion`: Clohessy–Wiltshire relative motion for docking
+- `cabin_atmosphere`: gas masses, partial pressures, humidity and choked-flow leaks
+- `tank`: propellant tank and pressurant, ideal-gas pressures and the regulator
+
+Nothing here imports the rest of the flight software.
+"""
+
+from flightsw.physics import cabin_atmosphere, constants, orbit, relative_motion, tank
+
+__all__ = ["cabin_atmosphere", "constants", "orbit", "relative_motion", "tank"]

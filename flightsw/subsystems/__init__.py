@@ -1,1 +1,21 @@
-"""Subsystem models: pure physics behind the flight software's actors, one module each."""
+"""Subsystem models: pure physics behind the flight software's actors, one module or package each.
+
+Every model meets the contract of `base.Subsystem` (a frozen state, a pure `step`, its
+dictionary of commands, faults and telemetry); `registry` says which model flies each
+subsystem a mission config names; `topics` are the values they exchange on the software bus.
+"""
+
+from flightsw.subsystems.base import Outcome, Request, Subsystem
+from flightsw.subsystems.events import Event, event
+from flightsw.subsystems.registry import MODELS, build_models, model_class
+
+__all__ = [
+    "MODELS",
+    "Event",
+    "Outcome",
+    "Request",
+    "Subsystem",
+    "build_models",
+    "event",
+    "model_class",
+]

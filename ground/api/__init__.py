@@ -1,1 +1,5 @@
-"""How clients reach a running ground: the control API client."""
+"""What a client of a running ground uses: the control API client."""
+
+from ground.api.client import GroundClient
+
+__all__ = ["GroundClient"]

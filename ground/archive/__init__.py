@@ -1,1 +1,27 @@
-"""The run archive: one SQLite file per run."""
+"""The run archive: one SQLite file per run, written in batches, queried by mission time.
+
+It imports nothing of the rest of the ground: rules, commanding and the service write to it.
+"""
+
+from ground.archive.schema import (
+    AlarmRecord,
+    CommandRecord,
+    EventRecord,
+    InjectionRecord,
+    MetaValue,
+    VerificationRecord,
+    open_file,
+)
+from ground.archive.store import DEFAULT_BATCH_ROWS, Archive
+
+__all__ = [
+    "DEFAULT_BATCH_ROWS",
+    "AlarmRecord",
+    "Archive",
+    "CommandRecord",
+    "EventRecord",
+    "InjectionRecord",
+    "MetaValue",
+    "VerificationRecord",
+    "open_file",
+]

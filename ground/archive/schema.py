@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 import msgpack
 
-from flightsw.icd.dictionary import Scalar
+from flightsw.icd import Scalar
 from ground.errors import ArchiveError
 
 SCHEMA_VERSION = 2  # 2: housekeeping packed one row per report (1: one row per parameter)

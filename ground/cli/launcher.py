@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from flightsw.config.catalog import resolve_config
-from flightsw.icd.endpoints import HOST, Endpoints
+from flightsw.config import resolve_config
+from flightsw.icd import HOST, Endpoints
 from ground.api.client import GroundClient
 from ground.errors import ClientError, LaunchError
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from flightsw import __version__
 from flightsw.clock import wall_stamp, wall_time_s
-from flightsw.config.mission import load_mission
-from flightsw.errors import FlightSwError
-from flightsw.icd.endpoints import Endpoints
+from flightsw.config import ConfigError, load_mission
+from flightsw.icd import Endpoints
 from ground.api.client import GroundClient
 from ground.archive.store import Archive
 from ground.cli import replay as replay_cli
@@ -126,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "script":
             return script_cli.run_script(args)
         return run_console(args)
-    except (FlightSwError, GroundError) as error:
+    except (ConfigError, GroundError) as error:
         print(f"mission: {error}", file=sys.stderr)
         return EXIT_RUNTIME if isinstance(error, LaunchError | ClientError) else EXIT_USAGE
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flightsw.clock import wall_time_s
-from flightsw.icd.endpoints import Endpoints
+from flightsw.icd import Endpoints
 from ground.archive.store import Archive
 from ground.cli.launcher import free_ports
 from ground.console.live_view import LiveView

@@ -13,10 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flightsw.errors import CommandError
-from flightsw.icd.margins import RELEASE_MARGIN_S
-from flightsw.icd.messages import Message, PerformFunction, Ping
-from flightsw.icd.storage_schedule import InsertActivity
+from flightsw.icd import (
+    RELEASE_MARGIN_S,
+    CommandError,
+    InsertActivity,
+    Message,
+    PerformFunction,
+    Ping,
+)
 from ground.archive.store import Archive
 from ground.commanding.tracker import (
     QUEUED,

@@ -13,10 +13,15 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from flightsw.icd.errorcodes import ErrorCode
-from flightsw.icd.messages import Message, Verification, encode_body
-from flightsw.icd.packet import SEQUENCE_MODULO, encode_tc
-from flightsw.icd.services import Stage
+from flightsw.icd import (
+    SEQUENCE_MODULO,
+    ErrorCode,
+    Message,
+    Stage,
+    Verification,
+    encode_body,
+    encode_tc,
+)
 
 QUEUED = "queued"
 SCHEDULED = "scheduled"

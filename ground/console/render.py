@@ -16,7 +16,7 @@ from rich.console import Console as RichConsole
 from rich.table import Table
 from rich.text import Text
 
-from flightsw.icd.services import Severity
+from flightsw.icd import Severity
 
 ALARM_STYLES = {
     "watch": "cyan",

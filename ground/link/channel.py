@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flightsw.config.section import Section
+from flightsw.config import Section
 from flightsw.physics.constants import SPEED_OF_LIGHT_M_S
 
 

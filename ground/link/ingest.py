@@ -10,9 +10,15 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass
 
-from flightsw.errors import FrameError
-from flightsw.icd.messages import Message, decode_body
-from flightsw.icd.packet import SEQUENCE_MODULO, Packet, PacketType, decode
+from flightsw.icd import (
+    SEQUENCE_MODULO,
+    FrameError,
+    Message,
+    Packet,
+    PacketType,
+    decode,
+    decode_body,
+)
 
 
 @dataclass(frozen=True, slots=True)

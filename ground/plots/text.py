@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from flightsw.icd.dictionary import Scalar
+from flightsw.icd import Scalar
 from ground.errors import PlotError
 from ground.plots.figures import HOUR_S, format_number
 

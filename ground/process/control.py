@@ -12,8 +12,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flightsw.errors import FlightSwError
-from flightsw.icd.storage_schedule import DeleteActivity, DumpStore, ReportSchedule, ReportStore
+from flightsw.icd import (
+    CommandError,
+    DeleteActivity,
+    DumpStore,
+    FrameError,
+    ReportSchedule,
+    ReportStore,
+)
 from ground.errors import ControlError, GroundError
 from ground.process.service import GroundService
 
@@ -139,10 +145,10 @@ class ControlApi:
             return
         try:
             op(request, respond)
-        except (GroundError, FlightSwError, KeyError, TypeError, ValueError) as error:
+        except (GroundError, CommandError, FrameError, KeyError, TypeError, ValueError) as error:
             text = (
                 str(error)
-                if isinstance(error, GroundError | FlightSwError | ValueError)
+                if isinstance(error, GroundError | CommandError | FrameError | ValueError)
                 else f"bad {request['op']} request: {error!r}"
             )
             respond({"ok": False, "error": text})

@@ -14,9 +14,8 @@ from types import FrameType
 
 from flightsw import __version__
 from flightsw.clock import wall_stamp
-from flightsw.config.mission import MissionConfig, load_mission
-from flightsw.errors import FlightSwError
-from flightsw.icd.endpoints import Endpoints
+from flightsw.config import ConfigError, MissionConfig, load_mission
+from flightsw.icd import Endpoints
 from ground.archive.store import Archive
 from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError
@@ -110,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             config.resolve(config.ground.str("rules")) if config.ground.has("rules") else None
         )
         rules = load_rules(rules_path) if rules_path is not None else []
-    except (FlightSwError, GroundError) as error:
+    except (ConfigError, GroundError) as error:
         log.error("%s", error)
         return EXIT_CONFIG
     try:

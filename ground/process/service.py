@@ -11,19 +11,23 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
-from flightsw.errors import FrameError
-from flightsw.icd.dictionary import Scalar
-from flightsw.icd.messages import (
+from flightsw.icd import (
     EventReport,
+    FrameError,
     Housekeeping,
     Message,
+    Packet,
     ParameterValues,
     Pong,
+    Scalar,
+    ScheduleReport,
+    StoredFrames,
+    StoreStatus,
     TimeReport,
     Verification,
+    decode,
+    peek_tm_time_s,
 )
-from flightsw.icd.packet import Packet, decode, peek_tm_time_s
-from flightsw.icd.storage_schedule import ScheduleReport, StoredFrames, StoreStatus
 from ground.archive.store import Archive
 from ground.commanding.commander import Commander
 from ground.commanding.tracker import CommandTracker

@@ -8,7 +8,7 @@ from typing import Any
 import msgpack
 import zmq
 
-from flightsw.icd.endpoints import Endpoints, bind_form
+from flightsw.icd import Endpoints, bind_form
 from ground.errors import LinkError
 from ground.process.control import ControlApi
 

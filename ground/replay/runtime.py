@@ -11,7 +11,7 @@ from typing import Any
 import zmq
 
 from flightsw.clock import wall_time_s
-from flightsw.icd.endpoints import Endpoints
+from flightsw.icd import Endpoints
 from ground.cli.launcher import SESSION_FILE
 from ground.process.control import ControlApi, Reply, Respond
 from ground.process.runtime import FLUSH_EVERY_S

@@ -1,1 +1,36 @@
-"""Rules and alarms: limit, delta, expected, staleness and combination rules, and the alarms they raise."""
+"""Rules and the alarms they raise: no I/O, no clock; time comes in with every sample.
+
+- `engine`: rule values (severity, state, transition), the Rule base and the RuleEngine
+- `parameter_rule`, `kinds`: limit, delta, expected, staleness and combination rules
+- `loader`: rules from a TOML file; `alarms`: the operator-facing life of a violation
+"""
+
+from ground.rules.alarms import AlarmManager, AlarmState, AlarmTransition
+from ground.rules.engine import AlarmSeverity, Rule, RuleEngine, RuleState, RuleTransition
+from ground.rules.kinds import (
+    CombinationRule,
+    DeltaRule,
+    ExpectedRule,
+    LimitBands,
+    LimitRule,
+    StalenessRule,
+)
+from ground.rules.loader import load_rules
+
+__all__ = [
+    "AlarmManager",
+    "AlarmSeverity",
+    "AlarmState",
+    "AlarmTransition",
+    "CombinationRule",
+    "DeltaRule",
+    "ExpectedRule",
+    "LimitBands",
+    "LimitRule",
+    "Rule",
+    "RuleEngine",
+    "RuleState",
+    "RuleTransition",
+    "StalenessRule",
+    "load_rules",
+]

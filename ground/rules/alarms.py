@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from flightsw.icd.dictionary import Scalar
+from flightsw.icd import Scalar
 from ground.errors import AlarmError
 from ground.rules.engine import AlarmSeverity, RuleState, RuleTransition
 

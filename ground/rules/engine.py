@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from flightsw.icd.dictionary import Scalar
+from flightsw.icd import Scalar
 from ground.errors import RuleError
 
 CODE_SOURCE = "<rules>"

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flightsw.config.catalog import resolve_config
+from flightsw.config import resolve_config
 from ground.cli.launcher import Mission, launch
 from ground.errors import ClientError
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from flightsw.clock import wall_time_s
-from flightsw.config.catalog import resolve_config
+from flightsw.config import resolve_config
 from ground.errors import ScenarioError
 from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionSpec

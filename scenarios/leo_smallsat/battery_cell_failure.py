@@ -17,8 +17,7 @@ command five minutes before the next predicted sunset and on again two minutes a
 that eclipse is then ridden through in nominal mode without a trip or an alarm.
 """
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import at_least, changed, close_to, less_than
+from ground.testkit import HilFailure, at_least, changed, close_to, less_than
 
 MISSION = "leo_smallsat"
 

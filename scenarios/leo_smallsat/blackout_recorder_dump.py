@@ -17,8 +17,7 @@ onboard time. The alarms, back in limits, are acknowledged.
 
 from itertools import pairwise
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import changed, greater_than
+from ground.testkit import HilFailure, changed, greater_than
 
 MISSION = "leo_smallsat"
 

@@ -17,8 +17,7 @@ closed), acknowledged. The battery, now without a heater too, stays far above it
 warmed by the avionics.
 """
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import at_least, changed, close_to, less_than
+from ground.testkit import HilFailure, at_least, changed, close_to, less_than
 
 MISSION = "leo_smallsat"
 

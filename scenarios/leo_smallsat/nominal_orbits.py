@@ -16,8 +16,8 @@ a gap; no alarm triggers and the spacecraft never leaves nominal mode.
 
 from itertools import pairwise
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import (
+from ground.testkit import (
+    HilFailure,
     anything,
     at_least,
     changed,

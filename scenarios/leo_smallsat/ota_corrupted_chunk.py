@@ -16,8 +16,7 @@ import hashlib
 import zlib
 from itertools import pairwise
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import at_least, close_to, greater_than
+from ground.testkit import HilFailure, at_least, close_to, greater_than
 
 MISSION = "leo_smallsat"
 

@@ -17,8 +17,7 @@ the pressure falls 0.33 kPa/min at first and reaches 97 kPa (tau ln(101.3/97)) 1
   be undone: leaving it, replacing it by safe mode or starting it again are refused.
 """
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import less_than
+from ground.testkit import HilFailure, less_than
 
 MISSION = "leo_station"
 

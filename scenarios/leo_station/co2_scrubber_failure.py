@@ -16,7 +16,7 @@ the crew replace the failed part (about 10 min), switch it back on. At about 305
 falls about 110 ppm an hour, below the alarm limit within half an hour.
 """
 
-from ground.testkit.predicates import at_least, less_than, not_equal_to
+from ground.testkit import at_least, less_than, not_equal_to
 
 MISSION = "leo_station"
 

@@ -17,8 +17,7 @@ the fault is cleared and the alarm acknowledged, the ground restarts the approac
 and the visitor docks: 1100 s to 30 m, 300 s hold, 300 s final, capture, 300 s to hard dock.
 """
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import at_least, at_most, close_to, greater_than
+from ground.testkit import HilFailure, at_least, at_most, close_to, greater_than
 
 MISSION = "leo_station"
 

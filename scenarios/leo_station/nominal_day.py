@@ -17,8 +17,7 @@ The scheduled timeline (daily planning conference at 1 h, visiting vehicle `go` 
 along; the approach itself is flown in docking_misalignment_abort.py.
 """
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import at_least, at_most, close_to, less_than, outside_range
+from ground.testkit import HilFailure, at_least, at_most, close_to, less_than, outside_range
 
 MISSION = "leo_station"
 

@@ -23,8 +23,7 @@ nothing after the cut-off), and safes propulsion again.
 
 import math
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import close_to, less_than
+from ground.testkit import HilFailure, close_to, less_than
 
 MISSION = "leo_station"
 

@@ -25,8 +25,7 @@ again: the played-back budget is below zero exactly where the ground heard nothi
 
 from itertools import pairwise
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import at_least, is_not, less_than
+from ground.testkit import HilFailure, at_least, is_not, less_than
 
 MISSION = "lunar_orbiter"
 

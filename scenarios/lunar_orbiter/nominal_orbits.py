@@ -17,8 +17,7 @@ instruments' 2.13 Mbit/s; a routine command is verified to completion one round 
 it was sent, and its effect shows in telemetry sampled after it reached the spacecraft.
 """
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import at_least, at_most, is_not, within_range
+from ground.testkit import HilFailure, at_least, at_most, is_not, within_range
 
 MISSION = "lunar_orbiter"
 

@@ -23,8 +23,7 @@ modes, each command verified a round trip (2.6 s) after it left, and science dat
 again at 2.13 Mbit/s.
 """
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import at_least, at_most, greater_than, is_not, within_range
+from ground.testkit import HilFailure, at_least, at_most, greater_than, is_not, within_range
 
 MISSION = "lunar_orbiter"
 

@@ -30,8 +30,7 @@ mapping modes. The link never drops on the way.
 
 from itertools import pairwise
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import at_least, is_not, less_than
+from ground.testkit import HilFailure, at_least, is_not, less_than
 
 MISSION = "lunar_orbiter"
 

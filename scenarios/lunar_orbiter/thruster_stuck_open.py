@@ -18,8 +18,7 @@ again); the ground checks that the propellant holds and that the overshoot left 
 (each m/s raises apolune by 4.5 km), acknowledges the alarm, and mapping carries on.
 """
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import is_not, within_range
+from ground.testkit import HilFailure, is_not, within_range
 
 MISSION = "lunar_orbiter"
 

@@ -18,8 +18,7 @@ loss that the short range still survives. What must follow:
 
 import math
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import less_than
+from ground.testkit import HilFailure, less_than
 
 MISSION = "mars_cruise"
 

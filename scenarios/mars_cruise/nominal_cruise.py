@@ -18,8 +18,7 @@ No ground rule may fire and no onboard event may rise above 'low' severity all d
 
 import itertools
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import not_equal_to, outside_range
+from ground.testkit import HilFailure, not_equal_to, outside_range
 
 MISSION = "mars_cruise"
 

@@ -34,8 +34,7 @@ tolerates. What must follow:
 
 import math
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import Predicate, is_true, not_equal_to
+from ground.testkit import HilFailure, Predicate, is_true, not_equal_to
 
 MISSION = "mars_cruise"
 

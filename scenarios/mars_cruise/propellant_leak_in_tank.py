@@ -29,8 +29,7 @@ be gone in 69 hours. What must follow:
 
 import math
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import Predicate, is_true, not_equal_to, outside_range
+from ground.testkit import HilFailure, Predicate, is_true, not_equal_to, outside_range
 
 MISSION = "mars_cruise"
 

@@ -20,8 +20,7 @@ must look after itself. What must follow:
   verification is back within the tick it executes in.
 """
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import at_least, greater_than
+from ground.testkit import HilFailure, at_least, greater_than
 
 MISSION = "mars_cruise"
 

@@ -23,8 +23,7 @@ follow:
 
 import math
 
-from ground.errors import HilFailure
-from ground.testkit.predicates import is_true, less_than
+from ground.testkit import HilFailure, is_true, less_than
 
 MISSION = "mars_cruise"
 

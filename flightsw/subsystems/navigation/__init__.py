@@ -1,1 +1,5 @@
-"""Navigation: orbit, eclipse, attitude and ground-station visibility."""
+"""Navigation: orbit, eclipse, attitude pointing and ground-station visibility."""
+
+from flightsw.subsystems.navigation.model import NavigationModel, NavigationState
+
+__all__ = ["NavigationModel", "NavigationState"]

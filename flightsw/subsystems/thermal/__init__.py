@@ -1,1 +1,5 @@
-"""Thermal control: nodes, radiators, heaters and the coolant loop."""
+"""Thermal control: lumped nodes, radiators, heaters and a pumped coolant loop."""
+
+from flightsw.subsystems.thermal.model import ThermalModel, ThermalState
+
+__all__ = ["ThermalModel", "ThermalState"]
