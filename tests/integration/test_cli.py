@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import LEO
+from integration.conftest import LEO
 
 from ground.cli.launcher import Mission, launch
 

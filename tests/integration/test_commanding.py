@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import LIGHT_TIME_S
+from integration.conftest import LIGHT_TIME_S
 
 from ground.cli.launcher import Mission
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LIGHT_TIME_S
+from integration.conftest import LIGHT_TIME_S
 
 from ground.cli.launcher import Mission
 
