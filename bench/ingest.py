@@ -20,6 +20,7 @@ import zmq
 from flightsw.clock import wall_time_s
 from flightsw.config.mission import load_mission
 from flightsw.executive.spacecraft import mission_dictionary
+from flightsw.icd.dictionary import MissionDictionary
 from flightsw.icd.messages import Housekeeping, encode_body
 from flightsw.icd.packet import (
     CRC_LENGTH,
@@ -44,7 +45,7 @@ BODY_START = PRIMARY_HEADER_LENGTH + TM_SECONDARY_HEADER_LENGTH
 class Frames:
     frames: list[bytes]
     parameters: int
-    dictionary: dict[str, Any]
+    dictionary: MissionDictionary
 
 
 def housekeeping_frames(config_path: Path, count: int) -> Frames:

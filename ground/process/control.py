@@ -19,13 +19,14 @@ from flightsw.icd import (
     FrameError,
     ReportSchedule,
     ReportStore,
+    simport,
 )
 from ground.errors import ControlError, GroundError
 from ground.process.service import GroundService
 
 Reply = dict[str, Any]
 Respond = Callable[[Reply], None]
-SimRequest = Callable[[dict[str, Any], Callable[[Reply], None]], None]
+SimRequest = Callable[[simport.SimRequest, Callable[[simport.SimReply], None]], None]
 
 log = logging.getLogger(__name__)
 
@@ -283,27 +284,30 @@ class ControlApi:
         self.service.dictionary.check_fault(subsystem, fault)
         params = dict(request.get("params") or {})
 
-        def done(reply: Reply) -> None:
+        def done(reply: simport.SimReply) -> None:
             def record() -> None:
                 self.service.record_injection(subsystem, fault, "inject", params)
 
             self._settled(reply, respond, record)
 
-        self.sim({"op": "inject", "subsystem": subsystem, "fault": fault, "params": params}, done)
+        sent = simport.request("inject", subsystem=subsystem, fault=fault, params=params)
+        self.sim(sent, done)
 
     def _clear(self, request: dict[str, Any], respond: Respond) -> None:
         subsystem, fault = str(request["subsystem"]), str(request["fault"])
         self.service.dictionary.check_fault(subsystem, fault)
 
-        def done(reply: Reply) -> None:
+        def done(reply: simport.SimReply) -> None:
             def record() -> None:
                 self.service.record_injection(subsystem, fault, "clear", {})
 
             self._settled(reply, respond, record)
 
-        self.sim({"op": "clear", "subsystem": subsystem, "fault": fault}, done)
+        self.sim(simport.request("clear", subsystem=subsystem, fault=fault), done)
 
-    def _settled(self, reply: Reply, respond: Respond, record: Callable[[], None]) -> None:
+    def _settled(
+        self, reply: simport.SimReply, respond: Respond, record: Callable[[], None]
+    ) -> None:
         """Once the frames a fault's injection made are on the ground, archive the injection
         (`record`) and answer.
 
@@ -312,25 +316,25 @@ class ControlApi:
         moment, and archived before or after the injection's row; a stepped run would not
         repeat. A realtime clock refuses the step, and the reply goes at once.
         """
-        if not reply.get("ok"):
-            respond(reply)
+        if not reply.ok:
+            respond(reply.as_map())
             return
 
         def settled(_: Reply) -> None:
             record()
-            respond(reply)
+            respond(reply.as_map())
 
         self.step(0.0, settled)
 
     def _crash(self, request: dict[str, Any], respond: Respond) -> None:
         subsystem = str(request["subsystem"])
 
-        def done(reply: Reply) -> None:
-            if reply.get("ok"):
+        def done(reply: simport.SimReply) -> None:
+            if reply.ok:
                 self.service.record_injection(subsystem, "software_crash", "inject", {})
-            respond(reply)
+            respond(reply.as_map())
 
-        self.sim({"op": "crash", "subsystem": subsystem}, done)
+        self.sim(simport.request("crash", subsystem=subsystem), done)
 
     def _step(self, request: dict[str, Any], respond: Respond) -> None:
         seconds = float(request["seconds"])
@@ -340,7 +344,8 @@ class ControlApi:
 
     def _forward(self, op: str, *keys: str) -> Callable[[dict[str, Any], Respond], None]:
         def forward(request: dict[str, Any], respond: Respond) -> None:
-            self.sim({"op": op, **{key: request[key] for key in keys}}, respond)
+            sent = simport.request(op, **{key: request[key] for key in keys})
+            self.sim(sent, lambda reply: respond(reply.as_map()))
 
         return forward
 
@@ -353,11 +358,11 @@ class ControlApi:
         self.reset(run_name, respond)
 
     def _shutdown(self, request: dict[str, Any], respond: Respond) -> None:
-        def done(reply: Reply) -> None:
+        def done(_: object) -> None:
             respond({"ok": True})
             self.stop()
 
         if request.get("spacecraft", False):
-            self.sim({"op": "shutdown"}, done)
+            self.sim(simport.ShutdownRequest(), done)
         else:
-            done({})
+            done(None)

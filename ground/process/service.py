@@ -34,6 +34,7 @@ from ground.commanding.tracker import CommandTracker
 from ground.dictionary import Dictionary
 from ground.link.channel import Blackouts, Channel, DelayLine
 from ground.link.ingest import IngestChecks, SeenFrames
+from ground.link.truth import TruthIntake
 from ground.rules.alarms import AlarmManager, AlarmTransition
 from ground.rules.engine import RuleEngine
 
@@ -66,6 +67,7 @@ class GroundService:
         self.uplink = uplink
         self.names_by_apid = dictionary.names_by_apid
         self.checks = IngestChecks(self.names_by_apid)
+        self.truth = TruthIntake()  # the runtime hands it the truth feed's messages
         self.downlink = DelayLine()
         self.commander = Commander(
             dictionary, archive, channel,
@@ -359,6 +361,7 @@ class GroundService:
             "in_flight_down": len(self.downlink),
             "last_frame_s": self.last_frame_s,
             "ingest": self.checks.counters(),
+            "truth": self.truth.counters(),
             "channel": self.channel.status(),
             "playback": {
                 "recovered": self.playback_recovered,

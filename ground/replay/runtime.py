@@ -11,7 +11,7 @@ from typing import Any
 import zmq
 
 from flightsw.clock import wall_time_s
-from flightsw.icd import Endpoints
+from flightsw.icd import Endpoints, simport
 from ground.cli.launcher import SESSION_FILE
 from ground.process.control import ControlApi, Reply, Respond
 from ground.process.runtime import FLUSH_EVERY_S
@@ -138,8 +138,10 @@ class ReplayRuntime:
             self._on_idle(self.service.now_s)
 
     @staticmethod
-    def _no_spacecraft(request: dict[str, Any], on_reply: Callable[[Reply], None]) -> None:
-        on_reply(_no_spacecraft_reply(str(request.get("op", "answer"))))
+    def _no_spacecraft(
+        request: simport.SimRequest, on_reply: Callable[[simport.SimReply], None]
+    ) -> None:
+        on_reply(simport.refused(_no_spacecraft_reply(request.op)["error"]))
 
     @staticmethod
     def _no_step(seconds: float, respond: Respond) -> None:

@@ -148,3 +148,34 @@ def test_a_corrupted_frame_sent_to_the_spacecraft_is_counted_and_refused(mission
     assert len(refused) == 1 and "bad_crc" in refused[0]["message"]
     client.call("step", seconds=10.0)  # one more housekeeping period of the executive
     assert client.call("tlm", name="executive.tc_frames_refused")["value"] == 1
+
+
+def test_a_frame_with_a_good_crc_and_a_body_of_the_wrong_type_is_refused_and_ingest_goes_on(
+    mission: Mission,
+) -> None:
+    client = mission.client
+    feed = zmq.Context.instance().socket(zmq.SUB)
+    feed.setsockopt(zmq.SUBSCRIBE, b"frame_refused")
+    feed.connect(mission.endpoints.feed)
+    try:
+        client.call("status")  # the subscription has had a round trip to settle
+        for body in (
+            {"subsystem": "power", "params": ["soc", 0.5]},
+            {"subsystem": 17, "params": {}},
+        ):
+            push_to(mission.endpoints.downlink, [encode_tm(17, 0, 3, 25, 1.0, msgpack.packb(body))])
+        client.call("step", seconds=5.0)  # the body is checked when the frame lands, light time on
+        refused = []
+        while len(refused) < 2 and feed.poll(10_000):
+            refused.append(msgpack.unpackb(feed.recv_multipart()[-1]))
+    finally:
+        feed.close(linger=0)
+    assert [r["reason"] for r in refused] == ["bad_body", "bad_body"]
+    assert [r["detail"].split(" — ")[0] for r in refused] == [
+        "Housekeeping: params",
+        "Housekeeping: subsystem",
+    ]
+    assert client.call("status")["ingest"]["refused_by_reason"] == {"bad_body": 2}
+    client.call("step", seconds=15.0)
+    history = client.call("history", name="power.battery_soc")["samples"]
+    assert history and history[-1][0] > 5.0  # still ingesting and archiving what came after
