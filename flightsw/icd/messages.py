@@ -232,7 +232,7 @@ def _body_type(cls: type[Message]) -> type[Struct]:
         return cls
     assert cls.__struct_fields__[0] == cls.SUBTYPE_FIELD, f"{cls.__name__}: subtype field first"
     fields = [
-        (f.name, f.type) if f.required else (f.name, f.type, f.default)
+        (f.name, f.type, field(default=f.default, default_factory=f.default_factory))
         for f in msgspec.structs.fields(cls)[1:]
     ]
     return msgspec.defstruct(f"{cls.__name__}Body", fields, frozen=True)

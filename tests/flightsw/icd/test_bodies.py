@@ -207,6 +207,22 @@ def test_unknown_fields_are_ignored() -> None:
     assert decode_body(packet_of(PacketType.TM, 9, 2, body)) == TimeReport(5.0, 2.0)
 
 
+@pytest.mark.parametrize(("direction", "service", "subtype", "cls"), REGISTERED, ids=KEYS)
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_a_body_with_only_the_required_fields_takes_the_defaults(
+    direction: PacketType, service: int, subtype: int, cls: type[Message], data: st.DataObject
+) -> None:
+    full = msgpack.unpackb(encode_body(data.draw(message_for(cls, subtype))) or b"\x80")
+    required = {f.name for f in msgspec.structs.fields(cls) if f.required}
+    body = {name: value for name, value in full.items() if name in required}
+    message = decode_body(packet_of(direction, service, subtype, msgpack.packb(body)))
+    for f in msgspec.structs.fields(cls):
+        if not f.required and f.name != cls.SUBTYPE_FIELD:
+            default = f.default if f.default is not msgspec.NODEFAULT else f.default_factory()
+            assert getattr(message, f.name) == default, f.name
+
+
 def test_an_empty_message_packs_to_no_octets_and_comes_back_from_none() -> None:
     assert encode_body(Ping()) == b""
     assert decode_body(packet_of(PacketType.TC, 17, 1, b"")) == Ping()
