@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import msgpack
 import pytest
 import zmq
@@ -115,20 +118,27 @@ def flipped(frame: bytes, index: int) -> bytes:
     return bytes(corrupted)
 
 
-def test_a_corrupted_frame_sent_to_the_ground_is_counted_and_refused(mission: Mission) -> None:
-    client = mission.client
+@contextmanager
+def refusals_seen(mission: Mission) -> Iterator[zmq.Socket[bytes]]:
+    """The ground's live feed of refused frames, subscribed and settled."""
     feed = zmq.Context.instance().socket(zmq.SUB)
     feed.setsockopt(zmq.SUBSCRIBE, b"frame_refused")
     feed.connect(mission.endpoints.feed)
     try:
-        client.call("status")  # the subscription has had a round trip to settle
+        mission.client.call("status")  # the subscription has had a round trip to settle
+        yield feed
+    finally:
+        feed.close(linger=0)
+
+
+def test_a_corrupted_frame_sent_to_the_ground_is_counted_and_refused(mission: Mission) -> None:
+    client = mission.client
+    with refusals_seen(mission) as feed:
         frame = encode_tm(17, 0, 3, 25, 1.0, msgpack.packb({"subsystem": "power", "params": {}}))
         push_to(mission.endpoints.downlink, [flipped(frame, 10)])
         # Our socket is not the spacecraft's: wait for the ground to say it refused the frame.
         assert feed.poll(10_000), "the ground never reported the corrupted frame"
         refused = msgpack.unpackb(feed.recv_multipart()[-1])
-    finally:
-        feed.close(linger=0)
     assert refused["reason"] == "bad_crc"
     assert client.call("status")["ingest"]["refused_by_reason"] == {"bad_crc": 1}
     client.call("step", seconds=15.0)
@@ -154,11 +164,7 @@ def test_a_frame_with_a_good_crc_and_a_body_of_the_wrong_type_is_refused_and_ing
     mission: Mission,
 ) -> None:
     client = mission.client
-    feed = zmq.Context.instance().socket(zmq.SUB)
-    feed.setsockopt(zmq.SUBSCRIBE, b"frame_refused")
-    feed.connect(mission.endpoints.feed)
-    try:
-        client.call("status")  # the subscription has had a round trip to settle
+    with refusals_seen(mission) as feed:
         for body in (
             {"subsystem": "power", "params": ["soc", 0.5]},
             {"subsystem": 17, "params": {}},
@@ -168,8 +174,6 @@ def test_a_frame_with_a_good_crc_and_a_body_of_the_wrong_type_is_refused_and_ing
         refused = []
         while len(refused) < 2 and feed.poll(10_000):
             refused.append(msgpack.unpackb(feed.recv_multipart()[-1]))
-    finally:
-        feed.close(linger=0)
     assert [r["reason"] for r in refused] == ["bad_body", "bad_body"]
     assert [r["detail"].split(" — ")[0] for r in refused] == [
         "Housekeeping: params",
