@@ -4,7 +4,7 @@ FlightSwError
 ├── ConfigError          a mission config is missing, unreadable or wrong (file, key, reason)
 ├── FrameError           a link frame is malformed (header, CRC, length, body): a reason word
 ├── MessageError         a truth or sim-port message (or a body) does not match the ICD (also
-│                        a ValueError, as msgspec's own ValidationError is)
+│                        a ValueError: a bad value, wherever bad values are refused)
 ├── CommandError         a telecommand cannot be accepted or executed (carries a PUS error code)
 ├── Rejection            a telecommand fails at a given verification stage (dispatcher only)
 ├── FaultError           an unknown fault or a bad fault parameter

@@ -116,7 +116,7 @@ def _field_name(steps: list[str]) -> str:
 def _raw(data: bytes) -> Any:
     try:
         return msgspec.msgpack.decode(data)
-    except (ValueError, TypeError):  # not msgpack, or a map keyed by something unhashable
+    except (msgspec.MsgspecError, ValueError, TypeError):  # not msgpack, unhashable keys...
         return None
 
 
