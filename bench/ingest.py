@@ -115,7 +115,7 @@ def ingest_rate(frames: Frames, rules_path: Path) -> tuple[float, int]:
             RuleEngine(load_rules(rules_path)),
             AlarmManager(),
             Channel(LightTime("fixed", 0.0)),
-            publish=lambda topic, data: None,
+            publish=lambda event: None,
             uplink=lambda arrival_s, frame: None,
         )
         received = 0

@@ -5,8 +5,8 @@
 - `loader`: rules from a TOML file; `alarms`: the operator-facing life of a violation
 """
 
-from ground.rules.alarms import AlarmManager, AlarmState, AlarmTransition
-from ground.rules.engine import AlarmSeverity, Rule, RuleEngine, RuleState, RuleTransition
+from ground.rules.alarms import AlarmManager, AlarmTransition
+from ground.rules.engine import Rule, RuleEngine, RuleTransition
 from ground.rules.kinds import (
     CombinationRule,
     DeltaRule,
@@ -16,6 +16,7 @@ from ground.rules.kinds import (
     StalenessRule,
 )
 from ground.rules.loader import load_rules
+from ground.vocabulary import AlarmSeverity, AlarmState, RuleState
 
 __all__ = [
     "AlarmManager",

@@ -22,33 +22,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any
 
 from flightsw.icd import Scalar
 from ground.errors import AlarmError
-from ground.rules.engine import AlarmSeverity, RuleState, RuleTransition
+from ground.rules.engine import RuleTransition
+from ground.vocabulary import AlarmSeverity, AlarmState, AlarmTransitionKind, RuleState
 
 SHELVE_EXPIRED = "shelve expired"
 ESCALATED_WHILE_SHELVED = "escalated while shelved"
-
-
-class AlarmState(StrEnum):
-    """Where an alarm stands for the operator (shelving is a separate flag)."""
-
-    UNACKNOWLEDGED = "UNACKNOWLEDGED"  # in violation, nobody has acknowledged it
-    ACKNOWLEDGED = "ACKNOWLEDGED"  # in violation, acknowledged
-    RTN_UNACKNOWLEDGED = "RTN_UNACKNOWLEDGED"  # returned to normal, waiting for an acknowledgement
-
-
-class AlarmTransitionKind(StrEnum):
-    TRIGGERED = "triggered"
-    ESCALATED = "escalated"
-    ACKNOWLEDGED = "acknowledged"
-    SHELVED = "shelved"
-    UNSHELVED = "unshelved"
-    RETURNED = "returned"
-    CLEARED = "cleared"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +142,7 @@ class AlarmManager:
     def active(self) -> list[Alarm]:
         """Unshelved alarms, worst severity first, then oldest first."""
         shown = [alarm for alarm in self._alarms.values() if not alarm.shelved]
-        return sorted(shown, key=lambda alarm: (-alarm.severity, alarm.trigger_time_s))
+        return sorted(shown, key=lambda alarm: (-alarm.severity.rank, alarm.trigger_time_s))
 
     def shelved(self) -> list[Alarm]:
         """Shelved alarms, soonest expiry first."""
