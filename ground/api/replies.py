@@ -6,7 +6,7 @@ false with `error`, what was wrong and what to do, in the ground's words (`Refus
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -17,15 +17,15 @@ from ground.vocabulary import QueueState
 
 
 class Reply(msgspec.Struct, frozen=True, kw_only=True):
-    """What every reply has: `ok` (true but for a `Refusal`)."""
+    """What every answer has: `ok`, true."""
 
-    ok: bool = True
+    ok: Literal[True] = True
 
 
-class Refusal(Reply, frozen=True, kw_only=True):
-    """A request the ground did not carry out, and why."""
+class Refusal(msgspec.Struct, frozen=True, kw_only=True):
+    """A request the ground did not carry out, and why (the reply to any request)."""
 
-    ok: bool = False
+    ok: Literal[False] = False
     error: str
 
 

@@ -39,7 +39,7 @@ class _Envelope(msgspec.Struct):
 _envelopes = msgspec.msgpack.Decoder(_Envelope)
 
 
-def encode(message: Request[Any] | Reply | FeedEvent) -> bytes:
+def encode(message: Request[Any] | Reply | Refusal | FeedEvent) -> bytes:
     """The msgpack form of a request, a reply or a feed event's body."""
     return _encoder.encode(message)
 
@@ -58,11 +58,20 @@ def decode_request(payload: bytes) -> Request[Any]:
         request: Request[Any] = _requests.decode(payload)
         return request
     except msgspec.ValidationError as error:
-        raise ControlError(_explain(str(error), msgspec.msgpack.decode(payload))) from None
+        problem = str(error)
     except msgspec.DecodeError as error:
-        raise ControlError(
-            f"the request is not msgpack ({error}); send a msgpack map with an `op` string"
-        ) from None
+        raise _not_msgpack(error) from None
+    try:  # the same bytes untyped, to quote what was sent (a typed decode may stop earlier)
+        raw = msgspec.msgpack.decode(payload)
+    except msgspec.DecodeError as error:
+        raise _not_msgpack(error) from None
+    raise ControlError(_explain(problem, raw))
+
+
+def _not_msgpack(error: msgspec.DecodeError) -> ControlError:
+    return ControlError(
+        f"the request is not msgpack ({error}); send a msgpack map with an `op` string"
+    )
 
 
 def _ops() -> str:

@@ -95,7 +95,7 @@ from ground.process.records import (
 )
 from ground.process.service import GroundService
 
-Respond = Callable[[Reply], None]
+Respond = Callable[[Reply | Refusal], None]
 """Where a handler's reply goes (the socket's side encodes it)."""
 Handler = Callable[[Any, Respond], None]
 """Carries out one type of request; answers through `respond`, now or once the spacecraft has."""
@@ -459,7 +459,7 @@ class ControlApi:
             done({})
 
 
-def _from_sim(op: str, reply: SimReply, answer: Callable[[], Reply]) -> Reply:
+def _from_sim(op: str, reply: SimReply, answer: Callable[[], Reply]) -> Reply | Refusal:
     """The client's reply for what the spacecraft (or the runtime for it) answered: the
     refusal it gave, or `answer()` built from its reply."""
     if not reply.get("ok"):
@@ -474,5 +474,5 @@ def _from_sim(op: str, reply: SimReply, answer: Callable[[], Reply]) -> Reply:
         )
 
 
-def _time_reply(op: str, reply: SimReply) -> Reply:
+def _time_reply(op: str, reply: SimReply) -> Reply | Refusal:
     return _from_sim(op, reply, lambda: TimeReply(time_s=float(reply["time_s"])))

@@ -9,7 +9,7 @@ import msgpack
 import zmq
 
 from flightsw.icd import Endpoints, bind_form
-from ground.api import FeedEvent, Reply, encode, encode_event
+from ground.api import FeedEvent, Refusal, Reply, encode, encode_event
 from ground.errors import LinkError
 from ground.process.control import ControlApi
 
@@ -74,7 +74,7 @@ def serve_control(socket: zmq.Socket[Any], control: ControlApi) -> None:
             return
         envelope, payload = parts[:-1], parts[-1]
 
-        def respond(reply: Reply, envelope: list[bytes] = envelope) -> None:
+        def respond(reply: Reply | Refusal, envelope: list[bytes] = envelope) -> None:
             socket.send_multipart([*envelope, encode(reply)])
 
         control.handle(payload, respond)

@@ -112,5 +112,7 @@ class CommandVerbs(ApiCore):
         with self._verb(f"send_and_await_completion {name} {_args_text(args)}".rstrip()) as verb:
             command = self.send_command(name, args, confirm=confirm)
             done = self.await_command(command, "completed", within)
-            verb.detail = f"id {done.id} completed at {mission_time(done.stages[CommandStatus.COMPLETED])}"
+            verb.detail = (
+                f"id {done.id} completed at {mission_time(done.stages[CommandStatus.COMPLETED])}"
+            )
             return done
