@@ -226,7 +226,7 @@ class GroundService:
         self, packet: Packet, message: Message, received_s: float, playback: bool = False
     ) -> None:
         match message:
-            case Housekeeping(subsystem, params) if playback:
+            case Housekeeping(subsystem, params) | ParameterValues(subsystem, params) if playback:
                 self.archive.record_housekeeping(packet.time_s, subsystem, params)
             case Housekeeping(subsystem, params):
                 self._housekeeping(subsystem, params, packet.time_s)

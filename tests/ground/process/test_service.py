@@ -286,6 +286,21 @@ def test_a_recovered_frame_is_not_a_sequence_gap(ground: Ground) -> None:
     assert ground.playback()["recovered"] == 1
 
 
+def test_a_recovered_answer_is_history_too(ground: Ground) -> None:
+    ground.downlink(power_report(0, 0.0))
+    answer = power_answer(1, 1.0, battery_soc=0.1)  # lost on the way down
+    ground.downlink(power_report(2, 2.0))
+    ground.downlink(dump(answer, seq=0, time_s=10.0))
+    assert ground.playback()["recovered"] == 1
+    assert ground.on("alarm") == []
+    assert ground.service.latest("power.battery_soc") == (2.0, 0.9)
+    assert ground.service.archive.parameter_history("power.battery_soc") == [
+        (0.0, 0.9),
+        (1.0, 0.1),
+        (2.0, 0.9),
+    ]
+
+
 # -- partial reports -----------------------------------------------------------------------------
 
 
