@@ -312,12 +312,26 @@ def test_an_answer_updates_the_values_it_carries_and_keeps_the_others(ground: Gr
     assert kept is not None and kept[1] == 30.5
 
 
+def test_a_value_an_answer_leaves_out_keeps_the_time_it_was_measured(ground: Ground) -> None:
+    ground.downlink(power_report(0, 10.0))
+    ground.downlink(power_answer(1, 15.0, battery_soc=0.8))
+    assert ground.service.latest("power.bus_voltage_v") == (10.0, 30.5)
+
+
 def test_a_full_report_after_an_answer_replaces_every_value(ground: Ground) -> None:
     ground.downlink(power_report(0, 10.0))
     ground.downlink(power_answer(1, 15.0, battery_soc=0.8))
     ground.downlink(power_report(2, 20.0, battery_soc=0.7))
     assert ground.service.latest("power.battery_soc") == (20.0, 0.7)
     assert ground.service.latest("power.bus_voltage_v") == (20.0, 30.5)
+
+
+def test_a_value_only_ever_answered_outlives_the_next_report(ground: Ground) -> None:
+    ground.downlink(power_report(0, 10.0))
+    ground.downlink(power_answer(1, 15.0, battery_charge_wh=61.0))  # not in housekeeping
+    ground.downlink(power_report(2, 20.0))
+    assert ground.service.latest("power.battery_charge_wh") == (15.0, 61.0)
+    assert ground.service.latest("power.battery_soc") == (20.0, 0.9)
 
 
 def test_an_answer_is_judged_by_the_rules_like_a_report(ground: Ground) -> None:
