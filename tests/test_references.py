@@ -22,21 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCES = ROOT / "docs" / "references.md"
 CONSTANTS = ROOT / "flightsw" / "physics" / "constants.py"
 
-# Directories that are not the project's own text: tools' caches, environments, build output.
-SKIPPED_DIRS = {
-    ".git",
-    ".venv",
-    "venv",
-    "build",
-    "dist",
-    "data",
-    "runs",
-    "__pycache__",
-    ".pytest_cache",
-    ".mypy_cache",
-    ".ruff_cache",
-    ".hypothesis",
-}
+# Directories that are not the project's own text: tools' caches and environments (every hidden
+# directory, `venv`, `__pycache__`, `*.egg-info`), build output and what runs write.
+SKIPPED_DIRS = {"venv", "build", "dist", "data", "runs", "__pycache__"}
+SKIPPED_PATHS = {("bench", "out")}
 TEXT_SUFFIXES = {".py", ".md", ".toml", ".txt", ".cfg", ".ini", ".yml", ".yaml", ".rst"}
 # The repository's own top-level directories: a path under one of them is a citation of a file.
 OWN_DIRS = ("bench", "configs", "docs", "flightsw", "ground", "scenarios", "tests")
@@ -58,7 +47,10 @@ def text_files() -> Iterator[Path]:
     """Every text file of the project, outside tools' caches and environments."""
     for path in sorted(ROOT.rglob("*")):
         relative = path.relative_to(ROOT).parts
-        if any(part in SKIPPED_DIRS or part.endswith(".egg-info") for part in relative):
+        if relative[:2] in SKIPPED_PATHS or any(
+            part in SKIPPED_DIRS or part.startswith(".") or part.endswith(".egg-info")
+            for part in relative[:-1]
+        ):
             continue
         if path.is_file() and path.suffix in TEXT_SUFFIXES:
             yield path
