@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import LEO
+from flying import LEO
 
 from ground.api import (
     GetStatus,

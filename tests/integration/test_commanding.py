@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import LIGHT_TIME_S
+from flying import LIGHT_TIME_S
 
 from ground.api import (
     AddBlackout,

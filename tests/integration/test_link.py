@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgpack
 import pytest
 import zmq
-from conftest import LIGHT_TIME_S
+from flying import LIGHT_TIME_S
 
 from flightsw.icd.cuc import decode_cuc, encode_cuc
 from flightsw.icd.packet import encode_tc, encode_tm

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LIGHT_TIME_S
+from flying import LIGHT_TIME_S
 
 from ground.api import (
     AddBlackout,
