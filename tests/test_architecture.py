@@ -39,7 +39,7 @@ GROUND_LAYERS: dict[str, set[str]] = {
     "plots": {"archive"},
     "console": {"api", "plots"},  # the console talks to the ground only through the API
     "replay": {"archive", "link", "rules", "process", "api", "cli"},
-    "testkit": {"api", "cli", "console", "rules"},
+    "testkit": {"api", "cli", "console"},
     "cli": {"api", "archive", "console", "plots", "process", "replay", "testkit"},
     "__main__": {"process"},
 }

@@ -1,6 +1,7 @@
 """Rules and the alarms they raise: no I/O, no clock; time comes in with every sample.
 
-- `engine`: rule values (severity, state, transition), the Rule base and the RuleEngine
+- `engine`: the rule transition, the Rule base and the RuleEngine (severities and states are
+  words shared with the API: `ground.vocabulary`)
 - `parameter_rule`, `kinds`: limit, delta, expected, staleness and combination rules
 - `loader`: rules from a TOML file; `alarms`: the operator-facing life of a violation
 """
