@@ -7,14 +7,14 @@ import os
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import zmq
 
 from flightsw.clock import wall_time_s
 from flightsw.icd import Truth, simport
+from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
-from ground.process.control import ControlApi, Respond
+from ground.process.control import ControlApi, OnReset, OnSimReply
 from ground.process.service import ARRIVAL, GroundService
 from ground.process.sockets import GroundSockets, publish_on, serve_control, sim_reply
 
@@ -23,9 +23,6 @@ log = logging.getLogger(__name__)
 IDLE_POLL_MS = 200
 SIM_TIMEOUT_S = 30.0  # wall seconds the spacecraft has to answer a sim-port request
 FLUSH_EVERY_S = 1.0  # mission seconds between archive commits while time runs
-
-
-OnSimReply = Callable[[simport.SimReply], None]
 
 
 @dataclass(slots=True)
@@ -42,7 +39,7 @@ class PendingReset:
     """A reset under way: the old run ends once all the old spacecraft's frames are in."""
 
     run_name: str
-    respond: Respond
+    respond: OnReset
     old_downlink_sent: int | None = None  # known once the old spacecraft has stopped
 
 
@@ -50,7 +47,7 @@ class PendingReset:
 class PendingStep:
     """A step the spacecraft has done; done for the ground once all its frames have arrived."""
 
-    respond: Respond
+    respond: OnSimReply
     reply: simport.SimReply | None = None
 
 
@@ -248,7 +245,7 @@ class GroundRuntime:
                     )
                 )
 
-    def _step(self, seconds: float, respond: Respond) -> None:
+    def _step(self, seconds: float, respond: OnSimReply) -> None:
         pending = PendingStep(respond)
         self._steps.append(pending)
 
@@ -264,9 +261,7 @@ class GroundRuntime:
             step = self._steps[0]
             reply = step.reply
             assert reply is not None
-            if not isinstance(reply, simport.ClockReply):
-                answer = reply.as_map()  # a refusal goes back as it is
-            else:
+            if isinstance(reply, simport.ClockReply):  # (a refusal goes back at once)
                 self._drain_truth()
                 if self.truth_received < reply.truth_sent or self._truths:
                     return  # truth messages or the frames before them on their way; poll again
@@ -276,21 +271,18 @@ class GroundRuntime:
                 self._take_in_held()
                 self._advance(reply.time_s, None)
                 self.service.archive.flush()
-                answer = {**reply.as_map(), "ground": self.service.status()}
             self._steps.popleft()
-            step.respond(answer)
+            step.respond(reply)
 
     # -- reset: a new spacecraft and a new run, same processes ----------------------------------
 
-    def _start_reset(self, run_name: str, respond: Respond) -> None:
+    def _start_reset(self, run_name: str, respond: OnReset) -> None:
         """Have the spacecraft rebuilt from its config and start a new run named `run_name`."""
         if self.build_service is None:
-            respond({"ok": False, "error": "this ground cannot be reset"})
+            respond(Refusal(error="this ground cannot be reset"))
             return
         if self._steps or self._reset is not None:
-            respond(
-                {"ok": False, "error": "cannot reset while a step or another reset is under way"}
-            )
+            respond(Refusal(error="cannot reset while a step or another reset is under way"))
             return
 
         pending = PendingReset(run_name, respond)
@@ -299,7 +291,7 @@ class GroundRuntime:
         def stopped(reply: simport.SimReply) -> None:
             if not isinstance(reply, simport.ResetStopped):
                 self._reset = None
-                respond(reply.as_map())
+                respond(_refusal(reply, "reset"))
                 return
             pending.old_downlink_sent = reply.old_downlink_sent
             self._finish_reset()
@@ -323,9 +315,7 @@ class GroundRuntime:
         try:
             self.service = self.build_service(pending.run_name)
         except (GroundError, OSError) as error:
-            pending.respond(
-                {"ok": False, "error": f"cannot start run {pending.run_name!r}: {error}"}
-            )
+            pending.respond(Refusal(error=f"cannot start run {pending.run_name!r}: {error}"))
             self.stop()  # no archive to write to: stop rather than lose telemetry
             return
         self._attach(self.service)
@@ -347,14 +337,10 @@ class GroundRuntime:
 
         def started(reply: simport.SimReply) -> None:
             if not isinstance(reply, simport.ResetStarted):
-                pending.respond(reply.as_map())
+                pending.respond(_refusal(reply, "reset"))
                 return
             self._generation = reply.generation
-            done = {
-                "ok": True,
-                "run_name": pending.run_name,
-                "archive": str(self.service.archive.path),
-            }
+            done = ResetReply(run_name=pending.run_name, archive=str(self.service.archive.path))
             # The new spacecraft announces itself: answer once that is on the ground, so it is
             # taken in before the first step, in every run alike.
             self._step(0.0, lambda _: pending.respond(done))
@@ -366,5 +352,12 @@ class GroundRuntime:
     def _drain_control(self) -> None:
         serve_control(self.sockets.control, self.control)
 
-    def _publish(self, topic: str, data: dict[str, Any]) -> None:
-        publish_on(self.sockets.feed, topic, data)
+    def _publish(self, event: FeedEvent) -> None:
+        publish_on(self.sockets.feed, event)
+
+
+def _refusal(reply: simport.SimReply, op: str) -> Refusal:
+    """The control client's refusal for a sim-port reply that is not the one expected."""
+    if isinstance(reply, simport.Refused):
+        return Refusal(error=reply.error)
+    return Refusal(error=f"the spacecraft answered {op!r} with a {type(reply).__name__}")
