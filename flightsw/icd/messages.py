@@ -231,11 +231,20 @@ def _body_type(cls: type[Message]) -> type[Struct]:
     if cls.SUBTYPE_FIELD is None:
         return cls
     assert cls.__struct_fields__[0] == cls.SUBTYPE_FIELD, f"{cls.__name__}: subtype field first"
-    fields = [
-        (f.name, f.type, field(default=f.default, default_factory=f.default_factory))
-        for f in msgspec.structs.fields(cls)[1:]
-    ]
-    return msgspec.defstruct(f"{cls.__name__}Body", fields, frozen=True)
+    return msgspec.defstruct(
+        f"{cls.__name__}Body",
+        [_as_declared(f) for f in msgspec.structs.fields(cls)[1:]],
+        frozen=True,
+    )
+
+
+def _as_declared(f: msgspec.structs.FieldInfo) -> tuple[Any, ...]:
+    """A field of a struct as `defstruct` takes it: name, type and its default, if any."""
+    if f.required:
+        return (f.name, f.type)
+    if f.default_factory is not msgspec.NODEFAULT:
+        return (f.name, f.type, field(default_factory=f.default_factory))
+    return (f.name, f.type, f.default)
 
 
 for _cls in (Ping, PerformFunction, SetReportInterval, ReadParameters, Pong, Housekeeping,
