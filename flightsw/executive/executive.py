@@ -32,11 +32,13 @@ from flightsw.executive.messages import (
 from flightsw.executive.onboard_services import OnboardServices
 from flightsw.executive.schedule import Schedule
 from flightsw.executive.supervisor import ASK_TIMEOUT_S, Supervisor
+from flightsw.executive.telemetry import POINTS
 from flightsw.executive.tick_runs import feeds_itself, plan_run
-from flightsw.icd.dictionary import ParamSpec
+from flightsw.icd.dictionary import Scalar
 from flightsw.icd.messages import Housekeeping, TimeReport
 from flightsw.icd.services import Severity
 from flightsw.subsystems.events import Event, event
+from flightsw.subsystems.telemetry import read_points
 from flightsw.subsystems.topics import (
     EXECUTIVE_NAME,
     HK_PREFIX,
@@ -46,33 +48,6 @@ from flightsw.subsystems.topics import (
 )
 
 log = logging.getLogger(__name__)
-
-TELEMETRY = (
-    ParamSpec("ticks", "", "ticks run since start", "int"),
-    ParamSpec("tc_accepted", "", "telecommands accepted", "int"),
-    ParamSpec("tc_completed", "", "telecommands completed", "int"),
-    ParamSpec("tc_failed", "", "telecommands failed at any stage", "int"),
-    ParamSpec("tc_frames_refused", "", "uplink frames refused (CRC, header, envelope)", "int"),
-    ParamSpec("actor_restarts", "", "subsystem actors restarted after a failure", "int"),
-    ParamSpec("uplink_queued", "", "telecommands received, waiting for their arrival time", "int"),
-    ParamSpec(
-        "time_since_tc_s",
-        "s",
-        "mission time since the last telecommand arrived (command-loss timer)",
-    ),
-    ParamSpec(
-        "onboard_commands",
-        "",
-        "commands carried out onboard on a subsystem's request (FDIR, schedule)",
-        "int",
-    ),
-    ParamSpec(
-        "schedule_activities", "", "time-tagged commands waiting in the onboard schedule", "int"
-    ),
-    ParamSpec("schedule_enabled", "", "the schedule releases activities", "bool"),
-    ParamSpec("schedule_released", "", "activities released since start", "int"),
-    ParamSpec("store_dumps", "", "recorder dumps carried out", "int"),
-)
 
 TickObserver = Callable[[float, list[Any]], list[OutgoingPacket]]
 
@@ -93,25 +68,28 @@ class Executive:
     ) -> None:
         self.clock = clock
         self.tick_s = tick_s
-        self.supervisor = supervisor
-        self.dispatcher = dispatcher
+        self.supervisor: Supervisor = supervisor
+        self.dispatcher: Dispatcher = dispatcher
         self.bus = bus
         self.downlink = downlink
         self.executive_apid = executive_apid
         self.hk_period_s = hk_period_s
-        self.ticks = 0
+        self.ticks: int = 0
         self.tick_count_at_start = 0
         # Ticks fall on whole multiples of tick_s, whenever the clock was started.
-        self.time_s = math.floor(clock.now_s() / tick_s) * tick_s  # time of the last completed tick
+        # The time of the last completed tick.
+        self.time_s: float = math.floor(clock.now_s() / tick_s) * tick_s
         self.frames_sent = 0
         self.observers: list[TickObserver] = []
         self.after_tick: list[Callable[[float], None]] = []  # once the tick's frames have left
         self._arrivals: list[tuple[float, int, bytes]] = []
         self._arrival_order = itertools.count()
         self._pending: list[OutgoingPacket] = []
-        self.schedule = Schedule()
-        self.services = OnboardServices(dispatcher, self.schedule, downlink, lambda: self.time_s)
-        self.last_tc_s = self.time_s
+        self.schedule: Schedule = Schedule()
+        self.services: OnboardServices = OnboardServices(
+            dispatcher, self.schedule, downlink, lambda: self.time_s
+        )
+        self.last_tc_s: float = self.time_s
         subscriptions = {topic for m in supervisor.members.values() for topic in m.model.subscribes}
         self.watched = {
             topic.removeprefix(HK_PREFIX) for topic in subscriptions if topic.startswith(HK_PREFIX)
@@ -349,23 +327,14 @@ class Executive:
     def rate(self) -> float:
         return float(getattr(self.clock, "rate", 0.0))
 
-    def housekeeping(self) -> dict[str, Any]:
-        dispatcher = self.dispatcher
-        return {
-            "ticks": self.ticks,
-            "tc_accepted": dispatcher.accepted,
-            "tc_completed": dispatcher.completed,
-            "tc_failed": dispatcher.failed,
-            "tc_frames_refused": sum(dispatcher.frames_refused.values()),
-            "actor_restarts": sum(m.restarts for m in self.supervisor.members.values()),
-            "uplink_queued": len(self._arrivals),
-            "time_since_tc_s": self.time_s - self.last_tc_s,
-            "onboard_commands": dispatcher.onboard_commands,
-            "schedule_activities": len(self.schedule),
-            "schedule_enabled": self.schedule.enabled,
-            "schedule_released": self.schedule.released,
-            "store_dumps": self.services.dumps,
-        }
+    @property
+    def uplink_queued(self) -> int:
+        """Telecommands received and waiting for their arrival time."""
+        return len(self._arrivals)
+
+    def housekeeping(self) -> dict[str, Scalar]:
+        """The executive's own TM[3,25] parameters (`flightsw.executive.telemetry`)."""
+        return read_points(POINTS, self)
 
     # -- faults through the sim port -------------------------------------------------------------
 

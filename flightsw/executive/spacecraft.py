@@ -14,11 +14,11 @@ from flightsw.config.mission import EXECUTIVE, MissionConfig
 from flightsw.executive.actors.bus import SoftwareBus
 from flightsw.executive.actors.downlink import DownlinkActor
 from flightsw.executive.dispatcher import Dispatcher
-from flightsw.executive.executive import TELEMETRY as EXECUTIVE_TELEMETRY
 from flightsw.executive.executive import Executive, started_event
 from flightsw.executive.messages import GetState
 from flightsw.executive.recorder import Recorder
 from flightsw.executive.supervisor import Supervisor
+from flightsw.executive.telemetry import TELEMETRY as EXECUTIVE_TELEMETRY
 from flightsw.icd.dictionary import SubsystemDictionary
 from flightsw.subsystems.registry import build_models
 from flightsw.subsystems.topics import NAVIGATION, NavigationFix

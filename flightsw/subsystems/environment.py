@@ -36,17 +36,13 @@ import numpy as np
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import FaultError
-from flightsw.icd.dictionary import ArgSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import ArgSpec, FaultSpec
 from flightsw.icd.services import Severity
 from flightsw.physics import orbit
-from flightsw.physics.constants import (
-    EARTH_RADIUS_M,
-    MOON_RADIUS_M,
-    STANDARD_GRAVITY_M_S2,
-    SUN_RADIUS_M,
-)
+from flightsw.physics.constants import EARTH_RADIUS_M, HOUR_S, STANDARD_GRAVITY_M_S2
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
+from flightsw.subsystems.telemetry import TelemetryPoint, point
 from flightsw.subsystems.topics import ENVIRONMENT, NAVIGATION, EnvironmentStatus, NavigationFix
 
 # Mean field at the magnetic equator on Earth's surface (dipole term of the IGRF; quoted as
@@ -54,9 +50,6 @@ from flightsw.subsystems.topics import ENVIRONMENT, NAVIGATION, EnvironmentStatu
 DIPOLE_B0_T = 3.12e-5
 # Geomagnetic north pole, IGRF-13 for 2020.0 (NOAA NCEI): 80.65° N, 72.68° W.
 GEOMAGNETIC_POLE_DEG = (80.65, -72.68)
-CENTRAL_BODIES = ("earth", "moon", "sun")
-BODY_RADIUS_M = {"earth": EARTH_RADIUS_M, "moon": MOON_RADIUS_M, "sun": SUN_RADIUS_M}
-HOUR_S = 3600.0
 USV_MSV = 1e-3
 T_NT = 1e9
 
@@ -214,6 +207,39 @@ class EnvironmentState:
         return self.here.dose_rate_usv_h * (self.storm_multiplier if self.storm_active else 1.0)
 
 
+POINTS: tuple[TelemetryPoint[EnvironmentState], ...] = (
+    point("dose_rate_usv_h", "uSv/h", "radiation dose rate, storm included",
+          lambda s: s.dose_rate_usv_h),
+    point("accumulated_dose_msv", "mSv", "dose since mission start",
+          lambda s: s.accumulated_dose_msv),
+    point("dose_thresholds_crossed", "", "dose thresholds passed so far",
+          lambda s: s.thresholds_crossed, "int"),
+    point("in_saa", "", "inside the South Atlantic Anomaly", lambda s: s.here.in_saa, "bool"),
+    point("in_radiation_belt", "", "belt dose exceeds the background",
+          lambda s: s.here.in_belt, "bool"),
+    point("inside_magnetosphere", "", "within Earth's magnetopause",
+          lambda s: s.here.inside_magnetosphere, "bool"),
+    point("storm_active", "", "solar particle event in progress", lambda s: s.storm_active, "bool"),
+    point("storm_multiplier", "", "dose-rate multiplier of the storm (1 without)",
+          lambda s: s.storm_multiplier if s.storm_active else 1.0),
+    point("magnetic_field_nt", "nT", "magnetic field magnitude",
+          lambda s: s.here.magnetic_field_nt),
+    point("magnetic_latitude_deg", "deg", "latitude from the dipole equator",
+          lambda s: s.here.magnetic_latitude_deg),
+    point("latitude_deg", "deg", "geocentric latitude of the sub-spacecraft point",
+          lambda s: s.here.latitude_deg),
+    point("longitude_deg", "deg", "east longitude of the sub-spacecraft point",
+          lambda s: s.here.longitude_deg),
+    point("altitude_km", "km", "altitude above the central body", lambda s: s.here.altitude_km),
+    point("atmosphere_density_kg_m3", "kg/m3", "neutral atmosphere density",
+          lambda s: s.here.density_kg_m3),
+    point("external_pressure_pa", "Pa", "ambient pressure outside the spacecraft",
+          lambda s: s.here.pressure_pa),
+    point("faults_active", "", "number of injected faults active",
+          lambda s: int(s.storm_active), "int"),
+)  # fmt: skip
+
+
 class EnvironmentModel(Subsystem[EnvironmentState]):
     """Dose, SAA, belts, atmosphere and field where navigation says the spacecraft is."""
 
@@ -226,24 +252,7 @@ class EnvironmentModel(Subsystem[EnvironmentState]):
             (ArgSpec("multiplier", "float", "", 1.0, 1e5, default=100.0),),
         ),
     )
-    telemetry: tuple[ParamSpec, ...] = (
-        ParamSpec("dose_rate_usv_h", "uSv/h", "radiation dose rate, storm included"),
-        ParamSpec("accumulated_dose_msv", "mSv", "dose since mission start"),
-        ParamSpec("dose_thresholds_crossed", "", "dose thresholds passed so far", "int"),
-        ParamSpec("in_saa", "", "inside the South Atlantic Anomaly", "bool"),
-        ParamSpec("in_radiation_belt", "", "belt dose exceeds the background", "bool"),
-        ParamSpec("inside_magnetosphere", "", "within Earth's magnetopause", "bool"),
-        ParamSpec("storm_active", "", "solar particle event in progress", "bool"),
-        ParamSpec("storm_multiplier", "", "dose-rate multiplier of the storm (1 without)"),
-        ParamSpec("magnetic_field_nt", "nT", "magnetic field magnitude"),
-        ParamSpec("magnetic_latitude_deg", "deg", "latitude from the dipole equator"),
-        ParamSpec("latitude_deg", "deg", "geocentric latitude of the sub-spacecraft point"),
-        ParamSpec("longitude_deg", "deg", "east longitude of the sub-spacecraft point"),
-        ParamSpec("altitude_km", "km", "altitude above the central body"),
-        ParamSpec("atmosphere_density_kg_m3", "kg/m3", "neutral atmosphere density"),
-        ParamSpec("external_pressure_pa", "Pa", "ambient pressure outside the spacecraft"),
-        ParamSpec("faults_active", "", "number of injected faults active", "int"),
-    )
+    telemetry_points: tuple[TelemetryPoint[EnvironmentState], ...] = POINTS
 
     def __init__(self, context: MissionContext, config: EnvironmentConfig | None = None) -> None:
         self.context = context
@@ -272,7 +281,7 @@ class EnvironmentModel(Subsystem[EnvironmentState]):
         return cls(
             context,
             EnvironmentConfig(
-                central_body=section.str("central_body", "earth", CENTRAL_BODIES),
+                central_body=section.str("central_body", "earth", orbit.CENTRAL_BODIES),
                 dose_thresholds_msv=tuple(sorted(float(v) for v in thresholds)),
                 **values,
             ),
@@ -302,7 +311,7 @@ class EnvironmentModel(Subsystem[EnvironmentState]):
         """The environment at the fix's position and time."""
         c = self.config
         radius_m = math.hypot(*fix.position_m)
-        body_radius_m = BODY_RADIUS_M[c.central_body]
+        body_radius_m = orbit.GRAVITY_OF[c.central_body].radius_m
         imf_nt = c.interplanetary_field_nt / max(fix.sun_distance_au, 1e-3)
         if c.central_body != "earth":
             hidden = 0.5 * (1.0 - math.sqrt(max(0.0, 1.0 - (body_radius_m / radius_m) ** 2)))
@@ -398,27 +407,6 @@ class EnvironmentModel(Subsystem[EnvironmentState]):
                 storm=state.storm_active,
                 magnetic_field_nt=state.here.magnetic_field_nt,
             )
-        }
-
-    def housekeeping(self, state: EnvironmentState) -> dict[str, float | int | bool | str]:
-        here = state.here
-        return {
-            "dose_rate_usv_h": state.dose_rate_usv_h,
-            "accumulated_dose_msv": state.accumulated_dose_msv,
-            "dose_thresholds_crossed": state.thresholds_crossed,
-            "in_saa": here.in_saa,
-            "in_radiation_belt": here.in_belt,
-            "inside_magnetosphere": here.inside_magnetosphere,
-            "storm_active": state.storm_active,
-            "storm_multiplier": state.storm_multiplier if state.storm_active else 1.0,
-            "magnetic_field_nt": here.magnetic_field_nt,
-            "magnetic_latitude_deg": here.magnetic_latitude_deg,
-            "latitude_deg": here.latitude_deg,
-            "longitude_deg": here.longitude_deg,
-            "altitude_km": here.altitude_km,
-            "atmosphere_density_kg_m3": here.density_kg_m3,
-            "external_pressure_pa": here.pressure_pa,
-            "faults_active": int(state.storm_active),
         }
 
     def inject(

@@ -40,7 +40,7 @@ import numpy as np
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.icd.dictionary import CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import CommandSpec, FaultSpec
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
 from flightsw.physics.constants import EARTH_RADIUS_M
@@ -53,8 +53,9 @@ from flightsw.physics.relative_motion import (
     cw_stm as cw_stm,  # re-exported
 )
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.docking.dictionary import COMMANDS, FAULTS, TELEMETRY, limits
+from flightsw.subsystems.docking.dictionary import COMMANDS, FAULTS, limits
 from flightsw.subsystems.docking.state import ZERO, DockingState, Vec3, vec3
+from flightsw.subsystems.docking.telemetry import POINTS
 from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.topics import DOCKING, NAVIGATION, DockingStatus, NavigationFix
 
@@ -72,7 +73,7 @@ class DockingModel(Subsystem[DockingState]):
     subscribes: tuple[str, ...] = (NAVIGATION,)
     commands: tuple[CommandSpec, ...] = COMMANDS
     faults: tuple[FaultSpec, ...] = FAULTS
-    telemetry: tuple[ParamSpec, ...] = TELEMETRY
+    telemetry_points = POINTS
 
     def __init__(
         self,
@@ -312,34 +313,6 @@ class DockingModel(Subsystem[DockingState]):
             state.phase, state.range_m, state.range_rate_m_s, state.phase == "hard_docked"
         )
         return {DOCKING: status}
-
-    def housekeeping(self, state: DockingState) -> dict[str, float | int | bool | str]:
-        faults = (state.misalignment_deg > 0.0, not state.partner_comms_ok, state.latch_failure)
-        (x, y, z), (vx, vy, vz) = state.position_m, state.velocity_m_s
-        return {
-            "phase": state.phase,
-            "leg": state.leg,
-            "range_m": state.range_m,
-            "range_rate_m_s": state.range_rate_m_s,
-            "closing_speed_m_s": -state.range_rate_m_s,
-            "x_m": x,
-            "y_m": y,
-            "z_m": z,
-            "vx_m_s": vx,
-            "vy_m_s": vy,
-            "vz_m_s": vz,
-            "alignment_error_deg": state.alignment_error_deg,
-            "partner_comms_ok": state.partner_comms_ok,
-            "latches_closed": state.latches_closed,
-            "docked": state.phase == "hard_docked",
-            "contact_speed_m_s": state.contact_speed_m_s,
-            "delta_v_total_m_s": state.delta_v_total_m_s,
-            "mean_motion_rad_s": state.mean_motion_rad_s,
-            "misalignment_active": faults[0],
-            "partner_comms_loss_active": faults[1],
-            "latch_failure_active": faults[2],
-            "faults_active": sum(faults),
-        }
 
     def execute(
         self, state: DockingState, command: str, args: Mapping[str, Any]

@@ -40,23 +40,19 @@ from flightsw.errors import CommandError, FaultError
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
 from flightsw.physics import orbit
-from flightsw.physics.constants import AU_M, SPEED_OF_LIGHT_M_S
+from flightsw.physics.constants import AU_M
 from flightsw.physics.orbit import Vector
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
-from flightsw.subsystems.navigation.dictionary import ATTITUDE_MODES, COMMANDS, FAULTS, TELEMETRY
-from flightsw.subsystems.topics import BURN, NAVIGATION, BurnApplied, NavigationFix
+from flightsw.subsystems.navigation.dictionary import ATTITUDE_MODES, COMMANDS, FAULTS
+from flightsw.subsystems.navigation.telemetry import POINTS, NavigationReading
+from flightsw.subsystems.topics import BURN, DRIFT, NAVIGATION, BurnApplied, NavigationFix
 
 Vec3 = tuple[float, float, float]
 _ZERO_BURN: Vec3 = (0.0, 0.0, 0.0)
 
-CENTRAL_BODIES = ("earth", "moon", "sun")
-DRIFT = "drift"  # the attitude reported while the reaction wheels have failed
-ECLIPSE_ILLUMINATION = 0.5  # "in eclipse" once more than half the solar disc is hidden
-
 _DEFAULT_ALTITUDE_KM = {"earth": 400.0, "moon": 100.0}
 _DEFAULT_INCLINATION_DEG = {"earth": 51.6, "moon": 90.0}
-_GRAVITY = {"moon": orbit.MOON_GRAVITY, "sun": orbit.SUN_GRAVITY}
 _ZERO: Vec3 = (0.0, 0.0, 0.0)
 _NO_FIX = NavigationFix(0.0, _ZERO, _ZERO, 0.0, 1.0, 1.0, 0.0, "sun", False, 0.0)
 
@@ -96,7 +92,7 @@ class NavigationModel(Subsystem[NavigationState]):
     subscribes = (BURN,)
     commands = COMMANDS
     faults = FAULTS
-    telemetry = TELEMETRY
+    telemetry_points = POINTS
 
     def __init__(
         self,
@@ -114,7 +110,7 @@ class NavigationModel(Subsystem[NavigationState]):
         if central_body == "earth":
             self.gravity = orbit.EARTH_GRAVITY if j2_enabled else orbit.EARTH_POINT_MASS
         else:
-            self.gravity = _GRAVITY[central_body]
+            self.gravity = orbit.GRAVITY_OF[central_body]
         self.position_m = position_m
         self.velocity_m_s = velocity_m_s
         self.attitude_mode = attitude_mode
@@ -126,7 +122,7 @@ class NavigationModel(Subsystem[NavigationState]):
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> NavigationModel:
         """Read `[subsystems.navigation]` (keys in the module docstring)."""
-        body = section.str("central_body", "earth", CENTRAL_BODIES)
+        body = section.str("central_body", "earth", orbit.CENTRAL_BODIES)
         position_m, velocity_m_s = _initial_orbit(section, body, context)
         normal = section.vector("array_normal_body", 3, [0.0, 0.0, -1.0])
         if math.hypot(*normal) < 1e-9:
@@ -262,41 +258,8 @@ class NavigationModel(Subsystem[NavigationState]):
     def publish(self, state: NavigationState) -> Mapping[str, Any]:
         return {NAVIGATION: state.fix}
 
-    def housekeeping(self, state: NavigationState) -> dict[str, float | int | bool | str]:
-        fix = state.fix
-        position, velocity = np.array(state.position_m), np.array(state.velocity_m_s)
-        gm = self.gravity.gm_m3_s2
-        a_m = orbit.semi_major_axis_m(position, velocity, gm)
-        period_s = orbit.period_s(a_m, gm)
-        planned = np.array(state.planned_dv_m_s)
-        if state.plan_ready and state.planned_along_track_m_s:
-            planned = planned + state.planned_along_track_m_s * orbit.unit(velocity)
-        return {
-            "central_body": self.central_body,
-            "altitude_km": fix.altitude_m / 1e3,
-            "speed_m_s": float(np.linalg.norm(velocity)),
-            "position_x_km": fix.position_m[0] / 1e3,
-            "position_y_km": fix.position_m[1] / 1e3,
-            "position_z_km": fix.position_m[2] / 1e3,
-            "illumination": fix.illumination,
-            "in_eclipse": fix.illumination < ECLIPSE_ILLUMINATION,
-            "attitude_mode": fix.attitude_mode,
-            "attitude_control_ok": not state.wheels_failed,
-            "sun_incidence_deg": math.degrees(fix.sun_incidence_rad),
-            "sun_distance_au": fix.sun_distance_au,
-            "station_visible": fix.station_visible,
-            "station_name": state.station_name,
-            "station_range_km": fix.station_range_m / 1e3,
-            "light_time_s": fix.station_range_m / SPEED_OF_LIGHT_M_S,
-            "orbit_count": state.orbit_count,
-            "period_min": period_s / 60.0 if math.isfinite(period_s) else 0.0,
-            "semi_major_axis_km": a_m / 1e3 if math.isfinite(a_m) else 0.0,
-            "eccentricity": orbit.eccentricity(position, velocity, gm),
-            "planned_dv_m_s": float(np.linalg.norm(planned)) if state.plan_ready else 0.0,
-            "total_dv_m_s": state.total_dv_m_s,
-            "sensor_bias_m": math.hypot(*state.sensor_bias_m),
-            "faults_active": int(state.wheels_failed) + int(any(state.sensor_bias_m)),
-        }
+    def telemetry_source(self, state: NavigationState) -> NavigationReading:
+        return NavigationReading.of(state, self.gravity.gm_m3_s2, self.central_body)
 
     def execute(
         self, state: NavigationState, command: str, args: Mapping[str, Any]
@@ -401,8 +364,7 @@ def _dv_event(name: str, dv_m_s: Vec3) -> Event:
 def _transitions(old: NavigationFix, new: NavigationFix, station: str) -> list[Event]:
     """Eclipse entry/exit and acquisition/loss of signal between two consecutive fixes."""
     events = []
-    was_dark = old.illumination < ECLIPSE_ILLUMINATION
-    is_dark = new.illumination < ECLIPSE_ILLUMINATION
+    was_dark, is_dark = old.in_eclipse, new.in_eclipse
     if is_dark and not was_dark:
         events.append(event("eclipse_entry", Severity.INFO, "entering eclipse"))
     elif was_dark and not is_dark:
@@ -416,7 +378,7 @@ def _transitions(old: NavigationFix, new: NavigationFix, station: str) -> list[E
 
 def _initial_orbit(section: Section, body: str, context: MissionContext) -> tuple[Vec3, Vec3]:
     """The starting position and velocity: explicit vectors, a circular orbit, or a transfer."""
-    gravity = orbit.EARTH_GRAVITY if body == "earth" else _GRAVITY[body]
+    gravity = orbit.GRAVITY_OF[body]
     if section.has("position_m") or section.has("velocity_m_s"):
         position_m = section.vector("position_m", 3, unit="m")
         velocity_m_s = section.vector("velocity_m_s", 3, unit="m/s")
