@@ -13,6 +13,7 @@ from flightsw.config.section import Section
 from flightsw.errors import ConfigError
 from flightsw.icd.endpoints import Endpoints
 from flightsw.icd.packet import IDLE_APID
+from flightsw.time_grid import is_whole_ticks
 
 CLOCK_MODES = ("stepped", "realtime")
 LIGHT_TIME_MODELS = ("fixed", "range")
@@ -142,8 +143,7 @@ def _endpoints(section: Section) -> Endpoints:
 def _tick_period_s(table: Section, tick_s: float) -> float:
     """A subsystem's rate group: a whole number of executive ticks, no longer than its reports."""
     period_s = table.float("tick_period_s", tick_s, minimum=tick_s, maximum=600.0, unit="s")
-    ticks = period_s / tick_s
-    if abs(ticks - round(ticks)) > 1e-9:
+    if not is_whole_ticks(period_s, tick_s):
         raise table.error(
             "tick_period_s",
             f"must be a whole multiple of [clock] tick_s = {tick_s:g} s, found {period_s:g}",

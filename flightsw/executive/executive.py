@@ -46,6 +46,7 @@ from flightsw.subsystems.topics import (
     OnboardEvents,
     hk_topic,
 )
+from flightsw.time_grid import at_or_before, crosses_multiple, last_multiple
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,9 @@ class Executive:
         self.hk_period_s = hk_period_s
         self.ticks: int = 0
         self.tick_count_at_start = 0
-        # Ticks fall on whole multiples of tick_s, whenever the clock was started.
-        # The time of the last completed tick.
-        self.time_s: float = math.floor(clock.now_s() / tick_s) * tick_s
+        # The time of the last completed tick: ticks fall on whole multiples of tick_s, whenever
+        # the clock was started.
+        self.time_s: float = last_multiple(clock.now_s(), tick_s)
         self.frames_sent = 0
         self.observers: list[TickObserver] = []
         self.after_tick: list[Callable[[float], None]] = []  # once the tick's frames have left
@@ -135,15 +136,15 @@ class Executive:
         """
         while True:
             tick_s = self.next_tick_s()
-            horizon_s = min(tick_s, target_s) + 1e-9
-            if self._arrivals and self._arrivals[0][0] <= horizon_s:
+            horizon_s = min(tick_s, target_s)
+            if self._arrivals and at_or_before(self._arrivals[0][0], horizon_s):
                 arrival_s, _, frame = heapq.heappop(self._arrivals)
                 now_s = self._between_ticks(arrival_s)
                 self._pending.extend(self.dispatcher.handle_frame(frame, now_s))
                 self.last_tc_s = now_s
                 continue
             release_s = self.schedule.next_release_s()
-            if release_s is not None and release_s <= horizon_s:
+            if release_s is not None and at_or_before(release_s, horizon_s):
                 activity = self.schedule.pop_due(release_s)
                 assert activity is not None  # next_release_s said one is due
                 now_s = self._between_ticks(activity.release_s)
@@ -153,7 +154,7 @@ class Executive:
                     )
                 )
                 continue
-            if tick_s > target_s + 1e-9:
+            if not at_or_before(tick_s, target_s):
                 break
             run = self._plan_run(tick_s, target_s)
             if len(run) > 1:
@@ -283,7 +284,7 @@ class Executive:
                 out.extend(self.dispatcher.perform(report.requests, tick_s, report.subsystem))
         for observer in self.observers:
             out.extend(observer(tick_s, reports))
-        if _on_grid(tick_s, self.hk_period_s, self.tick_s):
+        if crosses_multiple(tick_s - self.tick_s, tick_s, self.hk_period_s):
             out.append(
                 OutgoingPacket(
                     self.executive_apid, tick_s, Housekeeping("executive", self.housekeeping())
@@ -365,11 +366,6 @@ class Executive:
             else self.executive_apid
         )
         self._pending.append(self.dispatcher.event_packet(apid, source, ev, self.time_s))
-
-
-def _on_grid(time_s: float, period_s: float, tick_s: float) -> bool:
-    """True on the first tick at or after each whole multiple of `period_s`."""
-    return int((time_s + 1e-9) // period_s) != int((time_s - tick_s + 1e-9) // period_s)
 
 
 def started_event(mission: str, subsystems: list[str]) -> Event:

@@ -42,7 +42,7 @@ class Spacecraft:
         self.clock = make_clock(config)
         self.models = build_models(config)
         self.bus = SoftwareBus.start()
-        self.supervisor = Supervisor(self.bus)
+        self.supervisor = Supervisor(self.bus, config.clock.tick_s)
         recorder_config = config.raw.section("recorder", {})
         capacity = recorder_config.int("capacity_frames", 200_000, minimum=100, maximum=10_000_000)
         self.downlink = DownlinkActor.start(

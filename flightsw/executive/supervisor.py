@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +24,7 @@ from flightsw.executive.messages import (
 from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Subsystem
 from flightsw.subsystems.events import Event, event
+from flightsw.time_grid import next_multiple, starts_period
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +52,12 @@ class Supervisor:
     An actor whose tick raises (or does not answer within ASK_TIMEOUT_S) is stopped and started
     again from the state it had after its last good tick; the restart is a high-severity event.
     The supervisor is the one place that waits on actors' futures, from the executive's thread.
+    Rate groups are whole numbers of the executive's tick, `tick_s`.
     """
 
-    def __init__(self, bus: pykka.ActorRef[Any] | None) -> None:
+    def __init__(self, bus: pykka.ActorRef[Any] | None, tick_s: float) -> None:
         self.bus = bus
+        self.tick_s = tick_s
         self.members: dict[str, Supervised] = {}
         self.inputs = PendingInputs()  # who has values waiting at the bus (the executive marks)
 
@@ -87,7 +89,9 @@ class Supervisor:
     def due_at(self, end_s: float) -> frozenset[str]:
         """The subsystems whose rate group steps at `end_s`."""
         return frozenset(
-            name for name, m in self.members.items() if _on_grid(end_s, m.tick_period_s)
+            name
+            for name, m in self.members.items()
+            if starts_period(end_s, m.tick_period_s, self.tick_s)
         )
 
     def tick_all(self, end_s: float) -> tuple[list[TickReport], list[Event]]:
@@ -99,7 +103,7 @@ class Supervisor:
         futures = [
             (name, m.ref.ask(Tick(end_s - m.tick_period_s, m.tick_period_s), block=False))
             for name, m in self.members.items()
-            if _on_grid(end_s, m.tick_period_s)
+            if starts_period(end_s, m.tick_period_s, self.tick_s)
         ]
         reports: list[TickReport] = []
         failures: list[Event] = []
@@ -156,9 +160,7 @@ class Supervisor:
         member = self.members[report.subsystem]
         member.last_good_state = report.state
         if report.housekeeping is not None:
-            member.next_hk_s = (
-                math.floor(end_s / member.hk_period_s + 1e-9) + 1
-            ) * member.hk_period_s
+            member.next_hk_s = next_multiple(end_s, member.hk_period_s)
         return report
 
     def restart(self, name: str, error: BaseException) -> Event:
@@ -218,9 +220,3 @@ class Supervisor:
                 future.get(timeout=ASK_TIMEOUT_S)
             except pykka.Timeout:
                 log.warning("an actor did not stop within %g s", ASK_TIMEOUT_S)
-
-
-def _on_grid(time_s: float, period_s: float) -> bool:
-    """True when `time_s` is a whole multiple of `period_s` (to within rounding)."""
-    ratio = time_s / period_s
-    return abs(ratio - round(ratio)) < 1e-6

@@ -30,7 +30,7 @@ APIDS = {"executive": 1, "counter": 16}
 @pytest.fixture
 def flight() -> tuple[Executive, Any]:
     bus = SoftwareBus.start()
-    supervisor = Supervisor(bus)
+    supervisor = Supervisor(bus, 1.0)
     supervisor.start(CounterModel(), APIDS["counter"], hk_period_s=5.0)
     downlink = CollectingDownlink.start()
     dispatcher = Dispatcher(APIDS, supervisor, APIDS["executive"])
@@ -168,7 +168,7 @@ def test_executive_housekeeping_counts_ticks_commands_and_refused_frames(
 def two_rate_groups() -> tuple[Executive, Any]:
     """A fast counter stepping every second, and a slow one every 10 s that reads the fast one."""
     bus = SoftwareBus.start()
-    supervisor = Supervisor(bus)
+    supervisor = Supervisor(bus, 1.0)
     fast, slow = CounterModel("fast"), CounterModel("slow")
     fast.subscribes = ()  # type: ignore[misc]
     slow.subscribes = ("other.fast",)  # type: ignore[misc]
