@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -45,44 +45,13 @@ from flightsw.physics.orbit import Vector
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.navigation.dictionary import ATTITUDE_MODES, COMMANDS, FAULTS
+from flightsw.subsystems.navigation.state import ZERO, NavigationState, Vec3, vec3
 from flightsw.subsystems.navigation.telemetry import POINTS, NavigationReading
 from flightsw.subsystems.topics import BURN, DRIFT, NAVIGATION, BurnApplied, NavigationFix
 
-Vec3 = tuple[float, float, float]
-_ZERO_BURN: Vec3 = (0.0, 0.0, 0.0)
-
 _DEFAULT_ALTITUDE_KM = {"earth": 400.0, "moon": 100.0}
 _DEFAULT_INCLINATION_DEG = {"earth": 51.6, "moon": 90.0}
-_ZERO: Vec3 = (0.0, 0.0, 0.0)
-_NO_FIX = NavigationFix(0.0, _ZERO, _ZERO, 0.0, 1.0, 1.0, 0.0, "sun", False, 0.0)
-
-
-@dataclass(frozen=True, slots=True)
-class NavigationState:
-    """True orbit, attitude, planned correction, faults, and the fix last reported."""
-
-    time_s: float
-    position_m: Vec3
-    velocity_m_s: Vec3
-    attitude_mode: str
-    held_normal: Vec3  # array normal held in inertial space (inertial mode, or drifting)
-    fix: NavigationFix
-    station_name: str = ""
-    wheels_failed: bool = False
-    drift_axis: Vec3 = (0.0, 0.0, 1.0)
-    drift_rate_rad_s: float = 0.0
-    sensor_bias_m: Vec3 = _ZERO
-    planned_dv_m_s: Vec3 = _ZERO  # inertial components
-    planned_along_track_m_s: float = 0.0  # along the velocity at execution time
-    plan_ready: bool = False
-    total_dv_m_s: float = 0.0
-    last_burn_time_s: float = -math.inf
-    burn_total_m_s: Vec3 = _ZERO_BURN  # the sum of the burns applied so far
-    orbit_count: int = 0  # ascending-node crossings
-
-
-def _vec(values: Vector) -> Vec3:
-    return (float(values[0]), float(values[1]), float(values[2]))
+_NO_FIX = NavigationFix(0.0, ZERO, ZERO, 0.0, 1.0, 1.0, 0.0, "sun", False, 0.0)
 
 
 class NavigationModel(Subsystem[NavigationState]):
@@ -192,7 +161,7 @@ class NavigationModel(Subsystem[NavigationState]):
         reported = position + np.array(state.sensor_bias_m)
         fix = NavigationFix(
             time_s=state.time_s,
-            position_m=_vec(reported),
+            position_m=vec3(reported),
             velocity_m_s=state.velocity_m_s,
             altitude_m=float(np.linalg.norm(reported)) - self.gravity.radius_m,
             illumination=lit,
@@ -208,10 +177,10 @@ class NavigationModel(Subsystem[NavigationState]):
 
     def initial_state(self) -> NavigationState:
         state = NavigationState(
-            0.0, self.position_m, self.velocity_m_s, self.attitude_mode, _ZERO, _NO_FIX
+            0.0, self.position_m, self.velocity_m_s, self.attitude_mode, ZERO, _NO_FIX
         )
         # An inertial start holds the Sun direction of mission start.
-        return self._observe(replace(state, held_normal=_vec(self._sun_unit(state))))
+        return self._observe(replace(state, held_normal=vec3(self._sun_unit(state))))
 
     def step(
         self, state: NavigationState, time_s: float, dt_s: float, inputs: Mapping[str, Any]
@@ -241,13 +210,13 @@ class NavigationModel(Subsystem[NavigationState]):
         held = state.held_normal
         if state.wheels_failed:
             angle_rad = state.drift_rate_rad_s * dt_s
-            held = _vec(orbit.rotate(np.array(held), np.array(state.drift_axis), angle_rad))
+            held = vec3(orbit.rotate(np.array(held), np.array(state.drift_axis), angle_rad))
         new = self._observe(
             replace(
                 state,
                 time_s=time_s + dt_s,
-                position_m=_vec(position),
-                velocity_m_s=_vec(velocity),
+                position_m=vec3(position),
+                velocity_m_s=vec3(velocity),
                 held_normal=held,
                 orbit_count=orbits,
             )
@@ -271,7 +240,7 @@ class NavigationModel(Subsystem[NavigationState]):
                     "reaction wheels have failed: attitude cannot be changed until repaired",
                 )
             mode = args["mode"]
-            held = _vec(self._array_normal(state, self._sun_unit(state)))
+            held = vec3(self._array_normal(state, self._sun_unit(state)))
             new = self._observe(replace(state, attitude_mode=mode, held_normal=held))
             return Outcome(
                 new, (event("attitude_mode", Severity.INFO, f"attitude {mode}", mode=mode),)
@@ -298,11 +267,11 @@ class NavigationModel(Subsystem[NavigationState]):
             dv_m_s = np.array(state.planned_dv_m_s) + along_track
             new = replace(
                 _apply_dv(state, dv_m_s),
-                planned_dv_m_s=_ZERO,
+                planned_dv_m_s=ZERO,
                 planned_along_track_m_s=0.0,
                 plan_ready=False,
             )
-            return Outcome(self._observe(new), (_dv_event("correction_executed", _vec(dv_m_s)),))
+            return Outcome(self._observe(new), (_dv_event("correction_executed", vec3(dv_m_s)),))
         return super().execute(state, command, args)
 
     def inject(
@@ -323,8 +292,8 @@ class NavigationModel(Subsystem[NavigationState]):
                 replace(
                     state,
                     wheels_failed=True,
-                    held_normal=_vec(normal),
-                    drift_axis=_vec(orbit.unit(axis)),
+                    held_normal=vec3(normal),
+                    drift_axis=vec3(orbit.unit(axis)),
                     drift_rate_rad_s=math.radians(params["drift_rate_deg_s"]),
                 )
             )
@@ -332,7 +301,7 @@ class NavigationModel(Subsystem[NavigationState]):
 
     def clear(self, state: NavigationState, fault: str) -> NavigationState:
         if fault == "sensor_bias":
-            return self._observe(replace(state, sensor_bias_m=_ZERO))
+            return self._observe(replace(state, sensor_bias_m=ZERO))
         if fault == "wheel_failure":
             # Wheels back: control resumes the commanded mode (inertial holds where it drifted).
             return self._observe(replace(state, wheels_failed=False, drift_rate_rad_s=0.0))
@@ -353,7 +322,7 @@ def _look(station: GroundStation, position: Vector, gmst: float) -> tuple[bool, 
 def _apply_dv(state: NavigationState, dv_m_s: Vector) -> NavigationState:
     velocity = np.array(state.velocity_m_s) + dv_m_s
     total_m_s = state.total_dv_m_s + float(np.linalg.norm(dv_m_s))
-    return replace(state, velocity_m_s=_vec(velocity), total_dv_m_s=total_m_s)
+    return replace(state, velocity_m_s=vec3(velocity), total_dv_m_s=total_m_s)
 
 
 def _dv_event(name: str, dv_m_s: Vec3) -> Event:
@@ -384,14 +353,14 @@ def _initial_orbit(section: Section, body: str, context: MissionContext) -> tupl
         velocity_m_s = section.vector("velocity_m_s", 3, unit="m/s")
         if math.hypot(*position_m) <= gravity.radius_m:
             raise section.error("position_m", f"is inside the {body}; give a position above it")
-        return _vec(np.array(position_m)), _vec(np.array(velocity_m_s))
+        return vec3(np.array(position_m)), vec3(np.array(velocity_m_s))
     if body == "sun":
         # Heliocentric cruise: leave Earth at the perihelion of a Hohmann transfer orbit.
         aphelion_m = AU_M * section.float("transfer_to_au", 1.524, 0.1, 100.0, "AU")
         earth_r, earth_v = orbit.earth_circular_heliocentric(context.epoch_unix_s)
         a_m = 0.5 * (AU_M + aphelion_m)
         speed_m_s = math.sqrt(gravity.gm_m3_s2 * (2.0 / AU_M - 1.0 / a_m))
-        return _vec(earth_r), _vec(orbit.unit(earth_v) * speed_m_s)
+        return vec3(earth_r), vec3(orbit.unit(earth_v) * speed_m_s)
     altitude_km = section.float("altitude_km", _DEFAULT_ALTITUDE_KM[body], 0.0, unit="km")
     inclination_deg = section.float(
         "inclination_deg", _DEFAULT_INCLINATION_DEG[body], 0.0, 180.0, "deg"
@@ -403,4 +372,4 @@ def _initial_orbit(section: Section, body: str, context: MissionContext) -> tupl
         math.radians(section.float("arg_lat_deg", 0.0, 0.0, 360.0, "deg")),
         gravity.gm_m3_s2,
     )
-    return _vec(position), _vec(velocity)
+    return vec3(position), vec3(velocity)

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from flightsw.physics import orbit
 from flightsw.physics.constants import MINUTE_S, SPEED_OF_LIGHT_M_S
+from flightsw.subsystems.navigation.state import NavigationState
 from flightsw.subsystems.telemetry import TelemetryPoint, point
-
-if TYPE_CHECKING:
-    from flightsw.subsystems.navigation.model import NavigationState
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,16 +12,14 @@ from flightsw.config.section import Section
 from flightsw.errors import ConfigError
 from flightsw.physics import orbit
 from flightsw.physics.constants import EARTH_RADIUS_M, STANDARD_GRAVITY_M_S2
-from flightsw.subsystems.environment import (
+from flightsw.physics.earth_environment import (
     DIPOLE_B0_T,
-    EnvironmentConfig,
-    EnvironmentModel,
-    EnvironmentState,
     atmosphere_density_kg_m3,
     atmosphere_pressure_pa,
     dipole_field_t,
     geographic_rad,
 )
+from flightsw.subsystems.environment import EnvironmentConfig, EnvironmentModel, EnvironmentState
 from flightsw.subsystems.topics import ENVIRONMENT, NAVIGATION, EnvironmentStatus, NavigationFix
 
 EPOCH_UNIX_S = 1_700_000_000.0
