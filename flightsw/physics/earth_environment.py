@@ -7,6 +7,8 @@
 - Magnetic field: a tilted dipole, B = B0·(R/r)³·√(1 + 3·sin²λm), λm the magnetic latitude.
 - The sub-spacecraft point: geocentric latitude and east longitude of an inertial position,
   turned by the Greenwich mean sidereal time.
+
+Sources of every figure here: docs/references.md#space-environment.
 """
 
 from __future__ import annotations
