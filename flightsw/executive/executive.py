@@ -19,6 +19,7 @@ from typing import Any
 import pykka
 
 from flightsw.clock import Clock
+from flightsw.config.mission import DEFAULT_HK_PERIOD_S, EXECUTIVE
 from flightsw.executive.dispatcher import Dispatcher
 from flightsw.executive.messages import (
     ClearFault,
@@ -40,7 +41,6 @@ from flightsw.icd.services import Severity
 from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.telemetry import read_points
 from flightsw.subsystems.topics import (
-    EXECUTIVE_NAME,
     HK_PREFIX,
     ONBOARD_EVENTS,
     OnboardEvents,
@@ -65,7 +65,7 @@ class Executive:
         bus: pykka.ActorRef[Any],
         downlink: pykka.ActorRef[Any],
         executive_apid: int,
-        hk_period_s: float = 10.0,
+        hk_period_s: float = DEFAULT_HK_PERIOD_S,
     ) -> None:
         self.clock = clock
         self.tick_s = tick_s
@@ -208,8 +208,8 @@ class Executive:
     def _may_run(self, due: frozenset[str]) -> bool:
         inputs = self.supervisor.inputs
         made_here = [hk_topic(name) for name in due if name in self.watched]
-        if EXECUTIVE_NAME in self.watched:
-            made_here.append(hk_topic(EXECUTIVE_NAME))
+        if EXECUTIVE in self.watched:
+            made_here.append(hk_topic(EXECUTIVE))
         if self.events_watched:
             made_here.append(ONBOARD_EVENTS)
         # What they published before; a topic published for the first time is caught by
@@ -267,7 +267,7 @@ class Executive:
         out = self._pending
         for failure in failures:
             out.append(
-                self.dispatcher.event_packet(self.executive_apid, "executive", failure, tick_s)
+                self.dispatcher.event_packet(self.executive_apid, EXECUTIVE, failure, tick_s)
             )
         for report in reports:
             apid = self.supervisor.members[report.subsystem].apid
@@ -287,7 +287,7 @@ class Executive:
         if crosses_multiple(tick_s - self.tick_s, tick_s, self.hk_period_s):
             out.append(
                 OutgoingPacket(
-                    self.executive_apid, tick_s, Housekeeping("executive", self.housekeeping())
+                    self.executive_apid, tick_s, Housekeeping(EXECUTIVE, self.housekeeping())
                 )
             )
             out.append(OutgoingPacket(self.executive_apid, tick_s, TimeReport(tick_s, self.rate())))
@@ -309,12 +309,12 @@ class Executive:
                 self._outbox[hk_topic(report.subsystem)] = tuple(
                     model.housekeeping(report.state).items()
                 )
-        if EXECUTIVE_NAME in self.watched:
-            self._outbox[hk_topic(EXECUTIVE_NAME)] = tuple(self.housekeeping().items())
+        if EXECUTIVE in self.watched:
+            self._outbox[hk_topic(EXECUTIVE)] = tuple(self.housekeeping().items())
         if self.events_watched:
             recent = self._recent_events
             recent.extend((tick_s, r.subsystem, e.name) for r in reports for e in r.events)
-            recent.extend((tick_s, "executive", e.name) for e in failures)
+            recent.extend((tick_s, EXECUTIVE, e.name) for e in failures)
             while recent and recent[0][0] <= tick_s - self.event_window_s:
                 recent.popleft()
             self._outbox[ONBOARD_EVENTS] = OnboardEvents(tick_s, tuple(recent))

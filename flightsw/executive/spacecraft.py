@@ -10,7 +10,7 @@ import pykka
 import zmq
 
 from flightsw.clock import Clock, RealtimeClock, SteppedClock
-from flightsw.config.mission import EXECUTIVE, MissionConfig
+from flightsw.config.mission import DEFAULT_HK_PERIOD_S, EXECUTIVE, MissionConfig
 from flightsw.executive.actors.bus import SoftwareBus
 from flightsw.executive.actors.downlink import DownlinkActor
 from flightsw.executive.dispatcher import Dispatcher
@@ -117,7 +117,7 @@ class Spacecraft:
 
 
 def mission_dictionary(
-    config: MissionConfig, models: list[Any], executive_hk_period_s: float = 10.0
+    config: MissionConfig, models: list[Any], executive_hk_period_s: float = DEFAULT_HK_PERIOD_S
 ) -> dict[str, Any]:
     """The dictionary the sim port serves: every subsystem's APID, commands, faults and telemetry."""
     executive = SubsystemDictionary(

@@ -84,7 +84,6 @@ MODE = "fdir.mode"
 BURN = "propulsion.burn"
 HK_PREFIX = "hk."  # hk.<subsystem>: its housekeeping every tick, for watchers such as FDIR
 ONBOARD_EVENTS = "onboard.events"
-EXECUTIVE_NAME = "executive"
 
 
 def hk_topic(subsystem: str) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from flightsw.config.mission import EXECUTIVE
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError
@@ -25,10 +26,15 @@ from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Request, Subsystem
 from flightsw.subsystems.events import Event, event
-from flightsw.subsystems.fdir.config import FdirConfig, Monitor, Step, read_fdir_config
+from flightsw.subsystems.fdir.config import (
+    SEVERITIES,
+    FdirConfig,
+    Monitor,
+    Step,
+    read_fdir_config,
+)
 from flightsw.subsystems.telemetry import TelemetryPoint, point
 from flightsw.subsystems.topics import (
-    EXECUTIVE_NAME,
     MODE,
     ONBOARD_EVENTS,
     ModeStatus,
@@ -38,7 +44,6 @@ from flightsw.subsystems.topics import (
 
 NOMINAL, SAFE, ABORT = "nominal", "safe", "abort"
 UNCHECKED, DISABLED = "unchecked", "disabled"
-SEVERITY = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +147,7 @@ class FdirModel(Subsystem[FdirState]):
         )
         watched = {m.subsystem for m in config.monitors}
         if config.command_loss_timeout_s > 0:
-            watched.add(EXECUTIVE_NAME)
+            watched.add(EXECUTIVE)
         topics = [hk_topic(name) for name in sorted(watched)]
         if any(not a.event.startswith("fdir.") for a in config.actions):
             topics.append(ONBOARD_EVENTS)
@@ -228,7 +233,7 @@ class FdirModel(Subsystem[FdirState]):
         return [
             event(
                 monitor.name,
-                SEVERITY[monitor.severity],
+                SEVERITIES[monitor.severity],
                 text,
                 status=new.status,
                 value=new.last_value,
@@ -238,7 +243,7 @@ class FdirModel(Subsystem[FdirState]):
     def _command_loss(self, state: FdirState, now_s: float, inputs: Mapping[str, Any],
                       events: list[Event], requests: list[Request]) -> FdirState:  # fmt: skip
         timeout_s = self.config.command_loss_timeout_s
-        report = inputs.get(hk_topic(EXECUTIVE_NAME))
+        report = inputs.get(hk_topic(EXECUTIVE))
         if timeout_s <= 0 or report is None:
             return state
         silent_s = float(dict(report).get("time_since_tc_s", 0.0))

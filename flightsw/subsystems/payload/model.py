@@ -45,8 +45,6 @@ from flightsw.subsystems.payload.state import BITS_PER_MB, InstrumentState, Payl
 from flightsw.subsystems.payload.telemetry import telemetry_points
 from flightsw.subsystems.topics import POWER, LoadDemand, PowerStatus, load_topic
 
-CONSUMER = "payload"
-
 
 def _instrument_arg() -> ArgSpec:
     return ArgSpec("instrument", "str", description="an instrument named in the payload config")
@@ -126,7 +124,7 @@ class PayloadModel(Subsystem[PayloadState]):
     ) -> Outcome[PayloadState]:
         status = inputs.get(POWER)
         # No power model on the bus (a bench test): the payload is taken as powered.
-        bus_on = status.powered(CONSUMER) if isinstance(status, PowerStatus) else True
+        bus_on = status.powered(self.name) if isinstance(status, PowerStatus) else True
         events: list[Event] = []
         free_bits = max(0.0, self.storage_capacity_bits - state.stored_bits)
         updated = []
@@ -181,7 +179,7 @@ class PayloadModel(Subsystem[PayloadState]):
             for inst, s in zip(self.instruments, state.instruments, strict=True)
             if s.switched_on
         )
-        return {load_topic(CONSUMER): LoadDemand(CONSUMER, demand_w)}
+        return {load_topic(self.name): LoadDemand(self.name, demand_w)}
 
     def execute(
         self, state: PayloadState, command: str, args: Mapping[str, Any]

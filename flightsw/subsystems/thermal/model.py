@@ -28,7 +28,6 @@ from flightsw.physics.orbit import substeps
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import event
 from flightsw.subsystems.thermal.config import (
-    CONSUMER,
     Heater,
     Node,
     Pump,
@@ -197,7 +196,7 @@ class ThermalModel(Subsystem[ThermalState]):
         self, state: ThermalState, time_s: float, dt_s: float, inputs: Mapping[str, Any]
     ) -> Outcome[ThermalState]:
         power = inputs.get(POWER)
-        powered = power.powered(CONSUMER) if isinstance(power, PowerStatus) else True
+        powered = power.powered(self.name) if isinstance(power, PowerStatus) else True
         fix = inputs.get(NAVIGATION)
         area_m2 = self.radiator_area_m2 * (1.0 - state.radiator_loss_fraction)
         absorbed_w = np.zeros(len(self.nodes))
@@ -242,7 +241,10 @@ class ThermalModel(Subsystem[ThermalState]):
             for node, t in zip(self.nodes, state.temps_k, strict=True)
         )
         demand_w = state.heater_power_w + self.pump_power_w(state)
-        return {THERMAL: ThermalStatus(temps), load_topic(CONSUMER): LoadDemand(CONSUMER, demand_w)}
+        return {
+            THERMAL: ThermalStatus(temps),
+            load_topic(self.name): LoadDemand(self.name, demand_w),
+        }
 
     def execute(
         self, state: ThermalState, command: str, args: Mapping[str, Any]
