@@ -301,14 +301,16 @@ class Executive:
         """Put onboard parameters and events on the bus for the subsystems that watch them (FDIR).
 
         Only what some model subscribes to is computed: housekeeping of every subsystem on
-        every tick would cost more than the physics.
+        every tick would cost more than the physics. A tick that reported housekeeping already
+        carries the parameters of that very state, so they are not computed twice.
         """
         for report in reports:
             if report.subsystem in self.watched:
-                model = self.supervisor.members[report.subsystem].model
-                self._outbox[hk_topic(report.subsystem)] = tuple(
-                    model.housekeeping(report.state).items()
-                )
+                parameters = report.housekeeping
+                if parameters is None:
+                    model = self.supervisor.members[report.subsystem].model
+                    parameters = tuple(model.housekeeping(report.state).items())
+                self._outbox[hk_topic(report.subsystem)] = parameters
         if EXECUTIVE in self.watched:
             self._outbox[hk_topic(EXECUTIVE)] = tuple(self.housekeeping().items())
         if self.events_watched:
