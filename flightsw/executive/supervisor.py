@@ -100,10 +100,11 @@ class Supervisor:
         A subsystem in a slower rate group steps once per its period, by its whole period, so a
         thermal network that changes over minutes costs a tenth of what navigation costs.
         """
+        due = self.due_at(end_s)
         futures = [
             (name, m.ref.ask(Tick(end_s - m.tick_period_s, m.tick_period_s), block=False))
             for name, m in self.members.items()
-            if starts_period(end_s, m.tick_period_s, self.tick_s)
+            if name in due
         ]
         reports: list[TickReport] = []
         failures: list[Event] = []
