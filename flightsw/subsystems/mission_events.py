@@ -120,6 +120,7 @@ Edge = tuple[str, Event]  # kind and the event
 
 
 def count_point(index: int, kind: str) -> TelemetryPoint[MissionEventsState]:
+    """How many events of `kind` (at `index` in KINDS) there have been."""
     return point(f"{kind}_events", "", f"{kind} events since launch",
                  lambda s: s.counts[index], "int")  # fmt: skip
 

@@ -33,6 +33,7 @@ class CabinReading:
 
     @classmethod
     def of(cls, state: LifeSupportState, pp_kpa: np.ndarray) -> CabinReading:
+        """The reading of `state`, whose cabin has the partial pressures `pp_kpa` (4,)."""
         return cls(state, pp_kpa, float(np.sum(pp_kpa)))
 
     @property
@@ -65,6 +66,7 @@ Points = tuple[TelemetryPoint[CabinReading], ...]
 
 
 def faults_active(state: LifeSupportState) -> int:
+    """Injected faults active: a failed scrubber, an O2 leak, a hole in the cabin."""
     return int(
         state.scrubber_failed + (state.o2_leak_kg_per_day > 0.0) + (state.hole_area_mm2 > 0.0)
     )

@@ -32,6 +32,7 @@ class NavigationReading:
 
     @classmethod
     def of(cls, state: NavigationState, gm_m3_s2: float, central_body: str) -> NavigationReading:
+        """The reading of `state` about a central body of gravitational parameter `gm_m3_s2`."""
         position, velocity = np.array(state.position_m), np.array(state.velocity_m_s)
         a_m = orbit.semi_major_axis_m(position, velocity, gm_m3_s2)
         planned = np.array(state.planned_dv_m_s)
@@ -49,6 +50,7 @@ class NavigationReading:
 
 
 def faults_active(state: NavigationState) -> int:
+    """Injected faults active: failed wheels, a position bias."""
     return int(state.wheels_failed) + int(any(state.sensor_bias_m))
 
 

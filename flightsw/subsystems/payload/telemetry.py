@@ -33,6 +33,7 @@ def instrument_points(index: int, name: str) -> Points:
 
 
 def faults_active(state: PayloadState) -> int:
+    """Injected faults active: each instrument drawing extra power, and each one hung."""
     return sum((s.extra_w > 0.0) + (s.status == "hung") for s in state.instruments)
 
 

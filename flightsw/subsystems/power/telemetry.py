@@ -25,6 +25,7 @@ class PowerReading:
 
     @classmethod
     def of(cls, state: PowerState) -> PowerReading:
+        """The reading of `state`, its three tables turned into dicts."""
         return cls(state, dict(state.switches), dict(state.demands), dict(state.shorts))
 
     def switched_on(self, consumer: str) -> bool:
@@ -38,6 +39,7 @@ class PowerReading:
 
 
 def faults_active(state: PowerState) -> int:
+    """Injected faults active: lost cells, a degraded or stuck array, and each short."""
     return int(
         (state.capacity_loss_fraction > 0.0)
         + (state.array_fault_degradation > 0.0)

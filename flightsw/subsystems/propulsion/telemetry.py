@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 def faults_active(state: PropulsionState) -> int:
+    """Injected faults active: a leak, a stuck or failed thruster, a failed regulator."""
     return int(
         (state.leak_kg_s > 0.0) + state.stuck_open + state.thruster_failed + state.regulator_failed
     )

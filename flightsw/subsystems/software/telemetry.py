@@ -22,6 +22,7 @@ class SoftwareReading:
 
     @classmethod
     def of(cls, state: SoftwareState) -> SoftwareReading:
+        """The reading of `state`, its two version tables turned into dicts."""
         return cls(state, dict(state.versions), dict(state.previous_versions))
 
 
@@ -33,10 +34,12 @@ def chunks_received(upload: Upload | None) -> int:
 
 
 def progress_pct(upload: Upload | None) -> float:
+    """Bytes received over the image size, in percent (0 without a session)."""
     return 100.0 * upload.bytes_received / upload.size_bytes if upload else 0.0
 
 
 def faults_active(state: SoftwareState) -> int:
+    """Injected faults armed: a chunk to corrupt, an activation to fail."""
     return int(state.corrupt_next_chunk) + int(state.fail_next_activation)
 
 

@@ -21,6 +21,7 @@ Points = tuple[TelemetryPoint["ThermalState"], ...]
 
 
 def node_points(index: int, node: Node) -> Points:
+    """The temperature of the node at `index` in the config."""
     return (
         point(f"{node.name}_temp_c", "degC", f"{node.name} node",
               lambda s: s.temps_k[index] - ZERO_CELSIUS_K),
@@ -28,6 +29,7 @@ def node_points(index: int, node: Node) -> Points:
 
 
 def heater_points(index: int, heater: Heater) -> Points:
+    """Whether the heater at `index` heats, its set point and whether it is enabled."""
     name = heater.name
     return (
         point(f"{name}_heater_on", "", f"{name} heating", lambda s: s.heater_on[index], "bool"),
@@ -38,6 +40,7 @@ def heater_points(index: int, heater: Heater) -> Points:
 
 
 def faults_active(state: ThermalState) -> int:
+    """Injected faults active: each stuck heater, a failed pump, a radiator loss."""
     return (
         sum(1 for stuck in state.heater_stuck if stuck)
         + int(state.pump_failed)
