@@ -49,7 +49,8 @@ def crosses_multiple(start_s: float, end_s: float, period_s: float) -> bool:
 
 
 def ticks_in(duration_s: float, tick_s: float) -> int:
-    """The whole number of ticks `duration_s` holds: a tick's time, or a rate group's period."""
+    """Whole ticks in `duration_s`, to the nearest: a rate group's period in ticks, or, for a
+    tick's time, that tick's number counted from mission time 0."""
     return round(duration_s / tick_s)
 
 
@@ -58,10 +59,10 @@ def is_whole_ticks(period_s: float, tick_s: float) -> bool:
     return abs(period_s - ticks_in(period_s, tick_s) * tick_s) <= TOLERANCE_S
 
 
-def starts_period(tick_time_s: float, period_s: float, tick_s: float) -> bool:
-    """Whether the tick at `tick_time_s` falls on a multiple of `period_s` (whole ticks).
+def starts_period(tick: int, ticks_per_period: int) -> bool:
+    """Whether tick number `tick` falls on a multiple of a period of `ticks_per_period` ticks.
 
-    Counted in ticks, not compared in seconds, so a rate group keeps stepping on its grid
-    however far the sum of ticks has drifted from the exact multiple.
+    Counted in ticks (`ticks_in`), not compared in seconds, so a rate group keeps stepping on
+    its grid however far the sum of ticks has drifted from the exact multiple.
     """
-    return ticks_in(tick_time_s, tick_s) % ticks_in(period_s, tick_s) == 0
+    return tick % ticks_per_period == 0

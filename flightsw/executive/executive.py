@@ -175,8 +175,9 @@ class Executive:
     def tick(self, tick_s: float) -> None:
         """Step every subsystem from the last tick to `tick_s`, then queue its telemetry."""
         self.clock.advance_to(tick_s)
-        self._deliver_inputs(self.supervisor.due_at(tick_s))
-        reports, failures = self.supervisor.tick_all(tick_s)
+        due = self.supervisor.due_at(tick_s)
+        self._deliver_inputs(due)
+        reports, failures = self.supervisor.tick_all(tick_s, due)
         self._finish_tick(tick_s, reports, failures)
 
     # -- runs of ticks ---------------------------------------------------------------------------

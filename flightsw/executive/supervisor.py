@@ -24,7 +24,7 @@ from flightsw.executive.messages import (
 from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Subsystem
 from flightsw.subsystems.events import Event, event
-from flightsw.time_grid import next_multiple, starts_period
+from flightsw.time_grid import next_multiple, starts_period, ticks_in
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class Supervised:
     ref: pykka.ActorRef[Any]
     last_good_state: Any
     tick_period_s: float = 1.0  # the rate group: this subsystem steps once per period
+    ticks_per_step: int = 1  # that period in executive ticks
     next_hk_s: float = 0.0
     restarts: int = 0
     reboots: int = 0
@@ -71,7 +72,15 @@ class Supervisor:
     ) -> None:
         state = model.initial_state() if state is None else state
         ref = self._spawn(model, state, hk_period_s, 0.0)
-        member = Supervised(model, apid, hk_period_s, ref, state, tick_period_s)
+        member = Supervised(
+            model,
+            apid,
+            hk_period_s,
+            ref,
+            state,
+            tick_period_s,
+            ticks_in(tick_period_s, self.tick_s),
+        )
         self.members[model.name] = member
 
     def _spawn(
@@ -87,20 +96,18 @@ class Supervisor:
         return self.members[name].ref
 
     def due_at(self, end_s: float) -> frozenset[str]:
-        """The subsystems whose rate group steps at `end_s`."""
+        """The subsystems whose rate group steps at the tick ending at `end_s`."""
+        tick = ticks_in(end_s, self.tick_s)
         return frozenset(
-            name
-            for name, m in self.members.items()
-            if starts_period(end_s, m.tick_period_s, self.tick_s)
+            name for name, m in self.members.items() if starts_period(tick, m.ticks_per_step)
         )
 
-    def tick_all(self, end_s: float) -> tuple[list[TickReport], list[Event]]:
-        """Tick every actor whose rate group is due at `end_s`, then wait for all of them.
+    def tick_all(self, end_s: float, due: frozenset[str]) -> tuple[list[TickReport], list[Event]]:
+        """Tick the actors `due` at `end_s` (as `due_at` says), then wait for all of them.
 
         A subsystem in a slower rate group steps once per its period, by its whole period, so a
         thermal network that changes over minutes costs a tenth of what navigation costs.
         """
-        due = self.due_at(end_s)
         futures = [
             (name, m.ref.ask(Tick(end_s - m.tick_period_s, m.tick_period_s), block=False))
             for name, m in self.members.items()

@@ -10,6 +10,7 @@ from flightsw.time_grid import (
     last_multiple,
     next_multiple,
     starts_period,
+    ticks_in,
 )
 
 
@@ -58,7 +59,7 @@ def test_a_rate_group_keeps_its_grid_after_a_day_of_tenth_second_ticks() -> None
     time_s, starts = summed(0.1, count), []
     assert abs(time_s - 86_400.0) > 100 * TOLERANCE_S  # a day of sums is ~5e-7 s off the grid
     for _ in range(40):
-        starts.append(starts_period(time_s, 1.0, 0.1))
+        starts.append(starts_period(ticks_in(time_s, 0.1), ticks_in(1.0, 0.1)))
         time_s += 0.1
     assert starts == [index % 10 == 0 for index in range(count, count + 40)]
 
