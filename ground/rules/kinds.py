@@ -11,9 +11,7 @@ from dataclasses import dataclass, fields
 
 from ground.rules.engine import (
     DEFAULT_MODE_PARAMETER,
-    AlarmSeverity,
     Rule,
-    RuleState,
     RuleTransition,
     Scalar,
     format_value,
@@ -28,6 +26,7 @@ from ground.rules.parameter_rule import (
     for_samples,
     is_number,
 )
+from ground.vocabulary import AlarmSeverity, RuleState
 
 _INF = math.inf
 

@@ -16,7 +16,6 @@ from ground.errors import RuleError
 from ground.rules.engine import (
     CODE_SOURCE,
     DEFAULT_MODE_PARAMETER,
-    AlarmSeverity,
     Rule,
     order_combinations,
 )
@@ -28,6 +27,7 @@ from ground.rules.kinds import (
     LimitRule,
     StalenessRule,
 )
+from ground.vocabulary import AlarmSeverity
 
 _BAND_KEYS = frozenset(f.name for f in fields(LimitBands))
 _COMMON_KEYS = frozenset({"name", "kind", "severity", "description"})

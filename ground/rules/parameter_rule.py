@@ -26,14 +26,13 @@ from typing import TypeGuard
 
 from ground.rules.engine import (
     DEFAULT_MODE_PARAMETER,
-    AlarmSeverity,
     Rule,
-    RuleState,
     RuleTransition,
     Scalar,
     format_value,
     refuse,
 )
+from ground.vocabulary import AlarmSeverity, RuleState
 
 _RULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+")

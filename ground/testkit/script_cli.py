@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from ground.console.render import mission_time
+from ground.api import mission_time
 from ground.errors import LaunchError, ScenarioError
 from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionPool, MissionSpec

@@ -69,7 +69,7 @@ def run(hil):
         hil.check("fdir.mode == 'nominal'")  # no onboard monitor watches the link
 
     with hil.step("Ground lowers the downlink rate 16-fold, to 128 kbit/s"):
-        light_s = hil.ground_status()["one_way_light_time_s"]
+        light_s = hil.ground_status().one_way_light_time_s
         hil.note(f"one-way light time {light_s:.2f} s")
         hil.send_and_await_completion("comms.set_rate", {"rate_bps": "128000"}, within=60)
         hil.wait_check("comms.downlink_rate_bps == 128000", within=2 * HK_S)
