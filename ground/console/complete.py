@@ -18,7 +18,9 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.history import FileHistory
 
-OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
+from ground.api.checks import COMPARISONS
+
+OPERATORS = tuple(COMPARISONS)
 QUEUE_WORDS = ("enabled", "blocked", "disabled", "release")
 PARAMETER_VERBS = ("tlm", "history", "plot", "watch")
 HISTORY_FILE = ".console_history"

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
+from ground.api.checks import Check, parse_check, parse_value
 from ground.api.client import GroundClient
 from ground.console.render import Renderer, fmt_value, mission_time
 from ground.console.wait import MissionClock
 from ground.console.watch import Feed, watch
-from ground.console.words import Condition, parse_args, parse_range, parse_value, split_options
+from ground.console.words import parse_args, parse_range, split_expression, split_options
 from ground.dictionary import hk_period_s
 from ground.errors import ConsoleError, GroundError
 
@@ -30,10 +31,21 @@ PLAIN_PLOT_WIDTH = 80
 WAIT_CHECK_USAGE = "wait_check SUBSYSTEM.PARAM OP VALUE within=SECONDS"
 
 
+def _whole(text: str) -> list[str]:
+    return split_expression(text)
+
+
+def _with_within(text: str) -> list[str]:
+    return split_expression(text, "within")
+
+
 class Verb(NamedTuple):
     run: Callable[[list[str]], None]
     usage: str
     summary: str
+    # How the rest of the line becomes the verb's words. Checks take their expression whole,
+    # quotes and all, so the console reads it by the same grammar as the test kit.
+    split: Callable[[str], list[str]] = shlex.split
 
 
 class Console:
@@ -63,9 +75,11 @@ class Console:
                      "validate and uplink a command; at= time-tags it (absolute or +seconds from now); confirm for hazardous ones"),
             "tlm": v(self._tlm, "tlm SUBSYSTEM.PARAM", "the latest value and its mission time"),
             "check": v(self._check, "check SUBSYSTEM.PARAM OP VALUE",
-                       "fail the script unless it holds now (OP: == != < <= > >=)"),
-            "wait_check": v(self._wait_check, "wait_check SUBSYSTEM.PARAM OP VALUE within=SECONDS",
-                            "let mission time pass until it holds; fail after SECONDS of mission time"),
+                       "fail the script unless it holds now (OP: == != < <= > >=; quote a string value)",
+                       _whole),
+            "wait_check": v(self._wait_check, WAIT_CHECK_USAGE,
+                            "let mission time pass until it holds; fail after SECONDS of mission time",
+                            _with_within),
             "wait": v(self._wait, "wait SECONDS", "let SECONDS of mission time pass (steps a stepped clock)"),
             "step": v(self._wait, "step SECONDS", "the same as wait"),
             "command": v(self._command, "command ID", "a command's verification stages"),
@@ -97,19 +111,21 @@ class Console:
         line = line.strip()
         if not line or line.startswith("#"):
             return True
-        try:
-            words = shlex.split(line)
-        except ValueError as error:
-            self._fail(f"cannot split the line: {error}")
-            return True
-        verb, rest = words[0], words[1:]
+        verb, *rest = line.split(None, 1)
+        text = rest[0] if rest else ""
         if verb in ("quit", "exit"):
             return False
         entry = self.verbs.get(verb)
+        if entry is None:
+            self._fail(f"unknown verb {verb!r}; `help` lists them")
+            return True
         try:
-            if entry is None:
-                raise ConsoleError(f"unknown verb {verb!r}; `help` lists them")
-            entry.run(rest)
+            words = entry.split(text)
+        except ValueError as error:
+            self._fail(f"cannot split the line: {error}")
+            return True
+        try:
+            entry.run(words)
         except (ConsoleError, GroundError, ValueError) as error:
             self._fail(str(error))
         except IndexError:
@@ -206,42 +222,42 @@ class Console:
             f"{reply['name']} = {fmt_value(reply['value'])} ({mission_time(reply['time_s'])})"
         )
 
-    def _latest(self, condition: Condition) -> tuple[bool, dict[str, Any]]:
-        reply = self.client.call("tlm", name=condition.name)
-        return condition.holds_for(reply["value"]), reply
+    def _latest(self, check: Check) -> tuple[bool, dict[str, Any]]:
+        reply = self.client.call("tlm", name=check.name)
+        return check.holds_for(reply["value"]), reply
 
     def _check(self, words: list[str]) -> None:
-        condition = Condition.parse(words, "check SUBSYSTEM.PARAM OP VALUE")
-        holds, reply = self._latest(condition)
+        check = parse_check(words[0])
+        holds, reply = self._latest(check)
         if not holds:
             raise ConsoleError(
-                f"CHECK FAILED: {condition} (value {fmt_value(reply['value'])} "
+                f"CHECK FAILED: {check} (value {fmt_value(reply['value'])} "
                 f"at {mission_time(reply['time_s'])}; mission time {self._now()})"
             )
-        self.render.line(f"CHECK: {condition} holds ({fmt_value(reply['value'])})", "green")
+        self.render.line(f"CHECK: {check} holds ({fmt_value(reply['value'])})", "green")
 
     def _wait_check(self, words: list[str]) -> None:
-        words, options = split_options(words, "within")
+        options = parse_args(words[1:])
         if "within" not in options:
             raise ConsoleError(f"usage: {WAIT_CHECK_USAGE}")
         within_s = float(options["within"])
-        condition = Condition.parse(words, WAIT_CHECK_USAGE)
+        check = parse_check(words[0])
         last: dict[str, Any] = {}
 
         def holds() -> bool:
-            ok, reply = self._latest(condition)
+            ok, reply = self._latest(check)
             last.update(reply)
             return ok
 
         start_s = self.clock.now_s()
-        if not self.clock.until(holds, within_s, self._hk_period_s(condition.name)):
+        if not self.clock.until(holds, within_s, self._hk_period_s(check.name)):
             raise ConsoleError(
-                f"WAIT_CHECK FAILED: awaited {condition} for {within_s:g} s of mission time from "
+                f"WAIT_CHECK FAILED: awaited {check} for {within_s:g} s of mission time from "
                 f"{mission_time(start_s)}; last value {fmt_value(last.get('value'))} at "
                 f"{mission_time(last.get('time_s'))}; mission time {self._now()}"
             )
         self.render.line(
-            f"WAIT_CHECK: {condition} holds ({fmt_value(last['value'])}) "
+            f"WAIT_CHECK: {check} holds ({fmt_value(last['value'])}) "
             f"after {self.clock.now_s() - start_s:.1f} s",
             "green",
         )

@@ -24,6 +24,7 @@ from collections.abc import Collection
 from numbers import Real
 from typing import TypeGuard
 
+from ground.dictionary import is_parameter_name
 from ground.rules.engine import (
     DEFAULT_MODE_PARAMETER,
     AlarmSeverity,
@@ -36,7 +37,6 @@ from ground.rules.engine import (
 )
 
 _RULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
-_PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+")
 # Exact types checked first: isinstance against the numbers ABC costs several times more.
 _PLAIN_NUMBERS = frozenset({float, int, bool})
 
@@ -90,7 +90,7 @@ class ParameterRule(Rule):
     ) -> None:
         check_name(name)
         super().__init__(name, severity, description)
-        if not _PARAMETER_NAME.fullmatch(parameter):
+        if not is_parameter_name(parameter):
             raise refuse(name, "parameter", f"bad parameter {parameter!r}: use subsystem.param")
         if persistence < 1:
             raise refuse(name, "persistence", f"persistence {persistence} must be at least 1")
