@@ -1,7 +1,8 @@
 """Rules and the alarms they raise: no I/O, no clock; time comes in with every sample.
 
 - `engine`: rule values (severity, state, transition), the Rule base and the RuleEngine
-- `parameter_rule`, `kinds`: limit, delta, expected, staleness and combination rules
+- `parameter_rule`, `kinds`: limit, delta, expected, staleness and combination rules, and the
+  `RuleOptions` (persistence, staleness, modes, description) every one-parameter rule takes
 - `loader`: rules from a TOML file; `alarms`: the operator-facing life of a violation
 """
 
@@ -16,6 +17,7 @@ from ground.rules.kinds import (
     StalenessRule,
 )
 from ground.rules.loader import load_rules
+from ground.rules.parameter_rule import RuleOptions
 
 __all__ = [
     "AlarmManager",
@@ -29,6 +31,7 @@ __all__ = [
     "LimitRule",
     "Rule",
     "RuleEngine",
+    "RuleOptions",
     "RuleState",
     "RuleTransition",
     "StalenessRule",
