@@ -20,6 +20,7 @@ GROUND_MAY_IMPORT_FROM_FLIGHT = {
     "flightsw.config": "the mission config is one file, read and checked the same way by both",
     "flightsw.clock": "the one module that reads the wall clock (a rule below holds both to it)",
     "flightsw.physics.constants": "the speed of light, declared once with its source",
+    "flightsw.cli": "the command-line conventions (exit codes, common options, logging) of all three programs",
     "flightsw": "`__version__`: one version for the product",
 }
 

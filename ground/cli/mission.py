@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from flightsw import __version__
+from flightsw.cli import EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, add_clock_options, add_version
 from flightsw.clock import wall_stamp, wall_time_s
 from flightsw.config import ConfigError, load_mission
 from flightsw.icd import Endpoints
@@ -30,16 +30,12 @@ from ground.plots.groups import unit_of
 from ground.plots.text import terminal_plot
 from ground.testkit import script_cli
 
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_RUNTIME = 3
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="mission", description="Fly a mission: spacecraft and ground together."
     )
-    parser.add_argument("--version", action="version", version=f"mission {__version__}")
+    add_version(parser, "mission")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser(
@@ -51,10 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         help="stop after this many mission seconds (default: run until Ctrl-C)",
     )
-    run.add_argument(
-        "--clock", choices=("stepped", "realtime"), help="override the config's clock mode"
-    )
-    run.add_argument("--rate", type=float, help="override the config's clock rate (realtime)")
+    add_clock_options(run)
     run.add_argument(
         "--step-s",
         type=float,
@@ -159,7 +152,7 @@ def run_mission(args: argparse.Namespace) -> int:
             f"({ingest['refused']} refused, {ingest['frames_missing']} missing), {status['events']} events, "
             f"{status['alarms_active']} alarms active; archive {mission.archive_path}"
         )
-    return 0
+    return EXIT_OK
 
 
 def fly(client: GroundClient, view: LiveView, mode: str, args: argparse.Namespace) -> None:
@@ -231,9 +224,9 @@ def interactive(console: Console, endpoint: str, data_dir: Path) -> int:
         except KeyboardInterrupt:
             continue  # Ctrl-C clears the line, as in a shell
         except EOFError:
-            return 0
+            return EXIT_OK
         if not console.run_line(line):
-            return 0
+            return EXIT_OK
 
 
 def run_plot(args: argparse.Namespace) -> int:
@@ -251,7 +244,7 @@ def run_plot(args: argparse.Namespace) -> int:
                 unit = unit_of(name)
                 print(f"{name}{f' ({unit})' if unit else ''}: {len(samples)} samples")
                 print(terminal_plot(samples, width=width) if samples else "  (none in this range)")
-        return 0
+        return EXIT_OK
     out = args.out or args.archive.parent / f"{args.archive.stem}-plots"
     if args.params:
         stem = "-".join(args.params) if len(args.params) <= 3 else f"{len(args.params)}-parameters"
@@ -266,7 +259,7 @@ def run_plot(args: argparse.Namespace) -> int:
         )
     for path in written:
         print(f"mission: wrote {path}")
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

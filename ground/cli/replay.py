@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from flightsw.cli import EXIT_OK
 from flightsw.clock import wall_time_s
 from flightsw.icd import Endpoints
 from ground.archive.store import Archive
@@ -73,7 +74,7 @@ def run_export(args: argparse.Namespace) -> int:
     with Archive.open(args.archive) as archive:
         rows = archive.export_csv(args.what, args.out)
     print(f"mission: wrote {rows} rows of {args.what} to {args.out}")
-    return 0
+    return EXIT_OK
 
 
 def run_replay(args: argparse.Namespace) -> int:
@@ -112,7 +113,7 @@ def run_replay(args: argparse.Namespace) -> int:
             view.close()
         sockets.close()
     print(f"mission: {summary.describe()}")
-    return 0
+    return EXIT_OK
 
 
 class _Progress:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
+from flightsw.cli import EXIT_FAILED, EXIT_OK
 from ground.api.checks import Check, parse_check, parse_value
 from ground.api.client import GroundClient
 from ground.console.render import Renderer, fmt_value, mission_time
@@ -135,13 +136,13 @@ class Console:
         return True
 
     def run_script(self, lines: Iterable[str]) -> int:
-        """Run lines, echoing each; 1 when anything failed, else 0."""
+        """Run lines, echoing each; EXIT_FAILED (1) when anything failed, else EXIT_OK (0)."""
         for line in lines:
             if line.strip() and not line.strip().startswith("#"):
                 self.render.line(f"> {line.strip()}", "dim")
             if not self.run_line(line):
                 break
-        return 1 if self.failures else 0
+        return EXIT_FAILED if self.failures else EXIT_OK
 
     def feed(self) -> Feed:
         if self.feed_endpoint is None:
