@@ -37,8 +37,8 @@ GROUND_LAYERS: dict[str, set[str]] = {
     "api": set(),  # a client never imports the service it talks to
     "plots": {"archive"},
     "console": {"api", "plots"},  # the console talks to the ground only through the API
-    "replay": {"archive", "link", "rules", "process", "api", "cli"},
-    "testkit": {"api", "cli", "console", "rules"},
+    "replay": {"archive", "link", "rules", "process", "api"},
+    "testkit": {"api", "cli", "rules"},  # shows times and values as the console does, via api
     "cli": {"api", "archive", "console", "plots", "process", "replay", "testkit"},
     "__main__": {"process"},
 }

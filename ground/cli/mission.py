@@ -13,9 +13,10 @@ from flightsw.clock import wall_stamp, wall_time_s
 from flightsw.config import ConfigError, load_mission
 from flightsw.icd import Endpoints
 from ground.api.client import GroundClient
+from ground.api.session import Session
 from ground.archive.store import Archive
 from ground.cli import replay as replay_cli
-from ground.cli.launcher import launch, read_session
+from ground.cli.launcher import launch
 from ground.console.complete import (
     ConsoleCompleter,
     Vocabulary,
@@ -188,13 +189,13 @@ def _status_or_none(client: GroundClient) -> dict[str, object] | None:
 
 
 def run_console(args: argparse.Namespace) -> int:
-    session = read_session(args.data_dir)
-    known = Endpoints(**session["endpoints"]) if session else Endpoints.default()
+    session = Session.read(args.data_dir)
+    known = session.endpoints if session is not None else Endpoints.default()
     control = args.control or known.control
     # A session's feed and archive belong to its own ground: trust them only for its control.
     same = session is not None and control == known.control
     feed = args.feed or (known.feed if control == known.control else None)
-    archive = Path(session["archive"]) if session is not None and same else None
+    archive = session.archive if session is not None and same else None
     with GroundClient(control, timeout_s=10.0) as client:
         console = Console(client, feed_endpoint=feed, archive_path=archive)
         try:

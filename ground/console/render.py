@@ -7,7 +7,6 @@ as plain aligned text, with no escape codes, so scripts and CI logs stay greppab
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
@@ -17,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flightsw.icd import Severity
+from ground.api.display import fmt_value, mission_time
 
 ALARM_STYLES = {
     "watch": "cyan",
@@ -27,21 +27,6 @@ ALARM_STYLES = {
 }
 EVENT_STYLES = {1: "", 2: "cyan", 3: "yellow", 4: "bold red"}
 PLAIN_WIDTH = 240  # wide enough that a pipe never wraps a table row
-
-
-def mission_time(time_s: float | None) -> str:
-    """`T+12.5 s`, or `never` for a value that has not arrived."""
-    return "never" if time_s is None else f"T+{time_s:,.1f} s"
-
-
-def fmt_value(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(
-        value, bytes | bytearray
-    ):  # an image chunk: its size and checksum, not its octets
-        return f"<{len(value)} octets, crc32 {zlib.crc32(value):08x}>"
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 class Renderer:

@@ -17,7 +17,8 @@ from typing import Any, NamedTuple, TextIO
 from flightsw.cli import EXIT_FAILED, EXIT_OK
 from ground.api.checks import Check, parse_check, parse_value
 from ground.api.client import GroundClient
-from ground.console.render import Renderer, fmt_value, mission_time
+from ground.api.display import fmt_value, mission_time
+from ground.console.render import Renderer
 from ground.console.wait import MissionClock
 from ground.console.watch import Feed, watch
 from ground.console.words import parse_args, parse_range, split_expression, split_options

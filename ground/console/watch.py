@@ -16,7 +16,8 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from ground.console.render import Renderer, fmt_value, mission_time
+from ground.api.display import fmt_value, mission_time
+from ground.console.render import Renderer
 
 Message = tuple[str, dict[str, Any]]
 QUIET_STEPPED_MS = 200  # how long the feed may stay quiet before a stepped watch steps

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import zmq
 
 from flightsw.clock import wall_time_s
 from flightsw.icd import Endpoints
-from ground.cli.launcher import SESSION_FILE
 from ground.process.control import ControlApi, Reply, Respond
 from ground.process.runtime import FLUSH_EVERY_S
 from ground.process.sockets import bind_all, publish_on, serve_control
@@ -158,19 +155,3 @@ def _refusal(what: str) -> Callable[[dict[str, Any], Respond], None]:
         respond(_no_spacecraft_reply(what))
 
     return refuse
-
-
-def write_replay_session(
-    data_dir: Path, endpoints: Endpoints, summary_archive: Path, source: Path
-) -> None:
-    """Leave the endpoints where `mission console --data-dir` looks for them (as `mission run`)."""
-    info: dict[str, Any] = {
-        "config": None,
-        "run_name": summary_archive.stem,
-        "archive": str(summary_archive),
-        "replay_of": str(source),
-        "endpoints": endpoints.as_dict(),
-        "pids": {},
-    }
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / SESSION_FILE).write_text(json.dumps(info, indent=2))

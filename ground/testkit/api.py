@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ground.console.render import mission_time
+from ground.api.display import mission_time
 from ground.errors import CommandFailed, HilFailure, HilTimeout
 from ground.testkit.alarm_verbs import AlarmVerbs
 from ground.testkit.command_verbs import CommandVerbs

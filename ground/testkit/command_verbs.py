@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ground.console.render import mission_time
+from ground.api.display import mission_time
 from ground.errors import ClientError, CommandFailed
 from ground.testkit.core import ApiCore, _args_text
 from ground.testkit.failures import explain

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from ground.api.client import GroundClient
+from ground.api.display import fmt_value, mission_time
 from ground.cli.launcher import Mission
-from ground.console.render import fmt_value, mission_time
 from ground.dictionary import hk_period_s
 from ground.errors import ClientError, HilFailure
 from ground.rules.engine import AlarmSeverity

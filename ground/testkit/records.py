@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ground.console.render import fmt_value, mission_time
+from ground.api.display import fmt_value, mission_time
 from ground.testkit.predicates import UNSET, Predicate, as_predicate
 
 

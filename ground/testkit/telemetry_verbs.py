@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ground.api.checks import parse_check
-from ground.console.render import fmt_value, mission_time
+from ground.api.display import fmt_value, mission_time
 from ground.errors import CheckError, HilFailure, HilTimeout
 from ground.testkit.core import ApiCore
 from ground.testkit.failures import explain

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from flightsw.icd.endpoints import Endpoints
+from ground.api.session import Session
 from ground.archive.store import Archive
-from ground.cli.launcher import Mission, free_ports, read_session
+from ground.cli.launcher import Mission, free_ports
 from ground.replay.engine import Replay, replay
-from ground.replay.runtime import ReplayRuntime, ReplaySockets, write_replay_session
+from ground.replay.runtime import ReplayRuntime, ReplaySockets
 
 pytestmark = pytest.mark.integration
 
@@ -97,7 +98,8 @@ def test_a_paced_replay_serves_read_only_ops_and_refuses_spacecraft_ones(
     endpoints = Endpoints.on_ports(free_ports(6))
     sockets = ReplaySockets(endpoints)
     runtime = ReplayRuntime(sockets, Replay(live, tmp_path))
-    write_replay_session(tmp_path, endpoints, runtime.replay.archive.path, live)
+    replayed = runtime.replay.archive.path
+    Session(replayed.stem, replayed, endpoints, replay_of=live).write(tmp_path)
     replies: dict[str, dict[str, Any]] = {}
 
     def ask(time_s: float) -> None:  # the idle hook runs on the replay's thread
@@ -118,8 +120,9 @@ def test_a_paced_replay_serves_read_only_ops_and_refuses_spacecraft_ones(
     for op in ("step", "inject", "cmd"):
         assert replies[op]["ok"] is False
         assert replies[op]["error"].startswith("replay: there is no spacecraft to ")
-    session = read_session(tmp_path)
-    assert session is not None and session["endpoints"]["control"] == endpoints.control
+    session = Session.read(tmp_path)
+    assert session is not None and session.endpoints == endpoints
+    assert (session.archive, session.replay_of, session.config) == (replayed, live, None)
 
 
 def test_mission_export_and_replay_on_a_recorded_run(mission: Mission, tmp_path: Path) -> None:
