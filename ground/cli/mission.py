@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 from flightsw.cli import EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, add_clock_options, add_version
-from flightsw.clock import wall_stamp, wall_time_s
+from flightsw.clock import wall_time_s
 from flightsw.config import ConfigError, load_mission
 from flightsw.icd import Endpoints
 from ground.api.client import GroundClient
 from ground.api.session import Session
-from ground.archive.store import Archive
+from ground.archive.store import Archive, default_run_name
 from ground.cli import replay as replay_cli
 from ground.cli.launcher import launch
 from ground.console.complete import (
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_mission(args: argparse.Namespace) -> int:
     config = load_mission(args.config)  # refuse a bad config before starting anything
     mode = args.clock or config.clock.mode
-    run_name = args.run_name or f"{config.name}-{wall_stamp()}"
+    run_name = args.run_name or default_run_name(config.name)
     print(
         f"mission: starting {config.name} ({mode} clock); archive and logs in {args.data_dir}/",
         flush=True,

@@ -19,10 +19,9 @@ from flightsw.cli import (
     log_to_stderr,
     stop_on_signals,
 )
-from flightsw.clock import wall_stamp
 from flightsw.config import ConfigError, MissionConfig, load_mission
 from flightsw.icd import Endpoints
-from ground.archive.store import Archive
+from ground.archive.store import Archive, default_run_name
 from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError
 from ground.link.channel import Channel, ChannelConfig, LightTime, read_blackouts
@@ -117,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
         build_service = service_builder(config, args, dictionary, rules_path)
-        service = build_service(args.run_name or f"{config.name}-{wall_stamp()}")
+        service = build_service(args.run_name or default_run_name(config.name))
         archive = service.archive
         runtime = GroundRuntime(sockets, service, args.sim_timeout_s, build_service)
         if args.exit_with_parent:
