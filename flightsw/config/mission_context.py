@@ -18,13 +18,16 @@ class GroundStation:
 
 @dataclass(frozen=True, slots=True)
 class CrewMember:
-    """One person aboard, with the figures life support uses."""
+    """One person aboard, with the figures life support uses.
+
+    Sources: docs/references.md#crewed-vehicle (mass and heart rate are assumptions).
+    """
 
     name: str
-    mass_kg: float = 75.0
-    o2_kg_per_day: float = 0.84  # NASA RP-1324
-    co2_kg_per_day: float = 1.00  # NASA RP-1324
-    resting_heart_rate_bpm: float = 65.0
+    mass_kg: float = 75.0  # assumed
+    o2_kg_per_day: float = 0.84  # NASA RP-1324 (BVAD 2004: 0.835)
+    co2_kg_per_day: float = 1.00  # NASA RP-1324 (BVAD 2004: 0.998)
+    resting_heart_rate_bpm: float = 65.0  # assumed: a typical adult resting rate
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,8 @@ vents the cabin to vacuum by choked (sonic) flow through an orifice:
 ṁ = C_d·A·p·sqrt(γ/(R_s·T))·(2/(γ+1))^((γ+1)/(2(γ−1))) (e.g. Anderson, Modern Compressible Flow,
 ch. 5; NASA Glenn "Mass Flow Choking"). At fixed temperature ṁ ∝ m, so the cabin decays
 exponentially with time constant τ = V / (C_d·A·sqrt(γ·R_s·T)·(2/(γ+1))^((γ+1)/(2(γ−1)))).
+
+Sources of every figure here: docs/references.md#cabin-physics.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def choked_mass_flow_kg_s(
 def mixture_molar_mass(gas_kg: np.ndarray) -> float:
     """Mean molar mass (kg/mol) of the cabin gas, or that of air when the cabin is empty."""
     moles = float(np.sum(gas_kg / MOLAR_MASS_KG_MOL))
+    # Dry air, 28.9644 g/mol (U.S. Standard Atmosphere 1976; docs/references.md#cabin-physics).
     return float(np.sum(gas_kg)) / moles if moles > 0.0 else 0.02897
 
 

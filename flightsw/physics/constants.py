@@ -1,21 +1,25 @@
-"""Physical constants, each with its source. SI units; the unit is in every name."""
+"""Physical constants, each with its source. SI units; the unit is in every name.
+
+Every constant is listed, with its value and a fuller citation, in
+docs/references.md#physics-constants.
+"""
 
 from __future__ import annotations
 
 SPEED_OF_LIGHT_M_S = 299_792_458.0  # SI definition
 EARTH_GM_M3_S2 = 3.986004418e14  # WGS 84 / IERS
 EARTH_RADIUS_M = 6_378_137.0  # WGS 84 equatorial radius
-EARTH_J2 = 1.08262668e-3  # EGM zonal harmonic
+EARTH_J2 = 1.08262668e-3  # EGM96 zonal harmonic, J2 = -C20 (unnormalised)
 EARTH_ROTATION_RAD_S = 7.2921150e-5  # IERS mean angular velocity
 STANDARD_GRAVITY_M_S2 = 9.80665  # SI (CGPM 1901)
 SOLAR_CONSTANT_W_M2 = 1361.0  # Kopp & Lean 2011, total solar irradiance at 1 AU
 STEFAN_BOLTZMANN_W_M2_K4 = 5.670374419e-8  # CODATA 2018
 AU_M = 149_597_870_700.0  # IAU 2012 Resolution B2
 ZERO_CELSIUS_K = 273.15  # SI
-DAY_S = 86_400.0
-MOON_MEAN_DISTANCE_M = 384_400_000.0  # mean Earth-Moon distance
+DAY_S = 86_400.0  # SI Brochure (9th ed.), table 8: the day, accepted for use with the SI
+MOON_MEAN_DISTANCE_M = 384_400_000.0  # mean Earth-Moon distance, NASA GSFC Moon Fact Sheet
 EARTH_FLATTENING = 1.0 / 298.257223563  # WGS 84 defining parameter
-SUN_GM_M3_S2 = 1.32712440018e20  # IAU 2009 system of astronomical constants
+SUN_GM_M3_S2 = 1.32712440018e20  # JPL DE405 (Standish 1998); IAU 2009 TDB value 1.32712440041e20
 SUN_RADIUS_M = 695_700_000.0  # IAU 2015 Resolution B3, nominal solar radius
 MOON_GM_M3_S2 = 4.9028000661e12  # JPL DE430 (Folkner et al. 2014)
 MOON_RADIUS_M = 1_737_400.0  # IAU WGCCRE 2015 (Archinal et al. 2018), mean radius

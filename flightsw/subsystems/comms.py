@@ -68,7 +68,7 @@ def watts_to_dbw(power_w: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class CommsConfig:
-    """`[subsystems.comms]`."""
+    """`[subsystems.comms]`; the defaults' sources: docs/references.md#spacecraft-engineering."""
 
     frequency_hz: float = 8.4e9  # X-band deep-space/EO downlink allocation, 8.4 GHz
     transmit_power_w: float = 10.0  # RF output

@@ -145,7 +145,7 @@ def geographic_rad(position_m: tuple[float, float, float], gmst: float) -> tuple
 
 @dataclass(frozen=True, slots=True)
 class EnvironmentConfig:
-    """`[subsystems.environment]`."""
+    """`[subsystems.environment]`; the defaults' sources: docs/references.md#space-environment."""
 
     central_body: str = "earth"  # must match navigation's
     leo_background_usv_h: float = 10.0  # ISS dosimetry: ≈ 0.2–0.3 mGy/day on average

@@ -9,6 +9,9 @@ through the discharge efficiency.
 Bus voltage is the battery's open-circuit voltage (a Li-ion cell curve times the cells in
 series) minus the I·R drop of the battery current (a rise while charging, none while the battery
 floats full and the shunt regulates).
+
+The cell curve and the defaults (efficiencies, array) are engineering assumptions, not one
+published source: docs/references.md#spacecraft-engineering says what each is.
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ from flightsw.subsystems.topics import (
 
 WH_J = 3600.0
 POINTING_MODES = ("sun_tracking", "fixed")
-# Open-circuit voltage of one Li-ion (NMC) cell against state of charge: a typical datasheet
-# curve, piecewise linear between these points.
+# Open-circuit voltage of one Li-ion (NMC) cell against state of charge, piecewise linear between
+# these points: a representative curve of the shape cell datasheets publish, not any one cell's
+# (an engineering assumption, docs/references.md#spacecraft-engineering).
 CELL_OCV_SOC = (0.0, 0.1, 0.2, 0.5, 0.8, 0.9, 1.0)
 CELL_OCV_V = (3.0, 3.45, 3.55, 3.7, 3.9, 4.0, 4.15)
 SOC_REARM = 0.05  # battery_low re-arms only this far above its threshold, so it fires once

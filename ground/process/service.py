@@ -77,6 +77,8 @@ class GroundService:
         # The latest report of each subsystem: a value is looked up when asked for, not stored
         # per parameter on every packet.
         self.latest_reports: dict[str, tuple[float, dict[str, Any]]] = {}
+        # Values a partial report (a TC[20,1] answer) brought since, each with its own time.
+        self.answered: dict[str, dict[str, tuple[float, Scalar]]] = {}
         self.events_received = 0
         self.pongs: list[tuple[int, float]] = []
         self.last_frame_s: float | None = None
@@ -226,7 +228,7 @@ class GroundService:
         self, packet: Packet, message: Message, received_s: float, playback: bool = False
     ) -> None:
         match message:
-            case Housekeeping(subsystem, params) if playback:
+            case Housekeeping(subsystem, params) | ParameterValues(subsystem, params) if playback:
                 self.archive.record_housekeeping(packet.time_s, subsystem, params)
             case Housekeeping(subsystem, params):
                 self._housekeeping(subsystem, params, packet.time_s)
@@ -277,10 +279,16 @@ class GroundService:
         self.archive.record_housekeeping(time_s, subsystem, params)
         old = self.latest_reports.get(subsystem)
         if old is not None and not params.keys() >= old[1].keys():
-            # A partial report (a TC[20,1] answer) updates the latest values, not replaces them.
-            self.latest_reports[subsystem] = (time_s, {**old[1], **params})
+            # A partial report (a TC[20,1] answer) updates the latest values, not replaces them;
+            # the values it leaves out keep the time they were measured at.
+            answered = self.answered.setdefault(subsystem, {})
+            answered.update((param, (time_s, value)) for param, value in params.items())
         else:
             self.latest_reports[subsystem] = (time_s, params)
+            earlier = self.answered.get(subsystem)
+            if earlier:  # the newer report has its own value of what it carries
+                for param in earlier.keys() & params.keys():
+                    del earlier[param]
         self.publish("tm", {"time_s": time_s, "subsystem": subsystem, "params": params})
         transitions = self.rules.update_report(time_s, subsystem, params)
         if transitions:
@@ -312,6 +320,9 @@ class GroundService:
     def latest(self, name: str) -> tuple[float, Scalar] | None:
         """The newest value of `subsystem.param` and its mission time, if any has come down."""
         subsystem, _, param = name.partition(".")
+        answer = self.answered.get(subsystem, {}).get(param)
+        if answer is not None:
+            return answer
         report = self.latest_reports.get(subsystem)
         if report is None or param not in report[1]:
             return None

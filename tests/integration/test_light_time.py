@@ -29,7 +29,8 @@ def test_the_light_time_follows_the_true_range_to_the_moon(lunar: Mission) -> No
     client = lunar.client
     client.call("step", seconds=60.0)
     status = client.call("status")
-    # REFERENCE.md: Moon mean distance 384 400 km, one-way light time 1.21-1.35 s (mean 1.282 s).
+    # docs/references.md#orbits-and-light-time: the Moon's one-way light time is 1.21-1.35 s
+    # (mean 1.282 s at 384 400 km).
     assert status["one_way_light_time_s"] == pytest.approx(1.28, abs=0.07)
     assert status["one_way_light_time_s"] == pytest.approx(status["range_m"] / SPEED_OF_LIGHT_M_S)
 

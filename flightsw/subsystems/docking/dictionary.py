@@ -9,7 +9,11 @@ PHASES = (*PHASES, "undocking", "hold", "aborted")
 
 
 def limits() -> dict[str, tuple[float, float, float]]:
-    """Numeric config keys: (default, minimum, maximum)."""
+    """Numeric config keys: (default, minimum, maximum).
+
+    The keep-out sphere, and the contact and capture figures (assumptions):
+    docs/references.md#crewed-vehicle.
+    """
     return {
         "target_altitude_km": (400.0, 100.0, 100_000.0),  # used until navigation reports
         "hold_far_m": (250.0, 1.0, 1e5),  # outside the ISS 200 m keep-out sphere

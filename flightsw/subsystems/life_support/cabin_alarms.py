@@ -8,10 +8,11 @@ from flightsw.icd.services import Severity
 from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.life_support.crew_vitals import AlarmCheck
 
-CO2_HIGH_PPM = 5300.0  # REFERENCE.md: ISS 24-h average CO2 limit
-CO2_EMERGENCY_MMHG = 15.0  # REFERENCE.md
-O2_LOW_KPA = 19.5  # REFERENCE.md: ISS O2 partial pressure floor
-O2_CRITICAL_KPA = 16.0  # REFERENCE.md: not below ≈ 16 kPa except in emergencies
+# Limits and their sources: docs/references.md#crewed-vehicle.
+CO2_HIGH_PPM = 5300.0  # ISS 24-h average CO2 limit (≈ 4 mmHg)
+CO2_EMERGENCY_MMHG = 15.0  # CO2 emergency level
+O2_LOW_KPA = 19.5  # ISS O2 partial pressure floor (band 19.5-23.1 kPa)
+O2_CRITICAL_KPA = 16.0  # ppO2 not below ≈ 16 kPa except in emergencies
 
 
 def cabin_checks(

@@ -13,13 +13,16 @@ Vital signs are an illustrative model, not a clinical one:
   curve, SO2 = 1 / (23400 / (PO2³ + 150·PO2) + 1). It gives ≈ 97.6 % at sea-level air (21.2 kPa)
   and ≈ 92 % at 16 kPa; it ignores the ventilatory response to hypoxia, so it errs pessimistic.
 - Heart rate: resting rate + 50 bpm per unit of activity above 1, + 1.2 bpm per 1000 ppm of CO2
-  above 3000 ppm (where symptoms start, REFERENCE.md), + 1.5 bpm per % of SpO2 below 97.
+  above 3000 ppm (where symptoms start), + 1.5 bpm per % of SpO2 below 97.
 - Respiration: 14 breaths/min + 8 per unit of activity above 1, + 0.5 per mmHg of CO2 above
   4 mmHg, + 0.2 per % of SpO2 below 97.
 - Core temperature: 37.0 °C + 0.5 °C per unit of activity above 1.
 
 Small Gaussian noise is drawn from a Generator the caller seeds per step, so a seed gives the
 same vitals bit for bit.
+
+Sources of the physiology figures, and which figures are this model's assumptions:
+docs/references.md#crewed-vehicle.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from flightsw.icd.services import Severity
 from flightsw.physics.constants import DAY_S
 
 HOUR_S = 3600.0
+# The schedule and its activity factors are assumptions: docs/references.md#crewed-vehicle.
 ACTIVITY_LEVELS = {"schedule": -1.0, "sleep": 0.7, "nominal": 1.0, "exercise": 2.0}
 SLEEP_HOURS = 8.0  # sleep from 00:00 to 08:00 of each mission day
 EXERCISE_START_H = 10.0  # one hour of exercise from 10:00
@@ -43,9 +47,11 @@ EXERCISE_HOURS = 1.0
 
 BODY_WATER_VAPOUR_MMHG = 47.0  # saturated vapour pressure at 37 °C (standard physiology value)
 ALVEOLAR_CO2_MMHG = 40.0  # normal arterial/alveolar PCO2
-RESPIRATORY_QUOTIENT = 0.8
-KPA_MMHG = 760.0 / 101.325  # mmHg per kPa
-CO2_SYMPTOM_PPM = 3000.0  # REFERENCE.md: symptoms from ≈ 3000 ppm
+RESPIRATORY_QUOTIENT = 0.8  # standard physiology value
+KPA_MMHG = 760.0 / 101.325  # mmHg per kPa: 1 atm = 101.325 kPa = 760 mmHg
+CO2_SYMPTOM_PPM = 3000.0  # docs/references.md#crewed-vehicle: symptoms from ≈ 3000 ppm
+# The vital-sign model's own figures, all assumptions but the clinical SpO2 threshold of 90 %
+# (docs/references.md#crewed-vehicle).
 SPO2_NOMINAL_PCT = 97.0
 RESTING_RESPIRATION_PER_MIN = 14.0
 CORE_TEMP_C = 37.0

@@ -78,7 +78,11 @@ TELEMETRY: tuple[ParamSpec, ...] = (
 
 
 def config_limits(vehicle: str = "station") -> dict[str, tuple[float, float, float]]:
-    """Numeric config keys: (default, minimum, maximum); `vehicle` sets the last three defaults."""
+    """Numeric config keys: (default, minimum, maximum); `vehicle` sets the last three defaults.
+
+    The defaults' sources, and which of them are assumptions: docs/references.md#crewed-vehicle
+    (cabin air, crew figures) and docs/references.md#cabin-physics (the leak).
+    """
     volume_m3, o2_kg, water_kg = VEHICLES[vehicle]
     return {
         "cabin_temp_c": (22.0, -50.0, 80.0),

@@ -13,7 +13,8 @@ PRESSURIZATIONS = ("regulated", "blowdown")
 @dataclass(frozen=True, slots=True)
 class PropulsionConfig:
     """`[subsystems.propulsion]`: defaults are a small LEO satellite with a 22 N hydrazine
-    thruster (Isp 220 s, the Aerojet MR-106 class)."""
+    thruster (Isp 220 s, the Aerojet MR-106 class); docs/references.md#spacecraft-engineering
+    gives each figure's source."""
 
     dry_mass_kg: float = 180.0
     propellant_kg: float = 20.0

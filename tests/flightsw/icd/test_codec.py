@@ -27,7 +27,8 @@ from flightsw.icd.messages import (
 from flightsw.icd.packet import PacketType, decode, encode_tc, encode_tm
 from flightsw.icd.services import Stage
 
-# REFERENCE.md: TC[17,1], APID 0x42, sequence count 5, source ID 0, all acknowledge flags set.
+# docs/references.md#link-formats, the ping test vector: TC[17,1], APID 0x42, sequence count 5,
+# source ID 0, all acknowledge flags set.
 PING_VECTOR = bytes.fromhex("18 42 c0 05 00 06 2f 11 01 00 00 9d 76")
 
 

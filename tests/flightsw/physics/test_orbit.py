@@ -1,4 +1,4 @@
-"""Orbital mechanics against published reference values (REFERENCE.md, Meeus, the Almanac)."""
+"""Orbital mechanics against published reference values (docs/references.md, Meeus, the Almanac)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def declination_deg(vector: np.ndarray) -> float:
 
 
 def test_leo_400_km_circular_period_is_92_6_minutes() -> None:
-    # REFERENCE.md: LEO 400 km circular orbit, period ≈ 92.6 min (two-body).
+    # docs/references.md#orbits-and-light-time: LEO 400 km circular orbit, period ≈ 92.6 min
+    # (two-body).
     position, velocity = orbit.circular_orbit(LEO_RADIUS_M, 0.9, 0.0, 0.0, EARTH_GM_M3_S2)
     a_m = orbit.semi_major_axis_m(position, velocity, EARTH_GM_M3_S2)
     assert orbit.period_s(a_m, EARTH_GM_M3_S2) / 60.0 == pytest.approx(92.6, abs=0.1)
@@ -73,7 +74,8 @@ def test_j2_regresses_the_node_of_an_iss_like_orbit_by_about_five_degrees_a_day(
 
 
 def test_eclipse_of_a_400_km_orbit_with_the_sun_in_its_plane_lasts_about_36_minutes() -> None:
-    # REFERENCE.md: LEO 400 km, longest eclipse ≈ 36 min (Sun in the orbit plane).
+    # docs/references.md#orbits-and-light-time: LEO 400 km, longest eclipse ≈ 36 min (Sun in the
+    # orbit plane).
     sun_m = np.array([AU_M, 0.0, 0.0])
     period_s = orbit.period_s(LEO_RADIUS_M, EARTH_GM_M3_S2)
     mean_motion = 2.0 * math.pi / period_s
@@ -128,7 +130,8 @@ def test_a_station_sees_a_spacecraft_overhead_at_90_degrees_and_400_km() -> None
     elevation, range_m = orbit.elevation_and_range(overhead, station_m, up)
     assert math.degrees(elevation) == pytest.approx(90.0, abs=1e-6)
     assert range_m == pytest.approx(400e3, abs=1.0)
-    # REFERENCE.md: 400 km to a ground station is 1.3 ms of light time overhead.
+    # docs/references.md#orbits-and-light-time: 400 km to a ground station is 1.3 ms of light time
+    # overhead.
     assert range_m / 299_792_458.0 * 1e3 == pytest.approx(1.3, abs=0.05)
 
 
@@ -139,7 +142,8 @@ def test_the_spacecraft_at_the_antipode_is_below_the_horizon() -> None:
 
 
 def test_the_moon_stays_384_400_km_away_and_returns_after_a_sidereal_month() -> None:
-    # Sidereal month 27.3217 days (Almanac mean longitude rate 13.1764 deg/day).
+    # Sidereal month 27.3217 days (Almanac mean longitude rate 13.1764 deg/day;
+    # docs/references.md#astronomy-and-time).
     start_s = utc(2025, 1, 1, 0, 0)
     start = orbit.moon_circular_position_m(start_s)
     later = orbit.moon_circular_position_m(start_s + 27.3217 * 86_400.0)
@@ -148,6 +152,7 @@ def test_the_moon_stays_384_400_km_away_and_returns_after_a_sidereal_month() -> 
 
 
 def test_earth_circular_orbit_is_1_au_at_30_km_s() -> None:
+    # docs/references.md#astronomy-and-time: √(GM☉/AU) = 29 784.7 m/s; tolerance 5 m/s.
     position, velocity = orbit.earth_circular_heliocentric(utc(2025, 1, 1, 0, 0))
     assert np.linalg.norm(position) == pytest.approx(AU_M, rel=1e-12)
     assert np.linalg.norm(velocity) == pytest.approx(29_785.0, abs=5.0)

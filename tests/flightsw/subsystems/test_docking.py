@@ -38,7 +38,10 @@ def model(**config: Any) -> DockingModel:
 
 
 def cw_rk4(state6: np.ndarray, n: float, duration_s: float, step_s: float) -> np.ndarray:
-    """Integrate ẍ = 3n²x + 2nẏ, ÿ = −2nẋ, z̈ = −n²z (REFERENCE.md) with fixed-step RK4."""
+    """Integrate ẍ = 3n²x + 2nẏ, ÿ = −2nẋ, z̈ = −n²z with fixed-step RK4.
+
+    The Clohessy–Wiltshire equations as docs/references.md#orbits-and-light-time gives them.
+    """
 
     def derivative(s: np.ndarray) -> np.ndarray:
         x, _, z, vx, vy, vz = s

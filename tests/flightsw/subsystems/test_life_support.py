@@ -36,7 +36,8 @@ from flightsw.subsystems.topics import (
     load_topic,
 )
 
-# REFERENCE.md (NASA RP-1324; BVAD 2004: 0.835 / 0.998): per crew member per day.
+# docs/references.md#crewed-vehicle (NASA RP-1324; BVAD 2004: 0.835 / 0.998): per crew member
+# per day.
 O2_KG_PER_CREW_DAY = 0.84
 CO2_KG_PER_CREW_DAY = 1.00
 ONE_GRAM_KG = 0.001
@@ -85,7 +86,8 @@ def test_housekeeping_keys_equal_the_telemetry_names_including_each_crew_member(
 
 
 def test_initial_cabin_is_at_the_iss_nominal_pressure_and_o2_partial_pressure() -> None:
-    # REFERENCE.md: cabin total pressure 101.3 kPa; ppO2 19.5-23.1 kPa; humidity 25-70 %.
+    # docs/references.md#crewed-vehicle: cabin total pressure 101.3 kPa; ppO2 19.5-23.1 kPa;
+    # humidity 25-70 %.
     hk = model().housekeeping(model().initial_state())
     assert hk["cabin_pressure_kpa"] == pytest.approx(101.3, abs=1e-6)
     assert 19.5 <= hk["o2_pp_kpa"] <= 23.1
@@ -119,7 +121,7 @@ def test_the_daily_schedule_scales_metabolism_by_sleep_exercise_and_rest() -> No
 
 
 def test_with_the_scrubber_on_four_crew_keep_co2_below_the_iss_limit_for_a_day() -> None:
-    # REFERENCE.md: ISS 24-h average CO2 limit 5300 ppm.
+    # docs/references.md#crewed-vehicle: ISS 24-h average CO2 limit 5300 ppm.
     ls = model(4)
     _, events, samples = run(ls, ls.initial_state(), DAY_S)
     assert max(hk["co2_ppm"] for hk in samples) < 5300.0
@@ -187,7 +189,8 @@ def test_choked_flow_matches_the_textbook_form_for_air() -> None:
 
 def test_a_hole_depressurises_the_cabin_with_the_choked_flow_time_constant() -> None:
     # Uncrewed, nothing adding or removing gas: p(t) = p0·exp(−t/τ) with
-    # τ = V / (C_d·A·sqrt(γ·R_s·T)·(2/(γ+1))^((γ+1)/(2(γ−1)))).
+    # τ = V / (C_d·A·sqrt(γ·R_s·T)·(2/(γ+1))^((γ+1)/(2(γ−1)))), V the ISS's 916 m³ (the station
+    # default) and R = 8.314462618 J/(mol K), CODATA 2018 (docs/references.md#cabin-physics).
     ls = model(0, scrubber_on=False, o2_supply_enabled=False, condensing_hx_on=False)
     start = ls.initial_state()
     hole_m2, discharge, gamma = 1000e-6, 0.62, 1.4
@@ -204,7 +207,8 @@ def test_a_hole_depressurises_the_cabin_with_the_choked_flow_time_constant() -> 
 
 
 def test_without_the_condensing_hx_the_crew_raise_the_humidity() -> None:
-    # BVAD 2004: 2.28 kg of respiration and perspiration water per crew member per day.
+    # BVAD 2004: 2.28 kg of respiration and perspiration water per crew member per day
+    # (docs/references.md#crewed-vehicle).
     ls = model(4, activity_schedule=False)
     start = ls.execute(ls.initial_state(), "condensing_hx", {"on": False}).state
     _, _, samples = run(ls, start, 6 * HOUR_S)
@@ -215,7 +219,7 @@ def test_without_the_condensing_hx_the_crew_raise_the_humidity() -> None:
 
 
 def test_with_the_condensing_hx_the_humidity_stays_in_the_iss_band() -> None:
-    # REFERENCE.md: relative humidity 25-70 %.
+    # docs/references.md#crewed-vehicle: relative humidity 25-70 %.
     ls = model(4)
     _, _, samples = run(ls, ls.initial_state(), DAY_S)
     assert all(25.0 <= hk["humidity_pct"] <= 70.0 for hk in samples)
@@ -224,7 +228,7 @@ def test_with_the_condensing_hx_the_humidity_stays_in_the_iss_band() -> None:
 
 def test_spo2_is_nominal_at_sea_level_air_and_falls_at_low_o2_partial_pressure() -> None:
     # Severinghaus curve through the alveolar gas equation: ≈ 97.7 % at 21.2 kPa, ≈ 92 % at
-    # 16 kPa (REFERENCE.md: ppO2 not below ≈ 16 kPa except in emergencies).
+    # 16 kPa (docs/references.md#crewed-vehicle: ppO2 not below ≈ 16 kPa except in emergencies).
     assert saturation_pct(99.0) == pytest.approx(97.7, abs=0.1)
     nominal = model(1)
     hk = nominal.housekeeping(nominal.initial_state())
@@ -307,7 +311,10 @@ def test_every_fault_is_injectable_and_clearable() -> None:
 
 
 def _vapour_kg(pressure_kpa: float, volume_m3: float, temp_c: float) -> float:
-    """Water vapour mass by the ideal gas law (M = 18.015 g/mol)."""
+    """Water vapour mass by the ideal gas law.
+
+    M = 18.015 g/mol, R = 8.314462618 J/(mol K): docs/references.md#cabin-physics.
+    """
     return pressure_kpa * 1e3 * volume_m3 / (8.314462618 * (temp_c + ZERO_CELSIUS_K)) * 0.018015
 
 

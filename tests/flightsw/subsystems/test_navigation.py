@@ -69,7 +69,8 @@ def test_default_orbit_is_a_400_km_iss_like_orbit_with_a_92_6_minute_period() ->
     nav = model()
     hk = nav.housekeeping(nav.initial_state())
     assert hk["altitude_km"] == pytest.approx(400.0, abs=1e-6)
-    assert hk["period_min"] == pytest.approx(92.6, abs=0.1)  # REFERENCE.md
+    # docs/references.md#orbits-and-light-time: a 400 km circular orbit lasts 92.56 min.
+    assert hk["period_min"] == pytest.approx(92.6, abs=0.1)
     assert hk["central_body"] == "earth"
 
 
@@ -90,7 +91,8 @@ def test_orbit_count_increments_once_per_revolution() -> None:
 
 
 def test_an_equatorial_orbit_at_equinox_spends_about_36_minutes_in_eclipse() -> None:
-    # REFERENCE.md: longest eclipse of a 400 km orbit ≈ 36 min; tolerance 1 min.
+    # docs/references.md#orbits-and-light-time: longest eclipse of a 400 km orbit ≈ 36 min;
+    # tolerance 1 min.
     nav = model(inclination_deg=0.0, j2_enabled=False)
     state = nav.initial_state()
     dark_s = 0.0
@@ -220,14 +222,16 @@ def test_a_station_under_the_spacecraft_sees_it_400_km_away_then_loses_it() -> N
     assert hk["station_visible"] is True
     assert hk["station_name"] == "equator"
     assert hk["station_range_km"] == pytest.approx(400.0, abs=0.01)
-    assert number(hk, "light_time_s") * 1e3 == pytest.approx(1.3, abs=0.05)  # REFERENCE.md
+    # docs/references.md#orbits-and-light-time: 400 km overhead is 1.334 ms of light time.
+    assert number(hk, "light_time_s") * 1e3 == pytest.approx(1.3, abs=0.05)
     state, names = run(nav, state, 1200.0)
     assert "station_los" in names
     assert nav.housekeeping(state)["station_visible"] is False
 
 
 def test_a_lunar_orbiter_is_one_light_second_and_a_quarter_from_earth() -> None:
-    # REFERENCE.md: Moon at 384 400 km, one-way light time ≈ 1.282 s (1.21–1.35 s).
+    # docs/references.md#orbits-and-light-time: Moon at 384 400 km, one-way light time ≈ 1.282 s
+    # (1.21–1.35 s).
     nav = model(central_body="moon")
     state, _ = run(nav, nav.initial_state(), 3600.0, 60.0)
     hk = nav.housekeeping(state)
@@ -237,7 +241,8 @@ def test_a_lunar_orbiter_is_one_light_second_and_a_quarter_from_earth() -> None:
 
 
 def test_a_cruise_leaving_earth_draws_away_at_about_three_km_s() -> None:
-    # Hohmann departure to 1.524 AU: perihelion speed 32.73 km/s against Earth's 29.78 km/s.
+    # Hohmann departure to 1.524 AU: perihelion speed 32.73 km/s against Earth's 29.78 km/s
+    # (derived, docs/references.md#orbits-and-light-time).
     nav = model(central_body="sun")
     state, _ = run(nav, nav.initial_state(), 86_400.0, 3600.0)
     hk = nav.housekeeping(state)
@@ -250,8 +255,9 @@ def test_a_cruise_leaving_earth_draws_away_at_about_three_km_s() -> None:
 def test_a_spacecraft_at_mars_distance_is_light_minutes_from_earth(
     side: float, expected_min: float
 ) -> None:
-    # REFERENCE.md: Mars one-way light time 3.0–22.3 min. At 1.524 AU on Earth's side of the
-    # Sun the range is 0.524 AU (4.36 min); on the far side 2.524 AU (21.0 min).
+    # docs/references.md#orbits-and-light-time: Mars one-way light time 3.0–22.3 min. At 1.524 AU
+    # on Earth's side of the Sun the range is 0.524 AU (4.36 min); on the far side 2.524 AU
+    # (21.0 min).
     earth_m, earth_v = orbit.earth_circular_heliocentric(EQUINOX_UNIX_S)
     nav = model(
         central_body="sun",

@@ -49,7 +49,8 @@ def test_housekeeping_keys_are_exactly_the_telemetry_dictionary() -> None:
 
 
 def test_solar_power_at_1_au_normal_incidence_is_1361_times_area_times_efficiency() -> None:
-    # REFERENCE.md: solar constant 1361 W/m² (Kopp & Lean 2011); P = S·A·η at normal incidence.
+    # docs/references.md#physics-constants: solar constant 1361 W/m² (Kopp & Lean 2011);
+    # P = S·A·η at normal incidence.
     power = model(array_area_m2=2.0, array_efficiency=0.3)
     state = power.step(power.initial_state(), 0.0, 1.0, sunlit()).state
     assert state.solar_power_w == pytest.approx(1361.0 * 2.0 * 0.3, abs=1e-9)

@@ -77,7 +77,10 @@ def armed(model: PropulsionModel) -> PropulsionState:
 
 
 def big_engine() -> PropulsionModel:
-    """The REFERENCE.md example: 1000 kg with 200 kg of propellant at Isp 300 s."""
+    """The rocket-equation example: 1000 kg with 200 kg of propellant at Isp 300 s.
+
+    From docs/references.md#orbits-and-light-time.
+    """
     return PropulsionModel(
         CONTEXT,
         PropulsionConfig(
@@ -97,12 +100,13 @@ def names(events: list[Event]) -> list[str]:
 
 
 def test_rocket_equation_matches_the_reference_example() -> None:
-    # REFERENCE.md: Isp 300 s, 1000 kg -> 800 kg gives Δv ≈ 656.5 m/s.
+    # docs/references.md#orbits-and-light-time: Isp 300 s, 1000 kg -> 800 kg gives Δv ≈ 656.5 m/s.
     assert delta_v_m_s(300.0, 1000.0, 800.0) == pytest.approx(656.5, abs=0.05)
     assert propellant_for_delta_v_kg(300.0, 1000.0, 656.48) == pytest.approx(200.0, abs=0.01)
 
 
 def test_mass_flow_is_thrust_over_isp_times_g0() -> None:
+    # g0 = 9.80665 m/s², standard gravity (docs/references.md#physics-constants).
     assert mass_flow_kg_s(22.0, 220.0) == pytest.approx(22.0 / (220.0 * 9.80665), rel=1e-12)
 
 

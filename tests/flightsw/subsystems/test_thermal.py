@@ -82,7 +82,8 @@ def test_housekeeping_keys_are_exactly_the_telemetry_dictionary() -> None:
 
 
 def test_a_single_radiating_node_settles_at_the_radiative_equilibrium() -> None:
-    # Q = ε·σ·A·T⁴ at steady state, so T = (Q / (ε·σ·A))^0.25 (REFERENCE.md lumped nodes).
+    # Q = ε·σ·A·T⁴ at steady state, so T = (Q / (ε·σ·A))^0.25
+    # (docs/references.md#spacecraft-engineering, lumped thermal node).
     config = one_node()
     config["heaters"] = []
     thermal = model(**config)
@@ -99,7 +100,7 @@ def test_absorbed_sunlight_adds_alpha_area_irradiance() -> None:
     config["heaters"] = []
     thermal = model(**config)
     state = run(thermal, thermal.initial_state(), 86_400.0, 60.0, {NAVIGATION: lit_fix(1.0)})
-    absorbed_w = 0.3 * 0.2 * 1361.0
+    absorbed_w = 0.3 * 0.2 * 1361.0  # solar constant, docs/references.md#physics-constants
     assert thermal.housekeeping(state)["absorbed_w"] == pytest.approx(absorbed_w)
     expected_k = ((50.0 + absorbed_w) / (0.8 * STEFAN_BOLTZMANN_W_M2_K4 * 0.2)) ** 0.25
     assert temp_c(thermal, state, "box") + ZERO_CELSIUS_K == pytest.approx(

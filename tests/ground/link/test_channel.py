@@ -13,7 +13,8 @@ FRAME = encode_tm(17, 0, 3, 25, 10.0, b"\x80" * 100)  # 121 octets
 
 
 def test_light_time_from_the_lunar_distance_is_about_1_282_s() -> None:
-    # REFERENCE.md: Moon mean distance 384 400 km, one-way light time ≈ 1.282 s.
+    # docs/references.md#orbits-and-light-time: Moon mean distance 384 400 km, one-way light time
+    # ≈ 1.282 s.
     assert LightTime("range", 0.0).one_way_s(MOON_MEAN_DISTANCE_M) == pytest.approx(
         1.282, abs=0.001
     )
