@@ -28,14 +28,16 @@ from flightsw.icd.packet import (
     encode_tm,
 )
 from flightsw.subsystems.registry import build_models
+from ground.api import AlarmChanged, FeedEvent
 from ground.archive.store import Archive
 from ground.dictionary import Dictionary
 from ground.link.channel import Channel, LightTime
 from ground.process.service import GroundService
 from ground.rules.alarms import AlarmManager
-from ground.rules.engine import AlarmSeverity, RuleEngine
+from ground.rules.engine import RuleEngine
 from ground.rules.kinds import LimitBands, LimitRule
 from ground.rules.loader import load_rules
+from ground.vocabulary import AlarmSeverity, AlarmTransitionKind
 
 BODY_START = PRIMARY_HEADER_LENGTH + TM_SECONDARY_HEADER_LENGTH
 
@@ -115,7 +117,7 @@ def ingest_rate(frames: Frames, rules_path: Path) -> tuple[float, int]:
             RuleEngine(load_rules(rules_path)),
             AlarmManager(),
             Channel(LightTime("fixed", 0.0)),
-            publish=lambda topic, data: None,
+            publish=lambda event: None,
             uplink=lambda arrival_s, frame: None,
         )
         received = 0
@@ -155,8 +157,8 @@ def alarm_latencies_us(config_path: Path, rules_path: Path, count: int) -> list[
     latencies: list[float] = []
     published_at: list[float] = []
 
-    def publish(topic: str, data: dict[str, Any]) -> None:
-        if topic == "alarm" and data.get("kind") == "triggered":
+    def publish(event: FeedEvent) -> None:
+        if isinstance(event, AlarmChanged) and event.entry.kind == AlarmTransitionKind.TRIGGERED:
             published_at.append(wall_time_s())
 
     with tempfile.TemporaryDirectory() as folder:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flightsw.clock import wall_time_s
+from ground.api import GetStatus, Step
 from ground.cli.launcher import launch
 
 
@@ -36,15 +37,15 @@ def stepped_speed(config: Path, mission_s: float, step_s: float = 600.0) -> Step
             start_s = wall_time_s()
             flown_s = 0.0
             while flown_s < mission_s:
-                flown_s = client.call("step", seconds=step_s, timeout_s=600.0)["time_s"]
+                flown_s = client.call(Step(step_s), timeout_s=600.0).time_s
             elapsed_s = wall_time_s() - start_s
-            status = client.call("status")
+            status = client.call(GetStatus()).status
             run = SteppedRun(
                 mission_s / elapsed_s,
-                status["ingest"]["good"],
+                status.ingest.good,
                 peak_rss_mib(mission.flight.pid),
                 peak_rss_mib(mission.ground.pid),
-                status["alarms_active"],
+                status.alarms_active,
             )
         finally:
             mission.stop()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flightsw.clock import wall_time_s
+from ground.api import Step
 from ground.errors import HilTimeout
 from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionPool, MissionSpec
@@ -67,7 +68,7 @@ def raw_steps(step_s: float) -> Callable[[HilApi, float], None]:
     """The baseline: the control API's `step`, `step_s` at a time, no test kit."""
 
     def run(hil: HilApi, mission_s: float) -> None:
-        while hil.client.call("step", seconds=step_s, timeout_s=3600.0)["time_s"] < mission_s:
+        while hil.client.call(Step(step_s), timeout_s=3600.0).time_s < mission_s:
             pass
 
     return run

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-import msgpack
 import zmq
 
+from ground.api.replies import Refusal, Reply
+from ground.api.requests import Request
+from ground.api.wire import decode_reply, encode
 from ground.errors import ClientError
+
+R = TypeVar("R", bound=Reply)
 
 
 class GroundClient:
-    """Send control requests and wait for their replies (one at a time)."""
+    """Send control requests and wait for their typed replies (one at a time)."""
 
     def __init__(self, endpoint: str, timeout_s: float = 30.0) -> None:
         self.endpoint = endpoint
@@ -21,26 +25,40 @@ class GroundClient:
         self._socket.setsockopt(zmq.LINGER, 0)
         self._socket.connect(endpoint)
 
-    def call(self, op: str, timeout_s: float | None = None, **fields: Any) -> dict[str, Any]:
-        """Send `op` with `fields`; return the reply, or raise ClientError with the ground's reason."""
-        reply = self.request({"op": op, **fields}, timeout_s)
-        if not reply.get("ok"):
-            raise ClientError(str(reply.get("error", f"{op} failed")))
+    def call(self, request: Request[R], timeout_s: float | None = None) -> R:
+        """Send `request`; return its reply, or raise ClientError with the ground's reason.
+
+        Raises:
+            ClientError: the ground refused the request (the message is its reason), did not
+                answer within `timeout_s` wall seconds (default: the client's), or answered
+                with something this client cannot read.
+        """
+        reply = self.ask(request, timeout_s)
+        if isinstance(reply, Refusal):
+            raise ClientError(reply.error)
         return reply
 
-    def request(self, request: dict[str, Any], timeout_s: float | None = None) -> dict[str, Any]:
-        """Send a raw request and return the raw reply, ok or not."""
-        self._socket.send_multipart([b"", msgpack.packb(request, use_bin_type=True)])
+    def ask(self, request: Request[R], timeout_s: float | None = None) -> R | Refusal:
+        """Send `request`; return its reply or the ground's refusal, whichever comes."""
+        what = repr(request.op())
+        payload = self.exchange(encode(request), what, timeout_s)
+        return decode_reply(payload, request.reply_type, what)
+
+    def exchange(
+        self, payload: bytes, what: str = "a request", timeout_s: float | None = None
+    ) -> bytes:
+        """Send one request's bytes as they are and return the reply's (tests send malformed
+        ones this way); `what` names the request in a time-out's message."""
+        self._socket.send_multipart([b"", payload])
         timeout_ms = int(1000 * (self.timeout_s if timeout_s is None else timeout_s))
         if not self._socket.poll(timeout_ms):
             # The reply may still come; a new socket keeps later replies from being mismatched.
             self._reconnect()
             raise ClientError(
-                f"the ground at {self.endpoint} did not answer {request.get('op')!r} within {timeout_ms / 1000:g} s; "
+                f"the ground at {self.endpoint} did not answer {what} within {timeout_ms / 1000:g} s; "
                 "is `ground` running (see `mission run`)?"
             )
-        reply: dict[str, Any] = msgpack.unpackb(self._socket.recv_multipart()[-1], raw=False)
-        return reply
+        return bytes(self._socket.recv_multipart()[-1])
 
     def _reconnect(self) -> None:
         self._socket.close(linger=0)

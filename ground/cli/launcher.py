@@ -15,8 +15,7 @@ from typing import IO
 
 from flightsw.config import resolve_config
 from flightsw.icd import HOST, Endpoints
-from ground.api.client import GroundClient
-from ground.api.session import Session
+from ground.api import GetStatus, GroundClient, Reset, Session, Shutdown, Step
 from ground.errors import ClientError, LaunchError
 
 log = logging.getLogger(__name__)
@@ -63,10 +62,10 @@ class Mission:
         The same processes carry on: cheaper than a new launch, and a test cannot tell the
         difference (a test checks that the archives are identical).
         """
-        reply = self.client.call("reset", timeout_s=STOP_TIMEOUT_S + 30.0, run_name=run_name)
+        reply = self.client.call(Reset(run_name), timeout_s=STOP_TIMEOUT_S + 30.0)
         self.run_name = run_name
         self.session().write(self.data_dir)
-        return Path(reply["archive"])
+        return Path(reply.archive)
 
     def session(self) -> Session:
         """Where this mission's ground is, for `mission console --data-dir` to find it."""
@@ -91,7 +90,7 @@ class Mission:
             return
         self.stopped = True
         with contextlib.suppress(ClientError):
-            self.client.call("shutdown", timeout_s=5.0, spacecraft=True)
+            self.client.call(Shutdown(spacecraft=True), timeout_s=5.0)
         for process in (self.ground, self.flight):
             _terminate(process)
         self.client.close()
@@ -188,7 +187,7 @@ def _wait_ready(mission: Mission, log_dir: Path) -> None:
                     f"{name} exited with code {process.returncode} while starting:\n{tail}"
                 )
         try:
-            mission.client.call("status", timeout_s=1.0)
+            mission.client.call(GetStatus(), timeout_s=1.0)
             return
         except ClientError:
             waited_s += 1.0
@@ -202,7 +201,7 @@ def _settle(mission: Mission) -> None:
     """On a stepped clock, wait until what the spacecraft sent as it started (its start-up
     event) is on the ground, so it is taken in before the first step in every run alike."""
     try:
-        mission.client.call("step", seconds=0.0, timeout_s=READY_TIMEOUT_S)
+        mission.client.call(Step(0.0), timeout_s=READY_TIMEOUT_S)
     except ClientError as error:
         if "needs a stepped clock" not in str(error):
             raise

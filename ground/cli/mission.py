@@ -12,8 +12,7 @@ from flightsw.cli import EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, add_clock_options, a
 from flightsw.clock import wall_time_s
 from flightsw.config import ConfigError, load_mission
 from flightsw.icd import Endpoints
-from ground.api.client import GroundClient
-from ground.api.session import Session
+from ground.api import GetAlarms, GetStatus, GroundClient, GroundStatus, Session, Step
 from ground.archive.store import Archive, default_run_name
 from ground.cli import replay as replay_cli
 from ground.cli.launcher import launch
@@ -147,11 +146,11 @@ def run_mission(args: argparse.Namespace) -> int:
         mission.stop()
         view.close()
     if status is not None:
-        ingest = status["ingest"]
+        ingest = status.ingest
         print(
-            f"mission: stopped at T+{status['time_s']:.1f} s; {ingest['frames']} frames "
-            f"({ingest['refused']} refused, {ingest['frames_missing']} missing), {status['events']} events, "
-            f"{status['alarms_active']} alarms active; archive {mission.archive_path}"
+            f"mission: stopped at T+{status.time_s:.1f} s; {ingest.frames} frames "
+            f"({ingest.refused} refused, {ingest.frames_missing} missing), {status.events} events, "
+            f"{status.alarms_active} alarms active; archive {mission.archive_path}"
         )
     return EXIT_OK
 
@@ -161,15 +160,15 @@ def fly(client: GroundClient, view: LiveView, mode: str, args: argparse.Namespac
 
     In realtime the wait between redraws is a wait on the live feed, so the view keeps up.
     """
-    mission_name = client.call("status")["mission"]
+    mission_name = client.call(GetStatus()).status.mission
     last_draw_s = wall_time_s()
     while True:
         if mode == "stepped":
-            time_s = float(client.call("step", seconds=args.step_s, timeout_s=600.0)["time_s"])
+            time_s = client.call(Step(args.step_s), timeout_s=600.0).time_s
             view.pump(timeout_ms=0)
         else:
             view.pump(timeout_ms=int(args.refresh_s * 1000))
-            time_s = float(client.call("status")["time_s"])
+            time_s = client.call(GetStatus()).status.time_s
         finished = args.duration_s is not None and time_s >= args.duration_s
         if wall_time_s() - last_draw_s >= (5.0 if args.headless else args.refresh_s) or finished:
             if args.headless:
@@ -181,9 +180,9 @@ def fly(client: GroundClient, view: LiveView, mode: str, args: argparse.Namespac
             return
 
 
-def _status_or_none(client: GroundClient) -> dict[str, object] | None:
+def _status_or_none(client: GroundClient) -> GroundStatus | None:
     try:
-        return client.call("status", timeout_s=5.0)
+        return client.call(GetStatus(), timeout_s=5.0).status
     except ClientError:
         return None
 
@@ -213,7 +212,7 @@ def interactive(console: Console, endpoint: str, data_dir: Path) -> int:
     """Line editing, a persistent history and Tab completion from the dictionary."""
     completer = ConsoleCompleter(
         Vocabulary.from_dictionary(console.dictionary, console.verbs),
-        alarms=lambda: [alarm["name"] for alarm in console.client.call("alarms")["alarms"]],
+        alarms=lambda: [alarm.name for alarm in console.client.call(GetAlarms()).alarms],
     )
     session = prompt_session(completer, history_path(data_dir))
     console.render.line(

@@ -11,7 +11,7 @@ from typing import Any
 from flightsw.cli import EXIT_OK
 from flightsw.clock import wall_time_s
 from flightsw.icd import Endpoints
-from ground.api.session import Session
+from ground.api import Session
 from ground.archive.store import Archive
 from ground.cli.launcher import free_ports
 from ground.console.live_view import LiveView

@@ -21,24 +21,17 @@ from flightsw.icd import (
     PerformFunction,
     Ping,
 )
+from ground.api.feed import CommandStaged, FeedEvent, QueueChanged
 from ground.archive.store import Archive
-from ground.commanding.tracker import (
-    QUEUED,
-    REFUSED,
-    SCHEDULED,
-    SENT,
-    CommandTracker,
-    StageUpdate,
-    TrackedCommand,
-)
+from ground.commanding.tracker import CommandTracker, StageUpdate, TrackedCommand
 from ground.dictionary import Dictionary
 from ground.errors import CommandRefused, GroundError
 from ground.link.channel import Channel
+from ground.vocabulary import CommandStatus, QueueState
 
 log = logging.getLogger(__name__)
 
-QUEUE_STATES = ("enabled", "blocked", "disabled")
-Publish = Callable[[str, dict[str, Any]], None]
+Publish = Callable[[FeedEvent], None]
 Send = Callable[[float, bytes], None]
 
 
@@ -69,7 +62,7 @@ class Commander:
         self.send = send
         self.now_s = now_s
         self.tracker = CommandTracker()
-        self.queue_state = "enabled"
+        self.queue_state = QueueState.ENABLED
         self.held: list[Held] = []
 
     # -- what operators send ---------------------------------------------------------------------
@@ -126,17 +119,13 @@ class Commander:
 
     # -- the queue -------------------------------------------------------------------------------
 
-    def set_queue(self, state: str) -> list[TrackedCommand]:
+    def set_queue(self, state: QueueState) -> list[TrackedCommand]:
         """Enable, block or disable the queue; enabling sends what was held, disabling drops it."""
-        if state not in QUEUE_STATES:
-            raise CommandRefused(
-                f"queue state must be one of {', '.join(QUEUE_STATES)}, not {state!r}"
-            )
         self.queue_state = state
-        self.publish("queue", {"time_s": self.now_s(), "state": state, "held": len(self.held)})
-        if state == "enabled":
+        self.publish(QueueChanged(time_s=self.now_s(), state=state, held=len(self.held)))
+        if state == QueueState.ENABLED:
             return self.release()
-        if state == "disabled":
+        if state == QueueState.DISABLED:
             for held in self.held:
                 self.stage(
                     self._refuse_tracked(held.command, "dropped: the command queue was disabled")
@@ -152,7 +141,7 @@ class Commander:
         return [item.command for item in held]
 
     def _check_queue(self, name: str) -> None:
-        if self.queue_state == "disabled":
+        if self.queue_state == QueueState.DISABLED:
             raise CommandRefused(
                 f"{name}: the command queue is disabled; enable it (`queue enabled`) to send"
             )
@@ -167,7 +156,7 @@ class Commander:
     # -- numbering, archiving, sending -----------------------------------------------------------
 
     def _new(self, name: str, apid: int, message: Message, args: dict[str, Any], source: str,
-             status: str, time_tag_s: float | None = None) -> tuple[TrackedCommand, bytes]:  # fmt: skip
+             status: CommandStatus, time_tag_s: float | None = None) -> tuple[TrackedCommand, bytes]:  # fmt: skip
         seq, frame = self.tracker.encode(apid, message)
         shown = {k: (f"<{len(v)} octets>" if isinstance(v, bytes) else v) for k, v in args.items()}
         now_s = self.now_s()
@@ -190,13 +179,13 @@ class Commander:
     def _send(
         self, name: str, apid: int, message: Message, args: dict[str, Any], source: str
     ) -> TrackedCommand:
-        if self.queue_state == "blocked":
-            command, frame = self._new(name, apid, message, args, source, QUEUED)
+        if self.queue_state == QueueState.BLOCKED:
+            command, frame = self._new(name, apid, message, args, source, CommandStatus.QUEUED)
             self.held.append(Held(command, frame))
-            self.publish("command", {**command.to_dict(), "stage": QUEUED, "time_s": self.now_s()})
+            self._publish_stage(command, CommandStatus.QUEUED, self.now_s())
             log.info("queued %s (queue blocked, %d held)", name, len(self.held))
             return command
-        command, frame = self._new(name, apid, message, args, source, SENT)
+        command, frame = self._new(name, apid, message, args, source, CommandStatus.SENT)
         self._transmit(command, frame)
         return command
 
@@ -204,51 +193,57 @@ class Commander:
         now_s = self.now_s()
         round_trip_s = 2 * self.channel.one_way_s()
         self.tracker.open_windows(command, now_s, round_trip_s)
-        if command.status == QUEUED:
-            command.status = SENT
-            self.archive.update_command_status(command.id, SENT)
-        command.stages[SENT] = now_s
-        self.archive.record_verification(command.id, now_s, SENT, True, None, None)
+        if command.status == CommandStatus.QUEUED:
+            command.status = CommandStatus.SENT
+            self.archive.update_command_status(command.id, CommandStatus.SENT)
+        command.stages[CommandStatus.SENT] = now_s
+        self.archive.record_verification(command.id, now_s, CommandStatus.SENT, True, None, None)
         passage = self.channel.up(now_s, frame)
         if passage is not None:
             self.send(passage.due_s, passage.frame)
-        self.publish("command", {**command.to_dict(), "stage": SENT, "time_s": now_s})
+        self._publish_stage(command, CommandStatus.SENT, now_s)
         log.info("uplinked %s (apid %d seq %d)", command.name, command.apid, command.seq)
 
     def _schedule(self, name: str, apid: int, message: Message, args: dict[str, Any], source: str,
                   release_s: float) -> TrackedCommand:  # fmt: skip
-        command, frame = self._new(name, apid, message, args, source, SCHEDULED, release_s)
+        command, frame = self._new(
+            name, apid, message, args, source, CommandStatus.SCHEDULED, release_s
+        )
         self.tracker.open_windows(command, release_s, 2 * self.channel.one_way_s())
         command.sent_s = self.now_s()
-        self.publish(
-            "command",
-            {
-                **command.to_dict(),
-                "stage": SCHEDULED,
-                "time_s": self.now_s(),
-                "release_s": release_s,
-            },
-        )
+        self._publish_stage(command, CommandStatus.SCHEDULED, self.now_s(), release_s)
         self.service("schedule_insert", InsertActivity(release_s, frame), source)
         return command
 
     def _refused(self, name: str, args: dict[str, Any], source: str, reason: str) -> None:
         shown = {k: (f"<{len(v)} octets>" if isinstance(v, bytes) else v) for k, v in args.items()}
         now_s = self.now_s()
-        command_id = self.archive.record_command(now_s, name, shown, status=REFUSED, source=source)
+        command_id = self.archive.record_command(
+            now_s, name, shown, status=CommandStatus.REFUSED, source=source
+        )
         command = TrackedCommand(
-            command_id, name, shown, -1, -1, now_s, now_s, status=REFUSED, reason=reason
+            command_id,
+            name,
+            shown,
+            -1,
+            -1,
+            now_s,
+            now_s,
+            status=CommandStatus.REFUSED,
+            reason=reason,
         )
         self.tracker.commands[command_id] = command
-        self.archive.record_verification(command_id, now_s, REFUSED, False, None, reason)
-        self.publish("command", {**command.to_dict(), "stage": REFUSED, "time_s": now_s})
+        self.archive.record_verification(
+            command_id, now_s, CommandStatus.REFUSED, False, None, reason
+        )
+        self._publish_stage(command, CommandStatus.REFUSED, now_s)
         log.info("refused %s: %s", name, reason)
 
     def _refuse_tracked(self, command: TrackedCommand, reason: str) -> StageUpdate:
-        command.status = REFUSED
+        command.status = CommandStatus.REFUSED
         command.reason = reason
-        command.stages[REFUSED] = self.now_s()
-        return StageUpdate(command, REFUSED, self.now_s(), False, 0, reason)
+        command.stages[CommandStatus.REFUSED] = self.now_s()
+        return StageUpdate(command, CommandStatus.REFUSED, self.now_s(), False, 0, reason)
 
     # -- verification ----------------------------------------------------------------------------
 
@@ -259,6 +254,15 @@ class Commander:
             command.id, update.time_s, update.stage, update.ok, update.code, update.reason
         )
         self.archive.update_command_status(command.id, command.status)
+        self._publish_stage(command, update.stage, update.time_s)
+
+    def _publish_stage(
+        self,
+        command: TrackedCommand,
+        stage: CommandStatus,
+        time_s: float,
+        release_s: float | None = None,
+    ) -> None:
         self.publish(
-            "command", {**command.to_dict(), "stage": update.stage, "time_s": update.time_s}
+            CommandStaged(time_s=time_s, stage=stage, command=command.record(), release_s=release_s)
         )

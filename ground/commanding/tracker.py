@@ -1,10 +1,8 @@
 """Commanding: build telecommands, number them per APID, and track their verification stages.
 
-A command's life on the ground: QUEUED while the command queue holds it (or SCHEDULED when it
-waits onboard for its release time), SENT when it leaves, then ACCEPTED, STARTED and COMPLETED
-(or FAILED with the onboard error code) as TM[1,x] reports come down. Acceptance and completion
-each have a window that includes the round-trip light time; a command whose stage does not come
-in its window is TIMED_OUT. A command the ground will not send at all is REFUSED.
+A command's life on the ground is a `CommandStatus` (ground.vocabulary). Acceptance and
+completion each have a window that includes the round-trip light time; a command whose stage
+does not come in its window is TIMED_OUT.
 """
 
 from __future__ import annotations
@@ -22,23 +20,14 @@ from flightsw.icd import (
     encode_body,
     encode_tc,
 )
-
-QUEUED = "queued"
-SCHEDULED = "scheduled"
-REFUSED = "refused"
-SENT = "sent"
-ACCEPTED = "accepted"
-STARTED = "started"
-COMPLETED = "completed"
-FAILED = "failed"
-TIMED_OUT = "timed_out"
-FINAL = (COMPLETED, FAILED, TIMED_OUT, REFUSED)
+from ground.api.records import Command
+from ground.vocabulary import CommandStatus
 
 _STAGE_NAMES = {
-    Stage.ACCEPTED: ACCEPTED,
-    Stage.STARTED: STARTED,
-    Stage.PROGRESS: "progress",
-    Stage.COMPLETED: COMPLETED,
+    Stage.ACCEPTED: CommandStatus.ACCEPTED,
+    Stage.STARTED: CommandStatus.STARTED,
+    Stage.PROGRESS: CommandStatus.PROGRESS,
+    Stage.COMPLETED: CommandStatus.COMPLETED,
 }
 
 
@@ -53,26 +42,27 @@ class TrackedCommand:
     seq: int
     sent_s: float
     deadline_s: float  # completion window closes
-    status: str = SENT
+    status: CommandStatus = CommandStatus.SENT
     accept_deadline_s: float = math.inf  # acceptance window closes
-    stages: dict[str, float] = field(default_factory=dict)
+    stages: dict[CommandStatus, float] = field(default_factory=dict)
     code: int = 0
     reason: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "args": self.args,
-            "apid": self.apid,
-            "seq": self.seq,
-            "sent_s": self.sent_s,
-            "status": self.status,
-            "stages": dict(self.stages),
-            "code": self.code,
-            "error": ErrorCode(self.code).name if self.code in ErrorCode._value2member_map_ else "",
-            "reason": self.reason,
-        }
+    def record(self) -> Command:
+        """What the control API and the live feed tell of this command, as it is now."""
+        return Command(
+            id=self.id,
+            name=self.name,
+            args=self.args,
+            apid=self.apid,
+            seq=self.seq,
+            sent_s=self.sent_s,
+            status=self.status,
+            stages=dict(self.stages),
+            code=self.code,
+            error=ErrorCode(self.code).name if self.code in ErrorCode._value2member_map_ else "",
+            reason=self.reason,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +70,7 @@ class StageUpdate:
     """A stage a command reached (or failed at) at a mission time."""
 
     command: TrackedCommand
-    stage: str
+    stage: CommandStatus
     time_s: float
     ok: bool
     code: int = 0
@@ -128,18 +118,20 @@ class CommandTracker:
     def on_verification(self, report: Verification, time_s: float) -> StageUpdate | None:
         """Apply a TM[1,x] report; None if it quotes no command this ground sent."""
         tracked = self._by_request.get((report.request_apid, report.request_seq))
-        if tracked is None or tracked.status in (FAILED, TIMED_OUT):
+        if tracked is None or tracked.status in (CommandStatus.FAILED, CommandStatus.TIMED_OUT):
             return None
         stage = Stage(report.stage)
         if stage.failed:
-            tracked.status = FAILED
+            tracked.status = CommandStatus.FAILED
             tracked.code = report.code
             tracked.reason = report.reason
-            tracked.stages[FAILED] = time_s
-            return StageUpdate(tracked, FAILED, time_s, False, report.code, report.reason)
-        name = _STAGE_NAMES.get(stage, stage.name.lower())
+            tracked.stages[CommandStatus.FAILED] = time_s
+            return StageUpdate(
+                tracked, CommandStatus.FAILED, time_s, False, report.code, report.reason
+            )
+        name = _STAGE_NAMES[stage]
         tracked.stages[name] = time_s
-        if tracked.status != COMPLETED:
+        if tracked.status != CommandStatus.COMPLETED:
             tracked.status = name
         return StageUpdate(tracked, name, time_s, True)
 
@@ -147,9 +139,9 @@ class CommandTracker:
         """Mark TIMED_OUT every command whose acceptance or completion window has closed."""
         expired = []
         for tracked in self.commands.values():
-            if tracked.status in FINAL or tracked.status == QUEUED:
+            if tracked.status.final or tracked.status == CommandStatus.QUEUED:
                 continue
-            if ACCEPTED not in tracked.stages and now_s > tracked.accept_deadline_s:
+            if CommandStatus.ACCEPTED not in tracked.stages and now_s > tracked.accept_deadline_s:
                 window_s = tracked.accept_deadline_s - tracked.sent_s
                 tracked.reason = f"not accepted within {window_s:.1f} s of sending"
             elif now_s > tracked.deadline_s:
@@ -157,10 +149,12 @@ class CommandTracker:
                 tracked.reason = f"no completion within {window_s:.1f} s of sending"
             else:
                 continue
-            tracked.status = TIMED_OUT
-            tracked.stages[TIMED_OUT] = now_s
-            expired.append(StageUpdate(tracked, TIMED_OUT, now_s, False, 0, tracked.reason))
+            tracked.status = CommandStatus.TIMED_OUT
+            tracked.stages[CommandStatus.TIMED_OUT] = now_s
+            expired.append(
+                StageUpdate(tracked, CommandStatus.TIMED_OUT, now_s, False, 0, tracked.reason)
+            )
         return expired
 
     def pending(self) -> list[TrackedCommand]:
-        return [c for c in self.commands.values() if c.status not in FINAL]
+        return [c for c in self.commands.values() if not c.status.final]

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
 from typing import Any, TextIO
 
-import msgpack
 import zmq
 
+from flightsw.icd import Scalar
+from ground.api import (
+    AlarmChanged,
+    AlarmEntry,
+    CommandStaged,
+    Event,
+    EventArrived,
+    FeedEvent,
+    TelemetryArrived,
+    decode_event,
+)
 from ground.console.render import event_severity_name
+from ground.errors import ClientError
+from ground.vocabulary import AlarmSeverity, AlarmTransitionKind
 
 ALARM_COLOURS = {
-    "watch": "36",
-    "warning": "33",
-    "distress": "33;1",
-    "critical": "31",
-    "severe": "31;1",
+    AlarmSeverity.WATCH: "36",
+    AlarmSeverity.WARNING: "33",
+    AlarmSeverity.DISTRESS: "33;1",
+    AlarmSeverity.CRITICAL: "31",
+    AlarmSeverity.SEVERE: "31;1",
 }
 
 
@@ -32,36 +45,46 @@ class LiveView:
         self.out = out
         self.tty = out.isatty()
         self.params_per_line = params_per_line
-        self.telemetry: dict[str, tuple[float, dict[str, Any]]] = {}
-        self.alarms: dict[str, dict[str, Any]] = {}
-        self.events: deque[dict[str, Any]] = deque(maxlen=6)
-        self.commands: deque[dict[str, Any]] = deque(maxlen=3)
+        self.telemetry: dict[str, tuple[float, dict[str, Scalar]]] = {}
+        self.alarms: dict[str, AlarmEntry] = {}
+        self.events: deque[Event] = deque(maxlen=6)
+        self.commands: deque[CommandStaged] = deque(maxlen=3)
         self.time_s = 0.0
 
     def pump(self, timeout_ms: int) -> None:
-        """Take in everything the feed has, waiting up to `timeout_ms` for the first message."""
+        """Take in everything the feed has, waiting up to `timeout_ms` for the first message.
+
+        An event this view cannot read (a ground of another version) is left out.
+        """
         if not self.socket.poll(timeout_ms):
             return
         while True:
             try:
-                topic, payload = self.socket.recv_multipart(zmq.NOBLOCK)
+                _topic, body = self.socket.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 return
-            self._take(topic.decode(), msgpack.unpackb(payload, raw=False))
+            with contextlib.suppress(ClientError):
+                self.take(decode_event(body))
 
-    def _take(self, topic: str, data: dict[str, Any]) -> None:
-        self.time_s = max(self.time_s, float(data.get("time_s") or 0.0))
-        if topic == "tm":
-            self.telemetry[data["subsystem"]] = (data["time_s"], data["params"])
-        elif topic == "event":
-            self.events.append(data)
-        elif topic == "alarm":
-            if data.get("kind") == "cleared":
-                self.alarms.pop(data["name"], None)
-            else:
-                self.alarms[data["name"]] = data
-        elif topic == "command":
-            self.commands.append(data)
+    def take(self, event: FeedEvent) -> None:
+        """Show what a feed event changes: a subsystem's values, an event, an alarm, a command."""
+        match event:
+            case TelemetryArrived(time_s=time_s, subsystem=subsystem, params=params):
+                self.telemetry[subsystem] = (time_s, params)
+            case EventArrived(event=received):
+                time_s = received.time_s
+                self.events.append(received)
+            case AlarmChanged(entry=entry):
+                time_s = entry.time_s
+                if entry.kind == AlarmTransitionKind.CLEARED:
+                    self.alarms.pop(entry.name, None)
+                else:
+                    self.alarms[entry.name] = entry
+            case CommandStaged(time_s=time_s):
+                self.commands.append(event)
+            case _:
+                return
+        self.time_s = max(self.time_s, time_s)
 
     def render(self, time_s: float | None = None, header: str = "") -> None:
         lines = [f"{header}  T+{(time_s if time_s is not None else self.time_s):,.1f} s"]
@@ -72,16 +95,14 @@ class LiveView:
             lines.append(f"  {subsystem:<12} {values}")
         lines.append(f"  alarms: {len(self.alarms) or 'none'}")
         for name, alarm in sorted(self.alarms.items()):
-            text = f"    {str(alarm.get('severity', '')).upper():9} {name}: {alarm.get('condition', '')} ({alarm.get('kind')})"
-            lines.append(
-                self._colour(text, ALARM_COLOURS.get(str(alarm.get("severity", "")).lower(), "0"))
-            )
+            text = f"    {alarm.severity.upper():9} {name}: {alarm.condition} ({alarm.kind})"
+            lines.append(self._colour(text, ALARM_COLOURS[alarm.severity]))
         for ev in self.events:
             lines.append(
-                f"  event T+{ev['time_s']:.1f} {event_severity_name(ev['severity']):6} {ev['subsystem']}.{ev['name']}: {ev['message']}"
+                f"  event T+{ev.time_s:.1f} {event_severity_name(ev.severity):6} {ev.full_name}: {ev.message}"
             )
-        for command in self.commands:
-            lines.append(f"  command {command['id']} {command['name']}: {command['stage']}")
+        for staged in self.commands:
+            lines.append(f"  command {staged.command.id} {staged.command.name}: {staged.stage}")
         if self.tty:
             self.out.write("\x1b[H\x1b[2J" + "\n".join(lines) + "\n")
         else:

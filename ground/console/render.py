@@ -15,15 +15,32 @@ from rich.console import Console as RichConsole
 from rich.table import Table
 from rich.text import Text
 
-from flightsw.icd import Severity
-from ground.api.display import fmt_value, mission_time
+from flightsw.icd import ArgSpec, FaultSpec, Severity
+from ground.api import (
+    Alarm,
+    Command,
+    Event,
+    GroundStatus,
+    QueueReply,
+    ReceivedSchedule,
+    Sample,
+    TimelineItem,
+    fmt_value,
+    mission_time,
+)
+from ground.vocabulary import AlarmSeverity, CommandStatus, QueueState
 
 ALARM_STYLES = {
-    "watch": "cyan",
-    "warning": "yellow",
-    "distress": "bold yellow",
-    "critical": "red",
-    "severe": "bold red",
+    AlarmSeverity.WATCH: "cyan",
+    AlarmSeverity.WARNING: "yellow",
+    AlarmSeverity.DISTRESS: "bold yellow",
+    AlarmSeverity.CRITICAL: "red",
+    AlarmSeverity.SEVERE: "bold red",
+}
+QUEUE_STYLES = {
+    QueueState.ENABLED: "green",
+    QueueState.BLOCKED: "yellow",
+    QueueState.DISABLED: "red",
 }
 EVENT_STYLES = {1: "", 2: "cyan", 3: "yellow", 4: "bold red"}
 PLAIN_WIDTH = 240  # wide enough that a pipe never wraps a table row
@@ -88,51 +105,47 @@ class Renderer:
 
     # -- what the verbs show ---------------------------------------------------------------------
 
-    def status(self, status: dict[str, Any]) -> None:
-        ingest, channel = status["ingest"], status.get("channel", {})
+    def status(self, status: GroundStatus) -> None:
+        ingest, channel = status.ingest, status.channel
         rows = [
-            ("mission", status["mission"]),
-            ("time", mission_time(status["time_s"])),
-            ("light time", f"{status['one_way_light_time_s']:.3f} s one way"),
-            ("range", "unknown" if status.get("range_m") is None else f"{status['range_m'] / 1000:,.0f} km"),
-            ("station", "visible" if channel.get("station_visible") else "not visible"),
-            ("frames", f"{ingest['frames']} (refused {ingest['refused']}, missing {ingest['frames_missing']})"),
-            ("events", status["events"]),
-            ("alarms", status["alarms_active"]),
-            ("commands pending", status["commands_pending"]),
+            ("mission", status.mission),
+            ("time", mission_time(status.time_s)),
+            ("light time", f"{status.one_way_light_time_s:.3f} s one way"),
+            ("range", "unknown" if status.range_m is None else f"{status.range_m / 1000:,.0f} km"),
+            ("station", "visible" if channel.station_visible else "not visible"),
+            ("frames", f"{ingest.frames} (refused {ingest.refused}, missing {ingest.frames_missing})"),
+            ("events", status.events),
+            ("alarms", status.alarms_active),
+            ("commands pending", status.commands_pending),
         ]  # fmt: skip
         self.table(("item", "value"), rows, title="status")
 
-    def command(self, command: dict[str, Any], verb: str = "") -> None:
-        stages = "  ".join(f"{stage}@{time_s:.2f}" for stage, time_s in command["stages"].items())
-        failure = (
-            f"  code {command['code']} {command['error']}: {command['reason']}"
-            if command["code"]
-            else ""
-        )
-        style = "red" if command["status"] in ("failed", "refused") else ""
+    def command(self, command: Command) -> None:
+        stages = "  ".join(f"{stage}@{time_s:.2f}" for stage, time_s in command.stages.items())
+        failure = f"  code {command.code} {command.error}: {command.reason}" if command.code else ""
+        red = command.status in (CommandStatus.FAILED, CommandStatus.REFUSED)
         self.line(
-            f"command {command['id']} {command['name']}: {command['status']}  {stages}{failure}",
-            style,
+            f"command {command.id} {command.name}: {command.status}  {stages}{failure}",
+            "red" if red else "",
         )
 
-    def alarms(self, alarms: list[dict[str, Any]]) -> None:
+    def alarms(self, alarms: list[Alarm]) -> None:
         if not alarms:
             self.line("no active alarms", "green")
             return
         rows = [
             (
-                str(a.get("severity", "")).upper(),
-                a["name"],
-                a.get("state", ""),
-                a.get("rule_state", ""),
-                fmt_value(a.get("current_value")),
-                mission_time(a.get("trigger_time_s")),
-                a.get("condition", ""),
+                a.severity.upper(),
+                a.name,
+                a.state,
+                a.rule_state,
+                fmt_value(a.current_value),
+                mission_time(a.trigger_time_s),
+                a.condition,
             )
             for a in alarms
         ]
-        styles = [ALARM_STYLES.get(str(a.get("severity", "")).lower(), "") for a in alarms]
+        styles = [ALARM_STYLES[a.severity] for a in alarms]
         self.table(
             ("severity", "alarm", "state", "limit", "value", "since", "condition"),
             rows,
@@ -140,89 +153,89 @@ class Renderer:
             title=f"{len(alarms)} active alarm(s)",
         )
 
-    def faults(self, faults: dict[str, dict[str, Any]], subsystem: str | None) -> None:
+    def faults(self, faults: dict[str, FaultSpec], subsystem: str | None) -> None:
         rows, last = [], ""
         for name, fault in sorted(faults.items()):
             owner, short = name.split(".", 1)
             if subsystem and owner != subsystem:
                 continue
-            params = "; ".join(_describe_param(p) for p in fault["params"]) or "-"
-            rows.append((owner if owner != last else "", short, params, fault["description"]))
+            params = "; ".join(_describe_param(p) for p in fault.params) or "-"
+            rows.append((owner if owner != last else "", short, params, fault.description))
             last = owner
         if not rows:
             self.line(f"no faults for {subsystem!r}")
             return
         self.table(("subsystem", "fault", "parameters", "description"), rows, title="faults")
 
-    def events(self, events: list[dict[str, Any]]) -> None:
+    def events(self, events: list[Event]) -> None:
         if not events:
             self.line("no events")
         for ev in events:
-            severity = ev["severity"]
             self.line(
-                f"{mission_time(ev['time_s']):>12}  {event_severity_name(severity):6} "
-                f"{ev['subsystem']}.{ev['name']}: {ev['message']}",
-                EVENT_STYLES.get(severity, ""),
+                f"{mission_time(ev.time_s):>12}  {event_severity_name(ev.severity):6} "
+                f"{ev.subsystem}.{ev.name}: {ev.message}",
+                EVENT_STYLES.get(ev.severity, ""),
             )
 
-    def timeline(self, items: list[dict[str, Any]]) -> None:
+    def timeline(self, items: list[TimelineItem]) -> None:
         if not items:
             self.line("nothing on the timeline in that range")
             return
         styles = [_timeline_style(item) for item in items]
-        rows = [(mission_time(i["time_s"]), i["kind"], i["text"]) for i in items]
+        rows = [(mission_time(i.time_s), i.kind, i.text) for i in items]
         self.table(("time", "kind", "what"), rows, styles, title="timeline")
 
-    def queue(self, reply: dict[str, Any]) -> None:
-        style = {"enabled": "green", "blocked": "yellow", "disabled": "red"}.get(reply["state"], "")
-        self.line(f"queue {reply['state']}; {len(reply['held'])} held", style)
-        for command in reply["released"]:
-            self.line(f"  released command {command['id']} {command['name']}")
-        for command in reply["held"]:
-            self.line(f"  holding command {command['id']} {command['name']} {command['args']}")
+    def queue(self, reply: QueueReply) -> None:
+        self.line(f"queue {reply.state}; {len(reply.held)} held", QUEUE_STYLES[reply.state])
+        for command in reply.released:
+            self.line(f"  released command {command.id} {command.name}")
+        for command in reply.held:
+            self.line(f"  holding command {command.id} {command.name} {command.args}")
 
-    def schedule(self, report: dict[str, Any]) -> None:
-        state = "enabled" if report.get("enabled") else "disabled"
-        activities = report.get("activities", [])
+    def schedule(self, received: ReceivedSchedule | None) -> None:
+        """The on-board schedule as its latest TM[11,10] report has it (None: none yet)."""
+        report = None if received is None else received.report
+        state = "enabled" if report is not None and report.enabled else "disabled"
+        activities = [] if report is None else report.activities
+        time_s = None if received is None else received.time_s
         self.line(
-            f"onboard schedule ({state}), reported at {mission_time(report.get('time_s'))}: "
+            f"onboard schedule ({state}), reported at {mission_time(time_s)}: "
             f"{len(activities)} activit{'y' if len(activities) == 1 else 'ies'}"
         )
         if activities:
             keys = sorted({key for activity in activities for key in activity})
             self.table(keys, [[fmt_value(a.get(k, "")) for k in keys] for a in activities])
 
-    def history(self, name: str, samples: list[list[Any]], limit: int = 40) -> None:
+    def history(self, name: str, samples: list[Sample], limit: int = 40) -> None:
         shown = samples[-limit:]
         if len(samples) > limit:
             self.line(f"{name}: last {limit} of {len(samples)} samples")
         self.table(("time", name), [(mission_time(t), fmt_value(v)) for t, v in shown])
 
 
-def _describe_param(param: dict[str, Any]) -> str:
-    text = f"{param['name']}: {param['kind']}"
-    if param.get("unit"):
-        text += f" [{param['unit']}]"
-    if param.get("minimum") is not None or param.get("maximum") is not None:
-        low = "" if param.get("minimum") is None else fmt_value(param["minimum"])
-        high = "" if param.get("maximum") is None else fmt_value(param["maximum"])
+def _describe_param(param: ArgSpec) -> str:
+    text = f"{param.name}: {param.kind}"
+    if param.unit:
+        text += f" [{param.unit}]"
+    if param.minimum is not None or param.maximum is not None:
+        low = "" if param.minimum is None else fmt_value(param.minimum)
+        high = "" if param.maximum is None else fmt_value(param.maximum)
         text += f" {low}..{high}"
-    if param.get("choices"):
-        text += " (" + "|".join(str(c) for c in param["choices"]) + ")"
-    if param.get("default") is not None:
-        text += f" default {fmt_value(param['default'])}"
+    if param.choices:
+        text += " (" + "|".join(str(c) for c in param.choices) + ")"
+    if param.default is not None:
+        text += f" default {fmt_value(param.default)}"
     return text
 
 
-def _timeline_style(item: dict[str, Any]) -> str:
-    text = str(item.get("text", ""))
-    if item["kind"] == "alarm":
+def _timeline_style(item: TimelineItem) -> str:
+    if item.kind == "alarm":
         for severity, style in ALARM_STYLES.items():
-            if severity in text.lower():
+            if severity in item.text.lower():
                 return style
-    if "failed" in text or "refused" in text:
+    if "failed" in item.text or "refused" in item.text:
         return "red"
-    return {"injection": "magenta", "command": "blue"}.get(item["kind"], "")
+    return {"injection": "magenta", "command": "blue"}.get(item.kind, "")
 
 
 def event_severity_name(severity: int) -> str:

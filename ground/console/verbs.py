@@ -14,16 +14,52 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
+import msgspec
+
 from flightsw.cli import EXIT_FAILED, EXIT_OK
-from ground.api.checks import Check, parse_check, parse_value
-from ground.api.client import GroundClient
-from ground.api.display import fmt_value, mission_time
+from flightsw.icd import Scalar
+from ground.api import (
+    Acknowledge,
+    Check,
+    ClearFault,
+    Command,
+    DumpRecorder,
+    GetAlarms,
+    GetCommand,
+    GetDictionary,
+    GetEvents,
+    GetFaults,
+    GetHistory,
+    GetReports,
+    GetStatus,
+    GetTelemetry,
+    GetTimeline,
+    GroundClient,
+    InjectFault,
+    Pause,
+    ReceivedSchedule,
+    Reply,
+    RequestSchedule,
+    Resume,
+    Sample,
+    SendCommand,
+    SendPing,
+    SetQueue,
+    SetRate,
+    Shelve,
+    TlmReply,
+    fmt_value,
+    mission_time,
+    parse_check,
+    parse_value,
+)
 from ground.console.render import Renderer
 from ground.console.wait import MissionClock
 from ground.console.watch import Feed, watch
 from ground.console.words import parse_args, parse_range, split_expression, split_options
 from ground.dictionary import hk_period_s
 from ground.errors import ConsoleError, GroundError
+from ground.vocabulary import CommandStatus, QueueState
 
 __all__ = ["Console", "ConsoleError", "parse_args", "parse_value"]
 
@@ -100,9 +136,9 @@ class Console:
             "history": v(self._history, "history SUBSYSTEM.PARAM [START END]", "archived samples of a parameter"),
             "plot": v(self._plot, "plot SUBSYSTEM.PARAM [START END] [--png PATH]", "a text chart of a parameter's history"),
             "watch": v(self._watch, "watch SUBSYSTEM.PARAM ... [for=N]", "follow parameters on the live feed until Ctrl-C (or N updates)"),
-            "pause": v(lambda w: self._say(self.client.call("pause")), "pause", "pause a realtime clock"),
-            "resume": v(lambda w: self._say(self.client.call("resume")), "resume", "resume a realtime clock"),
-            "rate": v(lambda w: self._say(self.client.call("set_rate", rate=float(w[0]))), "rate FACTOR", "set a realtime clock's rate"),
+            "pause": v(lambda w: self._say(self.client.call(Pause())), "pause", "pause a realtime clock"),
+            "resume": v(lambda w: self._say(self.client.call(Resume())), "resume", "resume a realtime clock"),
+            "rate": v(lambda w: self._say(self.client.call(SetRate(float(w[0])))), "rate FACTOR", "set a realtime clock's rate"),
             "quit": v(lambda w: None, "quit", "leave the console"),
         }  # fmt: skip
 
@@ -159,15 +195,15 @@ class Console:
     @property
     def dictionary(self) -> dict[str, Any]:
         if self._dictionary is None:
-            self._dictionary = self.client.call("dictionary")["dictionary"]
+            self._dictionary = self.client.call(GetDictionary()).dictionary
         return self._dictionary
 
     def _fail(self, text: str) -> None:
         self.failures += 1
         self.render.error(text)
 
-    def _say(self, reply: dict[str, Any]) -> None:
-        shown = {k: v for k, v in reply.items() if k != "ok"}
+    def _say(self, reply: Reply) -> None:
+        shown = {k: v for k, v in msgspec.structs.asdict(reply).items() if k != "ok"}
         self.render.line(" ".join(f"{k}={v}" for k, v in shown.items()) or "ok")
 
     def _now(self) -> str:
@@ -185,58 +221,55 @@ class Console:
         self.render.table(("verb", "what"), [(e.usage, e.summary) for e in self.verbs.values()])
 
     def _status(self, words: list[str]) -> None:
-        self.render.status(self.client.call("status"))
+        self.render.status(self.client.call(GetStatus()).status)
 
     def _cmd(self, words: list[str]) -> None:
         name = words[0]
-        fields: dict[str, Any] = {"release_s": None, "confirm": False}
+        release_s: float | None = None
+        confirm = False
         args_words = []
         for word in words[1:]:
             if word == "confirm":
-                fields["confirm"] = True
+                confirm = True
             elif word.startswith("confirm="):
-                fields["confirm"] = bool(parse_value(word[len("confirm=") :]))
+                confirm = bool(parse_value(word[len("confirm=") :]))
             elif word.startswith("at="):
                 at = word[len("at=") :]
-                fields["release_s"] = (
-                    self.clock.now_s() + float(at) if at.startswith("+") else float(at)
-                )
+                release_s = self.clock.now_s() + float(at) if at.startswith("+") else float(at)
             else:
                 args_words.append(word)
-        reply = self.client.call("cmd", name=name, args=parse_args(args_words), **fields)
-        command, release_s = reply["command"], fields["release_s"]
+        request = SendCommand(name, parse_args(args_words), release_s=release_s, confirm=confirm)
+        command = self.client.call(request).command
         when = f", release at {mission_time(release_s)}" if release_s is not None else ""
         self.render.line(
-            f"command {command['id']} {command['name']} {command['status']} "
-            f"(apid {command['apid']} seq {command['seq']}{when})"
+            f"command {command.id} {command.name} {command.status} "
+            f"(apid {command.apid} seq {command.seq}{when})"
         )
 
     def _ping(self, words: list[str]) -> None:
-        command = self.client.call("ping", target=words[0] if words else "executive")["command"]
-        self.render.line(f"command {command['id']} ping sent")
+        command = self.client.call(SendPing(words[0] if words else "executive")).command
+        self.render.line(f"command {command.id} ping sent")
 
     def _command(self, words: list[str]) -> None:
-        self.render.command(self.client.call("command", id=int(words[0]))["command"])
+        self.render.command(self.client.call(GetCommand(int(words[0]))).command)
 
     def _tlm(self, words: list[str]) -> None:
-        reply = self.client.call("tlm", name=words[0])
-        self.render.line(
-            f"{reply['name']} = {fmt_value(reply['value'])} ({mission_time(reply['time_s'])})"
-        )
+        reply = self.client.call(GetTelemetry(words[0]))
+        self.render.line(f"{reply.name} = {fmt_value(reply.value)} ({mission_time(reply.time_s)})")
 
-    def _latest(self, check: Check) -> tuple[bool, dict[str, Any]]:
-        reply = self.client.call("tlm", name=check.name)
-        return check.holds_for(reply["value"]), reply
+    def _latest(self, check: Check) -> tuple[bool, TlmReply]:
+        reply = self.client.call(GetTelemetry(check.name))
+        return check.holds_for(reply.value), reply
 
     def _check(self, words: list[str]) -> None:
         check = parse_check(words[0])
         holds, reply = self._latest(check)
         if not holds:
             raise ConsoleError(
-                f"CHECK FAILED: {check} (value {fmt_value(reply['value'])} "
-                f"at {mission_time(reply['time_s'])}; mission time {self._now()})"
+                f"CHECK FAILED: {check} (value {fmt_value(reply.value)} "
+                f"at {mission_time(reply.time_s)}; mission time {self._now()})"
             )
-        self.render.line(f"CHECK: {check} holds ({fmt_value(reply['value'])})", "green")
+        self.render.line(f"CHECK: {check} holds ({fmt_value(reply.value)})", "green")
 
     def _wait_check(self, words: list[str]) -> None:
         options = parse_args(words[1:])
@@ -244,22 +277,23 @@ class Console:
             raise ConsoleError(f"usage: {WAIT_CHECK_USAGE}")
         within_s = float(options["within"])
         check = parse_check(words[0])
-        last: dict[str, Any] = {}
+        last = Sample(None, None)
 
         def holds() -> bool:
+            nonlocal last
             ok, reply = self._latest(check)
-            last.update(reply)
+            last = reply.sample
             return ok
 
         start_s = self.clock.now_s()
         if not self.clock.until(holds, within_s, self._hk_period_s(check.name)):
             raise ConsoleError(
                 f"WAIT_CHECK FAILED: awaited {check} for {within_s:g} s of mission time from "
-                f"{mission_time(start_s)}; last value {fmt_value(last.get('value'))} at "
-                f"{mission_time(last.get('time_s'))}; mission time {self._now()}"
+                f"{mission_time(start_s)}; last value {fmt_value(last.value)} at "
+                f"{mission_time(last.time_s)}; mission time {self._now()}"
             )
         self.render.line(
-            f"WAIT_CHECK: {check} holds ({fmt_value(last['value'])}) "
+            f"WAIT_CHECK: {check} holds ({fmt_value(last.value)}) "
             f"after {self.clock.now_s() - start_s:.1f} s",
             "green",
         )
@@ -272,65 +306,67 @@ class Console:
 
     def _inject(self, words: list[str]) -> None:
         params = parse_args(words[2:])
-        reply = self.client.call("inject", subsystem=words[0], fault=words[1], params=params)
+        reply = self.client.call(InjectFault(words[0], words[1], params))
         self.render.line(
-            f"injected {words[0]}.{words[1]} at {mission_time(reply['time_s'])}", "magenta"
+            f"injected {words[0]}.{words[1]} at {mission_time(reply.time_s)}", "magenta"
         )
 
     def _clear(self, words: list[str]) -> None:
-        reply = self.client.call("clear", subsystem=words[0], fault=words[1])
+        reply = self.client.call(ClearFault(words[0], words[1]))
         self.render.line(
-            f"cleared {words[0]}.{words[1]} at {mission_time(reply['time_s'])}", "magenta"
+            f"cleared {words[0]}.{words[1]} at {mission_time(reply.time_s)}", "magenta"
         )
 
     def _faults(self, words: list[str]) -> None:
-        self.render.faults(self.client.call("faults")["faults"], words[0] if words else None)
+        self.render.faults(self.client.call(GetFaults()).faults, words[0] if words else None)
 
     def _alarms(self, words: list[str]) -> None:
-        self.render.alarms(self.client.call("alarms")["alarms"])
+        self.render.alarms(self.client.call(GetAlarms()).alarms)
 
     def _ack(self, words: list[str]) -> None:
-        self.client.call("ack", name=words[0], comment=" ".join(words[1:]))
+        self.client.call(Acknowledge(words[0], comment=" ".join(words[1:])))
         self.render.line(f"acknowledged {words[0]}")
 
     def _shelve(self, words: list[str]) -> None:
         comment = " ".join(words[2:])
-        self.client.call("shelve", name=words[0], duration_s=float(words[1]), comment=comment)
+        self.client.call(Shelve(words[0], float(words[1]), comment=comment))
         self.render.line(f"shelved {words[0]} for {float(words[1]):g} s")
 
     def _events(self, words: list[str]) -> None:
-        self.render.events(
-            self.client.call("events", min_severity=int(words[0]) if words else 1)["events"]
-        )
+        request = GetEvents(min_severity=int(words[0]) if words else 1)
+        self.render.events(self.client.call(request).events)
 
     def _timeline(self, words: list[str]) -> None:
-        self.render.timeline(self.client.call("timeline", **parse_range(words))["timeline"])
+        self.render.timeline(self.client.call(GetTimeline(*parse_range(words))).timeline)
 
     def _queue(self, words: list[str]) -> None:
         if not words:
-            reply = self.client.call("queue")
+            request = SetQueue()
         elif words[0] == "release":
-            reply = self.client.call("queue", release=True)
+            request = SetQueue(release=True)
+        elif words[0] in set(QueueState):
+            request = SetQueue(QueueState(words[0]))
         else:
-            reply = self.client.call("queue", state=words[0])
-        self.render.queue(reply)
+            states = ", ".join(QueueState)
+            raise ConsoleError(f"queue state must be one of {states}, not {words[0]!r}")
+        self.render.queue(self.client.call(request))
 
     def _schedule(self, words: list[str]) -> None:
-        before = self._report("ScheduleReport")
-        command = self.client.call("schedule")["command"]
+        before = self._schedule_report()
+        command = self.client.call(RequestSchedule()).command
         self.render.line(
-            f"command {command['id']} {command['name']} {command['status']}; awaiting TM[11,10]"
+            f"command {command.id} {command.name} {command.status}; awaiting TM[11,10]"
         )
 
         def arrived() -> bool:
-            self._refuse_stuck(command["id"])
-            return self._report("ScheduleReport") not in (None, before)
+            self._refuse_stuck(command.id)
+            return self._schedule_report() not in (None, before)
 
         self._await(arrived, "the TM[11,10] schedule report")
-        self.render.schedule(self._report("ScheduleReport") or {})
+        self.render.schedule(self._schedule_report())
 
-    def _report(self, kind: str) -> dict[str, Any] | None:
-        return self.client.call("reports")["reports"].get(kind)  # type: ignore[no-any-return]
+    def _schedule_report(self) -> ReceivedSchedule | None:
+        return self.client.call(GetReports()).schedule
 
     def _await(self, done: Callable[[], bool], what: str) -> None:
         if not self.clock.until(done, REPLY_BUDGET_S, REPLY_STEP_S):
@@ -339,33 +375,33 @@ class Console:
                 f"mission time {self._now()}"
             )
 
-    def _refuse_stuck(self, command_id: int) -> dict[str, Any]:
+    def _refuse_stuck(self, command_id: int) -> Command:
         """A command's state; ConsoleError if it failed or the blocked queue holds it."""
-        command: dict[str, Any] = self.client.call("command", id=command_id)["command"]
-        if command["status"] in ("failed", "timed_out", "refused"):
+        command = self.client.call(GetCommand(command_id)).command
+        if command.failed:
             raise ConsoleError(
-                f"command {command_id} {command['name']} {command['status']}: {command['reason']}"
+                f"command {command_id} {command.name} {command.status}: {command.reason}"
             )
-        if command["status"] == "queued":
+        if command.status == CommandStatus.QUEUED:
             raise ConsoleError(
-                f"command {command_id} {command['name']} is held by the blocked queue; `queue release`"
+                f"command {command_id} {command.name} is held by the blocked queue; `queue release`"
             )
         return command
 
     def _dump(self, words: list[str]) -> None:
-        span = parse_range(words)
-        if not span:
+        start_s, end_s = parse_range(words)
+        if start_s is None or end_s is None:
             raise ConsoleError("usage: dump START END (mission seconds)")
-        command = self.client.call("dump", **span)["command"]
+        command = self.client.call(DumpRecorder(start_s, end_s)).command
 
         self._await(
-            lambda: self._refuse_stuck(command["id"])["status"] == "completed",
-            f"command {command['id']} completing",
+            lambda: self._refuse_stuck(command.id).status == CommandStatus.COMPLETED,
+            f"command {command.id} completing",
         )
-        self.render.command(self.client.call("command", id=command["id"])["command"])
+        self.render.command(self.client.call(GetCommand(command.id)).command)
 
-    def _samples(self, name: str, words: list[str]) -> list[list[Any]]:
-        return list(self.client.call("history", name=name, **parse_range(words))["samples"])
+    def _samples(self, name: str, words: list[str]) -> list[Sample]:
+        return self.client.call(GetHistory(name, *parse_range(words))).samples
 
     def _history(self, words: list[str]) -> None:
         self.render.history(words[0], self._samples(words[0], words[1:]))
@@ -381,13 +417,13 @@ class Console:
         samples = self._samples(words[0], words[1:])
         width = min(self.render.rich.width, 160) if self.render.tty else PLAIN_PLOT_WIDTH
         self.render.line(f"{words[0]} ({len(samples)} samples)")
-        self.render.line(plot_text.terminal_plot([tuple(s) for s in samples], width, 16))
+        self.render.line(plot_text.terminal_plot(_archived(samples), width, 16))
         if png is not None:
             if self.archive_path is None:
                 raise ConsoleError("--png reads the archive; start the console with --data-dir")
             # the `history` call above flushed the ground's archive, so the file has the samples
             span = parse_range(words[1:])
-            path = plots.plot_parameters(self.archive_path, [words[0]], png, **span)
+            path = plots.plot_parameters(self.archive_path, [words[0]], png, *span)
             self.render.line(f"wrote {path}")
 
     def _watch(self, words: list[str]) -> None:
@@ -395,9 +431,14 @@ class Console:
         if not names:
             raise ConsoleError("usage: watch SUBSYSTEM.PARAM ... [for=N]")
         for name in names:
-            self.client.call("tlm", name=name)  # refuses an unknown name, with suggestions
+            self.client.call(GetTelemetry(name))  # refuses an unknown name, with suggestions
         period_s = min(self._hk_period_s(name) for name in names)
         advance = (lambda: self.clock.step(period_s)) if self.clock.stepped else None
         updates = int(options["for"]) if "for" in options else None
         count = watch(self.feed(), names, self.render, updates, advance)
         self.render.line(f"watched {count} update(s)")
+
+
+def _archived(samples: list[Sample]) -> list[tuple[float, Scalar]]:
+    """History samples as plain pairs (an archived sample always has its time and value)."""
+    return [(s.time_s, s.value) for s in samples if s.time_s is not None and s.value is not None]

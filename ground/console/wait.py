@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ground.api.client import GroundClient
+from ground.api import GetStatus, GroundClient, Step
 from ground.console.watch import QUIET_REALTIME_MS, Feed
 from ground.errors import ClientError
 
@@ -29,7 +29,7 @@ class MissionClock:
         """Whether this run's clock is stepped; found once by asking for a step of 0 s."""
         if self._stepped is None:
             try:
-                self.client.call("step", seconds=0.0, timeout_s=STEP_TIMEOUT_S)
+                self.client.call(Step(0.0), timeout_s=STEP_TIMEOUT_S)
                 self._stepped = True
             except ClientError as error:
                 if "needs a stepped clock" not in str(error):
@@ -38,12 +38,11 @@ class MissionClock:
         return self._stepped
 
     def now_s(self) -> float:
-        return float(self.client.call("status")["time_s"])
+        return self.client.call(GetStatus()).status.time_s
 
     def step(self, seconds: float) -> float:
         """Step a stepped clock; the reply comes once the step's telemetry is on the ground."""
-        reply = self.client.call("step", seconds=seconds, timeout_s=STEP_TIMEOUT_S)
-        return float(reply["time_s"])
+        return self.client.call(Step(seconds), timeout_s=STEP_TIMEOUT_S).time_s
 
     def advance(self, seconds: float) -> float:
         """Let `seconds` of mission time pass; return the mission time after."""

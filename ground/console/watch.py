@@ -7,19 +7,20 @@ steps, so `watch` advances the clock by a housekeeping period whenever the feed 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import msgpack
 import zmq
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from ground.api.display import fmt_value, mission_time
+from flightsw.icd import Scalar
+from ground.api import FeedEvent, TelemetryArrived, decode_event, fmt_value, mission_time
 from ground.console.render import Renderer
+from ground.errors import ClientError
 
-Message = tuple[str, dict[str, Any]]
 QUIET_STEPPED_MS = 200  # how long the feed may stay quiet before a stepped watch steps
 QUIET_REALTIME_MS = 1000
 
@@ -36,34 +37,34 @@ class Feed:
         self._socket.setsockopt(zmq.SUBSCRIBE, b"")
         self._socket.connect(endpoint)
 
-    def wait(self, timeout_ms: int) -> list[Message]:
-        """Everything the feed has, waiting up to `timeout_ms` for the first message."""
+    def wait(self, timeout_ms: int) -> list[FeedEvent]:
+        """Everything the feed has, waiting up to `timeout_ms` for the first event.
+
+        An event this client cannot read (a ground of another version) is left out.
+        """
         if not self._socket.poll(timeout_ms):
             return []
-        messages: list[Message] = []
+        events: list[FeedEvent] = []
         while True:
             try:
-                topic, payload = self._socket.recv_multipart(zmq.NOBLOCK)
+                _topic, body = self._socket.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
-                return messages
-            messages.append((topic.decode(), msgpack.unpackb(payload, raw=False)))
+                return events
+            with contextlib.suppress(ClientError):
+                events.append(decode_event(body))
 
     def close(self) -> None:
         self._socket.close(linger=0)
         self._context.term()
 
 
-def watched_values(message: Message, names: Sequence[str]) -> dict[str, Any]:
-    """The chosen parameters a feed message carries (`subsystem.param` → value)."""
-    topic, data = message
-    if topic != "tm":
-        return {}
-    subsystem = data.get("subsystem", "")
-    params = data.get("params", {})
+def watched_values(event: TelemetryArrived, names: Sequence[str]) -> dict[str, Scalar]:
+    """The chosen parameters a housekeeping report carries (`subsystem.param` → value)."""
+    params = event.params
     return {
         name: params[name.split(".", 1)[1]]
         for name in names
-        if name.startswith(f"{subsystem}.") and name.split(".", 1)[1] in params
+        if name.startswith(f"{event.subsystem}.") and name.split(".", 1)[1] in params
     }
 
 
@@ -88,13 +89,15 @@ def watch(
             live.start()
         while updates is None or count < updates:
             arrived = False
-            for message in feed.wait(QUIET_STEPPED_MS if advance else QUIET_REALTIME_MS):
-                values = watched_values(message, names)
+            for event in feed.wait(QUIET_STEPPED_MS if advance else QUIET_REALTIME_MS):
+                if not isinstance(event, TelemetryArrived):
+                    continue
+                values = watched_values(event, names)
                 if not values:
                     continue
                 arrived = True
                 count += 1
-                time_s = float(message[1]["time_s"])
+                time_s = event.time_s
                 latest.update({name: (time_s, value) for name, value in values.items()})
                 if live is not None:
                     live.update(_table(names, latest), refresh=True)

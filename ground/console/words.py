@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
-from ground.api.checks import parse_value
+from ground.api import parse_value
 from ground.errors import ConsoleError
 
 # A word of a line as typed: a quoted string (closed or not) or a run of anything else.
@@ -35,13 +35,20 @@ def split_options(words: list[str], *keys: str) -> tuple[list[str], dict[str, An
     return [w for w in words if not w.startswith(prefixes)], options
 
 
-def parse_range(words: list[str]) -> dict[str, float]:
-    """`START END` in mission seconds as the control API's `start_s`/`end_s`, or nothing."""
+class TimeRange(NamedTuple):
+    """A closed range of mission seconds; None leaves that side open."""
+
+    start_s: float | None = None
+    end_s: float | None = None
+
+
+def parse_range(words: list[str]) -> TimeRange:
+    """`START END` in mission seconds, or nothing (the whole run)."""
     if not words:
-        return {}
+        return TimeRange()
     if len(words) != 2:
         raise ConsoleError("give a range as START END in mission seconds, or nothing")
-    return {"start_s": float(words[0]), "end_s": float(words[1])}
+    return TimeRange(float(words[0]), float(words[1]))
 
 
 def split_expression(text: str, *keys: str) -> list[str]:

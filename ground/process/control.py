@@ -1,33 +1,131 @@
 """The control API: what the console, scripts and tests may ask of the ground.
 
-Requests and replies are msgpack maps over a ZeroMQ ROUTER socket. Every request has `op`;
-every reply has `ok`, and `error` (what was wrong, what to do) when `ok` is false. Ops that
-need the spacecraft (step, inject…) are answered once the spacecraft has answered, so a client
-simply waits for its reply.
+Requests and replies are the typed messages of `ground.api` (docs/icd.md, "Control API"), over
+a ZeroMQ ROUTER socket. A request that does not decode is refused with what was wrong; each
+request type has its handler, and whatever a handler raises becomes a refusal, so the ground
+never stops for a bad request. Ops that need the spacecraft (step, inject, ...) are answered
+once the spacecraft has answered, so a client simply waits for its reply.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
 
 from flightsw.icd import (
     CommandError,
     DeleteActivity,
     DumpStore,
+    FaultSpec,
     FrameError,
     ReportSchedule,
     ReportStore,
 )
+from ground.api import (
+    Acknowledge,
+    AddBlackout,
+    AlarmLogReply,
+    AlarmsReply,
+    BlackoutAdded,
+    BlackoutReply,
+    ClearFault,
+    CommandReply,
+    CommandsReply,
+    Crash,
+    DeleteScheduled,
+    DictionaryReply,
+    Done,
+    DumpRecorder,
+    EventsReply,
+    Export,
+    ExportReply,
+    FaultsReply,
+    GetAlarmLog,
+    GetAlarms,
+    GetCommand,
+    GetDictionary,
+    GetEvents,
+    GetFaults,
+    GetHistory,
+    GetReports,
+    GetStatus,
+    GetTelemetry,
+    GetTimeline,
+    GetTruth,
+    HistoryReply,
+    InjectFault,
+    ListCommands,
+    Pause,
+    QueueReply,
+    RateReply,
+    Refusal,
+    Reply,
+    ReportsReply,
+    Request,
+    RequestSchedule,
+    RequestStoreStatus,
+    Reset,
+    ResetReply,
+    Resume,
+    Sample,
+    SendCommand,
+    SendPing,
+    SetQueue,
+    SetRate,
+    Shelve,
+    Shutdown,
+    StatusReply,
+    Step,
+    StepReply,
+    TimelineReply,
+    TimeReply,
+    TlmReply,
+    TruthReply,
+    decode_request,
+)
 from ground.errors import ControlError, GroundError
+from ground.process.records import (
+    alarm_record,
+    archived_alarm_entry,
+    archived_event,
+    timeline_items,
+)
 from ground.process.service import GroundService
 
-Reply = dict[str, Any]
-Respond = Callable[[Reply], None]
-SimRequest = Callable[[dict[str, Any], Callable[[Reply], None]], None]
+Respond = Callable[[Reply | Refusal], None]
+"""Where a handler's reply goes (the socket's side encodes it)."""
+Handler = Callable[[Any, Respond], None]
+"""Carries out one type of request; answers through `respond`, now or once the spacecraft has."""
+SimReply = dict[str, Any]
+"""A sim-port reply as the runtime hands it on (docs/icd.md §7)."""
+SimRequest = Callable[[dict[str, Any], Callable[[SimReply], None]], None]
+Stepper = Callable[[float, Callable[[SimReply], None]], None]
+Resetter = Callable[[str, Callable[[SimReply], None]], None]
+
+Q = TypeVar("Q", bound=Request[Any])
 
 log = logging.getLogger(__name__)
+
+
+def immediate(answer: Callable[[Q], Reply]) -> Handler:
+    """A handler for a request the ground answers at once, from what it holds."""
+
+    def handle(request: Q, respond: Respond) -> None:
+        respond(answer(request))
+
+    return handle
+
+
+def refusing(text: str) -> Handler:
+    """A handler that refuses its request with `text`."""
+
+    def refuse(request: Request[Any], respond: Respond) -> None:
+        respond(Refusal(error=text))
+
+    return refuse
 
 
 class ControlApi:
@@ -37,273 +135,234 @@ class ControlApi:
         self,
         service: GroundService,
         sim: SimRequest,
-        step: Callable[[float, Respond], None],
+        step: Stepper,
         stop: Callable[[], None],
-        reset: Callable[[str, Respond], None] | None = None,
+        reset: Resetter | None = None,
     ) -> None:
         self.service = service
         self.sim = sim
         self.step = step
         self.stop = stop
         self.reset = reset
-        self.ops: dict[str, Callable[[dict[str, Any], Respond], None]] = {
-            "status": self._now(lambda r: self.service.status()),
-            "dictionary": self._now(lambda r: {"dictionary": self.service.dictionary.raw}),
-            "cmd": self._now(self._cmd),
-            "ping": self._now(
-                lambda r: {
-                    "command": self.service.commander.ping(
-                        str(r.get("target", "executive"))
-                    ).to_dict()
-                }
-            ),
-            "command": self._now(self._command),
-            "commands": self._now(
-                lambda r: {
-                    "commands": [c.to_dict() for c in self.service.commands.commands.values()]
-                }
-            ),
-            "tlm": self._now(self._tlm),
-            "history": self._now(self._history),
-            "events": self._now(self._events),
-            "alarms": self._now(
-                lambda r: {"alarms": [a.to_dict() for a in self.service.alarms.active()]}
-            ),
-            "alarm_log": self._now(self._alarm_log),
-            "ack": self._now(self._ack),
-            "shelve": self._now(self._shelve),
-            "faults": self._now(lambda r: {"faults": self.service.dictionary.faults}),
-            "inject": self._inject,
-            "clear": self._clear,
-            "step": self._step,
-            "pause": self._forward("pause"),
-            "resume": self._forward("resume"),
-            "set_rate": self._forward("set_rate", "rate"),
-            "truth": self._forward("truth", "subsystem"),
-            "crash": self._crash,
-            "shutdown": self._shutdown,
-            "reset": self._reset,
-            "schedule": self._now(
-                lambda r: {
-                    "command": self.service.commander.service(
-                        "schedule_report", ReportSchedule()
-                    ).to_dict()
-                }
-            ),
-            "schedule_delete": self._now(
-                lambda r: {
-                    "command": self.service.commander.service(
-                        "schedule_delete", DeleteActivity(int(r["id"]))
-                    ).to_dict()
-                }
-            ),
-            "dump": self._now(
-                lambda r: {
-                    "command": self.service.commander.service(
-                        "store_dump", DumpStore(float(r["start_s"]), float(r["end_s"]))
-                    ).to_dict()
-                }
-            ),
-            "store": self._now(
-                lambda r: {
-                    "command": self.service.commander.service(
-                        "store_report", ReportStore()
-                    ).to_dict()
-                }
-            ),
-            "blackout": self._now(self._blackout),
-            "queue": self._now(self._queue),
-            "timeline": self._now(self._timeline),
-            "export": self._now(self._export),
-            "reports": self._now(
-                lambda r: {
-                    "reports": {
-                        k: {"time_s": t, **body} for k, (t, body) in self.service.reports.items()
-                    }
-                }
-            ),
+        self.handlers: dict[type[Request[Any]], Handler] = {
+            GetStatus: immediate(self._status),
+            GetDictionary: immediate(self._dictionary),
+            GetTelemetry: immediate(self._tlm),
+            GetHistory: immediate(self._history),
+            GetEvents: immediate(self._events),
+            GetTimeline: immediate(self._timeline),
+            Export: immediate(self._export),
+            GetReports: immediate(self._reports),
+            GetAlarms: immediate(self._alarms),
+            GetAlarmLog: immediate(self._alarm_log),
+            Acknowledge: immediate(self._ack),
+            Shelve: immediate(self._shelve),
+            SendCommand: immediate(self._cmd),
+            SendPing: immediate(self._ping),
+            GetCommand: immediate(self._command),
+            ListCommands: immediate(self._commands),
+            SetQueue: immediate(self._queue),
+            RequestSchedule: immediate(self._schedule),
+            DeleteScheduled: immediate(self._schedule_delete),
+            DumpRecorder: immediate(self._dump),
+            RequestStoreStatus: immediate(self._store),
+            AddBlackout: immediate(self._blackout),
+            GetFaults: immediate(self._faults),
+            InjectFault: self._inject,
+            ClearFault: self._clear,
+            Crash: self._crash,
+            GetTruth: self._truth,
+            Step: self._step,
+            Pause: self._pause,
+            Resume: self._resume,
+            SetRate: self._set_rate,
+            Reset: self._reset,
+            Shutdown: self._shutdown,
         }
 
-    def handle(self, request: Any, respond: Respond) -> None:
-        if not isinstance(request, dict) or not isinstance(request.get("op"), str):
-            respond(
-                {
-                    "ok": False,
-                    "error": "a request is a map with an `op` string; ops: "
-                    + ", ".join(sorted(self.ops)),
-                }
-            )
+    def handle(self, payload: bytes, respond: Respond) -> None:
+        """Decode and carry out one request; every outcome is a reply, never an exception."""
+        try:
+            request = decode_request(payload)
+        except ControlError as error:
+            respond(Refusal(error=str(error)))
             return
-        op = self.ops.get(request["op"])
-        if op is None:
-            respond(
-                {
-                    "ok": False,
-                    "error": f"unknown op {request['op']!r}; ops: {', '.join(sorted(self.ops))}",
-                }
-            )
+        self.handle_request(request, respond)
+
+    def handle_request(self, request: Request[Any], respond: Respond) -> None:
+        """Carry out a decoded request; a failure is answered, and a defect logged too."""
+        op = request.op()
+        handler = self.handlers.get(type(request))
+        if handler is None:
+            respond(Refusal(error=f"this ground does not serve {op!r}"))
             return
         try:
-            op(request, respond)
-        except (GroundError, CommandError, FrameError, KeyError, TypeError, ValueError) as error:
-            text = (
-                str(error)
-                if isinstance(error, GroundError | CommandError | FrameError | ValueError)
-                else f"bad {request['op']} request: {error!r}"
-            )
-            respond({"ok": False, "error": text})
+            handler(request, respond)
+        except (GroundError, CommandError, FrameError, ValueError) as error:
+            respond(Refusal(error=str(error)))
         except Exception as error:  # a defect of the ground: say so, keep the archive running
-            log.exception("control op %r failed", request["op"])
+            log.exception("control op %r failed", op)
             respond(
-                {
-                    "ok": False,
-                    "error": f"the ground failed to carry out {request['op']!r} ({error!r}); "
-                    "it keeps running, and its log has the traceback",
-                }
+                Refusal(
+                    error=f"the ground failed to carry out {op!r} (a defect: "
+                    f"{type(error).__name__}); it keeps running, and its log has the traceback"
+                )
             )
 
-    @staticmethod
-    def _now(
-        function: Callable[[dict[str, Any]], Reply],
-    ) -> Callable[[dict[str, Any], Respond], None]:
-        def op(request: dict[str, Any], respond: Respond) -> None:
-            respond({"ok": True, **function(request)})
+    # -- status and the archive ------------------------------------------------------------------
 
-        return op
+    def _status(self, request: GetStatus) -> StatusReply:
+        return StatusReply(status=self.service.status())
 
-    # -- commands and telemetry ------------------------------------------------------------------
+    def _dictionary(self, request: GetDictionary) -> DictionaryReply:
+        return DictionaryReply(dictionary=self.service.dictionary.raw)
 
-    def _cmd(self, request: dict[str, Any]) -> Reply:
-        args = request.get("args") or {}
-        if not isinstance(args, dict):
-            raise ControlError("args must be a map of argument name to value")
-        release_s = request.get("release_s")
-        tracked = self.service.commander.command(
-            str(request["name"]),
-            args,
-            str(request.get("source", "operator")),
-            None if release_s is None else float(release_s),
-            confirm=bool(request.get("confirm", False)),
-        )
-        return {"command": tracked.to_dict()}
-
-    def _command(self, request: dict[str, Any]) -> Reply:
-        command = self.service.commands.commands.get(int(request["id"]))
-        if command is None:
-            raise ControlError(f"no command with id {request['id']}")
-        return {"command": command.to_dict()}
-
-    def _tlm(self, request: dict[str, Any]) -> Reply:
-        name = str(request["name"])
-        self.service.dictionary.check_parameter(name)
-        latest = self.service.latest(name)
+    def _tlm(self, request: GetTelemetry) -> TlmReply:
+        self.service.dictionary.check_parameter(request.name)
+        latest = self.service.latest(request.name)
         if latest is None:
-            return {"name": name, "time_s": None, "value": None}
-        return {"name": name, "time_s": latest[0], "value": latest[1]}
+            return TlmReply(name=request.name, time_s=None, value=None)
+        return TlmReply(name=request.name, time_s=latest[0], value=latest[1])
 
-    def _history(self, request: dict[str, Any]) -> Reply:
-        name = str(request["name"])
-        self.service.dictionary.check_parameter(name)
+    def _history(self, request: GetHistory) -> HistoryReply:
+        self.service.dictionary.check_parameter(request.name)
         self.service.archive.flush()
-        rows = self.service.archive.parameter_history(
-            name, request.get("start_s"), request.get("end_s")
-        )
-        return {"name": name, "samples": [[t, v] for t, v in rows]}
+        rows = self.service.archive.parameter_history(request.name, request.start_s, request.end_s)
+        return HistoryReply(name=request.name, samples=[Sample(t, v) for t, v in rows])
 
-    def _events(self, request: dict[str, Any]) -> Reply:
+    def _events(self, request: GetEvents) -> EventsReply:
         self.service.archive.flush()
-        rows = self.service.archive.events(
-            min_severity=int(request.get("min_severity", 1)),
-            start_s=request.get("start_s"),
-            end_s=request.get("end_s"),
-        )
-        return {"events": [row._asdict() for row in rows]}
+        rows = self.service.archive.events(request.min_severity, request.start_s, request.end_s)
+        return EventsReply(events=[archived_event(row) for row in rows])
 
-    def _alarm_log(self, request: dict[str, Any]) -> Reply:
+    def _timeline(self, request: GetTimeline) -> TimelineReply:
+        self.service.archive.flush()
+        rows = self.service.archive.timeline(request.start_s, request.end_s)
+        return TimelineReply(timeline=timeline_items(rows))
+
+    def _export(self, request: Export) -> ExportReply:
+        self.service.archive.flush()
+        rows = self.service.archive.export_csv(request.what, request.path)
+        return ExportReply(path=request.path, rows=rows)
+
+    def _reports(self, request: GetReports) -> ReportsReply:
+        return ReportsReply(schedule=self.service.schedule_report, store=self.service.store_status)
+
+    # -- alarms ----------------------------------------------------------------------------------
+
+    def _alarms(self, request: GetAlarms) -> AlarmsReply:
+        return AlarmsReply(alarms=[alarm_record(alarm) for alarm in self.service.alarms.active()])
+
+    def _alarm_log(self, request: GetAlarmLog) -> AlarmLogReply:
         """Every alarm transition (triggered, acknowledged, cleared, ...) in a time range."""
         self.service.archive.flush()
-        rows = self.service.archive.alarms(
-            request.get("start_s"), request.get("end_s"), request.get("name")
+        rows = self.service.archive.alarms(request.start_s, request.end_s, request.name)
+        return AlarmLogReply(alarm_log=[archived_alarm_entry(row) for row in rows])
+
+    def _ack(self, request: Acknowledge) -> Done:
+        self.service.acknowledge(request.name, request.operator, request.comment)
+        return Done()
+
+    def _shelve(self, request: Shelve) -> Done:
+        self.service.shelve(request.name, request.duration_s, request.operator, request.comment)
+        return Done()
+
+    # -- commands --------------------------------------------------------------------------------
+
+    def _cmd(self, request: SendCommand) -> CommandReply:
+        tracked = self.service.commander.command(
+            request.name, request.args, request.source, request.release_s, confirm=request.confirm
         )
-        return {"alarm_log": [row._asdict() for row in rows]}
+        return CommandReply(command=tracked.record())
 
-    def _ack(self, request: dict[str, Any]) -> Reply:
-        operator = str(request.get("operator", "operator"))
-        self.service.acknowledge(str(request["name"]), operator, str(request.get("comment", "")))
-        return {}
+    def _ping(self, request: SendPing) -> CommandReply:
+        return CommandReply(command=self.service.commander.ping(request.target).record())
 
-    def _shelve(self, request: dict[str, Any]) -> Reply:
-        operator = str(request.get("operator", "operator"))
-        self.service.shelve(
-            str(request["name"]),
-            float(request["duration_s"]),
-            operator,
-            str(request.get("comment", "")),
-        )
-        return {}
+    def _command(self, request: GetCommand) -> CommandReply:
+        command = self.service.commands.commands.get(request.id)
+        if command is None:
+            raise ControlError(f"no command with id {request.id}")
+        return CommandReply(command=command.record())
 
-    def _queue(self, request: dict[str, Any]) -> Reply:
-        """Set the command queue (`state`: enabled, blocked, disabled) or `release` what it holds."""
+    def _commands(self, request: ListCommands) -> CommandsReply:
+        commands = self.service.commands.commands.values()
+        return CommandsReply(commands=[command.record() for command in commands])
+
+    def _queue(self, request: SetQueue) -> QueueReply:
+        """Set the command queue's state, or `release` what it holds; show it either way."""
         commander = self.service.commander
         released = []
-        if "state" in request:
-            released = commander.set_queue(str(request["state"]))
-        elif request.get("release"):
+        if request.state is not None:
+            released = commander.set_queue(request.state)
+        elif request.release:
             released = commander.release()
-        return {
-            "state": commander.queue_state,
-            "held": [held.command.to_dict() for held in commander.held],
-            "released": [command.to_dict() for command in released],
-        }
-
-    def _timeline(self, request: dict[str, Any]) -> Reply:
-        self.service.archive.flush()
-        return {
-            "timeline": self.service.archive.timeline(request.get("start_s"), request.get("end_s"))
-        }
-
-    def _export(self, request: dict[str, Any]) -> Reply:
-        self.service.archive.flush()
-        path = str(request["path"])
-        rows = self.service.archive.export_csv(str(request["what"]), path)
-        return {"path": path, "rows": rows}
-
-    def _blackout(self, request: dict[str, Any]) -> Reply:
-        window = self.service.blackouts.add(float(request["start_s"]), float(request["end_s"]))
-        self.service.publish(
-            "blackout",
-            {"time_s": self.service.now_s, "start_s": window.start_s, "end_s": window.end_s},
+        return QueueReply(
+            state=commander.queue_state,
+            held=[held.command.record() for held in commander.held],
+            released=[command.record() for command in released],
         )
-        return {"start_s": window.start_s, "end_s": window.end_s}
 
-    # -- through the sim port --------------------------------------------------------------------
+    def _schedule(self, request: RequestSchedule) -> CommandReply:
+        sent = self.service.commander.service("schedule_report", ReportSchedule())
+        return CommandReply(command=sent.record())
 
-    def _inject(self, request: dict[str, Any], respond: Respond) -> None:
-        subsystem, fault = str(request["subsystem"]), str(request["fault"])
+    def _schedule_delete(self, request: DeleteScheduled) -> CommandReply:
+        sent = self.service.commander.service("schedule_delete", DeleteActivity(request.id))
+        return CommandReply(command=sent.record())
+
+    def _dump(self, request: DumpRecorder) -> CommandReply:
+        store_dump = DumpStore(request.start_s, request.end_s)
+        return CommandReply(
+            command=self.service.commander.service("store_dump", store_dump).record()
+        )
+
+    def _store(self, request: RequestStoreStatus) -> CommandReply:
+        sent = self.service.commander.service("store_report", ReportStore())
+        return CommandReply(command=sent.record())
+
+    def _blackout(self, request: AddBlackout) -> BlackoutReply:
+        window = self.service.blackouts.add(request.start_s, request.end_s)
+        self.service.publish(
+            BlackoutAdded(time_s=self.service.now_s, start_s=window.start_s, end_s=window.end_s)
+        )
+        return BlackoutReply(start_s=window.start_s, end_s=window.end_s)
+
+    # -- faults, through the sim port ------------------------------------------------------------
+
+    def _faults(self, request: GetFaults) -> FaultsReply:
+        faults = self.service.dictionary.faults
+        return FaultsReply(
+            faults={name: msgspec.convert(f, FaultSpec) for name, f in faults.items()}
+        )
+
+    def _inject(self, request: InjectFault, respond: Respond) -> None:
+        subsystem, fault = request.subsystem, request.fault
         self.service.dictionary.check_fault(subsystem, fault)
-        params = dict(request.get("params") or {})
+        params = dict(request.params)
 
-        def done(reply: Reply) -> None:
+        def done(reply: SimReply) -> None:
             def record() -> None:
                 self.service.record_injection(subsystem, fault, "inject", params)
 
-            self._settled(reply, respond, record)
+            self._settled("inject", reply, respond, record)
 
         self.sim({"op": "inject", "subsystem": subsystem, "fault": fault, "params": params}, done)
 
-    def _clear(self, request: dict[str, Any], respond: Respond) -> None:
-        subsystem, fault = str(request["subsystem"]), str(request["fault"])
+    def _clear(self, request: ClearFault, respond: Respond) -> None:
+        subsystem, fault = request.subsystem, request.fault
         self.service.dictionary.check_fault(subsystem, fault)
 
-        def done(reply: Reply) -> None:
+        def done(reply: SimReply) -> None:
             def record() -> None:
                 self.service.record_injection(subsystem, fault, "clear", {})
 
-            self._settled(reply, respond, record)
+            self._settled("clear", reply, respond, record)
 
         self.sim({"op": "clear", "subsystem": subsystem, "fault": fault}, done)
 
-    def _settled(self, reply: Reply, respond: Respond, record: Callable[[], None]) -> None:
+    def _settled(
+        self, op: str, reply: SimReply, respond: Respond, record: Callable[[], None]
+    ) -> None:
         """Once the frames a fault's injection made are on the ground, archive the injection
         (`record`) and answer.
 
@@ -312,52 +371,108 @@ class ControlApi:
         moment, and archived before or after the injection's row; a stepped run would not
         repeat. A realtime clock refuses the step, and the reply goes at once.
         """
-        if not reply.get("ok"):
-            respond(reply)
+        answer = _time_reply(op, reply)
+        if isinstance(answer, Refusal):
+            respond(answer)
             return
 
-        def settled(_: Reply) -> None:
+        def settled(_: SimReply) -> None:
             record()
-            respond(reply)
+            respond(answer)
 
         self.step(0.0, settled)
 
-    def _crash(self, request: dict[str, Any], respond: Respond) -> None:
-        subsystem = str(request["subsystem"])
+    def _crash(self, request: Crash, respond: Respond) -> None:
+        subsystem = request.subsystem
 
-        def done(reply: Reply) -> None:
-            if reply.get("ok"):
+        def done(reply: SimReply) -> None:
+            answer = _time_reply("crash", reply)
+            if not isinstance(answer, Refusal):
                 self.service.record_injection(subsystem, "software_crash", "inject", {})
-            respond(reply)
+            respond(answer)
 
         self.sim({"op": "crash", "subsystem": subsystem}, done)
 
-    def _step(self, request: dict[str, Any], respond: Respond) -> None:
-        seconds = float(request["seconds"])
-        if not seconds >= 0:
-            raise ControlError(f"step needs seconds >= 0, got {seconds}")
-        self.step(seconds, respond)
+    def _truth(self, request: GetTruth, respond: Respond) -> None:
+        def done(reply: SimReply) -> None:
+            respond(
+                _from_sim(
+                    "truth",
+                    reply,
+                    lambda: TruthReply(time_s=float(reply["time_s"]), state=dict(reply["state"])),
+                )
+            )
 
-    def _forward(self, op: str, *keys: str) -> Callable[[dict[str, Any], Respond], None]:
-        def forward(request: dict[str, Any], respond: Respond) -> None:
-            self.sim({"op": op, **{key: request[key] for key in keys}}, respond)
+        self.sim({"op": "truth", "subsystem": request.subsystem}, done)
 
-        return forward
+    # -- the clock and the processes -------------------------------------------------------------
 
-    def _reset(self, request: dict[str, Any], respond: Respond) -> None:
-        run_name = str(request["run_name"])
-        if not run_name or "/" in run_name or run_name.startswith("."):
-            raise ControlError(f"run_name {run_name!r} is not a plain file name")
+    def _step(self, request: Step, respond: Respond) -> None:
+        def stepped(reply: SimReply) -> None:
+            respond(
+                _from_sim(
+                    "step",
+                    reply,
+                    lambda: StepReply(time_s=float(reply["time_s"]), ground=self.service.status()),
+                )
+            )
+
+        self.step(request.seconds, stepped)
+
+    def _pause(self, request: Pause, respond: Respond) -> None:
+        self.sim({"op": "pause"}, lambda reply: respond(_time_reply("pause", reply)))
+
+    def _resume(self, request: Resume, respond: Respond) -> None:
+        self.sim({"op": "resume"}, lambda reply: respond(_time_reply("resume", reply)))
+
+    def _set_rate(self, request: SetRate, respond: Respond) -> None:
+        def done(reply: SimReply) -> None:
+            respond(_from_sim("set_rate", reply, lambda: RateReply(rate=float(reply["rate"]))))
+
+        self.sim({"op": "set_rate", "rate": request.rate}, done)
+
+    def _reset(self, request: Reset, respond: Respond) -> None:
         if self.reset is None:
             raise ControlError("this ground cannot be reset")
-        self.reset(run_name, respond)
 
-    def _shutdown(self, request: dict[str, Any], respond: Respond) -> None:
-        def done(reply: Reply) -> None:
-            respond({"ok": True})
+        def done(reply: SimReply) -> None:
+            respond(
+                _from_sim(
+                    "reset",
+                    reply,
+                    lambda: ResetReply(
+                        run_name=str(reply["run_name"]), archive=str(reply["archive"])
+                    ),
+                )
+            )
+
+        self.reset(request.run_name, done)
+
+    def _shutdown(self, request: Shutdown, respond: Respond) -> None:
+        def done(reply: SimReply) -> None:
+            respond(Done())
             self.stop()
 
-        if request.get("spacecraft", False):
+        if request.spacecraft:
             self.sim({"op": "shutdown"}, done)
         else:
             done({})
+
+
+def _from_sim(op: str, reply: SimReply, answer: Callable[[], Reply]) -> Reply | Refusal:
+    """The client's reply for what the spacecraft (or the runtime for it) answered: the
+    refusal it gave, or `answer()` built from its reply."""
+    if not reply.get("ok"):
+        return Refusal(error=str(reply.get("error") or f"the spacecraft refused {op!r}"))
+    try:
+        return answer()
+    except (KeyError, TypeError, ValueError) as error:
+        log.error("the spacecraft's answer to %r lacks what the ground needs: %r", op, error)
+        return Refusal(
+            error=f"the spacecraft's answer to {op!r} could not be read; are flightsw and ground "
+            "the same version? (the ground's log has it)"
+        )
+
+
+def _time_reply(op: str, reply: SimReply) -> Reply | Refusal:
+    return _from_sim(op, reply, lambda: TimeReply(time_s=float(reply["time_s"])))

@@ -174,7 +174,7 @@ def service_builder(
             RuleEngine(rules),
             AlarmManager(),
             channel,
-            publish=lambda topic, data: None,
+            publish=lambda event: None,
             uplink=lambda arrival_s, frame: None,
         )
 

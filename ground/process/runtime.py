@@ -13,8 +13,9 @@ import msgpack
 import zmq
 
 from flightsw.clock import wall_time_s
+from ground.api import FeedEvent
 from ground.errors import GroundError
-from ground.process.control import ControlApi, Respond
+from ground.process.control import ControlApi, SimReply
 from ground.process.service import ARRIVAL, GroundService
 from ground.process.sockets import GroundSockets, publish_on, serve_control
 
@@ -39,7 +40,7 @@ class PendingReset:
     """A reset under way: the old run ends once all the old spacecraft's frames are in."""
 
     run_name: str
-    respond: Respond
+    respond: Callable[[SimReply], None]
     old_downlink_sent: int | None = None  # known once the old spacecraft has stopped
 
 
@@ -47,7 +48,7 @@ class PendingReset:
 class PendingStep:
     """A step the spacecraft has done; done for the ground once all its frames have arrived."""
 
-    respond: Respond
+    respond: Callable[[SimReply], None]
     reply: dict[str, Any] | None = None
 
 
@@ -247,7 +248,7 @@ class GroundRuntime:
                     }
                 )
 
-    def _step(self, seconds: float, respond: Respond) -> None:
+    def _step(self, seconds: float, respond: Callable[[SimReply], None]) -> None:
         pending = PendingStep(respond)
         self._steps.append(pending)
 
@@ -275,13 +276,12 @@ class GroundRuntime:
                 self._take_in_held()
                 self._advance(reply["time_s"], None)
                 self.service.archive.flush()
-                reply = {**reply, "ground": self.service.status()}
             self._steps.popleft()
             step.respond(reply)
 
     # -- reset: a new spacecraft and a new run, same processes ----------------------------------
 
-    def _start_reset(self, run_name: str, respond: Respond) -> None:
+    def _start_reset(self, run_name: str, respond: Callable[[SimReply], None]) -> None:
         """Have the spacecraft rebuilt from its config and start a new run named `run_name`."""
         if self.build_service is None:
             respond({"ok": False, "error": "this ground cannot be reset"})
@@ -367,5 +367,5 @@ class GroundRuntime:
     def _drain_control(self) -> None:
         serve_control(self.sockets.control, self.control)
 
-    def _publish(self, topic: str, data: dict[str, Any]) -> None:
-        publish_on(self.sockets.feed, topic, data)
+    def _publish(self, event: FeedEvent) -> None:
+        publish_on(self.sockets.feed, event)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import struct
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
+
+import msgspec
 
 from flightsw.icd import (
     EventReport,
@@ -21,6 +23,7 @@ from flightsw.icd import (
     Pong,
     Scalar,
     ScheduleReport,
+    Severity,
     StoredFrames,
     StoreStatus,
     TimeReport,
@@ -28,19 +31,40 @@ from flightsw.icd import (
     decode,
     peek_tm_time_s,
 )
+from ground.api import (
+    AlarmChanged,
+    ChannelStatus,
+    DumpArrived,
+    Event,
+    EventArrived,
+    FaultInjected,
+    FeedEvent,
+    FrameRefused,
+    GroundStatus,
+    IngestCounts,
+    LinkChanged,
+    PlaybackCounts,
+    PongArrived,
+    ReceivedSchedule,
+    ReceivedStoreStatus,
+    ReportArrived,
+    SequenceGap,
+    TelemetryArrived,
+)
 from ground.archive.store import Archive
 from ground.commanding.commander import Commander
 from ground.commanding.tracker import CommandTracker
 from ground.dictionary import Dictionary
 from ground.link.channel import Blackouts, Channel, DelayLine
 from ground.link.ingest import IngestChecks, SeenFrames
+from ground.process.records import alarm_entry
 from ground.rules.alarms import AlarmManager, AlarmTransition
 from ground.rules.engine import RuleEngine
 
 log = logging.getLogger(__name__)
 
 ARRIVAL = struct.Struct(">d")
-Publish = Callable[[str, dict[str, Any]], None]
+Publish = Callable[[FeedEvent], None]
 Uplink = Callable[[float, bytes], None]
 
 
@@ -69,7 +93,7 @@ class GroundService:
         self.downlink = DelayLine()
         self.commander = Commander(
             dictionary, archive, channel,
-            publish=lambda topic, data: self.publish(topic, data),
+            publish=lambda event: self.publish(event),
             send=lambda arrival_s, frame: self.uplink(arrival_s, frame),
             now_s=lambda: self.now_s,
         )  # fmt: skip
@@ -85,7 +109,9 @@ class GroundService:
         self.seen = SeenFrames()
         self.playback_recovered = 0
         self.playback_duplicates = 0
-        self.reports: dict[str, tuple[float, dict[str, Any]]] = {}
+        # The latest on-board reports, as they came down.
+        self.schedule_report: ReceivedSchedule | None = None
+        self.store_status: ReceivedStoreStatus | None = None
 
     # -- time ------------------------------------------------------------------------------------
 
@@ -166,7 +192,9 @@ class GroundService:
         """Acquisition or loss of signal at the ground station: on the timeline and the feed."""
         text = "acquisition of signal" if change == "aos" else "loss of signal"
         self.archive.record_event(time_s, "ground", change, 1, text, {}, received_s=time_s)
-        self.publish("link", {"time_s": time_s, "change": change, "text": text})
+        self.publish(
+            LinkChanged(time_s=time_s, change="aos" if change == "aos" else "los", text=text)
+        )
         log.info("%s at T+%.1f s", text, time_s)
 
     def _refuse(self, frame: bytes, error: FrameError, packet: Packet | None) -> None:
@@ -180,9 +208,7 @@ class GroundService:
             apid=packet.apid if packet else None,
             seq=packet.seq if packet else None,
         )
-        self.publish(
-            "frame_refused", {"time_s": self.now_s, "reason": error.reason, "detail": error.detail}
-        )
+        self.publish(FrameRefused(time_s=self.now_s, reason=error.reason, detail=error.detail))
 
     def _deliver(
         self, item: tuple[Packet, bytes], received_s: float, playback: bool = False
@@ -204,7 +230,7 @@ class GroundService:
         if gap is not None:
             subsystem = self.names_by_apid.get(gap.apid, str(gap.apid))
             log.warning("sequence gap on %s: %d frames missing", subsystem, gap.missing)
-            self.publish("gap", {"time_s": received_s, "apid": gap.apid, "missing": gap.missing})
+            self.publish(SequenceGap(time_s=received_s, apid=gap.apid, missing=gap.missing))
         try:
             message = self.checks.body(packet)
         except FrameError as error:
@@ -237,18 +263,16 @@ class GroundService:
                 self.archive.record_event(
                     packet.time_s, subsystem, name, severity, text, params, received_s=received_s
                 )
-                self.publish(
-                    "event",
-                    {"time_s": packet.time_s, "received_s": received_s, "subsystem": subsystem,
-                     "name": name, "severity": severity, "message": text, "params": params},
-                )  # fmt: skip
+                event = Event(packet.time_s, subsystem, name, Severity(severity), text, params,
+                              received_s)  # fmt: skip
+                self.publish(EventArrived(event=event))
             case Verification():
                 update = self.commands.on_verification(message, received_s)
                 if update is not None:
                     self.commander.stage(update)
             case Pong():
                 self.pongs.append((packet.apid, received_s))
-                self.publish("pong", {"apid": packet.apid, "time_s": received_s})
+                self.publish(PongArrived(time_s=received_s, apid=packet.apid))
             case ParameterValues(subsystem, values):
                 self._housekeeping(subsystem, values, packet.time_s)
             case TimeReport():
@@ -256,15 +280,14 @@ class GroundService:
             case StoredFrames(part, parts, frames):
                 self._playback(frames, received_s)
                 self.publish(
-                    "dump",
-                    {"time_s": received_s, "part": part, "parts": parts, "frames": len(frames)},
+                    DumpArrived(time_s=received_s, part=part, parts=parts, frames=len(frames))
                 )
-            case ScheduleReport() | StoreStatus():
-                self.reports[type(message).__name__] = (received_s, message.to_body())
-                self.publish(
-                    "report",
-                    {"time_s": received_s, "kind": type(message).__name__, **message.to_body()},
-                )
+            case ScheduleReport():
+                self.schedule_report = ReceivedSchedule(received_s, message)
+                self.publish(ReportArrived(time_s=received_s, schedule=message))
+            case StoreStatus():
+                self.store_status = ReceivedStoreStatus(received_s, message)
+                self.publish(ReportArrived(time_s=received_s, store=message))
 
     def _playback(self, frames: list[bytes], received_s: float) -> None:
         for frame in frames:
@@ -289,7 +312,7 @@ class GroundService:
             if earlier:  # the newer report has its own value of what it carries
                 for param in earlier.keys() & params.keys():
                     del earlier[param]
-        self.publish("tm", {"time_s": time_s, "subsystem": subsystem, "params": params})
+        self.publish(TelemetryArrived(time_s=time_s, subsystem=subsystem, params=params))
         transitions = self.rules.update_report(time_s, subsystem, params)
         if transitions:
             self._alarms(self.alarms.update(time_s, transitions))
@@ -297,12 +320,11 @@ class GroundService:
     def _alarms(self, transitions: list[AlarmTransition]) -> None:
         """Archive and publish alarm transitions (from rules or from an operator)."""
         for transition in transitions:
-            data = transition.to_dict()
             self.archive.record_alarm(
                 transition.time_s,
                 transition.alarm,
-                data["kind"],
-                data["severity"],
+                transition.kind.value,
+                transition.severity.label,
                 transition.condition,
                 transition.value,
                 operator=transition.operator or None,
@@ -311,11 +333,11 @@ class GroundService:
             log.warning(
                 "alarm %s %s (%s): %s",
                 transition.alarm,
-                data["kind"],
-                data["severity"],
+                transition.kind.value,
+                transition.severity.label,
                 transition.condition,
             )
-            self.publish("alarm", {**data, "name": transition.alarm})
+            self.publish(AlarmChanged(entry=alarm_entry(transition)))
 
     def latest(self, name: str) -> tuple[float, Scalar] | None:
         """The newest value of `subsystem.param` and its mission time, if any has come down."""
@@ -345,37 +367,30 @@ class GroundService:
     # -- faults ----------------------------------------------------------------------------------
 
     def record_injection(
-        self, subsystem: str, fault: str, action: str, params: dict[str, Any]
+        self, subsystem: str, fault: str, action: Literal["inject", "clear"], params: dict[str, Any]
     ) -> None:
         self.archive.record_injection(self.now_s, subsystem, fault, action, params)
         self.publish(
-            "injection",
-            {
-                "time_s": self.now_s,
-                "subsystem": subsystem,
-                "fault": fault,
-                "action": action,
-                "params": params,
-            },
+            FaultInjected(
+                time_s=self.now_s, subsystem=subsystem, fault=fault, action=action, params=params
+            )
         )
 
     # -- status ----------------------------------------------------------------------------------
 
-    def status(self) -> dict[str, Any]:
-        return {
-            "mission": self.dictionary.mission,
-            "time_s": self.now_s,
-            "one_way_light_time_s": self.one_way_light_time_s(),
-            "range_m": self.channel.range_m,
-            "in_flight_down": len(self.downlink),
-            "last_frame_s": self.last_frame_s,
-            "ingest": self.checks.counters(),
-            "channel": self.channel.status(),
-            "playback": {
-                "recovered": self.playback_recovered,
-                "duplicates": self.playback_duplicates,
-            },
-            "events": self.events_received,
-            "commands_pending": len(self.commands.pending()),
-            "alarms_active": len(self.alarms.active()),
-        }
+    def status(self) -> GroundStatus:
+        """Where mission time is, the link, ingest counters, alarm and command counts."""
+        return GroundStatus(
+            mission=self.dictionary.mission,
+            time_s=self.now_s,
+            one_way_light_time_s=self.one_way_light_time_s(),
+            range_m=self.channel.range_m,
+            in_flight_down=len(self.downlink),
+            last_frame_s=self.last_frame_s,
+            ingest=msgspec.convert(self.checks.counters(), IngestCounts),
+            channel=msgspec.convert(self.channel.status(), ChannelStatus),
+            playback=PlaybackCounts(self.playback_recovered, self.playback_duplicates),
+            events=self.events_received,
+            commands_pending=len(self.commands.pending()),
+            alarms_active=len(self.alarms.active()),
+        )

@@ -9,6 +9,7 @@ import msgpack
 import zmq
 
 from flightsw.icd import Endpoints, bind_form
+from ground.api import FeedEvent, Refusal, Reply, encode, encode_event
 from ground.errors import LinkError
 from ground.process.control import ControlApi
 
@@ -73,22 +74,16 @@ def serve_control(socket: zmq.Socket[Any], control: ControlApi) -> None:
             return
         envelope, payload = parts[:-1], parts[-1]
 
-        def respond(reply: dict[str, Any], envelope: list[bytes] = envelope) -> None:
-            socket.send_multipart([*envelope, msgpack.packb(reply, use_bin_type=True, default=str)])
+        def respond(reply: Reply | Refusal, envelope: list[bytes] = envelope) -> None:
+            socket.send_multipart([*envelope, encode(reply)])
 
-        try:
-            request = msgpack.unpackb(payload, raw=False)
-        except Exception as error:  # an undecodable request gets an answer, never a crash
-            respond({"ok": False, "error": f"request is not msgpack: {error}"})
-            continue
-        control.handle(request, respond)
+        control.handle(payload, respond)
 
 
-def publish_on(feed: zmq.Socket[Any], topic: str, data: dict[str, Any]) -> None:
-    """Send one live-feed message; a slow subscriber never holds up ingest (the archive has it all)."""
+def publish_on(feed: zmq.Socket[Any], event: FeedEvent) -> None:
+    """Send one live-feed event; a slow subscriber never holds up ingest (the archive has it all)."""
     with contextlib.suppress(zmq.Again):
-        payload = msgpack.packb(data, use_bin_type=True, default=str)
-        feed.send_multipart([topic.encode(), payload], zmq.NOBLOCK)
+        feed.send_multipart(list(encode_event(event)), zmq.NOBLOCK)
 
 
 def ask_spacecraft(

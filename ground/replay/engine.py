@@ -170,7 +170,7 @@ class Replay:
             RuleEngine(rules),
             AlarmManager(),
             Channel(LightTime("fixed", 0.0)),  # unused: recorded frames have crossed it
-            publish=publish or (lambda topic, data: None),
+            publish=publish or (lambda event: None),
             uplink=self._no_uplink,
         )
         self.frames = 0

@@ -6,11 +6,35 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 import zmq
 
 from flightsw.clock import wall_time_s
 from flightsw.icd import Endpoints
-from ground.process.control import ControlApi, Reply, Respond
+from ground.api import (
+    AddBlackout,
+    ClearFault,
+    Crash,
+    DeleteScheduled,
+    DumpRecorder,
+    GetStatus,
+    GetTruth,
+    GroundStatus,
+    InjectFault,
+    Pause,
+    ReplayStatus,
+    Request,
+    RequestSchedule,
+    RequestStoreStatus,
+    Resume,
+    SendCommand,
+    SendPing,
+    SetQueue,
+    SetRate,
+    StatusReply,
+    Step,
+)
+from ground.process.control import ControlApi, SimReply, immediate, refusing
 from ground.process.runtime import FLUSH_EVERY_S
 from ground.process.sockets import bind_all, publish_on, serve_control
 from ground.replay.engine import Replay, ReplaySummary
@@ -22,24 +46,24 @@ RANGE_PARAMETER = "navigation.station_range_km"
 IDLE_POLL_S = 0.2  # longest single wait, so `stopped` and the idle hook are seen often
 FLUSH_EVERY_WALL_S = FLUSH_EVERY_S  # commits for outside readers, whatever the replay speed
 
-# Ops that need a spacecraft, and what the refusal says there is no spacecraft to do.
-NO_SPACECRAFT = {
-    "cmd": "command",
-    "ping": "ping",
-    "inject": "inject a fault into",
-    "clear": "clear a fault on",
-    "crash": "crash",
-    "step": "step",
-    "pause": "pause",
-    "resume": "resume",
-    "set_rate": "set the clock rate of",
-    "truth": "ask the truth of",
-    "schedule": "report its schedule",
-    "schedule_delete": "delete a scheduled activity on",
-    "dump": "dump its store",
-    "store": "report its store",
-    "blackout": "black out the link to",
-    "queue": "queue commands for",
+# Requests that need a spacecraft, and what the refusal says there is no spacecraft to do.
+NO_SPACECRAFT: dict[type[Request[Any]], str] = {
+    SendCommand: "command",
+    SendPing: "ping",
+    InjectFault: "inject a fault into",
+    ClearFault: "clear a fault on",
+    Crash: "crash",
+    Step: "step",
+    Pause: "pause",
+    Resume: "resume",
+    SetRate: "set the clock rate of",
+    GetTruth: "ask the truth of",
+    RequestSchedule: "report its schedule",
+    DeleteScheduled: "delete a scheduled activity on",
+    DumpRecorder: "dump its store",
+    RequestStoreStatus: "report its store",
+    AddBlackout: "black out the link to",
+    SetQueue: "queue commands for",
 }
 
 
@@ -86,31 +110,33 @@ class ReplayRuntime:
         self._last_flush_wall_s = wall_s()
         self._poller = zmq.Poller()
         self._poller.register(sockets.control, zmq.POLLIN)
-        self.service.publish = lambda topic, data: publish_on(sockets.feed, topic, data)
+        self.service.publish = lambda event: publish_on(sockets.feed, event)
         self.control = ControlApi(self.service, self._no_spacecraft, self._no_step, self.stop)
-        for op, what in NO_SPACECRAFT.items():
-            self.control.ops[op] = _refusal(what)
-        self.control.ops["status"] = lambda request, respond: respond({"ok": True, **self.status()})
+        for kind, what in NO_SPACECRAFT.items():
+            self.control.handlers[kind] = refusing(_no_spacecraft(what))
+        self.control.handlers[GetStatus] = immediate(
+            lambda request: StatusReply(status=self.status())
+        )
         self.speed = 0.0
 
     def stop(self) -> None:
         self.running = False
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> GroundStatus:
         """The ground's status, what is being replayed, and the range as last reported."""
         status = self.service.status()
-        if status["range_m"] is None:  # live it comes from the truth feed, which is not recorded
+        range_m = status.range_m
+        if range_m is None:  # live it comes from the truth feed, which is not recorded
             latest = self.service.archive.latest(RANGE_PARAMETER)
             if latest is not None and isinstance(latest[1], int | float):
-                status["range_m"] = float(latest[1]) * 1000.0
-        replay = self.replay
-        status["replay"] = {
-            "of": str(replay.source_path),
-            "archive": str(replay.archive.path),
-            "speed": self.speed,
-            "frames": replay.frames,
-        }
-        return status
+                range_m = float(latest[1]) * 1000.0
+        replay = ReplayStatus(
+            of=str(self.replay.source_path),
+            archive=str(self.replay.archive.path),
+            speed=self.speed,
+            frames=self.replay.frames,
+        )
+        return msgspec.structs.replace(status, range_m=range_m, replay=replay)
 
     def run(self, speed: float, on_idle: Callable[[float], None] | None = None) -> ReplaySummary:
         """Replay at `speed`; `on_idle(time_s)` is called whenever the replay waits or ticks."""
@@ -135,23 +161,13 @@ class ReplayRuntime:
             self._on_idle(self.service.now_s)
 
     @staticmethod
-    def _no_spacecraft(request: dict[str, Any], on_reply: Callable[[Reply], None]) -> None:
-        on_reply(_no_spacecraft_reply(str(request.get("op", "answer"))))
+    def _no_spacecraft(request: dict[str, Any], on_reply: Callable[[SimReply], None]) -> None:
+        on_reply({"ok": False, "error": _no_spacecraft(str(request.get("op", "answer")))})
 
     @staticmethod
-    def _no_step(seconds: float, respond: Respond) -> None:
-        respond(_no_spacecraft_reply("step"))
+    def _no_step(seconds: float, on_reply: Callable[[SimReply], None]) -> None:
+        on_reply({"ok": False, "error": _no_spacecraft("step")})
 
 
-def _no_spacecraft_reply(what: str) -> Reply:
-    return {
-        "ok": False,
-        "error": f"replay: there is no spacecraft to {what}; a replay only re-reads its archive",
-    }
-
-
-def _refusal(what: str) -> Callable[[dict[str, Any], Respond], None]:
-    def refuse(request: dict[str, Any], respond: Respond) -> None:
-        respond(_no_spacecraft_reply(what))
-
-    return refuse
+def _no_spacecraft(what: str) -> str:
+    return f"replay: there is no spacecraft to {what}; a replay only re-reads its archive"

@@ -22,33 +22,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from enum import StrEnum
-from typing import Any
 
 from flightsw.icd import Scalar
 from ground.errors import AlarmError
-from ground.rules.engine import AlarmSeverity, RuleState, RuleTransition
+from ground.rules.engine import RuleTransition
+from ground.vocabulary import AlarmSeverity, AlarmState, AlarmTransitionKind, RuleState
 
 SHELVE_EXPIRED = "shelve expired"
 ESCALATED_WHILE_SHELVED = "escalated while shelved"
-
-
-class AlarmState(StrEnum):
-    """Where an alarm stands for the operator (shelving is a separate flag)."""
-
-    UNACKNOWLEDGED = "UNACKNOWLEDGED"  # in violation, nobody has acknowledged it
-    ACKNOWLEDGED = "ACKNOWLEDGED"  # in violation, acknowledged
-    RTN_UNACKNOWLEDGED = "RTN_UNACKNOWLEDGED"  # returned to normal, waiting for an acknowledgement
-
-
-class AlarmTransitionKind(StrEnum):
-    TRIGGERED = "triggered"
-    ESCALATED = "escalated"
-    ACKNOWLEDGED = "acknowledged"
-    SHELVED = "shelved"
-    UNSHELVED = "unshelved"
-    RETURNED = "returned"
-    CLEARED = "cleared"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,26 +65,6 @@ class Alarm:
             return AlarmState.RTN_UNACKNOWLEDGED
         return AlarmState.ACKNOWLEDGED if self.acknowledged else AlarmState.UNACKNOWLEDGED
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain types only, for msgpack or JSON."""
-        return {
-            "name": self.name,
-            "state": self.state.value,
-            "severity": self.severity.label,
-            "condition": self.condition,
-            "trigger_time_s": self.trigger_time_s,
-            "trigger_value": self.trigger_value,
-            "most_severe_value": self.most_severe_value,
-            "rule_state": self.rule_state.value,
-            "current_value": self.current_value,
-            "violation_count": self.violation_count,
-            "acknowledged": self.acknowledged,
-            "ack_time_s": self.ack_time_s,
-            "ack_operator": self.ack_operator,
-            "ack_comment": self.ack_comment,
-            "shelved_until_s": self.shelved_until_s,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class AlarmTransition:
@@ -117,19 +78,6 @@ class AlarmTransition:
     value: Scalar | None
     operator: str = ""
     comment: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain types only, for msgpack or JSON."""
-        return {
-            "alarm": self.alarm,
-            "time_s": self.time_s,
-            "kind": self.kind.value,
-            "severity": self.severity.label,
-            "condition": self.condition,
-            "value": self.value,
-            "operator": self.operator,
-            "comment": self.comment,
-        }
 
 
 def _step(
@@ -160,7 +108,7 @@ class AlarmManager:
     def active(self) -> list[Alarm]:
         """Unshelved alarms, worst severity first, then oldest first."""
         shown = [alarm for alarm in self._alarms.values() if not alarm.shelved]
-        return sorted(shown, key=lambda alarm: (-alarm.severity, alarm.trigger_time_s))
+        return sorted(shown, key=lambda alarm: (-alarm.severity.rank, alarm.trigger_time_s))
 
     def shelved(self) -> list[Alarm]:
         """Shelved alarms, soonest expiry first."""

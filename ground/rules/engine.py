@@ -13,61 +13,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import IntEnum, StrEnum
 from typing import Any
 
 from flightsw.icd import Scalar
 from ground.errors import RuleError
+from ground.vocabulary import AlarmSeverity, RuleState
 
 CODE_SOURCE = "<rules>"
 """The `path` of a RuleError raised for rules built in code rather than read from a file."""
 
 DEFAULT_MODE_PARAMETER = "fdir.mode"
 """The parameter holding the spacecraft mode, which selects per-mode limits and enables rules."""
-
-
-class AlarmSeverity(IntEnum):
-    """Alarm severity, Yamcs names, ordered so that `max()` gives the worst."""
-
-    WATCH = 1
-    WARNING = 2
-    DISTRESS = 3
-    CRITICAL = 4
-    SEVERE = 5
-
-    @property
-    def label(self) -> str:
-        """The lower-case name used in rule files and in `to_dict()` output."""
-        return self.name.lower()
-
-    def one_lower(self) -> AlarmSeverity:
-        """The next milder severity (WATCH stays WATCH); a yellow band's default."""
-        return AlarmSeverity(max(self.value - 1, AlarmSeverity.WATCH.value))
-
-    @classmethod
-    def parse(cls, text: str) -> AlarmSeverity:
-        """Read a severity name in any case; raise ValueError naming the accepted ones."""
-        try:
-            return cls[text.upper()]
-        except KeyError:
-            names = ", ".join(s.label for s in cls)
-            raise ValueError(f"unknown severity {text!r}; use one of {names}") from None
-
-
-class RuleState(StrEnum):
-    """Where a rule stands; every state but GREEN counts as a violation."""
-
-    GREEN = "GREEN"
-    YELLOW_LOW = "YELLOW_LOW"
-    YELLOW_HIGH = "YELLOW_HIGH"
-    RED_LOW = "RED_LOW"
-    RED_HIGH = "RED_HIGH"
-    VIOLATED = "VIOLATED"  # rules without bands: delta, expected, combination
-    STALE = "STALE"  # no fresh sample for longer than the rule allows
-
-    @property
-    def violated(self) -> bool:
-        return self is not RuleState.GREEN
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 from ground.rules.engine import (
-    AlarmSeverity,
     Rule,
-    RuleState,
     RuleTransition,
     Scalar,
     format_value,
@@ -30,6 +28,7 @@ from ground.rules.parameter_rule import (
     for_samples,
     is_number,
 )
+from ground.vocabulary import AlarmSeverity, RuleState
 
 _INF = math.inf
 

@@ -16,7 +16,6 @@ from ground.errors import RuleError
 from ground.rules.engine import (
     CODE_SOURCE,
     DEFAULT_MODE_PARAMETER,
-    AlarmSeverity,
     Rule,
     order_combinations,
 )
@@ -29,6 +28,7 @@ from ground.rules.kinds import (
     StalenessRule,
 )
 from ground.rules.parameter_rule import RuleOptions
+from ground.vocabulary import AlarmSeverity
 
 _BAND_KEYS = frozenset(f.name for f in fields(LimitBands))
 _COMMON_KEYS = frozenset({"name", "kind", "severity", "description"})

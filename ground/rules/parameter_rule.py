@@ -28,14 +28,13 @@ from typing import TypeGuard
 from ground.dictionary import is_parameter_name
 from ground.rules.engine import (
     DEFAULT_MODE_PARAMETER,
-    AlarmSeverity,
     Rule,
-    RuleState,
     RuleTransition,
     Scalar,
     format_value,
     refuse,
 )
+from ground.vocabulary import AlarmSeverity, RuleState
 
 _RULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 # Exact types checked first: isinstance against the numbers ABC costs several times more.

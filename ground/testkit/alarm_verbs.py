@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from ground.api import Acknowledge, GetAlarmLog
 from ground.errors import HilFailure, HilTimeout
 from ground.testkit.core import EVENT_POLL_S, ApiCore, severity_rank
 from ground.testkit.failures import explain
 from ground.testkit.records import Alarm, AlarmEntry
+from ground.vocabulary import AlarmTransitionKind
 
 # pytest leaves this module's frames out of a failure's traceback: the message says it all.
 __tracebackhide__ = True
+
+RAISED = (AlarmTransitionKind.TRIGGERED, AlarmTransitionKind.ESCALATED)
 
 
 class AlarmVerbs(ApiCore):
@@ -18,9 +22,7 @@ class AlarmVerbs(ApiCore):
         self, since: float | None = None, until: float | None = None, name: str | None = None
     ) -> list[AlarmEntry]:
         """Every step in the alarms' lives (triggered, escalated, acknowledged, cleared, ...)."""
-        span = {k: v for k, v in (("start_s", since), ("end_s", until)) if v is not None}
-        rows = self._call("alarm_log", name=name, **span)["alarm_log"]
-        return [AlarmEntry.from_row(row) for row in rows]
+        return self._call(GetAlarmLog(since, until, name)).alarm_log
 
     def _raised(
         self, since: float | None, name: str | None, severity: str | None
@@ -28,7 +30,7 @@ class AlarmVerbs(ApiCore):
         """The first time alarm `name` triggered or escalated to `severity` or worse."""
         floor = severity_rank(severity) if severity else 0
         for entry in self.alarm_log(since=since, name=name):
-            if entry.kind in ("triggered", "escalated") and severity_rank(entry.severity) >= floor:
+            if entry.kind in RAISED and entry.severity.rank >= floor:
                 return entry
         return None
 
@@ -99,7 +101,7 @@ class AlarmVerbs(ApiCore):
         """Fail if any alarm at `severity` or worse is active now."""
         floor = severity_rank(severity)
         with self._verb(f"assert_no_alarms ({severity} or worse)"):
-            active = [a for a in self.alarms() if severity_rank(a.severity) >= floor]
+            active = [a for a in self.alarms() if a.severity.rank >= floor]
             if active:
                 raise HilFailure(
                     explain(
@@ -111,4 +113,4 @@ class AlarmVerbs(ApiCore):
 
     def acknowledge(self, alarm: str, comment: str = "") -> None:
         with self._verb(f"acknowledge {alarm}"):
-            self._call("ack", name=alarm, comment=comment, operator="test")
+            self._call(Acknowledge(alarm, operator="test", comment=comment))

@@ -16,7 +16,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from ground.api.display import mission_time
+from flightsw.icd import FaultSpec
+from ground.api import (
+    AddBlackout,
+    ClearFault,
+    DumpRecorder,
+    GetFaults,
+    GetStatus,
+    GetTruth,
+    GroundStatus,
+    InjectFault,
+    mission_time,
+)
 from ground.errors import CommandFailed, HilFailure, HilTimeout
 from ground.testkit.alarm_verbs import AlarmVerbs
 from ground.testkit.command_verbs import CommandVerbs
@@ -35,38 +46,38 @@ class HilApi(TelemetryVerbs, EventVerbs, AlarmVerbs, CommandVerbs):
     def inject_fault(self, subsystem: str, fault: str, **params: Any) -> float:
         """Inject a fault from the catalogue (`faults()`); return the mission time."""
         with self._verb(f"inject_fault {subsystem}.{fault} {_args_text(params)}".rstrip()) as verb:
-            reply = self._call("inject", subsystem=subsystem, fault=fault, params=params)
-            verb.detail = f"at {mission_time(reply['time_s'])}"
-            return float(reply["time_s"])
+            reply = self._call(InjectFault(subsystem, fault, params))
+            verb.detail = f"at {mission_time(reply.time_s)}"
+            return reply.time_s
 
     def clear_fault(self, subsystem: str, fault: str) -> float:
         with self._verb(f"clear_fault {subsystem}.{fault}") as verb:
-            reply = self._call("clear", subsystem=subsystem, fault=fault)
-            verb.detail = f"at {mission_time(reply['time_s'])}"
-            return float(reply["time_s"])
+            reply = self._call(ClearFault(subsystem, fault))
+            verb.detail = f"at {mission_time(reply.time_s)}"
+            return reply.time_s
 
-    def faults(self) -> dict[str, Any]:
-        """The fault catalogue: `subsystem.fault` → description and parameters."""
-        return dict(self._call("faults")["faults"])
+    def faults(self) -> dict[str, FaultSpec]:
+        """The fault catalogue: `subsystem.fault` → its description and parameters."""
+        return self._call(GetFaults()).faults
 
     def truth(self, subsystem: str) -> dict[str, Any]:
         """The simulation's true state of a subsystem (what no telemetry may show)."""
-        return dict(self._call("truth", subsystem=subsystem)["state"])
+        return self._call(GetTruth(subsystem)).state
 
     def blackout(self, start_s: float, end_s: float) -> None:
         """No link between these mission times (both ways)."""
         with self._verb(f"blackout {mission_time(start_s)} .. {mission_time(end_s)}"):
-            self._call("blackout", start_s=start_s, end_s=end_s)
+            self._call(AddBlackout(start_s, end_s))
 
     def dump_recorder(self, start_s: float, end_s: float, within: float = 600.0) -> Command:
         """Play back what the onboard recorder holds in a time range; wait until it is done."""
         with self._verb(f"dump_recorder {mission_time(start_s)} .. {mission_time(end_s)}"):
-            command = Command.from_dict(self._call("dump", start_s=start_s, end_s=end_s)["command"])
+            command = self._call(DumpRecorder(start_s, end_s)).command
             return self.await_command(command, "completed", within)
 
-    def ground_status(self) -> dict[str, Any]:
+    def ground_status(self) -> GroundStatus:
         """The ground's status: link, ingest counters, playback, alarm counts."""
-        return self._call("status")
+        return self._call(GetStatus()).status
 
 
 __all__ = ["CommandFailed", "HilApi", "HilFailure", "HilTimeout"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ground.api.display import mission_time
+from ground.api import GetCommand, ListCommands, SendCommand, mission_time
 from ground.errors import ClientError, CommandFailed
 from ground.testkit.core import ApiCore, _args_text
 from ground.testkit.failures import explain
 from ground.testkit.records import Command
+from ground.vocabulary import CommandStatus
 
 DEFAULT_COMMAND_WITHIN_S = 120.0
 
@@ -33,14 +34,13 @@ class CommandVerbs(ApiCore):
         board at that mission time (TC[11]).
         """
         with self._verb(f"send_command {name} {_args_text(args)}".rstrip()) as verb:
-            fields: dict[str, Any] = {"name": name, "args": args or {}, "confirm": confirm}
-            if release_s is not None:
-                fields["release_s"] = release_s
+            request = SendCommand(
+                name, args or {}, source="test", release_s=release_s, confirm=confirm
+            )
             try:
-                reply = self.client.call("cmd", source="test", **fields)
+                command = self.client.call(request).command
             except ClientError as error:
                 raise CommandFailed(f"{name} refused by the ground: {error}") from None
-            command = Command.from_dict(reply["command"])
             if command.failed:
                 raise CommandFailed(f"{command}")
             if release_s is not None:
@@ -50,12 +50,12 @@ class CommandVerbs(ApiCore):
 
     def commands(self) -> list[Command]:
         """Every command of this run, in the order they were sent."""
-        return [Command.from_dict(c) for c in self._call("commands")["commands"]]
+        return self._call(ListCommands()).commands
 
     def command(self, command: Command | int) -> Command:
         """The latest state of a command."""
         number = command if isinstance(command, int) else command.id
-        return Command.from_dict(self._call("command", id=number)["command"])
+        return self._call(GetCommand(number)).command
 
     def await_command(
         self,
@@ -77,7 +77,8 @@ class CommandVerbs(ApiCore):
 
             def look() -> Command | None:
                 current = self.command(number)
-                if current.failed or stage in current.stages or current.status == "completed":
+                done = current.status == CommandStatus.COMPLETED
+                if current.failed or stage in current.stages or done:
                     return current
                 return None
 
@@ -96,7 +97,7 @@ class CommandVerbs(ApiCore):
                         now_s=end_s,
                     )
                 )
-            verb.detail = f"{stage} at {mission_time(current.stages[stage])}"
+            verb.detail = f"{stage} at {mission_time(current.stages[CommandStatus(stage)])}"
             return current
 
     def send_and_await_completion(
@@ -111,5 +112,7 @@ class CommandVerbs(ApiCore):
         with self._verb(f"send_and_await_completion {name} {_args_text(args)}".rstrip()) as verb:
             command = self.send_command(name, args, confirm=confirm)
             done = self.await_command(command, "completed", within)
-            verb.detail = f"id {done.id} completed at {mission_time(done.stages['completed'])}"
+            verb.detail = (
+                f"id {done.id} completed at {mission_time(done.stages[CommandStatus.COMPLETED])}"
+            )
             return done

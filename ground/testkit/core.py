@@ -8,22 +8,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from ground.api.client import GroundClient
-from ground.api.display import fmt_value, mission_time
+from ground.api import (
+    GetAlarms,
+    GetDictionary,
+    GetEvents,
+    GetHistory,
+    GetStatus,
+    GetTelemetry,
+    GroundClient,
+    GroundStatus,
+    Reply,
+    Request,
+    Step,
+    fmt_value,
+    mission_time,
+)
 from ground.cli.launcher import Mission
 from ground.dictionary import hk_period_s
 from ground.errors import ClientError, HilFailure
-from ground.rules.engine import AlarmSeverity
 from ground.testkit.records import Alarm, Event, Sample
 from ground.testkit.report import Reporter, SilentReporter
+from ground.vocabulary import AlarmSeverity
 
 # pytest leaves this module's frames out of a failure's traceback: the message says it all.
 __tracebackhide__ = True
 
 STEP_TIMEOUT_S = 3600.0  # wall seconds a single step may take (a long one on a slow machine)
 EVENT_POLL_S = 5.0  # mission seconds between looks for an event or an alarm
+
+R = TypeVar("R", bound=Reply)
 
 
 class ApiCore:
@@ -42,13 +57,15 @@ class ApiCore:
     @property
     def now_s(self) -> float:
         """Mission time on the ground (where everything received so far has been taken in)."""
-        return float(self.client.call("status")["time_s"])
+        return self._status().time_s
+
+    def _status(self) -> GroundStatus:
+        return self.client.call(GetStatus()).status
 
     def _step(self, seconds: float) -> float:
         if seconds <= 0:
             return self.now_s
-        reply = self.client.call("step", seconds=seconds, timeout_s=STEP_TIMEOUT_S)
-        return float(reply["ground"]["time_s"]) if "ground" in reply else float(reply["time_s"])
+        return self.client.call(Step(seconds), timeout_s=STEP_TIMEOUT_S).ground.time_s
 
     def _until(
         self, found: Callable[[], Any], within: float, poll_s: float
@@ -71,28 +88,23 @@ class ApiCore:
                 )
 
     def _latest(self, name: str) -> Sample:
-        reply = self._call("tlm", name=name)
-        return Sample(reply["time_s"], reply["value"])
+        return self._call(GetTelemetry(name)).sample
 
     def history(
         self, name: str, since: float | None = None, until: float | None = None
     ) -> list[Sample]:
         """Archived samples of `name`, in time order (mission seconds, both ends included)."""
-        span = {k: v for k, v in (("start_s", since), ("end_s", until)) if v is not None}
-        reply = self._call("history", name=name, **span)
-        return [Sample(float(t), v) for t, v in reply["samples"]]
+        return self._call(GetHistory(name, since, until)).samples
 
     def events(
         self, since: float | None = None, until: float | None = None, min_severity: int = 1
     ) -> list[Event]:
         """Archived events in time order (severity 1 info .. 4 high)."""
-        span = {k: v for k, v in (("start_s", since), ("end_s", until)) if v is not None}
-        reply = self._call("events", min_severity=min_severity, **span)
-        return [Event.from_row(row) for row in reply["events"]]
+        return self._call(GetEvents(min_severity, since, until)).events
 
     def alarms(self) -> list[Alarm]:
         """The active (unshelved) alarms, worst first."""
-        return [Alarm.from_dict(a) for a in self._call("alarms")["alarms"]]
+        return self._call(GetAlarms()).alarms
 
     @contextmanager
     def step(self, title: str) -> Iterator[None]:
@@ -130,23 +142,23 @@ class ApiCore:
         except ClientError:
             return None
 
-    def _call(self, op: str, **fields: Any) -> dict[str, Any]:
+    def _call(self, request: Request[R]) -> R:
         try:
-            return self.client.call(op, **fields)
+            return self.client.call(request)
         except ClientError as error:
-            raise HilFailure(f"{op} refused: {error}") from None
+            raise HilFailure(f"{request.op()} refused: {error}") from None
 
     @property
     def dictionary(self) -> dict[str, Any]:
         if self._dictionary is None:
-            self._dictionary = self._call("dictionary")["dictionary"]
+            self._dictionary = self._call(GetDictionary()).dictionary
         return self._dictionary
 
     def _hk_period_s(self, name: str) -> float:
         return hk_period_s(self.dictionary, name)
 
     def _one_way_s(self) -> float:
-        return float(self._call("status").get("one_way_light_time_s") or 0.0)
+        return self._call(GetStatus()).status.one_way_light_time_s
 
     def _round_trip_s(self) -> float:
         return 2.0 * self._one_way_s()
@@ -157,7 +169,8 @@ class ApiCore:
     def _window(
         self, samples: list[Sample], since: float | None, until: float | None
     ) -> tuple[float, float]:
-        start_s = since if since is not None else (samples[0].time_s if samples else 0.0)
+        first_s = samples[0].time_s if samples else None
+        start_s = since if since is not None else (first_s if first_s is not None else 0.0)
         return start_s, until if until is not None else self.now_s
 
 
@@ -170,7 +183,7 @@ class _VerbOutcome:
 
 def severity_rank(label: str) -> int:
     """The rank of an alarm severity named in any case (watch 1 .. severe 5), or ValueError."""
-    return AlarmSeverity.parse(label).value
+    return AlarmSeverity.parse(label).rank
 
 
 def _args_text(args: dict[str, Any] | None) -> str:

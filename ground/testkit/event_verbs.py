@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from ground.api.display import mission_time
+from ground.api import mission_time
 from ground.errors import HilFailure, HilTimeout
 from ground.testkit.core import EVENT_POLL_S, ApiCore
 from ground.testkit.failures import explain

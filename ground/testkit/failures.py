@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ground.api.display import mission_time
+from ground.api import mission_time
 from ground.testkit.records import Alarm, Event, Sample
 
 SHOWN_SAMPLES = 8

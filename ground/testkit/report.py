@@ -14,7 +14,7 @@ from typing import IO, Protocol
 from rich.console import Console
 from rich.text import Text
 
-from ground.api.display import mission_time
+from ground.api import mission_time
 
 TIME_WIDTH = 14
 

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from flightsw.cli import EXIT_FAILED, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, exit_codes
-from ground.api.display import mission_time
+from ground.api import mission_time
 from ground.errors import LaunchError, ScenarioError
 from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionPool, MissionSpec

@@ -6,8 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ground.api.checks import parse_check
-from ground.api.display import fmt_value, mission_time
+from ground.api import fmt_value, mission_time, parse_check
 from ground.errors import CheckError, HilFailure, HilTimeout
 from ground.testkit.core import ApiCore
 from ground.testkit.failures import explain
@@ -93,9 +92,7 @@ class TelemetryVerbs(ApiCore):
 
         def look() -> Sample | None:
             nonlocal previous, last_s
-            fresh = [
-                s for s in self.history(name, since=last_s) if last_s is None or s.time_s > last_s
-            ]
+            fresh = [s for s in self.history(name, since=last_s) if _later(s, last_s)]
             for sample in fresh:
                 seen.append(sample)
                 last_s = sample.time_s
@@ -235,14 +232,15 @@ class TelemetryVerbs(ApiCore):
             verb.detail = ", ".join(mission_time(s.time_s) for s in found)
             return list(found)
 
-    def _after_latest(self, name: str) -> float:
+    def _after_latest(self, name: str) -> float | None:
         """Just after the latest sample of `name` on the ground: where its new samples begin (a
-        sample taken on board before the call but still on its way down is new)."""
+        sample taken on board before the call but still on its way down is new); None, all of
+        them, when none has come yet."""
         latest = self._latest(name).time_s
-        return -math.inf if latest is None else math.nextafter(latest, math.inf)
+        return None if latest is None else math.nextafter(latest, math.inf)
 
     def _sequence_done(
-        self, name: str, tests: list[Predicate], since: float
+        self, name: str, tests: list[Predicate], since: float | None
     ) -> list[Sample] | None:
         found = sequence_match(self.history(name, since), tests)
         return found if len(found) == len(tests) else None
@@ -274,6 +272,11 @@ class TelemetryVerbs(ApiCore):
                 )
             verb.detail = f"{len(found)}"
             return list(found)
+
+
+def _later(sample: Sample, time_s: float | None) -> bool:
+    """Whether `sample` was taken after `time_s` (None: before anything)."""
+    return time_s is None or (sample.time_s is not None and sample.time_s > time_s)
 
 
 def _read(expression: str) -> tuple[str, Predicate]:

@@ -17,6 +17,7 @@ onboard time. The alarms, back in limits, are acknowledged.
 
 from itertools import pairwise
 
+import msgspec
 from procedures.dictionary import first_parameter
 
 from ground.testkit import HilFailure, changed, greater_than
@@ -45,7 +46,7 @@ def run(hil):
         hil.check("navigation.station_visible == True")
         hil.assert_no_alarms()
         before = hil.ground_status()
-        if before["ingest"]["frames_missing"] or before["channel"]["lost_down"]:
+        if before.ingest.frames_missing or before.channel.lost_down:
             raise HilFailure(f"frames already lost before the blackout: {before}")
 
     start_s = aos.time_s + BLACKOUT_DELAY_S
@@ -66,8 +67,8 @@ def run(hil):
     with hil.step("The link is back: live telemetry resumes and the silence ends"):
         hil.await_telemetry("executive.ticks", changed(), within=2 * HK_PERIOD_S)
         after = hil.ground_status()
-        lost = after["channel"]["lost_down"]
-        missing = after["ingest"]["frames_missing"]
+        lost = after.channel.lost_down
+        missing = after.ingest.frames_missing
         hil.note(f"frames lost on the way down: {lost}; missing by sequence count: {missing}")
         if not lost or missing != lost:
             raise HilFailure(f"the ground should miss exactly what was lost: {after}")
@@ -80,9 +81,9 @@ def run(hil):
         hil.await_telemetry(
             "executive.store_dumps", greater_than(dumps_before), within=2 * HK_PERIOD_S
         )
-        playback = hil.ground_status()["playback"]
-        hil.note(f"playback: {playback}")
-        if playback["recovered"] != lost or playback["duplicates"] != 0:
+        playback = hil.ground_status().playback
+        hil.note(f"playback: {msgspec.structs.asdict(playback)}")
+        if playback.recovered != lost or playback.duplicates != 0:
             raise HilFailure(
                 f"playback recovered {playback}; expected all {lost} lost frames, no duplicate"
             )

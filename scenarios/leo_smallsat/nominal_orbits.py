@@ -16,6 +16,7 @@ a gap; no alarm triggers and the spacecraft never leaves nominal mode.
 
 from itertools import pairwise
 
+import msgspec
 from procedures.dictionary import first_parameter
 
 from ground.testkit import (
@@ -137,9 +138,9 @@ def run(hil):
             worst_s = max(b.time_s - a.time_s for a, b in pairwise(samples))
             if worst_s > HK_PERIOD_S:
                 raise HilFailure(f"{name} housekeeping: a {worst_s:g} s gap")
-        ingest = hil.ground_status()["ingest"]
-        hil.note(f"ground ingest: {ingest}")
-        if ingest["gaps"] or ingest["frames_missing"] or ingest["refused"]:
+        ingest = hil.ground_status().ingest
+        hil.note(f"ground ingest: {msgspec.structs.asdict(ingest)}")
+        if ingest.gaps or ingest.frames_missing or ingest.refused:
             raise HilFailure(f"the ground saw gaps or refused frames: {ingest}")
 
     with hil.step("No alarm, no warning event, and the spacecraft never left nominal mode"):

@@ -45,17 +45,17 @@ def run(hil):
         hil.check("comms.downlink_rate_bps == 8192000")
         hil.check("comms.eirp_dbw > 41.5")  # 13 dBW + 30 dBi - 1 dB of line loss = 42 dBW
         hil.check("comms.link_margin_db > 17.5")
-        require(hil.ground_status()["channel"]["signal"], "no signal before the fault")
+        require(hil.ground_status().channel.signal, "no signal before the fault")
         hil.assert_no_alarms()
 
     with hil.step("The RF path loses 20 dB: the margin goes below zero, the station loses lock"):
         fault_s = hil.inject_fault("comms", "antenna_degraded", loss_db=LOSS_DB)
         # Comms works the budget out again on its next tick, at most 10 s on.
         los = hil.await_event("ground.los", within=HK_S)
-        require(not hil.ground_status()["channel"]["signal"], "ground.los, yet a signal")
+        require(not hil.ground_status().channel.signal, "ground.los, yet a signal")
         hil.note(f"loss of signal {los.time_s - fault_s:.0f} s after the fault")
         blind_s = fault_s + STATION_CHECK_S
-        one_way_s = hil.ground_status()["one_way_light_time_s"]
+        one_way_s = hil.ground_status().one_way_light_time_s
 
     with hil.step("Ground: no signal, telemetry goes stale"):
         # The last frames on their way when the signal went are in within a light time.
@@ -67,7 +67,7 @@ def run(hil):
         hil.assert_telemetry_count("executive.ticks", 0, since=last.time_s + 1)
         hil.assert_alarm("battery_soc", severity="warning", since=fault_s)  # stale after 120 s
         hil.assert_no_event("ground.aos", since=los.time_s)
-        require(not hil.ground_status()["channel"]["signal"], "the signal came back by itself")
+        require(not hil.ground_status().channel.signal, "the signal came back by itself")
 
     with hil.step("Blind command: 64 kbit/s; the signal is back at once, the command verified"):
         blind = hil.send_command("comms.set_rate", {"rate_bps": "64000"})
@@ -77,7 +77,7 @@ def run(hil):
         aos = hil.await_event("ground.aos", within=one_way_s + TICK_S)
         require(arrival_s <= aos.time_s, f"signal back at {aos.time_s}, before the command")
         require(aos.time_s - arrival_s <= TICK_S, f"signal back only at {aos.time_s}")
-        require(hil.ground_status()["channel"]["signal"], "ground.aos, yet no signal")
+        require(hil.ground_status().channel.signal, "ground.aos, yet no signal")
         # Its TM[1] reports went out on the new signal: verified a round trip after sending.
         done = hil.await_command(blind, "completed", within=2 * one_way_s + TICK_S)
         require(done.stages["completed"] >= arrival_s, f"completed before it arrived: {done}")
@@ -109,8 +109,8 @@ def run(hil):
             f"housekeeping still has gaps after the playback: {max(gaps_s or [0])} s",
         )
         status = hil.ground_status()
-        missing = status["ingest"]["frames_missing"]
-        recovered = status["playback"]["recovered"]
+        missing = status.ingest.frames_missing
+        recovered = status.playback.recovered
         hil.note(f"{missing} frames missed live, {recovered} recovered from the recorder")
         require(missing > 0 and recovered == missing, f"{missing} missing, {recovered} back")
 

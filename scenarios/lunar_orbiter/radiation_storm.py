@@ -60,7 +60,7 @@ def run(hil):
         onset_s = hil.inject_fault("environment", "radiation_storm", multiplier=STORM_MULTIPLIER)
 
     with hil.step("Detected: storm event and dose-rate alarm, then FDIR's dose-rate monitor"):
-        one_way_s = hil.ground_status()["one_way_light_time_s"]
+        one_way_s = hil.ground_status().one_way_light_time_s
         monitor = hil.await_event("fdir.dose_rate_high", within=MONITOR_BUDGET_S + one_way_s)
         hil.note(f"monitor tripped {monitor.time_s - onset_s:.0f} s after the onset")
         require(monitor.severity == 4, f"monitor event at severity {monitor.severity}, not high")

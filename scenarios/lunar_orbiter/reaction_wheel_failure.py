@@ -54,12 +54,12 @@ def run(hil):
         hil.check("fdir.attitude_lost_status == 'nominal'")
         hil.check("comms.antenna == 'high_gain'")
         hil.check("comms.link_margin_db > 17.5")
-        require(hil.ground_status()["channel"]["signal"], "no signal before the fault")
+        require(hil.ground_status().channel.signal, "no signal before the fault")
         hil.assert_no_alarms()
 
     with hil.step("Reaction wheels fail: navigation reports attitude control lost"):
         fault_s = hil.inject_fault("navigation", "wheel_failure", drift_rate_deg_s=DRIFT_DEG_S)
-        one_way_s = hil.ground_status()["one_way_light_time_s"]
+        one_way_s = hil.ground_status().one_way_light_time_s
         # Navigation's next report, one light time away.
         hil.await_alarm("attitude_control", severity="distress", within=HK_S + one_way_s)
         drift = hil.assert_telemetry("navigation.attitude_control_ok", False, since=fault_s)
@@ -68,7 +68,7 @@ def run(hil):
     with hil.step("The high-gain beam leaves Earth: the station loses the signal"):
         # Comms takes navigation's report on its next tick.
         los = hil.await_event("ground.los", within=HK_S + one_way_s)
-        require(not hil.ground_status()["channel"]["signal"], "ground.los, yet a signal")
+        require(not hil.ground_status().channel.signal, "ground.los, yet a signal")
         hil.note(f"loss of signal {los.time_s - fault_s:.0f} s after the failure")
 
     with hil.step("FDIR: attitude_lost trips, safe mode puts the low-gain antenna on the air"):
@@ -76,7 +76,7 @@ def run(hil):
         # truth of that tick, which reaches the ground channel on the 1-s tick).
         aos_by_s = drift.time_s + MONITOR_S + HK_S + TICK_S
         aos = hil.await_event("ground.aos", within=aos_by_s - hil.now_s)
-        require(hil.ground_status()["channel"]["signal"], "ground.aos, yet no signal")
+        require(hil.ground_status().channel.signal, "ground.aos, yet no signal")
         hil.note(f"signal back after {aos.time_s - los.time_s:.0f} s of silence")
         require(not hil.commands(), f"the ground commanded: {hil.commands()}")
         # The first report back shows the safe mode.
@@ -101,8 +101,8 @@ def run(hil):
         gaps_s = [b.time_s - a.time_s for a, b in pairwise(filled)]
         require(gaps_s and max(gaps_s) <= HK_S, f"gaps after the playback: {max(gaps_s or [0])} s")
         status = hil.ground_status()
-        missing = status["ingest"]["frames_missing"]
-        recovered = status["playback"]["recovered"]
+        missing = status.ingest.frames_missing
+        recovered = status.playback.recovered
         hil.note(f"{missing} frames missed live, {recovered} recovered from the recorder")
         require(missing > 0 and recovered == missing, f"{missing} missing, {recovered} back")
         chain = hil.assert_event_sequence(

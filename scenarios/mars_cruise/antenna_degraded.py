@@ -71,7 +71,7 @@ def run(hil):
         hil.check("fdir.mode == 'nominal'")  # no onboard monitor watches the link
 
     with hil.step("Ground lowers the downlink rate 16-fold, to 128 kbit/s"):
-        light_s = hil.ground_status()["one_way_light_time_s"]
+        light_s = hil.ground_status().one_way_light_time_s
         hil.note(f"one-way light time {light_s:.2f} s")
         set_downlink_rate(hil, 128000, within=60, report_within=2 * HK_S)
 

@@ -133,7 +133,7 @@ def run(hil):
             raise HilFailure(
                 f"range {range_km:.0f} km after a day, expected {expected_km:.0f} km +- 5 %"
             )
-        light_s = hil.ground_status()["one_way_light_time_s"]
+        light_s = hil.ground_status().one_way_light_time_s
         if abs(light_s - range_km * 1e3 / SPEED_OF_LIGHT_M_S) > 0.01:
             raise HilFailure(
                 f"ground light time {light_s:.3f} s does not match the range {range_km:.0f} km"

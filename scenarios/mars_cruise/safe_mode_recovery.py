@@ -114,7 +114,7 @@ def run(hil):
         hil.check("power.battery_soc > 0.95")  # the test cost about 7 Wh
 
     with hil.step("Recovery: high-gain antenna, full rate, nominal mode, every command verified"):
-        light_s = hil.ground_status()["one_way_light_time_s"]
+        light_s = hil.ground_status().one_way_light_time_s
         hil.note(f"one-way light time {light_s:.2f} s: each verification within its tick")
         hil.send_and_await_completion("comms.antenna_select", {"antenna": "high_gain"}, within=60)
         hil.send_and_await_completion("comms.set_rate", {"rate_bps": "2048000"}, within=60)

@@ -6,12 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flying import LEO, LIGHT_TIME_S
 
 from ground.cli.launcher import Mission, launch
-
-ROOT = Path(__file__).resolve().parents[2]
-LEO = ROOT / "configs" / "leo_smallsat.toml"
-LIGHT_TIME_S = 1.25  # long enough that a round trip spans several ticks
 
 
 @pytest.fixture

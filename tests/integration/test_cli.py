@@ -8,9 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import LEO
+from flying import LEO
 
+from ground.api import (
+    GetStatus,
+    Step,
+)
 from ground.cli.launcher import Mission, launch
+from ground.errors import ClientError
 
 pytestmark = pytest.mark.integration
 
@@ -92,12 +97,11 @@ def test_a_console_script_exits_non_zero_when_a_check_fails(mission: Mission) ->
 def test_the_ground_says_so_when_the_spacecraft_is_gone(tmp_path: Path) -> None:
     mission = launch(LEO, tmp_path, "gone", clock="stepped", sim_timeout_s=2.0)
     try:
-        mission.client.call("step", seconds=10.0)
+        mission.client.call(Step(seconds=10.0))
         mission.flight.kill()  # the spacecraft process dies without a word
         mission.flight.wait(RUN_TIMEOUT_S)
-        reply = mission.client.request({"op": "step", "seconds": 10.0}, timeout_s=30.0)
-        assert reply["ok"] is False
-        assert "the spacecraft did not answer 'step' in time" in reply["error"]
-        assert mission.client.call("status")["time_s"] == 10.0  # the ground itself goes on
+        with pytest.raises(ClientError, match="the spacecraft did not answer 'step' in time"):
+            mission.client.call(Step(10.0), timeout_s=30.0)
+        assert mission.client.call(GetStatus()).status.time_s == 10.0  # the ground itself goes on
     finally:
         mission.stop()

@@ -5,17 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import LIGHT_TIME_S
+from flying import LIGHT_TIME_S
 
+from ground.api import (
+    AddBlackout,
+    GetCommand,
+    GetStatus,
+    GetTimeline,
+    InjectFault,
+    ListCommands,
+    Refusal,
+    SendCommand,
+    SetQueue,
+    Step,
+)
 from ground.cli.launcher import Mission
+from ground.vocabulary import CommandStatus
 
 pytestmark = pytest.mark.integration
 
 
 def refusal(mission: Mission, name: str, args: dict[str, Any], **fields: Any) -> str:
-    reply = mission.client.request({"op": "cmd", "name": name, "args": args, **fields})
-    assert reply["ok"] is False
-    return str(reply["error"])
+    reply = mission.client.ask(SendCommand(name, args, **fields))
+    assert isinstance(reply, Refusal)
+    return reply.error
 
 
 @pytest.mark.parametrize(
@@ -55,38 +68,38 @@ def test_a_bad_command_is_refused_before_uplink_with_its_reason(
     mission: Mission, name: str, args: dict[str, Any], reason: str
 ) -> None:
     assert reason in refusal(mission, name, args)
-    commands = mission.client.call("commands")["commands"]
-    assert [c["status"] for c in commands] == ["refused"]  # archived, never uplinked
+    commands = mission.client.call(ListCommands()).commands
+    assert [c.status for c in commands] == ["refused"]  # archived, never uplinked
 
 
 def test_a_hazardous_command_goes_with_confirmation(mission: Mission) -> None:
     client = mission.client
     sent = client.call(
-        "cmd", name="power.load_off", args={"consumer": "payload_camera"}, confirm=True
-    )["command"]
-    client.call("step", seconds=5.0)
-    assert client.call("command", id=sent["id"])["command"]["status"] == "completed"
+        SendCommand(name="power.load_off", args={"consumer": "payload_camera"}, confirm=True)
+    ).command
+    client.call(Step(seconds=5.0))
+    assert client.call(GetCommand(id=sent.id)).command.status == "completed"
 
 
 def test_a_blocked_queue_holds_commands_until_released(mission: Mission) -> None:
     client = mission.client
-    client.call("queue", state="blocked")
-    held = client.call("cmd", name="navigation.set_attitude_mode", args={"mode": "nadir"})[
-        "command"
-    ]
-    assert held["status"] == "queued"
-    client.call("step", seconds=10.0)
-    assert client.call("command", id=held["id"])["command"]["status"] == "queued"
-    released = client.call("queue", release=True)["released"]
-    assert [c["id"] for c in released] == [held["id"]]
-    client.call("step", seconds=5.0)
-    command = client.call("command", id=held["id"])["command"]
-    assert command["status"] == "completed"
-    assert command["stages"]["sent"] == 10.0  # it left when it was released
+    client.call(SetQueue(state="blocked"))
+    held = client.call(
+        SendCommand(name="navigation.set_attitude_mode", args={"mode": "nadir"})
+    ).command
+    assert held.status == "queued"
+    client.call(Step(seconds=10.0))
+    assert client.call(GetCommand(id=held.id)).command.status == "queued"
+    released = client.call(SetQueue(release=True)).released
+    assert [c.id for c in released] == [held.id]
+    client.call(Step(seconds=5.0))
+    command = client.call(GetCommand(id=held.id)).command
+    assert command.status == "completed"
+    assert command.stages[CommandStatus.SENT] == 10.0  # it left when it was released
 
 
 def test_a_disabled_queue_refuses_commands(mission: Mission) -> None:
-    mission.client.call("queue", state="disabled")
+    mission.client.call(SetQueue(state="disabled"))
     assert "queue is disabled" in refusal(mission, "navigation.set_attitude_mode", {"mode": "sun"})
 
 
@@ -94,43 +107,43 @@ def test_disabling_a_blocked_queue_refuses_what_it_held_and_sends_none_of_it(
     mission: Mission,
 ) -> None:
     client = mission.client
-    client.call("queue", state="blocked")
-    held = client.call("cmd", name="navigation.set_attitude_mode", args={"mode": "nadir"})[
-        "command"
-    ]
-    client.call("queue", state="disabled")
-    client.call("step", seconds=10.0)
-    command = client.call("command", id=held["id"])["command"]
-    assert command["status"] == "refused"
-    assert "dropped: the command queue was disabled" in command["reason"]
-    assert "sent" not in command["stages"]
+    client.call(SetQueue(state="blocked"))
+    held = client.call(
+        SendCommand(name="navigation.set_attitude_mode", args={"mode": "nadir"})
+    ).command
+    client.call(SetQueue(state="disabled"))
+    client.call(Step(seconds=10.0))
+    command = client.call(GetCommand(id=held.id)).command
+    assert command.status == "refused"
+    assert "dropped: the command queue was disabled" in command.reason
+    assert "sent" not in command.stages
 
 
 def test_a_command_lost_on_the_way_up_times_out_after_its_acceptance_window(
     mission: Mission,
 ) -> None:
     client = mission.client
-    client.call("step", seconds=10.0)
-    client.call("blackout", start_s=10.0, end_s=20.0)
-    lost = client.call("cmd", name="navigation.set_attitude_mode", args={"mode": "nadir"})[
-        "command"
-    ]
-    client.call("step", seconds=2 * LIGHT_TIME_S + 5.0)
-    assert client.call("command", id=lost["id"])["command"]["status"] == "sent"  # window still open
-    client.call("step", seconds=10.0)  # acceptance window: round trip + 10 s
-    command = client.call("command", id=lost["id"])["command"]
-    assert command["status"] == "timed_out"
-    assert "not accepted within" in command["reason"]
-    assert client.call("status")["channel"]["lost_up"] == 1
+    client.call(Step(seconds=10.0))
+    client.call(AddBlackout(start_s=10.0, end_s=20.0))
+    lost = client.call(
+        SendCommand(name="navigation.set_attitude_mode", args={"mode": "nadir"})
+    ).command
+    client.call(Step(seconds=2 * LIGHT_TIME_S + 5.0))
+    assert client.call(GetCommand(id=lost.id)).command.status == "sent"  # window still open
+    client.call(Step(seconds=10.0))  # acceptance window: round trip + 10 s
+    command = client.call(GetCommand(id=lost.id)).command
+    assert command.status == "timed_out"
+    assert "not accepted within" in command.reason
+    assert client.call(GetStatus()).status.channel.lost_up == 1
 
 
 def test_the_timeline_puts_commands_stages_events_and_injections_in_order(mission: Mission) -> None:
     client = mission.client
-    client.call("cmd", name="navigation.set_attitude_mode", args={"mode": "nadir"})
-    client.call("inject", subsystem="power", fault="array_degraded", params={"fraction": 0.3})
-    client.call("step", seconds=10.0)
-    timeline = client.call("timeline")["timeline"]
-    kinds = [entry["kind"] for entry in timeline]
+    client.call(SendCommand(name="navigation.set_attitude_mode", args={"mode": "nadir"}))
+    client.call(InjectFault(subsystem="power", fault="array_degraded", params={"fraction": 0.3}))
+    client.call(Step(seconds=10.0))
+    timeline = client.call(GetTimeline()).timeline
+    kinds = [entry.kind for entry in timeline]
     assert {"command", "verification", "event", "injection"} <= set(kinds)
-    times = [entry["time_s"] for entry in timeline]
+    times = [entry.time_s for entry in timeline]
     assert times == sorted(times)

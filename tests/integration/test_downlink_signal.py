@@ -21,7 +21,7 @@ def test_a_failed_transmitter_is_a_loss_of_signal_and_the_recorder_fills_the_gap
     hil.advance(120)
     failed_s = hil.inject_fault("comms", "transmitter_failure")
     hil.await_event("ground.los", within=2 * HK_S)
-    assert hil.ground_status()["channel"]["signal"] is False
+    assert hil.ground_status().channel.signal is False
     hil.advance(HK_S)  # what was sent before the carrier dropped is still coming (1.3 s away)
     last_heard = hil.tlm_sample("power.battery_soc").time_s
     hil.advance(600)

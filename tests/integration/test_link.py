@@ -5,10 +5,24 @@ from __future__ import annotations
 import msgpack
 import pytest
 import zmq
-from conftest import LIGHT_TIME_S
+from flying import LIGHT_TIME_S
 
 from flightsw.icd.cuc import decode_cuc, encode_cuc
 from flightsw.icd.packet import encode_tc, encode_tm
+from ground.api import (
+    FrameRefused,
+    GetAlarms,
+    GetCommand,
+    GetEvents,
+    GetStatus,
+    GetTelemetry,
+    InjectFault,
+    Refusal,
+    SendCommand,
+    SendPing,
+    Step,
+    decode_event,
+)
 from ground.cli.launcher import Mission
 
 pytestmark = pytest.mark.integration
@@ -23,81 +37,77 @@ def cuc(time_s: float) -> float:
 
 def test_a_ping_is_answered_one_round_trip_light_time_after_it_left(mission: Mission) -> None:
     client = mission.client
-    client.call("step", seconds=10.0)
-    sent = client.call("ping")["command"]
-    assert sent["sent_s"] == 10.0
-    client.call("step", seconds=2 * LIGHT_TIME_S - 0.5)  # not yet: the answer is still on its way
-    assert client.call("command", id=sent["id"])["command"]["status"] == "sent"
-    client.call("step", seconds=1.0)
-    command = client.call("command", id=sent["id"])["command"]
-    assert command["status"] == "completed"
+    client.call(Step(seconds=10.0))
+    sent = client.call(SendPing()).command
+    assert sent.sent_s == 10.0
+    client.call(Step(seconds=2 * LIGHT_TIME_S - 0.5))  # not yet: the answer is still on its way
+    assert client.call(GetCommand(id=sent.id)).command.status == "sent"
+    client.call(Step(seconds=1.0))
+    command = client.call(GetCommand(id=sent.id)).command
+    assert command.status == "completed"
     # Onboard it arrived at 10 + LT and was answered at once; the answer took LT to come down.
     expected_s = cuc(10.0 + LIGHT_TIME_S) + LIGHT_TIME_S
-    assert command["stages"]["completed"] == pytest.approx(expected_s, abs=CUC_RESOLUTION_S)
-    assert command["stages"]["accepted"] == command["stages"]["completed"]
+    assert command.stages["completed"] == pytest.approx(expected_s, abs=CUC_RESOLUTION_S)
+    assert command.stages["accepted"] == command.stages["completed"]
 
 
 def test_a_heater_command_is_verified_and_changes_thermal_telemetry(mission: Mission) -> None:
     client = mission.client
-    client.call("step", seconds=20.0)
-    before = client.call("tlm", name="thermal.avionics_set_point_c")["value"]
+    client.call(Step(seconds=20.0))
+    before = client.call(GetTelemetry(name="thermal.avionics_set_point_c")).value
     sent = client.call(
-        "cmd",
-        name="thermal.set_heater",
-        args={"heater": "avionics", "set_point_c": 35.0, "enabled": True},
-    )["command"]
-    client.call("step", seconds=30.0)
-    command = client.call("command", id=sent["id"])["command"]
-    assert command["status"] == "completed"
-    assert list(command["stages"]) == ["sent", "accepted", "started", "completed"]
+        SendCommand(
+            name="thermal.set_heater",
+            args={"heater": "avionics", "set_point_c": 35.0, "enabled": True},
+        )
+    ).command
+    client.call(Step(seconds=30.0))
+    command = client.call(GetCommand(id=sent.id)).command
+    assert command.status == "completed"
+    assert list(command.stages) == ["sent", "accepted", "started", "completed"]
     assert before != 35.0
-    assert client.call("tlm", name="thermal.avionics_set_point_c")["value"] == 35.0
-    assert client.call("tlm", name="thermal.avionics_heater_on")["value"] is True
+    assert client.call(GetTelemetry(name="thermal.avionics_set_point_c")).value == 35.0
+    assert client.call(GetTelemetry(name="thermal.avionics_heater_on")).value is True
 
 
 def test_a_command_refused_onboard_reports_its_error_code(mission: Mission) -> None:
     client = mission.client
     # The ground validates arguments too, so send one that only the spacecraft can refuse.
-    sent = client.call("cmd", name="power.load_off", args={"consumer": "avionics"}, confirm=True)[
-        "command"
-    ]
-    client.call("step", seconds=5.0)
-    command = client.call("command", id=sent["id"])["command"]
-    assert (command["status"], command["error"]) == ("failed", "NOT_ALLOWED")
-    assert "essential" in command["reason"]
+    sent = client.call(
+        SendCommand(name="power.load_off", args={"consumer": "avionics"}, confirm=True)
+    ).command
+    client.call(Step(seconds=5.0))
+    command = client.call(GetCommand(id=sent.id)).command
+    assert (command.status, command.error) == ("failed", "NOT_ALLOWED")
+    assert "essential" in command.reason
 
 
 def test_the_ground_refuses_a_bad_argument_before_uplink(mission: Mission) -> None:
-    reply = mission.client.request(
-        {
-            "op": "cmd",
-            "name": "thermal.set_heater",
-            "args": {"heater": "avionics", "set_point_c": "hot"},
-        }
-    )
-    assert reply["ok"] is False
-    assert "set_point_c" in reply["error"] and "expected a number" in reply["error"]
-    assert mission.client.call("status")["commands_pending"] == 0
+    request = SendCommand("thermal.set_heater", {"heater": "avionics", "set_point_c": "hot"})
+    reply = mission.client.ask(request)
+    assert isinstance(reply, Refusal)
+    assert "set_point_c" in reply.error and "expected a number" in reply.error
+    assert mission.client.call(GetStatus()).status.commands_pending == 0
 
 
 def test_an_injected_fault_is_visible_in_telemetry_and_trips_a_ground_alarm(
     mission: Mission,
 ) -> None:
     client = mission.client
-    client.call("step", seconds=60.0)
-    assert not [a for a in client.call("alarms")["alarms"] if a["name"] == "avionics_temp"]
+    client.call(Step(seconds=60.0))
+    assert not [a for a in client.call(GetAlarms()).alarms if a.name == "avionics_temp"]
     client.call(
-        "inject", subsystem="thermal", fault="heater_stuck_on", params={"heater": "avionics"}
+        InjectFault(subsystem="thermal", fault="heater_stuck_on", params={"heater": "avionics"})
     )
     client.call(
-        "step", seconds=7200.0
+        Step(seconds=7200.0)
     )  # the avionics box warms with a time constant of about an hour
-    assert client.call("tlm", name="thermal.avionics_heater_on")["value"] is True
-    alarms = {a["name"]: a for a in client.call("alarms")["alarms"]}
+    assert client.call(GetTelemetry(name="thermal.avionics_heater_on")).value is True
+    alarms = {a.name: a for a in client.call(GetAlarms()).alarms}
     assert "avionics_temp" in alarms
-    assert "thermal.avionics_temp_c" in alarms["avionics_temp"]["condition"]
-    events = client.call("events", min_severity=3)["events"]
-    assert any(e["name"] == "fault_injected" and e["subsystem"] == "thermal" for e in events)
+    assert "thermal.avionics_temp_c" in alarms["avionics_temp"].condition
+    events = client.call(GetEvents(min_severity=3)).events
+    assert any(e.name == "fault_injected" and e.subsystem == "thermal" for e in events)
 
 
 def push_to(endpoint: str, parts: list[bytes]) -> None:
@@ -121,30 +131,30 @@ def test_a_corrupted_frame_sent_to_the_ground_is_counted_and_refused(mission: Mi
     feed.setsockopt(zmq.SUBSCRIBE, b"frame_refused")
     feed.connect(mission.endpoints.feed)
     try:
-        client.call("status")  # the subscription has had a round trip to settle
+        client.call(GetStatus())  # the subscription has had a round trip to settle
         frame = encode_tm(17, 0, 3, 25, 1.0, msgpack.packb({"subsystem": "power", "params": {}}))
         push_to(mission.endpoints.downlink, [flipped(frame, 10)])
         # Our socket is not the spacecraft's: wait for the ground to say it refused the frame.
         assert feed.poll(10_000), "the ground never reported the corrupted frame"
-        refused = msgpack.unpackb(feed.recv_multipart()[-1])
+        refused = decode_event(feed.recv_multipart()[-1])
     finally:
         feed.close(linger=0)
-    assert refused["reason"] == "bad_crc"
-    assert client.call("status")["ingest"]["refused_by_reason"] == {"bad_crc": 1}
-    client.call("step", seconds=15.0)
-    assert client.call("tlm", name="power.battery_soc")["value"] is not None  # still ingesting
+    assert isinstance(refused, FrameRefused) and refused.reason == "bad_crc"
+    assert client.call(GetStatus()).status.ingest.refused_by_reason == {"bad_crc": 1}
+    client.call(Step(seconds=15.0))
+    assert client.call(GetTelemetry(name="power.battery_soc")).value is not None  # still ingesting
 
 
 def test_a_corrupted_frame_sent_to_the_spacecraft_is_counted_and_refused(mission: Mission) -> None:
     client = mission.client
     push_to(mission.endpoints.uplink, [flipped(encode_tc(1, 0, 17, 1), 7)])
     # The spacecraft handles it when it next runs; flying on, it still answers pings.
-    client.call("step", seconds=10.0)
-    sent = client.call("ping")["command"]
-    client.call("step", seconds=10.0)
-    assert client.call("command", id=sent["id"])["command"]["status"] == "completed"
-    events = client.call("events", min_severity=2)["events"]
-    refused = [e for e in events if e["name"] == "tc_frame_refused"]
-    assert len(refused) == 1 and "bad_crc" in refused[0]["message"]
-    client.call("step", seconds=10.0)  # one more housekeeping period of the executive
-    assert client.call("tlm", name="executive.tc_frames_refused")["value"] == 1
+    client.call(Step(seconds=10.0))
+    sent = client.call(SendPing()).command
+    client.call(Step(seconds=10.0))
+    assert client.call(GetCommand(id=sent.id)).command.status == "completed"
+    events = client.call(GetEvents(min_severity=2)).events
+    refused = [e for e in events if e.name == "tc_frame_refused"]
+    assert len(refused) == 1 and "bad_crc" in refused[0].message
+    client.call(Step(seconds=10.0))  # one more housekeeping period of the executive
+    assert client.call(GetTelemetry(name="executive.tc_frames_refused")).value == 1

@@ -10,7 +10,20 @@ from typing import Any
 import pytest
 
 from flightsw.icd.endpoints import Endpoints
-from ground.api.session import Session
+from ground.api import (
+    Acknowledge,
+    ClearFault,
+    GetStatus,
+    InjectFault,
+    Refusal,
+    Reply,
+    Request,
+    SendCommand,
+    Session,
+    StatusReply,
+    Step,
+    encode,
+)
 from ground.archive.store import Archive
 from ground.cli.launcher import Mission, free_ports
 from ground.replay.engine import Replay, replay
@@ -26,14 +39,14 @@ CLI_TIMEOUT_S = 120
 def fly_a_stuck_heater(mission: Mission) -> Path:
     """Trip the avionics alarms, acknowledge one, clear the fault; return the stopped archive."""
     client = mission.client
-    client.call("step", seconds=60.0)
+    client.call(Step(seconds=60.0))
     client.call(
-        "inject", subsystem="thermal", fault="heater_stuck_on", params={"heater": "avionics"}
+        InjectFault(subsystem="thermal", fault="heater_stuck_on", params={"heater": "avionics"})
     )
-    client.call("step", seconds=7200.0, timeout_s=600.0)
-    client.call("ack", name="avionics_heater_off", operator="flight", comment="stuck heater")
-    client.call("clear", subsystem="thermal", fault="heater_stuck_on")
-    client.call("step", seconds=120.0)
+    client.call(Step(seconds=7200.0), timeout_s=600.0)
+    client.call(Acknowledge(name="avionics_heater_off", operator="flight", comment="stuck heater"))
+    client.call(ClearFault(subsystem="thermal", fault="heater_stuck_on"))
+    client.call(Step(seconds=120.0))
     mission.stop()  # the archive is complete and closed once the ground has stopped
     return mission.archive_path
 
@@ -100,13 +113,19 @@ def test_a_paced_replay_serves_read_only_ops_and_refuses_spacecraft_ones(
     runtime = ReplayRuntime(sockets, Replay(live, tmp_path))
     replayed = runtime.replay.archive.path
     Session(replayed.stem, replayed, endpoints, replay_of=live).write(tmp_path)
-    replies: dict[str, dict[str, Any]] = {}
+    replies: dict[str, Reply | Refusal] = {}
+    requests: list[Request[Any]] = [
+        GetStatus(),
+        Step(1.0),
+        InjectFault("thermal", "heater_stuck_on"),
+        SendCommand("thermal.set_heater"),
+    ]
 
     def ask(time_s: float) -> None:  # the idle hook runs on the replay's thread
-        for op in ("status", "step", "inject", "cmd"):
+        for request in requests:
+            op = request.op()
             runtime.control.handle(
-                {"op": op, "seconds": 1.0, "subsystem": "thermal", "fault": "heater_stuck_on"},
-                lambda reply, op=op: replies.setdefault(op, reply),
+                encode(request), lambda reply, op=op: replies.setdefault(op, reply)
             )
 
     try:
@@ -116,10 +135,13 @@ def test_a_paced_replay_serves_read_only_ops_and_refuses_spacecraft_ones(
         sockets.close()
     assert summary.finished
     assert alarm_life(summary.archive_path) == alarm_life(live)
-    assert replies["status"]["ok"] and replies["status"]["mission"] == "leo-smallsat"
+    status = replies["status"]
+    assert isinstance(status, StatusReply) and status.status.mission == "leo-smallsat"
+    assert status.status.replay is not None
     for op in ("step", "inject", "cmd"):
-        assert replies[op]["ok"] is False
-        assert replies[op]["error"].startswith("replay: there is no spacecraft to ")
+        refused = replies[op]
+        assert isinstance(refused, Refusal)
+        assert refused.error.startswith("replay: there is no spacecraft to ")
     session = Session.read(tmp_path)
     assert session is not None and session.endpoints == endpoints
     assert (session.archive, session.replay_of, session.config) == (replayed, live, None)

@@ -8,6 +8,22 @@ from typing import Any
 import pytest
 
 from flightsw.icd import Scalar
+from ground.api import (
+    ChannelStatus,
+    DictionaryReply,
+    GetDictionary,
+    GetStatus,
+    GetTelemetry,
+    GroundStatus,
+    IngestCounts,
+    PlaybackCounts,
+    Reply,
+    Request,
+    StatusReply,
+    Step,
+    StepReply,
+    TlmReply,
+)
 from ground.console.verbs import Console
 from ground.console.words import split_expression
 
@@ -20,20 +36,37 @@ class FakeGround:
         self.after_step = after_step or {}
         self.time_s = 0.0
 
-    def call(self, op: str, timeout_s: float | None = None, **fields: Any) -> dict[str, Any]:
-        if op == "tlm":
-            name = fields["name"]
-            return {"ok": True, "name": name, "value": self.values[name], "time_s": self.time_s}
-        if op == "status":
-            return {"ok": True, "time_s": self.time_s}
-        if op == "step":
-            self.time_s += fields["seconds"]
-            if fields["seconds"] > 0:
-                self.values.update(self.after_step)
-            return {"ok": True, "time_s": self.time_s}
-        if op == "dictionary":
-            return {"ok": True, "dictionary": {"subsystems": []}}
-        raise AssertionError(f"unexpected op {op}")
+    def call(self, request: Request[Any], timeout_s: float | None = None) -> Reply:
+        match request:
+            case GetTelemetry(name=name):
+                return TlmReply(name=name, time_s=self.time_s, value=self.values[name])
+            case GetStatus():
+                return StatusReply(status=self.status())
+            case Step(seconds=seconds):
+                self.time_s += seconds
+                if seconds > 0:
+                    self.values.update(self.after_step)
+                return StepReply(time_s=self.time_s, ground=self.status())
+            case GetDictionary():
+                return DictionaryReply(dictionary={"subsystems": []})
+        raise AssertionError(f"unexpected request {request}")
+
+    def status(self) -> GroundStatus:
+        """A quiet ground at this mission time: nothing lost, nothing received but values."""
+        return GroundStatus(
+            mission="fake",
+            time_s=self.time_s,
+            one_way_light_time_s=0.0,
+            range_m=None,
+            in_flight_down=0,
+            last_frame_s=None,
+            ingest=IngestCounts(0, 0, 0, {}, 0, 0),
+            channel=ChannelStatus(0.0, None, True, True, None, 0, 0, 0, 0, 0.0, []),
+            playback=PlaybackCounts(0, 0),
+            events=0,
+            commands_pending=0,
+            alarms_active=0,
+        )
 
 
 def run(ground: FakeGround, line: str) -> tuple[int, str]:

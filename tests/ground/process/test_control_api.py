@@ -1,47 +1,192 @@
-"""The control API's answers to requests it cannot carry out (ops replaced by stand-ins)."""
+"""The control API without sockets: typed requests in, typed replies out, never a crash."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import msgpack
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from ground.process.control import ControlApi
+from flightsw.config import load_mission, resolve_config
+from flightsw.executive import mission_dictionary
+from flightsw.subsystems.registry import build_models
+from ground.api import (
+    FeedEvent,
+    GetAlarms,
+    GetStatus,
+    GetTelemetry,
+    QueueChanged,
+    QueueReply,
+    Refusal,
+    Reply,
+    SetQueue,
+    StatusReply,
+    Step,
+    StepReply,
+    TlmReply,
+    encode,
+)
+from ground.archive.store import Archive
+from ground.dictionary import Dictionary
+from ground.link.channel import Channel, LightTime
+from ground.process.control import ControlApi, SimReply, immediate
+from ground.process.service import GroundService
+from ground.rules.alarms import AlarmManager
+from ground.rules.engine import RuleEngine
+from ground.vocabulary import QueueState
 
 
-def api_with(name: str, op: Any) -> ControlApi:
-    api = ControlApi(None, None, None, None)  # type: ignore[arg-type]  # only `handle` is used
-    api.ops = {name: op}
-    return api
+@pytest.fixture(scope="module")
+def dictionary() -> Dictionary:
+    config = load_mission(resolve_config("leo_smallsat"))
+    return Dictionary.from_flight(mission_dictionary(config, build_models(config)))
 
 
-def answers(api: ControlApi, request: Any) -> list[dict[str, Any]]:
-    replies: list[dict[str, Any]] = []
-    api.handle(request, replies.append)
-    return replies
+class Ground:
+    """A control API on a real service, with the spacecraft played by lists."""
+
+    def __init__(self, dictionary: Dictionary, folder: Path) -> None:
+        self.published: list[FeedEvent] = []
+        self.sim_requests: list[dict[str, Any]] = []
+        self.sim_replies: list[SimReply] = []
+        self.steps: list[float] = []
+        self.stopped = False
+        self.service = GroundService(
+            dictionary,
+            Archive.create(folder, "run"),
+            RuleEngine([]),
+            AlarmManager(),
+            Channel(LightTime("fixed", 0.0)),
+            publish=self.published.append,
+            uplink=lambda arrival_s, frame: None,
+        )
+        self.api = ControlApi(self.service, self._sim, self._step, self._stop)
+
+    def _sim(self, request: dict[str, Any], on_reply: Any) -> None:
+        self.sim_requests.append(request)
+        on_reply(self.sim_replies.pop(0) if self.sim_replies else {"ok": True, "time_s": 0.0})
+
+    def _step(self, seconds: float, on_reply: Any) -> None:
+        self.steps.append(seconds)
+        on_reply({"ok": True, "time_s": seconds, "downlink_sent": 0, "range_m": None})
+
+    def _stop(self) -> None:
+        self.stopped = True
+
+    def answers(self, payload: bytes) -> list[Reply | Refusal]:
+        replies: list[Reply | Refusal] = []
+        self.api.handle(payload, replies.append)
+        return replies
+
+    def refusal(self, request: Any) -> str:
+        (reply,) = self.answers(msgpack.packb(request))
+        assert isinstance(reply, Refusal), reply
+        return reply.error
 
 
-def test_a_defect_in_an_op_is_answered_and_logged_not_fatal(
-    caplog: pytest.LogCaptureFixture,
+@pytest.fixture
+def ground(dictionary: Dictionary, tmp_path: Path) -> Iterator[Ground]:
+    made = Ground(dictionary, tmp_path)
+    yield made
+    made.service.archive.close()
+
+
+def test_a_typed_request_gets_its_typed_reply(ground: Ground) -> None:
+    (reply,) = ground.answers(encode(GetStatus()))
+    assert isinstance(reply, StatusReply)
+    assert reply.status.mission == "leo-smallsat"
+    (reply,) = ground.answers(encode(GetTelemetry("power.battery_soc")))
+    assert reply == TlmReply(name="power.battery_soc", time_s=None, value=None)
+
+
+@pytest.mark.parametrize(
+    ("request_", "said"),
+    [
+        ([1, 2], "a request is a map with an `op` string"),
+        ({"seconds": 1.0}, "a request is a map with an `op` string"),
+        ({"op": 7}, "a request is a map with an `op` string"),
+        ({"op": "fly"}, "unknown op 'fly'; ops: ack, alarm_log"),
+        ({"op": "step"}, "step needs `seconds`: a duration in seconds"),
+        ({"op": "step", "seconds": "ten"}, "step: `seconds` must be a duration in seconds"),
+        ({"op": "step", "seconds": math.nan}, "got nan"),
+        ({"op": "step", "seconds": math.inf}, "got inf"),
+        ({"op": "step", "seconds": -1.0}, "step: `seconds` must be a duration in seconds, 0 to"),
+        ({"op": "step", "seconds": 1.0, "at": 2}, "step has no field `at`; it takes `seconds`"),
+        ({"op": "shelve", "name": "a", "duration_s": 0.0}, "more than 0 and finite; got 0"),
+        ({"op": "tlm", "name": "battery_soc"}, "`name` must be a full name, subsystem.name"),
+        ({"op": "queue", "state": "open"}, "one of enabled, blocked, disabled, or null"),
+        ({"op": "history", "name": "power.battery_soc", "start_s": -math.inf}, "got -inf"),
+        (
+            {"op": "cmd", "name": "power.x", "args": [1]},
+            "`args` must be a map of names to values; got a list",
+        ),
+        ({"op": "events", "min_severity": 5}, "an event severity, 1 (info) to 4 (high); got 5"),
+    ],
+)
+def test_a_malformed_request_is_refused_saying_what_to_send(
+    ground: Ground, request_: Any, said: str
 ) -> None:
-    def broken(request: dict[str, Any], respond: Any) -> None:
+    assert said in ground.refusal(request_)
+
+
+def test_a_request_that_is_not_msgpack_is_refused(ground: Ground) -> None:
+    (reply,) = ground.answers(b"\xc1not msgpack")
+    assert isinstance(reply, Refusal)
+    assert reply.error.startswith("the request is not msgpack")
+
+
+def test_the_api_keeps_serving_after_a_malformed_request(ground: Ground) -> None:
+    ground.refusal({"op": "step", "seconds": math.nan})
+    (reply,) = ground.answers(encode(Step(5.0)))
+    assert isinstance(reply, StepReply) and reply.time_s == 5.0
+    assert reply.ground.mission == "leo-smallsat"
+    assert ground.steps == [5.0]
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=st.binary(max_size=64))
+def test_any_bytes_get_exactly_one_reply(ground: Ground, payload: bytes) -> None:
+    (reply,) = ground.answers(payload)
+    assert isinstance(reply, Reply | Refusal)
+
+
+def test_the_ground_refusing_names_the_reason(ground: Ground) -> None:
+    assert ground.refusal({"op": "tlm", "name": "power.battery_sco"}).startswith(
+        "no parameter 'power.battery_sco'; did you mean power.battery_soc"
+    )
+    assert ground.refusal({"op": "command", "id": 42}) == "no command with id 42"
+
+
+def test_a_defect_in_a_handler_is_answered_and_logged_not_fatal(
+    ground: Ground, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(request: GetAlarms) -> Reply:
         raise AttributeError("'Commander' object has no attribute '_stage'")
 
-    replies = answers(api_with("queue", broken), {"op": "queue", "state": "disabled"})
-    assert len(replies) == 1 and replies[0]["ok"] is False
-    assert "failed to carry out 'queue'" in replies[0]["error"]
-    assert "keeps running" in replies[0]["error"]
-    assert "_stage" in caplog.text  # the traceback is in the log
+    ground.api.handlers[GetAlarms] = immediate(broken)
+    error = ground.refusal({"op": "alarms"})
+    assert "failed to carry out 'alarms'" in error and "keeps running" in error
+    assert "'Commander'" not in error  # the reply says what happened, the log has the detail
+    assert "_stage" in caplog.text
 
 
-def test_a_bad_argument_is_answered_with_the_op_named() -> None:
-    def needs_state(request: dict[str, Any], respond: Any) -> None:
-        respond({"ok": True, "state": request["state"]})
-
-    replies = answers(api_with("queue", needs_state), {"op": "queue"})
-    assert replies == [{"ok": False, "error": "bad queue request: KeyError('state')"}]
+def test_setting_the_queue_publishes_the_change(ground: Ground) -> None:
+    (reply,) = ground.answers(encode(SetQueue(QueueState.BLOCKED)))
+    assert reply == QueueReply(state=QueueState.BLOCKED, held=[], released=[])
+    assert ground.published == [QueueChanged(time_s=0.0, state=QueueState.BLOCKED, held=0)]
 
 
-def test_an_unknown_op_is_answered_with_the_known_ones() -> None:
-    replies = answers(api_with("queue", None), {"op": "fly"})
-    assert replies == [{"ok": False, "error": "unknown op 'fly'; ops: queue"}]
+def test_a_spacecraft_refusal_comes_back_as_it_was_said(ground: Ground) -> None:
+    ground.sim_replies.append({"ok": False, "error": "set_rate needs a realtime clock"})
+    assert ground.refusal({"op": "set_rate", "rate": 2.0}) == "set_rate needs a realtime clock"
+    assert ground.sim_requests == [{"op": "set_rate", "rate": 2.0}]
+
+
+def test_a_spacecraft_answer_lacking_a_field_is_refused_not_fatal(ground: Ground) -> None:
+    ground.sim_replies.append({"ok": True})
+    assert "could not be read" in ground.refusal({"op": "set_rate", "rate": 2.0})

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple, TypeVar
 
 import pytest
 
@@ -28,13 +28,25 @@ from flightsw.icd import (
     peek_tm_time_s,
 )
 from flightsw.subsystems import build_models
+from ground.api import (
+    AlarmChanged,
+    AlarmEntry,
+    DumpArrived,
+    FeedEvent,
+    FrameRefused,
+    IngestCounts,
+    PlaybackCounts,
+    SequenceGap,
+)
 from ground.archive import Archive
 from ground.dictionary import Dictionary
 from ground.link import Channel, LightTime
 from ground.process.service import GroundService
 from ground.rules import AlarmManager, AlarmSeverity, LimitBands, LimitRule, RuleEngine
+from ground.vocabulary import AlarmTransitionKind
 
 LIGHT_TIME_S = 2.0
+E = TypeVar("E", bound=FeedEvent)
 EXECUTIVE_APID = 1  # leo_smallsat's [apids]: the executive answers dump requests
 POWER_APID = 17
 THERMAL_APID = 18
@@ -96,7 +108,7 @@ class Ground:
     """A GroundService with what it published and uplinked collected."""
 
     service: GroundService
-    published: list[tuple[str, dict[str, Any]]]
+    published: list[FeedEvent]
     uplinked: list[tuple[float, bytes]]
 
     def downlink(self, *frames: bytes) -> None:
@@ -108,17 +120,15 @@ class Ground:
         if sent_s:
             self.service.advance(max(sent_s) + LIGHT_TIME_S)
 
-    def on(self, topic: str) -> list[dict[str, Any]]:
+    def on(self, topic: type[E]) -> list[E]:
         """What was published on one topic of the live feed, in order."""
-        return [data for name, data in self.published if name == topic]
+        return [event for event in self.published if isinstance(event, topic)]
 
-    def ingest(self) -> dict[str, Any]:
-        counters: dict[str, Any] = self.service.status()["ingest"]
-        return counters
+    def ingest(self) -> IngestCounts:
+        return self.service.status().ingest
 
-    def playback(self) -> dict[str, int]:
-        counters: dict[str, int] = self.service.status()["playback"]
-        return counters
+    def playback(self) -> PlaybackCounts:
+        return self.service.status().playback
 
     def archived_frames(self) -> list[FrameRow]:
         """The frames table as another reader of the file sees it, in order of receipt."""
@@ -147,7 +157,7 @@ def ground(tmp_path: Path, dictionary: Dictionary) -> Iterator[Ground]:
         "power.battery_soc",
         LimitBands(red_low=0.3),
     )
-    published: list[tuple[str, dict[str, Any]]] = []
+    published: list[FeedEvent] = []
     uplinked: list[tuple[float, bytes]] = []
     service = GroundService(
         dictionary,
@@ -155,7 +165,7 @@ def ground(tmp_path: Path, dictionary: Dictionary) -> Iterator[Ground]:
         RuleEngine([soc_low]),
         AlarmManager(),
         Channel(LightTime("fixed", LIGHT_TIME_S)),
-        publish=lambda topic, data: published.append((topic, data)),
+        publish=published.append,
         uplink=lambda arrival_s, frame: uplinked.append((arrival_s, frame)),
     )
     yield Ground(service, published, uplinked)
@@ -171,21 +181,21 @@ def test_a_frame_is_delivered_only_once_it_has_crossed_the_light_time(ground: Gr
     ground.service.advance(11.9)
     assert ground.service.latest("power.battery_soc") is None
     assert ground.archived_frames() == []
-    assert ground.service.status()["in_flight_down"] == 1
+    assert ground.service.status().in_flight_down == 1
     ground.service.advance(12.0)
     assert ground.service.latest("power.battery_soc") == (10.0, 0.9)  # when it was measured
     assert ground.archived_frames() == [FrameRow(12.0, 10.0, POWER_APID, 0, True, None)]
-    assert ground.service.status()["in_flight_down"] == 0
-    assert ground.service.status()["last_frame_s"] == 12.0
+    assert ground.service.status().in_flight_down == 0
+    assert ground.service.status().last_frame_s == 12.0
 
 
 def test_the_rules_judge_a_frame_when_it_arrives_not_when_it_was_sent(ground: Ground) -> None:
     ground.service.advance(10.0)
     ground.service.on_downlink_frame(power_report(0, 10.0, battery_soc=0.1))
     ground.service.advance(11.9)
-    assert ground.on("alarm") == []
+    assert ground.on(AlarmChanged) == []
     ground.service.advance(12.0)
-    assert [alarm["kind"] for alarm in ground.on("alarm")] == ["triggered"]
+    assert [alarm.entry.kind for alarm in ground.on(AlarmChanged)] == ["triggered"]
 
 
 def test_a_frame_the_ground_handles_late_is_stamped_with_its_arrival_time(ground: Ground) -> None:
@@ -205,19 +215,23 @@ def test_a_replayed_frame_skips_the_channel_and_keeps_its_recorded_time(ground: 
 
 def test_a_missing_sequence_count_is_reported_once_with_the_number_missing(ground: Ground) -> None:
     ground.downlink(*(power_report(seq, float(seq)) for seq in (0, 1, 4, 5, 6)))
-    assert ground.on("gap") == [{"time_s": 4.0 + LIGHT_TIME_S, "apid": POWER_APID, "missing": 2}]
-    assert (ground.ingest()["gaps"], ground.ingest()["frames_missing"]) == (1, 2)
+    assert ground.on(SequenceGap) == [
+        SequenceGap(time_s=4.0 + LIGHT_TIME_S, apid=POWER_APID, missing=2)
+    ]
+    assert (ground.ingest().gaps, ground.ingest().frames_missing) == (1, 2)
 
 
 def test_the_count_wrapping_from_16383_to_0_is_not_a_gap(ground: Ground) -> None:
     ground.downlink(*(power_report(seq, float(i)) for i, seq in enumerate((16382, 16383, 0, 1))))
-    assert ground.on("gap") == []
-    assert (ground.ingest()["gaps"], ground.ingest()["frames_missing"]) == (0, 0)
+    assert ground.on(SequenceGap) == []
+    assert (ground.ingest().gaps, ground.ingest().frames_missing) == (0, 0)
 
 
 def test_a_gap_across_the_wrap_counts_only_the_frames_missing(ground: Ground) -> None:
     ground.downlink(power_report(16382, 0.0), power_report(1, 1.0))  # 16383 and 0 were lost
-    assert ground.on("gap") == [{"time_s": 1.0 + LIGHT_TIME_S, "apid": POWER_APID, "missing": 2}]
+    assert ground.on(SequenceGap) == [
+        SequenceGap(time_s=1.0 + LIGHT_TIME_S, apid=POWER_APID, missing=2)
+    ]
 
 
 def test_each_apid_keeps_its_own_sequence_count(ground: Ground) -> None:
@@ -229,7 +243,9 @@ def test_each_apid_keeps_its_own_sequence_count(ground: Ground) -> None:
         power_report(42, 2.0),
         thermal_report(3, 2.5),
     )
-    assert ground.on("gap") == [{"time_s": 2.5 + LIGHT_TIME_S, "apid": THERMAL_APID, "missing": 1}]
+    assert ground.on(SequenceGap) == [
+        SequenceGap(time_s=2.5 + LIGHT_TIME_S, apid=THERMAL_APID, missing=1)
+    ]
 
 
 # -- recorder playback ---------------------------------------------------------------------------
@@ -239,14 +255,14 @@ def test_frames_that_came_down_live_and_again_in_a_dump_are_archived_once(ground
     live = [power_report(seq, float(seq)) for seq in range(3)]
     ground.downlink(*live)
     ground.downlink(dump(*live, seq=0, time_s=10.0))
-    assert ground.playback() == {"recovered": 0, "duplicates": 3}
+    assert ground.playback() == PlaybackCounts(recovered=0, duplicates=3)
     assert [(row.apid, row.seq) for row in ground.archived_frames()] == [
         (POWER_APID, 0),
         (POWER_APID, 1),
         (POWER_APID, 2),
         (EXECUTIVE_APID, 0),  # the dump itself
     ]
-    assert ground.on("dump") == [{"time_s": 12.0, "part": 1, "parts": 1, "frames": 3}]
+    assert ground.on(DumpArrived) == [DumpArrived(time_s=12.0, part=1, parts=1, frames=3)]
 
 
 def test_frames_only_in_the_dump_are_recovered_and_archived_as_playback(ground: Ground) -> None:
@@ -257,7 +273,7 @@ def test_frames_only_in_the_dump_are_recovered_and_archived_as_playback(ground: 
     ]
     ground.downlink(recorded[0], recorded[2])  # the middle one was lost on the way down
     ground.downlink(dump(*recorded, seq=0, time_s=10.0))
-    assert ground.playback() == {"recovered": 1, "duplicates": 2}
+    assert ground.playback() == PlaybackCounts(recovered=1, duplicates=2)
     assert ground.archived_frames()[-1] == FrameRow(12.0, 1.0, POWER_APID, 1, True, "playback")
     assert ground.service.archive.parameter_history("power.battery_soc") == [
         (0.0, 0.90),
@@ -270,8 +286,8 @@ def test_a_recovered_frame_is_history_and_runs_no_rules(ground: Ground) -> None:
     recorded = [power_report(0, 0.0), power_report(1, 1.0, battery_soc=0.1), power_report(2, 2.0)]
     ground.downlink(recorded[0], recorded[2])
     ground.downlink(dump(*recorded, seq=0, time_s=10.0))
-    assert ground.playback()["recovered"] == 1
-    assert ground.on("alarm") == []
+    assert ground.playback().recovered == 1
+    assert ground.on(AlarmChanged) == []
     assert ground.service.archive.alarms() == []
     assert ground.service.latest("power.battery_soc") == (2.0, 0.9)  # the present is unchanged
 
@@ -281,9 +297,11 @@ def test_a_recovered_frame_is_not_a_sequence_gap(ground: Ground) -> None:
     ground.downlink(recorded[0], recorded[1], recorded[3])  # seq 2 lost: one gap
     ground.downlink(dump(recorded[2], seq=0, time_s=10.0))
     ground.downlink(power_report(4, 20.0))
-    assert ground.on("gap") == [{"time_s": 3.0 + LIGHT_TIME_S, "apid": POWER_APID, "missing": 1}]
-    assert (ground.ingest()["gaps"], ground.ingest()["frames_missing"]) == (1, 1)
-    assert ground.playback()["recovered"] == 1
+    assert ground.on(SequenceGap) == [
+        SequenceGap(time_s=3.0 + LIGHT_TIME_S, apid=POWER_APID, missing=1)
+    ]
+    assert (ground.ingest().gaps, ground.ingest().frames_missing) == (1, 1)
+    assert ground.playback().recovered == 1
 
 
 def test_a_recovered_answer_is_history_too(ground: Ground) -> None:
@@ -291,8 +309,8 @@ def test_a_recovered_answer_is_history_too(ground: Ground) -> None:
     answer = power_answer(1, 1.0, battery_soc=0.1)  # lost on the way down
     ground.downlink(power_report(2, 2.0))
     ground.downlink(dump(answer, seq=0, time_s=10.0))
-    assert ground.playback()["recovered"] == 1
-    assert ground.on("alarm") == []
+    assert ground.playback().recovered == 1
+    assert ground.on(AlarmChanged) == []
     assert ground.service.latest("power.battery_soc") == (2.0, 0.9)
     assert ground.service.archive.parameter_history("power.battery_soc") == [
         (0.0, 0.9),
@@ -337,7 +355,7 @@ def test_a_value_only_ever_answered_outlives_the_next_report(ground: Ground) -> 
 def test_an_answer_is_judged_by_the_rules_like_a_report(ground: Ground) -> None:
     ground.downlink(power_report(0, 10.0))
     ground.downlink(power_answer(1, 15.0, battery_soc=0.1))
-    assert [(a["alarm"], a["kind"], a["time_s"]) for a in ground.on("alarm")] == [
+    assert [(a.entry.name, a.entry.kind, a.entry.time_s) for a in ground.on(AlarmChanged)] == [
         ("battery_soc", "triggered", 15.0)
     ]
 
@@ -363,9 +381,9 @@ def test_a_bad_frame_is_refused_with_its_reason_and_the_next_good_one_is_ingeste
     ground.downlink(bad)
     ground.downlink(power_report(1, 5.0))
     ingest = ground.ingest()
-    assert ingest["refused_by_reason"] == {reason: 1}
-    assert (ingest["frames"], ingest["good"], ingest["refused"]) == (2, 1, 1)
-    assert [refusal["reason"] for refusal in ground.on("frame_refused")] == [reason]
+    assert ingest.refused_by_reason == {reason: 1}
+    assert (ingest.frames, ingest.good, ingest.refused) == (2, 1, 1)
+    assert [refusal.reason for refusal in ground.on(FrameRefused)] == [reason]
     refused, good = ground.archived_frames()
     assert not refused.ok
     assert refused.reason is not None and refused.reason.startswith(f"{reason}: ")
@@ -377,7 +395,9 @@ def test_a_frame_lost_to_a_bad_crc_shows_as_a_gap_when_the_next_arrives(ground: 
     corrupted = power_report(1, 1.0)
     corrupted = corrupted[:-1] + bytes([corrupted[-1] ^ 0xFF])
     ground.downlink(power_report(0, 0.0), corrupted, power_report(2, 2.0))
-    assert ground.on("gap") == [{"time_s": 2.0 + LIGHT_TIME_S, "apid": POWER_APID, "missing": 1}]
+    assert ground.on(SequenceGap) == [
+        SequenceGap(time_s=2.0 + LIGHT_TIME_S, apid=POWER_APID, missing=1)
+    ]
 
 
 # -- alarms --------------------------------------------------------------------------------------
@@ -386,18 +406,17 @@ def test_a_frame_lost_to_a_bad_crc_shows_as_a_gap_when_the_next_arrives(ground: 
 def test_a_limit_violation_raises_an_alarm_that_is_archived_and_published(ground: Ground) -> None:
     ground.downlink(power_report(0, 10.0, battery_soc=0.1))
     condition = "power.battery_soc < 0.3 (red)"
-    assert ground.on("alarm") == [
-        {
-            "alarm": "battery_soc",
-            "name": "battery_soc",
-            "time_s": 10.0,
-            "kind": "triggered",
-            "severity": "critical",
-            "condition": condition,
-            "value": 0.1,
-            "operator": "",
-            "comment": "",
-        }
+    assert ground.on(AlarmChanged) == [
+        AlarmChanged(
+            entry=AlarmEntry(
+                time_s=10.0,
+                name="battery_soc",
+                kind=AlarmTransitionKind.TRIGGERED,
+                severity=AlarmSeverity.CRITICAL,
+                condition=condition,
+                value=0.1,
+            )
+        )
     ]
     [record] = ground.service.archive.alarms()
     assert (record.time_s, record.name, record.kind, record.severity) == (
@@ -407,12 +426,12 @@ def test_a_limit_violation_raises_an_alarm_that_is_archived_and_published(ground
         "critical",
     )
     assert (record.condition, record.value) == (condition, 0.1)
-    assert ground.service.status()["alarms_active"] == 1
+    assert ground.service.status().alarms_active == 1
 
 
 def test_a_value_back_in_limits_returns_the_alarm_to_normal(ground: Ground) -> None:
     ground.downlink(power_report(0, 10.0, battery_soc=0.1), power_report(1, 20.0))
-    assert [(a["kind"], a["time_s"]) for a in ground.on("alarm")] == [
+    assert [(a.entry.kind, a.entry.time_s) for a in ground.on(AlarmChanged)] == [
         ("triggered", 10.0),
         ("returned", 20.0),
     ]

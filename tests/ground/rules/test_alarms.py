@@ -209,29 +209,6 @@ def test_active_alarms_are_listed_worst_first_then_oldest_first() -> None:
     assert [a.name for a in manager.active()] == ["b", "a", "c"]
 
 
-def test_alarms_and_transitions_convert_to_plain_types(alarms: AlarmManager) -> None:
-    (transition,) = alarms.acknowledge("avionics_temp", 11.0, "flight", "seen")
-    assert transition.to_dict() == {
-        "alarm": "avionics_temp",
-        "time_s": 11.0,
-        "kind": "acknowledged",
-        "severity": "distress",
-        "condition": "thermal.avionics_temp_c > 45 (yellow)",
-        "value": 50.0,
-        "operator": "flight",
-        "comment": "seen",
-    }
-    alarm = alarms.get("avionics_temp")
-    assert alarm is not None
-    as_dict = alarm.to_dict()
-    assert (as_dict["state"], as_dict["severity"], as_dict["rule_state"]) == (
-        "ACKNOWLEDGED",
-        "distress",
-        "YELLOW_HIGH",
-    )
-    assert all(isinstance(v, str | int | float | bool | type(None)) for v in as_dict.values())
-
-
 def test_an_engine_and_a_manager_together_raise_and_clear_an_alarm() -> None:
     rule = LimitRule(
         "battery_soc",

@@ -1,0 +1,66 @@
+"""The ground's status as a client reads it: mission time, link, ingest, alarm and command counts."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class IngestCounts(msgspec.Struct, frozen=True):
+    """Frames off the downlink: taken in, refused (by reason), and the sequence gaps seen."""
+
+    frames: int
+    good: int
+    refused: int
+    refused_by_reason: dict[str, int]
+    gaps: int
+    frames_missing: int
+
+
+class ChannelStatus(msgspec.Struct, frozen=True):
+    """The space link as the ground's channel model has it now."""
+
+    one_way_light_time_s: float
+    range_m: float | None  # None until the truth feed has given one
+    station_visible: bool
+    signal: bool  # the spacecraft's signal closes the link
+    last_contact_s: float | None
+    lost_down: int
+    lost_up: int
+    corrupted_down: int
+    corrupted_up: int
+    downlink_backlog_s: float
+    blackouts: list[tuple[float, float]]  # (start_s, end_s) of each window
+
+
+class PlaybackCounts(msgspec.Struct, frozen=True):
+    """Frames from recorder dumps: new to the ground, or already received live."""
+
+    recovered: int
+    duplicates: int
+
+
+class ReplayStatus(msgspec.Struct, frozen=True):
+    """What a replay re-reads (`of`), where it writes, how fast, and how many frames so far."""
+
+    of: str
+    archive: str
+    speed: float
+    frames: int
+
+
+class GroundStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything `status` tells: where mission time is, the link, and what came down."""
+
+    mission: str
+    time_s: float
+    one_way_light_time_s: float
+    range_m: float | None
+    in_flight_down: int  # frames on their way down (light time)
+    last_frame_s: float | None
+    ingest: IngestCounts
+    channel: ChannelStatus
+    playback: PlaybackCounts
+    events: int  # event reports received
+    commands_pending: int
+    alarms_active: int
+    replay: ReplayStatus | None = None  # only when the ground is a replay
