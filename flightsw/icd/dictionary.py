@@ -13,6 +13,8 @@ Scalar = float | int | bool | str
 """What a telemetry parameter holds on the link: msgpack keeps the four apart."""
 
 ArgKind = Literal["float", "int", "bool", "str", "enum", "bytes", "map"]
+ParamKind = Literal["float", "int", "bool", "str"]
+"""The type of a telemetry parameter's value, one of the four kinds of `Scalar`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +190,7 @@ class ParamSpec:
     name: str
     unit: str
     description: str
-    kind: Literal["float", "int", "bool", "str"] = "float"
+    kind: ParamKind = "float"
 
     def to_dict(self) -> dict[str, Any]:
         return {
