@@ -7,6 +7,7 @@ validate commands before uplink and to complete names in the console.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,12 @@ from flightsw.icd import CommandError, CommandSpec, MissionDictionary
 from ground.errors import CommandRefused, UnknownName
 
 DEFAULT_HK_PERIOD_S = 10.0
+_PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+")
+
+
+def is_parameter_name(name: str) -> bool:
+    """Whether `name` is spelt like a full parameter name, `subsystem.parameter`."""
+    return _PARAMETER_NAME.fullmatch(name) is not None
 
 
 def hk_period_s(raw: dict[str, Any], parameter: str) -> float:

@@ -12,6 +12,7 @@ GroundError
 ├── LaunchError        a process would not start, or died while starting
 ├── ReplayError        a replay cannot start or go on
 ├── ConsoleError       a console line that cannot be carried out as written
+├── CheckError         a check expression that cannot be read, or a value it cannot judge
 ├── PlotError          a plot cannot be made as asked
 │   ├── UnknownParameter   a parameter the archive never recorded
 │   └── PlotsUnavailable   matplotlib is not installed
@@ -78,6 +79,13 @@ class ReplayError(GroundError):
 
 class ConsoleError(GroundError):
     """A line the console cannot carry out; the message says how to write it."""
+
+
+class CheckError(GroundError, ValueError):
+    """A check expression cannot be read, or a value cannot be compared with the expected one.
+
+    Also a ValueError: what a caller gave was not a value the check could use.
+    """
 
 
 class PlotError(GroundError):

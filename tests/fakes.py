@@ -10,11 +10,12 @@ import pykka
 
 from flightsw.errors import CommandError
 from flightsw.executive.messages import LinkCounters, SendBatch
-from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import event
+from flightsw.subsystems.telemetry import point
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ class CounterModel(Subsystem[CounterState]):
         CommandSpec("refuse", "always refused onboard"),
     )
     faults = (FaultSpec("crash", "the next tick raises"),)
-    telemetry = (ParamSpec("count", "", "seconds counted"),)
+    telemetry_points = (point("count", "", "seconds counted", lambda s: s.count),)
     subscribes = ("other.*",)
 
     def __init__(self, name: str = "counter") -> None:
@@ -57,9 +58,6 @@ class CounterModel(Subsystem[CounterState]):
                 seen=tuple(sorted(inputs.items())),
             )
         )
-
-    def housekeeping(self, state: CounterState) -> dict[str, float | int | bool | str]:
-        return {"count": state.count}
 
     def publish(self, state: CounterState) -> Mapping[str, Any]:
         return {f"other.{self.name}": state.count}

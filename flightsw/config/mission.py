@@ -13,10 +13,14 @@ from flightsw.config.section import Section
 from flightsw.errors import ConfigError
 from flightsw.icd.endpoints import Endpoints
 from flightsw.icd.packet import IDLE_APID
+from flightsw.time_grid import is_whole_ticks
 
 CLOCK_MODES = ("stepped", "realtime")
 LIGHT_TIME_MODELS = ("fixed", "range")
-EXECUTIVE = "executive"  # the APID name of the flight software itself (ping, time, schedule)
+DEFAULT_HK_PERIOD_S = 10.0  # a subsystem's housekeeping period unless its table sets one
+# The flight software itself, as a subsystem: its APID (ping, time, schedule), the source of its
+# housekeeping and events, and its topic on the bus.
+EXECUTIVE = "executive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,30 +105,38 @@ def load_mission(path: str | Path) -> MissionConfig:
         raise ConfigError(
             where, "subsystems", "no subsystem tables; add at least [subsystems.power]"
         )
+    description = mission.str("description", "")
+    clock_config = ClockConfig(
+        mode=clock.str("mode", "realtime", CLOCK_MODES),
+        rate=clock.float("rate", 1.0, minimum=1e-3, maximum=1e6),
+        tick_s=tick_s,
+    )
+    link_config = LinkConfig(
+        light_time_model=link.str("light_time", "fixed", LIGHT_TIME_MODELS),
+        one_way_light_time_s=link.float(
+            "one_way_light_time_s", 0.0, minimum=0.0, maximum=3600.0, unit="s"
+        ),
+        channel=link.section("channel", {}),
+    )
+    hk_periods_s = {
+        name: table.float("hk_period_s", DEFAULT_HK_PERIOD_S, minimum=0.1, maximum=3600.0, unit="s")
+        for name, table in subsystems.items()
+    }
+    tick_periods_s = {
+        name: _tick_period_s(table, tick_s, hk_periods_s[name])
+        for name, table in subsystems.items()
+    }
     return MissionConfig(
         path=path.resolve(),
         name=context.name,
-        description=mission.str("description", ""),
+        description=description,
         context=context,
-        clock=ClockConfig(
-            mode=clock.str("mode", "realtime", CLOCK_MODES),
-            rate=clock.float("rate", 1.0, minimum=1e-3, maximum=1e6),
-            tick_s=tick_s,
-        ),
-        link=LinkConfig(
-            light_time_model=link.str("light_time", "fixed", LIGHT_TIME_MODELS),
-            one_way_light_time_s=link.float(
-                "one_way_light_time_s", 0.0, minimum=0.0, maximum=3600.0, unit="s"
-            ),
-            channel=link.section("channel", {}),
-        ),
+        clock=clock_config,
+        link=link_config,
         apids=apids,
         subsystems=subsystems,
-        hk_periods_s={
-            name: table.float("hk_period_s", 10.0, minimum=0.1, maximum=3600.0, unit="s")
-            for name, table in subsystems.items()
-        },
-        tick_periods_s={name: _tick_period_s(table, tick_s) for name, table in subsystems.items()},
+        hk_periods_s=hk_periods_s,
+        tick_periods_s=tick_periods_s,
         ground=root.section("ground", {}),
         endpoints=_endpoints(root.section("endpoints", {})),
         raw=root,
@@ -139,16 +151,14 @@ def _endpoints(section: Section) -> Endpoints:
     )
 
 
-def _tick_period_s(table: Section, tick_s: float) -> float:
+def _tick_period_s(table: Section, tick_s: float, hk_period_s: float) -> float:
     """A subsystem's rate group: a whole number of executive ticks, no longer than its reports."""
     period_s = table.float("tick_period_s", tick_s, minimum=tick_s, maximum=600.0, unit="s")
-    ticks = period_s / tick_s
-    if abs(ticks - round(ticks)) > 1e-9:
+    if not is_whole_ticks(period_s, tick_s):
         raise table.error(
             "tick_period_s",
             f"must be a whole multiple of [clock] tick_s = {tick_s:g} s, found {period_s:g}",
         )
-    hk_period_s = table.float("hk_period_s", 10.0)
     if hk_period_s < period_s:
         raise table.error(
             "hk_period_s", f"must be at least tick_period_s = {period_s:g} s, found {hk_period_s:g}"

@@ -11,6 +11,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flightsw.config.mission import EXECUTIVE
 from flightsw.errors import CommandError, FrameError, Rejection
 from flightsw.executive.messages import (
     CommandReport,
@@ -96,7 +97,7 @@ class Dispatcher:
                 out.append(
                     self.event_packet(
                         self.executive_apid,
-                        "executive",
+                        EXECUTIVE,
                         event("onboard_request_refused", Severity.MEDIUM, text),
                         time_s,
                     )
@@ -129,7 +130,7 @@ class Dispatcher:
             out.append(
                 self.event_packet(
                     self.executive_apid,
-                    "executive",
+                    EXECUTIVE,
                     event(
                         "onboard_command", severity, text, command=name, source=source, ok=report.ok
                     ),
@@ -318,7 +319,7 @@ class Dispatcher:
             f"uplink frame refused: {reason}: {detail}",
             reason=reason,
         )
-        return [self.event_packet(self.executive_apid, "executive", refused, time_s)]
+        return [self.event_packet(self.executive_apid, EXECUTIVE, refused, time_s)]
 
     @staticmethod
     def event_packet(apid: int, subsystem: str, ev: Event, time_s: float) -> OutgoingPacket:

@@ -19,6 +19,7 @@ from typing import Any
 import pykka
 
 from flightsw.clock import Clock
+from flightsw.config.mission import DEFAULT_HK_PERIOD_S, EXECUTIVE
 from flightsw.executive.dispatcher import Dispatcher
 from flightsw.executive.messages import (
     ClearFault,
@@ -32,47 +33,22 @@ from flightsw.executive.messages import (
 from flightsw.executive.onboard_services import OnboardServices
 from flightsw.executive.schedule import Schedule
 from flightsw.executive.supervisor import ASK_TIMEOUT_S, Supervisor
+from flightsw.executive.telemetry import POINTS
 from flightsw.executive.tick_runs import feeds_itself, plan_run
-from flightsw.icd.dictionary import ParamSpec
+from flightsw.icd.dictionary import Scalar
 from flightsw.icd.messages import Housekeeping, TimeReport
 from flightsw.icd.services import Severity
 from flightsw.subsystems.events import Event, event
+from flightsw.subsystems.telemetry import read_points
 from flightsw.subsystems.topics import (
-    EXECUTIVE_NAME,
     HK_PREFIX,
     ONBOARD_EVENTS,
     OnboardEvents,
     hk_topic,
 )
+from flightsw.time_grid import at_or_before, crosses_multiple, last_multiple
 
 log = logging.getLogger(__name__)
-
-TELEMETRY = (
-    ParamSpec("ticks", "", "ticks run since start", "int"),
-    ParamSpec("tc_accepted", "", "telecommands accepted", "int"),
-    ParamSpec("tc_completed", "", "telecommands completed", "int"),
-    ParamSpec("tc_failed", "", "telecommands failed at any stage", "int"),
-    ParamSpec("tc_frames_refused", "", "uplink frames refused (CRC, header, envelope)", "int"),
-    ParamSpec("actor_restarts", "", "subsystem actors restarted after a failure", "int"),
-    ParamSpec("uplink_queued", "", "telecommands received, waiting for their arrival time", "int"),
-    ParamSpec(
-        "time_since_tc_s",
-        "s",
-        "mission time since the last telecommand arrived (command-loss timer)",
-    ),
-    ParamSpec(
-        "onboard_commands",
-        "",
-        "commands carried out onboard on a subsystem's request (FDIR, schedule)",
-        "int",
-    ),
-    ParamSpec(
-        "schedule_activities", "", "time-tagged commands waiting in the onboard schedule", "int"
-    ),
-    ParamSpec("schedule_enabled", "", "the schedule releases activities", "bool"),
-    ParamSpec("schedule_released", "", "activities released since start", "int"),
-    ParamSpec("store_dumps", "", "recorder dumps carried out", "int"),
-)
 
 TickObserver = Callable[[float, list[Any]], list[OutgoingPacket]]
 
@@ -89,29 +65,32 @@ class Executive:
         bus: pykka.ActorRef[Any],
         downlink: pykka.ActorRef[Any],
         executive_apid: int,
-        hk_period_s: float = 10.0,
+        hk_period_s: float = DEFAULT_HK_PERIOD_S,
     ) -> None:
         self.clock = clock
         self.tick_s = tick_s
-        self.supervisor = supervisor
-        self.dispatcher = dispatcher
+        self.supervisor: Supervisor = supervisor
+        self.dispatcher: Dispatcher = dispatcher
         self.bus = bus
         self.downlink = downlink
         self.executive_apid = executive_apid
         self.hk_period_s = hk_period_s
-        self.ticks = 0
+        self.ticks: int = 0
         self.tick_count_at_start = 0
-        # Ticks fall on whole multiples of tick_s, whenever the clock was started.
-        self.time_s = math.floor(clock.now_s() / tick_s) * tick_s  # time of the last completed tick
+        # The time of the last completed tick: ticks fall on whole multiples of tick_s, whenever
+        # the clock was started.
+        self.time_s: float = last_multiple(clock.now_s(), tick_s)
         self.frames_sent = 0
         self.observers: list[TickObserver] = []
         self.after_tick: list[Callable[[float], None]] = []  # once the tick's frames have left
         self._arrivals: list[tuple[float, int, bytes]] = []
         self._arrival_order = itertools.count()
         self._pending: list[OutgoingPacket] = []
-        self.schedule = Schedule()
-        self.services = OnboardServices(dispatcher, self.schedule, downlink, lambda: self.time_s)
-        self.last_tc_s = self.time_s
+        self.schedule: Schedule = Schedule()
+        self.services: OnboardServices = OnboardServices(
+            dispatcher, self.schedule, downlink, lambda: self.time_s
+        )
+        self.last_tc_s: float = self.time_s
         subscriptions = {topic for m in supervisor.members.values() for topic in m.model.subscribes}
         self.watched = {
             topic.removeprefix(HK_PREFIX) for topic in subscriptions if topic.startswith(HK_PREFIX)
@@ -157,15 +136,15 @@ class Executive:
         """
         while True:
             tick_s = self.next_tick_s()
-            horizon_s = min(tick_s, target_s) + 1e-9
-            if self._arrivals and self._arrivals[0][0] <= horizon_s:
+            horizon_s = min(tick_s, target_s)
+            if self._arrivals and at_or_before(self._arrivals[0][0], horizon_s):
                 arrival_s, _, frame = heapq.heappop(self._arrivals)
                 now_s = self._between_ticks(arrival_s)
                 self._pending.extend(self.dispatcher.handle_frame(frame, now_s))
                 self.last_tc_s = now_s
                 continue
             release_s = self.schedule.next_release_s()
-            if release_s is not None and release_s <= horizon_s:
+            if release_s is not None and at_or_before(release_s, horizon_s):
                 activity = self.schedule.pop_due(release_s)
                 assert activity is not None  # next_release_s said one is due
                 now_s = self._between_ticks(activity.release_s)
@@ -175,7 +154,7 @@ class Executive:
                     )
                 )
                 continue
-            if tick_s > target_s + 1e-9:
+            if not at_or_before(tick_s, target_s):
                 break
             run = self._plan_run(tick_s, target_s)
             if len(run) > 1:
@@ -196,8 +175,9 @@ class Executive:
     def tick(self, tick_s: float) -> None:
         """Step every subsystem from the last tick to `tick_s`, then queue its telemetry."""
         self.clock.advance_to(tick_s)
-        self._deliver_inputs(self.supervisor.due_at(tick_s))
-        reports, failures = self.supervisor.tick_all(tick_s)
+        due = self.supervisor.due_at(tick_s)
+        self._deliver_inputs(due)
+        reports, failures = self.supervisor.tick_all(tick_s, due)
         self._finish_tick(tick_s, reports, failures)
 
     # -- runs of ticks ---------------------------------------------------------------------------
@@ -229,8 +209,8 @@ class Executive:
     def _may_run(self, due: frozenset[str]) -> bool:
         inputs = self.supervisor.inputs
         made_here = [hk_topic(name) for name in due if name in self.watched]
-        if EXECUTIVE_NAME in self.watched:
-            made_here.append(hk_topic(EXECUTIVE_NAME))
+        if EXECUTIVE in self.watched:
+            made_here.append(hk_topic(EXECUTIVE))
         if self.events_watched:
             made_here.append(ONBOARD_EVENTS)
         # What they published before; a topic published for the first time is caught by
@@ -288,7 +268,7 @@ class Executive:
         out = self._pending
         for failure in failures:
             out.append(
-                self.dispatcher.event_packet(self.executive_apid, "executive", failure, tick_s)
+                self.dispatcher.event_packet(self.executive_apid, EXECUTIVE, failure, tick_s)
             )
         for report in reports:
             apid = self.supervisor.members[report.subsystem].apid
@@ -305,10 +285,10 @@ class Executive:
                 out.extend(self.dispatcher.perform(report.requests, tick_s, report.subsystem))
         for observer in self.observers:
             out.extend(observer(tick_s, reports))
-        if _on_grid(tick_s, self.hk_period_s, self.tick_s):
+        if crosses_multiple(tick_s - self.tick_s, tick_s, self.hk_period_s):
             out.append(
                 OutgoingPacket(
-                    self.executive_apid, tick_s, Housekeeping("executive", self.housekeeping())
+                    self.executive_apid, tick_s, Housekeeping(EXECUTIVE, self.housekeeping())
                 )
             )
             out.append(OutgoingPacket(self.executive_apid, tick_s, TimeReport(tick_s, self.rate())))
@@ -322,20 +302,22 @@ class Executive:
         """Put onboard parameters and events on the bus for the subsystems that watch them (FDIR).
 
         Only what some model subscribes to is computed: housekeeping of every subsystem on
-        every tick would cost more than the physics.
+        every tick would cost more than the physics. A tick that reported housekeeping already
+        carries the parameters of that very state, so they are not computed twice.
         """
         for report in reports:
             if report.subsystem in self.watched:
-                model = self.supervisor.members[report.subsystem].model
-                self._outbox[hk_topic(report.subsystem)] = tuple(
-                    model.housekeeping(report.state).items()
-                )
-        if EXECUTIVE_NAME in self.watched:
-            self._outbox[hk_topic(EXECUTIVE_NAME)] = tuple(self.housekeeping().items())
+                parameters = report.housekeeping
+                if parameters is None:
+                    model = self.supervisor.members[report.subsystem].model
+                    parameters = tuple(model.housekeeping(report.state).items())
+                self._outbox[hk_topic(report.subsystem)] = parameters
+        if EXECUTIVE in self.watched:
+            self._outbox[hk_topic(EXECUTIVE)] = tuple(self.housekeeping().items())
         if self.events_watched:
             recent = self._recent_events
             recent.extend((tick_s, r.subsystem, e.name) for r in reports for e in r.events)
-            recent.extend((tick_s, "executive", e.name) for e in failures)
+            recent.extend((tick_s, EXECUTIVE, e.name) for e in failures)
             while recent and recent[0][0] <= tick_s - self.event_window_s:
                 recent.popleft()
             self._outbox[ONBOARD_EVENTS] = OnboardEvents(tick_s, tuple(recent))
@@ -349,23 +331,14 @@ class Executive:
     def rate(self) -> float:
         return float(getattr(self.clock, "rate", 0.0))
 
-    def housekeeping(self) -> dict[str, Any]:
-        dispatcher = self.dispatcher
-        return {
-            "ticks": self.ticks,
-            "tc_accepted": dispatcher.accepted,
-            "tc_completed": dispatcher.completed,
-            "tc_failed": dispatcher.failed,
-            "tc_frames_refused": sum(dispatcher.frames_refused.values()),
-            "actor_restarts": sum(m.restarts for m in self.supervisor.members.values()),
-            "uplink_queued": len(self._arrivals),
-            "time_since_tc_s": self.time_s - self.last_tc_s,
-            "onboard_commands": dispatcher.onboard_commands,
-            "schedule_activities": len(self.schedule),
-            "schedule_enabled": self.schedule.enabled,
-            "schedule_released": self.schedule.released,
-            "store_dumps": self.services.dumps,
-        }
+    @property
+    def uplink_queued(self) -> int:
+        """Telecommands received and waiting for their arrival time."""
+        return len(self._arrivals)
+
+    def housekeeping(self) -> dict[str, Scalar]:
+        """The executive's own TM[3,25] parameters (`flightsw.executive.telemetry`)."""
+        return read_points(POINTS, self)
 
     # -- faults through the sim port -------------------------------------------------------------
 
@@ -396,11 +369,6 @@ class Executive:
             else self.executive_apid
         )
         self._pending.append(self.dispatcher.event_packet(apid, source, ev, self.time_s))
-
-
-def _on_grid(time_s: float, period_s: float, tick_s: float) -> bool:
-    """True on the first tick at or after each whole multiple of `period_s`."""
-    return int((time_s + 1e-9) // period_s) != int((time_s - tick_s + 1e-9) // period_s)
 
 
 def started_event(mission: str, subsystems: list[str]) -> Event:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pykka
 
+from flightsw.config.mission import EXECUTIVE
 from flightsw.errors import CommandError, Rejection
 from flightsw.executive.dispatcher import Dispatcher
 from flightsw.executive.messages import (
@@ -77,7 +78,7 @@ class OnboardServices:
                         id=activity.id,
                         release_s=activity.release_s,
                     )
-                    return [Dispatcher.event_packet(self.executive_apid, "executive", ev, time_s)]
+                    return [Dispatcher.event_packet(self.executive_apid, EXECUTIVE, ev, time_s)]
                 case DeleteActivity(activity_id):
                     schedule.delete(activity_id)
                 case TimeShiftSchedule(shift_s):
@@ -105,7 +106,7 @@ class OnboardServices:
                 return [
                     Dispatcher.event_packet(
                         self.executive_apid,
-                        "executive",
+                        EXECUTIVE,
                         event("store_deleted", Severity.INFO, text),
                         time_s,
                     )

@@ -10,6 +10,7 @@ from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.margins import RELEASE_MARGIN_S
 from flightsw.icd.packet import PacketType, decode
 from flightsw.icd.storage_schedule import ScheduledActivity
+from flightsw.time_grid import at_or_before
 
 MAX_ACTIVITIES = 1000
 
@@ -98,7 +99,7 @@ class Schedule:
         return self._heap[0].release_s if self._heap and self.enabled else None
 
     def pop_due(self, now_s: float) -> Activity | None:
-        if self.enabled and self._heap and self._heap[0].release_s <= now_s + 1e-9:
+        if self.enabled and self._heap and at_or_before(self._heap[0].release_s, now_s):
             self.released += 1
             return heapq.heappop(self._heap)
         return None

@@ -10,15 +10,15 @@ import pykka
 import zmq
 
 from flightsw.clock import Clock, RealtimeClock, SteppedClock
-from flightsw.config.mission import EXECUTIVE, MissionConfig
+from flightsw.config.mission import DEFAULT_HK_PERIOD_S, EXECUTIVE, MissionConfig
 from flightsw.executive.actors.bus import SoftwareBus
 from flightsw.executive.actors.downlink import DownlinkActor
 from flightsw.executive.dispatcher import Dispatcher
-from flightsw.executive.executive import TELEMETRY as EXECUTIVE_TELEMETRY
 from flightsw.executive.executive import Executive, started_event
 from flightsw.executive.messages import GetState
 from flightsw.executive.recorder import Recorder
 from flightsw.executive.supervisor import Supervisor
+from flightsw.executive.telemetry import TELEMETRY as EXECUTIVE_TELEMETRY
 from flightsw.icd.dictionary import MissionDictionary, SubsystemDictionary
 from flightsw.subsystems.registry import build_models
 from flightsw.subsystems.topics import NAVIGATION, NavigationFix
@@ -42,7 +42,7 @@ class Spacecraft:
         self.clock = make_clock(config)
         self.models = build_models(config)
         self.bus = SoftwareBus.start()
-        self.supervisor = Supervisor(self.bus)
+        self.supervisor = Supervisor(self.bus, config.clock.tick_s)
         recorder_config = config.raw.section("recorder", {})
         capacity = recorder_config.int("capacity_frames", 200_000, minimum=100, maximum=10_000_000)
         self.downlink = DownlinkActor.start(
@@ -117,7 +117,7 @@ class Spacecraft:
 
 
 def mission_dictionary(
-    config: MissionConfig, models: list[Any], executive_hk_period_s: float = 10.0
+    config: MissionConfig, models: list[Any], executive_hk_period_s: float = DEFAULT_HK_PERIOD_S
 ) -> MissionDictionary:
     """The dictionary the sim port serves: every subsystem's APID, commands, faults and telemetry."""
     executive = SubsystemDictionary(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +24,7 @@ from flightsw.executive.messages import (
 from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Subsystem
 from flightsw.subsystems.events import Event, event
+from flightsw.time_grid import next_multiple, starts_period, ticks_in
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class Supervised:
     ref: pykka.ActorRef[Any]
     last_good_state: Any
     tick_period_s: float = 1.0  # the rate group: this subsystem steps once per period
+    ticks_per_step: int = 1  # that period in executive ticks
     next_hk_s: float = 0.0
     restarts: int = 0
     reboots: int = 0
@@ -52,10 +53,12 @@ class Supervisor:
     An actor whose tick raises (or does not answer within ASK_TIMEOUT_S) is stopped and started
     again from the state it had after its last good tick; the restart is a high-severity event.
     The supervisor is the one place that waits on actors' futures, from the executive's thread.
+    Rate groups are whole numbers of the executive's tick, `tick_s`.
     """
 
-    def __init__(self, bus: pykka.ActorRef[Any] | None) -> None:
+    def __init__(self, bus: pykka.ActorRef[Any] | None, tick_s: float) -> None:
         self.bus = bus
+        self.tick_s = tick_s
         self.members: dict[str, Supervised] = {}
         self.inputs = PendingInputs()  # who has values waiting at the bus (the executive marks)
 
@@ -69,7 +72,15 @@ class Supervisor:
     ) -> None:
         state = model.initial_state() if state is None else state
         ref = self._spawn(model, state, hk_period_s, 0.0)
-        member = Supervised(model, apid, hk_period_s, ref, state, tick_period_s)
+        member = Supervised(
+            model,
+            apid,
+            hk_period_s,
+            ref,
+            state,
+            tick_period_s,
+            ticks_in(tick_period_s, self.tick_s),
+        )
         self.members[model.name] = member
 
     def _spawn(
@@ -85,13 +96,14 @@ class Supervisor:
         return self.members[name].ref
 
     def due_at(self, end_s: float) -> frozenset[str]:
-        """The subsystems whose rate group steps at `end_s`."""
+        """The subsystems whose rate group steps at the tick ending at `end_s`."""
+        tick = ticks_in(end_s, self.tick_s)
         return frozenset(
-            name for name, m in self.members.items() if _on_grid(end_s, m.tick_period_s)
+            name for name, m in self.members.items() if starts_period(tick, m.ticks_per_step)
         )
 
-    def tick_all(self, end_s: float) -> tuple[list[TickReport], list[Event]]:
-        """Tick every actor whose rate group is due at `end_s`, then wait for all of them.
+    def tick_all(self, end_s: float, due: frozenset[str]) -> tuple[list[TickReport], list[Event]]:
+        """Tick the actors `due` at `end_s` (as `due_at` says), then wait for all of them.
 
         A subsystem in a slower rate group steps once per its period, by its whole period, so a
         thermal network that changes over minutes costs a tenth of what navigation costs.
@@ -99,7 +111,7 @@ class Supervisor:
         futures = [
             (name, m.ref.ask(Tick(end_s - m.tick_period_s, m.tick_period_s), block=False))
             for name, m in self.members.items()
-            if _on_grid(end_s, m.tick_period_s)
+            if name in due
         ]
         reports: list[TickReport] = []
         failures: list[Event] = []
@@ -156,9 +168,7 @@ class Supervisor:
         member = self.members[report.subsystem]
         member.last_good_state = report.state
         if report.housekeeping is not None:
-            member.next_hk_s = (
-                math.floor(end_s / member.hk_period_s + 1e-9) + 1
-            ) * member.hk_period_s
+            member.next_hk_s = next_multiple(end_s, member.hk_period_s)
         return report
 
     def restart(self, name: str, error: BaseException) -> Event:
@@ -218,9 +228,3 @@ class Supervisor:
                 future.get(timeout=ASK_TIMEOUT_S)
             except pykka.Timeout:
                 log.warning("an actor did not stop within %g s", ASK_TIMEOUT_S)
-
-
-def _on_grid(time_s: float, period_s: float) -> bool:
-    """True when `time_s` is a whole multiple of `period_s` (to within rounding)."""
-    ratio = time_s / period_s
-    return abs(ratio - round(ratio)) < 1e-6

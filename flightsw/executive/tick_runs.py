@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 
 from flightsw.executive.bus_inputs import PendingInputs
 from flightsw.executive.messages import TickReport
+from flightsw.time_grid import at_or_before
 
 # Ticks a run may span: the work a cut may throw away (it rewinds the actors) stays small.
 MAX_RUN_TICKS = 100
-EPS_S = 1e-9  # the executive's tolerance on tick and deadline times
 
 
 def plan_run(
@@ -36,7 +36,11 @@ def plan_run(
     end_s = first_s
     while len(ends_s) < MAX_RUN_TICKS:
         end_s = end_s + tick_s
-        if end_s > target_s + EPS_S or end_s + EPS_S >= deadline_s or not same_due(end_s):
+        if (
+            not at_or_before(end_s, target_s)
+            or at_or_before(deadline_s, end_s)
+            or not same_due(end_s)
+        ):
             break
         ends_s.append(end_s)
     return ends_s

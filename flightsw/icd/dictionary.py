@@ -20,6 +20,8 @@ from flightsw.icd.fields import Scalar as Scalar  # what a telemetry value is, w
 from flightsw.icd.refusals import refusal
 
 ArgKind = Literal["float", "int", "bool", "str", "enum", "bytes", "map"]
+ParamKind = Literal["float", "int", "bool", "str"]
+"""The type of a telemetry parameter's value, one of the four kinds of `Scalar`."""
 Unit = Annotated[
     str, Meta(max_length=NAME_CHARS, extra={"words": "a unit of at most 64 characters"})
 ]
@@ -183,7 +185,7 @@ class ParamSpec(Struct, frozen=True):
     name: Name
     unit: Unit
     description: Text
-    kind: Literal["float", "int", "bool", "str"] = "float"
+    kind: ParamKind = "float"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-GAS_CONSTANT_J_MOL_K = 8.314462618  # CODATA 2018 (exact since the 2019 SI)
+from flightsw.physics.constants import GAS_CONSTANT_J_MOL_K, KPA_PA
+
 O2, CO2, N2, H2O = range(4)  # order of the gases in every (4,) array
 MOLAR_MASS_KG_MOL = np.array([0.031998, 0.044009, 0.028014, 0.018015])  # IUPAC atomic weights
 GAMMA_AIR = 1.4  # diatomic gases; the CO2 and vapour fractions hardly change it
@@ -24,7 +25,7 @@ GAMMA_AIR = 1.4  # diatomic gases; the CO2 and vapour fractions hardly change it
 def partial_pressures_kpa(gas_kg: np.ndarray, volume_m3: float, temp_k: float) -> np.ndarray:
     """Partial pressures (4,) in kPa of the gas masses (4,) by the ideal gas law."""
     result: np.ndarray = gas_kg / MOLAR_MASS_KG_MOL * GAS_CONSTANT_J_MOL_K * temp_k / volume_m3
-    return result / 1e3
+    return result / KPA_PA
 
 
 def saturation_vapour_kpa(temp_c: float) -> float:
@@ -62,7 +63,7 @@ def leak_rate_per_s(
 
 def gas_mass_kg(pp_kpa: float, index: int, volume_m3: float, temp_k: float) -> float:
     """Mass of gas `index` at partial pressure `pp_kpa` (inverse ideal gas law)."""
-    moles = pp_kpa * 1e3 * volume_m3 / (GAS_CONSTANT_J_MOL_K * temp_k)
+    moles = pp_kpa * KPA_PA * volume_m3 / (GAS_CONSTANT_J_MOL_K * temp_k)
     return moles * float(MOLAR_MASS_KG_MOL[index])
 
 

@@ -14,9 +14,16 @@ EARTH_ROTATION_RAD_S = 7.2921150e-5  # IERS mean angular velocity
 STANDARD_GRAVITY_M_S2 = 9.80665  # SI (CGPM 1901)
 SOLAR_CONSTANT_W_M2 = 1361.0  # Kopp & Lean 2011, total solar irradiance at 1 AU
 STEFAN_BOLTZMANN_W_M2_K4 = 5.670374419e-8  # CODATA 2018
+BOLTZMANN_J_K = 1.380649e-23  # SI definition (exact since 2019)
 AU_M = 149_597_870_700.0  # IAU 2012 Resolution B2
 ZERO_CELSIUS_K = 273.15  # SI
+GAS_CONSTANT_J_MOL_K = 8.314462618  # CODATA 2018 molar gas constant (exact since the 2019 SI)
+MINUTE_S = 60.0  # SI Brochure (9th ed.), table 8: the minute, accepted for use with the SI
+HOUR_S = 3_600.0  # SI Brochure (9th ed.), table 8: the hour, accepted for use with the SI
 DAY_S = 86_400.0  # SI Brochure (9th ed.), table 8: the day, accepted for use with the SI
+WH_J = 3_600.0  # one watt-hour: 1 W for HOUR_S
+KPA_PA = 1_000.0  # SI prefix kilo
+KPA_MMHG = 760.0 / 101.325  # mmHg per kPa: 1 atm = 101.325 kPa = 760 mmHg
 MOON_MEAN_DISTANCE_M = 384_400_000.0  # mean Earth-Moon distance, NASA GSFC Moon Fact Sheet
 EARTH_FLATTENING = 1.0 / 298.257223563  # WGS 84 defining parameter
 SUN_GM_M3_S2 = 1.32712440018e20  # JPL DE405 (Standish 1998); IAU 2009 TDB value 1.32712440041e20

@@ -66,6 +66,8 @@ EARTH_GRAVITY = Gravity(EARTH_GM_M3_S2, EARTH_RADIUS_M, EARTH_J2)
 EARTH_POINT_MASS = Gravity(EARTH_GM_M3_S2, EARTH_RADIUS_M)
 MOON_GRAVITY = Gravity(MOON_GM_M3_S2, MOON_RADIUS_M)
 SUN_GRAVITY = Gravity(SUN_GM_M3_S2, SUN_RADIUS_M)
+GRAVITY_OF: dict[str, Gravity] = {"earth": EARTH_GRAVITY, "moon": MOON_GRAVITY, "sun": SUN_GRAVITY}
+CENTRAL_BODIES = tuple(GRAVITY_OF)  # the bodies a spacecraft may orbit, by their config names
 
 
 def two_body_acceleration_m_s2(position_m: Vector, gm_m3_s2: float) -> Vector:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 
-GAS_CONSTANT_J_MOL_K = 8.314462618  # CODATA 2018 molar gas constant (exact in the 2019 SI)
-KPA_PA = 1e3
+from flightsw.physics.constants import GAS_CONSTANT_J_MOL_K
 
 
 def ullage_m3(tank_volume_m3: float, propellant_kg: float, density_kg_m3: float) -> float:

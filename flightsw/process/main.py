@@ -6,24 +6,32 @@ import argparse
 import dataclasses
 import logging
 import os
-import signal
 import sys
-from types import FrameType
 
-from flightsw import __version__
+from flightsw.cli import (
+    EXIT_OK,
+    EXIT_RUNTIME,
+    EXIT_USAGE,
+    add_clock_options,
+    add_process_options,
+    exit_codes,
+    log_to_stderr,
+    stop_on_signals,
+)
 from flightsw.config.mission import MissionConfig, load_mission
 from flightsw.errors import FlightSwError
 from flightsw.process.runtime import FlightRuntime
-
-EXIT_CONFIG = 2
-EXIT_RUNTIME = 3
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="flightsw",
         description="Run the spacecraft: subsystem actors, executive, link and sim port.",
-        epilog="Exit codes: 0 stopped cleanly, 2 bad config or arguments, 3 could not start (e.g. port in use).",
+        epilog=exit_codes(
+            ok="stopped cleanly",
+            usage="bad config or arguments",
+            runtime="could not start (e.g. port in use)",
+        ),
     )
     parser.add_argument(
         "--config", required=True, help="mission config (TOML), e.g. configs/leo_smallsat.toml"
@@ -34,29 +42,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--sim", help="endpoint to bind for the sim port (ROUTER)")
     parser.add_argument("--truth", help="endpoint to bind for the truth feed (PUB)")
-    parser.add_argument(
-        "--clock", choices=("stepped", "realtime"), help="override the config's clock mode"
-    )
-    parser.add_argument("--rate", type=float, help="override the config's clock rate (realtime)")
-    parser.add_argument(
-        "--exit-with-parent",
-        action="store_true",
-        help="stop when the process that started this one goes away (test harnesses use it)",
-    )
-    parser.add_argument(
-        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
-    )
-    parser.add_argument("--version", action="version", version=f"flightsw {__version__}")
+    add_clock_options(parser)
+    add_process_options(parser, "flightsw")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level,
-        format="%(asctime)s flightsw %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    log_to_stderr("flightsw", args.log_level)
     log = logging.getLogger("flightsw")
     try:
         config = load_mission(args.config)
@@ -67,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     except FlightSwError as error:
         log.error("%s", error)
-        return EXIT_CONFIG
+        return EXIT_USAGE
     try:
         runtime = FlightRuntime(config, endpoints)
     except FlightSwError as error:
@@ -77,18 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.exit_with_parent:
         runtime.parent_pid = os.getppid()
 
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        log.info("signal %d: stopping", signum)
-        runtime.stop()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    stop_on_signals(runtime.stop, log)
     try:
         runtime.run()
     finally:
         runtime.close()
         log.info("stopped at mission time %.1f s", runtime.spacecraft.executive.time_s)
-    return 0
+    return EXIT_OK
 
 
 def override_clock(config: MissionConfig, mode: str | None, rate: float | None) -> MissionConfig:

@@ -2,7 +2,8 @@
 
 A model holds only immutable configuration. Every method is pure: it takes a state (a frozen
 dataclass) and returns a new one, so physics is tested without actors, and the actor shell in
-`flightsw.executive.actors.subsystem` is tested with a fake model.
+`flightsw.executive.actors.subsystem` is tested with a fake model. Its housekeeping is not
+written by the model: it is its telemetry points read in order (`flightsw.subsystems.telemetry`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flightsw.errors import CommandError, FaultError
 from flightsw.icd.dictionary import CommandSpec, FaultSpec, ParamSpec, Scalar
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.subsystems.events import Event
+from flightsw.subsystems.telemetry import TelemetryPoint, read_points, specs
 
 State = TypeVar("State")
 
@@ -47,14 +49,16 @@ class Subsystem(ABC, Generic[State]):
     """A spacecraft subsystem: its dictionary and its pure behaviour.
 
     Class attributes declare the dictionary; a model whose names depend on its configuration
-    (heaters, loads, crew members) sets them per instance in `__init__`. `subscribes` lists the
-    bus topics read by `step` (a topic ending in `.*` matches every topic with that prefix).
+    (heaters, loads, crew members) sets them per instance in `__init__`. `telemetry_points`
+    declare each housekeeping parameter once, with its reader; `telemetry` and `housekeeping`
+    are derived from them. `subscribes` lists the bus topics read by `step` (a topic ending in
+    `.*` matches every topic with that prefix).
     """
 
     name: ClassVar[str]
     commands: tuple[CommandSpec, ...] = ()
     faults: tuple[FaultSpec, ...] = ()
-    telemetry: tuple[ParamSpec, ...] = ()
+    telemetry_points: tuple[TelemetryPoint[Any], ...] = ()
     subscribes: tuple[str, ...] = ()
 
     @abstractmethod
@@ -67,9 +71,22 @@ class Subsystem(ABC, Generic[State]):
     ) -> Outcome[State]:
         """Advance `state` from `time_s` by `dt_s` seconds, reading bus `inputs` by topic."""
 
-    @abstractmethod
+    @property
+    def telemetry(self) -> tuple[ParamSpec, ...]:
+        """The housekeeping parameters as the ICD declares them to the ground (no readers)."""
+        return specs(self.telemetry_points)
+
+    def telemetry_source(self, state: State) -> Any:
+        """What the telemetry points read: `state` itself.
+
+        A model whose parameters share a costly value (a dict built from the state, orbit
+        elements) overrides this to return a view that computes it once per report.
+        """
+        return state
+
     def housekeeping(self, state: State) -> dict[str, Scalar]:
-        """The TM[3,25] parameters, keyed by their names in `telemetry`."""
+        """The TM[3,25] parameters: every telemetry point read, keyed by name, in order."""
+        return read_points(self.telemetry_points, self.telemetry_source(state))
 
     def publish(self, state: State) -> Mapping[str, Any]:
         """Bus topics this subsystem publishes after a step, each value immutable."""

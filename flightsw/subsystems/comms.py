@@ -28,13 +28,15 @@ from typing import Any, ClassVar
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import FaultError
-from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec
 from flightsw.icd.services import Severity
-from flightsw.physics.constants import SPEED_OF_LIGHT_M_S
+from flightsw.physics.constants import BOLTZMANN_J_K, SPEED_OF_LIGHT_M_S
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
+from flightsw.subsystems.telemetry import TelemetryPoint, point
 from flightsw.subsystems.topics import (
     COMMS,
+    DRIFT,
     NAVIGATION,
     POWER,
     CommsStatus,
@@ -44,12 +46,10 @@ from flightsw.subsystems.topics import (
     load_topic,
 )
 
-BOLTZMANN_J_K = 1.380649e-23  # exact in the 2019 SI
 BOLTZMANN_DBW_K_HZ = 10.0 * math.log10(BOLTZMANN_J_K)  # −228.6 dBW/K/Hz
 ANTENNAS = ("high_gain", "low_gain")
 # Standard CCSDS-style telemetry rates offered by the modem, bits per second.
 RATES_BPS = tuple(str(2**k * 1000) for k in range(0, 14))  # 1 kbps … 8.192 Mbps
-DRIFT = "drift"  # navigation's attitude mode while attitude control has failed
 MIN_RANGE_M = 1.0  # the budget is not meant for the near field; keep log10 finite
 
 
@@ -116,6 +116,10 @@ class LinkBudget:
     margin_db: float
 
 
+# Until navigation reports a range there is no budget: its figures read zero (0 dBm received).
+NO_BUDGET = LinkBudget(0.0, 0.0, 0.0, -30.0, 0.0, 0.0, 0.0)
+
+
 @dataclass(frozen=True, slots=True)
 class CommsState:
     """Radio settings, faults, the last budget and the contact record."""
@@ -162,32 +166,11 @@ class CommsModel(Subsystem[CommsState]):
             (ArgSpec("loss_db", "float", "dB", 0.0, 100.0, default=6.0),),
         ),
     )
-    telemetry: tuple[ParamSpec, ...] = (
-        ParamSpec("link_up", "", "downlink closed to the ground station", "bool"),
-        ParamSpec("antenna", "", "high_gain or low_gain", "str"),
-        ParamSpec("transmitter_on", "", "transmitter commanded on", "bool"),
-        ParamSpec("powered", "", "power reports comms switched on", "bool"),
-        ParamSpec("downlink_rate_bps", "bit/s", "selected data rate"),
-        ParamSpec("link_margin_db", "dB", "Eb/N0 above the required value"),
-        ParamSpec("ebn0_db", "dB", "energy per bit over noise density at the ground"),
-        ParamSpec("cn0_dbhz", "dB-Hz", "carrier over noise density at the ground"),
-        ParamSpec("signal_dbm", "dBm", "power received by the ground antenna"),
-        ParamSpec("eirp_dbw", "dBW", "effective isotropic radiated power"),
-        ParamSpec("path_loss_db", "dB", "free-space path loss"),
-        ParamSpec("range_km", "km", "slant range to the ground station"),
-        ParamSpec("station_visible", "", "a ground station above its horizon mask", "bool"),
-        ParamSpec("last_contact_s", "s", "mission time the link was last up"),
-        ParamSpec("time_since_contact_s", "s", "seconds since the link was last up"),
-        ParamSpec("downlinked_mbit", "Mbit", "data sent since mission start"),
-        ParamSpec("load_power_w", "W", "electrical demand"),
-        ParamSpec("transmitter_failed", "", "fault active", "bool"),
-        ParamSpec("antenna_loss_db", "dB", "injected RF path loss"),
-        ParamSpec("faults_active", "", "number of injected faults active", "int"),
-    )
 
     def __init__(self, context: MissionContext, config: CommsConfig | None = None) -> None:
         self.context = context
         self.config = config or CommsConfig()
+        self.telemetry_points = telemetry_points(self)
 
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> CommsModel:
@@ -308,32 +291,6 @@ class CommsModel(Subsystem[CommsState]):
         transmitter_w = self.config.transmitter_power_w if state.transmitter_on else 0.0
         return self.config.receiver_power_w + transmitter_w
 
-    def housekeeping(self, state: CommsState) -> dict[str, float | int | bool | str]:
-        # Until navigation reports a range there is no budget: its figures read zero.
-        b = state.budget or LinkBudget(0.0, 0.0, 0.0, -30.0, 0.0, 0.0, 0.0)
-        return {
-            "link_up": state.link_up,
-            "antenna": state.antenna,
-            "transmitter_on": state.transmitter_on,
-            "powered": state.powered,
-            "downlink_rate_bps": state.rate_bps,
-            "link_margin_db": b.margin_db,
-            "ebn0_db": b.ebn0_db,
-            "cn0_dbhz": b.cn0_dbhz,
-            "signal_dbm": b.received_dbw + 30.0,
-            "eirp_dbw": b.eirp_dbw,
-            "path_loss_db": b.path_loss_db,
-            "range_km": b.range_m / 1e3,
-            "station_visible": state.station_visible,
-            "last_contact_s": state.last_contact_s,
-            "time_since_contact_s": state.time_s - state.last_contact_s,
-            "downlinked_mbit": state.downlinked_bits / 1e6,
-            "load_power_w": self.load_power_w(state),
-            "transmitter_failed": state.transmitter_failed,
-            "antenna_loss_db": state.antenna_loss_db,
-            "faults_active": int(state.transmitter_failed + (state.antenna_loss_db > 0.0)),
-        }
-
     def execute(
         self, state: CommsState, command: str, args: Mapping[str, Any]
     ) -> Outcome[CommsState]:
@@ -362,6 +319,47 @@ class CommsModel(Subsystem[CommsState]):
         if fault == "antenna_degraded":
             return replace(state, antenna_loss_db=0.0)
         raise FaultError(f"comms has no fault {fault!r}")
+
+
+def _budget(state: CommsState) -> LinkBudget:
+    return state.budget or NO_BUDGET
+
+
+def telemetry_points(m: CommsModel) -> tuple[TelemetryPoint[CommsState], ...]:
+    """Every parameter of comms model `m`, in report order."""
+    return (
+        point("link_up", "", "downlink closed to the ground station", lambda s: s.link_up, "bool"),
+        point("antenna", "", "high_gain or low_gain", lambda s: s.antenna, "str"),
+        point("transmitter_on", "", "transmitter commanded on", lambda s: s.transmitter_on, "bool"),
+        point("powered", "", "power reports comms switched on", lambda s: s.powered, "bool"),
+        point("downlink_rate_bps", "bit/s", "selected data rate", lambda s: s.rate_bps),
+        point("link_margin_db", "dB", "Eb/N0 above the required value",
+              lambda s: _budget(s).margin_db),
+        point("ebn0_db", "dB", "energy per bit over noise density at the ground",
+              lambda s: _budget(s).ebn0_db),
+        point("cn0_dbhz", "dB-Hz", "carrier over noise density at the ground",
+              lambda s: _budget(s).cn0_dbhz),
+        point("signal_dbm", "dBm", "power received by the ground antenna",
+              lambda s: _budget(s).received_dbw + 30.0),
+        point("eirp_dbw", "dBW", "effective isotropic radiated power",
+              lambda s: _budget(s).eirp_dbw),
+        point("path_loss_db", "dB", "free-space path loss", lambda s: _budget(s).path_loss_db),
+        point("range_km", "km", "slant range to the ground station",
+              lambda s: _budget(s).range_m / 1e3),
+        point("station_visible", "", "a ground station above its horizon mask",
+              lambda s: s.station_visible, "bool"),
+        point("last_contact_s", "s", "mission time the link was last up",
+              lambda s: s.last_contact_s),
+        point("time_since_contact_s", "s", "seconds since the link was last up",
+              lambda s: s.time_s - s.last_contact_s),
+        point("downlinked_mbit", "Mbit", "data sent since mission start",
+              lambda s: s.downlinked_bits / 1e6),
+        point("load_power_w", "W", "electrical demand", m.load_power_w),
+        point("transmitter_failed", "", "fault active", lambda s: s.transmitter_failed, "bool"),
+        point("antenna_loss_db", "dB", "injected RF path loss", lambda s: s.antenna_loss_db),
+        point("faults_active", "", "number of injected faults active",
+              lambda s: int(s.transmitter_failed + (s.antenna_loss_db > 0.0)), "int"),
+    )  # fmt: skip
 
 
 def _transitions(old: CommsState, new: CommsState) -> list[Event]:

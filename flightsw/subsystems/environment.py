@@ -10,11 +10,8 @@ Everything else is a deliberately simple engineering model:
   inside a latitude/longitude box below `saa_max_altitude_km`, plus the inner and outer Van
   Allen belts as Gaussian bumps in altitude. The default rates are illustrative orders of
   magnitude, not a trapped-particle model such as AE9/AP9.
-- Atmosphere: the piecewise exponential density of Vallado, Fundamentals of Astrodynamics and
-  Applications (4th ed., 2013), table 8-4 (base altitudes, densities and scale heights from
-  CIRA-72); pressure from hydrostatic balance of each isothermal layer, p = ρ·g·H (about 14 %
-  low at sea level, where the real troposphere is not isothermal).
-- Magnetic field: a tilted dipole, B = B0·(R/r)³·√(1 + 3·sin²λm), λm the magnetic latitude.
+- Atmosphere and magnetic field: an exponential atmosphere and a tilted dipole
+  (`flightsw.physics.earth_environment`, where their sources are).
 
 Around the Moon or the Sun there is no magnetosphere, atmosphere or SAA: the dose is the GCR
 background less the part of the sky the central body hides, and the field is the
@@ -31,116 +28,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-import numpy as np
-
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import FaultError
-from flightsw.icd.dictionary import ArgSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import ArgSpec, FaultSpec
 from flightsw.icd.services import Severity
 from flightsw.physics import orbit
-from flightsw.physics.constants import (
-    EARTH_RADIUS_M,
-    MOON_RADIUS_M,
-    STANDARD_GRAVITY_M_S2,
-    SUN_RADIUS_M,
+from flightsw.physics.constants import EARTH_RADIUS_M, HOUR_S
+from flightsw.physics.earth_environment import (
+    atmosphere_density_kg_m3,
+    atmosphere_pressure_pa,
+    dipole_field_t,
+    geographic_rad,
+    magnetic_latitude_rad,
 )
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
+from flightsw.subsystems.telemetry import TelemetryPoint, point
 from flightsw.subsystems.topics import ENVIRONMENT, NAVIGATION, EnvironmentStatus, NavigationFix
 
-# Mean field at the magnetic equator on Earth's surface (dipole term of the IGRF; quoted as
-# 3.12e-5 T in e.g. Wikipedia, "Dipole model of the Earth's magnetic field").
-DIPOLE_B0_T = 3.12e-5
-# Geomagnetic north pole, IGRF-13 for 2020.0 (NOAA NCEI): 80.65° N, 72.68° W.
-GEOMAGNETIC_POLE_DEG = (80.65, -72.68)
-CENTRAL_BODIES = ("earth", "moon", "sun")
-BODY_RADIUS_M = {"earth": EARTH_RADIUS_M, "moon": MOON_RADIUS_M, "sun": SUN_RADIUS_M}
-HOUR_S = 3600.0
 USV_MSV = 1e-3
 T_NT = 1e9
-
-# Vallado (2013) table 8-4: base altitude (km), density there (kg/m³), scale height (km).
-_ATMOSPHERE = np.array(
-    [
-        (0, 1.225, 7.249),
-        (25, 3.899e-2, 6.349),
-        (30, 1.774e-2, 6.682),
-        (40, 3.972e-3, 7.554),
-        (50, 1.057e-3, 8.382),
-        (60, 3.206e-4, 7.714),
-        (70, 8.770e-5, 6.549),
-        (80, 1.905e-5, 5.799),
-        (90, 3.396e-6, 5.382),
-        (100, 5.297e-7, 5.877),
-        (110, 9.661e-8, 7.263),
-        (120, 2.438e-8, 9.473),
-        (130, 8.484e-9, 12.636),
-        (140, 3.845e-9, 16.149),
-        (150, 2.070e-9, 22.523),
-        (180, 5.464e-10, 29.740),
-        (200, 2.789e-10, 37.105),
-        (250, 7.248e-11, 45.546),
-        (300, 2.418e-11, 53.628),
-        (350, 9.518e-12, 53.298),
-        (400, 3.725e-12, 58.515),
-        (450, 1.585e-12, 60.828),
-        (500, 6.967e-13, 63.822),
-        (600, 1.454e-13, 71.835),
-        (700, 3.614e-14, 88.667),
-        (800, 1.170e-14, 124.64),
-        (900, 5.245e-15, 181.05),
-        (1000, 3.019e-15, 268.00),
-    ]
-)
-_ATMOSPHERE.flags.writeable = False
-
-
-def _layer(altitude_m: float) -> tuple[float, float, float]:
-    """Base altitude (m), base density (kg/m³) and scale height (m) of the layer at altitude."""
-    altitude_km = max(0.0, altitude_m / 1e3)
-    row = _ATMOSPHERE[int(np.searchsorted(_ATMOSPHERE[:, 0], altitude_km, side="right")) - 1]
-    return float(row[0]) * 1e3, float(row[1]), float(row[2]) * 1e3
-
-
-def atmosphere_density_kg_m3(altitude_m: float) -> float:
-    """ρ = ρ0·exp(−(h − h0)/H) in the layer holding `altitude_m` (the top layer extends up)."""
-    base_m, density_kg_m3, scale_m = _layer(altitude_m)
-    return density_kg_m3 * math.exp(-(max(0.0, altitude_m) - base_m) / scale_m)
-
-
-def atmosphere_pressure_pa(altitude_m: float) -> float:
-    """p = ρ·g·H, with g falling as (R/(R + h))²."""
-    _, _, scale_m = _layer(altitude_m)
-    g_m_s2 = STANDARD_GRAVITY_M_S2 * (EARTH_RADIUS_M / (EARTH_RADIUS_M + max(0.0, altitude_m))) ** 2
-    return atmosphere_density_kg_m3(altitude_m) * g_m_s2 * scale_m
-
-
-def dipole_field_t(
-    radius_m: float, magnetic_latitude_rad: float, b0_t: float = DIPOLE_B0_T
-) -> float:
-    """|B| = B0·(R/r)³·√(1 + 3·sin²λm) of Earth's dipole."""
-    sin_lat = math.sin(magnetic_latitude_rad)
-    return b0_t * (EARTH_RADIUS_M / radius_m) ** 3 * math.sqrt(1.0 + 3.0 * sin_lat * sin_lat)
-
-
-def magnetic_latitude_rad(
-    latitude_rad: float, longitude_rad: float, pole: tuple[float, float] = GEOMAGNETIC_POLE_DEG
-) -> float:
-    """Latitude from the dipole's equator, given geographic latitude and longitude."""
-    pole_lat, pole_lon = math.radians(pole[0]), math.radians(pole[1])
-    sin_m = math.sin(latitude_rad) * math.sin(pole_lat) + math.cos(latitude_rad) * math.cos(
-        pole_lat
-    ) * math.cos(longitude_rad - pole_lon)
-    return math.asin(max(-1.0, min(1.0, sin_m)))
-
-
-def geographic_rad(position_m: tuple[float, float, float], gmst: float) -> tuple[float, float]:
-    """Geocentric latitude and east longitude in [−π, π) of an inertial position at `gmst`."""
-    x, y, z = position_m
-    latitude = math.atan2(z, math.hypot(x, y))
-    longitude = (math.atan2(y, x) - gmst + math.pi) % (2.0 * math.pi) - math.pi
-    return latitude, longitude
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +122,39 @@ class EnvironmentState:
         return self.here.dose_rate_usv_h * (self.storm_multiplier if self.storm_active else 1.0)
 
 
+POINTS: tuple[TelemetryPoint[EnvironmentState], ...] = (
+    point("dose_rate_usv_h", "uSv/h", "radiation dose rate, storm included",
+          lambda s: s.dose_rate_usv_h),
+    point("accumulated_dose_msv", "mSv", "dose since mission start",
+          lambda s: s.accumulated_dose_msv),
+    point("dose_thresholds_crossed", "", "dose thresholds passed so far",
+          lambda s: s.thresholds_crossed, "int"),
+    point("in_saa", "", "inside the South Atlantic Anomaly", lambda s: s.here.in_saa, "bool"),
+    point("in_radiation_belt", "", "belt dose exceeds the background",
+          lambda s: s.here.in_belt, "bool"),
+    point("inside_magnetosphere", "", "within Earth's magnetopause",
+          lambda s: s.here.inside_magnetosphere, "bool"),
+    point("storm_active", "", "solar particle event in progress", lambda s: s.storm_active, "bool"),
+    point("storm_multiplier", "", "dose-rate multiplier of the storm (1 without)",
+          lambda s: s.storm_multiplier if s.storm_active else 1.0),
+    point("magnetic_field_nt", "nT", "magnetic field magnitude",
+          lambda s: s.here.magnetic_field_nt),
+    point("magnetic_latitude_deg", "deg", "latitude from the dipole equator",
+          lambda s: s.here.magnetic_latitude_deg),
+    point("latitude_deg", "deg", "geocentric latitude of the sub-spacecraft point",
+          lambda s: s.here.latitude_deg),
+    point("longitude_deg", "deg", "east longitude of the sub-spacecraft point",
+          lambda s: s.here.longitude_deg),
+    point("altitude_km", "km", "altitude above the central body", lambda s: s.here.altitude_km),
+    point("atmosphere_density_kg_m3", "kg/m3", "neutral atmosphere density",
+          lambda s: s.here.density_kg_m3),
+    point("external_pressure_pa", "Pa", "ambient pressure outside the spacecraft",
+          lambda s: s.here.pressure_pa),
+    point("faults_active", "", "number of injected faults active",
+          lambda s: int(s.storm_active), "int"),
+)  # fmt: skip
+
+
 class EnvironmentModel(Subsystem[EnvironmentState]):
     """Dose, SAA, belts, atmosphere and field where navigation says the spacecraft is."""
 
@@ -226,24 +167,7 @@ class EnvironmentModel(Subsystem[EnvironmentState]):
             (ArgSpec("multiplier", "float", "", 1.0, 1e5, default=100.0),),
         ),
     )
-    telemetry: tuple[ParamSpec, ...] = (
-        ParamSpec("dose_rate_usv_h", "uSv/h", "radiation dose rate, storm included"),
-        ParamSpec("accumulated_dose_msv", "mSv", "dose since mission start"),
-        ParamSpec("dose_thresholds_crossed", "", "dose thresholds passed so far", "int"),
-        ParamSpec("in_saa", "", "inside the South Atlantic Anomaly", "bool"),
-        ParamSpec("in_radiation_belt", "", "belt dose exceeds the background", "bool"),
-        ParamSpec("inside_magnetosphere", "", "within Earth's magnetopause", "bool"),
-        ParamSpec("storm_active", "", "solar particle event in progress", "bool"),
-        ParamSpec("storm_multiplier", "", "dose-rate multiplier of the storm (1 without)"),
-        ParamSpec("magnetic_field_nt", "nT", "magnetic field magnitude"),
-        ParamSpec("magnetic_latitude_deg", "deg", "latitude from the dipole equator"),
-        ParamSpec("latitude_deg", "deg", "geocentric latitude of the sub-spacecraft point"),
-        ParamSpec("longitude_deg", "deg", "east longitude of the sub-spacecraft point"),
-        ParamSpec("altitude_km", "km", "altitude above the central body"),
-        ParamSpec("atmosphere_density_kg_m3", "kg/m3", "neutral atmosphere density"),
-        ParamSpec("external_pressure_pa", "Pa", "ambient pressure outside the spacecraft"),
-        ParamSpec("faults_active", "", "number of injected faults active", "int"),
-    )
+    telemetry_points: tuple[TelemetryPoint[EnvironmentState], ...] = POINTS
 
     def __init__(self, context: MissionContext, config: EnvironmentConfig | None = None) -> None:
         self.context = context
@@ -272,7 +196,7 @@ class EnvironmentModel(Subsystem[EnvironmentState]):
         return cls(
             context,
             EnvironmentConfig(
-                central_body=section.str("central_body", "earth", CENTRAL_BODIES),
+                central_body=section.str("central_body", "earth", orbit.CENTRAL_BODIES),
                 dose_thresholds_msv=tuple(sorted(float(v) for v in thresholds)),
                 **values,
             ),
@@ -302,7 +226,7 @@ class EnvironmentModel(Subsystem[EnvironmentState]):
         """The environment at the fix's position and time."""
         c = self.config
         radius_m = math.hypot(*fix.position_m)
-        body_radius_m = BODY_RADIUS_M[c.central_body]
+        body_radius_m = orbit.GRAVITY_OF[c.central_body].radius_m
         imf_nt = c.interplanetary_field_nt / max(fix.sun_distance_au, 1e-3)
         if c.central_body != "earth":
             hidden = 0.5 * (1.0 - math.sqrt(max(0.0, 1.0 - (body_radius_m / radius_m) ** 2)))
@@ -398,27 +322,6 @@ class EnvironmentModel(Subsystem[EnvironmentState]):
                 storm=state.storm_active,
                 magnetic_field_nt=state.here.magnetic_field_nt,
             )
-        }
-
-    def housekeeping(self, state: EnvironmentState) -> dict[str, float | int | bool | str]:
-        here = state.here
-        return {
-            "dose_rate_usv_h": state.dose_rate_usv_h,
-            "accumulated_dose_msv": state.accumulated_dose_msv,
-            "dose_thresholds_crossed": state.thresholds_crossed,
-            "in_saa": here.in_saa,
-            "in_radiation_belt": here.in_belt,
-            "inside_magnetosphere": here.inside_magnetosphere,
-            "storm_active": state.storm_active,
-            "storm_multiplier": state.storm_multiplier if state.storm_active else 1.0,
-            "magnetic_field_nt": here.magnetic_field_nt,
-            "magnetic_latitude_deg": here.magnetic_latitude_deg,
-            "latitude_deg": here.latitude_deg,
-            "longitude_deg": here.longitude_deg,
-            "altitude_km": here.altitude_km,
-            "atmosphere_density_kg_m3": here.density_kg_m3,
-            "external_pressure_pa": here.pressure_pa,
-            "faults_active": int(state.storm_active),
         }
 
     def inject(

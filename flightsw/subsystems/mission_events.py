@@ -41,11 +41,11 @@ from typing import Any, ClassVar
 
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
-from flightsw.icd.dictionary import CommandSpec, ParamSpec
+from flightsw.icd.dictionary import CommandSpec
 from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
-from flightsw.subsystems.navigation.model import ECLIPSE_ILLUMINATION
+from flightsw.subsystems.telemetry import TelemetryPoint, point
 from flightsw.subsystems.topics import (
     COMMS,
     DOCKING,
@@ -119,19 +119,29 @@ class MissionEventsState:
 Edge = tuple[str, Event]  # kind and the event
 
 
+def count_point(index: int, kind: str) -> TelemetryPoint[MissionEventsState]:
+    """How many events of `kind` (at `index` in KINDS) there have been."""
+    return point(f"{kind}_events", "", f"{kind} events since launch",
+                 lambda s: s.counts[index], "int")  # fmt: skip
+
+
+POINTS: tuple[TelemetryPoint[MissionEventsState], ...] = (
+    point("events_total", "", "mission events since launch", lambda s: s.events_total, "int"),
+    point("last_event", "", "name of the latest mission event", lambda s: s.last_name, "str"),
+    point("last_event_time_s", "s", "mission time of the latest event, -1 before any",
+          lambda s: s.last_time_s),
+    point("timeline_length", "", "entries held on the timeline", lambda s: len(s.timeline), "int"),
+    *(count_point(i, kind) for i, kind in enumerate(KINDS)),
+)  # fmt: skip
+
+
 class MissionEventsModel(Subsystem[MissionEventsState]):
     """Edge detection over the bus, a mission schedule, and a bounded onboard timeline."""
 
     name: ClassVar[str] = "mission_events"
     subscribes = (PROPULSION, NAVIGATION, DOCKING, MODE, COMMS)
     commands = (CommandSpec("timeline_clear", "Empty the onboard timeline (counts are kept)"),)
-    telemetry: tuple[ParamSpec, ...] = (
-        ParamSpec("events_total", "", "mission events since launch", "int"),
-        ParamSpec("last_event", "", "name of the latest mission event", "str"),
-        ParamSpec("last_event_time_s", "s", "mission time of the latest event, -1 before any"),
-        ParamSpec("timeline_length", "", "entries held on the timeline", "int"),
-        *(ParamSpec(f"{kind}_events", "", f"{kind} events since launch", "int") for kind in KINDS),
-    )
+    telemetry_points = POINTS
 
     def __init__(
         self,
@@ -185,7 +195,7 @@ class MissionEventsModel(Subsystem[MissionEventsState]):
         fix = inputs.get(NAVIGATION)
         if isinstance(fix, NavigationFix):
             edges.extend(_eclipse(seen.dark, fix))
-            seen = replace(seen, dark=fix.illumination < ECLIPSE_ILLUMINATION)
+            seen = replace(seen, dark=fix.in_eclipse)
             if armed and not done and not seen.thrusting and self._in_band(fix.altitude_m):
                 done = True
                 text = f"orbit insertion at {fix.altitude_m / 1e3:.1f} km"
@@ -242,16 +252,6 @@ class MissionEventsModel(Subsystem[MissionEventsState]):
             last_time_s=entries[-1].time_s,
         )
 
-    def housekeeping(self, state: MissionEventsState) -> dict[str, float | int | bool | str]:
-        values: dict[str, float | int | bool | str] = {
-            "events_total": state.events_total,
-            "last_event": state.last_name,
-            "last_event_time_s": state.last_time_s,
-            "timeline_length": len(state.timeline),
-        }
-        values.update((f"{kind}_events", n) for kind, n in zip(KINDS, state.counts, strict=True))
-        return values
-
     def execute(
         self, state: MissionEventsState, command: str, args: Mapping[str, Any]
     ) -> Outcome[MissionEventsState]:
@@ -277,7 +277,7 @@ def _link(was_up: bool | None, up: bool) -> list[Edge]:
 
 
 def _eclipse(was_dark: bool | None, fix: NavigationFix) -> list[Edge]:
-    dark = fix.illumination < ECLIPSE_ILLUMINATION
+    dark = fix.in_eclipse
     if was_dark is None or dark == was_dark:
         return []
     if dark:

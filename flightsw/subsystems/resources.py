@@ -38,11 +38,11 @@ from typing import Any, ClassVar
 
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
-from flightsw.icd.dictionary import ParamSpec
 from flightsw.icd.services import Severity
-from flightsw.physics.constants import DAY_S
+from flightsw.physics.constants import DAY_S, HOUR_S
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
+from flightsw.subsystems.telemetry import TelemetryPoint, point
 from flightsw.subsystems.topics import (
     LIFE_SUPPORT,
     POWER,
@@ -55,8 +55,6 @@ from flightsw.subsystems.topics import (
 NOT_DEPLETING = 9999.0
 UNKNOWN = -1.0
 REARM_FACTOR = 1.1  # 10 % hysteresis, so a noisy rate near a threshold raises one event
-HOUR_S = 3600.0
-NAN = float("nan")
 # name, unit of the stock, unit of the time remaining: fixed, so the dictionary is too.
 CONSUMABLES = (
     ("o2", "kg", "days"),
@@ -101,7 +99,7 @@ class Consumable:
 class Account:
     """One consumable's stock, estimated use rate and threshold alarms."""
 
-    stored: float = NAN  # kg or Wh; NaN until its source is seen
+    stored: float = math.nan  # kg or Wh; NaN until its source is seen
     rate_per_s: float = 0.0  # stock units per second, positive while used
     primed: bool = False  # a first rate has been measured (it seeds the average)
     below: tuple[bool, ...] = ()  # per threshold, raised and not yet re-armed
@@ -114,28 +112,9 @@ class ResourcesState:
     accounts: tuple[Account, ...]
 
 
-def _telemetry() -> tuple[ParamSpec, ...]:
-    per_consumable = tuple(
-        spec
-        for name, unit, horizon in CONSUMABLES
-        for spec in (
-            ParamSpec(f"{name}_{unit}", UNITS[unit], f"{name} on board (NaN without a source)"),
-            ParamSpec(
-                f"{name}_rate_{RATE_UNITS[unit]}",
-                UNITS[RATE_UNITS[unit]],
-                f"{name} use rate, moving average; negative while replenished",
-            ),
-            ParamSpec(
-                f"{name}_{horizon}_remaining",
-                horizon,
-                f"{name} time left; {NOT_DEPLETING:g} when not depleting, -1 when unknown",
-            ),
-        )
-    )
-    return (
-        *per_consumable,
-        ParamSpec("warnings_active", "", "consumables below a threshold", "int"),
-    )
+def rate(account: Account, scale: float) -> float:
+    """The use rate in the reported unit (`scale` per stock unit per second), NaN while unknown."""
+    return account.rate_per_s * scale if not math.isnan(account.stored) else math.nan
 
 
 def remaining(account: Account, horizon_s: float) -> float:
@@ -147,12 +126,34 @@ def remaining(account: Account, horizon_s: float) -> float:
     return min(account.stored / account.rate_per_s / horizon_s, NOT_DEPLETING)
 
 
+def consumable_points(index: int, c: Consumable) -> tuple[TelemetryPoint[ResourcesState], ...]:
+    """The stock, use rate and time left of the consumable at `index`."""
+    unit, rate_unit = UNITS[c.stock_unit], UNITS[RATE_UNITS[c.stock_unit]]
+    return (
+        point(f"{c.name}_{c.stock_unit}", unit, f"{c.name} on board (NaN without a source)",
+              lambda s: s.accounts[index].stored),
+        point(c.rate_name, rate_unit, f"{c.name} use rate, moving average; negative while replenished",
+              lambda s: rate(s.accounts[index], c.rate_scale)),
+        point(f"{c.name}_{c.horizon}_remaining", c.horizon,
+              f"{c.name} time left; {NOT_DEPLETING:g} when not depleting, -1 when unknown",
+              lambda s: remaining(s.accounts[index], c.horizon_s)),
+    )  # fmt: skip
+
+
+WARNINGS_ACTIVE: TelemetryPoint[ResourcesState] = point(
+    "warnings_active",
+    "",
+    "consumables below a threshold",
+    lambda s: sum(any(a.below) for a in s.accounts),
+    "int",
+)
+
+
 class ResourcesModel(Subsystem[ResourcesState]):
     """Moving-average use rates and time remaining for O2, water, propellant and energy."""
 
     name: ClassVar[str] = "resources"
     subscribes = (LIFE_SUPPORT, POWER, PROPULSION)
-    telemetry: tuple[ParamSpec, ...] = _telemetry()
 
     def __init__(
         self,
@@ -168,6 +169,10 @@ class ResourcesModel(Subsystem[ResourcesState]):
         self.consumables = tuple(
             Consumable(name, unit, horizon, _sorted(limits[f"{name}_{horizon}"]))
             for name, unit, horizon in CONSUMABLES
+        )
+        self.telemetry_points = (
+            *(p for i, c in enumerate(self.consumables) for p in consumable_points(i, c)),
+            WARNINGS_ACTIVE,
         )
 
     @classmethod
@@ -250,16 +255,6 @@ class ResourcesModel(Subsystem[ResourcesState]):
             elif below[i] and (left < 0.0 or left > REARM_FACTOR * threshold):
                 below[i] = False
         return replace(account, below=tuple(below)), events
-
-    def housekeeping(self, state: ResourcesState) -> dict[str, float | int | bool | str]:
-        values: dict[str, float | int | bool | str] = {}
-        for c, a in zip(self.consumables, state.accounts, strict=True):
-            known = not math.isnan(a.stored)
-            values[f"{c.name}_{c.stock_unit}"] = a.stored
-            values[c.rate_name] = a.rate_per_s * c.rate_scale if known else NAN
-            values[f"{c.name}_{c.horizon}_remaining"] = remaining(a, c.horizon_s)
-        values["warnings_active"] = sum(any(a.below) for a in state.accounts)
-        return values
 
 
 def _sorted(thresholds: tuple[float, ...]) -> tuple[float, ...]:

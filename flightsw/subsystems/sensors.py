@@ -27,6 +27,7 @@ when σ is 0), enabled. Without `channels`, DEFAULT_CHANNELS fly.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
@@ -36,14 +37,14 @@ import numpy as np
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, with_choices
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.physics.constants import DAY_S
 from flightsw.subsystems import topics
 from flightsw.subsystems.base import Outcome, Subsystem
+from flightsw.subsystems.telemetry import TelemetryPoint, point
 
 SEED_SALT = 0x5E45  # keeps this model's noise apart from other models using the same seed
-NAN = float("nan")
 # Topic families a source may name, and the status type each carries.
 SOURCES: dict[str, tuple[str, type]] = {
     "thermal": (topics.THERMAL, topics.ThermalStatus),
@@ -89,7 +90,7 @@ class Channel:
 class SensorState:
     """One sensor's calibration error, faults and last reading."""
 
-    value: float = NAN
+    value: float = math.nan
     enabled: bool = True
     has_source: bool = False
     bias: float = 0.0  # calibration error, removed by calibrate
@@ -106,6 +107,28 @@ class SensorArrayState:
 
     sensors: tuple[SensorState, ...]
     draws: int = 0
+
+
+def sensor_points(index: int, c: Channel) -> tuple[TelemetryPoint[SensorArrayState], ...]:
+    """The reading and condition of the sensor at `index` in the config."""
+    return (
+        point(c.name, c.unit, f"{c.name} reading (NaN when unavailable)",
+              lambda s: s.sensors[index].value),
+        point(f"{c.name}_status", "", f"{c.name} condition",
+              lambda s: _status(c, s.sensors[index]), "str"),
+    )  # fmt: skip
+
+
+FAULTS_ACTIVE: TelemetryPoint[SensorArrayState] = point(
+    "faults_active",
+    "",
+    "injected sensor faults active",
+    lambda state: sum(
+        (s.fault_bias != 0.0) + s.stuck + (s.noise_multiplier != 1.0) + s.dead
+        for s in state.sensors
+    ),
+    "int",
+)
 
 
 def _sensor_arg() -> ArgSpec:
@@ -137,24 +160,16 @@ class SensorArrayModel(Subsystem[SensorArrayState]):
         ),
         FaultSpec("dead", "A sensor stops answering: it reads NaN", (_sensor_arg(),)),
     )
-    telemetry: tuple[ParamSpec, ...] = (
-        ParamSpec("faults_active", "", "injected sensor faults active", "int"),
-    )
 
     def __init__(self, context: MissionContext, channels: tuple[Channel, ...]) -> None:
         self.context = context
         self.channels = channels
         self.index = {c.name: i for i, c in enumerate(channels)}
-        per_sensor = tuple(
-            spec
-            for c in channels
-            for spec in (
-                ParamSpec(c.name, c.unit, f"{c.name} reading (NaN when unavailable)"),
-                ParamSpec(f"{c.name}_status", "", f"{c.name} condition", "str"),
-            )
-        )
         # The sensors come from the config, so the telemetry list is per instance.
-        self.telemetry = per_sensor + type(self).telemetry  # type: ignore[misc]
+        self.telemetry_points = (
+            *(p for i, channel in enumerate(channels) for p in sensor_points(i, channel)),
+            FAULTS_ACTIVE,
+        )
         names = tuple(self.index)
         self.commands = with_choices(type(self).commands, "sensor", names)
         self.faults = with_choices(type(self).faults, "sensor", names)
@@ -196,22 +211,11 @@ class SensorArrayModel(Subsystem[SensorArrayState]):
         drift = s.drift + c.drift_per_day * dt_s / DAY_S
         s = replace(s, drift=drift, has_source=truth is not None)
         if truth is None or not s.enabled or s.dead:
-            return replace(s, value=NAN)
+            return replace(s, value=math.nan)
         if s.stuck:
             return s
         error = s.bias + drift + s.fault_bias + c.noise_sigma * s.noise_multiplier * noise
         return replace(s, value=_quantise(truth + error, c.resolution))
-
-    def housekeeping(self, state: SensorArrayState) -> dict[str, float | int | bool | str]:
-        values: dict[str, float | int | bool | str] = {}
-        for c, s in zip(self.channels, state.sensors, strict=True):
-            values[c.name] = s.value
-            values[f"{c.name}_status"] = _status(c, s)
-        values["faults_active"] = sum(
-            (s.fault_bias != 0.0) + s.stuck + (s.noise_multiplier != 1.0) + s.dead
-            for s in state.sensors
-        )
-        return values
 
     def execute(
         self, state: SensorArrayState, command: str, args: Mapping[str, Any]
@@ -244,7 +248,7 @@ class SensorArrayModel(Subsystem[SensorArrayState]):
         elif fault == "noisy":
             s = replace(s, noise_multiplier=params["sigma_multiplier"])
         elif fault == "dead":
-            s = replace(s, dead=True, value=NAN)
+            s = replace(s, dead=True, value=math.nan)
         else:
             raise FaultError(f"sensors has no fault {fault!r}")
         return _with(state, i, s)

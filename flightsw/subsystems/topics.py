@@ -13,6 +13,9 @@ POWER = "power.status"
 THERMAL = "thermal.status"
 LOAD_PREFIX = "load."
 
+DRIFT = "drift"  # NavigationFix.attitude_mode while the reaction wheels have failed
+ECLIPSE_ILLUMINATION = 0.5  # "in eclipse" once more than half the solar disc is hidden
+
 
 def load_topic(consumer: str) -> str:
     return LOAD_PREFIX + consumer
@@ -32,6 +35,10 @@ class NavigationFix:
     attitude_mode: str
     station_visible: bool
     station_range_m: float  # slant range to the nearest ground station, or to Earth's centre
+
+    @property
+    def in_eclipse(self) -> bool:
+        return self.illumination < ECLIPSE_ILLUMINATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +84,6 @@ MODE = "fdir.mode"
 BURN = "propulsion.burn"
 HK_PREFIX = "hk."  # hk.<subsystem>: its housekeeping every tick, for watchers such as FDIR
 ONBOARD_EVENTS = "onboard.events"
-EXECUTIVE_NAME = "executive"
 
 
 def hk_topic(subsystem: str) -> str:

@@ -5,12 +5,16 @@
 - `feed`: one frozen struct per live-feed topic
 - `wire`: the one encode and the one decode (which validates) of each
 - `client`: `GroundClient`, which sends requests and returns typed replies
-- `text`: how times and values read to an operator
+- `checks`: the one check grammar (`power.battery_soc < 0.2`) of the console and the test kit
+- `session`: the session a running ground leaves for its clients (session.json)
+- `display`: how times and values read to an operator
 
 docs/icd.md ("Control API", "Live feed") describes the same messages in prose.
 """
 
+from ground.api.checks import Check, parse_check, parse_value
 from ground.api.client import GroundClient
+from ground.api.display import fmt_value, mission_time
 from ground.api.feed import (
     FEED_EVENT_TYPES,
     AlarmChanged,
@@ -100,6 +104,7 @@ from ground.api.requests import (
     Shutdown,
     Step,
 )
+from ground.api.session import Session
 from ground.api.status import (
     ChannelStatus,
     GroundStatus,
@@ -108,7 +113,6 @@ from ground.api.status import (
     ReplayStatus,
     TruthCounts,
 )
-from ground.api.text import fmt_value, mission_time
 from ground.api.wire import (
     decode_event,
     decode_reply,
@@ -130,6 +134,7 @@ __all__ = [
     "BlackoutAdded",
     "BlackoutReply",
     "ChannelStatus",
+    "Check",
     "ClearFault",
     "Command",
     "CommandReply",
@@ -192,6 +197,7 @@ __all__ = [
     "SendCommand",
     "SendPing",
     "SequenceGap",
+    "Session",
     "SetQueue",
     "SetRate",
     "Shelve",
@@ -213,4 +219,6 @@ __all__ = [
     "encode_event",
     "fmt_value",
     "mission_time",
+    "parse_check",
+    "parse_value",
 ]

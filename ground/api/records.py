@@ -11,7 +11,7 @@ from typing import Any, Literal, NamedTuple
 import msgspec
 
 from flightsw.icd import Scalar, Severity
-from ground.api.text import fmt_value, mission_time
+from ground.api.display import fmt_value, mission_time
 from ground.vocabulary import (
     AlarmSeverity,
     AlarmState,

@@ -12,7 +12,7 @@ from ground.archive.schema import (
     VerificationRecord,
     open_file,
 )
-from ground.archive.store import DEFAULT_BATCH_ROWS, Archive
+from ground.archive.store import DEFAULT_BATCH_ROWS, Archive, default_run_name
 
 __all__ = [
     "DEFAULT_BATCH_ROWS",
@@ -23,5 +23,6 @@ __all__ = [
     "InjectionRecord",
     "MetaValue",
     "VerificationRecord",
+    "default_run_name",
     "open_file",
 ]

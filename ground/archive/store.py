@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from flightsw.clock import wall_stamp
 from ground.archive.batch import ArchiveStats, BatchWriter
 from ground.archive.housekeeping_keys import HousekeepingKeys
 from ground.archive.schema import (
@@ -52,6 +53,11 @@ __all__ = ["Archive", "ArchiveError", "ArchiveStats"]
 DEFAULT_BATCH_ROWS = 1000
 _HEADER_FIELDS = ("apid", "seq", "packet_type", "service", "subtype")
 _RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def default_run_name(mission: str) -> str:
+    """`MISSION-YYYYmmdd-HHMMSS`, a run's archive name when the operator gives none."""
+    return f"{mission}-{wall_stamp()}"
 
 
 def _command_id(value: object) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import signal
@@ -12,11 +11,11 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from flightsw.config import resolve_config
 from flightsw.icd import HOST, Endpoints
-from ground.api import GetStatus, GroundClient, Reset, Shutdown, Step
+from ground.api import GetStatus, GroundClient, Reset, Session, Shutdown, Step
 from ground.errors import ClientError, LaunchError
 
 log = logging.getLogger(__name__)
@@ -65,8 +64,19 @@ class Mission:
         """
         reply = self.client.call(Reset(run_name), timeout_s=STOP_TIMEOUT_S + 30.0)
         self.run_name = run_name
-        write_session(self)
+        self.session().write(self.data_dir)
         return Path(reply.archive)
+
+    def session(self) -> Session:
+        """Where this mission's ground is, for `mission console --data-dir` to find it."""
+        return Session(
+            self.run_name,
+            self.archive_path,
+            self.endpoints,
+            config=self.config,
+            flightsw_pid=self.flight.pid,
+            ground_pid=self.ground.pid,
+        )
 
     def alive(self) -> bool:
         return not self.stopped and self.flight.poll() is None and self.ground.poll() is None
@@ -163,7 +173,7 @@ def launch(
     except BaseException:
         mission.stop()
         raise
-    write_session(mission)
+    mission.session().write(data_dir)
     return mission
 
 
@@ -202,26 +212,3 @@ def _tail(path: Path, lines: int = 15) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
-
-
-SESSION_FILE = "session.json"
-
-
-def write_session(mission: Mission) -> None:
-    """Leave the endpoints where `mission console` looks for them."""
-    info: dict[str, Any] = {
-        "config": str(mission.config),
-        "run_name": mission.run_name,
-        "archive": str(mission.archive_path),
-        "endpoints": mission.endpoints.as_dict(),
-        "pids": {"flightsw": mission.flight.pid, "ground": mission.ground.pid},
-    }
-    (mission.data_dir / SESSION_FILE).write_text(json.dumps(info, indent=2))
-
-
-def read_session(data_dir: Path) -> dict[str, Any] | None:
-    try:
-        info: dict[str, Any] = json.loads((data_dir / SESSION_FILE).read_text())
-    except (OSError, ValueError):
-        return None
-    return info

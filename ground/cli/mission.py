@@ -8,14 +8,14 @@ import shutil
 import sys
 from pathlib import Path
 
-from flightsw import __version__
-from flightsw.clock import wall_stamp, wall_time_s
+from flightsw.cli import EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, add_clock_options, add_version
+from flightsw.clock import wall_time_s
 from flightsw.config import ConfigError, load_mission
 from flightsw.icd import Endpoints
-from ground.api import GetAlarms, GetStatus, GroundClient, GroundStatus, Step
-from ground.archive.store import Archive
+from ground.api import GetAlarms, GetStatus, GroundClient, GroundStatus, Session, Step
+from ground.archive.store import Archive, default_run_name
 from ground.cli import replay as replay_cli
-from ground.cli.launcher import launch, read_session
+from ground.cli.launcher import launch
 from ground.console.complete import (
     ConsoleCompleter,
     Vocabulary,
@@ -30,16 +30,12 @@ from ground.plots.groups import unit_of
 from ground.plots.text import terminal_plot
 from ground.testkit import script_cli
 
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_RUNTIME = 3
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="mission", description="Fly a mission: spacecraft and ground together."
     )
-    parser.add_argument("--version", action="version", version=f"mission {__version__}")
+    add_version(parser, "mission")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser(
@@ -51,10 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         help="stop after this many mission seconds (default: run until Ctrl-C)",
     )
-    run.add_argument(
-        "--clock", choices=("stepped", "realtime"), help="override the config's clock mode"
-    )
-    run.add_argument("--rate", type=float, help="override the config's clock rate (realtime)")
+    add_clock_options(run)
     run.add_argument(
         "--step-s",
         type=float,
@@ -133,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_mission(args: argparse.Namespace) -> int:
     config = load_mission(args.config)  # refuse a bad config before starting anything
     mode = args.clock or config.clock.mode
-    run_name = args.run_name or f"{config.name}-{wall_stamp()}"
+    run_name = args.run_name or default_run_name(config.name)
     print(
         f"mission: starting {config.name} ({mode} clock); archive and logs in {args.data_dir}/",
         flush=True,
@@ -159,7 +152,7 @@ def run_mission(args: argparse.Namespace) -> int:
             f"({ingest.refused} refused, {ingest.frames_missing} missing), {status.events} events, "
             f"{status.alarms_active} alarms active; archive {mission.archive_path}"
         )
-    return 0
+    return EXIT_OK
 
 
 def fly(client: GroundClient, view: LiveView, mode: str, args: argparse.Namespace) -> None:
@@ -195,13 +188,13 @@ def _status_or_none(client: GroundClient) -> GroundStatus | None:
 
 
 def run_console(args: argparse.Namespace) -> int:
-    session = read_session(args.data_dir)
-    known = Endpoints(**session["endpoints"]) if session else Endpoints.default()
+    session = Session.read(args.data_dir)
+    known = session.endpoints if session is not None else Endpoints.default()
     control = args.control or known.control
     # A session's feed and archive belong to its own ground: trust them only for its control.
     same = session is not None and control == known.control
     feed = args.feed or (known.feed if control == known.control else None)
-    archive = Path(session["archive"]) if session is not None and same else None
+    archive = session.archive if session is not None and same else None
     with GroundClient(control, timeout_s=10.0) as client:
         console = Console(client, feed_endpoint=feed, archive_path=archive)
         try:
@@ -231,9 +224,9 @@ def interactive(console: Console, endpoint: str, data_dir: Path) -> int:
         except KeyboardInterrupt:
             continue  # Ctrl-C clears the line, as in a shell
         except EOFError:
-            return 0
+            return EXIT_OK
         if not console.run_line(line):
-            return 0
+            return EXIT_OK
 
 
 def run_plot(args: argparse.Namespace) -> int:
@@ -251,7 +244,7 @@ def run_plot(args: argparse.Namespace) -> int:
                 unit = unit_of(name)
                 print(f"{name}{f' ({unit})' if unit else ''}: {len(samples)} samples")
                 print(terminal_plot(samples, width=width) if samples else "  (none in this range)")
-        return 0
+        return EXIT_OK
     out = args.out or args.archive.parent / f"{args.archive.stem}-plots"
     if args.params:
         stem = "-".join(args.params) if len(args.params) <= 3 else f"{len(args.params)}-parameters"
@@ -266,7 +259,7 @@ def run_plot(args: argparse.Namespace) -> int:
         )
     for path in written:
         print(f"mission: wrote {path}")
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

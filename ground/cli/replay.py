@@ -8,15 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from flightsw.cli import EXIT_OK
 from flightsw.clock import wall_time_s
 from flightsw.icd import Endpoints
+from ground.api import Session
 from ground.archive.store import Archive
 from ground.cli.launcher import free_ports
 from ground.console.live_view import LiveView
 from ground.errors import ReplayError
 from ground.replay.engine import Replay
 from ground.replay.pacing import Pacer
-from ground.replay.runtime import ReplayRuntime, ReplaySockets, write_replay_session
+from ground.replay.runtime import ReplayRuntime, ReplaySockets
 
 EXPORTS = (
     "frames", "events", "commands", "verifications", "alarms", "injections", "timeline",
@@ -73,7 +75,7 @@ def run_export(args: argparse.Namespace) -> int:
     with Archive.open(args.archive) as archive:
         rows = archive.export_csv(args.what, args.out)
     print(f"mission: wrote {rows} rows of {args.what} to {args.out}")
-    return 0
+    return EXIT_OK
 
 
 def run_replay(args: argparse.Namespace) -> int:
@@ -92,7 +94,8 @@ def run_replay(args: argparse.Namespace) -> int:
     if view is not None:  # the view shows alarms; log lines would only tear its redraws
         logging.getLogger("ground.process.service").setLevel(logging.ERROR)
     try:
-        write_replay_session(data_dir, endpoints, replay.archive.path, args.archive)
+        replayed = replay.archive.path
+        Session(replayed.stem, replayed, endpoints, replay_of=args.archive).write(data_dir)
         pace = "as fast as possible" if args.speed == 0 else f"at {args.speed:g}x"
         print(
             f"mission: replaying {args.archive} {pace} into {replay.archive.path}; attach a "
@@ -112,7 +115,7 @@ def run_replay(args: argparse.Namespace) -> int:
             view.close()
         sockets.close()
     print(f"mission: {summary.describe()}")
-    return 0
+    return EXIT_OK
 
 
 class _Progress:

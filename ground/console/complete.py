@@ -18,9 +18,10 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.history import FileHistory
 
+from ground.api.checks import COMPARISONS
 from ground.vocabulary import QueueState
 
-OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
+OPERATORS = tuple(COMPARISONS)
 QUEUE_WORDS = (*QueueState, "release")
 PARAMETER_VERBS = ("tlm", "history", "plot", "watch")
 HISTORY_FILE = ".console_history"

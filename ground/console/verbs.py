@@ -16,9 +16,11 @@ from typing import Any, NamedTuple, TextIO
 
 import msgspec
 
+from flightsw.cli import EXIT_FAILED, EXIT_OK
 from flightsw.icd import Scalar
 from ground.api import (
     Acknowledge,
+    Check,
     ClearFault,
     Command,
     DumpRecorder,
@@ -48,11 +50,13 @@ from ground.api import (
     TlmReply,
     fmt_value,
     mission_time,
+    parse_check,
+    parse_value,
 )
 from ground.console.render import Renderer
 from ground.console.wait import MissionClock
 from ground.console.watch import Feed, watch
-from ground.console.words import Condition, parse_args, parse_range, parse_value, split_options
+from ground.console.words import parse_args, parse_range, split_expression, split_options
 from ground.dictionary import hk_period_s
 from ground.errors import ConsoleError, GroundError
 from ground.vocabulary import CommandStatus, QueueState
@@ -65,10 +69,21 @@ PLAIN_PLOT_WIDTH = 80
 WAIT_CHECK_USAGE = "wait_check SUBSYSTEM.PARAM OP VALUE within=SECONDS"
 
 
+def _whole(text: str) -> list[str]:
+    return split_expression(text)
+
+
+def _with_within(text: str) -> list[str]:
+    return split_expression(text, "within")
+
+
 class Verb(NamedTuple):
     run: Callable[[list[str]], None]
     usage: str
     summary: str
+    # How the rest of the line becomes the verb's words. Checks take their expression whole,
+    # quotes and all, so the console reads it by the same grammar as the test kit.
+    split: Callable[[str], list[str]] = shlex.split
 
 
 class Console:
@@ -98,9 +113,11 @@ class Console:
                      "validate and uplink a command; at= time-tags it (absolute or +seconds from now); confirm for hazardous ones"),
             "tlm": v(self._tlm, "tlm SUBSYSTEM.PARAM", "the latest value and its mission time"),
             "check": v(self._check, "check SUBSYSTEM.PARAM OP VALUE",
-                       "fail the script unless it holds now (OP: == != < <= > >=)"),
-            "wait_check": v(self._wait_check, "wait_check SUBSYSTEM.PARAM OP VALUE within=SECONDS",
-                            "let mission time pass until it holds; fail after SECONDS of mission time"),
+                       "fail the script unless it holds now (OP: == != < <= > >=; quote a string value)",
+                       _whole),
+            "wait_check": v(self._wait_check, WAIT_CHECK_USAGE,
+                            "let mission time pass until it holds; fail after SECONDS of mission time",
+                            _with_within),
             "wait": v(self._wait, "wait SECONDS", "let SECONDS of mission time pass (steps a stepped clock)"),
             "step": v(self._wait, "step SECONDS", "the same as wait"),
             "command": v(self._command, "command ID", "a command's verification stages"),
@@ -132,19 +149,21 @@ class Console:
         line = line.strip()
         if not line or line.startswith("#"):
             return True
-        try:
-            words = shlex.split(line)
-        except ValueError as error:
-            self._fail(f"cannot split the line: {error}")
-            return True
-        verb, rest = words[0], words[1:]
+        verb, *rest = line.split(None, 1)
+        text = rest[0] if rest else ""
         if verb in ("quit", "exit"):
             return False
         entry = self.verbs.get(verb)
+        if entry is None:
+            self._fail(f"unknown verb {verb!r}; `help` lists them")
+            return True
         try:
-            if entry is None:
-                raise ConsoleError(f"unknown verb {verb!r}; `help` lists them")
-            entry.run(rest)
+            words = entry.split(text)
+        except ValueError as error:
+            self._fail(f"cannot split the line: {error}")
+            return True
+        try:
+            entry.run(words)
         except (ConsoleError, GroundError, ValueError) as error:
             self._fail(str(error))
         except IndexError:
@@ -154,13 +173,13 @@ class Console:
         return True
 
     def run_script(self, lines: Iterable[str]) -> int:
-        """Run lines, echoing each; 1 when anything failed, else 0."""
+        """Run lines, echoing each; EXIT_FAILED (1) when anything failed, else EXIT_OK (0)."""
         for line in lines:
             if line.strip() and not line.strip().startswith("#"):
                 self.render.line(f"> {line.strip()}", "dim")
             if not self.run_line(line):
                 break
-        return 1 if self.failures else 0
+        return EXIT_FAILED if self.failures else EXIT_OK
 
     def feed(self) -> Feed:
         if self.feed_endpoint is None:
@@ -238,43 +257,43 @@ class Console:
         reply = self.client.call(GetTelemetry(words[0]))
         self.render.line(f"{reply.name} = {fmt_value(reply.value)} ({mission_time(reply.time_s)})")
 
-    def _latest(self, condition: Condition) -> tuple[bool, TlmReply]:
-        reply = self.client.call(GetTelemetry(condition.name))
-        return condition.holds_for(reply.value), reply
+    def _latest(self, check: Check) -> tuple[bool, TlmReply]:
+        reply = self.client.call(GetTelemetry(check.name))
+        return check.holds_for(reply.value), reply
 
     def _check(self, words: list[str]) -> None:
-        condition = Condition.parse(words, "check SUBSYSTEM.PARAM OP VALUE")
-        holds, reply = self._latest(condition)
+        check = parse_check(words[0])
+        holds, reply = self._latest(check)
         if not holds:
             raise ConsoleError(
-                f"CHECK FAILED: {condition} (value {fmt_value(reply.value)} "
+                f"CHECK FAILED: {check} (value {fmt_value(reply.value)} "
                 f"at {mission_time(reply.time_s)}; mission time {self._now()})"
             )
-        self.render.line(f"CHECK: {condition} holds ({fmt_value(reply.value)})", "green")
+        self.render.line(f"CHECK: {check} holds ({fmt_value(reply.value)})", "green")
 
     def _wait_check(self, words: list[str]) -> None:
-        words, options = split_options(words, "within")
+        options = parse_args(words[1:])
         if "within" not in options:
             raise ConsoleError(f"usage: {WAIT_CHECK_USAGE}")
         within_s = float(options["within"])
-        condition = Condition.parse(words, WAIT_CHECK_USAGE)
+        check = parse_check(words[0])
         last = Sample(None, None)
 
         def holds() -> bool:
             nonlocal last
-            ok, reply = self._latest(condition)
+            ok, reply = self._latest(check)
             last = reply.sample
             return ok
 
         start_s = self.clock.now_s()
-        if not self.clock.until(holds, within_s, self._hk_period_s(condition.name)):
+        if not self.clock.until(holds, within_s, self._hk_period_s(check.name)):
             raise ConsoleError(
-                f"WAIT_CHECK FAILED: awaited {condition} for {within_s:g} s of mission time from "
+                f"WAIT_CHECK FAILED: awaited {check} for {within_s:g} s of mission time from "
                 f"{mission_time(start_s)}; last value {fmt_value(last.value)} at "
                 f"{mission_time(last.time_s)}; mission time {self._now()}"
             )
         self.render.line(
-            f"WAIT_CHECK: {condition} holds ({fmt_value(last.value)}) "
+            f"WAIT_CHECK: {check} holds ({fmt_value(last.value)}) "
             f"after {self.clock.now_s() - start_s:.1f} s",
             "green",
         )

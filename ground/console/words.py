@@ -1,35 +1,20 @@
-"""Reading console words: values, `name=value` arguments, conditions and time ranges."""
+"""Reading console words: `name=value` arguments, options, check expressions and time ranges.
+
+Values are read as check expressions read them (`ground.api.checks.parse_value`): one rule for
+what `true`, `12` and `safe` mean, wherever an operator types them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from ground.api import parse_value
 from ground.errors import ConsoleError
 
-COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-}
-
-
-def parse_value(text: str) -> Any:
-    """`true`/`false` to bool, numbers to int or float, anything else stays a string."""
-    lowered = text.lower()
-    if lowered in ("true", "on", "yes"):
-        return True
-    if lowered in ("false", "off", "no"):
-        return False
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
+# A word of a line as typed: a quoted string (closed or not) or a run of anything else.
+_WORD = re.compile(r"""'[^']*'?|"[^"]*"?|[^\s'"]+""")
 
 
 def parse_args(words: Iterable[str]) -> dict[str, Any]:
@@ -66,31 +51,20 @@ def parse_range(words: list[str]) -> TimeRange:
     return TimeRange(float(words[0]), float(words[1]))
 
 
-class Condition(NamedTuple):
-    """`NAME OP VALUE`, as `check` and `wait_check` take it; prints as it was written."""
+def split_expression(text: str, *keys: str) -> list[str]:
+    """The rest of a line as `[expression, *option words]`, the expression as it was typed.
 
-    name: str
-    op: str
-    expected: Any
-
-    @classmethod
-    def parse(cls, words: list[str], usage: str) -> Condition:
-        if len(words) != 3:
-            raise ConsoleError(f"usage: {usage}, with OP one of == != < <= > >=")
-        if words[1] not in COMPARISONS:
-            raise ConsoleError(f"unknown comparison {words[1]!r}; use == != < <= > >=")
-        return cls(words[0], words[1], parse_value(words[2]))
-
-    def holds_for(self, value: Any) -> bool:
-        """Whether `value` meets the condition; a value never received never does."""
-        if value is None:
-            return False
-        try:
-            return COMPARISONS[self.op](value, self.expected)
-        except TypeError:
-            raise ConsoleError(
-                f"cannot compare {self.name} = {value!r} with {self.expected!r}"
-            ) from None
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.op} {self.expected!r}"
+    `key=value` words for `keys` are taken out wherever they stand. The expression keeps its
+    quotes, so a check reads `'off'` as the string it is (see ground.api.checks).
+    """
+    prefixes = tuple(f"{key}=" for key in keys)
+    kept: list[str] = []
+    options: list[str] = []
+    last = 0
+    for word in _WORD.finditer(text):
+        if word.group().startswith(prefixes):
+            kept.append(text[last : word.start()])
+            options.append(word.group())
+            last = word.end()
+    kept.append(text[last:])
+    return ["".join(kept).strip(), *options]

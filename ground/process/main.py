@@ -6,17 +6,22 @@ import argparse
 import json
 import logging
 import os
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 
-from flightsw import __version__
-from flightsw.clock import wall_stamp
+from flightsw.cli import (
+    EXIT_OK,
+    EXIT_RUNTIME,
+    EXIT_USAGE,
+    add_process_options,
+    exit_codes,
+    log_to_stderr,
+    stop_on_signals,
+)
 from flightsw.config import ConfigError, MissionConfig, load_mission
 from flightsw.icd import Endpoints, simport
-from ground.archive.store import Archive
+from ground.archive.store import Archive, default_run_name
 from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError
 from ground.link.channel import Channel, ChannelConfig, LightTime, read_blackouts
@@ -27,8 +32,6 @@ from ground.rules.alarms import AlarmManager
 from ground.rules.engine import RuleEngine
 from ground.rules.loader import load_rules
 
-EXIT_CONFIG = 2
-EXIT_RUNTIME = 3
 log = logging.getLogger("ground")
 
 
@@ -36,7 +39,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="ground",
         description="Run mission control: light-time channel, ingest, archive, rules, alarms, commanding, control API.",
-        epilog="Exit codes: 0 stopped cleanly, 2 bad config or arguments, 3 could not start (port in use, no spacecraft).",
+        epilog=exit_codes(
+            ok="stopped cleanly",
+            usage="bad config or arguments",
+            runtime="could not start (port in use, no spacecraft)",
+        ),
     )
     parser.add_argument(
         "--config", required=True, help="mission config (TOML), the same file the spacecraft flies"
@@ -75,25 +82,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=60.0,
         help="wall seconds to wait for the spacecraft at start (default 60)",
     )
-    parser.add_argument(
-        "--exit-with-parent",
-        action="store_true",
-        help="stop when the process that started this one goes away (test harnesses use it)",
-    )
-    parser.add_argument(
-        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
-    )
-    parser.add_argument("--version", action="version", version=f"ground {__version__}")
+    add_process_options(parser, "ground")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level,
-        format="%(asctime)s ground %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    log_to_stderr("ground", args.log_level)
     try:
         config = load_mission(args.config)
         endpoints = config.endpoints.with_overrides(
@@ -111,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         rules = load_rules(rules_path) if rules_path is not None else []
     except (ConfigError, GroundError) as error:
         log.error("%s", error)
-        return EXIT_CONFIG
+        return EXIT_USAGE
     try:
         sockets = GroundSockets(endpoints)
     except LinkError as error:
@@ -121,13 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
         build_service = service_builder(config, args, dictionary, rules_path)
-        service = build_service(args.run_name or f"{config.name}-{wall_stamp()}")
+        service = build_service(args.run_name or default_run_name(config.name))
         archive = service.archive
         runtime = GroundRuntime(sockets, service, args.sim_timeout_s, build_service)
         if args.exit_with_parent:
             runtime.parent_pid = os.getppid()
-        signal.signal(signal.SIGTERM, lambda signum, frame: stop(runtime, signum, frame))
-        signal.signal(signal.SIGINT, lambda signum, frame: stop(runtime, signum, frame))
+        stop_on_signals(runtime.stop, log)
         log.info(
             "%s: archive %s, %d rules, light time %s; control API on %s, live feed on %s",
             config.name,
@@ -148,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             runtime.close()
             log.info("stopped; archive closed at mission time %.1f s", runtime.service.now_s)
         sockets.close()
-    return 0
+    return EXIT_OK
 
 
 def service_builder(
@@ -193,11 +187,6 @@ def light_time(config: MissionConfig, override_s: float | None) -> LightTime:
     if not 0 <= override_s <= 3600:
         raise GroundError(f"--light-time-s must be 0..3600 s, got {override_s:g}")
     return LightTime("fixed", override_s)
-
-
-def stop(runtime: GroundRuntime, signum: int, frame: FrameType | None) -> None:
-    log.info("signal %d: stopping", signum)
-    runtime.stop()
 
 
 def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: float) -> Dictionary:

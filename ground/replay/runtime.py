@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -36,7 +34,6 @@ from ground.api import (
     StatusReply,
     Step,
 )
-from ground.cli.launcher import SESSION_FILE
 from ground.process.control import ControlApi, OnSimReply, immediate, refusing
 from ground.process.runtime import FLUSH_EVERY_S
 from ground.process.sockets import bind_all, publish_on, serve_control
@@ -174,19 +171,3 @@ class ReplayRuntime:
 
 def _no_spacecraft(what: str) -> str:
     return f"replay: there is no spacecraft to {what}; a replay only re-reads its archive"
-
-
-def write_replay_session(
-    data_dir: Path, endpoints: Endpoints, summary_archive: Path, source: Path
-) -> None:
-    """Leave the endpoints where `mission console --data-dir` looks for them (as `mission run`)."""
-    info: dict[str, Any] = {
-        "config": None,
-        "run_name": summary_archive.stem,
-        "archive": str(summary_archive),
-        "replay_of": str(source),
-        "endpoints": endpoints.as_dict(),
-        "pids": {},
-    }
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / SESSION_FILE).write_text(json.dumps(info, indent=2))

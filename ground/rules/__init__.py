@@ -2,7 +2,8 @@
 
 - `engine`: the rule transition, the Rule base and the RuleEngine (severities and states are
   words shared with the API: `ground.vocabulary`)
-- `parameter_rule`, `kinds`: limit, delta, expected, staleness and combination rules
+- `parameter_rule`, `kinds`: limit, delta, expected, staleness and combination rules, and the
+  `RuleOptions` (persistence, staleness, modes, description) every one-parameter rule takes
 - `loader`: rules from a TOML file; `alarms`: the operator-facing life of a violation
 """
 
@@ -17,6 +18,7 @@ from ground.rules.kinds import (
     StalenessRule,
 )
 from ground.rules.loader import load_rules
+from ground.rules.parameter_rule import RuleOptions
 from ground.vocabulary import AlarmSeverity, AlarmState, RuleState
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "LimitRule",
     "Rule",
     "RuleEngine",
+    "RuleOptions",
     "RuleState",
     "RuleTransition",
     "StalenessRule",

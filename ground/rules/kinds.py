@@ -1,16 +1,16 @@
 """The rule kinds: limit, delta, expected, staleness (one parameter each) and combination.
 
-Persistence, staleness and modes are explained in `ground.rules.parameter_rule`.
+Persistence, staleness and modes, every one-parameter kind's `RuleOptions`, are explained in
+`ground.rules.parameter_rule`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 from ground.rules.engine import (
-    DEFAULT_MODE_PARAMETER,
     Rule,
     RuleTransition,
     Scalar,
@@ -19,9 +19,11 @@ from ground.rules.engine import (
 )
 from ground.rules.parameter_rule import (
     GREEN,
+    NO_OPTIONS,
     STALE,
     VIOLATED,
     ParameterRule,
+    RuleOptions,
     check_name,
     for_samples,
     is_number,
@@ -112,32 +114,19 @@ class LimitRule(ParameterRule):
         *,
         yellow_severity: AlarmSeverity | None = None,
         limits_by_mode: Mapping[str, LimitBands] | None = None,
-        persistence: int = 1,
-        stale_after_s: float | None = None,
-        modes: Collection[str] | None = None,
-        mode_parameter: str = DEFAULT_MODE_PARAMETER,
-        description: str = "",
+        options: RuleOptions = NO_OPTIONS,
     ) -> None:
-        super().__init__(
-            name,
-            severity,
-            parameter,
-            persistence=persistence,
-            stale_after_s=stale_after_s,
-            modes=modes,
-            mode_parameter=mode_parameter,
-            description=description,
-        )
+        super().__init__(name, severity, parameter, options)
         self.bands = bands
         self.limits_by_mode = dict(limits_by_mode or {})
         self.yellow_severity = severity.one_lower() if yellow_severity is None else yellow_severity
         self._check_bands(bands, "")
         for mode, mode_bands in self.limits_by_mode.items():
-            if self.modes is not None and mode not in self.modes:
+            if options.modes is not None and mode not in options.modes:
                 raise refuse(name, f"limits.{mode}", f"mode {mode!r} is not in modes: never used")
             self._check_bands(mode_bands, f"limits.{mode}.")
         if self.limits_by_mode:
-            self.mode_parameter = mode_parameter
+            self.mode_parameter = options.mode_parameter
         self._use(bands)
 
     def _check_bands(self, bands: LimitBands, prefix: str) -> None:
@@ -214,22 +203,9 @@ class DeltaRule(ParameterRule):
         max_delta: float,
         *,
         per_second: bool = False,
-        persistence: int = 1,
-        stale_after_s: float | None = None,
-        modes: Collection[str] | None = None,
-        mode_parameter: str = DEFAULT_MODE_PARAMETER,
-        description: str = "",
+        options: RuleOptions = NO_OPTIONS,
     ) -> None:
-        super().__init__(
-            name,
-            severity,
-            parameter,
-            persistence=persistence,
-            stale_after_s=stale_after_s,
-            modes=modes,
-            mode_parameter=mode_parameter,
-            description=description,
-        )
+        super().__init__(name, severity, parameter, options)
         if not (max_delta > 0 and math.isfinite(max_delta)):
             raise refuse(name, "max_delta", f"max_delta {max_delta} must be a number > 0")
         self.max_delta = max_delta
@@ -283,22 +259,9 @@ class ExpectedRule(ParameterRule):
         parameter: str,
         expected: Scalar | Iterable[Scalar],
         *,
-        persistence: int = 1,
-        stale_after_s: float | None = None,
-        modes: Collection[str] | None = None,
-        mode_parameter: str = DEFAULT_MODE_PARAMETER,
-        description: str = "",
+        options: RuleOptions = NO_OPTIONS,
     ) -> None:
-        super().__init__(
-            name,
-            severity,
-            parameter,
-            persistence=persistence,
-            stale_after_s=stale_after_s,
-            modes=modes,
-            mode_parameter=mode_parameter,
-            description=description,
-        )
+        super().__init__(name, severity, parameter, options)
         values = (expected,) if isinstance(expected, float | int | bool | str) else tuple(expected)
         if not values:
             raise refuse(name, "expected", "expected is empty; give a value or a list of values")
@@ -320,7 +283,7 @@ class ExpectedRule(ParameterRule):
 
 
 class StalenessRule(ParameterRule):
-    """No sample of the parameter (of any value) for more than `stale_after_s` mission seconds."""
+    """No sample of the parameter (of any value) for more than its options' `stale_after_s`."""
 
     __slots__ = ()
 
@@ -329,21 +292,12 @@ class StalenessRule(ParameterRule):
         name: str,
         severity: AlarmSeverity,
         parameter: str,
-        stale_after_s: float,
         *,
-        modes: Collection[str] | None = None,
-        mode_parameter: str = DEFAULT_MODE_PARAMETER,
-        description: str = "",
+        options: RuleOptions,
     ) -> None:
-        super().__init__(
-            name,
-            severity,
-            parameter,
-            stale_after_s=stale_after_s,
-            modes=modes,
-            mode_parameter=mode_parameter,
-            description=description,
-        )
+        super().__init__(name, severity, parameter, options)
+        if options.stale_after_s is None:
+            raise refuse(name, "stale_after_s", "a staleness rule needs stale_after_s")
 
     def judge(self, time_s: float, value: Scalar) -> RuleState | None:
         return GREEN  # any sample at all is the news this rule waits for

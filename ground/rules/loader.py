@@ -27,6 +27,7 @@ from ground.rules.kinds import (
     LimitRule,
     StalenessRule,
 )
+from ground.rules.parameter_rule import RuleOptions
 from ground.vocabulary import AlarmSeverity
 
 _BAND_KEYS = frozenset(f.name for f in fields(LimitBands))
@@ -153,33 +154,23 @@ def _read_rule(item: Any, path: str, index: int, mode_parameter: str) -> Rule:
     if reader is None:
         raise table.error("kind", f"unknown kind {kind!r}; use one of {', '.join(_READERS)}")
     table.refuse_unknown_keys(_KEYS_BY_KIND[kind], f"a {kind} rule")
+    severity = table.severity("severity")
     try:
-        return reader(table, mode_parameter)
+        return reader(table, name, severity, _options(table, mode_parameter))
     except RuleError as exc:
         raise _relabel(exc, path) from None
 
 
-def _common(table: _Table) -> dict[str, Any]:
-    return {
-        "name": table.get("name", str),
-        "severity": table.severity("severity"),
-        "description": table.get("description", str, ""),
-    }
-
-
-def _parameter_common(table: _Table, mode_parameter: str) -> dict[str, Any]:
-    return {
-        **_common(table),
-        "parameter": table.get("parameter", str),
-        "modes": table.str_list("modes", None),
-        "mode_parameter": mode_parameter,
-        "stale_after_s": table.number("stale_after_s", None),
-    }
-
-
-def _persistence(table: _Table) -> int:
-    value: int = table.get("persistence", int, 1)
-    return value
+def _options(table: _Table, mode_parameter: str) -> RuleOptions:
+    """A rule's options; keys its kind does not take were refused already, so they are absent."""
+    modes = table.str_list("modes", None)
+    return RuleOptions(
+        persistence=table.get("persistence", int, 1),
+        stale_after_s=table.number("stale_after_s", None),
+        modes=None if modes is None else frozenset(modes),
+        mode_parameter=mode_parameter,
+        description=table.get("description", str, ""),
+    )
 
 
 def _bands(table: _Table, base: LimitBands | None = None) -> LimitBands:
@@ -189,7 +180,7 @@ def _bands(table: _Table, base: LimitBands | None = None) -> LimitBands:
     return LimitBands(**{f.name: given.get(f.name, getattr(base, f.name)) for f in fields(base)})
 
 
-def _read_limit(table: _Table, mode_parameter: str) -> Rule:
+def _read_limit(table: _Table, name: str, severity: AlarmSeverity, options: RuleOptions) -> Rule:
     bands = _bands(table)
     by_mode: dict[str, LimitBands] = {}
     limits = table.table("limits")
@@ -201,54 +192,59 @@ def _read_limit(table: _Table, mode_parameter: str) -> Rule:
             mode_table.refuse_unknown_keys(_BAND_KEYS, "per-mode limits")
             by_mode[mode] = _bands(mode_table, base=bands)
     return LimitRule(
-        bands=bands,
+        name,
+        severity,
+        table.get("parameter", str),
+        bands,
         limits_by_mode=by_mode,
         yellow_severity=table.severity("yellow_severity", None),
-        persistence=_persistence(table),
-        **_parameter_common(table, mode_parameter),
+        options=options,
     )
 
 
-def _read_delta(table: _Table, mode_parameter: str) -> Rule:
+def _read_delta(table: _Table, name: str, severity: AlarmSeverity, options: RuleOptions) -> Rule:
     per = table.get("per", str, "sample")
     if per not in ("sample", "second"):
         raise table.error("per", f"per must be 'sample' or 'second', not {per!r}")
     return DeltaRule(
-        max_delta=table.number("max_delta"),
+        name,
+        severity,
+        table.get("parameter", str),
+        table.number("max_delta"),
         per_second=per == "second",
-        persistence=_persistence(table),
-        **_parameter_common(table, mode_parameter),
+        options=options,
     )
 
 
-def _read_expected(table: _Table, mode_parameter: str) -> Rule:
+def _read_expected(table: _Table, name: str, severity: AlarmSeverity, options: RuleOptions) -> Rule:
     expected = table.get("expected", (bool, int, float, str, list))
     values = expected if isinstance(expected, list) else [expected]
     for value in values:
         if not isinstance(value, bool | int | float | str):
             raise table.error("expected", f"expected values must be scalars, found {value!r}")
-    return ExpectedRule(
-        expected=values,
-        persistence=_persistence(table),
-        **_parameter_common(table, mode_parameter),
-    )
+    return ExpectedRule(name, severity, table.get("parameter", str), values, options=options)
 
 
-def _read_staleness(table: _Table, mode_parameter: str) -> Rule:
-    common = _parameter_common(table, mode_parameter)
-    common["stale_after_s"] = table.number("stale_after_s")
-    return StalenessRule(**common)
+def _read_staleness(
+    table: _Table, name: str, severity: AlarmSeverity, options: RuleOptions
+) -> Rule:
+    table.number("stale_after_s")  # required here: "is missing" names the key
+    return StalenessRule(name, severity, table.get("parameter", str), options=options)
 
 
-def _read_combination(table: _Table, mode_parameter: str) -> Rule:
+def _read_combination(
+    table: _Table, name: str, severity: AlarmSeverity, options: RuleOptions
+) -> Rule:
     return CombinationRule(
-        operator=table.get("operator", str),
-        operands=table.str_list("operands"),
-        **_common(table),
+        name,
+        severity,
+        table.get("operator", str),
+        table.str_list("operands"),
+        description=options.description,
     )
 
 
-_READERS: Mapping[str, Callable[[_Table, str], Rule]] = {
+_READERS: Mapping[str, Callable[[_Table, str, AlarmSeverity, RuleOptions], Rule]] = {
     "limit": _read_limit,
     "delta": _read_delta,
     "expected": _read_expected,

@@ -1,6 +1,7 @@
-"""ParameterRule: the persistence, staleness and mode machinery shared by one-parameter rules.
+"""ParameterRule and its RuleOptions: persistence, staleness and modes, shared by one-parameter rules.
 
-Three mechanisms:
+Every one-parameter rule takes the same options, as one frozen `RuleOptions` value (the loader
+reads them from a rule's table once). Three mechanisms:
 
 - persistence (COSMOS): a state change needs `persistence` samples in a row that disagree with
   the current state; the rule then takes the state of the latest one. Returning to GREEN needs
@@ -20,10 +21,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection
+from dataclasses import dataclass
 from numbers import Real
 from typing import TypeGuard
 
+from ground.dictionary import is_parameter_name
 from ground.rules.engine import (
     DEFAULT_MODE_PARAMETER,
     Rule,
@@ -35,7 +37,6 @@ from ground.rules.engine import (
 from ground.vocabulary import AlarmSeverity, RuleState
 
 _RULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
-_PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+")
 # Exact types checked first: isinstance against the numbers ABC costs several times more.
 _PLAIN_NUMBERS = frozenset({float, int, bool})
 
@@ -55,6 +56,41 @@ def for_samples(persistence: int) -> str:
     return "" if persistence == 1 else f" for {persistence} samples"
 
 
+@dataclass(frozen=True, slots=True)
+class RuleOptions:
+    """What a one-parameter rule may be given besides its own test (the mechanisms above).
+
+    Attributes:
+        persistence: samples in a row that must point to a new state before the rule takes it.
+        stale_after_s: mission seconds without a valid sample before the rule is STALE; None
+            for never (a staleness rule needs it).
+        modes: the values of `mode_parameter` in which the rule runs; None for every mode.
+        mode_parameter: the parameter that holds the mode (a rule file may name another).
+        description: what the rule is for, in the operator's words.
+    """
+
+    persistence: int = 1
+    stale_after_s: float | None = None
+    modes: frozenset[str] | None = None
+    mode_parameter: str = DEFAULT_MODE_PARAMETER
+    description: str = ""
+
+    def problem(self) -> tuple[str, str] | None:
+        """The first (key, reason) that makes these options unusable, or None."""
+        if self.persistence < 1:
+            return "persistence", f"persistence {self.persistence} must be at least 1"
+        stale_s = self.stale_after_s
+        if stale_s is not None and not (stale_s > 0 and math.isfinite(stale_s)):
+            return "stale_after_s", f"stale_after_s {stale_s} must be > 0"
+        if self.modes is not None and not self.modes:
+            return "modes", "modes is empty; leave it out to run in every mode"
+        return None
+
+
+NO_OPTIONS = RuleOptions()
+"""Persistence 1, no staleness, every mode, no description."""
+
+
 def check_name(name: str) -> None:
     if not _RULE_NAME.fullmatch(name):
         raise refuse(
@@ -70,7 +106,7 @@ class ParameterRule(Rule):
         "_enabled",
         "_last_sample_s",
         "_mode",
-        "modes",
+        "options",
         "persistence",
         "stale_after_s",
     )
@@ -80,30 +116,23 @@ class ParameterRule(Rule):
         name: str,
         severity: AlarmSeverity,
         parameter: str,
-        *,
-        persistence: int = 1,
-        stale_after_s: float | None = None,
-        modes: Collection[str] | None = None,
-        mode_parameter: str = DEFAULT_MODE_PARAMETER,
-        description: str = "",
+        options: RuleOptions = NO_OPTIONS,
     ) -> None:
         check_name(name)
-        super().__init__(name, severity, description)
-        if not _PARAMETER_NAME.fullmatch(parameter):
+        super().__init__(name, severity, options.description)
+        if not is_parameter_name(parameter):
             raise refuse(name, "parameter", f"bad parameter {parameter!r}: use subsystem.param")
-        if persistence < 1:
-            raise refuse(name, "persistence", f"persistence {persistence} must be at least 1")
-        if stale_after_s is not None and not (stale_after_s > 0 and math.isfinite(stale_after_s)):
-            raise refuse(name, "stale_after_s", f"stale_after_s {stale_after_s} must be > 0")
-        if modes is not None and not modes:
-            raise refuse(name, "modes", "modes is empty; leave it out to run in every mode")
+        problem = options.problem()
+        if problem is not None:
+            raise refuse(name, *problem)
         self.parameter = parameter
-        self.persistence = persistence
-        self.stale_after_s = stale_after_s
-        self.watches_staleness = stale_after_s is not None
-        self.modes = None if modes is None else frozenset(modes)
-        if self.modes is not None:
-            self.mode_parameter = mode_parameter
+        self.options = options
+        # Read on every sample and every tick: kept as the rule's own slots, one lookup each.
+        self.persistence = options.persistence
+        self.stale_after_s = options.stale_after_s
+        self.watches_staleness = options.stale_after_s is not None
+        if options.modes is not None:
+            self.mode_parameter = options.mode_parameter
         self._count = 0
         self._enabled = True
         self._mode: Scalar | None = None
@@ -135,7 +164,8 @@ class ParameterRule(Rule):
             return None
         self._mode = mode
         self.mode_changed(mode)
-        enabled = self.modes is None or mode in self.modes
+        modes = self.options.modes
+        enabled = modes is None or mode in modes
         if enabled == self._enabled:
             return None
         self._enabled = enabled

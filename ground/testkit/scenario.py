@@ -13,11 +13,25 @@ mission name or a config path relative to the file), optionally `LIGHT_TIME_S`, 
         ...
 
 `mission script FILE` runs it against freshly launched processes and prints each step.
+
+Scenarios share procedures as ordinary Python modules. Before loading a scenario, the loader
+puts two folders at the front of the import path: the scenario's own folder and the one above
+it. So a scenario imports a module beside it (`import helpers`), and the scenarios of several
+missions, each in its mission's folder, import what they share from a folder next to theirs:
+
+    scenarios/procedures/propulsion.py      from procedures import propulsion
+    scenarios/leo_station/thruster_stuck_open.py
+    scenarios/mars_cruise/thruster_stuck_open.py
+
+This holds however the scenario is run (`mission script` from any folder, the test suite, a
+user's own tree with the installed package): the folders come from the file's own path. A
+module name stands for one file for the whole run, as anywhere in Python.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,6 +73,7 @@ def load_scenario(path: Path) -> Scenario:
     """Import a scenario file; ScenarioError if it is not one."""
     if not path.is_file():
         raise ScenarioError(f"{path}: no such scenario file")
+    _make_shared_modules_importable(path)
     module_name = f"flightsw_scenario_{abs(hash(path.resolve()))}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
@@ -84,6 +99,15 @@ def load_scenario(path: Path) -> Scenario:
     light_time_s = getattr(module, "LIGHT_TIME_S", None)
     doc = (module.__doc__ or path.stem).strip()
     return Scenario(path, doc.splitlines()[0], MissionSpec(config, light_time_s), run)
+
+
+def _make_shared_modules_importable(path: Path) -> None:
+    """Put the scenario's folder, then the folder above it, first on the import path (once)."""
+    folder = path.resolve().parent
+    for entry in (str(folder.parent), str(folder)):  # inserted in turn: the folder ends first
+        if entry in sys.path:
+            sys.path.remove(entry)
+        sys.path.insert(0, entry)
 
 
 def run_scenario(scenario: Scenario, hil: HilApi) -> Outcome:

@@ -10,16 +10,13 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from flightsw.cli import EXIT_FAILED, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, exit_codes
 from ground.api import mission_time
 from ground.errors import LaunchError, ScenarioError
 from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionPool, MissionSpec
 from ground.testkit.report import TextReporter
 from ground.testkit.scenario import Outcome, Scenario, load_scenario, run_scenario
-
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_RUNTIME = 3
 
 
 def add_parser(commands: Any) -> None:
@@ -28,8 +25,12 @@ def add_parser(commands: Any) -> None:
         help="run scenario files (test kit API) against fresh processes and report each step",
         description="Run scenarios: each FILE defines MISSION and run(hil). Scenarios of the same "
         "mission share one pair of processes, reset to a new spacecraft and archive for each. "
-        "Exit codes: 0 all passed, 1 a scenario failed, 2 a file is not a scenario, 3 the "
-        "processes could not start.",
+        + exit_codes(
+            ok="all passed",
+            failed="a scenario failed",
+            usage="a file is not a scenario",
+            runtime="the processes could not start",
+        ),
     )
     script.add_argument("files", nargs="+", type=Path, metavar="FILE", help="scenario files")
     script.add_argument(
@@ -74,7 +75,7 @@ def run_script(args: argparse.Namespace) -> int:
     passed = sum(outcome.passed for outcome in outcomes)
     style = "bold green" if passed == len(outcomes) else "bold red"
     out.print(Text(f"{passed} of {len(outcomes)} scenario(s) passed", style=style))
-    return 0 if passed == len(outcomes) else EXIT_FAILED
+    return EXIT_OK if passed == len(outcomes) else EXIT_FAILED
 
 
 def _run_one(

@@ -6,10 +6,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ground.api import fmt_value, mission_time
-from ground.errors import HilFailure, HilTimeout
+from ground.api import fmt_value, mission_time, parse_check
+from ground.errors import CheckError, HilFailure, HilTimeout
 from ground.testkit.core import ApiCore
-from ground.testkit.expressions import parse_check
 from ground.testkit.failures import explain
 from ground.testkit.predicates import UNSET, Predicate, anything, as_predicate
 from ground.testkit.records import (
@@ -45,7 +44,7 @@ class TelemetryVerbs(ApiCore):
 
     def check(self, expression: str) -> Any:
         """Fail unless `"subsystem.param OP value"` holds for the latest value; return the value."""
-        name, predicate = parse_check(expression)
+        name, predicate = _read(expression)
         with self._verb(f"check {expression}") as verb:
             latest = self._latest(name)
             if not predicate(latest.value):
@@ -63,7 +62,7 @@ class TelemetryVerbs(ApiCore):
 
     def wait_check(self, expression: str, within: float) -> Sample:
         """Let mission time pass until `"subsystem.param OP value"` holds; fail after `within` s."""
-        name, predicate = parse_check(expression)
+        name, predicate = _read(expression)
         with self._verb(f"wait_check {expression} within {within:g} s") as verb:
             sample = self._await_sample(name, predicate, within, "WAIT_CHECK FAILED")
             verb.detail = f"{fmt_value(sample.value)} at {mission_time(sample.time_s)}"
@@ -278,3 +277,16 @@ class TelemetryVerbs(ApiCore):
 def _later(sample: Sample, time_s: float | None) -> bool:
     """Whether `sample` was taken after `time_s` (None: before anything)."""
     return time_s is None or (sample.time_s is not None and sample.time_s > time_s)
+
+
+def _read(expression: str) -> tuple[str, Predicate]:
+    """The parameter and predicate of a check expression (grammar: ground.api.checks)."""
+    check = parse_check(expression)
+
+    def holds(value: Any) -> bool:
+        try:
+            return check.holds_for(value)
+        except CheckError:  # as for every predicate, a string against a number is no match
+            return False
+
+    return check.name, Predicate(holds, check.condition)

@@ -18,6 +18,7 @@ onboard time. The alarms, back in limits, are acknowledged.
 from itertools import pairwise
 
 import msgspec
+from procedures.dictionary import first_parameter
 
 from ground.testkit import HilFailure, changed, greater_than
 
@@ -60,7 +61,7 @@ def run(hil):
         hil.advance(end_s - hil.now_s)
         # Nothing of the window reached the ground live.
         for name in subsystems:
-            hil.assert_telemetry_count(_first_parameter(hil, name), 0, since=start_s, until=end_s)
+            hil.assert_telemetry_count(first_parameter(hil, name), 0, since=start_s, until=end_s)
         hil.assert_event_count("navigation.eclipse_entry", 0, since=start_s)
 
     with hil.step("The link is back: live telemetry resumes and the silence ends"):
@@ -90,7 +91,7 @@ def run(hil):
     with hil.step("Nothing is lost: every subsystem has all 30 samples of the window, no gap"):
         expected = int(BLACKOUT_S // HK_PERIOD_S)
         for name in subsystems:
-            parameter = _first_parameter(hil, name)
+            parameter = first_parameter(hil, name)
             hil.assert_telemetry_count(parameter, expected, since=start_s, until=end_s)
             samples = hil.history(parameter, since=start_s - HK_PERIOD_S, until=end_s + HK_PERIOD_S)
             worst_s = max(b.time_s - a.time_s for a, b in pairwise(samples))
@@ -113,11 +114,3 @@ def run(hil):
                 raise HilFailure(f"{alarm} is still in violation after the blackout")
             hil.acknowledge(alarm.name, "downlink blackout; recorder dumped, no data lost")
         hil.assert_no_alarms()
-
-
-def _first_parameter(hil, subsystem):
-    """`subsystem.param` for the first housekeeping parameter the dictionary lists."""
-    for entry in hil.dictionary["subsystems"]:
-        if entry["name"] == subsystem:
-            return f"{subsystem}.{entry['telemetry'][0]['name']}"
-    raise KeyError(subsystem)

@@ -17,6 +17,7 @@ a gap; no alarm triggers and the spacecraft never leaves nominal mode.
 from itertools import pairwise
 
 import msgspec
+from procedures.dictionary import first_parameter
 
 from ground.testkit import (
     HilFailure,
@@ -58,7 +59,7 @@ def run(hil):
     with hil.step("Flight software up: every subsystem reports, nominal mode, no alarms"):
         hil.wait_check("executive.ticks > 0", within=30)
         for name in subsystems:
-            hil.await_telemetry(_first_parameter(hil, name), anything(), within=2 * HK_PERIOD_S)
+            hil.await_telemetry(first_parameter(hil, name), anything(), within=2 * HK_PERIOD_S)
         hil.check("fdir.mode == 'nominal'")
         hil.check("power.payload_camera_switch_on == True")
         hil.check("navigation.in_eclipse == False")  # the orbit starts at the sub-solar point
@@ -131,7 +132,7 @@ def run(hil):
         end_s = hil.now_s - HK_PERIOD_S  # the latest report may still be on its way down
         expected = int((end_s - start_s) // HK_PERIOD_S)
         for name in subsystems:
-            parameter = _first_parameter(hil, name)
+            parameter = first_parameter(hil, name)
             hil.assert_telemetry_count(parameter, at_least(expected), since=start_s, until=end_s)
             samples = hil.history(parameter, since=start_s, until=end_s)
             worst_s = max(b.time_s - a.time_s for a, b in pairwise(samples))
@@ -152,14 +153,6 @@ def run(hil):
         hil.check("fdir.safe_mode_entries == 0")
         hil.check("fdir.actions_fired == 0")
         hil.check("executive.tc_failed == 0")
-
-
-def _first_parameter(hil, subsystem):
-    """`subsystem.param` for the first housekeeping parameter the dictionary lists."""
-    for entry in hil.dictionary["subsystems"]:
-        if entry["name"] == subsystem:
-            return f"{subsystem}.{entry['telemetry'][0]['name']}"
-    raise KeyError(subsystem)
 
 
 def _await_edge(hil, dark, predicted_s, within):

@@ -23,6 +23,15 @@ nothing after the cut-off), and safes propulsion again.
 
 import math
 
+from procedures.propulsion import (
+    await_fdir_safing,
+    clear_stuck_valve,
+    confirm_fdir_action,
+    confirm_safing_came_from_on_board,
+    mass_flow_kg_s,
+    safe_propulsion_again,
+)
+
 from ground.testkit import HilFailure, close_to, less_than
 
 MISSION = "leo_station"
@@ -30,7 +39,7 @@ MISSION = "leo_station"
 FIRST_HK_S = 60.0
 COMMAND_S = 30.0  # 0.5 s relay round trip and the next 10 s report
 HK_S = 10.0
-FLOW_KG_S = 1200.0 / (300.0 * 9.80665)  # F / (Isp g0), at the regulated 1700 kPa
+FLOW_KG_S = mass_flow_kg_s(1200.0, 300.0)  # at the regulated 1700 kPa
 BURN_S = 105.0  # 0.50 m/s on 252.5 t
 CHECKOUT_BURN_S = 10.0
 PROPULSION_TICK_S = 1.0
@@ -40,10 +49,6 @@ ALARM_PERSISTENCE_S = 40.0  # 3 samples of 10 s, and one in flight
 # Propellant accounting is exact to float rounding; a gram is far below one tick (408 g).
 ACCOUNT_TOL_KG = 1e-3
 SAFE_ACTION = "safe_thrusters_on_uncommanded_thrust"
-
-
-def is_safe_action(event):
-    return event.params.get("action") == SAFE_ACTION
 
 
 def run(hil):
@@ -108,37 +113,32 @@ def run(hil):
 
     with hil.step("FDIR's event-action safes propulsion on board: the latch valve closes"):
         # FDIR sees the event at its first 10 s step after it, plus the light time to hear it.
-        action = hil.await_event(
-            "fdir.event_action",
+        _, safed = await_fdir_safing(
+            hil,
+            SAFE_ACTION,
+            uncommanded,
+            fdir_step_s=FDIR_STEP_S,
             within=FDIR_STEP_S + LIGHT_S + HK_S,
-            where=is_safe_action,
             since=uncommanded.time_s,
         )
-        hil.note(f"event-action {action.time_s - uncommanded.time_s:.1f} s after the event")
-        if not 0 < action.time_s - uncommanded.time_s <= FDIR_STEP_S:
-            raise HilFailure(f"FDIR acted outside its 10 s step after the event: {action}")
-        safed = hil.assert_event("propulsion.safed", since=uncommanded.time_s)
-        if safed.time_s != action.time_s:
-            raise HilFailure(f"propulsion safed at {safed} but FDIR acted at {action}")
         # The report of the safing tick was made before the safe ran: the next one shows it.
         quiet_s = hil.await_telemetry("propulsion.armed", False, within=2 * HK_S).time_s
         hil.await_telemetry("propulsion.thrusting", False, within=2 * HK_S)
         hil.await_telemetry("propulsion.thrust_n", close_to(0.0, 1e-6), within=2 * HK_S)
-        hil.wait_check("fdir.actions_fired == 1", within=2 * HK_S)
-        last = hil.tlm("fdir.last_action")
-        if SAFE_ACTION not in last:
-            raise HilFailure(f"fdir.last_action is {last!r}, expected the {SAFE_ACTION} action")
+        confirm_fdir_action(hil, SAFE_ACTION, within=2 * HK_S)
         # The valve is still stuck: the closed latch valve is what stops the thrust.
         hil.check("propulsion.thruster_stuck_open == true")
 
     with hil.step("Ground confirms the safing came from on board, not from the ground"):
         # The ground's commands so far are the reboost's two: no safe, time-tagged or not.
-        sent = [c.name for c in hil.commands()]
-        if sent != ["propulsion.arm", "propulsion.burn_duration"]:
-            raise HilFailure(f"expected only the reboost's arm and burn from the ground: {sent}")
-        # The executive counts commands raised on board: FDIR's safe is the only one.
-        hil.wait_check(f"executive.onboard_commands == {onboard_before + 1}", within=2 * HK_S)
-        hil.assert_event_count("fdir.event_action", 1, since=start_s, where=is_safe_action)
+        confirm_safing_came_from_on_board(
+            hil,
+            SAFE_ACTION,
+            ground_commands=["propulsion.arm", "propulsion.burn_duration"],
+            onboard_before=onboard_before,
+            since=start_s,
+            within=2 * HK_S,
+        )
 
     with hil.step("Propellant holds with the valve still stuck; the extra loss is bounded"):
         # Six reports (60 s): 60 propulsion ticks and 6 FDIR steps, in any of which a stuck
@@ -174,10 +174,7 @@ def run(hil):
         hil.check("fdir.mode == nominal")
 
     with hil.step("Valve cleared; only then re-armed, and a 10 s checkout burn stops on time"):
-        hil.assert_telemetry_count("propulsion.armed", 0, True, since=quiet_s)  # kept safe
-        cleared_s = hil.clear_fault("propulsion", "thruster_stuck_open")
-        hil.await_telemetry("propulsion.thruster_stuck_open", False, within=2 * HK_S)
-        hil.check("propulsion.armed == false")
+        cleared_s = clear_stuck_valve(hil, kept_safe_since=quiet_s, within=2 * HK_S)
         level_kg = hil.tlm("propulsion.propellant_kg")
         hil.send_and_await_completion("propulsion.arm", within=COMMAND_S)
         hil.await_telemetry("propulsion.armed", True, within=2 * HK_S)
@@ -205,9 +202,5 @@ def run(hil):
             )
 
     with hil.step("Ground safes propulsion again: station nominal"):
-        hil.send_and_await_completion("propulsion.safe", within=COMMAND_S)
-        hil.await_telemetry("propulsion.armed", False, within=2 * HK_S)
-        hil.assert_event_count("fdir.event_action", 1, since=start_s)
-        hil.assert_no_alarms()
-        hil.check("fdir.mode == nominal")
+        safe_propulsion_again(hil, since=start_s, within=COMMAND_S, report_within=2 * HK_S)
         hil.check("navigation.total_dv_m_s > 0.5")

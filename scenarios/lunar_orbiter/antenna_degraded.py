@@ -25,7 +25,10 @@ again: the played-back budget is below zero exactly where the ground heard nothi
 
 from itertools import pairwise
 
-from ground.testkit import HilFailure, at_least, is_not, less_than
+from procedures.checks import require
+from procedures.comms import set_downlink_rate
+
+from ground.testkit import at_least, is_not, less_than
 
 MISSION = "lunar_orbiter"
 
@@ -42,14 +45,14 @@ def run(hil):
         hil.check("comms.downlink_rate_bps == 8192000")
         hil.check("comms.eirp_dbw > 41.5")  # 13 dBW + 30 dBi - 1 dB of line loss = 42 dBW
         hil.check("comms.link_margin_db > 17.5")
-        _require(hil.ground_status().channel.signal, "no signal before the fault")
+        require(hil.ground_status().channel.signal, "no signal before the fault")
         hil.assert_no_alarms()
 
     with hil.step("The RF path loses 20 dB: the margin goes below zero, the station loses lock"):
         fault_s = hil.inject_fault("comms", "antenna_degraded", loss_db=LOSS_DB)
         # Comms works the budget out again on its next tick, at most 10 s on.
         los = hil.await_event("ground.los", within=HK_S)
-        _require(not hil.ground_status().channel.signal, "ground.los, yet a signal")
+        require(not hil.ground_status().channel.signal, "ground.los, yet a signal")
         hil.note(f"loss of signal {los.time_s - fault_s:.0f} s after the fault")
         blind_s = fault_s + STATION_CHECK_S
         one_way_s = hil.ground_status().one_way_light_time_s
@@ -64,20 +67,20 @@ def run(hil):
         hil.assert_telemetry_count("executive.ticks", 0, since=last.time_s + 1)
         hil.assert_alarm("battery_soc", severity="warning", since=fault_s)  # stale after 120 s
         hil.assert_no_event("ground.aos", since=los.time_s)
-        _require(not hil.ground_status().channel.signal, "the signal came back by itself")
+        require(not hil.ground_status().channel.signal, "the signal came back by itself")
 
     with hil.step("Blind command: 64 kbit/s; the signal is back at once, the command verified"):
         blind = hil.send_command("comms.set_rate", {"rate_bps": "64000"})
-        _require(blind.stages["sent"] == blind_s, f"blind command sent at {blind.stages}")
+        require(blind.stages["sent"] == blind_s, f"blind command sent at {blind.stages}")
         arrival_s = blind_s + one_way_s
         # Up one light time; the rate changes as the command runs, the next tick says so.
         aos = hil.await_event("ground.aos", within=one_way_s + TICK_S)
-        _require(arrival_s <= aos.time_s, f"signal back at {aos.time_s}, before the command")
-        _require(aos.time_s - arrival_s <= TICK_S, f"signal back only at {aos.time_s}")
-        _require(hil.ground_status().channel.signal, "ground.aos, yet no signal")
+        require(arrival_s <= aos.time_s, f"signal back at {aos.time_s}, before the command")
+        require(aos.time_s - arrival_s <= TICK_S, f"signal back only at {aos.time_s}")
+        require(hil.ground_status().channel.signal, "ground.aos, yet no signal")
         # Its TM[1] reports went out on the new signal: verified a round trip after sending.
         done = hil.await_command(blind, "completed", within=2 * one_way_s + TICK_S)
-        _require(done.stages["completed"] >= arrival_s, f"completed before it arrived: {done}")
+        require(done.stages["completed"] >= arrival_s, f"completed before it arrived: {done}")
         hil.wait_check(f"executive.ticks > {last.value}", within=HK_S + TICK_S + one_way_s)
         hil.check("comms.downlink_rate_bps == 64000")
         hil.check("comms.link_up == True")
@@ -90,8 +93,7 @@ def run(hil):
         hil.note(f"EIRP {eirp_dbw:.1f} dBW, margin {margin_db:.1f} dB at 64 kbit/s")
         # The fastest standard rate with a 3 dB margin: 2 Mbit/s gives 19.3 - 15.1 = 4.2 dB.
         # The link is up now, so this command is verified to completion, a round trip away.
-        hil.send_and_await_completion("comms.set_rate", {"rate_bps": "2048000"}, within=10)
-        hil.wait_check("comms.downlink_rate_bps == 2048000", within=HK_S + 5)
+        set_downlink_rate(hil, 2048000, within=10, report_within=HK_S + 5)
         hil.check("comms.link_margin_db > 3")
         hil.check("comms.link_up == True")
 
@@ -102,7 +104,7 @@ def run(hil):
         hil.dump_recorder(before_gap.time_s, after_gap.time_s, within=60)
         filled = hil.history("executive.ticks", since=before_gap.time_s, until=after_gap.time_s)
         gaps_s = [b.time_s - a.time_s for a, b in pairwise(filled)]
-        _require(
+        require(
             gaps_s and max(gaps_s) <= HK_S,
             f"housekeeping still has gaps after the playback: {max(gaps_s or [0])} s",
         )
@@ -110,11 +112,11 @@ def run(hil):
         missing = status.ingest.frames_missing
         recovered = status.playback.recovered
         hil.note(f"{missing} frames missed live, {recovered} recovered from the recorder")
-        _require(missing > 0 and recovered == missing, f"{missing} missing, {recovered} back")
+        require(missing > 0 and recovered == missing, f"{missing} missing, {recovered} back")
 
     with hil.step("The played-back frames: margin below zero exactly while the ground was deaf"):
         loss = hil.assert_event("comms.loss_of_signal", since=fault_s)
-        _require(loss.params.get("reason") == "link margin below zero", loss.message)
+        require(loss.params.get("reason") == "link margin below zero", loss.message)
         hil.assert_event_sequence(
             ["comms.loss_of_signal", "comms.acquisition_of_signal"], since=fault_s
         )
@@ -131,8 +133,8 @@ def run(hil):
             "comms.downlink_rate_bps", 0, is_not(8192000), since=fault_s, until=arrival_s
         )
         switched = hil.find_telemetry("comms.downlink_rate_bps", at_least(0), since=arrival_s)
-        _require(switched.value == 64000, f"first report after the command: {switched}")
-        _require(switched.time_s - arrival_s <= HK_S, f"64 kbit/s reported at {switched.time_s}")
+        require(switched.value == 64000, f"first report after the command: {switched}")
+        require(switched.time_s - arrival_s <= HK_S, f"64 kbit/s reported at {switched.time_s}")
         hil.assert_telemetry_count("fdir.mode", 0, is_not("nominal"), since=fault_s)
 
     with hil.step("Staleness alarms acknowledged; the RF-path alarms stay as known conditions"):
@@ -142,7 +144,7 @@ def run(hil):
         hil.await_alarm("link_margin", severity="warning", within=60)  # 4.2 dB < 14 dB yellow
         hil.acknowledge("link_margin", "4.2 dB at 2 Mbit/s by choice")
         active = {alarm.name: alarm for alarm in hil.alarms()}
-        _require(
+        require(
             set(active) == {"eirp", "link_margin"}
             and all(alarm.acknowledged for alarm in active.values()),
             f"unexpected alarms: {[str(a) for a in active.values()]}",
@@ -153,9 +155,3 @@ def run(hil):
         hil.assert_no_event("ground.los", since=aos.time_s)
         hil.check("payload.camera_mode == 'imaging'")
         hil.check("fdir.mode == 'nominal'")
-
-
-def _require(ok, failure):
-    """Fail the step unless `ok` (for a figure worked out from several samples)."""
-    if not ok:
-        raise HilFailure(failure)

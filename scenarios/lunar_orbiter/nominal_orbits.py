@@ -17,7 +17,9 @@ instruments' 2.13 Mbit/s; a routine command is verified to completion one round 
 it was sent, and its effect shows in telemetry sampled after it reached the spacecraft.
 """
 
-from ground.testkit import HilFailure, at_least, at_most, is_not, within_range
+from procedures.checks import require
+
+from ground.testkit import at_least, at_most, is_not, within_range
 
 MISSION = "lunar_orbiter"
 
@@ -51,7 +53,7 @@ def run(hil):
         after = hil.tlm_sample("payload.data_produced_mb")
         rate_mb_s = (after.value - before.value) / (after.time_s - before.time_s)
         hil.note(f"science data {rate_mb_s:.4f} MB/s (instruments: {SCIENCE_MB_S:.4f} MB/s)")
-        _require(abs(rate_mb_s - SCIENCE_MB_S) < 0.01 * SCIENCE_MB_S, "science rate off by > 1 %")
+        require(abs(rate_mb_s - SCIENCE_MB_S) < 0.01 * SCIENCE_MB_S, "science rate off by > 1 %")
 
     with hil.step("Routine command: clear the mass memory; completion waits a round trip"):
         # The day's science has been dumped and confirmed: the memory is cleared. The ground
@@ -65,8 +67,8 @@ def run(hil):
         hil.note(f"round trip {round_trip_s:.3f} s; one-way light time {one_way_s:.4f} s")
         # No earlier than two light times (a millisecond for the range change meanwhile);
         # no later than one onboard tick (1 s) after that.
-        _require(round_trip_s >= 2 * one_way_s - 0.001, "completion came back faster than light")
-        _require(round_trip_s <= 2 * one_way_s + 1.0, "completion later than a round trip + 1 s")
+        require(round_trip_s >= 2 * one_way_s - 0.001, "completion came back faster than light")
+        require(round_trip_s <= 2 * one_way_s + 1.0, "completion later than a round trip + 1 s")
         hil.assert_event("payload.storage_cleared", since=sent_s)
         # The effect: the first report after the command arrived holds at most one report
         # period of new data; every report before its arrival still held the old content.
@@ -74,7 +76,7 @@ def run(hil):
         emptied = hil.await_telemetry(
             "payload.storage_used_mb", at_most(SCIENCE_MB_S * HK_S + 0.01), within=30
         )
-        _require(emptied.time_s >= arrival_s, "memory emptied before the command could arrive")
+        require(emptied.time_s >= arrival_s, "memory emptied before the command could arrive")
         hil.assert_telemetry_count(
             "payload.storage_used_mb",
             0,
@@ -139,15 +141,9 @@ def run(hil):
         first = hil.find_telemetry("payload.data_produced_mb", at_least(0.0), since=start_s)
         last = hil.tlm_sample("payload.data_produced_mb")
         rate_mb_s = (last.value - first.value) / (last.time_s - first.time_s)
-        _require(abs(rate_mb_s - SCIENCE_MB_S) < 0.01 * SCIENCE_MB_S, "science rate off by > 1 %")
+        require(abs(rate_mb_s - SCIENCE_MB_S) < 0.01 * SCIENCE_MB_S, "science rate off by > 1 %")
         hil.note(f"{last.value - first.value:.0f} MB of science in {hil.now_s / 3600:.1f} h")
         # Not one alarm raised at any time, not only none active at the checkpoints.
         raised = hil.alarm_log()
-        _require(not raised, f"alarms raised during the orbits: {[str(e) for e in raised]}")
+        require(not raised, f"alarms raised during the orbits: {[str(e) for e in raised]}")
         hil.assert_no_alarms()
-
-
-def _require(ok, failure):
-    """Fail the step unless `ok` (for a figure worked out from several samples)."""
-    if not ok:
-        raise HilFailure(failure)

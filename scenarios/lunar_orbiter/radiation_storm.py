@@ -23,7 +23,9 @@ modes, each command verified a round trip (2.6 s) after it left, and science dat
 again at 2.13 Mbit/s.
 """
 
-from ground.testkit import HilFailure, at_least, at_most, greater_than, is_not, within_range
+from procedures.checks import require
+
+from ground.testkit import at_least, at_most, greater_than, is_not, within_range
 
 MISSION = "lunar_orbiter"
 
@@ -61,13 +63,13 @@ def run(hil):
         one_way_s = hil.ground_status().one_way_light_time_s
         monitor = hil.await_event("fdir.dose_rate_high", within=MONITOR_BUDGET_S + one_way_s)
         hil.note(f"monitor tripped {monitor.time_s - onset_s:.0f} s after the onset")
-        _require(monitor.severity == 4, f"monitor event at severity {monitor.severity}, not high")
-        _require(monitor.params.get("status") == "above_high", monitor.message)
-        _require(monitor.params["value"] > MONITOR_LIMIT_USV_H, monitor.message)
+        require(monitor.severity == 4, f"monitor event at severity {monitor.severity}, not high")
+        require(monitor.params.get("status") == "above_high", monitor.message)
+        require(monitor.params["value"] > MONITOR_LIMIT_USV_H, monitor.message)
         start, _ = hil.assert_event_sequence(
             ["environment.radiation_storm_start", "fdir.dose_rate_high"], since=onset_s
         )
-        _require(start.severity == 4, f"storm reported at severity {start.severity}, not high")
+        require(start.severity == 4, f"storm reported at severity {start.severity}, not high")
         alarm = hil.assert_alarm("dose_rate", severity="critical", since=onset_s)
         hil.note(f"ground alarm on the sample of {alarm.time_s:.0f} s")
         hil.check("environment.dose_rate_usv_h > 10000")  # 13 250 uSv/h
@@ -92,7 +94,7 @@ def run(hil):
             since=monitor.time_s,
             where=lambda e: e.time_s == monitor.time_s and e.params["mode"] == "standby",
         )
-        _require(not hil.commands(), f"the ground commanded: {hil.commands()}")
+        require(not hil.commands(), f"the ground commanded: {hil.commands()}")
         # The payload reports the new modes on its next tick.
         hil.wait_check(f"payload.total_power_w == {STANDBY_W:g}", within=HK_S + one_way_s)
         for instrument in INSTRUMENTS:
@@ -135,7 +137,7 @@ def run(hil):
         hil.check("fdir.monitors_violated == 0")
         for name in ("dose_rate", "onboard_monitors"):
             steps = [entry.kind for entry in hil.alarm_log(since=onset_s, name=name)]
-            _require(steps == ["triggered", "returned"], f"{name} alarm went {steps}")
+            require(steps == ["triggered", "returned"], f"{name} alarm went {steps}")
         hil.acknowledge("dose_rate", "solar particle event over; instruments to be restored")
         hil.acknowledge("onboard_monitors", "dose-rate monitor tripped in the event; cleared")
         hil.assert_no_alarms()
@@ -157,7 +159,7 @@ def run(hil):
         hil.advance(600)
         after = hil.tlm_sample("payload.data_produced_mb")
         rate_mb_s = (after.value - before.value) / (after.time_s - before.time_s)
-        _require(
+        require(
             abs(rate_mb_s - SCIENCE_MB_S) <= 0.01 * SCIENCE_MB_S,
             f"science at {rate_mb_s:.4f} MB/s, expected {SCIENCE_MB_S:.4f}",
         )
@@ -169,9 +171,3 @@ def run(hil):
         hil.assert_no_event("fdir.dose_rate_high", since=end_s)
         hil.note(f"{hil.tlm('environment.accumulated_dose_msv'):.1f} mSv taken in the event")
         hil.assert_no_alarms()
-
-
-def _require(ok, failure):
-    """Fail the step unless `ok` (for a figure worked out from several samples)."""
-    if not ok:
-        raise HilFailure(failure)

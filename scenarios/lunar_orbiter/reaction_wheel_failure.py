@@ -30,7 +30,10 @@ mapping modes. The link never drops on the way.
 
 from itertools import pairwise
 
-from ground.testkit import HilFailure, at_least, is_not, less_than
+from procedures.checks import require
+from procedures.comms import set_downlink_rate
+
+from ground.testkit import at_least, is_not, less_than
 
 MISSION = "lunar_orbiter"
 
@@ -51,7 +54,7 @@ def run(hil):
         hil.check("fdir.attitude_lost_status == 'nominal'")
         hil.check("comms.antenna == 'high_gain'")
         hil.check("comms.link_margin_db > 17.5")
-        _require(hil.ground_status().channel.signal, "no signal before the fault")
+        require(hil.ground_status().channel.signal, "no signal before the fault")
         hil.assert_no_alarms()
 
     with hil.step("Reaction wheels fail: navigation reports attitude control lost"):
@@ -65,7 +68,7 @@ def run(hil):
     with hil.step("The high-gain beam leaves Earth: the station loses the signal"):
         # Comms takes navigation's report on its next tick.
         los = hil.await_event("ground.los", within=HK_S + one_way_s)
-        _require(not hil.ground_status().channel.signal, "ground.los, yet a signal")
+        require(not hil.ground_status().channel.signal, "ground.los, yet a signal")
         hil.note(f"loss of signal {los.time_s - fault_s:.0f} s after the failure")
 
     with hil.step("FDIR: attitude_lost trips, safe mode puts the low-gain antenna on the air"):
@@ -73,9 +76,9 @@ def run(hil):
         # truth of that tick, which reaches the ground channel on the 1-s tick).
         aos_by_s = drift.time_s + MONITOR_S + HK_S + TICK_S
         aos = hil.await_event("ground.aos", within=aos_by_s - hil.now_s)
-        _require(hil.ground_status().channel.signal, "ground.aos, yet no signal")
+        require(hil.ground_status().channel.signal, "ground.aos, yet no signal")
         hil.note(f"signal back after {aos.time_s - los.time_s:.0f} s of silence")
-        _require(not hil.commands(), f"the ground commanded: {hil.commands()}")
+        require(not hil.commands(), f"the ground commanded: {hil.commands()}")
         # The first report back shows the safe mode.
         hil.wait_check("fdir.mode == 'safe'", within=HK_S + one_way_s)
         hil.check("fdir.attitude_lost_status == 'unexpected'")
@@ -87,7 +90,7 @@ def run(hil):
         hil.check("power.payload_switch_on == False")
         # Too short a silence for the ground's staleness rule (60 s).
         silent = hil.alarm_log(since=fault_s, name="flight_software_silent")
-        _require(not silent, f"the ground thought the spacecraft dead: {silent}")
+        require(not silent, f"the ground thought the spacecraft dead: {silent}")
 
     with hil.step("Play the gap back: the onboard chain in the spacecraft's own words"):
         before_gap = hil.history("executive.ticks", since=fault_s, until=los.time_s)[-1]
@@ -96,12 +99,12 @@ def run(hil):
         hil.dump_recorder(before_gap.time_s, after_gap.time_s, within=60)
         filled = hil.history("executive.ticks", since=before_gap.time_s, until=after_gap.time_s)
         gaps_s = [b.time_s - a.time_s for a, b in pairwise(filled)]
-        _require(gaps_s and max(gaps_s) <= HK_S, f"gaps after the playback: {max(gaps_s or [0])} s")
+        require(gaps_s and max(gaps_s) <= HK_S, f"gaps after the playback: {max(gaps_s or [0])} s")
         status = hil.ground_status()
         missing = status.ingest.frames_missing
         recovered = status.playback.recovered
         hil.note(f"{missing} frames missed live, {recovered} recovered from the recorder")
-        _require(missing > 0 and recovered == missing, f"{missing} missing, {recovered} back")
+        require(missing > 0 and recovered == missing, f"{missing} missing, {recovered} back")
         chain = hil.assert_event_sequence(
             [
                 "comms.loss_of_signal",
@@ -113,12 +116,12 @@ def run(hil):
             since=fault_s,
         )
         lost, monitor, action, safe, _ = chain
-        _require(lost.params.get("reason") == "link margin below zero", lost.message)
-        _require(monitor.severity == 4, f"monitor event at severity {monitor.severity}")
-        _require(monitor.time_s - drift.time_s <= MONITOR_S, f"monitor late: {monitor.message}")
-        _require(action.params.get("action") == "safe_on_attitude_lost", action.message)
-        _require(safe.time_s == monitor.time_s, "safe mode not on the monitor's own tick")
-        _require(safe.params.get("reason") == "attitude control lost", safe.message)
+        require(lost.params.get("reason") == "link margin below zero", lost.message)
+        require(monitor.severity == 4, f"monitor event at severity {monitor.severity}")
+        require(monitor.time_s - drift.time_s <= MONITOR_S, f"monitor late: {monitor.message}")
+        require(action.params.get("action") == "safe_on_attitude_lost", action.message)
+        require(safe.time_s == monitor.time_s, "safe mode not on the monitor's own tick")
+        require(safe.params.get("reason") == "attitude control lost", safe.message)
         refused = hil.assert_event(
             "executive.onboard_command",
             since=monitor.time_s,
@@ -149,8 +152,7 @@ def run(hil):
         hil.assert_alarm("onboard_monitors", severity="warning", since=fault_s)
 
     with hil.step("Ground raises the low-gain rate to 64 kbit/s and holds the orbiter safe"):
-        hil.send_and_await_completion("comms.set_rate", {"rate_bps": "64000"}, within=10)
-        hil.wait_check("comms.downlink_rate_bps == 64000", within=HK_S + one_way_s)
+        set_downlink_rate(hil, 64000, within=10, report_within=HK_S + one_way_s)
         hil.check("comms.link_margin_db > 10")  # 27.3 - 15.1 = 12.3 dB
         for name in ("attitude_control", "spacecraft_mode", "onboard_monitors"):
             hil.acknowledge(name, "wheels failed; FDIR safe mode until attitude control is back")
@@ -159,7 +161,7 @@ def run(hil):
         for alarm in hil.alarms():
             if alarm.name in ("eirp", "high_gain_selected"):
                 hil.acknowledge(alarm.name, "low-gain antenna by safe mode")
-        _require(
+        require(
             not [a for a in hil.alarms() if not a.acknowledged],
             f"alarms nobody has answered: {[str(a) for a in hil.alarms()]}",
         )
@@ -207,7 +209,7 @@ def run(hil):
         hil.advance(600)
         after = hil.tlm_sample("payload.data_produced_mb")
         rate_mb_s = (after.value - before.value) / (after.time_s - before.time_s)
-        _require(
+        require(
             abs(rate_mb_s - SCIENCE_MB_S) <= 0.01 * SCIENCE_MB_S,
             f"science at {rate_mb_s:.4f} MB/s, expected {SCIENCE_MB_S:.4f}",
         )
@@ -217,11 +219,5 @@ def run(hil):
         # The acknowledged alarms cleared as their parameters came back.
         for name in ("attitude_control", "onboard_monitors", "spacecraft_mode"):
             kinds = [entry.kind for entry in hil.alarm_log(since=back_s, name=name)]
-            _require(kinds == ["cleared"], f"{name} alarm went {kinds} after the repair")
+            require(kinds == ["cleared"], f"{name} alarm went {kinds} after the repair")
         hil.assert_no_alarms()
-
-
-def _require(ok, failure):
-    """Fail the step unless `ok` (for a figure worked out from several samples)."""
-    if not ok:
-        raise HilFailure(failure)

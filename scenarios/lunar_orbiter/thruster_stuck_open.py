@@ -18,12 +18,14 @@ again); the ground checks that the propellant holds and that the overshoot left 
 (each m/s raises apolune by 4.5 km), acknowledges the alarm, and mapping carries on.
 """
 
+from procedures.propulsion import is_action, mass_flow_kg_s
+
 from ground.testkit import HilFailure, is_not, within_range
 
 MISSION = "lunar_orbiter"
 
 TRIM_DV_M_S = 2.0
-FLOW_KG_S = 88.0 / (220.0 * 9.80665)  # F / (Isp g0) at the rated 1600 kPa
+FLOW_KG_S = mass_flow_kg_s(88.0, 220.0)  # at the rated 1600 kPa
 TRIM_PROPELLANT_KG = 1.30  # m0 (1 - exp(-dv / (Isp g0))) from 1400 kg
 BURN_S = TRIM_PROPELLANT_KG / FLOW_KG_S  # about 32 s
 FDIR_PERIOD_S = 10.0  # [subsystems.fdir] tick_period_s: the event waits at most this long
@@ -67,7 +69,7 @@ def run(hil):
         action = hil.await_event(
             "fdir.event_action",
             within=BURN_S + STUCK_BUDGET_S,
-            where=lambda e: e.params.get("action") == ACTION,
+            where=is_action(ACTION),
         )
         chain = hil.assert_event_sequence(
             [

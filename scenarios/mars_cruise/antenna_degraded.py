@@ -18,6 +18,8 @@ loss that the short range still survives. What must follow:
 
 import math
 
+from procedures.comms import set_downlink_rate
+
 from ground.testkit import HilFailure, less_than
 
 MISSION = "mars_cruise"
@@ -71,8 +73,7 @@ def run(hil):
     with hil.step("Ground lowers the downlink rate 16-fold, to 128 kbit/s"):
         light_s = hil.ground_status().one_way_light_time_s
         hil.note(f"one-way light time {light_s:.2f} s")
-        hil.send_and_await_completion("comms.set_rate", {"rate_bps": "128000"}, within=60)
-        hil.wait_check("comms.downlink_rate_bps == 128000", within=2 * HK_S)
+        set_downlink_rate(hil, 128000, within=60, report_within=2 * HK_S)
 
     with hil.step("Margin back: 12 dB more, the margin alarm returns and clears"):
         after = hil.wait_check("comms.link_margin_db > 12", within=2 * HK_S)

@@ -23,6 +23,16 @@ follow:
 
 import math
 
+from procedures.propulsion import (
+    await_fdir_safing,
+    clear_stuck_valve,
+    confirm_fdir_action,
+    confirm_safing_came_from_on_board,
+    mass_flow_kg_s,
+    rocket_dv_m_s,
+    safe_propulsion_again,
+)
+
 from ground.testkit import HilFailure, is_true, less_than
 
 MISSION = "mars_cruise"
@@ -36,18 +46,13 @@ DRY_MASS_KG = 1000.0
 PROPELLANT_KG = 250.0
 THRUST_N = 88.0
 ISP_S = 225.0
-G0_M_S2 = 9.80665
-FLOW_KG_S = THRUST_N / (ISP_S * G0_M_S2)  # 0.0399 kg/s at the regulated 1500 kPa
+FLOW_KG_S = mass_flow_kg_s(THRUST_N, ISP_S)  # 0.0399 kg/s at the regulated 1500 kPa
 TICK_DV_M_S = THRUST_N / (DRY_MASS_KG + PROPELLANT_KG) * TICK_S  # 0.70 m/s in one full tick
 # Propellant accounting is exact to float rounding; a gram is a fortieth of one tick's 0.4 kg.
 ACCOUNT_TOL_KG = 1e-3
 # 60 propulsion ticks and FDIR steps, 10 reports: a stuck valve would take 2.4 kg between two.
 HOLD_S = 600.0
 SAFE_ACTION = "safe_thrusters_on_uncommanded_thrust"
-
-
-def is_safe_action(event):
-    return event.params.get("action") == SAFE_ACTION
 
 
 def run(hil):
@@ -109,32 +114,30 @@ def run(hil):
 
     with hil.step("FDIR's event-action safes propulsion on board: the latch valve closes"):
         # FDIR acts at its first step after the event; the event reaches the ground in 0.04 s.
-        action = hil.await_event(
-            "fdir.event_action", within=2 * FDIR_STEP_S, where=is_safe_action, since=stuck_s
+        _, safed = await_fdir_safing(
+            hil,
+            SAFE_ACTION,
+            uncommanded,
+            fdir_step_s=FDIR_STEP_S,
+            within=2 * FDIR_STEP_S,
+            since=stuck_s,
         )
-        hil.note(f"event-action {action.time_s - uncommanded.time_s:.1f} s after the event")
-        if not 0 < action.time_s - uncommanded.time_s <= FDIR_STEP_S:
-            raise HilFailure(f"FDIR acted outside its 10 s step after the event: {action}")
-        safed = hil.assert_event("propulsion.safed", since=uncommanded.time_s)
-        if safed.time_s != action.time_s:
-            raise HilFailure(f"propulsion safed at {safed} but FDIR acted at {action}")
         quiet_s = hil.await_telemetry("propulsion.armed", False, within=2 * HK_S).time_s
         hil.await_telemetry("propulsion.thrusting", False, within=2 * HK_S)
-        hil.wait_check("fdir.actions_fired == 1", within=2 * HK_S)
-        last = hil.tlm("fdir.last_action")
-        if SAFE_ACTION not in last:
-            raise HilFailure(f"fdir.last_action is {last!r}, expected the {SAFE_ACTION} action")
+        confirm_fdir_action(hil, SAFE_ACTION, within=2 * HK_S)
         # The valve is still stuck: the closed latch valve is what stops the thrust.
-        hil.check("propulsion.thruster_stuck_open == True")
+        hil.check("propulsion.thruster_stuck_open == true")
 
     with hil.step("Ground confirms the safing came from on board, not from the ground"):
         # The ground's commands so far are the correction's two: no safe.
-        sent = [c.name for c in hil.commands()]
-        if sent != ["propulsion.arm", "propulsion.burn_dv"]:
-            raise HilFailure(f"expected only the correction's arm and burn from the ground: {sent}")
-        # The executive counts commands raised on board: FDIR's safe is the only one.
-        hil.wait_check(f"executive.onboard_commands == {onboard_before + 1}", within=2 * HK_S)
-        hil.assert_event_count("fdir.event_action", 1, since=start_s, where=is_safe_action)
+        confirm_safing_came_from_on_board(
+            hil,
+            SAFE_ACTION,
+            ground_commands=["propulsion.arm", "propulsion.burn_dv"],
+            onboard_before=onboard_before,
+            since=start_s,
+            within=2 * HK_S,
+        )
 
     with hil.step("Propellant and velocity hold with the valve still stuck"):
         held_kg = hil.tlm("propulsion.propellant_kg")
@@ -173,9 +176,7 @@ def run(hil):
                 f"propulsion delivered {dv:.4f} m/s, navigation applied {nav_dv:.4f} m/s"
             )
         # dv = Isp g0 ln(m0 / m1): every gram that left went through the thruster.
-        expected_dv = (
-            ISP_S * G0_M_S2 * math.log((DRY_MASS_KG + PROPELLANT_KG) / (DRY_MASS_KG + left_kg))
-        )
+        expected_dv = rocket_dv_m_s(ISP_S, DRY_MASS_KG + PROPELLANT_KG, DRY_MASS_KG + left_kg)
         if not math.isclose(dv, expected_dv, rel_tol=1e-3):
             raise HilFailure(
                 f"{dv:.3f} m/s for {used_kg:.3f} kg, the rocket equation gives {expected_dv:.3f}"
@@ -186,10 +187,7 @@ def run(hil):
         hil.note(f"{dv:.3f} m/s delivered for {DV_M_S} m/s planned")
 
     with hil.step("Valve cleared; only then re-armed, and a retrograde trim stops on target"):
-        hil.assert_telemetry_count("propulsion.armed", 0, True, since=quiet_s)  # kept safe
-        cleared_s = hil.clear_fault("propulsion", "thruster_stuck_open")
-        hil.await_telemetry("propulsion.thruster_stuck_open", False, within=HK_S)
-        hil.check("propulsion.armed == False")
+        cleared_s = clear_stuck_valve(hil, kept_safe_since=quiet_s, within=HK_S)
         # Prograde barely turns in an hour of heliocentric cruise: a retrograde burn of the
         # overshoot brings the net change back to the planned 5 m/s.
         trim_m_s = dv - DV_M_S
@@ -221,8 +219,4 @@ def run(hil):
             raise HilFailure(f"trim delivered {trim_dv:.4f} m/s for {trim_m_s:.3f}")
 
     with hil.step("Ground safes propulsion again: spacecraft nominal"):
-        hil.send_and_await_completion("propulsion.safe", within=COMMAND_S)
-        hil.await_telemetry("propulsion.armed", False, within=2 * HK_S)
-        hil.assert_event_count("fdir.event_action", 1, since=start_s)
-        hil.check("fdir.mode == 'nominal'")
-        hil.assert_no_alarms()
+        safe_propulsion_again(hil, since=start_s, within=COMMAND_S, report_within=2 * HK_S)

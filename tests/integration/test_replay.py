@@ -19,14 +19,15 @@ from ground.api import (
     Reply,
     Request,
     SendCommand,
+    Session,
     StatusReply,
     Step,
     encode,
 )
 from ground.archive.store import Archive
-from ground.cli.launcher import Mission, free_ports, read_session
+from ground.cli.launcher import Mission, free_ports
 from ground.replay.engine import Replay, replay
-from ground.replay.runtime import ReplayRuntime, ReplaySockets, write_replay_session
+from ground.replay.runtime import ReplayRuntime, ReplaySockets
 
 pytestmark = pytest.mark.integration
 
@@ -110,7 +111,8 @@ def test_a_paced_replay_serves_read_only_ops_and_refuses_spacecraft_ones(
     endpoints = Endpoints.on_ports(free_ports(6))
     sockets = ReplaySockets(endpoints)
     runtime = ReplayRuntime(sockets, Replay(live, tmp_path))
-    write_replay_session(tmp_path, endpoints, runtime.replay.archive.path, live)
+    replayed = runtime.replay.archive.path
+    Session(replayed.stem, replayed, endpoints, replay_of=live).write(tmp_path)
     replies: dict[str, Reply | Refusal] = {}
     requests: list[Request[Any]] = [
         GetStatus(),
@@ -140,8 +142,9 @@ def test_a_paced_replay_serves_read_only_ops_and_refuses_spacecraft_ones(
         refused = replies[op]
         assert isinstance(refused, Refusal)
         assert refused.error.startswith("replay: there is no spacecraft to ")
-    session = read_session(tmp_path)
-    assert session is not None and session["endpoints"]["control"] == endpoints.control
+    session = Session.read(tmp_path)
+    assert session is not None and session.endpoints == endpoints
+    assert (session.archive, session.replay_of, session.config) == (replayed, live, None)
 
 
 def test_mission_export_and_replay_on_a_recorded_run(mission: Mission, tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from ground.testkit.report import TextReporter
 from ground.testkit.scenario import load_scenario, run_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-FILES = sorted(SCENARIOS.glob("*/*.py"))
+PROCEDURES = SCENARIOS / "procedures"  # what several missions' scenarios share; not scenarios
+FILES = sorted(path for path in SCENARIOS.glob("*/*.py") if path.parent != PROCEDURES)
 
 
 @pytest.mark.integration

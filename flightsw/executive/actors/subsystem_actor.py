@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 import pykka
@@ -28,6 +27,7 @@ from flightsw.executive.messages import (
 from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Subsystem
 from flightsw.subsystems.events import event
+from flightsw.time_grid import at_or_before, next_multiple
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +97,10 @@ class SubsystemActor(pykka.ThreadingActor):
         now_s = time_s + dt_s
         published = tuple(self.model.publish(self.state).items())
         housekeeping = None
-        if now_s >= self.next_hk_s - 1e-9:
+        if at_or_before(self.next_hk_s, now_s):
             housekeeping = tuple(self.model.housekeeping(self.state).items())
             # Next report on the period's grid, so reports stay at whole multiples of the period.
-            self.next_hk_s = (math.floor(now_s / self.hk_period_s + 1e-9) + 1) * self.hk_period_s
+            self.next_hk_s = next_multiple(now_s, self.hk_period_s)
         return TickReport(
             self.model.name, self.state, housekeeping, outcome.events, outcome.requests, published
         )

@@ -1,8 +1,8 @@
-"""The docking subsystem's dictionary: its phases, config limits, commands, faults and telemetry."""
+"""The docking subsystem's dictionary: its phases, config limits, commands and faults."""
 
 from __future__ import annotations
 
-from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec
 
 PHASES: tuple[str, ...] = ("far", "approach", "final", "contact", "captured", "hard_docked")
 PHASES = (*PHASES, "undocking", "hold", "aborted")
@@ -55,29 +55,4 @@ FAULTS: tuple[FaultSpec, ...] = (
     ),
     FaultSpec("partner_comms_loss", "The target stops reporting to the visitor"),
     FaultSpec("latch_failure", "The hard-dock latches do not close after capture"),
-)
-
-TELEMETRY: tuple[ParamSpec, ...] = (
-    ParamSpec("phase", "", ", ".join(PHASES), "str"),
-    ParamSpec("leg", "", "guidance leg within the phase", "str"),
-    ParamSpec("range_m", "m", "distance between the docking ports"),
-    ParamSpec("range_rate_m_s", "m/s", "rate of change of range"),
-    ParamSpec("closing_speed_m_s", "m/s", "minus the range rate"),
-    ParamSpec("x_m", "m", "radial offset (up)"),
-    ParamSpec("y_m", "m", "along-track offset (negative behind)"),
-    ParamSpec("z_m", "m", "cross-track offset"),
-    ParamSpec("vx_m_s", "m/s", "radial velocity"),
-    ParamSpec("vy_m_s", "m/s", "along-track velocity"),
-    ParamSpec("vz_m_s", "m/s", "cross-track velocity"),
-    ParamSpec("alignment_error_deg", "deg", "angle between the docking axes"),
-    ParamSpec("partner_comms_ok", "", "the target is reporting", "bool"),
-    ParamSpec("latches_closed", "", "hard-dock latches closed", "bool"),
-    ParamSpec("docked", "", "hard docked", "bool"),
-    ParamSpec("contact_speed_m_s", "m/s", "closing speed at the last contact"),
-    ParamSpec("delta_v_total_m_s", "m/s", "visitor Δv spent so far"),
-    ParamSpec("mean_motion_rad_s", "rad/s", "target orbit mean motion used by CW"),
-    ParamSpec("misalignment_active", "", "misalignment fault active", "bool"),
-    ParamSpec("partner_comms_loss_active", "", "partner_comms_loss fault active", "bool"),
-    ParamSpec("latch_failure_active", "", "latch_failure fault active", "bool"),
-    ParamSpec("faults_active", "", "number of injected faults active", "int"),
 )

@@ -40,7 +40,7 @@ import numpy as np
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.icd.dictionary import CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import CommandSpec, FaultSpec
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
 from flightsw.physics.constants import EARTH_RADIUS_M
@@ -53,16 +53,17 @@ from flightsw.physics.relative_motion import (
     cw_stm as cw_stm,  # re-exported
 )
 from flightsw.subsystems.base import Outcome, Subsystem
-from flightsw.subsystems.docking.dictionary import COMMANDS, FAULTS, TELEMETRY, limits
+from flightsw.subsystems.docking.dictionary import COMMANDS, FAULTS, limits
 from flightsw.subsystems.docking.state import ZERO, DockingState, Vec3, vec3
+from flightsw.subsystems.docking.telemetry import POINTS
 from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.topics import DOCKING, NAVIGATION, DockingStatus, NavigationFix
+from flightsw.time_grid import at_or_before, next_multiple
 
 ATTACHED = ("contact", "captured", "hard_docked", "undocking")
 LINES = ("to_near", "final", "retreat", "depart")  # legs that follow a straight line
 TRANSFER_LEGS = ("to_far",)
 COASTING = ("drift", "attached", "release")  # legs with no guidance impulses
-EPS_S = 1e-9
 
 
 class DockingModel(Subsystem[DockingState]):
@@ -72,7 +73,7 @@ class DockingModel(Subsystem[DockingState]):
     subscribes: tuple[str, ...] = (NAVIGATION,)
     commands: tuple[CommandSpec, ...] = COMMANDS
     faults: tuple[FaultSpec, ...] = FAULTS
-    telemetry: tuple[ParamSpec, ...] = TELEMETRY
+    telemetry_points = POINTS
 
     def __init__(
         self,
@@ -181,7 +182,7 @@ class DockingModel(Subsystem[DockingState]):
     def _transitions(self, state: DockingState, t_s: float, events: list[Event]) -> DockingState:
         """Leg ends, phase timers and the visitor's safety checks, at a guidance instant."""
         s, since = self.s, t_s - state.phase_since_s
-        done = t_s >= state.leg_end_s - EPS_S
+        done = at_or_before(state.leg_end_s, t_s)
         if state.phase == "final" and state.alignment_error_deg > s["max_alignment_deg"]:
             events.append(
                 event(
@@ -207,9 +208,9 @@ class DockingModel(Subsystem[DockingState]):
             return self._leg(state, "at_near", t_s, state.leg_to_m, s["hold_time_s"])
         if state.leg == "at_near" and done:
             return self._plan_approach(state, t_s, events)
-        if state.phase == "contact" and since >= s["capture_time_s"] - EPS_S:
+        if state.phase == "contact" and at_or_before(s["capture_time_s"], since):
             return self._phase(state, "captured", t_s, events)
-        if state.phase == "captured" and since >= s["hard_dock_time_s"] - EPS_S:
+        if state.phase == "captured" and at_or_before(s["hard_dock_time_s"], since):
             if not state.latch_failure:
                 return replace(self._phase(state, "hard_docked", t_s, events), latches_closed=True)
             if not state.hard_dock_failed:
@@ -235,7 +236,7 @@ class DockingModel(Subsystem[DockingState]):
         if state.leg in COASTING:
             return state
         period = self.s["guidance_period_s"]
-        if state.leg in TRANSFER_LEGS and t_s < state.leg_end_s - EPS_S:
+        if state.leg in TRANSFER_LEGS and not at_or_before(state.leg_end_s, t_s):
             arrive_s = state.leg_end_s
         else:
             arrive_s = t_s + period
@@ -287,12 +288,10 @@ class DockingModel(Subsystem[DockingState]):
         silent_s = 0.0 if state.partner_comms_ok else state.partner_silent_s + dt_s
         state = replace(state, alignment_error_deg=alignment, partner_silent_s=silent_s)
         period, t, end_s = s["guidance_period_s"], time_s, time_s + dt_s
-        while t < end_s - EPS_S:
-            if t >= state.next_guidance_s - EPS_S:
+        while not at_or_before(end_s, t):
+            if at_or_before(state.next_guidance_s, t):
                 state = self._guide(self._transitions(state, t, events), t)
-                state = replace(
-                    state, next_guidance_s=(math.floor(t / period + EPS_S) + 1) * period
-                )
+                state = replace(state, next_guidance_s=next_multiple(t, period))
             h_s = min(end_s, state.next_guidance_s) - t
             if state.phase == "final":
                 h_s = min(h_s, s["contact_check_s"])
@@ -312,34 +311,6 @@ class DockingModel(Subsystem[DockingState]):
             state.phase, state.range_m, state.range_rate_m_s, state.phase == "hard_docked"
         )
         return {DOCKING: status}
-
-    def housekeeping(self, state: DockingState) -> dict[str, float | int | bool | str]:
-        faults = (state.misalignment_deg > 0.0, not state.partner_comms_ok, state.latch_failure)
-        (x, y, z), (vx, vy, vz) = state.position_m, state.velocity_m_s
-        return {
-            "phase": state.phase,
-            "leg": state.leg,
-            "range_m": state.range_m,
-            "range_rate_m_s": state.range_rate_m_s,
-            "closing_speed_m_s": -state.range_rate_m_s,
-            "x_m": x,
-            "y_m": y,
-            "z_m": z,
-            "vx_m_s": vx,
-            "vy_m_s": vy,
-            "vz_m_s": vz,
-            "alignment_error_deg": state.alignment_error_deg,
-            "partner_comms_ok": state.partner_comms_ok,
-            "latches_closed": state.latches_closed,
-            "docked": state.phase == "hard_docked",
-            "contact_speed_m_s": state.contact_speed_m_s,
-            "delta_v_total_m_s": state.delta_v_total_m_s,
-            "mean_motion_rad_s": state.mean_motion_rad_s,
-            "misalignment_active": faults[0],
-            "partner_comms_loss_active": faults[1],
-            "latch_failure_active": faults[2],
-            "faults_active": sum(faults),
-        }
 
     def execute(
         self, state: DockingState, command: str, args: Mapping[str, Any]

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flightsw.config.section import Section
+from flightsw.icd.services import Severity
 
 CHECKS = ("limit", "expected", "delta")
-SEVERITIES = ("low", "medium", "high")
+SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +138,7 @@ def _monitor(section: Section) -> Monitor:
         expected=section.data.get("expected"),
         max_delta=max_delta,
         repetitions=section.int("repetitions", 1, minimum=1, maximum=1000),
-        severity=section.str("severity", "medium", SEVERITIES),
+        severity=section.str("severity", "medium", tuple(SEVERITIES)),
         enabled=section.bool("enabled", True),
     )
 

@@ -17,17 +17,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from flightsw.config.mission import EXECUTIVE
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError
-from flightsw.icd.dictionary import ArgSpec, CommandSpec, ParamSpec
+from flightsw.icd.dictionary import ArgSpec, CommandSpec
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Request, Subsystem
 from flightsw.subsystems.events import Event, event
-from flightsw.subsystems.fdir.config import FdirConfig, Monitor, Step, read_fdir_config
+from flightsw.subsystems.fdir.config import (
+    SEVERITIES,
+    FdirConfig,
+    Monitor,
+    Step,
+    read_fdir_config,
+)
+from flightsw.subsystems.telemetry import TelemetryPoint, point
 from flightsw.subsystems.topics import (
-    EXECUTIVE_NAME,
     MODE,
     ONBOARD_EVENTS,
     ModeStatus,
@@ -37,7 +44,6 @@ from flightsw.subsystems.topics import (
 
 NOMINAL, SAFE, ABORT = "nominal", "safe", "abort"
 UNCHECKED, DISABLED = "unchecked", "disabled"
-SEVERITY = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +99,29 @@ def confirm(state: MonitorState, result: str, value: Any, repetitions: int) -> M
     return MonitorState(state.status, result, count, value)
 
 
+POINTS: tuple[TelemetryPoint[FdirState], ...] = (
+    point("mode", "", "spacecraft mode: nominal, safe or abort", lambda s: s.mode, "str"),
+    point("mode_since_s", "s", "mission time the mode was entered", lambda s: s.mode_since_s),
+    point("monitors_violated", "", "monitors whose status is not nominal",
+          lambda s: sum(m.status not in (NOMINAL, UNCHECKED, DISABLED) for m in s.monitors),
+          "int"),
+    point("monitors_enabled", "", "monitors enabled", lambda s: sum(s.monitor_enabled), "int"),
+    point("actions_enabled", "", "event-actions enabled", lambda s: sum(s.action_enabled), "int"),
+    point("actions_fired", "", "event-actions carried out since start",
+          lambda s: s.actions_fired, "int"),
+    point("safe_mode_entries", "", "times safe mode was entered",
+          lambda s: s.safe_mode_entries, "int"),
+    point("aborts", "", "abort sequences started", lambda s: s.aborts, "int"),
+    point("last_action", "", "the last thing FDIR did", lambda s: s.last_action, "str"),
+)  # fmt: skip
+
+
+def monitor_point(index: int, monitor: Monitor) -> TelemetryPoint[FdirState]:
+    """The checking status of the monitor at `index` in the config."""
+    return point(f"{monitor.name}_status", "", f"monitor: {monitor.describe()}",
+                 lambda s: s.monitors[index].status, "str")  # fmt: skip
+
+
 class FdirModel(Subsystem[FdirState]):
     """Watch onboard parameters and events; shed, safe or abort as configured."""
 
@@ -113,24 +142,12 @@ class FdirModel(Subsystem[FdirState]):
                         (ArgSpec("action", "enum", choices=action_names), ArgSpec("enabled", "bool"))),
             CommandSpec("reset_monitors", "Set every monitor back to unchecked"),
         )  # fmt: skip
-        self.telemetry = (
-            ParamSpec("mode", "", "spacecraft mode: nominal, safe or abort", "str"),
-            ParamSpec("mode_since_s", "s", "mission time the mode was entered"),
-            ParamSpec("monitors_violated", "", "monitors whose status is not nominal", "int"),
-            ParamSpec("monitors_enabled", "", "monitors enabled", "int"),
-            ParamSpec("actions_enabled", "", "event-actions enabled", "int"),
-            ParamSpec("actions_fired", "", "event-actions carried out since start", "int"),
-            ParamSpec("safe_mode_entries", "", "times safe mode was entered", "int"),
-            ParamSpec("aborts", "", "abort sequences started", "int"),
-            ParamSpec("last_action", "", "the last thing FDIR did", "str"),
-            *(
-                ParamSpec(f"{m.name}_status", "", f"monitor: {m.describe()}", "str")
-                for m in config.monitors
-            ),
+        self.telemetry_points = POINTS + tuple(
+            monitor_point(i, monitor) for i, monitor in enumerate(config.monitors)
         )
         watched = {m.subsystem for m in config.monitors}
         if config.command_loss_timeout_s > 0:
-            watched.add(EXECUTIVE_NAME)
+            watched.add(EXECUTIVE)
         topics = [hk_topic(name) for name in sorted(watched)]
         if any(not a.event.startswith("fdir.") for a in config.actions):
             topics.append(ONBOARD_EVENTS)
@@ -216,7 +233,7 @@ class FdirModel(Subsystem[FdirState]):
         return [
             event(
                 monitor.name,
-                SEVERITY[monitor.severity],
+                SEVERITIES[monitor.severity],
                 text,
                 status=new.status,
                 value=new.last_value,
@@ -226,7 +243,7 @@ class FdirModel(Subsystem[FdirState]):
     def _command_loss(self, state: FdirState, now_s: float, inputs: Mapping[str, Any],
                       events: list[Event], requests: list[Request]) -> FdirState:  # fmt: skip
         timeout_s = self.config.command_loss_timeout_s
-        report = inputs.get(hk_topic(EXECUTIVE_NAME))
+        report = inputs.get(hk_topic(EXECUTIVE))
         if timeout_s <= 0 or report is None:
             return state
         silent_s = float(dict(report).get("time_since_tc_s", 0.0))
@@ -322,26 +339,6 @@ class FdirModel(Subsystem[FdirState]):
         return Outcome(
             state, (event("abort_started", Severity.HIGH, text),), _requests(self.config.abort)
         )
-
-    # -- telemetry -------------------------------------------------------------------------------
-
-    def housekeeping(self, state: FdirState) -> dict[str, float | int | bool | str]:
-        hk: dict[str, float | int | bool | str] = {
-            "mode": state.mode,
-            "mode_since_s": state.mode_since_s,
-            "monitors_violated": sum(
-                m.status not in (NOMINAL, UNCHECKED, DISABLED) for m in state.monitors
-            ),
-            "monitors_enabled": sum(state.monitor_enabled),
-            "actions_enabled": sum(state.action_enabled),
-            "actions_fired": state.actions_fired,
-            "safe_mode_entries": state.safe_mode_entries,
-            "aborts": state.aborts,
-            "last_action": state.last_action,
-        }
-        for monitor, status in zip(self.config.monitors, state.monitors, strict=True):
-            hk[f"{monitor.name}_status"] = status.status
-        return hk
 
     def publish(self, state: FdirState) -> Mapping[str, Any]:
         return {MODE: ModeStatus(state.mode, state.mode_since_s)}

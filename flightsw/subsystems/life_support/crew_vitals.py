@@ -34,11 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from flightsw.config.mission_context import CrewMember
-from flightsw.icd.dictionary import ParamSpec
 from flightsw.icd.services import Severity
-from flightsw.physics.constants import DAY_S
+from flightsw.physics.constants import DAY_S, HOUR_S, KPA_MMHG
 
-HOUR_S = 3600.0
 # The schedule and its activity factors are assumptions: docs/references.md#crewed-vehicle.
 ACTIVITY_LEVELS = {"schedule": -1.0, "sleep": 0.7, "nominal": 1.0, "exercise": 2.0}
 SLEEP_HOURS = 8.0  # sleep from 00:00 to 08:00 of each mission day
@@ -48,7 +46,6 @@ EXERCISE_HOURS = 1.0
 BODY_WATER_VAPOUR_MMHG = 47.0  # saturated vapour pressure at 37 °C (standard physiology value)
 ALVEOLAR_CO2_MMHG = 40.0  # normal arterial/alveolar PCO2
 RESPIRATORY_QUOTIENT = 0.8  # standard physiology value
-KPA_MMHG = 760.0 / 101.325  # mmHg per kPa: 1 atm = 101.325 kPa = 760 mmHg
 CO2_SYMPTOM_PPM = 3000.0  # docs/references.md#crewed-vehicle: symptoms from ≈ 3000 ppm
 # The vital-sign model's own figures, all assumptions but the clinical SpO2 threshold of 90 %
 # (docs/references.md#crewed-vehicle).
@@ -151,32 +148,6 @@ def metabolic_kg_s(
     h2o = len(crew) * water_kg_per_crew_day
     result: np.ndarray = np.array([o2, co2, h2o]) * activity / DAY_S
     return result
-
-
-def telemetry(crew: Sequence[CrewMember]) -> tuple[ParamSpec, ...]:
-    """The per-crew housekeeping parameters, prefixed by each member's telemetry name."""
-    return tuple(
-        spec
-        for member in crew
-        for key in (telemetry_name(member.name),)
-        for spec in (
-            ParamSpec(f"{key}_heart_rate_bpm", "bpm", f"{member.name} heart rate"),
-            ParamSpec(f"{key}_spo2_pct", "%", f"{member.name} O2 saturation"),
-            ParamSpec(f"{key}_respiration_per_min", "1/min", f"{member.name} breathing rate"),
-            ParamSpec(f"{key}_core_temp_c", "degC", f"{member.name} core temperature"),
-        )
-    )
-
-
-def housekeeping(keys: Sequence[str], crew_vitals: Sequence[Vitals]) -> dict[str, float]:
-    """The values of `telemetry`, for crew telemetry names `keys`."""
-    values: dict[str, float] = {}
-    for key, vital in zip(keys, crew_vitals, strict=True):
-        values[f"{key}_heart_rate_bpm"] = vital.heart_rate_bpm
-        values[f"{key}_spo2_pct"] = vital.spo2_pct
-        values[f"{key}_respiration_per_min"] = vital.respiration_per_min
-        values[f"{key}_core_temp_c"] = vital.core_temp_c
-    return values
 
 
 AlarmCheck = tuple[str, bool, bool, Severity, str]  # name, raise, re-arm, severity, message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec
 from flightsw.subsystems.life_support.crew_vitals import ACTIVITY_LEVELS
 
 VEHICLES = {  # volume m3, stored O2 kg, stored water kg
@@ -48,32 +48,6 @@ FAULTS: tuple[FaultSpec, ...] = (
         "A hole vents the cabin to vacuum (choked flow)",
         (ArgSpec("hole_area_mm2", "float", "mm2", 0.0, 1e6, default=10.0),),
     ),
-)
-TELEMETRY: tuple[ParamSpec, ...] = (
-    ParamSpec("cabin_pressure_kpa", "kPa", "total cabin pressure"),
-    ParamSpec("o2_pp_kpa", "kPa", "O2 partial pressure"),
-    ParamSpec("co2_pp_kpa", "kPa", "CO2 partial pressure"),
-    ParamSpec("co2_ppm", "ppm", "CO2 mole fraction"),
-    ParamSpec("co2_mmhg", "mmHg", "CO2 partial pressure"),
-    ParamSpec("humidity_pct", "%", "relative humidity"),
-    ParamSpec("cabin_temp_c", "degC", "cabin air temperature"),
-    ParamSpec("pressure_rate_kpa_min", "kPa/min", "rate of change of cabin pressure"),
-    ParamSpec("o2_stored_kg", "kg", "O2 left in the supply tanks"),
-    ParamSpec("water_kg", "kg", "potable water stored"),
-    ParamSpec("scrubber_on", "", "CO2 scrubber commanded on", "bool"),
-    ParamSpec("o2_supply_enabled", "", "O2 supply enabled", "bool"),
-    ParamSpec("o2_set_point_kpa", "kPa", "O2 partial pressure the supply holds"),
-    ParamSpec("fans_on", "", "cabin fans commanded on", "bool"),
-    ParamSpec("condensing_hx_on", "", "condensing heat exchanger commanded on", "bool"),
-    ParamSpec("powered", "", "power reports life_support switched on", "bool"),
-    ParamSpec("power_w", "W", "electrical demand"),
-    ParamSpec("crew_count", "", "crew aboard", "int"),
-    ParamSpec("activity_mode", "", "schedule, sleep, nominal or exercise", "str"),
-    ParamSpec("activity_factor", "", "metabolic activity now (1 = nominal)"),
-    ParamSpec("scrubber_failed", "", "co2_scrubber_failure active", "bool"),
-    ParamSpec("o2_leak_kg_per_day", "kg/day", "o2_leak rate (0 when none)"),
-    ParamSpec("hole_area_mm2", "mm2", "cabin_depressurisation hole (0 when none)"),
-    ParamSpec("faults_active", "", "number of injected faults active", "int"),
 )
 
 

@@ -35,7 +35,7 @@ import numpy as np
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.icd.dictionary import CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import CommandSpec, FaultSpec
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
 from flightsw.physics.cabin_atmosphere import (
@@ -50,22 +50,22 @@ from flightsw.physics.cabin_atmosphere import (
     partial_pressures_kpa,
     saturation_vapour_kpa,
 )
-from flightsw.physics.constants import DAY_S, ZERO_CELSIUS_K
+from flightsw.physics.constants import DAY_S, HOUR_S, ZERO_CELSIUS_K
 from flightsw.physics.orbit import substeps
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import event
 from flightsw.subsystems.life_support import crew_vitals
 from flightsw.subsystems.life_support.cabin_alarms import cabin_checks, raise_once
-from flightsw.subsystems.life_support.crew_vitals import KPA_MMHG, Vitals
+from flightsw.subsystems.life_support.crew_vitals import Vitals
 from flightsw.subsystems.life_support.dictionary import (
     COMMANDS,
     FAULTS,
     SWITCHES,
-    TELEMETRY,
     VEHICLES,
     config_defaults,
     config_limits,
 )
+from flightsw.subsystems.life_support.telemetry import CabinReading, telemetry_points
 from flightsw.subsystems.topics import (
     LIFE_SUPPORT,
     POWER,
@@ -112,7 +112,6 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
     subscribes: tuple[str, ...] = (POWER, THERMAL)
     commands: tuple[CommandSpec, ...] = COMMANDS
     faults: tuple[FaultSpec, ...] = FAULTS
-    telemetry: tuple[ParamSpec, ...] = TELEMETRY
 
     def __init__(
         self,
@@ -126,9 +125,8 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
         self.volume_m3: float = s["cabin_volume_m3"]
         self.crew = context.crew
         self.crew_keys = tuple(crew_vitals.telemetry_name(m.name) for m in self.crew)
-        per_crew = crew_vitals.telemetry(self.crew)
         # The crew come from the mission, so the telemetry list is per instance.
-        self.telemetry = type(self).telemetry + per_crew
+        self.telemetry_points = telemetry_points(self)
 
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> LifeSupportModel:
@@ -187,7 +185,7 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
         water = max(water - len(self.crew) * s["drinking_water_kg_per_crew_day"] / DAY_S * h_s, 0.0)
         if state.o2_supply_enabled and state.powered:
             deficit = gas_mass_kg(state.o2_set_point_kpa - pp[O2], O2, volume, temp_k)
-            added = min(max(deficit, 0.0), s["o2_max_flow_kg_per_h"] / 3600.0 * h_s, stored)
+            added = min(max(deficit, 0.0), s["o2_max_flow_kg_per_h"] / HOUR_S * h_s, stored)
             gas[O2] += added
             stored -= added
         stored = max(stored - state.o2_leak_kg_per_day / DAY_S * h_s, 0.0)
@@ -198,17 +196,15 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
 
     def _vitals(self, state: LifeSupportState) -> tuple[Vitals, ...]:
         rng = np.random.default_rng([self.context.seed % 2**63, SEED_TAG, state.step_count])
-        pp = self.pressures_kpa(state)
-        total = float(np.sum(pp))
-        ppm = pp[CO2] / total * 1e6 if total > 0.0 else 0.0
+        air = self.telemetry_source(state)
         return tuple(
             crew_vitals.vitals(
                 member.resting_heart_rate_bpm,
                 state.activity,
-                float(pp[O2]),
-                total,
-                ppm,
-                pp[CO2] * KPA_MMHG,
+                air.o2_pp_kpa,
+                air.total_kpa,
+                air.co2_ppm,
+                air.co2_mmhg,
                 rng,
             )
             for member in self.crew
@@ -280,11 +276,11 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
 
     def _alarms(self, new: LifeSupportState) -> Outcome[LifeSupportState]:
         """Raise each alarm once when its condition starts; re-arm it once clearly back."""
-        hk = self.housekeeping(new)
+        air = self.telemetry_source(new)
         checks = cabin_checks(
-            float(hk["co2_ppm"]),
-            float(hk["co2_mmhg"]),
-            float(hk["o2_pp_kpa"]),
+            air.co2_ppm,
+            air.co2_mmhg,
+            air.o2_pp_kpa,
             new.pressure_rate_kpa_min,
             self.settings["depress_rate_kpa_per_min"],
         )
@@ -311,42 +307,8 @@ class LifeSupportModel(Subsystem[LifeSupportState]):
             load_topic(self.name): LoadDemand(self.name, self.power_w(state)),
         }
 
-    def housekeeping(self, state: LifeSupportState) -> dict[str, float | int | bool | str]:
-        pp = self.pressures_kpa(state)
-        total = float(np.sum(pp))
-        temp_c = state.temp_k - ZERO_CELSIUS_K
-        values: dict[str, float | int | bool | str] = {
-            "cabin_pressure_kpa": total,
-            "o2_pp_kpa": float(pp[O2]),
-            "co2_pp_kpa": float(pp[CO2]),
-            "co2_ppm": float(pp[CO2]) / total * 1e6 if total > 0.0 else 0.0,
-            "co2_mmhg": float(pp[CO2]) * KPA_MMHG,
-            "humidity_pct": 100.0 * float(pp[H2O]) / saturation_vapour_kpa(temp_c),
-            "cabin_temp_c": temp_c,
-            "pressure_rate_kpa_min": state.pressure_rate_kpa_min,
-            "o2_stored_kg": state.o2_stored_kg,
-            "water_kg": state.water_kg,
-            "scrubber_on": state.scrubber_on,
-            "o2_supply_enabled": state.o2_supply_enabled,
-            "o2_set_point_kpa": state.o2_set_point_kpa,
-            "fans_on": state.fans_on,
-            "condensing_hx_on": state.chx_on,
-            "powered": state.powered,
-            "power_w": self.power_w(state),
-            "crew_count": len(self.crew),
-            "activity_mode": state.activity_mode,
-            "activity_factor": state.activity,
-            "scrubber_failed": state.scrubber_failed,
-            "o2_leak_kg_per_day": state.o2_leak_kg_per_day,
-            "hole_area_mm2": state.hole_area_mm2,
-            "faults_active": int(
-                state.scrubber_failed
-                + (state.o2_leak_kg_per_day > 0.0)
-                + (state.hole_area_mm2 > 0.0)
-            ),
-        }
-        values.update(crew_vitals.housekeeping(self.crew_keys, state.vitals))
-        return values
+    def telemetry_source(self, state: LifeSupportState) -> CabinReading:
+        return CabinReading.of(state, self.pressures_kpa(state))
 
     def execute(
         self, state: LifeSupportState, command: str, args: Mapping[str, Any]

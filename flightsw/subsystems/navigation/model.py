@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -40,53 +40,18 @@ from flightsw.errors import CommandError, FaultError
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
 from flightsw.physics import orbit
-from flightsw.physics.constants import AU_M, SPEED_OF_LIGHT_M_S
+from flightsw.physics.constants import AU_M
 from flightsw.physics.orbit import Vector
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
-from flightsw.subsystems.navigation.dictionary import ATTITUDE_MODES, COMMANDS, FAULTS, TELEMETRY
-from flightsw.subsystems.topics import BURN, NAVIGATION, BurnApplied, NavigationFix
-
-Vec3 = tuple[float, float, float]
-_ZERO_BURN: Vec3 = (0.0, 0.0, 0.0)
-
-CENTRAL_BODIES = ("earth", "moon", "sun")
-DRIFT = "drift"  # the attitude reported while the reaction wheels have failed
-ECLIPSE_ILLUMINATION = 0.5  # "in eclipse" once more than half the solar disc is hidden
+from flightsw.subsystems.navigation.dictionary import ATTITUDE_MODES, COMMANDS, FAULTS
+from flightsw.subsystems.navigation.state import ZERO, NavigationState, Vec3, vec3
+from flightsw.subsystems.navigation.telemetry import POINTS, NavigationReading
+from flightsw.subsystems.topics import BURN, DRIFT, NAVIGATION, BurnApplied, NavigationFix
 
 _DEFAULT_ALTITUDE_KM = {"earth": 400.0, "moon": 100.0}
 _DEFAULT_INCLINATION_DEG = {"earth": 51.6, "moon": 90.0}
-_GRAVITY = {"moon": orbit.MOON_GRAVITY, "sun": orbit.SUN_GRAVITY}
-_ZERO: Vec3 = (0.0, 0.0, 0.0)
-_NO_FIX = NavigationFix(0.0, _ZERO, _ZERO, 0.0, 1.0, 1.0, 0.0, "sun", False, 0.0)
-
-
-@dataclass(frozen=True, slots=True)
-class NavigationState:
-    """True orbit, attitude, planned correction, faults, and the fix last reported."""
-
-    time_s: float
-    position_m: Vec3
-    velocity_m_s: Vec3
-    attitude_mode: str
-    held_normal: Vec3  # array normal held in inertial space (inertial mode, or drifting)
-    fix: NavigationFix
-    station_name: str = ""
-    wheels_failed: bool = False
-    drift_axis: Vec3 = (0.0, 0.0, 1.0)
-    drift_rate_rad_s: float = 0.0
-    sensor_bias_m: Vec3 = _ZERO
-    planned_dv_m_s: Vec3 = _ZERO  # inertial components
-    planned_along_track_m_s: float = 0.0  # along the velocity at execution time
-    plan_ready: bool = False
-    total_dv_m_s: float = 0.0
-    last_burn_time_s: float = -math.inf
-    burn_total_m_s: Vec3 = _ZERO_BURN  # the sum of the burns applied so far
-    orbit_count: int = 0  # ascending-node crossings
-
-
-def _vec(values: Vector) -> Vec3:
-    return (float(values[0]), float(values[1]), float(values[2]))
+_NO_FIX = NavigationFix(0.0, ZERO, ZERO, 0.0, 1.0, 1.0, 0.0, "sun", False, 0.0)
 
 
 class NavigationModel(Subsystem[NavigationState]):
@@ -96,7 +61,7 @@ class NavigationModel(Subsystem[NavigationState]):
     subscribes = (BURN,)
     commands = COMMANDS
     faults = FAULTS
-    telemetry = TELEMETRY
+    telemetry_points = POINTS
 
     def __init__(
         self,
@@ -114,7 +79,7 @@ class NavigationModel(Subsystem[NavigationState]):
         if central_body == "earth":
             self.gravity = orbit.EARTH_GRAVITY if j2_enabled else orbit.EARTH_POINT_MASS
         else:
-            self.gravity = _GRAVITY[central_body]
+            self.gravity = orbit.GRAVITY_OF[central_body]
         self.position_m = position_m
         self.velocity_m_s = velocity_m_s
         self.attitude_mode = attitude_mode
@@ -126,7 +91,7 @@ class NavigationModel(Subsystem[NavigationState]):
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> NavigationModel:
         """Read `[subsystems.navigation]` (keys in the module docstring)."""
-        body = section.str("central_body", "earth", CENTRAL_BODIES)
+        body = section.str("central_body", "earth", orbit.CENTRAL_BODIES)
         position_m, velocity_m_s = _initial_orbit(section, body, context)
         normal = section.vector("array_normal_body", 3, [0.0, 0.0, -1.0])
         if math.hypot(*normal) < 1e-9:
@@ -196,7 +161,7 @@ class NavigationModel(Subsystem[NavigationState]):
         reported = position + np.array(state.sensor_bias_m)
         fix = NavigationFix(
             time_s=state.time_s,
-            position_m=_vec(reported),
+            position_m=vec3(reported),
             velocity_m_s=state.velocity_m_s,
             altitude_m=float(np.linalg.norm(reported)) - self.gravity.radius_m,
             illumination=lit,
@@ -212,10 +177,10 @@ class NavigationModel(Subsystem[NavigationState]):
 
     def initial_state(self) -> NavigationState:
         state = NavigationState(
-            0.0, self.position_m, self.velocity_m_s, self.attitude_mode, _ZERO, _NO_FIX
+            0.0, self.position_m, self.velocity_m_s, self.attitude_mode, ZERO, _NO_FIX
         )
         # An inertial start holds the Sun direction of mission start.
-        return self._observe(replace(state, held_normal=_vec(self._sun_unit(state))))
+        return self._observe(replace(state, held_normal=vec3(self._sun_unit(state))))
 
     def step(
         self, state: NavigationState, time_s: float, dt_s: float, inputs: Mapping[str, Any]
@@ -245,13 +210,13 @@ class NavigationModel(Subsystem[NavigationState]):
         held = state.held_normal
         if state.wheels_failed:
             angle_rad = state.drift_rate_rad_s * dt_s
-            held = _vec(orbit.rotate(np.array(held), np.array(state.drift_axis), angle_rad))
+            held = vec3(orbit.rotate(np.array(held), np.array(state.drift_axis), angle_rad))
         new = self._observe(
             replace(
                 state,
                 time_s=time_s + dt_s,
-                position_m=_vec(position),
-                velocity_m_s=_vec(velocity),
+                position_m=vec3(position),
+                velocity_m_s=vec3(velocity),
                 held_normal=held,
                 orbit_count=orbits,
             )
@@ -262,41 +227,8 @@ class NavigationModel(Subsystem[NavigationState]):
     def publish(self, state: NavigationState) -> Mapping[str, Any]:
         return {NAVIGATION: state.fix}
 
-    def housekeeping(self, state: NavigationState) -> dict[str, float | int | bool | str]:
-        fix = state.fix
-        position, velocity = np.array(state.position_m), np.array(state.velocity_m_s)
-        gm = self.gravity.gm_m3_s2
-        a_m = orbit.semi_major_axis_m(position, velocity, gm)
-        period_s = orbit.period_s(a_m, gm)
-        planned = np.array(state.planned_dv_m_s)
-        if state.plan_ready and state.planned_along_track_m_s:
-            planned = planned + state.planned_along_track_m_s * orbit.unit(velocity)
-        return {
-            "central_body": self.central_body,
-            "altitude_km": fix.altitude_m / 1e3,
-            "speed_m_s": float(np.linalg.norm(velocity)),
-            "position_x_km": fix.position_m[0] / 1e3,
-            "position_y_km": fix.position_m[1] / 1e3,
-            "position_z_km": fix.position_m[2] / 1e3,
-            "illumination": fix.illumination,
-            "in_eclipse": fix.illumination < ECLIPSE_ILLUMINATION,
-            "attitude_mode": fix.attitude_mode,
-            "attitude_control_ok": not state.wheels_failed,
-            "sun_incidence_deg": math.degrees(fix.sun_incidence_rad),
-            "sun_distance_au": fix.sun_distance_au,
-            "station_visible": fix.station_visible,
-            "station_name": state.station_name,
-            "station_range_km": fix.station_range_m / 1e3,
-            "light_time_s": fix.station_range_m / SPEED_OF_LIGHT_M_S,
-            "orbit_count": state.orbit_count,
-            "period_min": period_s / 60.0 if math.isfinite(period_s) else 0.0,
-            "semi_major_axis_km": a_m / 1e3 if math.isfinite(a_m) else 0.0,
-            "eccentricity": orbit.eccentricity(position, velocity, gm),
-            "planned_dv_m_s": float(np.linalg.norm(planned)) if state.plan_ready else 0.0,
-            "total_dv_m_s": state.total_dv_m_s,
-            "sensor_bias_m": math.hypot(*state.sensor_bias_m),
-            "faults_active": int(state.wheels_failed) + int(any(state.sensor_bias_m)),
-        }
+    def telemetry_source(self, state: NavigationState) -> NavigationReading:
+        return NavigationReading.of(state, self.gravity.gm_m3_s2, self.central_body)
 
     def execute(
         self, state: NavigationState, command: str, args: Mapping[str, Any]
@@ -308,7 +240,7 @@ class NavigationModel(Subsystem[NavigationState]):
                     "reaction wheels have failed: attitude cannot be changed until repaired",
                 )
             mode = args["mode"]
-            held = _vec(self._array_normal(state, self._sun_unit(state)))
+            held = vec3(self._array_normal(state, self._sun_unit(state)))
             new = self._observe(replace(state, attitude_mode=mode, held_normal=held))
             return Outcome(
                 new, (event("attitude_mode", Severity.INFO, f"attitude {mode}", mode=mode),)
@@ -335,11 +267,11 @@ class NavigationModel(Subsystem[NavigationState]):
             dv_m_s = np.array(state.planned_dv_m_s) + along_track
             new = replace(
                 _apply_dv(state, dv_m_s),
-                planned_dv_m_s=_ZERO,
+                planned_dv_m_s=ZERO,
                 planned_along_track_m_s=0.0,
                 plan_ready=False,
             )
-            return Outcome(self._observe(new), (_dv_event("correction_executed", _vec(dv_m_s)),))
+            return Outcome(self._observe(new), (_dv_event("correction_executed", vec3(dv_m_s)),))
         return super().execute(state, command, args)
 
     def inject(
@@ -360,8 +292,8 @@ class NavigationModel(Subsystem[NavigationState]):
                 replace(
                     state,
                     wheels_failed=True,
-                    held_normal=_vec(normal),
-                    drift_axis=_vec(orbit.unit(axis)),
+                    held_normal=vec3(normal),
+                    drift_axis=vec3(orbit.unit(axis)),
                     drift_rate_rad_s=math.radians(params["drift_rate_deg_s"]),
                 )
             )
@@ -369,7 +301,7 @@ class NavigationModel(Subsystem[NavigationState]):
 
     def clear(self, state: NavigationState, fault: str) -> NavigationState:
         if fault == "sensor_bias":
-            return self._observe(replace(state, sensor_bias_m=_ZERO))
+            return self._observe(replace(state, sensor_bias_m=ZERO))
         if fault == "wheel_failure":
             # Wheels back: control resumes the commanded mode (inertial holds where it drifted).
             return self._observe(replace(state, wheels_failed=False, drift_rate_rad_s=0.0))
@@ -390,7 +322,7 @@ def _look(station: GroundStation, position: Vector, gmst: float) -> tuple[bool, 
 def _apply_dv(state: NavigationState, dv_m_s: Vector) -> NavigationState:
     velocity = np.array(state.velocity_m_s) + dv_m_s
     total_m_s = state.total_dv_m_s + float(np.linalg.norm(dv_m_s))
-    return replace(state, velocity_m_s=_vec(velocity), total_dv_m_s=total_m_s)
+    return replace(state, velocity_m_s=vec3(velocity), total_dv_m_s=total_m_s)
 
 
 def _dv_event(name: str, dv_m_s: Vec3) -> Event:
@@ -401,8 +333,7 @@ def _dv_event(name: str, dv_m_s: Vec3) -> Event:
 def _transitions(old: NavigationFix, new: NavigationFix, station: str) -> list[Event]:
     """Eclipse entry/exit and acquisition/loss of signal between two consecutive fixes."""
     events = []
-    was_dark = old.illumination < ECLIPSE_ILLUMINATION
-    is_dark = new.illumination < ECLIPSE_ILLUMINATION
+    was_dark, is_dark = old.in_eclipse, new.in_eclipse
     if is_dark and not was_dark:
         events.append(event("eclipse_entry", Severity.INFO, "entering eclipse"))
     elif was_dark and not is_dark:
@@ -416,20 +347,20 @@ def _transitions(old: NavigationFix, new: NavigationFix, station: str) -> list[E
 
 def _initial_orbit(section: Section, body: str, context: MissionContext) -> tuple[Vec3, Vec3]:
     """The starting position and velocity: explicit vectors, a circular orbit, or a transfer."""
-    gravity = orbit.EARTH_GRAVITY if body == "earth" else _GRAVITY[body]
+    gravity = orbit.GRAVITY_OF[body]
     if section.has("position_m") or section.has("velocity_m_s"):
         position_m = section.vector("position_m", 3, unit="m")
         velocity_m_s = section.vector("velocity_m_s", 3, unit="m/s")
         if math.hypot(*position_m) <= gravity.radius_m:
             raise section.error("position_m", f"is inside the {body}; give a position above it")
-        return _vec(np.array(position_m)), _vec(np.array(velocity_m_s))
+        return vec3(np.array(position_m)), vec3(np.array(velocity_m_s))
     if body == "sun":
         # Heliocentric cruise: leave Earth at the perihelion of a Hohmann transfer orbit.
         aphelion_m = AU_M * section.float("transfer_to_au", 1.524, 0.1, 100.0, "AU")
         earth_r, earth_v = orbit.earth_circular_heliocentric(context.epoch_unix_s)
         a_m = 0.5 * (AU_M + aphelion_m)
         speed_m_s = math.sqrt(gravity.gm_m3_s2 * (2.0 / AU_M - 1.0 / a_m))
-        return _vec(earth_r), _vec(orbit.unit(earth_v) * speed_m_s)
+        return vec3(earth_r), vec3(orbit.unit(earth_v) * speed_m_s)
     altitude_km = section.float("altitude_km", _DEFAULT_ALTITUDE_KM[body], 0.0, unit="km")
     inclination_deg = section.float(
         "inclination_deg", _DEFAULT_INCLINATION_DEG[body], 0.0, 180.0, "deg"
@@ -441,4 +372,4 @@ def _initial_orbit(section: Section, body: str, context: MissionContext) -> tupl
         math.radians(section.float("arg_lat_deg", 0.0, 0.0, 360.0, "deg")),
         gravity.gm_m3_s2,
     )
-    return _vec(position), _vec(velocity)
+    return vec3(position), vec3(velocity)

@@ -16,6 +16,7 @@ from flightsw.physics.constants import STANDARD_GRAVITY_M_S2
 from flightsw.physics.orbit import Vector, unit
 from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.propulsion.dictionary import DIRECTIONS
+from flightsw.time_grid import at_or_before
 
 Vec3 = tuple[float, float, float]
 
@@ -87,7 +88,7 @@ def advance_burn(
     reached = not burn.by_duration and achieved_m_s >= burn.target_dv_m_s - DV_TOLERANCE_M_S
     step_s = fire_s if reached else min(dt_s, max(0.0, burn.limit_s - burn.elapsed_s))
     burn = replace(burn, elapsed_s=burn.elapsed_s + step_s, achieved_dv_m_s=achieved_m_s)
-    if not (reached or burn.elapsed_s >= burn.limit_s - 1e-9 or propellant_kg <= 0.0):
+    if not (reached or at_or_before(burn.limit_s, burn.elapsed_s) or propellant_kg <= 0.0):
         return burn, []
     shortfall_m_s = max(0.0, burn.target_dv_m_s - achieved_m_s)
     if achieved_m_s <= 0.0:

@@ -1,10 +1,10 @@
-"""The propulsion subsystem's dictionary: its config, commands, faults and housekeeping."""
+"""The propulsion subsystem's dictionary: its config, commands and faults."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec
 
 DIRECTIONS = ("prograde", "retrograde", "normal", "antinormal", "radial", "antiradial")
 PRESSURIZATIONS = ("regulated", "blowdown")
@@ -99,30 +99,4 @@ FAULTS: tuple[FaultSpec, ...] = (
         "regulator_fault",
         "Regulator fails open: tank pressure drifts up towards the bottle pressure",
     ),
-)
-
-TELEMETRY: tuple[ParamSpec, ...] = (
-    ParamSpec("propellant_kg", "kg", "propellant in the tank"),
-    ParamSpec("propellant_fraction", "", "propellant over tank capacity, 0 to 1"),
-    ParamSpec("tank_pressure_kpa", "kPa", "ullage (feed) pressure"),
-    ParamSpec("bottle_pressure_kpa", "kPa", "pressurant bottle pressure (0 for blowdown)"),
-    ParamSpec("tank_temp_c", "degC", "tank temperature"),
-    ParamSpec("armed", "", "latch valve open", "bool"),
-    ParamSpec("powered", "", "power reports propulsion switched on", "bool"),
-    ParamSpec("thrusting", "", "propellant flowed through the thruster last tick", "bool"),
-    ParamSpec("thrust_n", "N", "thrust while firing"),
-    ParamSpec("mass_flow_kg_s", "kg/s", "propellant flow while firing"),
-    ParamSpec("delta_v_total_m_s", "m/s", "Δv delivered since mission start"),
-    ParamSpec("delta_v_capability_m_s", "m/s", "Δv the remaining propellant can give"),
-    ParamSpec("spacecraft_mass_kg", "kg", "dry mass plus propellant"),
-    ParamSpec("burn_active", "", "a commanded burn is in progress", "bool"),
-    ParamSpec("burn_remaining_s", "s", "estimated firing time left in the burn"),
-    ParamSpec("burn_achieved_dv_m_s", "m/s", "Δv achieved so far in the burn"),
-    ParamSpec("burn_count", "", "burns commanded since mission start", "int"),
-    ParamSpec("load_power_w", "W", "electrical demand"),
-    ParamSpec("leak_rate_kg_s", "kg/s", "injected leak rate", "float"),
-    ParamSpec("thruster_stuck_open", "", "fault active", "bool"),
-    ParamSpec("thruster_failed", "", "fault active", "bool"),
-    ParamSpec("regulator_failed", "", "fault active", "bool"),
-    ParamSpec("faults_active", "", "number of injected faults active", "int"),
 )

@@ -32,16 +32,12 @@ import numpy as np
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.icd.dictionary import CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import CommandSpec, FaultSpec
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
-from flightsw.physics.constants import ZERO_CELSIUS_K
+from flightsw.physics.constants import KPA_PA, ZERO_CELSIUS_K
 from flightsw.physics.orbit import Vector
 from flightsw.physics.tank import (
-    GAS_CONSTANT_J_MOL_K as GAS_CONSTANT_J_MOL_K,  # re-exported
-)
-from flightsw.physics.tank import (
-    KPA_PA,
     gas_mol,
     gas_pressure_pa,
     regulator_flow_mol,
@@ -67,10 +63,10 @@ from flightsw.subsystems.propulsion.dictionary import (
     CONFIG_BOUNDS,
     FAULTS,
     PRESSURIZATIONS,
-    TELEMETRY,
     PropulsionConfig,
 )
 from flightsw.subsystems.propulsion.state import PropulsionState, alarms
+from flightsw.subsystems.propulsion.telemetry import telemetry_points
 from flightsw.subsystems.topics import (
     BURN,
     NAVIGATION,
@@ -98,7 +94,6 @@ class PropulsionModel(Subsystem[PropulsionState]):
     subscribes: tuple[str, ...] = (NAVIGATION, POWER, THERMAL)
     commands: tuple[CommandSpec, ...] = COMMANDS
     faults: tuple[FaultSpec, ...] = FAULTS
-    telemetry: tuple[ParamSpec, ...] = TELEMETRY
 
     def __init__(self, context: MissionContext, config: PropulsionConfig | None = None) -> None:
         self.context = context
@@ -112,6 +107,7 @@ class PropulsionModel(Subsystem[PropulsionState]):
         )
         self.max_pressure_pa = c.max_tank_pressure_kpa * KPA_PA
         self.isp_s = c.isp_s
+        self.telemetry_points = telemetry_points(self)
         if not self.regulated:  # a blowdown system has no regulator to fail
             self.faults = tuple(f for f in type(self).faults if f.name != "regulator_fault")
 
@@ -309,42 +305,6 @@ class PropulsionModel(Subsystem[PropulsionState]):
         if state.applied is not None:
             topics[BURN] = state.applied
         return topics
-
-    def housekeeping(self, state: PropulsionState) -> dict[str, float | int | bool | str]:
-        mass_kg = self.mass_kg(state)
-        burn = state.burn
-        flow_kg_s = mass_flow_kg_s(self.thrust_now_n(state), self.isp_s)
-        remaining_s = self._burn_left_s(state, burn, flow_kg_s) if burn is not None else 0.0
-        return {
-            "propellant_kg": state.propellant_kg,
-            "propellant_fraction": self.fraction(state),
-            "tank_pressure_kpa": self.tank_pressure_pa(state) / KPA_PA,
-            "bottle_pressure_kpa": self.bottle_pressure_now_pa(state) / KPA_PA,
-            "tank_temp_c": state.tank_temp_k - ZERO_CELSIUS_K,
-            "armed": state.armed,
-            "powered": state.powered,
-            "thrusting": state.thrust_n > 0.0,
-            "thrust_n": state.thrust_n,
-            "mass_flow_kg_s": state.mass_flow_kg_s,
-            "delta_v_total_m_s": state.delta_v_total_m_s,
-            "delta_v_capability_m_s": delta_v_m_s(self.isp_s, mass_kg, self.config.dry_mass_kg),
-            "spacecraft_mass_kg": mass_kg,
-            "burn_active": burn is not None,
-            "burn_remaining_s": remaining_s,
-            "burn_achieved_dv_m_s": burn.achieved_dv_m_s if burn is not None else 0.0,
-            "burn_count": state.burn_count,
-            "load_power_w": self.load_power_w(state),
-            "leak_rate_kg_s": state.leak_kg_s,
-            "thruster_stuck_open": state.stuck_open,
-            "thruster_failed": state.thruster_failed,
-            "regulator_failed": state.regulator_failed,
-            "faults_active": int(
-                (state.leak_kg_s > 0.0)
-                + state.stuck_open
-                + state.thruster_failed
-                + state.regulator_failed
-            ),
-        }
 
     def execute_at(
         self, state: PropulsionState, command: str, args: Mapping[str, Any], time_s: float

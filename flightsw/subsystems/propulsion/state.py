@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flightsw.icd.services import Severity
-from flightsw.physics.tank import KPA_PA
+from flightsw.physics.constants import KPA_PA
 from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.propulsion.burn import Burn, Vec3
 from flightsw.subsystems.topics import BurnApplied

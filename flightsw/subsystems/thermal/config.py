@@ -21,8 +21,6 @@ from typing import Any
 
 from flightsw.config.section import Section
 
-CONSUMER = "thermal"  # the consumer name heaters and pump draw power under
-
 DEFAULT_NODES: list[dict[str, Any]] = [
     {"name": "cabin", "heat_capacity_j_k": 20_000.0, "dissipation_w": 10.0},
     {"name": "avionics", "heat_capacity_j_k": 5_000.0, "dissipation_w": 25.0},

@@ -20,7 +20,7 @@ import numpy as np
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, with_choices
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
 from flightsw.physics.constants import SOLAR_CONSTANT_W_M2, STEFAN_BOLTZMANN_W_M2_K4, ZERO_CELSIUS_K
@@ -28,12 +28,12 @@ from flightsw.physics.orbit import substeps
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import event
 from flightsw.subsystems.thermal.config import (
-    CONSUMER,
     Heater,
     Node,
     Pump,
     read_thermal_config,
 )
+from flightsw.subsystems.thermal.telemetry import telemetry_points
 from flightsw.subsystems.topics import (
     NAVIGATION,
     POWER,
@@ -100,19 +100,6 @@ class ThermalModel(Subsystem[ThermalState]):
             (ArgSpec("fraction", "float", "", 0.0, 1.0, default=0.5),),
         ),
     )
-    telemetry: tuple[ParamSpec, ...] = (
-        ParamSpec("pump_on", "", "pump commanded on", "bool"),
-        ParamSpec("pump_running", "", "pump on, powered and not failed", "bool"),
-        ParamSpec("heaters_powered", "", "power reports the thermal consumer switched on", "bool"),
-        ParamSpec("heater_power_w", "W", "mean heater power over the last step"),
-        ParamSpec("pump_power_w", "W", "pump power demand"),
-        ParamSpec("radiated_w", "W", "power radiated to space by the radiators"),
-        ParamSpec("absorbed_w", "W", "sunlight absorbed by the radiators"),
-        ParamSpec("radiator_area_m2", "m2", "working radiator area"),
-        ParamSpec(
-            "faults_active", "", "injected faults active (stuck heaters, pump, radiator)", "int"
-        ),
-    )
 
     def __init__(
         self,
@@ -138,18 +125,8 @@ class ThermalModel(Subsystem[ThermalState]):
         self.links = _laplacian(count, links)
         loop = [(i, pump.radiator, pump.conductance_w_k) for i in pump.nodes] if pump else []
         self.pump_links = _laplacian(count, tuple(loop))
-        per_node = tuple(ParamSpec(f"{n.name}_temp_c", "degC", f"{n.name} node") for n in nodes)
-        per_heater = tuple(
-            spec
-            for h in heaters
-            for spec in (
-                ParamSpec(f"{h.name}_heater_on", "", f"{h.name} heating", "bool"),
-                ParamSpec(f"{h.name}_set_point_c", "degC", f"{h.name} thermostat set point"),
-                ParamSpec(f"{h.name}_enabled", "", f"{h.name} enabled", "bool"),
-            )
-        )
         # Nodes and heaters come from the config, so the telemetry list is per instance.
-        self.telemetry = per_node + per_heater + type(self).telemetry  # type: ignore[misc]
+        self.telemetry_points = telemetry_points(self)
         names = tuple(self.heater_index)
         self.commands = with_choices(type(self).commands, "heater", names)
         self.faults = with_choices(type(self).faults, "heater", names)
@@ -194,7 +171,8 @@ class ThermalModel(Subsystem[ThermalState]):
             return False
         return state_on
 
-    def _pump_running(self, state: ThermalState, powered: bool) -> bool:
+    def pump_running(self, state: ThermalState, powered: bool) -> bool:
+        """Whether the loop flows: a pump, commanded on, not failed, and `powered`."""
         return self.pump is not None and state.pump_on and not state.pump_failed and powered
 
     # -- the Subsystem contract ----------------------------------------------------------------
@@ -218,7 +196,7 @@ class ThermalModel(Subsystem[ThermalState]):
         self, state: ThermalState, time_s: float, dt_s: float, inputs: Mapping[str, Any]
     ) -> Outcome[ThermalState]:
         power = inputs.get(POWER)
-        powered = power.powered(CONSUMER) if isinstance(power, PowerStatus) else True
+        powered = power.powered(self.name) if isinstance(power, PowerStatus) else True
         fix = inputs.get(NAVIGATION)
         area_m2 = self.radiator_area_m2 * (1.0 - state.radiator_loss_fraction)
         absorbed_w = np.zeros(len(self.nodes))
@@ -226,7 +204,7 @@ class ThermalModel(Subsystem[ThermalState]):
             irradiance_w_m2 = SOLAR_CONSTANT_W_M2 / fix.sun_distance_au**2 * fix.illumination
             absorbed_w = self.absorptivity * area_m2 * irradiance_w_m2
         radiative = self.emissivity * STEFAN_BOLTZMANN_W_M2_K4 * area_m2
-        conductance = self.links + (self.pump_links if self._pump_running(state, powered) else 0.0)
+        conductance = self.links + (self.pump_links if self.pump_running(state, powered) else 0.0)
         temps_k = np.array(state.temps_k)
         heater_on = list(state.heater_on)
         heater_energy_j = 0.0
@@ -263,32 +241,10 @@ class ThermalModel(Subsystem[ThermalState]):
             for node, t in zip(self.nodes, state.temps_k, strict=True)
         )
         demand_w = state.heater_power_w + self.pump_power_w(state)
-        return {THERMAL: ThermalStatus(temps), load_topic(CONSUMER): LoadDemand(CONSUMER, demand_w)}
-
-    def housekeeping(self, state: ThermalState) -> dict[str, float | int | bool | str]:
-        values: dict[str, float | int | bool | str] = {
-            f"{node.name}_temp_c": t - ZERO_CELSIUS_K
-            for node, t in zip(self.nodes, state.temps_k, strict=True)
+        return {
+            THERMAL: ThermalStatus(temps),
+            load_topic(self.name): LoadDemand(self.name, demand_w),
         }
-        for i, heater in enumerate(self.heaters):
-            values[f"{heater.name}_heater_on"] = state.heater_on[i]
-            values[f"{heater.name}_set_point_c"] = state.set_points_c[i]
-            values[f"{heater.name}_enabled"] = state.heater_enabled[i]
-        area_m2 = float(np.sum(self.radiator_area_m2)) * (1.0 - state.radiator_loss_fraction)
-        values.update(
-            pump_on=state.pump_on,
-            pump_running=self._pump_running(state, state.heaters_powered),
-            heaters_powered=state.heaters_powered,
-            heater_power_w=state.heater_power_w,
-            pump_power_w=self.pump_power_w(state),
-            radiated_w=state.radiated_w,
-            absorbed_w=state.absorbed_w,
-            radiator_area_m2=area_m2,
-            faults_active=sum(1 for stuck in state.heater_stuck if stuck)
-            + int(state.pump_failed)
-            + int(state.radiator_loss_fraction > 0.0),
-        )
-        return values
 
     def execute(
         self, state: ThermalState, command: str, args: Mapping[str, Any]

@@ -19,8 +19,6 @@ def test_every_shipped_mission_loads_and_builds_its_models(path: Path) -> None:
     config = load_mission(path)
     models = build_models(config)
     assert {m.name for m in models} == set(config.subsystems)
-    for model in models:
-        assert set(model.housekeeping(model.initial_state())) == {p.name for p in model.telemetry}
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -27,7 +27,7 @@ TELECOMMANDS = [(s, t, cls) for d, s, t, cls in messages() if d is PacketType.TC
 
 @pytest.fixture
 def dispatcher() -> Iterator[Dispatcher]:
-    supervisor = Supervisor(SoftwareBus.start())
+    supervisor = Supervisor(SoftwareBus.start(), 1.0)
     supervisor.start(CounterModel(), APIDS["counter"], hk_period_s=5.0)
     yield Dispatcher(APIDS, supervisor, APIDS["executive"])
 

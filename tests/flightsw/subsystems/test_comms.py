@@ -169,12 +169,6 @@ def test_the_radio_asks_power_for_receiver_and_transmitter() -> None:
     assert model.publish(off)[load_topic("comms")] == LoadDemand("comms", 3.0)
 
 
-def test_housekeeping_keys_are_the_telemetry_names() -> None:
-    model = CommsModel(CONTEXT)
-    for state in (model.initial_state(), tick(model, model.initial_state(), fix())[0]):
-        assert set(model.housekeeping(state)) == {spec.name for spec in model.telemetry}
-
-
 def test_an_empty_config_gives_the_defaults() -> None:
     model = CommsModel.from_config(Section({}, "test.toml", "subsystems.comms"), CONTEXT)
     assert model.config == CommsConfig()

@@ -12,16 +12,14 @@ from flightsw.config.section import Section
 from flightsw.errors import ConfigError
 from flightsw.physics import orbit
 from flightsw.physics.constants import EARTH_RADIUS_M, STANDARD_GRAVITY_M_S2
-from flightsw.subsystems.environment import (
+from flightsw.physics.earth_environment import (
     DIPOLE_B0_T,
-    EnvironmentConfig,
-    EnvironmentModel,
-    EnvironmentState,
     atmosphere_density_kg_m3,
     atmosphere_pressure_pa,
     dipole_field_t,
     geographic_rad,
 )
+from flightsw.subsystems.environment import EnvironmentConfig, EnvironmentModel, EnvironmentState
 from flightsw.subsystems.topics import ENVIRONMENT, NAVIGATION, EnvironmentStatus, NavigationFix
 
 EPOCH_UNIX_S = 1_700_000_000.0
@@ -183,11 +181,8 @@ def test_pressure_is_density_times_gravity_times_scale_height() -> None:
     assert atmosphere_pressure_pa(0.0) == pytest.approx(101_325.0, rel=0.15)
 
 
-def test_housekeeping_keys_are_the_telemetry_names_and_there_are_no_commands() -> None:
-    model = EnvironmentModel(CONTEXT)
-    state, _ = step(model, model.initial_state(), over(0.0, 0.0))
-    assert set(model.housekeeping(state)) == {spec.name for spec in model.telemetry}
-    assert model.commands == ()
+def test_the_environment_takes_no_commands() -> None:
+    assert EnvironmentModel(CONTEXT).commands == ()
 
 
 def test_config_reads_the_saa_box_and_refuses_a_backwards_one() -> None:

@@ -66,13 +66,6 @@ def names(raised: list[tuple[str, Severity]]) -> list[str]:
     return [name for name, _ in raised]
 
 
-def test_housekeeping_keys_are_the_telemetry_names() -> None:
-    m = model()
-    names_ = {spec.name for spec in m.telemetry}
-    assert set(m.housekeeping(m.initial_state())) == names_
-    assert set(m.housekeeping(play(m, [{PROPULSION: engine(False)}])[0])) == names_
-
-
 def test_a_burn_is_announced_at_ignition_and_cut_off() -> None:
     m = model()
     frames = [{PROPULSION: engine(t)} for t in (False, True, True, False)]

@@ -14,11 +14,14 @@ from flightsw.config.section import Section
 from flightsw.errors import CommandError, ConfigError, FaultError
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
-from flightsw.physics.constants import STANDARD_GRAVITY_M_S2, ZERO_CELSIUS_K
+from flightsw.physics.constants import (
+    GAS_CONSTANT_J_MOL_K,
+    STANDARD_GRAVITY_M_S2,
+    ZERO_CELSIUS_K,
+)
 from flightsw.subsystems.events import Event
 from flightsw.subsystems.navigation.model import BURN, BurnApplied, NavigationModel
 from flightsw.subsystems.propulsion.model import (
-    GAS_CONSTANT_J_MOL_K,
     PropulsionConfig,
     PropulsionModel,
     PropulsionState,
@@ -108,12 +111,6 @@ def test_rocket_equation_matches_the_reference_example() -> None:
 def test_mass_flow_is_thrust_over_isp_times_g0() -> None:
     # g0 = 9.80665 m/s², standard gravity (docs/references.md#physics-constants).
     assert mass_flow_kg_s(22.0, 220.0) == pytest.approx(22.0 / (220.0 * 9.80665), rel=1e-12)
-
-
-def test_housekeeping_keys_are_the_telemetry_names() -> None:
-    model = PropulsionModel(CONTEXT)
-    keys = set(model.housekeeping(model.initial_state()))
-    assert keys == {spec.name for spec in model.telemetry}
 
 
 def test_default_tank_starts_at_the_regulated_pressure() -> None:

@@ -57,13 +57,6 @@ def breathe(
     return state, o2_kg, events
 
 
-def test_housekeeping_keys_are_the_telemetry_names() -> None:
-    m = model()
-    names = {spec.name for spec in m.telemetry}
-    assert set(m.housekeeping(m.initial_state())) == names
-    assert set(m.housekeeping(breathe(m, m.initial_state(), 25.0, 3)[0])) == names
-
-
 def test_three_crew_use_2_52_kg_of_o2_a_day_and_25_2_kg_lasts_ten_days() -> None:
     m = model()
     state, _, _ = breathe(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import msgpack
 import numpy as np
 import pytest
 
-from ground.archive.store import Archive
+from ground.archive.store import Archive, default_run_name
 from ground.errors import ArchiveError, GroundError
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -561,3 +562,10 @@ def test_the_same_calls_write_identical_table_contents(tmp_path: Path) -> None:
 
 def test_archive_errors_are_ground_errors() -> None:
     assert issubclass(ArchiveError, GroundError)
+
+
+def test_a_run_without_a_name_is_named_after_its_mission_and_the_date(tmp_path: Path) -> None:
+    name = default_run_name("leo-smallsat")
+    assert re.fullmatch(r"leo-smallsat-\d{8}-\d{6}", name)
+    with Archive.create(tmp_path, name) as archive:  # a name the archive takes as it is
+        assert archive.path.name == f"{name}.sqlite"

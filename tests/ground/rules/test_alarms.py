@@ -8,6 +8,7 @@ from ground.errors import AlarmError
 from ground.rules.alarms import AlarmManager, AlarmState, AlarmTransition
 from ground.rules.engine import AlarmSeverity, RuleEngine, RuleState, RuleTransition
 from ground.rules.kinds import LimitBands, LimitRule
+from ground.rules.parameter_rule import RuleOptions
 
 RED = (RuleState.RED_HIGH, AlarmSeverity.CRITICAL, "thermal.avionics_temp_c > 55 (red)")
 YELLOW = (RuleState.YELLOW_HIGH, AlarmSeverity.DISTRESS, "thermal.avionics_temp_c > 45 (yellow)")
@@ -214,7 +215,7 @@ def test_an_engine_and_a_manager_together_raise_and_clear_an_alarm() -> None:
         AlarmSeverity.CRITICAL,
         "power.battery_soc",
         LimitBands(red_low=0.2),
-        persistence=2,
+        options=RuleOptions(persistence=2),
     )
     engine, manager = RuleEngine([rule]), AlarmManager()
     published: list[AlarmTransition] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from flightsw.icd.dictionary import Scalar
@@ -15,6 +17,7 @@ from ground.rules.kinds import (
     LimitRule,
     StalenessRule,
 )
+from ground.rules.parameter_rule import RuleOptions
 
 GREEN = RuleState.GREEN
 
@@ -31,9 +34,8 @@ def avionics_rule(
         AlarmSeverity.CRITICAL,
         "thermal.avionics_temp_c",
         AVIONICS_BANDS,
-        persistence=persistence,
         yellow_severity=yellow_severity,
-        stale_after_s=stale_after_s,
+        options=RuleOptions(persistence=persistence, stale_after_s=stale_after_s),
     )
 
 
@@ -43,7 +45,7 @@ def soc_rule(persistence: int = 1) -> LimitRule:
         AlarmSeverity.CRITICAL,
         "power.battery_soc",
         LimitBands(red_low=0.2),
-        persistence=persistence,
+        options=RuleOptions(persistence=persistence),
     )
 
 
@@ -199,6 +201,46 @@ def test_rules_refuse_a_persistence_below_one() -> None:
         soc_rule(persistence=0)
 
 
+@pytest.mark.parametrize(
+    ("options", "key", "reason"),
+    [
+        (RuleOptions(persistence=0), "persistence", "persistence 0 must be at least 1"),
+        (RuleOptions(stale_after_s=0.0), "stale_after_s", "stale_after_s 0.0 must be > 0"),
+        (RuleOptions(stale_after_s=math.inf), "stale_after_s", "stale_after_s inf must be > 0"),
+        (RuleOptions(modes=frozenset()), "modes", "modes is empty; leave it out to run in"),
+    ],
+)
+def test_every_rule_kind_refuses_options_that_cannot_work_with_the_key_and_reason(
+    options: RuleOptions, key: str, reason: str
+) -> None:
+    kinds = [
+        lambda: LimitRule(
+            "r", AlarmSeverity.WATCH, "a.b", LimitBands(red_low=0.0), options=options
+        ),
+        lambda: DeltaRule("r", AlarmSeverity.WATCH, "a.b", 1.0, options=options),
+        lambda: ExpectedRule("r", AlarmSeverity.WATCH, "a.b", 1, options=options),
+        lambda: StalenessRule("r", AlarmSeverity.WATCH, "a.b", options=options),
+    ]
+    for build in kinds:
+        with pytest.raises(RuleError) as caught:
+            build()
+        assert caught.value.key == f"r.{key}"
+        assert caught.value.reason.startswith(reason)
+
+
+def test_a_staleness_rule_needs_stale_after_s() -> None:
+    with pytest.raises(RuleError, match=r"\[r.stale_after_s\] a staleness rule needs"):
+        StalenessRule("r", AlarmSeverity.WATCH, "a.b", options=RuleOptions())
+
+
+def test_a_rule_keeps_its_options_and_its_description() -> None:
+    options = RuleOptions(persistence=3, description="the battery running down")
+    rule = LimitRule(
+        "soc", AlarmSeverity.WATCH, "power.battery_soc", LimitBands(red_low=0.2), options=options
+    )
+    assert (rule.options, rule.description) == (options, "the battery running down")
+
+
 # --- modes ----------------------------------------------------------------------------------
 
 
@@ -232,7 +274,11 @@ def test_the_condition_names_the_mode_whose_limits_apply() -> None:
 
 def test_a_rule_limited_to_some_modes_rests_at_green_outside_them() -> None:
     pump = ExpectedRule(
-        "pump_on", AlarmSeverity.DISTRESS, "thermal.pump_on", True, modes=["nominal"]
+        "pump_on",
+        AlarmSeverity.DISTRESS,
+        "thermal.pump_on",
+        True,
+        options=RuleOptions(modes=frozenset({"nominal"})),
     )
     engine = RuleEngine([pump])
     (violated,) = engine.update(0.0, {"fdir.mode": "nominal", "thermal.pump_on": False})
@@ -272,7 +318,13 @@ def test_delta_per_second_waits_for_time_to_advance_before_judging() -> None:
 
 
 def test_delta_rule_applies_persistence() -> None:
-    rule = DeltaRule("bus_jump", AlarmSeverity.WARNING, "power.bus_voltage_v", 1.0, persistence=2)
+    rule = DeltaRule(
+        "bus_jump",
+        AlarmSeverity.WARNING,
+        "power.bus_voltage_v",
+        1.0,
+        options=RuleOptions(persistence=2),
+    )
     engine = RuleEngine([rule])
     assert feed(engine, "power.bus_voltage_v", [28.0, 30.0, 30.0]) == []
     (transition,) = feed(engine, "power.bus_voltage_v", [32.0, 34.0], start_s=3.0)
@@ -283,7 +335,13 @@ def test_delta_rule_applies_persistence() -> None:
 
 
 def test_expected_rule_wants_one_value() -> None:
-    rule = ExpectedRule("pump_on", AlarmSeverity.DISTRESS, "thermal.pump_on", True, persistence=2)
+    rule = ExpectedRule(
+        "pump_on",
+        AlarmSeverity.DISTRESS,
+        "thermal.pump_on",
+        True,
+        options=RuleOptions(persistence=2),
+    )
     engine = RuleEngine([rule])
     assert feed(engine, "thermal.pump_on", [True, False]) == []
     (transition,) = engine.update(2.0, {"thermal.pump_on": False})
@@ -303,7 +361,12 @@ def test_expected_rule_accepts_any_value_of_a_set() -> None:
 
 
 def signal_rule() -> StalenessRule:
-    return StalenessRule("signal_stale", AlarmSeverity.WARNING, "comms.signal_dbm", 30.0)
+    return StalenessRule(
+        "signal_stale",
+        AlarmSeverity.WARNING,
+        "comms.signal_dbm",
+        options=RuleOptions(stale_after_s=30.0),
+    )
 
 
 def test_staleness_rule_goes_stale_when_no_sample_arrives_for_too_long() -> None:

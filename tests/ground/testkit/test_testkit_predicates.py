@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from ground.testkit.expressions import parse_check
 from ground.testkit.predicates import (
     all_of,
     any_of,
@@ -97,30 +96,3 @@ def test_searches_over_samples() -> None:
 def test_a_count_is_a_number_or_a_predicate_on_it() -> None:
     assert count_holds(2, 2) and not count_holds(2, 3)
     assert count_holds(at_least(2), 3) and not count_holds(at_least(2), 1)
-
-
-@pytest.mark.parametrize(
-    ("expression", "name", "value", "holds"),
-    [
-        ("power.battery_soc > 0.5", "power.battery_soc", 0.6, True),
-        ("power.battery_soc > 0.5", "power.battery_soc", 0.5, False),
-        ("fdir.mode == 'SAFE'", "fdir.mode", "SAFE", True),
-        ("fdir.mode != SAFE", "fdir.mode", "NOMINAL", True),
-        ("propulsion.armed == false", "propulsion.armed", False, True),
-        ("payload.mode == 'off'", "payload.mode", "off", True),  # quoted: a string, not False
-        ("payload.mode == 'off'", "payload.mode", False, False),
-        ('comms.antenna == "1"', "comms.antenna", "1", True),
-    ],
-)
-def test_check_expressions(expression: str, name: str, value: object, holds: bool) -> None:
-    parsed_name, predicate = parse_check(expression)
-    assert parsed_name == name
-    assert predicate(value) is holds
-
-
-@pytest.mark.parametrize(
-    "bad", ["power.battery_soc", "battery_soc > 1", "power.soc >> 1", "a.b > 'x"]
-)
-def test_a_check_that_cannot_be_read_says_how_to_write_one(bad: str) -> None:
-    with pytest.raises(ValueError, match=r"SUBSYSTEM\.PARAM OP VALUE"):
-        parse_check(bad)

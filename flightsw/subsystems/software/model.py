@@ -34,17 +34,24 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Request, Subsystem
 from flightsw.subsystems.events import event
+from flightsw.subsystems.software.state import SoftwareState, Upload
+from flightsw.subsystems.software.telemetry import (
+    POINTS,
+    SoftwareReading,
+    chunks_received,
+    target_points,
+)
 
 TARGETS = ("navigation", "power", "thermal", "comms", "propulsion", "payload", "life_support")
 INITIAL_VERSION = "1.0.0"
@@ -55,41 +62,6 @@ CRC32_MAX = 2**32 - 1
 # Statuses while a session holds the uploader; `begin` is refused in these.
 BUSY = ("uploading", "complete", "verified", "activating")
 SWITCHED = ("activating", "active")  # the session's version is running (or restarting into it)
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    """One upload session: what is expected and what has arrived."""
-
-    target: str
-    version: str
-    size_bytes: int
-    crc32: int  # expected, from the ground
-    chunk_size: int
-    chunks: tuple[bytes, ...] = ()  # as stored (a corrupted_chunk fault flips a byte here)
-    bytes_received: int = 0
-    crc32_received: int = 0  # zlib.crc32 over `chunks`, kept running
-
-    def expected_length(self) -> int:
-        """Octets the next chunk must carry: a full chunk, or what is left for the last one."""
-        return min(self.chunk_size, self.size_bytes - self.bytes_received)
-
-
-@dataclass(frozen=True, slots=True)
-class SoftwareState:
-    """Running and previous version per application, the upload session and the onboard log."""
-
-    versions: tuple[tuple[str, str], ...]  # target -> running version
-    previous_versions: tuple[tuple[str, str], ...]  # target -> version to roll back to
-    status: str = "idle"
-    upload: Upload | None = None
-    log: tuple[tuple[float, str], ...] = ()  # (mission time s, text), oldest first
-    time_s: float = 0.0  # end of the last step: commands have no clock of their own
-    updates_applied: int = 0
-    updates_rejected: int = 0
-    rollbacks: int = 0
-    corrupt_next_chunk: bool = False
-    fail_next_activation: bool = False
 
 
 class SoftwareModel(Subsystem[SoftwareState]):
@@ -105,18 +77,6 @@ class SoftwareModel(Subsystem[SoftwareState]):
             "failed_activation",
             "The next activated version does not come up: the old one is restored automatically",
         ),
-    )
-    telemetry: tuple[ParamSpec, ...] = (
-        ParamSpec("status", "", "idle, uploading, complete, verified, rejected, ...", "str"),
-        ParamSpec("target", "", "application of the current session, or empty", "str"),
-        ParamSpec("bytes_received", "B", "image octets stored in this session", "int"),
-        ParamSpec("chunks_received", "", "chunks stored in this session", "int"),
-        ParamSpec("progress_pct", "%", "bytes received over the image size"),
-        ParamSpec("updates_applied", "", "versions activated since mission start", "int"),
-        ParamSpec("updates_rejected", "", "images discarded for a CRC mismatch", "int"),
-        ParamSpec("rollbacks", "", "returns to a previous version, commanded or automatic", "int"),
-        ParamSpec("last_log", "", "newest onboard log entry", "str"),
-        ParamSpec("faults_active", "", "number of injected faults armed", "int"),
     )
 
     def __init__(
@@ -166,14 +126,7 @@ class SoftwareModel(Subsystem[SoftwareState]):
             ),
             CommandSpec("abort", "Drop the upload session and its image"),
         )
-        self.telemetry = type(self).telemetry + tuple(
-            spec
-            for target in targets
-            for spec in (
-                ParamSpec(f"{target}_version", "", f"running {target} version", "str"),
-                ParamSpec(f"{target}_previous_version", "", f"{target} rollback version", "str"),
-            )
-        )
+        self.telemetry_points = POINTS + tuple(p for t in targets for p in target_points(t))
 
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> SoftwareModel:
@@ -233,25 +186,8 @@ class SoftwareModel(Subsystem[SoftwareState]):
             return Outcome(state, (event("update_active", Severity.INFO, text, **_ids(upload)),))
         return Outcome(state)
 
-    def housekeeping(self, state: SoftwareState) -> dict[str, float | int | bool | str]:
-        upload = state.upload
-        values: dict[str, float | int | bool | str] = {
-            "status": state.status,
-            "target": upload.target if upload else "",
-            "bytes_received": upload.bytes_received if upload else 0,
-            "chunks_received": _chunks_received(upload),
-            "progress_pct": 100.0 * upload.bytes_received / upload.size_bytes if upload else 0.0,
-            "updates_applied": state.updates_applied,
-            "updates_rejected": state.updates_rejected,
-            "rollbacks": state.rollbacks,
-            "last_log": state.log[-1][1] if state.log else "",
-            "faults_active": int(state.corrupt_next_chunk) + int(state.fail_next_activation),
-        }
-        versions, previous = dict(state.versions), dict(state.previous_versions)
-        for target in self.targets:
-            values[f"{target}_version"] = versions[target]
-            values[f"{target}_previous_version"] = previous[target]
-        return values
+    def telemetry_source(self, state: SoftwareState) -> SoftwareReading:
+        return SoftwareReading.of(state)
 
     def execute(
         self, state: SoftwareState, command: str, args: Mapping[str, Any]
@@ -303,7 +239,7 @@ class SoftwareModel(Subsystem[SoftwareState]):
 
     def _chunk(self, state: SoftwareState, index: int, data: bytes) -> Outcome[SoftwareState]:
         upload = state.upload
-        received = _chunks_received(upload)
+        received = chunks_received(upload)
         if upload is not None and received > 0 and index == received - 1:
             return Outcome(state)  # a retransmission of the chunk already stored
         if state.status != "uploading" or upload is None:
@@ -417,13 +353,6 @@ class SoftwareModel(Subsystem[SoftwareState]):
         """Append to the onboard log, keeping the newest `log_length` entries."""
         log = (*state.log, (state.time_s, text))
         return replace(state, log=log[-self.log_length :])
-
-
-def _chunks_received(upload: Upload | None) -> int:
-    """Chunks stored so far (counted from the bytes: the image may be dropped once done)."""
-    if upload is None:
-        return 0
-    return -(-upload.bytes_received // upload.chunk_size)
 
 
 def _not_allowed(reason: str) -> CommandError:

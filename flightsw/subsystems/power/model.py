@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -26,12 +26,14 @@ import numpy as np
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
-from flightsw.physics.constants import SOLAR_CONSTANT_W_M2
+from flightsw.physics.constants import SOLAR_CONSTANT_W_M2, WH_J
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
+from flightsw.subsystems.power.state import PowerState
+from flightsw.subsystems.power.telemetry import POINTS, PowerReading, consumer_points
 from flightsw.subsystems.topics import (
     LOAD_PREFIX,
     NAVIGATION,
@@ -41,7 +43,6 @@ from flightsw.subsystems.topics import (
     PowerStatus,
 )
 
-WH_J = 3600.0
 POINTING_MODES = ("sun_tracking", "fixed")
 # Open-circuit voltage of one Li-ion (NMC) cell against state of charge, piecewise linear between
 # these points: a representative curve of the shape cell datasheets publish, not any one cell's
@@ -52,38 +53,6 @@ SOC_REARM = 0.05  # battery_low re-arms only this far above its threshold, so it
 VOLTAGE_REARM_V = 0.5  # likewise for undervoltage
 
 Pairs = tuple[tuple[str, Any], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PowerState:
-    """Battery, arrays, switches and faults, plus the flows of the last step."""
-
-    charge_j: float
-    nominal_capacity_j: float
-    switches: tuple[tuple[str, bool], ...]  # consumer -> switched on
-    array_enabled: bool = True
-    array_pointing: str = "sun_tracking"
-    drive_angle_rad: float = 0.0  # array drive angle from its body-fixed rest position
-    capacity_loss_fraction: float = 0.0  # cell_failure
-    array_fault_degradation: float = 0.0  # array_degraded
-    array_stuck: bool = False
-    shorts: tuple[tuple[str, float], ...] = ()  # load_short: consumer -> extra W
-    demands: tuple[tuple[str, float], ...] = ()  # last demand seen per consumer, W
-    solar_power_w: float = 0.0
-    load_power_w: float = 0.0
-    battery_power_w: float = 0.0  # at the battery terminals, positive while charging
-    incidence_rad: float = 0.0
-    bus_voltage_v: float = 0.0
-    battery_low: bool = False
-    undervoltage: bool = False
-
-    @property
-    def capacity_j(self) -> float:
-        return self.nominal_capacity_j * (1.0 - self.capacity_loss_fraction)
-
-    @property
-    def soc(self) -> float:
-        return self.charge_j / self.capacity_j if self.capacity_j > 0.0 else 0.0
 
 
 def cell_ocv_v(soc: float) -> float:
@@ -135,22 +104,6 @@ class PowerModel(Subsystem[PowerState]):
             (_consumer_arg(), ArgSpec("extra_w", "float", "W", 0.0, 10_000.0, default=50.0)),
         ),
     )
-    telemetry: tuple[ParamSpec, ...] = (
-        ParamSpec("battery_soc", "", "state of charge, 0 to 1"),
-        ParamSpec("battery_charge_wh", "Wh", "energy stored"),
-        ParamSpec("battery_capacity_wh", "Wh", "usable capacity (after cell failures)"),
-        ParamSpec("solar_power_w", "W", "array output"),
-        ParamSpec("load_power_w", "W", "power drawn by switched-on consumers"),
-        ParamSpec("net_power_w", "W", "solar minus load"),
-        ParamSpec("battery_power_w", "W", "at the battery terminals, positive charging"),
-        ParamSpec("bus_voltage_v", "V", "battery open-circuit voltage minus I·R"),
-        ParamSpec("array_enabled", "", "arrays connected", "bool"),
-        ParamSpec("array_pointing", "", "sun_tracking or fixed", "str"),
-        ParamSpec("array_incidence_deg", "deg", "angle between the array normal and the Sun"),
-        ParamSpec("battery_low", "", "state of charge below the low threshold", "bool"),
-        ParamSpec("undervoltage", "", "bus voltage below the undervoltage threshold", "bool"),
-        ParamSpec("faults_active", "", "number of injected faults active", "int"),
-    )
 
     def __init__(
         self,
@@ -192,16 +145,10 @@ class PowerModel(Subsystem[PowerState]):
         self.array_enabled = array_enabled
         self.battery_low_soc = battery_low_soc
         self.undervoltage_v = undervoltage_v
-        per_consumer = tuple(
-            spec
-            for consumer in self.known
-            for spec in (
-                ParamSpec(f"{consumer}_load_w", "W", f"power drawn by {consumer}"),
-                ParamSpec(f"{consumer}_switch_on", "", f"{consumer} switched on", "bool"),
-            )
-        )
         # The consumers come from the config, so the telemetry list is per instance.
-        self.telemetry = type(self).telemetry + per_consumer  # type: ignore[misc]
+        self.telemetry_points = POINTS + tuple(
+            p for consumer in self.known for p in consumer_points(consumer)
+        )
 
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> PowerModel:
@@ -343,36 +290,8 @@ class PowerModel(Subsystem[PowerState]):
     def publish(self, state: PowerState) -> Mapping[str, Any]:
         return {POWER: PowerStatus(state.bus_voltage_v, state.soc, state.switches)}
 
-    def housekeeping(self, state: PowerState) -> dict[str, float | int | bool | str]:
-        active = (
-            (state.capacity_loss_fraction > 0.0)
-            + (state.array_fault_degradation > 0.0)
-            + state.array_stuck
-            + len(state.shorts)
-        )
-        values: dict[str, float | int | bool | str] = {
-            "battery_soc": state.soc,
-            "battery_charge_wh": state.charge_j / WH_J,
-            "battery_capacity_wh": state.capacity_j / WH_J,
-            "solar_power_w": state.solar_power_w,
-            "load_power_w": state.load_power_w,
-            "net_power_w": state.solar_power_w - state.load_power_w,
-            "battery_power_w": state.battery_power_w,
-            "bus_voltage_v": state.bus_voltage_v,
-            "array_enabled": state.array_enabled,
-            "array_pointing": state.array_pointing,
-            "array_incidence_deg": math.degrees(state.incidence_rad),
-            "battery_low": state.battery_low,
-            "undervoltage": state.undervoltage,
-            "faults_active": int(active),
-        }
-        switches, demands, shorts = dict(state.switches), dict(state.demands), dict(state.shorts)
-        for consumer in self.known:
-            on = switches.get(consumer, True)
-            drawn_w = demands.get(consumer, 0.0) + shorts.get(consumer, 0.0)
-            values[f"{consumer}_load_w"] = drawn_w if on else 0.0
-            values[f"{consumer}_switch_on"] = on
-        return values
+    def telemetry_source(self, state: PowerState) -> PowerReading:
+        return PowerReading.of(state)
 
     def execute(
         self, state: PowerState, command: str, args: Mapping[str, Any]

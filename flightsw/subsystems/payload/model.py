@@ -18,105 +18,32 @@ Keys of `[subsystems.payload]` (all optional):
 
     storage_capacity_mb = 2048.0     # shared mass memory; MB = 10^6 bytes
     overcurrent_trip_s = 5.0         # how long a draw may exceed the limit before the trip
-    [[subsystems.payload.instruments]]
-    name = "camera"
-    mass_kg = 2.5
-    modes = ["off", "standby", "science"]   # "off" is added first if missing
-    power_w = { standby = 2.0, science = 8.0 }          # per mode; unlisted modes draw 0
-    data_rate_bps = { science = 1.0e6 }                 # per mode; unlisted modes make none
-    max_power_w = 9.6                # current-limiter setting; default 1.2 × the largest mode
-    initial_mode = "off"
-
-Without `instruments`, the two instruments of DEFAULT_INSTRUMENTS fly.
+    [[subsystems.payload.instruments]]   # see payload.config; without them two default ones fly
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
-from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, ParamSpec, with_choices
+from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, with_choices
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
+from flightsw.subsystems.payload.config import (
+    DEFAULT_INSTRUMENTS,
+    OFF,
+    Instrument,
+    read_instrument,
+)
+from flightsw.subsystems.payload.state import BITS_PER_MB, InstrumentState, PayloadState
+from flightsw.subsystems.payload.telemetry import telemetry_points
 from flightsw.subsystems.topics import POWER, LoadDemand, PowerStatus, load_topic
-
-CONSUMER = "payload"
-OFF = "off"
-STATUSES = ("ok", "hung", "overcurrent_trip")
-BITS_PER_MB = 8e6  # decimal megabyte, as mass-memory budgets are quoted
-LIMIT_MARGIN = 1.2  # default limiter setting above the hungriest mode: a typical fuse margin
-
-DEFAULT_INSTRUMENTS: list[dict[str, Any]] = [
-    {
-        "name": "camera",
-        "mass_kg": 2.5,
-        "modes": [OFF, "standby", "science"],
-        "power_w": {"standby": 2.0, "science": 8.0},
-        "data_rate_bps": {"science": 1.0e6},
-    },
-    {
-        "name": "radiometer",
-        "mass_kg": 1.0,
-        "modes": [OFF, "standby", "science"],
-        "power_w": {"standby": 0.5, "science": 3.0},
-        "data_rate_bps": {"science": 2.0e4},
-    },
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Instrument:
-    """One instrument as configured."""
-
-    name: str
-    mass_kg: float
-    modes: tuple[str, ...]  # "off" first
-    power_w: tuple[float, ...]  # per mode
-    data_rate_bps: tuple[float, ...]  # per mode
-    max_power_w: float
-    initial_mode: str
-
-    @property
-    def boot_mode(self) -> str:
-        return self.modes[1]  # the first mode after "off", which always comes first
-
-    def mode_power_w(self, mode: str) -> float:
-        return self.power_w[self.modes.index(mode)]
-
-    def mode_rate_bps(self, mode: str) -> float:
-        return self.data_rate_bps[self.modes.index(mode)]
-
-
-@dataclass(frozen=True, slots=True)
-class InstrumentState:
-    """One instrument's switch, mode, health and data."""
-
-    mode: str  # "off" while switched off on the payload's distribution
-    status: str = "ok"
-    extra_w: float = 0.0  # over_current fault
-    over_limit_s: float = 0.0  # how long the draw has exceeded the limit
-    power_w: float = 0.0  # drawn during the last step
-    stored_bits: float = 0.0
-    produced_bits: float = 0.0
-
-    @property
-    def switched_on(self) -> bool:
-        return self.mode != OFF
-
-
-@dataclass(frozen=True, slots=True)
-class PayloadState:
-    """Every instrument, in configuration order, and the bus switch seen last."""
-
-    instruments: tuple[InstrumentState, ...]
-    bus_powered: bool = True
-    storage_full: bool = False
 
 
 def _instrument_arg() -> ArgSpec:
@@ -152,15 +79,6 @@ class PayloadModel(Subsystem[PayloadState]):
             (_instrument_arg(),),
         ),
     )
-    telemetry: tuple[ParamSpec, ...] = (
-        ParamSpec("payload_powered", "", "payload switch on in power.status", "bool"),
-        ParamSpec("total_power_w", "W", "power drawn by all instruments"),
-        ParamSpec("payload_mass_kg", "kg", "mass of all instruments"),
-        ParamSpec("storage_used_mb", "MB", "science data in the mass memory"),
-        ParamSpec("storage_fraction", "", "mass memory used, 0 to 1"),
-        ParamSpec("data_produced_mb", "MB", "science data produced since launch"),
-        ParamSpec("faults_active", "", "injected faults active", "int"),
-    )
 
     def __init__(
         self,
@@ -174,18 +92,8 @@ class PayloadModel(Subsystem[PayloadState]):
         self.index = {inst.name: i for i, inst in enumerate(instruments)}
         self.storage_capacity_bits = storage_capacity_mb * BITS_PER_MB
         self.overcurrent_trip_s = overcurrent_trip_s
-        per_instrument = tuple(
-            spec
-            for n in self.index
-            for spec in (
-                ParamSpec(f"{n}_mode", "", f"{n} mode (off while unpowered)", "str"),
-                ParamSpec(f"{n}_power_w", "W", f"power drawn by {n}"),
-                ParamSpec(f"{n}_status", "", f"{n}: {', '.join(STATUSES)}", "str"),
-                ParamSpec(f"{n}_data_mb", "MB", f"{n} data in the mass memory"),
-            )
-        )
         # The instruments come from the config, so the telemetry list is per instance.
-        self.telemetry = per_instrument + type(self).telemetry  # type: ignore[misc]
+        self.telemetry_points = telemetry_points(self)
         names = tuple(self.index)
         self.commands = with_choices(type(self).commands, "instrument", names)
         self.faults = with_choices(type(self).faults, "instrument", names)
@@ -196,7 +104,7 @@ class PayloadModel(Subsystem[PayloadState]):
         if not section.has("instruments"):
             section = Section({"instruments": DEFAULT_INSTRUMENTS}, section.path, section.prefix)
         tables = section.sections("instruments")
-        instruments = tuple(_instrument(table) for table in tables)
+        instruments = tuple(read_instrument(table) for table in tables)
         if len({inst.name for inst in instruments}) != len(instruments):
             raise section.error("instruments", "instrument names must be unique")
         return cls(
@@ -216,9 +124,9 @@ class PayloadModel(Subsystem[PayloadState]):
     ) -> Outcome[PayloadState]:
         status = inputs.get(POWER)
         # No power model on the bus (a bench test): the payload is taken as powered.
-        bus_on = status.powered(CONSUMER) if isinstance(status, PowerStatus) else True
+        bus_on = status.powered(self.name) if isinstance(status, PowerStatus) else True
         events: list[Event] = []
-        free_bits = max(0.0, self.storage_capacity_bits - _stored_bits(state))
+        free_bits = max(0.0, self.storage_capacity_bits - state.stored_bits)
         updated = []
         for inst, old in zip(self.instruments, state.instruments, strict=True):
             new, trip = self._step_instrument(inst, old, bus_on, dt_s)
@@ -271,26 +179,7 @@ class PayloadModel(Subsystem[PayloadState]):
             for inst, s in zip(self.instruments, state.instruments, strict=True)
             if s.switched_on
         )
-        return {load_topic(CONSUMER): LoadDemand(CONSUMER, demand_w)}
-
-    def housekeeping(self, state: PayloadState) -> dict[str, float | int | bool | str]:
-        values: dict[str, float | int | bool | str] = {}
-        for inst, s in zip(self.instruments, state.instruments, strict=True):
-            values[f"{inst.name}_mode"] = s.mode if state.bus_powered else OFF
-            values[f"{inst.name}_power_w"] = s.power_w
-            values[f"{inst.name}_status"] = s.status
-            values[f"{inst.name}_data_mb"] = s.stored_bits / BITS_PER_MB
-        stored_bits = _stored_bits(state)
-        values.update(
-            payload_powered=state.bus_powered,
-            total_power_w=sum(s.power_w for s in state.instruments),
-            payload_mass_kg=sum(inst.mass_kg for inst in self.instruments),
-            storage_used_mb=stored_bits / BITS_PER_MB,
-            storage_fraction=stored_bits / self.storage_capacity_bits,
-            data_produced_mb=sum(s.produced_bits for s in state.instruments) / BITS_PER_MB,
-            faults_active=sum((s.extra_w > 0.0) + (s.status == "hung") for s in state.instruments),
-        )
-        return values
+        return {load_topic(self.name): LoadDemand(self.name, demand_w)}
 
     def execute(
         self, state: PayloadState, command: str, args: Mapping[str, Any]
@@ -371,44 +260,7 @@ def _unhung(s: InstrumentState) -> InstrumentState:
     return replace(s, status="ok") if s.status == "hung" else s
 
 
-def _stored_bits(state: PayloadState) -> float:
-    return sum(s.stored_bits for s in state.instruments)
-
-
 def _replaced(
     items: tuple[InstrumentState, ...], i: int, new: InstrumentState
 ) -> tuple[InstrumentState, ...]:
     return (*items[:i], new, *items[i + 1 :])
-
-
-def _per_mode(table: Section, key: str, modes: tuple[str, ...], unit: str) -> tuple[float, ...]:
-    """A `{mode = value}` table as one value per mode (0 for modes it does not list)."""
-    values = table.section(key, {})
-    for mode in values.data:
-        if mode not in modes:
-            raise values.error(mode, f"no mode {mode!r} (modes: {', '.join(modes)})")
-    got = [values.float(mode, 0.0, 0.0, 1e9, unit) for mode in modes]
-    if got[0] != 0.0:
-        raise values.error(OFF, "mode off is unpowered: it can draw no power and make no data")
-    return tuple(got)
-
-
-def _instrument(table: Section) -> Instrument:
-    name = table.str("name")
-    listed = table.data.get("modes", [OFF, "standby", "science"])
-    if not isinstance(listed, list) or not listed or not all(isinstance(m, str) for m in listed):
-        raise table.error("modes", "expected a non-empty list of mode names")
-    modes = (OFF, *dict.fromkeys(m for m in listed if m != OFF))
-    if len(modes) < 2:
-        raise table.error("modes", "give at least one mode besides off to power on into")
-    power_w = _per_mode(table, "power_w", modes, "W")
-    default_limit_w = LIMIT_MARGIN * max(power_w)
-    return Instrument(
-        name=name,
-        mass_kg=table.float("mass_kg", 0.0, 0.0, 1e5, "kg"),
-        modes=modes,
-        power_w=power_w,
-        data_rate_bps=_per_mode(table, "data_rate_bps", modes, "bit/s"),
-        max_power_w=table.float("max_power_w", default_limit_w, 0.0, 1e9, "W"),
-        initial_mode=table.str("initial_mode", OFF, modes),
-    )
