@@ -13,7 +13,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import alarm_latencies_us, housekeeping_frames, ingest_rate, raw_rate  # noqa: E402
+from bench.ingest import (  # noqa: E402
+    alarm_latencies_us,
+    decode_us,
+    housekeeping_frames,
+    ingest_rate,
+    raw_rate,
+)
 from bench.stats import summary  # noqa: E402
 from bench.stepped import stepped_speed  # noqa: E402
 from bench.testkit import (  # noqa: E402
@@ -84,6 +90,9 @@ def ingest_section(quick: bool, repeats: int) -> int:
     print(f"ingest (CRC, decode, archive, rules, alarms)  {summary(ingest, 'frames/s')}")
     print(f"                       {summary([r * per_frame for r in ingest], 'parameters/s')}")
     print(f"frames lost            {lost}")
+    print(
+        f"body decode (ICD)      {summary([decode_us(frames) for _ in range(repeats)], 'us/frame', 2)}"
+    )
     ratio = sorted(i / r for i, r in zip(ingest, raw, strict=True))
     print(f"ingest / raw           {ratio[len(ratio) // 2]:.2f} (aim >= 0.33)")
     return lost

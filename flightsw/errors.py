@@ -3,6 +3,8 @@
 FlightSwError
 ├── ConfigError          a mission config is missing, unreadable or wrong (file, key, reason)
 ├── FrameError           a link frame is malformed (header, CRC, length, body): a reason word
+├── MessageError         a truth or sim-port message (or a body) does not match the ICD (also
+│                        a ValueError: a bad value, wherever bad values are refused)
 ├── CommandError         a telecommand cannot be accepted or executed (carries a PUS error code)
 ├── Rejection            a telecommand fails at a given verification stage (dispatcher only)
 ├── FaultError           an unknown fault or a bad fault parameter
@@ -41,6 +43,16 @@ class FrameError(FlightSwError):
 
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+class MessageError(FlightSwError, ValueError):
+    """A message does not match its ICD type; `reason` is a short word, `detail` says which field
+    and what was expected (`Truth: range_m — expected a finite number of metres >= 0, got -1.0`)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
         self.reason = reason
         self.detail = detail
 

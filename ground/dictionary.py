@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flightsw.icd import CommandError, CommandSpec
+from flightsw.icd import CommandError, CommandSpec, MissionDictionary
 from ground.errors import CommandRefused, UnknownName
 
 DEFAULT_HK_PERIOD_S = 10.0
@@ -44,19 +44,22 @@ class Dictionary:
     raw: dict[str, Any]
 
     @classmethod
-    def from_flight(cls, raw: dict[str, Any]) -> Dictionary:
+    def from_flight(cls, flight: MissionDictionary) -> Dictionary:
+        """Index the spacecraft's dictionary (as the sim port serves it) by full names."""
         commands: dict[str, CommandSpec] = {}
         parameters: dict[str, dict[str, Any]] = {}
         faults: dict[str, dict[str, Any]] = {}
-        for subsystem in raw["subsystems"]:
-            name = subsystem["name"]
-            for command in subsystem["commands"]:
-                commands[f"{name}.{command['name']}"] = CommandSpec.from_dict(command)
-            for param in subsystem["telemetry"]:
-                parameters[f"{name}.{param['name']}"] = param
-            for fault in subsystem["faults"]:
-                faults[f"{name}.{fault['name']}"] = fault
-        return cls(raw["mission"], dict(raw["apids"]), commands, parameters, faults, raw)
+        for subsystem in flight.subsystems:
+            name = subsystem.name
+            for command in subsystem.commands:
+                commands[f"{name}.{command.name}"] = command
+            for param in subsystem.telemetry:
+                parameters[f"{name}.{param.name}"] = param.to_dict()
+            for fault in subsystem.faults:
+                faults[f"{name}.{fault.name}"] = fault.to_dict()
+        return cls(
+            flight.mission, dict(flight.apids), commands, parameters, faults, flight.to_dict()
+        )
 
     @property
     def names_by_apid(self) -> dict[int, str]:

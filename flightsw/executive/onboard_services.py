@@ -69,7 +69,7 @@ class OnboardServices:
                 case ResetSchedule():
                     schedule.reset()
                 case InsertActivity(release_s, tc):
-                    activity = schedule.insert(float(release_s), bytes(tc), time_s)
+                    activity = schedule.insert(release_s, tc, time_s)
                     text = f"activity {activity.id} scheduled for {activity.release_s:.3f} s (APID {activity.apid} TC[{activity.service},{activity.subtype}])"
                     ev = event(
                         "activity_scheduled",
@@ -80,9 +80,9 @@ class OnboardServices:
                     )
                     return [Dispatcher.event_packet(self.executive_apid, EXECUTIVE, ev, time_s)]
                 case DeleteActivity(activity_id):
-                    schedule.delete(int(activity_id))
+                    schedule.delete(activity_id)
                 case TimeShiftSchedule(shift_s):
-                    schedule.shift(float(shift_s), time_s)
+                    schedule.shift(shift_s, time_s)
                 case ReportSchedule():
                     activities = [a.describe() for a in schedule.activities()]
                     return [
@@ -97,13 +97,11 @@ class OnboardServices:
     def storage(self, packet: Packet, message: Message, time_s: float) -> list[OutgoingPacket]:
         match message:
             case DumpStore(start_s, end_s):
-                frames = self.downlink.ask(
-                    RecorderWindow(float(start_s), float(end_s)), timeout=ASK_TIMEOUT_S
-                )
+                frames = self.downlink.ask(RecorderWindow(start_s, end_s), timeout=ASK_TIMEOUT_S)
                 self.dumps += 1
                 return self._dump_packets(packet.apid, frames, time_s)
             case DeleteStore(before_s):
-                deleted = self.downlink.ask(RecorderDelete(float(before_s)), timeout=ASK_TIMEOUT_S)
+                deleted = self.downlink.ask(RecorderDelete(before_s), timeout=ASK_TIMEOUT_S)
                 text = f"{deleted} recorded frames from before {before_s:.1f} s deleted"
                 return [
                     Dispatcher.event_packet(

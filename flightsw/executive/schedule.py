@@ -9,6 +9,7 @@ from flightsw.errors import CommandError, FrameError
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.margins import RELEASE_MARGIN_S
 from flightsw.icd.packet import PacketType, decode
+from flightsw.icd.storage_schedule import ScheduledActivity
 from flightsw.time_grid import at_or_before
 
 MAX_ACTIVITIES = 1000
@@ -26,15 +27,10 @@ class Activity:
     service: int
     subtype: int
 
-    def describe(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "release_s": self.release_s,
-            "apid": self.apid,
-            "seq": self.seq,
-            "service": self.service,
-            "subtype": self.subtype,
-        }
+    def describe(self) -> ScheduledActivity:
+        return ScheduledActivity(
+            self.id, self.release_s, self.apid, self.seq, self.service, self.subtype
+        )
 
 
 class Schedule:

@@ -19,7 +19,7 @@ from flightsw.executive.messages import GetState
 from flightsw.executive.recorder import Recorder
 from flightsw.executive.supervisor import Supervisor
 from flightsw.executive.telemetry import TELEMETRY as EXECUTIVE_TELEMETRY
-from flightsw.icd.dictionary import SubsystemDictionary
+from flightsw.icd.dictionary import MissionDictionary, SubsystemDictionary
 from flightsw.subsystems.registry import build_models
 from flightsw.subsystems.topics import NAVIGATION, NavigationFix
 
@@ -77,7 +77,7 @@ class Spacecraft:
 
     # -- what the sim port serves ----------------------------------------------------------------
 
-    def dictionary(self) -> dict[str, Any]:
+    def dictionary(self) -> MissionDictionary:
         """The command and telemetry dictionary of this spacecraft (one source of truth)."""
         return mission_dictionary(self.config, self.models, self.executive.hk_period_s)
 
@@ -118,7 +118,7 @@ class Spacecraft:
 
 def mission_dictionary(
     config: MissionConfig, models: list[Any], executive_hk_period_s: float = DEFAULT_HK_PERIOD_S
-) -> dict[str, Any]:
+) -> MissionDictionary:
     """The dictionary the sim port serves: every subsystem's APID, commands, faults and telemetry."""
     executive = SubsystemDictionary(
         EXECUTIVE,
@@ -129,7 +129,7 @@ def mission_dictionary(
         executive_hk_period_s,
         config.clock.tick_s,
     )
-    subsystems = [executive.to_dict()] + [
+    subsystems = [executive] + [
         SubsystemDictionary(
             m.name,
             config.apids[m.name],
@@ -138,17 +138,17 @@ def mission_dictionary(
             m.telemetry,
             config.hk_periods_s[m.name],
             config.tick_periods_s[m.name],
-        ).to_dict()
+        )
         for m in models
     ]
-    return {
-        "mission": config.name,
-        "description": config.description,
-        "epoch_unix_s": config.context.epoch_unix_s,
-        "tick_s": config.clock.tick_s,
-        "apids": dict(config.apids),
-        "subsystems": subsystems,
-    }
+    return MissionDictionary(
+        config.name,
+        config.description,
+        config.context.epoch_unix_s,
+        config.clock.tick_s,
+        dict(config.apids),
+        tuple(subsystems),
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -6,21 +6,26 @@ short allow-list (tests/test_architecture.py). docs/icd.md describes the same fo
 - `packet`, `crc`, `cuc`: CCSDS space packets with PUS-C headers, their CRC and time field
 - `services`: PUS service numbers, verification stages, event severities
 - `messages`, `storage_schedule`: the typed body of every service/subtype, and their codec
+- `truth`, `simport`: the truth feed and the sim port's requests and replies
+- `fields`, `codec`, `refusals`: field types with their ranges; one encode and one validating
+  decode; refusals in words
 - `dictionary`: command, fault and telemetry specs, as the spacecraft publishes them
 - `errorcodes`: why a telecommand failed, as TM[1,x] failure reports carry it
 - `endpoints`, `margins`: where each socket lives; margins both sides agree on
 """
 
-from flightsw.errors import CommandError, FrameError
+from flightsw.errors import CommandError, FrameError, MessageError
 from flightsw.icd.crc import crc16_ccitt_false
 from flightsw.icd.cuc import CUC_LENGTH, decode_cuc, encode_cuc
 from flightsw.icd.dictionary import (
     ArgSpec,
     CommandSpec,
     FaultSpec,
+    MissionDictionary,
     ParamSpec,
     Scalar,
     SubsystemDictionary,
+    dictionary_from_json,
     validate_args,
     with_choices,
 )
@@ -42,6 +47,7 @@ from flightsw.icd.messages import (
     Verification,
     decode_body,
     encode_body,
+    register,
 )
 from flightsw.icd.packet import (
     ACK_ALL,
@@ -66,11 +72,15 @@ from flightsw.icd.storage_schedule import (
     ReportSchedule,
     ReportStore,
     ResetSchedule,
+    ScheduledActivity,
     ScheduleReport,
     StoredFrames,
     StoreStatus,
     TimeShiftSchedule,
 )
+from flightsw.icd.truth import Truth, decode_truth, encode_truth
+
+from flightsw.icd import simport  # isort: skip  (the sim port's messages, by module: simport.StepRequest)
 
 __all__ = [
     "ACK_ALL",
@@ -98,6 +108,8 @@ __all__ = [
     "Housekeeping",
     "InsertActivity",
     "Message",
+    "MessageError",
+    "MissionDictionary",
     "Packet",
     "PacketType",
     "ParamSpec",
@@ -111,6 +123,7 @@ __all__ = [
     "ResetSchedule",
     "Scalar",
     "ScheduleReport",
+    "ScheduledActivity",
     "Service",
     "SetReportInterval",
     "Severity",
@@ -120,17 +133,23 @@ __all__ = [
     "SubsystemDictionary",
     "TimeReport",
     "TimeShiftSchedule",
+    "Truth",
     "Verification",
     "bind_form",
     "crc16_ccitt_false",
     "decode",
     "decode_body",
     "decode_cuc",
+    "decode_truth",
+    "dictionary_from_json",
     "encode_body",
     "encode_cuc",
     "encode_tc",
     "encode_tm",
+    "encode_truth",
     "peek_tm_time_s",
+    "register",
+    "simport",
     "validate_args",
     "with_choices",
 ]

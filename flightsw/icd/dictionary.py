@@ -1,34 +1,45 @@
-"""The command, fault and telemetry dictionary: one source of truth shared with the ground."""
+"""The command, fault and telemetry dictionary: one source of truth shared with the ground.
+
+The specs are frozen msgspec structs, so the dictionary crosses the sim port as typed values
+(`MissionDictionary`) and is checked as it is decoded. `to_dict` gives the plain form the
+ground archives and serves, in the order it always had.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta, Struct
 
 from flightsw.errors import CommandError
 from flightsw.icd.errorcodes import ErrorCode
-
-Scalar = float | int | bool | str
-"""What a telemetry parameter holds on the link: msgpack keeps the four apart."""
+from flightsw.icd.fields import NAME_CHARS, Apid, Name, SubsystemName, Text
+from flightsw.icd.fields import Scalar as Scalar  # what a telemetry value is, with the link types
+from flightsw.icd.refusals import refusal
 
 ArgKind = Literal["float", "int", "bool", "str", "enum", "bytes", "map"]
 ParamKind = Literal["float", "int", "bool", "str"]
 """The type of a telemetry parameter's value, one of the four kinds of `Scalar`."""
+Unit = Annotated[
+    str, Meta(max_length=NAME_CHARS, extra={"words": "a unit of at most 64 characters"})
+]
+Bound = int | float | None  # an int stays an int: the archived dictionary keeps what was sent
+Period = Annotated[float, Meta(gt=0.0, le=86_400.0, extra={"words": "a number of seconds > 0"})]
 
 
-@dataclass(frozen=True, slots=True)
-class ArgSpec:
+class ArgSpec(Struct, frozen=True):
     """One argument of a command or a fault: its type, unit and allowed values."""
 
-    name: str
+    name: Name
     kind: ArgKind = "float"
-    unit: str = ""
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] = ()
+    unit: Unit = ""
+    minimum: Bound = None
+    maximum: Bound = None
+    choices: tuple[Name, ...] = ()
     default: Any = None
-    description: str = ""
+    description: Text = ""
 
     def validate(self, value: Any) -> Any:
         """Return `value` converted to this argument's type, or raise CommandError(BAD_ARGUMENT)."""
@@ -102,10 +113,6 @@ class ArgSpec:
             "description": self.description,
         }
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ArgSpec:
-        return cls(**{**data, "choices": tuple(data.get("choices", ()))})
-
 
 def validate_args(specs: tuple[ArgSpec, ...], args: Mapping[str, Any], what: str) -> dict[str, Any]:
     """Check `args` against `specs`: no unknown names, nothing missing, every value in range."""
@@ -134,12 +141,11 @@ def validate_args(specs: tuple[ArgSpec, ...], args: Mapping[str, Any], what: str
     return checked
 
 
-@dataclass(frozen=True, slots=True)
-class CommandSpec:
+class CommandSpec(Struct, frozen=True):
     """A command a subsystem accepts through TC[8,1]."""
 
-    name: str
-    description: str
+    name: Name
+    description: Text
     args: tuple[ArgSpec, ...] = ()
     hazardous: bool = False
 
@@ -154,22 +160,12 @@ class CommandSpec:
             "hazardous": self.hazardous,
         }
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CommandSpec:
-        return cls(
-            name=data["name"],
-            description=data["description"],
-            args=tuple(ArgSpec.from_dict(arg) for arg in data["args"]),
-            hazardous=data["hazardous"],
-        )
 
-
-@dataclass(frozen=True, slots=True)
-class FaultSpec:
+class FaultSpec(Struct, frozen=True):
     """A fault a subsystem can have injected through the sim port."""
 
-    name: str
-    description: str
+    name: Name
+    description: Text
     params: tuple[ArgSpec, ...] = ()
 
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -183,13 +179,12 @@ class FaultSpec:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ParamSpec:
+class ParamSpec(Struct, frozen=True):
     """A housekeeping parameter: its name inside the subsystem, unit and meaning."""
 
-    name: str
-    unit: str
-    description: str
+    name: Name
+    unit: Unit
+    description: Text
     kind: ParamKind = "float"
 
     def to_dict(self) -> dict[str, Any]:
@@ -201,17 +196,16 @@ class ParamSpec:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class SubsystemDictionary:
+class SubsystemDictionary(Struct, frozen=True):
     """Everything the ground needs to know about one subsystem."""
 
-    name: str
-    apid: int
+    name: SubsystemName
+    apid: Apid
     commands: tuple[CommandSpec, ...]
     faults: tuple[FaultSpec, ...]
     telemetry: tuple[ParamSpec, ...]
-    hk_period_s: float = field(default=10.0)
-    tick_period_s: float = field(default=1.0)
+    hk_period_s: Period = 10.0
+    tick_period_s: Period = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -223,6 +217,35 @@ class SubsystemDictionary:
             "faults": [f.to_dict() for f in self.faults],
             "telemetry": [p.to_dict() for p in self.telemetry],
         }
+
+
+class MissionDictionary(Struct, frozen=True):
+    """The whole dictionary of one spacecraft, as the sim port's `dictionary` op serves it."""
+
+    mission: Text
+    description: Text
+    epoch_unix_s: int | float
+    tick_s: Period
+    apids: dict[SubsystemName, Apid]
+    subsystems: tuple[SubsystemDictionary, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mission": self.mission,
+            "description": self.description,
+            "epoch_unix_s": self.epoch_unix_s,
+            "tick_s": self.tick_s,
+            "apids": dict(self.apids),
+            "subsystems": [s.to_dict() for s in self.subsystems],
+        }
+
+
+def dictionary_from_json(text: str | bytes) -> MissionDictionary:
+    """A dictionary as the ground archives it (`to_dict` as JSON), checked; else MessageError."""
+    try:
+        return msgspec.json.decode(text, type=MissionDictionary)
+    except msgspec.DecodeError as error:  # a ValidationError is one too
+        raise refusal("dictionary", MissionDictionary, error) from None
 
 
 def with_choices(

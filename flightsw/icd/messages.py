@@ -1,31 +1,72 @@
 """Typed message bodies for every PUS service/subtype on the link, and their msgpack codec.
 
-Each message class knows its (service, subtype) and turns itself into the msgpack map carried
-as the packet's application data. `decode_body` turns a parsed Packet back into a message.
+Each message class knows its (service, subtype) and is a frozen `msgspec.Struct` whose fields
+declare their type and range (`flightsw.icd.fields`). `encode_body` packs its fields, in their
+order, as the msgpack map carried as the packet's application data; `decode_body` turns a
+parsed Packet back into a message, checking every field, or raises FrameError in words.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, NamedTuple
 
-import msgpack
+import msgspec
+from msgspec import Meta, Struct, field
 
 from flightsw.errors import FrameError
+from flightsw.icd.codec import EMPTY_MAP, ENCODER, to_plain
+from flightsw.icd.fields import (
+    MAX_BODY_OCTETS,
+    Apid,
+    Count,
+    MissionTime,
+    Name,
+    Rate,
+    Scalar,
+    SequenceCount,
+    SubsystemName,
+    Text,
+)
 from flightsw.icd.packet import Packet, PacketType
+from flightsw.icd.refusals import refusal
 from flightsw.icd.services import Service, Stage
 
-MAX_BODY_OCTETS = 60_000
+ParameterMap = Annotated[
+    dict[str, Scalar],
+    Meta(extra={"words": "a map of parameter name to true/false, whole number, number or string"}),
+]
+"""Telemetry values by parameter name. Names are bounded by the body alone: a length check on
+every key would double the decode cost on the ground's hot path. Numbers may be NaN or ±inf."""
+EventParams = Annotated[
+    dict[Name, Scalar | None],
+    Meta(extra={"words": "a map of name to true/false, whole number, number, string or nil"}),
+]
+Arguments = Annotated[
+    dict[Name, Any],
+    Meta(extra={"words": "a map of argument name to value (checked against the command's specs)"}),
+]
+ReportPeriod = Annotated[
+    float, Meta(ge=0.1, le=3600.0, extra={"words": "a number of seconds from 0.1 to 3600"})
+]
+ParameterNames = Annotated[list[Name], Meta(max_length=1024)]
+StageNumber = Annotated[int, Meta(ge=1, le=10, extra={"words": "a verification stage, 1 to 10"})]
+ErrorCodeNumber = Annotated[
+    int, Meta(ge=0, le=255, extra={"words": "an error code (0: none), up to 255"})
+]
+SeverityNumber = Annotated[int, Meta(ge=1, le=4, extra={"words": "a severity, 1 to 4"})]
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
-    """Base of every body; subclasses set SERVICE, SUBTYPE and DIRECTION."""
+class Message(Struct, frozen=True):
+    """Base of every body; subclasses set SERVICE, SUBTYPE and DIRECTION.
+
+    A field named by SUBTYPE_FIELD travels in the PUS subtype (Verification's stage, an event's
+    severity); it is packed in the body too, as always, but decoding takes it from the subtype.
+    """
 
     SERVICE: ClassVar[int]
     SUBTYPE: ClassVar[int]
     DIRECTION: ClassVar[PacketType]
+    SUBTYPE_FIELD: ClassVar[str | None] = None
 
     @property
     def service(self) -> int:
@@ -36,37 +77,15 @@ class Message:
         return self.SUBTYPE
 
     def to_body(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _field_names(type(self))[0]}
-
-    @classmethod
-    def from_body(cls, body: dict[str, Any]) -> Message:
-        _, names, required = _field_names(cls)
-        if not required <= body.keys():
-            missing = sorted(required - body.keys())
-            raise FrameError("bad_body", f"{cls.__name__} lacks {', '.join(missing)}")
-        if body.keys() <= names:
-            return cls(**body)
-        return cls(**{k: v for k, v in body.items() if k in names})
-
-
-@functools.cache
-def _field_names(cls: type[Message]) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
-    """A message class's field names in order, as a set, and the required ones.
-
-    Decoding is on the ground's hot path; the ordered tuple keeps bodies packed in field order,
-    so the same message always gives the same octets (a set's order changes between processes).
-    """
-    all_fields = fields(cls)
-    required = (f.name for f in all_fields if f.default is MISSING and f.default_factory is MISSING)
-    names = tuple(f.name for f in all_fields)
-    return names, frozenset(names), frozenset(required)
+        """The fields as plain data (nested messages as maps), in their order."""
+        body: dict[str, Any] = to_plain(self)
+        return body
 
 
 # -- telecommands ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Ping(Message):
+class Ping(Message, frozen=True):
     """TC[17,1]: are you there?"""
 
     SERVICE = Service.TEST
@@ -74,42 +93,42 @@ class Ping(Message):
     DIRECTION = PacketType.TC
 
 
-@dataclass(frozen=True, slots=True)
-class PerformFunction(Message):
-    """TC[8,1]: run a subsystem command by name with named arguments."""
+class PerformFunction(Message, frozen=True):
+    """TC[8,1]: run a subsystem command by name with named arguments.
+
+    The arguments are checked against the command's specs onboard (kind, range, choices): a
+    value may be a scalar, binary data (a software chunk) or a map.
+    """
 
     SERVICE = Service.FUNCTION
     SUBTYPE = 1
     DIRECTION = PacketType.TC
-    command: str
-    args: dict[str, Any] = field(default_factory=dict)
+    command: Name
+    args: Arguments = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class SetReportInterval(Message):
+class SetReportInterval(Message, frozen=True):
     """TC[3,31]: change a subsystem's housekeeping period."""
 
     SERVICE = Service.HOUSEKEEPING
     SUBTYPE = 31
     DIRECTION = PacketType.TC
-    period_s: float
+    period_s: ReportPeriod
 
 
-@dataclass(frozen=True, slots=True)
-class ReadParameters(Message):
+class ReadParameters(Message, frozen=True):
     """TC[20,1]: ask for the current value of named parameters of the addressed subsystem."""
 
     SERVICE = Service.PARAMETER
     SUBTYPE = 1
     DIRECTION = PacketType.TC
-    names: list[str] = field(default_factory=list)
+    names: ParameterNames = field(default_factory=list)
 
 
 # -- telemetry ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Pong(Message):
+class Pong(Message, frozen=True):
     """TM[17,2]: the answer to a ping."""
 
     SERVICE = Service.TEST
@@ -117,83 +136,115 @@ class Pong(Message):
     DIRECTION = PacketType.TM
 
 
-@dataclass(frozen=True, slots=True)
-class Verification(Message):
+class Verification(Message, frozen=True):
     """TM[1,x]: one verification stage of a telecommand, quoting its APID and sequence count."""
 
     SERVICE = Service.VERIFICATION
     SUBTYPE = 0  # carried by `stage`
     DIRECTION = PacketType.TM
-    stage: int
-    request_apid: int
-    request_seq: int
-    code: int = 0
-    reason: str = ""
-    step: int = 0
+    SUBTYPE_FIELD = "stage"
+    stage: StageNumber
+    request_apid: Apid
+    request_seq: SequenceCount
+    code: ErrorCodeNumber = 0  # flightsw.icd.errorcodes
+    reason: Text = ""
+    step: Count = 0
 
     @property
     def subtype(self) -> int:
         return self.stage
 
 
-@dataclass(frozen=True, slots=True)
-class Housekeeping(Message):
+class Housekeeping(Message, frozen=True):
     """TM[3,25]: one subsystem's parameters at the packet's time."""
 
     SERVICE = Service.HOUSEKEEPING
     SUBTYPE = 25
     DIRECTION = PacketType.TM
-    subsystem: str
-    params: dict[str, Any]
+    subsystem: SubsystemName
+    params: ParameterMap
 
 
-@dataclass(frozen=True, slots=True)
-class EventReport(Message):
+class EventReport(Message, frozen=True):
     """TM[5,x]: an event; the subtype is its severity (1 informative … 4 high)."""
 
     SERVICE = Service.EVENT
     SUBTYPE = 0  # carried by `severity`
     DIRECTION = PacketType.TM
-    severity: int
-    subsystem: str
-    name: str
-    message: str
-    params: dict[str, Any] = field(default_factory=dict)
+    SUBTYPE_FIELD = "severity"
+    severity: SeverityNumber
+    subsystem: SubsystemName
+    name: Name
+    message: Text
+    params: EventParams = field(default_factory=dict)
 
     @property
     def subtype(self) -> int:
         return self.severity
 
 
-@dataclass(frozen=True, slots=True)
-class TimeReport(Message):
-    """TM[9,2]: the onboard time and the rate the clock runs at."""
+class TimeReport(Message, frozen=True):
+    """TM[9,2]: the onboard time and the rate the clock runs at (0 when stepped)."""
 
     SERVICE = Service.TIME
     SUBTYPE = 2
     DIRECTION = PacketType.TM
-    time_s: float
-    rate: float = 1.0
+    time_s: MissionTime
+    rate: Rate = 1.0
 
 
-@dataclass(frozen=True, slots=True)
-class ParameterValues(Message):
+class ParameterValues(Message, frozen=True):
     """TM[20,2]: the values asked for by TC[20,1]."""
 
     SERVICE = Service.PARAMETER
     SUBTYPE = 2
     DIRECTION = PacketType.TM
-    subsystem: str
-    values: dict[str, Any]
+    subsystem: SubsystemName
+    values: ParameterMap
 
 
-_BY_KEY: dict[tuple[PacketType, int, int], type[Message]] = {}
+# -- the codec ---------------------------------------------------------------------------------
+
+
+class _Entry(NamedTuple):
+    """How to decode one (type, service, subtype): the class, and the decoder of its body."""
+
+    cls: type[Message]
+    body: type[Struct]  # the class, less a field the subtype carries
+    decoder: msgspec.msgpack.Decoder[Any]  # cached: decoding is on the ground's hot path
+    carried: bool  # the first field comes from the PUS subtype
+
+
+_BY_KEY: dict[tuple[PacketType, int, int], _Entry] = {}
 
 
 def register(cls: type[Message], subtypes: tuple[int, ...] | None = None) -> None:
     """Make `decode_body` know a message class (other ICD modules add their services here)."""
+    body = _body_type(cls)
+    entry = _Entry(cls, body, msgspec.msgpack.Decoder(body), cls.SUBTYPE_FIELD is not None)
     for subtype in subtypes or (cls.SUBTYPE,):
-        _BY_KEY[(cls.DIRECTION, cls.SERVICE, subtype)] = cls
+        _BY_KEY[(cls.DIRECTION, cls.SERVICE, subtype)] = entry
+
+
+def _body_type(cls: type[Message]) -> type[Struct]:
+    """What the body must hold: the class, less a field the PUS subtype carries."""
+    if cls.SUBTYPE_FIELD is None:
+        return cls
+    assert cls.__struct_fields__[0] == cls.SUBTYPE_FIELD, f"{cls.__name__}: subtype field first"
+    return msgspec.defstruct(
+        f"{cls.__name__}Body",
+        [_as_declared(f) for f in msgspec.structs.fields(cls)[1:]],
+        frozen=True,
+    )
+
+
+def _as_declared(f: msgspec.structs.FieldInfo) -> tuple[Any, ...]:
+    """A field of a struct as `defstruct` takes it: name, type and its default, if any."""
+    if f.required:
+        return (f.name, f.type)
+    if f.default_factory is not msgspec.NODEFAULT:
+        return (f.name, f.type, field(default_factory=f.default_factory))
+    return (f.name, f.type, f.default)
 
 
 for _cls in (Ping, PerformFunction, SetReportInterval, ReadParameters, Pong, Housekeeping,
@@ -203,12 +254,16 @@ register(Verification, tuple(int(stage) for stage in Stage))
 register(EventReport, (1, 2, 3, 4))
 
 
+def messages() -> list[tuple[PacketType, int, int, type[Message]]]:
+    """Every registered (direction, service, subtype) and its class, in registration order."""
+    return [(*key, entry.cls) for key, entry in _BY_KEY.items()]
+
+
 def encode_body(message: Message) -> bytes:
-    """msgpack the message's fields; an empty message packs to no octets at all."""
-    body = message.to_body()
-    if not body:
+    """msgpack the message's fields in order; an empty message packs to no octets at all."""
+    data = ENCODER.encode(message)
+    if data == EMPTY_MAP:
         return b""
-    data: bytes = msgpack.packb(body, use_bin_type=True)
     if len(data) > MAX_BODY_OCTETS:
         raise ValueError(
             f"{type(message).__name__} body is {len(data)} octets, over {MAX_BODY_OCTETS}"
@@ -217,28 +272,26 @@ def encode_body(message: Message) -> bytes:
 
 
 def decode_body(packet: Packet) -> Message:
-    """Turn a parsed packet into its typed message, or raise FrameError."""
-    cls = _BY_KEY.get((packet.packet_type, packet.service, packet.subtype))
-    if cls is None:
+    """Turn a parsed packet into its typed message, or raise FrameError.
+
+    Reasons: `unknown_service` (not in this ICD), `body_too_long`, `bad_body` (not msgpack, not
+    a map, or a field missing, of the wrong type or out of range: the detail says which).
+    """
+    entry = _BY_KEY.get((packet.packet_type, packet.service, packet.subtype))
+    if entry is None:
         kind = packet.packet_type.name
         raise FrameError(
             "unknown_service", f"{kind}[{packet.service},{packet.subtype}] is not in the ICD"
         )
-    if len(packet.app_data) > MAX_BODY_OCTETS:
-        raise FrameError("body_too_long", f"{len(packet.app_data)} octets, over {MAX_BODY_OCTETS}")
-    body: Any = {}
-    if packet.app_data:
-        try:
-            body = msgpack.unpackb(packet.app_data, raw=False, strict_map_key=True)
-        except (ValueError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as error:
-            raise FrameError("bad_body", f"application data is not msgpack: {error}") from None
-    if not isinstance(body, dict):
-        raise FrameError("bad_body", f"application data is a {type(body).__name__}, expected a map")
-    if cls is Verification:
-        body = {**body, "stage": packet.subtype}
-    elif cls is EventReport:
-        body = {**body, "severity": packet.subtype}
+    data = packet.app_data
+    if len(data) > MAX_BODY_OCTETS:
+        raise FrameError("body_too_long", f"{len(data)} octets, over {MAX_BODY_OCTETS}")
     try:
-        return cls.from_body(body)
-    except TypeError as error:
-        raise FrameError("bad_body", f"{cls.__name__}: {error}") from None
+        body = entry.decoder.decode(data or EMPTY_MAP)
+    except msgspec.DecodeError as error:  # a ValidationError is one too
+        detail = refusal(entry.cls.__name__, entry.body, error, data=data).detail
+        raise FrameError("bad_body", detail) from None
+    if entry.carried:
+        return entry.cls(packet.subtype, *msgspec.structs.astuple(body))
+    message: Message = body
+    return message

@@ -9,7 +9,6 @@ import struct
 import sys
 from typing import Any
 
-import msgpack
 import zmq
 
 from flightsw.config.mission import MissionConfig
@@ -17,6 +16,8 @@ from flightsw.errors import BindError, SimPortError
 from flightsw.executive.messages import LinkCounters
 from flightsw.executive.spacecraft import Spacecraft
 from flightsw.icd.endpoints import Endpoints, bind_form
+from flightsw.icd.simport import ResetRequest, ResetStarted, ResetStopped, SimReply
+from flightsw.icd.truth import TOPIC, Truth, encode_truth
 from flightsw.process.simport import SimPort
 
 log = logging.getLogger(__name__)
@@ -80,29 +81,27 @@ class FlightRuntime:
         spacecraft.executive.after_tick.append(self._publish_truth)
         return spacecraft
 
-    def _reset(self, phase: str, uplink_sent: int) -> dict[str, Any]:
+    def _reset(self, request: ResetRequest) -> SimReply:
         """Take the spacecraft down ("stop"), then fly a new one from the config ("start").
 
         Two phases, so the ground can take in every frame of the old spacecraft before the new
         one sends its first (it announces itself as it starts). Uplink frames the ground has
         sent are taken off the socket first, so none reaches the new spacecraft.
         """
-        if phase == "stop":
-            self._await_uplink(uplink_sent)
+        if request.phase == "stop":
+            self._await_uplink(request.uplink_sent)
             old = self.spacecraft
             old.executive.flush()
             old_downlink_sent = old.downlink.ask(LinkCounters(), timeout=10)["frames_sent"]
             old.stop()
             self.uplink_received = 0
-            return {"old_downlink_sent": old_downlink_sent}
-        if phase == "start":
-            self.spacecraft = self._build_spacecraft()
-            self.simport.spacecraft = self.spacecraft
-            self.generation += 1
-            self.truth_sent = 0
-            log.info("reset: a new %s flies from mission time 0", self.config.name)
-            return {"generation": self.generation}
-        raise SimPortError(f"reset phase must be 'stop' or 'start', got {phase!r}")
+            return ResetStopped(old_downlink_sent=old_downlink_sent)
+        self.spacecraft = self._build_spacecraft()
+        self.simport.spacecraft = self.spacecraft
+        self.generation += 1
+        self.truth_sent = 0
+        log.info("reset: a new %s flies from mission time 0", self.config.name)
+        return ResetStarted(generation=self.generation)
 
     def stop(self) -> None:
         self.running = False
@@ -200,28 +199,20 @@ class FlightRuntime:
             except zmq.Again:
                 return
             identity, payload = parts[0], parts[-1]
-            try:
-                request = msgpack.unpackb(payload, raw=False)
-            except Exception as error:  # any undecodable request: answer, never die
-                reply: dict[str, Any] = {"ok": False, "error": f"request is not msgpack: {error}"}
-            else:
-                reply = self.simport.handle(request)
-            self.sim.send_multipart(
-                [identity, *parts[1:-1], msgpack.packb(reply, use_bin_type=True)]
-            )
+            self.sim.send_multipart([identity, *parts[1:-1], self.simport.serve(payload)])
 
     def _publish_truth(self, time_s: float) -> None:
         """Truth after each tick, with the count of frames sent so far: the ground must not move
         its clock to `time_s` before it has every frame sent up to then."""
         fix = self.spacecraft.navigation_fix()
-        truth = {
-            "generation": self.generation,
-            "time_s": time_s,
-            "downlink_sent": self.spacecraft.executive.frames_sent,
-            "range_m": None if fix is None else fix.station_range_m,
-            "station_visible": None if fix is None else fix.station_visible,
-            "downlink_closes": self.spacecraft.downlink_closes(),
-        }
+        truth = Truth(
+            generation=self.generation,
+            time_s=time_s,
+            downlink_sent=self.spacecraft.executive.frames_sent,
+            range_m=None if fix is None else float(fix.station_range_m),
+            station_visible=None if fix is None else fix.station_visible,
+            downlink_closes=self.spacecraft.downlink_closes(),
+        )
         # A realtime spacecraft never waits for the ground; a stepped one does, since a truth
         # message lost before the ground's socket had connected would leave the ground judging
         # that tick's frames with a later tick's range, and two runs would differ.
@@ -237,7 +228,7 @@ class FlightRuntime:
             self._truth_taken = False
             return
         try:
-            self.truth.send_multipart([b"truth", msgpack.packb(truth)], zmq.NOBLOCK)
+            self.truth.send_multipart([TOPIC, encode_truth(truth)], zmq.NOBLOCK)
             self.truth_sent += 1
             self._truth_taken = True
         except zmq.Again:  # no ground has taken truth for 100 000 ticks (realtime): drop

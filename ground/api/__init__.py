@@ -111,6 +111,7 @@ from ground.api.status import (
     IngestCounts,
     PlaybackCounts,
     ReplayStatus,
+    TruthCounts,
 )
 from ground.api.wire import (
     decode_event,
@@ -209,6 +210,7 @@ __all__ = [
     "TimelineItem",
     "TimelineReply",
     "TlmReply",
+    "TruthCounts",
     "TruthReply",
     "decode_event",
     "decode_reply",

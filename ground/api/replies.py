@@ -38,7 +38,7 @@ class StatusReply(Reply, frozen=True, kw_only=True):
 
 
 class DictionaryReply(Reply, frozen=True, kw_only=True):
-    """The flight dictionary as the spacecraft serves it (docs/icd.md §8)."""
+    """The flight dictionary as the spacecraft serves it (docs/icd.md §9)."""
 
     dictionary: dict[str, Any]
 

@@ -16,6 +16,15 @@ class IngestCounts(msgspec.Struct, frozen=True):
     frames_missing: int
 
 
+class TruthCounts(msgspec.Struct, frozen=True):
+    """Truth messages off the truth feed, and those refused because they did not decode."""
+
+    received: int
+    refused: int
+    refused_by_reason: dict[str, int]
+    last_refusal: str  # what was wrong with the latest refused, "" if none
+
+
 class ChannelStatus(msgspec.Struct, frozen=True):
     """The space link as the ground's channel model has it now."""
 
@@ -58,6 +67,7 @@ class GroundStatus(msgspec.Struct, frozen=True, kw_only=True):
     in_flight_down: int  # frames on their way down (light time)
     last_frame_s: float | None
     ingest: IngestCounts
+    truth: TruthCounts
     channel: ChannelStatus
     playback: PlaybackCounts
     events: int  # event reports received

@@ -203,8 +203,8 @@ class Renderer:
             f"{len(activities)} activit{'y' if len(activities) == 1 else 'ies'}"
         )
         if activities:
-            keys = sorted({key for activity in activities for key in activity})
-            self.table(keys, [[fmt_value(a.get(k, "")) for k in keys] for a in activities])
+            keys = sorted(activities[0].__struct_fields__)
+            self.table(keys, [[fmt_value(getattr(a, k)) for k in keys] for a in activities])
 
     def history(self, name: str, samples: list[Sample], limit: int = 40) -> None:
         shown = samples[-limit:]

@@ -1,4 +1,4 @@
-"""The link as the ground sees it: the radio channel in mission time, and the ingest checks."""
+"""The link as the ground sees it: the radio channel in mission time, ingest checks, truth intake."""
 
 from ground.link.channel import (
     Blackouts,
@@ -9,6 +9,7 @@ from ground.link.channel import (
     read_blackouts,
 )
 from ground.link.ingest import IngestChecks, SeenFrames
+from ground.link.truth import TruthIntake
 
 __all__ = [
     "Blackouts",
@@ -18,5 +19,6 @@ __all__ = [
     "IngestChecks",
     "LightTime",
     "SeenFrames",
+    "TruthIntake",
     "read_blackouts",
 ]

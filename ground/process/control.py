@@ -23,6 +23,7 @@ from flightsw.icd import (
     FrameError,
     ReportSchedule,
     ReportStore,
+    simport,
 )
 from ground.api import (
     Acknowledge,
@@ -99,13 +100,16 @@ Respond = Callable[[Reply | Refusal], None]
 """Where a handler's reply goes (the socket's side encodes it)."""
 Handler = Callable[[Any, Respond], None]
 """Carries out one type of request; answers through `respond`, now or once the spacecraft has."""
-SimReply = dict[str, Any]
-"""A sim-port reply as the runtime hands it on (docs/icd.md §7)."""
-SimRequest = Callable[[dict[str, Any], Callable[[SimReply], None]], None]
-Stepper = Callable[[float, Callable[[SimReply], None]], None]
-Resetter = Callable[[str, Callable[[SimReply], None]], None]
+OnSimReply = Callable[[simport.SimReply], None]
+"""Takes the spacecraft's typed answer to a sim-port request (docs/icd.md, "Sim port")."""
+SimRequest = Callable[[simport.SimRequest, OnSimReply], None]
+Stepper = Callable[[float, OnSimReply], None]
+"""Steps the spacecraft and answers once every frame of the step is on the ground."""
+OnReset = Callable[[ResetReply | Refusal], None]
+Resetter = Callable[[str, OnReset], None]
 
 Q = TypeVar("Q", bound=Request[Any])
+R = TypeVar("R", bound=simport.SimReply)
 
 log = logging.getLogger(__name__)
 
@@ -340,28 +344,29 @@ class ControlApi:
         self.service.dictionary.check_fault(subsystem, fault)
         params = dict(request.params)
 
-        def done(reply: SimReply) -> None:
+        def done(reply: simport.SimReply) -> None:
             def record() -> None:
                 self.service.record_injection(subsystem, fault, "inject", params)
 
-            self._settled("inject", reply, respond, record)
+            self._settled(reply, respond, record)
 
-        self.sim({"op": "inject", "subsystem": subsystem, "fault": fault, "params": params}, done)
+        sent = simport.request("inject", subsystem=subsystem, fault=fault, params=params)
+        self.sim(sent, done)
 
     def _clear(self, request: ClearFault, respond: Respond) -> None:
         subsystem, fault = request.subsystem, request.fault
         self.service.dictionary.check_fault(subsystem, fault)
 
-        def done(reply: SimReply) -> None:
+        def done(reply: simport.SimReply) -> None:
             def record() -> None:
                 self.service.record_injection(subsystem, fault, "clear", {})
 
-            self._settled("clear", reply, respond, record)
+            self._settled(reply, respond, record)
 
-        self.sim({"op": "clear", "subsystem": subsystem, "fault": fault}, done)
+        self.sim(simport.request("clear", subsystem=subsystem, fault=fault), done)
 
     def _settled(
-        self, op: str, reply: SimReply, respond: Respond, record: Callable[[], None]
+        self, reply: simport.SimReply, respond: Respond, record: Callable[[], None]
     ) -> None:
         """Once the frames a fault's injection made are on the ground, archive the injection
         (`record`) and answer.
@@ -371,12 +376,12 @@ class ControlApi:
         moment, and archived before or after the injection's row; a stepped run would not
         repeat. A realtime clock refuses the step, and the reply goes at once.
         """
-        answer = _time_reply(op, reply)
+        answer = _time_reply(reply)
         if isinstance(answer, Refusal):
             respond(answer)
             return
 
-        def settled(_: SimReply) -> None:
+        def settled(_: simport.SimReply) -> None:
             record()
             respond(answer)
 
@@ -385,94 +390,81 @@ class ControlApi:
     def _crash(self, request: Crash, respond: Respond) -> None:
         subsystem = request.subsystem
 
-        def done(reply: SimReply) -> None:
-            answer = _time_reply("crash", reply)
+        def done(reply: simport.SimReply) -> None:
+            answer = _time_reply(reply)
             if not isinstance(answer, Refusal):
                 self.service.record_injection(subsystem, "software_crash", "inject", {})
             respond(answer)
 
-        self.sim({"op": "crash", "subsystem": subsystem}, done)
+        self.sim(simport.request("crash", subsystem=subsystem), done)
 
     def _truth(self, request: GetTruth, respond: Respond) -> None:
-        def done(reply: SimReply) -> None:
+        def done(reply: simport.SimReply) -> None:
             respond(
                 _from_sim(
-                    "truth",
                     reply,
-                    lambda: TruthReply(time_s=float(reply["time_s"]), state=dict(reply["state"])),
+                    simport.TruthReply,
+                    lambda truth: TruthReply(time_s=truth.time_s, state=truth.state),
                 )
             )
 
-        self.sim({"op": "truth", "subsystem": request.subsystem}, done)
+        self.sim(simport.request("truth", subsystem=request.subsystem), done)
 
     # -- the clock and the processes -------------------------------------------------------------
 
     def _step(self, request: Step, respond: Respond) -> None:
-        def stepped(reply: SimReply) -> None:
+        def stepped(reply: simport.SimReply) -> None:
             respond(
                 _from_sim(
-                    "step",
                     reply,
-                    lambda: StepReply(time_s=float(reply["time_s"]), ground=self.service.status()),
+                    simport.ClockReply,
+                    lambda clock: StepReply(time_s=clock.time_s, ground=self.service.status()),
                 )
             )
 
         self.step(request.seconds, stepped)
 
     def _pause(self, request: Pause, respond: Respond) -> None:
-        self.sim({"op": "pause"}, lambda reply: respond(_time_reply("pause", reply)))
+        self.sim(simport.PauseRequest(), lambda reply: respond(_time_reply(reply)))
 
     def _resume(self, request: Resume, respond: Respond) -> None:
-        self.sim({"op": "resume"}, lambda reply: respond(_time_reply("resume", reply)))
+        self.sim(simport.ResumeRequest(), lambda reply: respond(_time_reply(reply)))
 
     def _set_rate(self, request: SetRate, respond: Respond) -> None:
-        def done(reply: SimReply) -> None:
-            respond(_from_sim("set_rate", reply, lambda: RateReply(rate=float(reply["rate"]))))
+        def done(reply: simport.SimReply) -> None:
+            respond(_from_sim(reply, simport.RateReply, lambda rate: RateReply(rate=rate.rate)))
 
-        self.sim({"op": "set_rate", "rate": request.rate}, done)
+        self.sim(simport.request("set_rate", rate=request.rate), done)
 
     def _reset(self, request: Reset, respond: Respond) -> None:
         if self.reset is None:
             raise ControlError("this ground cannot be reset")
-
-        def done(reply: SimReply) -> None:
-            respond(
-                _from_sim(
-                    "reset",
-                    reply,
-                    lambda: ResetReply(
-                        run_name=str(reply["run_name"]), archive=str(reply["archive"])
-                    ),
-                )
-            )
-
-        self.reset(request.run_name, done)
+        self.reset(request.run_name, respond)
 
     def _shutdown(self, request: Shutdown, respond: Respond) -> None:
-        def done(reply: SimReply) -> None:
+        def done(_: object) -> None:
             respond(Done())
             self.stop()
 
         if request.spacecraft:
-            self.sim({"op": "shutdown"}, done)
+            self.sim(simport.ShutdownRequest(), done)
         else:
-            done({})
+            done(None)
 
 
-def _from_sim(op: str, reply: SimReply, answer: Callable[[], Reply]) -> Reply | Refusal:
+def _from_sim(
+    reply: simport.SimReply, expected: type[R], answer: Callable[[R], Reply]
+) -> Reply | Refusal:
     """The client's reply for what the spacecraft (or the runtime for it) answered: the
-    refusal it gave, or `answer()` built from its reply."""
-    if not reply.get("ok"):
-        return Refusal(error=str(reply.get("error") or f"the spacecraft refused {op!r}"))
-    try:
-        return answer()
-    except (KeyError, TypeError, ValueError) as error:
-        log.error("the spacecraft's answer to %r lacks what the ground needs: %r", op, error)
-        return Refusal(
-            error=f"the spacecraft's answer to {op!r} could not be read; are flightsw and ground "
-            "the same version? (the ground's log has it)"
-        )
+    refusal it gave, or `answer(reply)` when the reply is the one `expected`."""
+    if isinstance(reply, expected):
+        return answer(reply)
+    if isinstance(reply, simport.Refused):
+        return Refusal(error=reply.error)
+    return Refusal(
+        error=f"the spacecraft answered with a {type(reply).__name__}, not a {expected.__name__}"
+    )
 
 
-def _time_reply(op: str, reply: SimReply) -> Reply | Refusal:
-    return _from_sim(op, reply, lambda: TimeReply(time_s=float(reply["time_s"])))
+def _time_reply(reply: simport.SimReply) -> Reply | Refusal:
+    return _from_sim(reply, simport.TimeReply, lambda done: TimeReply(time_s=done.time_s))

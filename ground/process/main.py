@@ -20,7 +20,7 @@ from flightsw.cli import (
     stop_on_signals,
 )
 from flightsw.config import ConfigError, MissionConfig, load_mission
-from flightsw.icd import Endpoints
+from flightsw.icd import Endpoints, simport
 from ground.archive.store import Archive, default_run_name
 from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError
@@ -193,13 +193,11 @@ def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: fl
     """Ask the sim port for the dictionary, saying so while the spacecraft is not there yet."""
     waited_s = 0.0
     while True:
-        reply = ask_spacecraft(sockets, {"op": "dictionary"}, timeout_ms=2000)
-        if reply is not None:
-            if not reply.get("ok"):
-                raise LinkError(
-                    f"the spacecraft refused the dictionary request: {reply.get('error')}"
-                )
-            return Dictionary.from_flight(reply["dictionary"])
+        reply = ask_spacecraft(sockets, simport.DictionaryRequest(), timeout_ms=2000)
+        if isinstance(reply, simport.DictionaryReply):
+            return Dictionary.from_flight(reply.dictionary)
+        if isinstance(reply, simport.Refused):
+            raise LinkError(f"the spacecraft refused the dictionary request: {reply.error}")
         waited_s += 2.0
         if waited_s >= wait_s:
             raise LinkError(

@@ -7,17 +7,16 @@ import os
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-import msgpack
 import zmq
 
 from flightsw.clock import wall_time_s
-from ground.api import FeedEvent
+from flightsw.icd import Truth, simport
+from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
-from ground.process.control import ControlApi, SimReply
+from ground.process.control import ControlApi, OnReset, OnSimReply
 from ground.process.service import ARRIVAL, GroundService
-from ground.process.sockets import GroundSockets, publish_on, serve_control
+from ground.process.sockets import GroundSockets, publish_on, serve_control, sim_reply
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +29,9 @@ FLUSH_EVERY_S = 1.0  # mission seconds between archive commits while time runs
 class SimWait:
     """A sim-port request on its way: what it was, until when to wait (wall s), whom to answer."""
 
-    op: str
+    request: simport.SimRequest
     deadline_s: float
-    on_reply: Callable[[dict[str, Any]], None] | None
+    on_reply: OnSimReply | None
 
 
 @dataclass(slots=True)
@@ -40,7 +39,7 @@ class PendingReset:
     """A reset under way: the old run ends once all the old spacecraft's frames are in."""
 
     run_name: str
-    respond: Callable[[SimReply], None]
+    respond: OnReset
     old_downlink_sent: int | None = None  # known once the old spacecraft has stopped
 
 
@@ -48,8 +47,8 @@ class PendingReset:
 class PendingStep:
     """A step the spacecraft has done; done for the ground once all its frames have arrived."""
 
-    respond: Callable[[SimReply], None]
-    reply: dict[str, Any] | None = None
+    respond: OnSimReply
+    reply: simport.SimReply | None = None
 
 
 class GroundRuntime:
@@ -75,7 +74,7 @@ class GroundRuntime:
         self._sim_waiting: deque[SimWait] = deque()
         self._steps: deque[PendingStep] = deque()
         self._frames: deque[bytes] = deque()  # received during a step, not yet taken in
-        self._truths: deque[dict[str, Any]] = deque()  # received, not yet applied, in order
+        self._truths: deque[Truth] = deque()  # received, not yet applied, in order
         self._last_flush_s = 0.0
         self._generation: int | None = None  # of the spacecraft flying, from its truth messages
         self._reset: PendingReset | None = None
@@ -159,8 +158,10 @@ class GroundRuntime:
                 parts = self.sockets.truth.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 break
-            truth = msgpack.unpackb(parts[-1], raw=False)
-            generation = truth.get("generation")
+            truth = self.service.truth.take(parts[-1])
+            if truth is None:
+                continue  # malformed: refused, counted and logged by the intake
+            generation = truth.generation
             if self._generation is None:
                 self._generation = generation
             if generation == self._generation:  # else a reset spacecraft's late words: drop
@@ -180,19 +181,16 @@ class GroundRuntime:
         self._drain_downlink()
         while self._truths:
             truth = self._truths[0]
-            sent = int(truth.get("downlink_sent", 0))
+            sent = truth.downlink_sent
             if self.downlink_received < sent:
                 return  # on their way; the loop calls again when they come
             # The link of this tick judges the frames of this tick; then the clock moves.
             self.service.update_link(
-                truth["time_s"],
-                truth.get("range_m"),
-                truth.get("station_visible"),
-                truth.get("downlink_closes"),
+                truth.time_s, truth.range_m, truth.station_visible, truth.downlink_closes
             )
             self._take_in_held(up_to=sent)
             self._truths.popleft()
-            self._advance(truth["time_s"], None)
+            self._advance(truth.time_s, None)
 
     def _advance(
         self,
@@ -208,14 +206,12 @@ class GroundRuntime:
 
     # -- sim port (asynchronous: replies come back in order) -------------------------------------
 
-    def _sim_request(
-        self, request: dict[str, Any], on_reply: Callable[[dict[str, Any]], None]
-    ) -> None:
-        self.sockets.sim.send_multipart([b"", msgpack.packb(request, use_bin_type=True)])
-        seconds = float(request.get("seconds", 0.0)) if request.get("op") == "step" else 0.0
+    def _sim_request(self, request: simport.SimRequest, on_reply: OnSimReply) -> None:
+        self.sockets.sim.send_multipart([b"", simport.encode(request)])
+        seconds = request.seconds if isinstance(request, simport.StepRequest) else 0.0
         # A step may take a while: allow for a slow stepped speed of 50x real time.
         deadline_s = wall_time_s() + self.sim_timeout_s + seconds / 50.0
-        self._sim_waiting.append(SimWait(str(request.get("op")), deadline_s, on_reply))
+        self._sim_waiting.append(SimWait(request, deadline_s, on_reply))
 
     def _drain_sim(self) -> None:
         while True:
@@ -223,11 +219,12 @@ class GroundRuntime:
                 parts = self.sockets.sim.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 return
-            reply = msgpack.unpackb(parts[-1], raw=False)
-            if self._sim_waiting:
-                wait = self._sim_waiting.popleft()
-                if wait.on_reply is not None:  # None: already answered as timed out
-                    wait.on_reply(reply)
+            if not self._sim_waiting:
+                log.warning("a sim-port reply came that nothing asked for; dropped")
+                continue
+            wait = self._sim_waiting.popleft()
+            if wait.on_reply is not None:  # None: already answered as timed out
+                wait.on_reply(sim_reply(wait.request, parts[-1]))
 
     def _expire_sim(self) -> None:
         """Answer requests the spacecraft has not answered in time, and say what to check.
@@ -239,26 +236,24 @@ class GroundRuntime:
         for wait in self._sim_waiting:
             if wait.on_reply is not None and now_s > wait.deadline_s:
                 on_reply, wait.on_reply = wait.on_reply, None
-                log.error("the spacecraft did not answer %s in time", wait.op)
+                op = wait.request.op
+                log.error("the spacecraft did not answer %s in time", op)
                 on_reply(
-                    {
-                        "ok": False,
-                        "error": f"the spacecraft did not answer {wait.op!r} in time: is flightsw "
-                        f"running and its sim port at {self.sockets.endpoints.sim}? (see its log)",
-                    }
+                    simport.refused(
+                        f"the spacecraft did not answer {op!r} in time: is flightsw "
+                        f"running and its sim port at {self.sockets.endpoints.sim}? (see its log)"
+                    )
                 )
 
-    def _step(self, seconds: float, respond: Callable[[SimReply], None]) -> None:
+    def _step(self, seconds: float, respond: OnSimReply) -> None:
         pending = PendingStep(respond)
         self._steps.append(pending)
 
-        def stepped(reply: dict[str, Any]) -> None:
+        def stepped(reply: simport.SimReply) -> None:
             pending.reply = reply
             self._finish_steps()
 
-        self._sim_request(
-            {"op": "step", "seconds": seconds, "uplink_sent": self.uplink_sent}, stepped
-        )
+        self._sim_request(simport.StepRequest(seconds, self.uplink_sent), stepped)
 
     def _finish_steps(self) -> None:
         """Answer a step once every frame the spacecraft sent during it has reached the ground."""
@@ -266,46 +261,42 @@ class GroundRuntime:
             step = self._steps[0]
             reply = step.reply
             assert reply is not None
-            if reply.get("ok"):
+            if isinstance(reply, simport.ClockReply):  # (a refusal goes back at once)
                 self._drain_truth()
-                if self.truth_received < reply.get("truth_sent", 0) or self._truths:
+                if self.truth_received < reply.truth_sent or self._truths:
                     return  # truth messages or the frames before them on their way; poll again
-                if self.downlink_received < reply["downlink_sent"]:
+                if self.downlink_received < reply.downlink_sent:
                     return
-                self.service.update_link(reply["time_s"], reply.get("range_m"))
+                self.service.update_link(reply.time_s, reply.range_m)
                 self._take_in_held()
-                self._advance(reply["time_s"], None)
+                self._advance(reply.time_s, None)
                 self.service.archive.flush()
             self._steps.popleft()
             step.respond(reply)
 
     # -- reset: a new spacecraft and a new run, same processes ----------------------------------
 
-    def _start_reset(self, run_name: str, respond: Callable[[SimReply], None]) -> None:
+    def _start_reset(self, run_name: str, respond: OnReset) -> None:
         """Have the spacecraft rebuilt from its config and start a new run named `run_name`."""
         if self.build_service is None:
-            respond({"ok": False, "error": "this ground cannot be reset"})
+            respond(Refusal(error="this ground cannot be reset"))
             return
         if self._steps or self._reset is not None:
-            respond(
-                {"ok": False, "error": "cannot reset while a step or another reset is under way"}
-            )
+            respond(Refusal(error="cannot reset while a step or another reset is under way"))
             return
 
         pending = PendingReset(run_name, respond)
         self._reset = pending
 
-        def stopped(reply: dict[str, Any]) -> None:
-            if not reply.get("ok"):
+        def stopped(reply: simport.SimReply) -> None:
+            if not isinstance(reply, simport.ResetStopped):
                 self._reset = None
-                respond(reply)
+                respond(_refusal(reply, "reset"))
                 return
-            pending.old_downlink_sent = int(reply["old_downlink_sent"])
+            pending.old_downlink_sent = reply.old_downlink_sent
             self._finish_reset()
 
-        self._sim_request(
-            {"op": "reset", "phase": "stop", "uplink_sent": self.uplink_sent}, stopped
-        )
+        self._sim_request(simport.ResetRequest("stop", self.uplink_sent), stopped)
 
     def _finish_reset(self) -> None:
         """Close the old run once every frame of the old spacecraft is in it, open the new run,
@@ -324,9 +315,7 @@ class GroundRuntime:
         try:
             self.service = self.build_service(pending.run_name)
         except (GroundError, OSError) as error:
-            pending.respond(
-                {"ok": False, "error": f"cannot start run {pending.run_name!r}: {error}"}
-            )
+            pending.respond(Refusal(error=f"cannot start run {pending.run_name!r}: {error}"))
             self.stop()  # no archive to write to: stop rather than lose telemetry
             return
         self._attach(self.service)
@@ -346,21 +335,17 @@ class GroundRuntime:
             pending.run_name,
         )
 
-        def started(reply: dict[str, Any]) -> None:
-            if not reply.get("ok"):
-                pending.respond(reply)
+        def started(reply: simport.SimReply) -> None:
+            if not isinstance(reply, simport.ResetStarted):
+                pending.respond(_refusal(reply, "reset"))
                 return
-            self._generation = int(reply["generation"])
-            done = {
-                "ok": True,
-                "run_name": pending.run_name,
-                "archive": str(self.service.archive.path),
-            }
+            self._generation = reply.generation
+            done = ResetReply(run_name=pending.run_name, archive=str(self.service.archive.path))
             # The new spacecraft announces itself: answer once that is on the ground, so it is
             # taken in before the first step, in every run alike.
             self._step(0.0, lambda _: pending.respond(done))
 
-        self._sim_request({"op": "reset", "phase": "start"}, started)
+        self._sim_request(simport.ResetRequest("start"), started)
 
     # -- control API and live feed ---------------------------------------------------------------
 
@@ -369,3 +354,10 @@ class GroundRuntime:
 
     def _publish(self, event: FeedEvent) -> None:
         publish_on(self.sockets.feed, event)
+
+
+def _refusal(reply: simport.SimReply, op: str) -> Refusal:
+    """The control client's refusal for a sim-port reply that is not the one expected."""
+    if isinstance(reply, simport.Refused):
+        return Refusal(error=reply.error)
+    return Refusal(error=f"the spacecraft answered {op!r} with a {type(reply).__name__}")

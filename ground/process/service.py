@@ -50,6 +50,7 @@ from ground.api import (
     ReportArrived,
     SequenceGap,
     TelemetryArrived,
+    TruthCounts,
 )
 from ground.archive.store import Archive
 from ground.commanding.commander import Commander
@@ -57,6 +58,7 @@ from ground.commanding.tracker import CommandTracker
 from ground.dictionary import Dictionary
 from ground.link.channel import Blackouts, Channel, DelayLine
 from ground.link.ingest import IngestChecks, SeenFrames
+from ground.link.truth import TruthIntake
 from ground.process.records import alarm_entry
 from ground.rules.alarms import AlarmManager, AlarmTransition
 from ground.rules.engine import RuleEngine
@@ -90,6 +92,7 @@ class GroundService:
         self.uplink = uplink
         self.names_by_apid = dictionary.names_by_apid
         self.checks = IngestChecks(self.names_by_apid)
+        self.truth = TruthIntake()  # the runtime hands it the truth feed's messages
         self.downlink = DelayLine()
         self.commander = Commander(
             dictionary, archive, channel,
@@ -388,6 +391,7 @@ class GroundService:
             in_flight_down=len(self.downlink),
             last_frame_s=self.last_frame_s,
             ingest=msgspec.convert(self.checks.counters(), IngestCounts),
+            truth=msgspec.convert(self.truth.counters(), TruthCounts),
             channel=msgspec.convert(self.channel.status(), ChannelStatus),
             playback=PlaybackCounts(self.playback_recovered, self.playback_duplicates),
             events=self.events_received,

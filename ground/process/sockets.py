@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
-import msgpack
 import zmq
 
-from flightsw.icd import Endpoints, bind_form
+from flightsw.icd import Endpoints, MessageError, bind_form, simport
 from ground.api import FeedEvent, Refusal, Reply, encode, encode_event
 from ground.errors import LinkError
 from ground.process.control import ControlApi
+
+log = logging.getLogger(__name__)
 
 
 class GroundSockets:
@@ -87,11 +89,25 @@ def publish_on(feed: zmq.Socket[Any], event: FeedEvent) -> None:
 
 
 def ask_spacecraft(
-    sockets: GroundSockets, request: dict[str, Any], timeout_ms: int
-) -> dict[str, Any] | None:
-    """One blocking sim-port request, for start-up only; None if no answer within the time-out."""
-    sockets.sim.send_multipart([b"", msgpack.packb(request)])
+    sockets: GroundSockets, request: simport.SimRequest, timeout_ms: int
+) -> simport.SimReply | None:
+    """One blocking sim-port request, for start-up only; None if no answer within the time-out.
+
+    A reply that does not match the ICD comes back as a `Refused` saying so.
+    """
+    sockets.sim.send_multipart([b"", simport.encode(request)])
     if not sockets.sim.poll(timeout_ms):
         return None
-    reply: dict[str, Any] = msgpack.unpackb(sockets.sim.recv_multipart()[-1], raw=False)
-    return reply
+    return sim_reply(request, sockets.sim.recv_multipart()[-1])
+
+
+def sim_reply(request: simport.SimRequest, payload: bytes) -> simport.SimReply:
+    """Decode the spacecraft's reply to `request`; a malformed one becomes a `Refused`."""
+    try:
+        return simport.decode_reply(request, payload)
+    except MessageError as error:
+        log.error("the spacecraft's reply to %s does not match the ICD: %s", request.op, error)
+        return simport.refused(
+            f"the spacecraft's reply to {request.op!r} does not match the ICD ({error}); "
+            "are both processes of the same version?"
+        )

@@ -20,7 +20,6 @@ that flapping, and otherwise finds staleness within `tick_s` of when the live gr
 from __future__ import annotations
 
 import heapq
-import json
 import logging
 import math
 from collections.abc import Callable, Iterator
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flightsw.icd import MessageError, dictionary_from_json
 from ground.archive.schema import MetaValue, open_file
 from ground.archive.store import DEFAULT_BATCH_ROWS, Archive
 from ground.dictionary import Dictionary
@@ -101,7 +101,10 @@ def recorded_dictionary(meta: dict[str, MetaValue], path: Path) -> Dictionary:
             f"{path} holds no spacecraft dictionary (it was recorded before the ground stored "
             "it): it cannot be replayed; fly the run again with this version of the ground"
         )
-    return Dictionary.from_flight(json.loads(raw))
+    try:
+        return Dictionary.from_flight(dictionary_from_json(raw))
+    except MessageError as error:
+        raise ReplayError(f"{path} holds a dictionary this ground cannot read: {error}") from None
 
 
 def recorded_rules(meta: dict[str, MetaValue], path: Path, override: Path | None) -> Path | None:

@@ -10,7 +10,7 @@ import msgspec
 import zmq
 
 from flightsw.clock import wall_time_s
-from flightsw.icd import Endpoints
+from flightsw.icd import Endpoints, simport
 from ground.api import (
     AddBlackout,
     ClearFault,
@@ -34,7 +34,7 @@ from ground.api import (
     StatusReply,
     Step,
 )
-from ground.process.control import ControlApi, SimReply, immediate, refusing
+from ground.process.control import ControlApi, OnSimReply, immediate, refusing
 from ground.process.runtime import FLUSH_EVERY_S
 from ground.process.sockets import bind_all, publish_on, serve_control
 from ground.replay.engine import Replay, ReplaySummary
@@ -161,12 +161,12 @@ class ReplayRuntime:
             self._on_idle(self.service.now_s)
 
     @staticmethod
-    def _no_spacecraft(request: dict[str, Any], on_reply: Callable[[SimReply], None]) -> None:
-        on_reply({"ok": False, "error": _no_spacecraft(str(request.get("op", "answer")))})
+    def _no_spacecraft(request: simport.SimRequest, on_reply: OnSimReply) -> None:
+        on_reply(simport.refused(_no_spacecraft(request.op)))
 
     @staticmethod
-    def _no_step(seconds: float, on_reply: Callable[[SimReply], None]) -> None:
-        on_reply({"ok": False, "error": _no_spacecraft("step")})
+    def _no_step(seconds: float, on_reply: OnSimReply) -> None:
+        on_reply(simport.refused(_no_spacecraft("step")))
 
 
 def _no_spacecraft(what: str) -> str:

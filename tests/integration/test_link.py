@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import msgpack
 import pytest
 import zmq
@@ -14,6 +17,7 @@ from ground.api import (
     GetAlarms,
     GetCommand,
     GetEvents,
+    GetHistory,
     GetStatus,
     GetTelemetry,
     InjectFault,
@@ -125,20 +129,27 @@ def flipped(frame: bytes, index: int) -> bytes:
     return bytes(corrupted)
 
 
-def test_a_corrupted_frame_sent_to_the_ground_is_counted_and_refused(mission: Mission) -> None:
-    client = mission.client
+@contextmanager
+def refusals_seen(mission: Mission) -> Iterator[zmq.Socket[bytes]]:
+    """The ground's live feed of refused frames, subscribed and settled."""
     feed = zmq.Context.instance().socket(zmq.SUB)
     feed.setsockopt(zmq.SUBSCRIBE, b"frame_refused")
     feed.connect(mission.endpoints.feed)
     try:
-        client.call(GetStatus())  # the subscription has had a round trip to settle
+        mission.client.call(GetStatus())  # the subscription has had a round trip to settle
+        yield feed
+    finally:
+        feed.close(linger=0)
+
+
+def test_a_corrupted_frame_sent_to_the_ground_is_counted_and_refused(mission: Mission) -> None:
+    client = mission.client
+    with refusals_seen(mission) as feed:
         frame = encode_tm(17, 0, 3, 25, 1.0, msgpack.packb({"subsystem": "power", "params": {}}))
         push_to(mission.endpoints.downlink, [flipped(frame, 10)])
         # Our socket is not the spacecraft's: wait for the ground to say it refused the frame.
         assert feed.poll(10_000), "the ground never reported the corrupted frame"
         refused = decode_event(feed.recv_multipart()[-1])
-    finally:
-        feed.close(linger=0)
     assert isinstance(refused, FrameRefused) and refused.reason == "bad_crc"
     assert client.call(GetStatus()).status.ingest.refused_by_reason == {"bad_crc": 1}
     client.call(Step(seconds=15.0))
@@ -158,3 +169,28 @@ def test_a_corrupted_frame_sent_to_the_spacecraft_is_counted_and_refused(mission
     assert len(refused) == 1 and "bad_crc" in refused[0].message
     client.call(Step(seconds=10.0))  # one more housekeeping period of the executive
     assert client.call(GetTelemetry(name="executive.tc_frames_refused")).value == 1
+
+
+def test_a_frame_with_a_good_crc_and_a_body_of_the_wrong_type_is_refused_and_ingest_goes_on(
+    mission: Mission,
+) -> None:
+    client = mission.client
+    with refusals_seen(mission) as feed:
+        for body in (
+            {"subsystem": "power", "params": ["soc", 0.5]},
+            {"subsystem": 17, "params": {}},
+        ):
+            push_to(mission.endpoints.downlink, [encode_tm(17, 0, 3, 25, 1.0, msgpack.packb(body))])
+        client.call(Step(seconds=5.0))  # the body is checked when the frame lands, light time on
+        refused = []
+        while len(refused) < 2 and feed.poll(10_000):
+            refused.append(decode_event(feed.recv_multipart()[-1]))
+    assert all(isinstance(r, FrameRefused) and r.reason == "bad_body" for r in refused)
+    assert [r.detail.split(" — ")[0] for r in refused if isinstance(r, FrameRefused)] == [
+        "Housekeeping: params",
+        "Housekeeping: subsystem",
+    ]
+    assert client.call(GetStatus()).status.ingest.refused_by_reason == {"bad_body": 2}
+    client.call(Step(seconds=15.0))
+    samples = client.call(GetHistory(name="power.battery_soc")).samples
+    assert samples and (samples[-1].time_s or 0.0) > 5.0  # still ingesting, and archiving

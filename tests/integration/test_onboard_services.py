@@ -66,7 +66,7 @@ def test_the_schedule_report_lists_what_waits_onboard(mission: Mission) -> None:
     client.call(Step(seconds=5.0))
     received = client.call(GetReports()).schedule
     assert received is not None and received.report.enabled is True
-    assert [a["release_s"] for a in received.report.activities] == [500.0]
+    assert [a.release_s for a in received.report.activities] == [500.0]
 
 
 def test_telemetry_lost_in_a_blackout_is_recovered_from_the_recorder(mission: Mission) -> None:

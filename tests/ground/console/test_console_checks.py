@@ -23,6 +23,7 @@ from ground.api import (
     Step,
     StepReply,
     TlmReply,
+    TruthCounts,
 )
 from ground.console.verbs import Console
 from ground.console.words import split_expression
@@ -61,6 +62,7 @@ class FakeGround:
             in_flight_down=0,
             last_frame_s=None,
             ingest=IngestCounts(0, 0, 0, {}, 0, 0),
+            truth=TruthCounts(0, 0, {}, ""),
             channel=ChannelStatus(0.0, None, True, True, None, 0, 0, 0, 0, 0.0, []),
             playback=PlaybackCounts(0, 0),
             events=0,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from flightsw.config import load_mission, resolve_config
 from flightsw.executive import mission_dictionary
+from flightsw.icd import simport
 from flightsw.subsystems.registry import build_models
 from ground.api import (
     FeedEvent,
@@ -34,7 +35,7 @@ from ground.api import (
 from ground.archive.store import Archive
 from ground.dictionary import Dictionary
 from ground.link.channel import Channel, LightTime
-from ground.process.control import ControlApi, SimReply, immediate
+from ground.process.control import ControlApi, OnSimReply, immediate
 from ground.process.service import GroundService
 from ground.rules.alarms import AlarmManager
 from ground.rules.engine import RuleEngine
@@ -52,8 +53,8 @@ class Ground:
 
     def __init__(self, dictionary: Dictionary, folder: Path) -> None:
         self.published: list[FeedEvent] = []
-        self.sim_requests: list[dict[str, Any]] = []
-        self.sim_replies: list[SimReply] = []
+        self.sim_requests: list[simport.SimRequest] = []
+        self.sim_replies: list[simport.SimReply] = []
         self.steps: list[float] = []
         self.stopped = False
         self.service = GroundService(
@@ -67,13 +68,13 @@ class Ground:
         )
         self.api = ControlApi(self.service, self._sim, self._step, self._stop)
 
-    def _sim(self, request: dict[str, Any], on_reply: Any) -> None:
+    def _sim(self, request: simport.SimRequest, on_reply: OnSimReply) -> None:
         self.sim_requests.append(request)
-        on_reply(self.sim_replies.pop(0) if self.sim_replies else {"ok": True, "time_s": 0.0})
+        on_reply(self.sim_replies.pop(0) if self.sim_replies else simport.TimeReply(time_s=0.0))
 
-    def _step(self, seconds: float, on_reply: Any) -> None:
+    def _step(self, seconds: float, on_reply: OnSimReply) -> None:
         self.steps.append(seconds)
-        on_reply({"ok": True, "time_s": seconds, "downlink_sent": 0, "range_m": None})
+        on_reply(simport.ClockReply(time_s=seconds, downlink_sent=0, truth_sent=0, range_m=None))
 
     def _stop(self) -> None:
         self.stopped = True
@@ -182,11 +183,14 @@ def test_setting_the_queue_publishes_the_change(ground: Ground) -> None:
 
 
 def test_a_spacecraft_refusal_comes_back_as_it_was_said(ground: Ground) -> None:
-    ground.sim_replies.append({"ok": False, "error": "set_rate needs a realtime clock"})
+    ground.sim_replies.append(simport.Refused(error="set_rate needs a realtime clock"))
     assert ground.refusal({"op": "set_rate", "rate": 2.0}) == "set_rate needs a realtime clock"
-    assert ground.sim_requests == [{"op": "set_rate", "rate": 2.0}]
+    assert ground.sim_requests == [simport.SetRateRequest(2.0)]
 
 
-def test_a_spacecraft_answer_lacking_a_field_is_refused_not_fatal(ground: Ground) -> None:
-    ground.sim_replies.append({"ok": True})
-    assert "could not be read" in ground.refusal({"op": "set_rate", "rate": 2.0})
+def test_a_spacecraft_answer_of_the_wrong_kind_is_refused_not_fatal(ground: Ground) -> None:
+    # (An answer that does not decode is a refusal before it gets here: test_sim_replies.py.)
+    ground.sim_replies.append(simport.Done())
+    assert ground.refusal({"op": "set_rate", "rate": 2.0}) == (
+        "the spacecraft answered with a Done, not a RateReply"
+    )

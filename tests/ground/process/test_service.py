@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+import msgpack
 import pytest
 
 from flightsw.config import load_mission
@@ -389,6 +390,40 @@ def test_a_bad_frame_is_refused_with_its_reason_and_the_next_good_one_is_ingeste
     assert refused.reason is not None and refused.reason.startswith(f"{reason}: ")
     assert good == FrameRow(5.0 + LIGHT_TIME_S, 5.0, POWER_APID, 1, True, None)
     assert ground.service.latest("power.battery_soc") == (5.0, 0.9)
+
+
+WRONG_TYPES = [
+    ("params", {"subsystem": "power", "params": [0.5]}),
+    ("params['battery_soc']", {"subsystem": "power", "params": {"battery_soc": [0.5]}}),
+    ("subsystem", {"subsystem": 17, "params": {"battery_soc": 0.5}}),
+    ("subsystem", {"subsystem": "power.bus", "params": {}}),
+]
+
+
+@pytest.mark.parametrize(("field", "body"), WRONG_TYPES, ids=[str(b) for _, b in WRONG_TYPES])
+def test_a_housekeeping_body_of_the_wrong_type_is_refused_naming_the_field_and_ingest_goes_on(
+    ground: Ground, field: str, body: dict[str, object]
+) -> None:
+    ground.downlink(encode_tm(POWER_APID, 0, 3, 25, 1.0, msgpack.packb(body)))  # a good CRC
+    ground.downlink(power_report(1, 5.0))
+    ingest = ground.ingest()
+    assert ingest.refused_by_reason == {"bad_body": 1}
+    assert (ingest.frames, ingest.good, ingest.refused) == (2, 1, 1)
+    (refusal,) = ground.on(FrameRefused)
+    assert refusal.detail.startswith(f"Housekeeping: {field} — expected")
+    refused, good = ground.archived_frames()
+    assert not refused.ok and refused.reason == f"bad_body: {refusal.detail}"
+    assert good.ok
+    assert ground.service.latest("power.battery_soc") == (5.0, 0.9)
+
+
+def test_a_malformed_truth_message_is_counted_with_its_reason(ground: Ground) -> None:
+    assert ground.service.truth.take(msgpack.packb({"generation": 1, "time_s": "soon"})) is None
+    assert ground.service.truth.take(b"\xc1") is None
+    truth = ground.service.status().truth
+    assert truth.refused_by_reason == {"wrong_type": 1, "not_msgpack": 1}
+    assert (truth.received, truth.refused) == (2, 2)
+    assert truth.last_refusal.startswith("Truth: not msgpack")
 
 
 def test_a_frame_lost_to_a_bad_crc_shows_as_a_gap_when_the_next_arrives(ground: Ground) -> None:

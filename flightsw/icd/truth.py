@@ -1,0 +1,48 @@
+"""The truth feed: what the spacecraft knows after every tick and the ground's channel needs.
+
+It is not part of the flight link: the spacecraft process pushes one `Truth` per tick on its
+truth socket, and the ground moves its clock and judges the link with it (docs/icd.md, "Truth
+feed"). The ground refuses (and counts) a message that does not decode.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from msgspec import Meta, Struct
+
+from flightsw.icd.codec import Codec
+from flightsw.icd.fields import Count, Distance, MissionTime
+
+TOPIC = b"truth"  # the first part of each message on the truth socket
+
+Generation = Annotated[int, Meta(ge=1, extra={"words": "a whole number >= 1"})]
+
+
+class Truth(Struct, frozen=True):
+    """The spacecraft's truth at the end of a tick.
+
+    `generation` counts the spacecraft built since the process started (a reset builds a new
+    one); `downlink_sent` counts the frames sent so far, so the ground moves its clock to
+    `time_s` only once it has them all. `range_m` and `station_visible` are None without
+    navigation, `downlink_closes` None without comms.
+    """
+
+    generation: Generation
+    time_s: MissionTime
+    downlink_sent: Count
+    range_m: Distance | None
+    station_visible: bool | None
+    downlink_closes: bool | None
+
+
+TRUTH = Codec[Truth](Truth)
+
+
+def encode_truth(truth: Truth) -> bytes:
+    return TRUTH.encode(truth)
+
+
+def decode_truth(data: bytes) -> Truth:
+    """The Truth in `data`, or MessageError saying which field is wrong and what was expected."""
+    return TRUTH.decode(data)

@@ -1,0 +1,33 @@
+"""Truth intake: good truth decoded, bad truth refused and counted, the log not flooded."""
+
+from __future__ import annotations
+
+import logging
+
+import msgpack
+import pytest
+
+from flightsw.icd import Truth, encode_truth
+from ground.link.truth import LOG_EVERY, TruthIntake
+
+
+def test_a_good_truth_message_is_decoded() -> None:
+    truth = Truth(1, 10.0, 42, 7.0e6, True, True)
+    assert TruthIntake().take(encode_truth(truth)) == truth
+
+
+def test_a_flood_of_bad_truth_is_counted_and_summarised_not_logged_line_by_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    intake = TruthIntake()
+    with caplog.at_level(logging.WARNING, logger="ground.link.truth"):
+        for _ in range(2 * LOG_EVERY):
+            assert intake.take(msgpack.packb({"generation": 1, "time_s": -5.0})) is None
+        assert intake.take(b"\xc1") is None  # no msgpack at all
+    counters = intake.counters()
+    assert counters["refused_by_reason"] == {"out_of_range": 2 * LOG_EVERY, "not_msgpack": 1}
+    assert counters["received"] == 2 * LOG_EVERY + 1
+    # One line for the first refusal of each reason, one summary per LOG_EVERY refusals.
+    assert len(caplog.records) == 2 + 2
+    assert "Truth: " in caplog.records[0].getMessage()
+    assert "2000 truth messages refused so far" in caplog.records[-2].getMessage()
