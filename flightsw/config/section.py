@@ -36,6 +36,37 @@ class Section:
             raise self.error(name, "is missing")
         return default
 
+    def vector(
+        self, name: str, length: int, default: Any = _MISSING, unit: str = ""
+    ) -> tuple[float, ...]:
+        value = self._get(name, default)
+        if (
+            not isinstance(value, list | tuple)
+            or len(value) != length
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        ):
+            raise self.error(
+                name, f"expected a list of {length} numbers{' in ' + unit if unit else ''}"
+            )
+        return tuple(float(v) for v in value)
+
+    def section(self, name: str, default: Any = _MISSING) -> Section:
+        value = self._get(name, default)
+        return Section(value, self.path, self.key(name))
+
+    def sections(self, name: str) -> list[Section]:
+        """An array of tables (`[[name]]`), possibly empty."""
+        value = self._get(name, [])
+        if not isinstance(value, list):
+            raise self.error(name, "expected an array of tables ([[...]])")
+        return [Section(item, self.path, f"{self.key(name)}[{i}]") for i, item in enumerate(value)]
+
+    def table_names(self) -> list[str]:
+        return [k for k, v in self.data.items() if isinstance(v, Mapping)]
+
+    # The typed getters come last: their names shadow the built-in types in the class body,
+    # so annotations after them would name the methods.
+
     def float(
         self,
         name: str,
@@ -89,31 +120,3 @@ class Section:
         if choices and value not in choices:
             raise self.error(name, f"expected one of {', '.join(choices)}, found {value!r}")
         return value
-
-    def vector(
-        self, name: str, length: int, default: Any = _MISSING, unit: str = ""
-    ) -> tuple[float, ...]:
-        value = self._get(name, default)
-        if (
-            not isinstance(value, list | tuple)
-            or len(value) != length
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        ):
-            raise self.error(
-                name, f"expected a list of {length} numbers{' in ' + unit if unit else ''}"
-            )
-        return tuple(float(v) for v in value)
-
-    def section(self, name: str, default: Any = _MISSING) -> Section:
-        value = self._get(name, default)
-        return Section(value, self.path, self.key(name))
-
-    def sections(self, name: str) -> list[Section]:
-        """An array of tables (`[[name]]`), possibly empty."""
-        value = self._get(name, [])
-        if not isinstance(value, list):
-            raise self.error(name, "expected an array of tables ([[...]])")
-        return [Section(item, self.path, f"{self.key(name)}[{i}]") for i, item in enumerate(value)]
-
-    def table_names(self) -> list[str]:
-        return [k for k, v in self.data.items() if isinstance(v, Mapping)]

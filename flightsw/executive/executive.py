@@ -326,7 +326,7 @@ class Executive:
         """Hand queued packets to the downlink and wait until they are sent (back-pressure)."""
         if self._pending:
             batch, self._pending = tuple(self._pending), []
-            self.frames_sent = self.downlink.ask(SendBatch(batch), timeout=60.0)
+            self.frames_sent = self.downlink.ask(SendBatch(batch), block=True, timeout=60.0)
 
     def rate(self) -> float:
         return float(getattr(self.clock, "rate", 0.0))

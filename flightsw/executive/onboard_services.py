@@ -51,10 +51,14 @@ class OnboardServices:
         self.downlink = downlink
         self.now_s = now_s  # a callable: the executive's current mission time
         self.dumps = 0
-        for message_type in (EnableSchedule, DisableSchedule, ResetSchedule, InsertActivity, DeleteActivity,
-                             TimeShiftSchedule, ReportSchedule):  # fmt: skip
+        scheduling: tuple[type[Message], ...] = (
+            EnableSchedule, DisableSchedule, ResetSchedule, InsertActivity, DeleteActivity,
+            TimeShiftSchedule, ReportSchedule,
+        )  # fmt: skip
+        storage: tuple[type[Message], ...] = (DumpStore, DeleteStore, ReportStore)
+        for message_type in scheduling:
             dispatcher.register(message_type, self.scheduling)
-        for message_type in (DumpStore, DeleteStore, ReportStore):
+        for message_type in storage:
             dispatcher.register(message_type, self.storage)
         self.executive_apid = dispatcher.executive_apid
 
@@ -97,11 +101,15 @@ class OnboardServices:
     def storage(self, packet: Packet, message: Message, time_s: float) -> list[OutgoingPacket]:
         match message:
             case DumpStore(start_s, end_s):
-                frames = self.downlink.ask(RecorderWindow(start_s, end_s), timeout=ASK_TIMEOUT_S)
+                frames = self.downlink.ask(
+                    RecorderWindow(start_s, end_s), block=True, timeout=ASK_TIMEOUT_S
+                )
                 self.dumps += 1
                 return self._dump_packets(packet.apid, frames, time_s)
             case DeleteStore(before_s):
-                deleted = self.downlink.ask(RecorderDelete(before_s), timeout=ASK_TIMEOUT_S)
+                deleted = self.downlink.ask(
+                    RecorderDelete(before_s), block=True, timeout=ASK_TIMEOUT_S
+                )
                 text = f"{deleted} recorded frames from before {before_s:.1f} s deleted"
                 return [
                     Dispatcher.event_packet(
@@ -112,7 +120,7 @@ class OnboardServices:
                     )
                 ]
             case ReportStore():
-                status = self.downlink.ask(RecorderStatus(), timeout=ASK_TIMEOUT_S)
+                status = self.downlink.ask(RecorderStatus(), block=True, timeout=ASK_TIMEOUT_S)
                 return [OutgoingPacket(packet.apid, time_s, StoreStatus(**status))]
         return []
 

@@ -84,7 +84,11 @@ class Spacecraft:
     def truth(self, subsystem: str) -> dict[str, Any]:
         """The true state of one subsystem, as plain data."""
         state = self.supervisor.ask(subsystem, GetState())
-        return _plain(dataclasses.asdict(state) if dataclasses.is_dataclass(state) else state)
+        return _plain(
+            dataclasses.asdict(state)
+            if dataclasses.is_dataclass(state) and not isinstance(state, type)
+            else state
+        )
 
     def navigation_fix(self) -> NavigationFix | None:
         """The navigation model's last good fix (true state), or None without navigation."""

@@ -256,7 +256,7 @@ def with_choices(
     Models whose names come from their config (heaters, instruments, sensors) declare such an
     argument as a string and narrow it per instance, so the ground can validate and complete it.
     """
-    narrowed = []
+    narrowed: list[CommandSpec | FaultSpec] = []
     for spec in specs:
         args = spec.args if isinstance(spec, CommandSpec) else spec.params
         new_args = tuple(

@@ -92,7 +92,9 @@ class FlightRuntime:
             self._await_uplink(request.uplink_sent)
             old = self.spacecraft
             old.executive.flush()
-            old_downlink_sent = old.downlink.ask(LinkCounters(), timeout=10)["frames_sent"]
+            old_downlink_sent = old.downlink.ask(LinkCounters(), block=True, timeout=10)[
+                "frames_sent"
+            ]
             old.stop()
             self.uplink_received = 0
             return ResetStopped(old_downlink_sent=old_downlink_sent)

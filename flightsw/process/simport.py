@@ -141,7 +141,7 @@ class SimPort:
         self.await_uplink(request.uplink_sent)
         executive = self.spacecraft.executive
         executive.flush()
-        counters = self.spacecraft.downlink.ask(LinkCounters(), timeout=10)
+        counters = self.spacecraft.downlink.ask(LinkCounters(), block=True, timeout=10)
         return ClockReply(
             time_s=self._now_s(),
             downlink_sent=counters["frames_sent"],

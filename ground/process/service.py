@@ -161,17 +161,19 @@ class GroundService:
     def on_downlink_frame(self, frame: bytes) -> None:
         """A frame reached the antenna: the channel decides its fate, the checks come on arrival."""
         sent_s = peek_tm_time_s(frame)
+        due_s: float | None = None  # where the channel could not read a send time: on arrival
         if sent_s is not None:
             passage = self.channel.down(sent_s, frame)
             if passage is None:
                 return
-            frame = passage.frame
+            frame, due_s = passage.frame, passage.due_s
         try:
             packet = self.checks.parse(frame)
         except FrameError as error:
             self._refuse(frame, error, None)
             return
-        due_s = packet.time_s + self.channel.one_way_s() if sent_s is None else passage.due_s
+        if due_s is None:
+            due_s = packet.time_s + self.channel.one_way_s()
         self.downlink.push(packet.time_s, due_s, (packet, frame))
         if due_s <= self.now_s:
             self.advance(self.now_s)

@@ -100,7 +100,7 @@ class DownlinkActor(pykka.ThreadingActor):
     def _send(self, frame: bytes) -> None:
         assert self.socket is not None  # made in on_start, before any message
         try:
-            self.socket.send(frame, copy=len(frame) > 512)
+            self.socket.send(frame, 0, copy=len(frame) > 512)
             self.frames_sent += 1
         except zmq.Again:
             self.frames_dropped += 1

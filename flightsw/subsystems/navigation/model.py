@@ -197,7 +197,7 @@ class NavigationModel(Subsystem[NavigationState]):
             state = replace(
                 _apply_dv(state, dv), last_burn_time_s=burn.time_s, burn_total_m_s=burn_total
             )
-            events.append(_dv_event("burn_applied", tuple(float(x) for x in dv)))
+            events.append(_dv_event("burn_applied", (float(dv[0]), float(dv[1]), float(dv[2]))))
         position, velocity = np.array(state.position_m), np.array(state.velocity_m_s)
         orbits = state.orbit_count
         if dt_s > 0.0:
