@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from typing import Any
 
 import pykka
@@ -36,8 +37,14 @@ class Spacecraft:
     """Everything that flies: build it with `start`, take it down with `stop`."""
 
     def __init__(
-        self, config: MissionConfig, context: zmq.Context[Any], downlink_endpoint: str
+        self,
+        config: MissionConfig,
+        context: zmq.Context[Any],
+        downlink_endpoint: str,
+        stopping: threading.Event | None = None,
     ) -> None:
+        """`stopping`, once set, keeps the executive and the downlink from waiting on anything:
+        the process is stopping (see `Executive` and `DownlinkActor`)."""
         self.config = config
         self.clock = make_clock(config)
         self.models = build_models(config)
@@ -46,7 +53,11 @@ class Spacecraft:
         recorder_config = config.raw.section("recorder", {})
         capacity = recorder_config.int("capacity_frames", 200_000, minimum=100, maximum=10_000_000)
         self.downlink = DownlinkActor.start(
-            context, downlink_endpoint, blocking=self.clock.stepped, recorder=Recorder(capacity)
+            context,
+            downlink_endpoint,
+            blocking=self.clock.stepped,
+            recorder=Recorder(capacity),
+            stopping=stopping,
         )
         for model in self.models:
             self.supervisor.start(
@@ -65,6 +76,7 @@ class Spacecraft:
             self.bus,
             self.downlink,
             executive_apid,
+            stopping=stopping,
         )
         self.executive.emit(EXECUTIVE, started_event(config.name, [m.name for m in self.models]))
         self.executive.flush()
