@@ -69,6 +69,9 @@ class DelayLine:
     def next_due_s(self) -> float | None:
         return self._queue[0].due_s if self._queue else None
 
+    def last_due_s(self) -> float | None:
+        return self._queue[-1].due_s if self._queue else None
+
 
 @dataclass(frozen=True, slots=True)
 class Blackout:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +17,7 @@ from flightsw.cli import (
     exit_codes,
     log_to_stderr,
     stop_on_signals,
+    watch_parent,
 )
 from flightsw.config import ConfigError, MissionConfig, load_mission
 from flightsw.icd import Endpoints, simport
@@ -89,6 +89,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     log_to_stderr("ground", args.log_level)
+    # First, before anything slow: a parent killed from now on takes this process with it.
+    parent = None if args.exit_with_parent is None else watch_parent(args.exit_with_parent, log)
     try:
         config = load_mission(args.config)
         endpoints = config.endpoints.with_overrides(
@@ -119,8 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         service = build_service(args.run_name or default_run_name(config.name))
         archive = service.archive
         runtime = GroundRuntime(sockets, service, args.sim_timeout_s, build_service)
-        if args.exit_with_parent:
-            runtime.parent_pid = os.getppid()
+        runtime.parent = parent
         stop_on_signals(runtime.stop, log)
         log.info(
             "%s: archive %s, %d rules, light time %s; control API on %s, live feed on %s",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import zmq
 
+from flightsw.cli import ParentWatch
 from flightsw.clock import wall_time_s
 from flightsw.icd import Truth, simport
 from ground.api import FeedEvent, Refusal, ResetReply
@@ -63,7 +63,7 @@ class GroundRuntime:
     ) -> None:
         self.sockets = sockets
         self.build_service = build_service
-        self.parent_pid: int | None = None
+        self.parent: ParentWatch | None = None  # stop when it is gone (--exit-with-parent)
         self.sim_timeout_s = sim_timeout_s
         self.service = service
         self.running = True
@@ -96,11 +96,11 @@ class GroundRuntime:
         for socket in (sockets.downlink, sockets.truth, sockets.sim, sockets.control):
             poller.register(socket, zmq.POLLIN)
         while self.running:
-            if self.parent_pid is not None and os.getppid() != self.parent_pid:
+            if self.parent is not None and self.parent.gone():
                 log.warning(
-                    "the process that started this one (pid %d) is gone; stopping", self.parent_pid
+                    "the process that started this one (pid %d) is gone; stopping", self.parent.pid
                 )
-                return
+                break
             ready = dict(poller.poll(IDLE_POLL_MS))
             if sockets.downlink in ready:
                 self._apply_truths()
@@ -115,9 +115,24 @@ class GroundRuntime:
                 self._finish_reset()
             if self._sim_waiting:
                 self._expire_sim()
+        self._take_in_the_rest()
 
     def close(self) -> None:
         self.service.archive.close()
+
+    def _take_in_the_rest(self) -> None:
+        """Stopping cleanly: keep every frame and truth already received, in order, and what is
+        still in flight, so the archive ends with the last frame that reached the antenna."""
+        self._drain_truth()  # the sockets' queues; truths are applied as their frames are in
+        self._take_in_held()
+        while self._truths:  # their frames will not come now: the clock still moves to them
+            truth = self._truths.popleft()
+            self.service.update_link(
+                truth.time_s, truth.range_m, truth.station_visible, truth.downlink_closes
+            )
+            self._advance(truth.time_s, None)
+        self.service.land_in_flight()
+        self.service.archive.flush()
 
     # -- link ------------------------------------------------------------------------------------
 
@@ -310,6 +325,7 @@ class GroundRuntime:
             return  # on their way; the loop calls again
         self._reset = None
         old_archive = self.service.archive.path
+        self.service.land_in_flight()  # as when a run ends with the process: one way to close
         self.service.archive.close()
         assert self.build_service is not None
         try:
