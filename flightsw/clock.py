@@ -117,3 +117,8 @@ def wall_time_s() -> float:
 def wall_stamp() -> str:
     """The wall-clock date and time as `YYYYmmdd-HHMMSS`, for naming a run's files."""
     return time.strftime("%Y%m%d-%H%M%S")
+
+
+def wall_date() -> str:
+    """The wall-clock date and time in ISO 8601 with the offset from UTC, for people to read."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
