@@ -98,9 +98,7 @@ def test_a_file_that_is_not_a_session_is_none_and_left_out(tmp_path: Path, conte
 
 
 def test_the_watch_on_a_run_says_when_its_ground_is_gone_and_what_to_do(tmp_path: Path) -> None:
-    session = Session(
-        "day", tmp_path / "day.sqlite", ENDPOINTS, ground_pid=a_pid_that_has_exited()
-    )
+    session = Session("day", tmp_path / "day.sqlite", ENDPOINTS, ground_pid=a_pid_that_has_exited())
     session.write(tmp_path)
     reason = session_watch(tmp_path, "day")()
     assert reason is not None
@@ -109,4 +107,3 @@ def test_the_watch_on_a_run_says_when_its_ground_is_gone_and_what_to_do(tmp_path
     session.remove(tmp_path)
     ended = session_watch(tmp_path, "day")()
     assert ended is not None and "run day has ended" in ended
-
