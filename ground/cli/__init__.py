@@ -1,5 +1,6 @@
 """The `mission` command (`mission.main`): run both processes, attach a console, replay, export,
-plot, script; and the launcher that starts both processes on free ports and stops them again."""
+plot, script; the launcher that starts both processes on free ports and stops them again, in
+order; and `mission run`'s watch over them (signals, restarts, one session per run)."""
 
 from ground.cli.launcher import Mission, free_ports, launch
 
