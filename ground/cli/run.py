@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, mission_name: str, mode: str, run_name: str) -
                 f"running as {run_name}; attach a console with `mission console --data-dir "
                 f"{data_dir}` (and `--run {run_name}` while other runs fly there)"
             )
-            fly(mission, supervisor, view, mode, args)
+            fly(mission, supervisor, view, mission_name, mode, args)
         except Stopped as stopped:
             say(f"{describe(stopped)}: stopping the spacecraft, then the ground")
         except ProcessLost as lost:
@@ -139,6 +139,7 @@ def fly(
     mission: Mission,
     supervisor: Supervisor,
     view: LiveView,
+    mission_name: str,
     mode: str,
     args: argparse.Namespace,
 ) -> None:
@@ -149,7 +150,6 @@ def fly(
     processes: a ground that died is restarted before the run goes on.
     """
     client = mission.client
-    mission_name = client.call(GetStatus()).status.mission
     last_draw_s = wall_time_s()
     while True:
         supervisor.check()
