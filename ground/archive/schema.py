@@ -291,6 +291,22 @@ INSERTS: dict[str, str] = {
 }
 UPDATE_COMMAND_STATUS = "UPDATE commands SET status = ? WHERE id = ?"
 
+# Tables whose rows carry an `id` first, given out when a row is recorded (a command's id is
+# known before its commit).
+ID_TABLES = ("frames", "events", "commands", "verifications", "alarms", "injections")
+# Where each table's mission time sits in the rows its INSERT takes (None: a table without one).
+TIME_COLUMNS: dict[str, int | None] = {
+    "meta": None,
+    "frames": 1,  # received_s
+    "housekeeping_keys": None,
+    "housekeeping": 0,  # time_s
+    "events": 1,  # time_s
+    "commands": 1,  # uplinked_s
+    "verifications": 2,  # time_s
+    "alarms": 1,  # time_s
+    "injections": 1,  # time_s
+}
+
 TABLES = (*INSERTS, "timeline")
 
 
