@@ -90,8 +90,9 @@ class Mission:
         if self.stopped:
             return
         self.stopped = True
-        with contextlib.suppress(ClientError):
-            self.client.call(Shutdown(spacecraft=True), timeout_s=5.0)
+        if self.ground.poll() is None:  # a ground that has exited cannot pass the word on
+            with contextlib.suppress(ClientError):
+                self.client.call(Shutdown(spacecraft=True), timeout_s=5.0)
         for process in (self.ground, self.flight):
             _terminate(process)
         self.client.close()
