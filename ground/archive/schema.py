@@ -318,12 +318,13 @@ def create_file(
     The connection is in autocommit mode (transactions are explicit), WAL, synchronous=NORMAL.
 
     Raises:
-        ArchiveError: the file (or a leftover -wal/-shm of it) exists, or SQLite failed; a
-            file that could not be completed is removed.
+        ArchiveError: the file (or a leftover -wal/-shm of it) exists, its folder cannot be
+            made or written, or SQLite failed; a file that could not be completed is removed.
     """
     meta_rows = [(text("meta key", key), meta_json(key, value)) for key, value in meta.items()]
     companions = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.open("xb").close()  # exclusive create: two runs cannot race for one name
         if any(file.exists() for file in companions[1:]):
             raise FileExistsError(path)
@@ -331,6 +332,11 @@ def create_file(
         raise ArchiveError(
             f"archive {path} already exists; choose another run name or move the old run "
             "away (an archive is never overwritten)"
+        ) from None
+    except OSError as error:  # a full disk, a read-only folder, a file where a folder should be
+        raise ArchiveError(
+            f"cannot create archive {path}: {error.strerror or error}; make {path.parent} a "
+            "writable folder with free space"
         ) from None
     connection = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None)
     try:

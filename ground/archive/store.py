@@ -144,9 +144,7 @@ class Archive(BatchWriter):
                 "and '-', not starting with '.'"
             )
         _check_batch_rows(batch_rows)
-        directory = Path(data_dir)
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"{run_name}.sqlite"
+        path = Path(data_dir) / f"{run_name}.sqlite"
         connection = create_file(
             path, {"schema_version": SCHEMA_VERSION, **(meta or {})}, busy_timeout_s
         )

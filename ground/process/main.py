@@ -222,8 +222,7 @@ def open_archive(config: MissionConfig, data_dir: Path | None, run_name: str) ->
     if data_dir is None:
         has_own = config.ground.has("data_dir")
         data_dir = config.resolve(config.ground.str("data_dir")) if has_own else Path("runs")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    archive = Archive.create(data_dir, run_name)
+    archive = Archive.create(data_dir, run_name)  # makes the folder, or says why it cannot
     archive.set_meta("mission", config.name)
     archive.set_meta("config", str(config.path))
     archive.set_meta("seed", config.context.seed)
