@@ -121,7 +121,7 @@ def _write_new(directory: Path, archive_path: Path, payload: bytes) -> Path:
     path = directory / f"{archive_path.stem}.spill-{number}.msgpack"
     part = path.with_name(path.name + ".part")
     try:
-        with part.open("xb") as file:
+        with part.open("wb") as file:  # a part left by a crash is ours to replace
             file.write(payload)
             file.flush()
             os.fsync(file.fileno())
