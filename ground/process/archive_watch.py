@@ -59,12 +59,11 @@ class ArchiveWatch:
         """The archive cannot be written and holds all it may."""
         return self.archive.failure is not None and self.archive.held_full
 
-    def poll(self, now_s: float, flush: bool = True) -> WatchNews | None:
-        """Commit what is pending (with `flush`), or retry if one is due; say what changed."""
+    def poll(self, now_s: float) -> WatchNews | None:
+        """Commit what is pending, or, while commits fail, retry if one is due; say what changed."""
         archive = self.archive
         if self.failing_since_s is None:
-            if flush:
-                archive.try_flush()
+            archive.try_flush()
             failure = archive.failure
             if failure is None:
                 return None

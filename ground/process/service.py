@@ -146,10 +146,10 @@ class GroundService:
             self.commander.stage(update)
         self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
 
-    def keep_archive(self, now_s: float, flush: bool = True) -> None:
-        """Commit the archive's pending rows (with `flush`); while it cannot be written, retry
-        on a backoff and keep its alarm up (`ground.process.archive_watch`)."""
-        news = self.archive_watch.poll(now_s, flush)
+    def keep_archive(self, now_s: float) -> None:
+        """Commit the archive's pending rows; while it cannot be written, retry on a backoff
+        and keep its alarm up (`ground.process.archive_watch`)."""
+        news = self.archive_watch.poll(now_s)
         if news is None:
             return
         self._alarms(self.alarms.update(now_s, [news.transition]))
