@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import signal
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from flightsw.cli import signal_name
@@ -25,8 +26,16 @@ TAIL_LINES = 15
 Child = subprocess.Popen[bytes]
 
 
-def start(args: list[str], log_path: Path, env: dict[str, str]) -> Child:
-    """Start `args` with its output appended to `log_path`, in a process group of its own."""
+def start(
+    args: list[str],
+    log_path: Path,
+    env: dict[str, str],
+    preexec: Callable[[], None] | None = None,
+) -> Child:
+    """Start `args` with its output appended to `log_path`, in a process group of its own.
+
+    `preexec` runs in the child just before `args` (a test's resource limits).
+    """
     with log_path.open("ab") as output:  # the child holds its own copy of the descriptor
         return subprocess.Popen(
             args,
@@ -35,6 +44,7 @@ def start(args: list[str], log_path: Path, env: dict[str, str]) -> Child:
             stderr=subprocess.STDOUT,
             env=env,
             process_group=0,
+            preexec_fn=preexec,
         )
 
 

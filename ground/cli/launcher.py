@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class Mission:
     client: GroundClient
     ground_args: list[str]  # the ground's command line, but for `--run-name` (for a restart)
     env: dict[str, str]
+    ground_preexec: Callable[[], None] | None = None  # at every start of the ground
     session_name: str = ""
     started: str = ""
     stopped: bool = False
@@ -91,7 +93,9 @@ class Mission:
             LaunchError: the new ground died while starting, or did not answer.
         """
         args = [*self.ground_args, "--run-name", run_name, *(["--resume"] if resume else [])]
-        self.ground = children.start(args, self.log_path("ground"), self.env)
+        self.ground = children.start(
+            args, self.log_path("ground"), self.env, preexec=self.ground_preexec
+        )
         self.run_name = run_name
         _wait_ready(self)
         self.session().write(self.data_dir)
@@ -192,13 +196,15 @@ def launch(
     light_time_s: float | None = None,
     sim_timeout_s: float | None = None,
     extra_env: dict[str, str] | None = None,
+    ground_preexec: Callable[[], None] | None = None,
 ) -> Mission:
     """Start `flightsw` and `ground` for `config` on free loopback ports; wait until both answer.
 
     `config` is a file or the name of a shipped mission. Both processes stop by themselves
     should this process die without stopping them (`--exit-with-parent`): every launch
     passes it, so no way of starting a mission can leave orphans behind. The run's session is
-    written once the ground answers.
+    written once the ground answers. `ground_preexec` runs in the ground's child process just
+    before it starts, at every start (a test sets the ground's resource limits there).
     """
     config = resolve_config(config)
     endpoints = Endpoints.on_ports(free_ports(6))
@@ -212,7 +218,10 @@ def launch(
     flight = children.start(flight_args, log_dir / f"{run_name}.flightsw.log", env)
     try:
         ground = children.start(
-            [*ground_args, "--run-name", run_name], log_dir / f"{run_name}.ground.log", env
+            [*ground_args, "--run-name", run_name],
+            log_dir / f"{run_name}.ground.log",
+            env,
+            preexec=ground_preexec,
         )
     except BaseException:
         children.terminate(flight)
@@ -220,7 +229,7 @@ def launch(
     client = GroundClient(endpoints.control, timeout_s=30.0)
     mission = Mission(
         config, endpoints, data_dir, log_dir, run_name, flight, ground, client, ground_args, env,
-        started=wall_date(),
+        ground_preexec, started=wall_date(),
     )  # fmt: skip
     try:
         _wait_ready(mission)

@@ -56,7 +56,7 @@ def test_the_children_of_a_killed_mission_run_stop_by_themselves(tmp_path: Path)
         for child in ("flightsw", "ground"):
             assert wait_for_exit(pids[child], CHILDREN_GO_WITHIN_S), f"{child} was orphaned"
     ground_log = (tmp_path / "orphaned.ground.log").read_text()
-    assert "stopped; archive closed" in ground_log  # a clean stop, not a death
+    assert "orphaned.sqlite closed at mission time" in ground_log  # a clean stop, not a death
     stale = Session.read(run.session_path)  # left behind, but known for what it is
     assert stale is not None and not stale.live()
 

@@ -59,4 +59,4 @@ def test_the_ground_stops_cleanly_on_a_signal_and_keeps_its_archive(
         mission.stop()
     log = (tmp_path / "ground-alone.ground.log").read_text()
     assert f"{signum.name}: stopping cleanly" in log
-    assert "stopped; archive closed at mission time 120.0 s" in log
+    assert "ground-alone.sqlite closed at mission time 120.0 s" in log
