@@ -30,6 +30,7 @@ from ground.api.feed import (
     QueueChanged,
     ReportArrived,
     SequenceGap,
+    SilenceChanged,
     TelemetryArrived,
 )
 from ground.api.records import (
@@ -111,6 +112,7 @@ from ground.api.status import (
     IngestCounts,
     PlaybackCounts,
     ReplayStatus,
+    Silence,
     TruthCounts,
 )
 from ground.api.wire import (
@@ -202,6 +204,8 @@ __all__ = [
     "SetRate",
     "Shelve",
     "Shutdown",
+    "Silence",
+    "SilenceChanged",
     "StatusReply",
     "Step",
     "StepReply",

@@ -117,8 +117,11 @@ class Renderer:
             ("events", status.events),
             ("alarms", status.alarms_active),
             ("commands pending", status.commands_pending),
+            ("spacecraft", "heard" if status.silence is None else "SILENT"),
         ]  # fmt: skip
         self.table(("item", "value"), rows, title="status")
+        if status.silence is not None:
+            self.line(f"{status.silence}: is flightsw running? (see its log)", "bold red")
 
     def command(self, command: Command) -> None:
         stages = "  ".join(f"{stage}@{time_s:.2f}" for stage, time_s in command.stages.items())

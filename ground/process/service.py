@@ -49,6 +49,7 @@ from ground.api import (
     ReceivedStoreStatus,
     ReportArrived,
     SequenceGap,
+    Silence,
     TelemetryArrived,
     TruthCounts,
 )
@@ -115,6 +116,7 @@ class GroundService:
         # The latest on-board reports, as they came down.
         self.schedule_report: ReceivedSchedule | None = None
         self.store_status: ReceivedStoreStatus | None = None
+        self.silence: Silence | None = None  # while it is silent (ground.process.silence)
 
     # -- time ------------------------------------------------------------------------------------
 
@@ -132,8 +134,16 @@ class GroundService:
         station_visible: bool | None = None,
         downlink_closes: bool | None = None,
     ) -> None:
-        """Mission time has reached `now_s` (truth feed): deliver what is due, check what is late."""
+        """Truth of `now_s`: the link as it has it, then the clock (`run_clock`)."""
         self.update_link(now_s, range_m, station_visible, downlink_closes)
+        self.run_clock(now_s)
+
+    def run_clock(self, now_s: float) -> None:
+        """Mission time has reached `now_s`: deliver what is due, check what is late.
+
+        Truth moves it, and in realtime the ground's running clock between truth messages
+        (ground.process.clock); it never goes back.
+        """
         if now_s < self.now_s:
             return
         self.now_s = now_s
@@ -142,7 +152,7 @@ class GroundService:
             self._deliver(arrived, in_flight.due_s)
         for update in self.commands.expire(now_s):
             self.commander.stage(update)
-        self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
+        self.record_alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
 
     def update_link(
         self,
@@ -320,9 +330,9 @@ class GroundService:
         self.publish(TelemetryArrived(time_s=time_s, subsystem=subsystem, params=params))
         transitions = self.rules.update_report(time_s, subsystem, params)
         if transitions:
-            self._alarms(self.alarms.update(time_s, transitions))
+            self.record_alarms(self.alarms.update(time_s, transitions))
 
-    def _alarms(self, transitions: list[AlarmTransition]) -> None:
+    def record_alarms(self, transitions: list[AlarmTransition]) -> None:
         """Archive and publish alarm transitions (from rules or from an operator)."""
         for transition in transitions:
             self.archive.record_alarm(
@@ -358,10 +368,10 @@ class GroundService:
     # -- operator actions on alarms --------------------------------------------------------------
 
     def acknowledge(self, name: str, operator: str, comment: str = "") -> None:
-        self._alarms(self.alarms.acknowledge(name, self.now_s, operator, comment))
+        self.record_alarms(self.alarms.acknowledge(name, self.now_s, operator, comment))
 
     def shelve(self, name: str, duration_s: float, operator: str = "", comment: str = "") -> None:
-        self._alarms(self.alarms.shelve(name, self.now_s, duration_s, operator, comment))
+        self.record_alarms(self.alarms.shelve(name, self.now_s, duration_s, operator, comment))
 
     # -- uplink ----------------------------------------------------------------------------------
 
@@ -399,4 +409,5 @@ class GroundService:
             events=self.events_received,
             commands_pending=len(self.commands.pending()),
             alarms_active=len(self.alarms.active()),
+            silence=self.silence,
         )
