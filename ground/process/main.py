@@ -77,7 +77,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--sim-timeout-s",
         type=float,
         default=30.0,
-        help="wall seconds the spacecraft has to answer a sim-port request (default 30; a step gets more)",
+        help="wall seconds a spacecraft that keeps talking has to answer a sim-port request "
+        "(default 30; a step gets more); a silent one has --silence-s",
     )
     parser.add_argument(
         "--silence-s",
