@@ -107,6 +107,7 @@ from ground.api.requests import (
 )
 from ground.api.session import Session
 from ground.api.status import (
+    ArchiveStatus,
     ChannelStatus,
     GroundStatus,
     IngestCounts,
@@ -133,6 +134,7 @@ __all__ = [
     "AlarmEntry",
     "AlarmLogReply",
     "AlarmsReply",
+    "ArchiveStatus",
     "BlackoutAdded",
     "BlackoutReply",
     "ChannelStatus",

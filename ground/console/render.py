@@ -18,6 +18,7 @@ from rich.text import Text
 from flightsw.icd import ArgSpec, FaultSpec, Severity
 from ground.api import (
     Alarm,
+    ArchiveStatus,
     Command,
     Event,
     GroundStatus,
@@ -119,7 +120,14 @@ class Renderer:
             ("commands pending", status.commands_pending),
             ("spacecraft", "heard" if status.silence is None else "SILENT"),
         ]  # fmt: skip
-        self.table(("item", "value"), rows, title="status")
+        styles = [""] * len(rows)
+        if status.silence is not None:
+            styles[-1] = "bold red"  # the spacecraft's row
+        archive = status.archive
+        if archive is not None:
+            rows.append(("archive", archive_line(archive)))
+            styles.append("" if archive.writable else "bold red")
+        self.table(("item", "value"), rows, styles, title="status")
         if status.silence is not None:
             self.line(f"{status.silence}: is flightsw running? (see its log)", "bold red")
 
@@ -247,3 +255,13 @@ def event_severity_name(severity: int) -> str:
         return Severity(severity).name
     except ValueError:
         return str(severity)
+
+
+def archive_line(archive: ArchiveStatus) -> str:
+    """The archive as `status` shows it: its file, or what keeps it from being written."""
+    if archive.writable:
+        return archive.path
+    return (
+        f"NOT WRITTEN since {mission_time(archive.failing_since_s)}: {archive.rows_held:,} rows "
+        f"held (limit {archive.hold_rows:,}); {archive.problem}"
+    )
