@@ -31,6 +31,7 @@ from ground.api.feed import (
     QueueChanged,
     ReportArrived,
     SequenceGap,
+    SilenceChanged,
     TelemetryArrived,
 )
 from ground.api.records import (
@@ -113,6 +114,7 @@ from ground.api.status import (
     IngestCounts,
     PlaybackCounts,
     ReplayStatus,
+    Silence,
     TruthCounts,
 )
 from ground.api.wire import (
@@ -205,6 +207,8 @@ __all__ = [
     "SetRate",
     "Shelve",
     "Shutdown",
+    "Silence",
+    "SilenceChanged",
     "StatusReply",
     "Step",
     "StepReply",

@@ -60,17 +60,24 @@ class Mission:
     session_name: str = ""
     started: str = ""
     stopped: bool = False
+    log_stem: str = ""  # the logs' names: the first run's, kept across resets and restarts
 
     def __post_init__(self) -> None:
         self.session_name = self.session_name or self.run_name
+        self.log_stem = self.log_stem or self.run_name
 
     @property
     def archive_path(self) -> Path:
         return self.data_dir / f"{self.run_name}.sqlite"
 
     def log_path(self, program: str) -> Path:
-        """`flightsw`'s or `ground`'s log: named after the session, kept across restarts."""
-        return self.log_dir / f"{self.session_name}.{program}.log"
+        """`flightsw`'s or `ground`'s log, one each for the processes' whole life."""
+        return self.log_dir / f"{self.log_stem}.{program}.log"
+
+    @property
+    def flight_log(self) -> Path:
+        """Where the spacecraft process writes its log."""
+        return self.log_path("flightsw")
 
     def reset(self, run_name: str) -> Path:
         """Fly a new spacecraft from the config and archive from now on as `run_name` (stepped).
@@ -171,6 +178,7 @@ def ground_command(
     log_level: str,
     light_time_s: float | None,
     sim_timeout_s: float | None,
+    silence_s: float | None,
 ) -> list[str]:
     """`ground`'s command line, but for `--run-name`: a restarted ground takes the same."""
     args = [
@@ -182,6 +190,8 @@ def ground_command(
         args += ["--light-time-s", str(light_time_s)]
     if sim_timeout_s is not None:
         args += ["--sim-timeout-s", str(sim_timeout_s)]
+    if silence_s is not None:
+        args += ["--silence-s", str(silence_s)]
     return args
 
 
@@ -195,6 +205,7 @@ def launch(
     log_level: str = "INFO",
     light_time_s: float | None = None,
     sim_timeout_s: float | None = None,
+    silence_s: float | None = None,
     extra_env: dict[str, str] | None = None,
     ground_preexec: Callable[[], None] | None = None,
 ) -> Mission:
@@ -213,7 +224,7 @@ def launch(
     env = {**os.environ, **(extra_env or {})}
     flight_args = flight_command(config, endpoints, log_level, clock, rate)
     ground_args = ground_command(
-        config, endpoints, data_dir, log_level, light_time_s, sim_timeout_s
+        config, endpoints, data_dir, log_level, light_time_s, sim_timeout_s, silence_s
     )
     flight = children.start(flight_args, log_dir / f"{run_name}.flightsw.log", env)
     try:

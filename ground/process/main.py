@@ -19,14 +19,17 @@ from flightsw.cli import (
     stop_on_signals,
     watch_parent,
 )
+from flightsw.clock import wall_time_s
 from flightsw.config import ConfigError, MissionConfig, load_mission
 from flightsw.icd import Endpoints, simport
 from ground.archive.store import Archive, default_run_name
 from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError
 from ground.link.channel import Channel, ChannelConfig, LightTime, read_blackouts
+from ground.process.clock import GroundClock
 from ground.process.runtime import GroundRuntime
 from ground.process.service import GroundService
+from ground.process.silence import DEFAULT_SILENCE_S
 from ground.process.sockets import GroundSockets, ask_spacecraft
 from ground.rules.alarms import AlarmManager
 from ground.rules.engine import RuleEngine
@@ -75,7 +78,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--sim-timeout-s",
         type=float,
         default=30.0,
-        help="wall seconds the spacecraft has to answer a sim-port request (default 30; a step gets more)",
+        help="wall seconds a spacecraft that keeps talking has to answer a sim-port request "
+        "(default 30; a step gets more); a silent one has --silence-s",
+    )
+    parser.add_argument(
+        "--silence-s",
+        type=float,
+        help="wall seconds without a word from the spacecraft, while one is owed, before it is "
+        f"declared silent (default: the config's [ground] silence_s, else {DEFAULT_SILENCE_S:g})",
     )
     parser.add_argument(
         "--wait-s",
@@ -107,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             config.resolve(config.ground.str("rules")) if config.ground.has("rules") else None
         )
         rules = load_rules(rules_path) if rules_path is not None else []
+        silence_s = silence_interval_s(config, args.silence_s)
     except (ConfigError, GroundError) as error:
         log.error("%s", error)
         return EXIT_USAGE
@@ -119,20 +130,26 @@ def main(argv: list[str] | None = None) -> int:
     code = EXIT_OK
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
+        clock = spacecraft_clock(sockets, endpoints)
         build_service = service_builder(config, args, dictionary, rules_path)
         service = build_service(args.run_name or default_run_name(config.name))
         archive = service.archive
-        runtime = GroundRuntime(sockets, service, args.sim_timeout_s, build_service)
+        runtime = GroundRuntime(
+            sockets, service, args.sim_timeout_s, build_service, clock, silence_s
+        )
         runtime.parent = parent
         stop_on_signals(runtime.stop, log)
         log.info(
-            "%s: archive %s, %d rules, light time %s; control API on %s, live feed on %s",
+            "%s: archive %s, %d rules, light time %s, %s clock, silent after %g s; "
+            "control API on %s, live feed on %s",
             config.name,
             archive.path,
             len(rules),
             f"{config.link.one_way_light_time_s:g} s"
             if config.link.light_time_model == "fixed"
             else "from range",
+            "stepped" if clock.stepped else f"realtime ×{clock.rate:g}",
+            silence_s,
             endpoints.control,
             endpoints.feed,
         )
@@ -217,6 +234,30 @@ def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: fl
         log.info(
             "waiting for the spacecraft's sim port at %s (%.0f s so far)", endpoints.sim, waited_s
         )
+
+
+def silence_interval_s(config: MissionConfig, override_s: float | None) -> float:
+    """The silence interval: `--silence-s`, else the config's `[ground] silence_s`, else 5 s."""
+    if override_s is None:
+        return config.ground.float(
+            "silence_s", DEFAULT_SILENCE_S, minimum=0.1, maximum=3600.0, unit="s"
+        )
+    if not 0.1 <= override_s <= 3600:
+        raise GroundError(f"--silence-s must be 0.1..3600 s, got {override_s:g}")
+    return override_s
+
+
+def spacecraft_clock(sockets: GroundSockets, endpoints: Endpoints) -> GroundClock:
+    """The ground's clock, stepped or running at the spacecraft's rate, from its status."""
+    reply = ask_spacecraft(sockets, simport.StatusRequest(), timeout_ms=10_000)
+    if not isinstance(reply, simport.StatusReply):
+        why = reply.error if isinstance(reply, simport.Refused) else "no answer within 10 s"
+        raise LinkError(f"the spacecraft at {endpoints.sim} did not give its status: {why}")
+    if reply.mode == "stepped":
+        return GroundClock(wall_time_s, stepped=True, start_s=reply.time_s)
+    return GroundClock(
+        wall_time_s, stepped=False, rate=reply.rate, paused=reply.paused, start_s=reply.time_s
+    )
 
 
 def open_archive(config: MissionConfig, data_dir: Path | None, run_name: str) -> Archive:
