@@ -16,7 +16,7 @@ short allow-list (tests/test_architecture.py). docs/icd.md describes the same fo
 
 from flightsw.errors import CommandError, FrameError, MessageError
 from flightsw.icd.crc import crc16_ccitt_false
-from flightsw.icd.cuc import CUC_LENGTH, decode_cuc, encode_cuc
+from flightsw.icd.cuc import CUC_LENGTH, MAX_MISSION_TIME_S, decode_cuc, encode_cuc
 from flightsw.icd.dictionary import (
     ArgSpec,
     CommandSpec,
@@ -31,6 +31,7 @@ from flightsw.icd.dictionary import (
 )
 from flightsw.icd.endpoints import HOST, Endpoints, bind_form
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.fields import FLOAT_MAX, NAME_CHARS, TEXT_CHARS
 from flightsw.icd.margins import MAX_STEP_S, RELEASE_MARGIN_S
 from flightsw.icd.messages import (
     MAX_BODY_OCTETS,
@@ -85,13 +86,17 @@ from flightsw.icd import simport  # isort: skip  (the sim port's messages, by mo
 __all__ = [
     "ACK_ALL",
     "CUC_LENGTH",
+    "FLOAT_MAX",
     "HOST",
     "IDLE_APID",
     "MAX_APID",
     "MAX_BODY_OCTETS",
+    "MAX_MISSION_TIME_S",
     "MAX_STEP_S",
+    "NAME_CHARS",
     "RELEASE_MARGIN_S",
     "SEQUENCE_MODULO",
+    "TEXT_CHARS",
     "ArgSpec",
     "CommandError",
     "CommandSpec",

@@ -17,6 +17,7 @@ from flightsw.config import resolve_config
 from flightsw.icd import HOST, Endpoints
 from ground.api import GetStatus, GroundClient, Reset, Session, Shutdown, Step
 from ground.errors import ClientError, LaunchError
+from ground.process import check_config
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +133,13 @@ def launch(
 
     `config` is a file or the name of a shipped mission. With `exit_with_parent` both processes
     stop by themselves should this process die without stopping them (a killed test run).
+
+    Raises:
+        ConfigError, RuleError: the config or its rule file is wrong; nothing was started.
+        LaunchError: a process would not start.
     """
     config = resolve_config(config)
+    check_config(config)  # the whole file and its rules, here, before any process or log file
     endpoints = Endpoints.on_ports(free_ports(6))
     log_dir = log_dir or data_dir
     log_dir.mkdir(parents=True, exist_ok=True)

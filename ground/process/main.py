@@ -19,12 +19,13 @@ from flightsw.cli import (
     log_to_stderr,
     stop_on_signals,
 )
-from flightsw.config import ConfigError, MissionConfig, load_mission
+from flightsw.config import ConfigError, MissionConfig
 from flightsw.icd import Endpoints, simport
 from ground.archive.store import Archive, default_run_name
 from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError
-from ground.link.channel import Channel, ChannelConfig, LightTime, read_blackouts
+from ground.link.channel import Blackouts, Channel, LightTime
+from ground.process.mission_config import GroundConfig, check_config
 from ground.process.runtime import GroundRuntime
 from ground.process.service import GroundService
 from ground.process.sockets import GroundSockets, ask_spacecraft
@@ -90,20 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     log_to_stderr("ground", args.log_level)
     try:
-        config = load_mission(args.config)
+        # The whole file, the spacecraft's part and the rule file included, before any socket.
+        checked = check_config(args.config)
+        config = checked.mission
         endpoints = config.endpoints.with_overrides(
             **{
                 k: getattr(args, k)
                 for k in ("uplink", "downlink", "sim", "truth", "control", "feed")
             }
         )
-        # Read now so a bad config is refused before any socket opens; each run builds its own.
-        read_blackouts(config.link.channel)
-        ChannelConfig.from_section(config.link.channel, config.context.seed)
-        rules_path = (
-            config.resolve(config.ground.str("rules")) if config.ground.has("rules") else None
-        )
-        rules = load_rules(rules_path) if rules_path is not None else []
+        light_time(config, args.light_time_s)
     except (ConfigError, GroundError) as error:
         log.error("%s", error)
         return EXIT_USAGE
@@ -115,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     runtime: GroundRuntime | None = None
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
-        build_service = service_builder(config, args, dictionary, rules_path)
+        build_service = service_builder(checked, args, dictionary)
         service = build_service(args.run_name or default_run_name(config.name))
         archive = service.archive
         runtime = GroundRuntime(sockets, service, args.sim_timeout_s, build_service)
@@ -126,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             "%s: archive %s, %d rules, light time %s; control API on %s, live feed on %s",
             config.name,
             archive.path,
-            len(rules),
+            checked.rule_count,
             f"{config.link.one_way_light_time_s:g} s"
             if config.link.light_time_model == "fixed"
             else "from range",
@@ -146,10 +143,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def service_builder(
-    config: MissionConfig,
-    args: argparse.Namespace,
-    dictionary: Dictionary,
-    rules_path: Path | None,
+    checked: GroundConfig, args: argparse.Namespace, dictionary: Dictionary
 ) -> Callable[[str], GroundService]:
     """A function that builds a fresh ground (archive `run_name`, rules, alarms, channel).
 
@@ -157,16 +151,18 @@ def service_builder(
     of one run's state (alarm states, command history, channel randomness) leaks into another.
     """
 
+    config, rules_path = checked.mission, checked.rules_path
+
     def build(run_name: str) -> GroundService:
-        archive = open_archive(config, args.data_dir, run_name)
+        archive = open_archive(config, args.data_dir or checked.data_dir, run_name)
         # What a replay needs to rebuild this ground without the spacecraft (ground.replay.engine).
         archive.set_meta("dictionary", json.dumps(dictionary.raw))
         archive.set_meta("rules", None if rules_path is None else str(rules_path))
         rules = load_rules(rules_path) if rules_path is not None else []
         channel = Channel(
             light_time(config, args.light_time_s),
-            read_blackouts(config.link.channel),
-            ChannelConfig.from_section(config.link.channel, config.context.seed),
+            Blackouts(list(checked.blackouts)),
+            checked.channel,
         )
         return GroundService(
             dictionary,
@@ -210,9 +206,8 @@ def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: fl
 
 
 def open_archive(config: MissionConfig, data_dir: Path | None, run_name: str) -> Archive:
-    if data_dir is None:
-        has_own = config.ground.has("data_dir")
-        data_dir = config.resolve(config.ground.str("data_dir")) if has_own else Path("runs")
+    """A new archive in `data_dir`: `--data-dir`, else the config's [ground] data_dir, else ./runs."""
+    data_dir = data_dir or Path("runs")
     data_dir.mkdir(parents=True, exist_ok=True)
     archive = Archive.create(data_dir, run_name)
     archive.set_meta("mission", config.name)

@@ -181,10 +181,11 @@ def test_a_file_without_rules_is_refused(tmp_path: Path) -> None:
     assert refusal(tmp_path, "# nothing yet\n").key == "rule"
 
 
-def test_a_file_that_is_not_toml_is_refused(tmp_path: Path) -> None:
-    assert refusal(tmp_path, "[[rule]\nname = ").key == "toml"
+def test_a_file_that_is_not_toml_is_refused_as_a_whole(tmp_path: Path) -> None:
+    error = refusal(tmp_path, "[[rule]\nname = ")
+    assert (error.key, error.reason[:14]) == ("-", "not valid TOML")
 
 
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(RuleError, match=r"\[file\] cannot read the rule file"):
+    with pytest.raises(RuleError, match=r"\[-\] no such file"):
         load_rules(tmp_path / "absent.toml")
