@@ -20,8 +20,11 @@ def join(prefix: str, name: str) -> str:
 
 
 def close_names(name: str, known: Iterable[str]) -> list[str]:
-    """The known names closest to `name`, best first (difflib's ratio of at least 0.6)."""
-    return difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    """The known name closest to `name` (difflib's ratio of at least 0.6), if there is one.
+
+    One name, not three: `enable` is `enabled`, and `or name` after it only puts doubt in.
+    """
+    return difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
 
 
 def suggest(name: str, known: Iterable[str], what: str = "known") -> str:
@@ -29,7 +32,7 @@ def suggest(name: str, known: Iterable[str], what: str = "known") -> str:
     names = sorted(set(known))
     close = close_names(name, names)
     if close:
-        return f"did you mean {' or '.join(close)}?"
+        return f"did you mean {close[0]}?"
     if names:
         return f"{what}: {', '.join(names)}"
     return f"{what}: none"

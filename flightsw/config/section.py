@@ -237,7 +237,8 @@ class Section:
         value = self._get(name, default)
         in_unit = f" {unit}" if unit else ""
         if isinstance(value, bool) or not isinstance(value, builtins.int):
-            raise self.error(name, f"expected a whole number{in_unit}, found {_shown(value)}")
+            of_unit = f" of {unit}" if unit else ""
+            raise self.error(name, f"expected a whole number{of_unit}, found {_shown(value)}")
         if value < minimum:
             raise self.error(name, f"expected at least {minimum}{in_unit}, found {value}")
         if value > maximum:

@@ -95,7 +95,7 @@ class _Table:
         in_unit = f" {unit}" if unit else ""
         if not minimum <= value <= maximum:  # NaN fails both comparisons
             raise self.error(
-                key, f"expected a number from {minimum:g} to {maximum:g}{in_unit}, found {value}"
+                key, f"expected a number from {minimum:g} to {maximum:g}{in_unit}, found {value:g}"
             )
         return float(value)
 
@@ -194,7 +194,7 @@ def _options(table: _Table, mode_parameter: str) -> RuleOptions:
         raise table.error("persistence", f"expected at most {_MAX_PERSISTENCE} samples")
     return RuleOptions(
         persistence=persistence,
-        stale_after_s=table.number("stale_after_s", None, maximum=MAX_STEP_S, unit="s"),
+        stale_after_s=table.number("stale_after_s", None, 0.0, MAX_STEP_S, "s"),
         modes=None if modes is None else frozenset(modes),
         mode_parameter=mode_parameter,
         description=table.text("description", "", TEXT_CHARS),

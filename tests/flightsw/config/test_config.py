@@ -96,4 +96,7 @@ def test_an_unknown_subsystem_is_refused_listing_the_known_ones(tmp_path: Path) 
 
 def test_a_misspelt_subsystem_is_refused_with_the_closest_name(tmp_path: Path) -> None:
     error = refusal(tmp_path, GOOD + "[subsystems.thermall]\n")
-    assert (error.key, error.reason) == ("subsystems.thermall", "no such subsystem; did you mean thermal?")
+    assert (error.key, error.reason) == (
+        "subsystems.thermall",
+        "no such subsystem; did you mean thermal?",
+    )
