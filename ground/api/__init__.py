@@ -30,6 +30,7 @@ from ground.api.feed import (
     QueueChanged,
     ReportArrived,
     SequenceGap,
+    SilenceChanged,
     TelemetryArrived,
 )
 from ground.api.records import (
@@ -112,6 +113,7 @@ from ground.api.status import (
     IngestCounts,
     PlaybackCounts,
     ReplayStatus,
+    Silence,
     TruthCounts,
 )
 from ground.api.wire import (
@@ -204,6 +206,8 @@ __all__ = [
     "SetRate",
     "Shelve",
     "Shutdown",
+    "Silence",
+    "SilenceChanged",
     "StatusReply",
     "Step",
     "StepReply",

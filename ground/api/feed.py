@@ -13,6 +13,7 @@ import msgspec
 
 from flightsw.icd import Scalar, ScheduleReport, StoreStatus
 from ground.api.records import AlarmEntry, Command, Event
+from ground.api.status import Silence
 from ground.vocabulary import CommandStatus, QueueState
 
 
@@ -127,9 +128,17 @@ class FrameRefused(FeedEvent, frozen=True, kw_only=True, tag="frame_refused"):
     detail: str
 
 
+class SilenceChanged(FeedEvent, frozen=True, kw_only=True, tag="silence"):
+    """The spacecraft fell silent (`silence`), or was heard again (`silence` None)."""
+
+    time_s: float
+    silence: Silence | None
+    text: str
+
+
 FEED_EVENT_TYPES: tuple[type[FeedEvent], ...] = (
     TelemetryArrived, EventArrived, AlarmChanged, CommandStaged, QueueChanged, LinkChanged,
     SequenceGap, PongArrived, DumpArrived, ReportArrived, FaultInjected, BlackoutAdded,
-    FrameRefused,
+    FrameRefused, SilenceChanged,
 )  # fmt: skip
 """Every topic of the live feed."""

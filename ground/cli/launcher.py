@@ -53,6 +53,7 @@ class Mission:
     client: GroundClient
     logs: list[IO[bytes]] = field(default_factory=list)
     stopped: bool = False
+    flight_log: Path | None = None  # where the spacecraft process writes its log
 
     @property
     def archive_path(self) -> Path:
@@ -128,6 +129,7 @@ def launch(
     log_level: str = "INFO",
     light_time_s: float | None = None,
     sim_timeout_s: float | None = None,
+    silence_s: float | None = None,
     extra_env: dict[str, str] | None = None,
     exit_with_parent: bool = False,
     ground_preexec: Callable[[], None] | None = None,
@@ -170,6 +172,8 @@ def launch(
         ground_args += ["--light-time-s", str(light_time_s)]
     if sim_timeout_s is not None:
         ground_args += ["--sim-timeout-s", str(sim_timeout_s)]
+    if silence_s is not None:
+        ground_args += ["--silence-s", str(silence_s)]
     flight_log = (log_dir / f"{run_name}.flightsw.log").open("wb")
     ground_log = (log_dir / f"{run_name}.ground.log").open("wb")
     flight = subprocess.Popen(flight_args, stdout=flight_log, stderr=subprocess.STDOUT, env=env)
@@ -182,8 +186,9 @@ def launch(
     )
     client = GroundClient(endpoints.control, timeout_s=30.0)
     mission = Mission(
-        config, endpoints, data_dir, run_name, flight, ground, client, [flight_log, ground_log]
-    )
+        config, endpoints, data_dir, run_name, flight, ground, client, [flight_log, ground_log],
+        flight_log=Path(flight_log.name),
+    )  # fmt: skip
     try:
         _wait_ready(mission, log_dir)
         _settle(mission)

@@ -149,12 +149,24 @@ class CommandTracker:
                 tracked.reason = f"no completion within {window_s:.1f} s of sending"
             else:
                 continue
-            tracked.status = CommandStatus.TIMED_OUT
-            tracked.stages[CommandStatus.TIMED_OUT] = now_s
-            expired.append(
-                StageUpdate(tracked, CommandStatus.TIMED_OUT, now_s, False, 0, tracked.reason)
-            )
+            expired.append(_time_out(tracked, now_s, tracked.reason))
         return expired
+
+    def give_up(self, now_s: float, reason: str) -> list[StageUpdate]:
+        """Mark TIMED_OUT, for `reason`, every command still awaiting its verification: the
+        spacecraft has fallen silent and no report will come."""
+        return [
+            _time_out(tracked, now_s, reason)
+            for tracked in self.commands.values()
+            if not tracked.status.final and tracked.status != CommandStatus.QUEUED
+        ]
 
     def pending(self) -> list[TrackedCommand]:
         return [c for c in self.commands.values() if not c.status.final]
+
+
+def _time_out(tracked: TrackedCommand, now_s: float, reason: str) -> StageUpdate:
+    tracked.status = CommandStatus.TIMED_OUT
+    tracked.reason = reason
+    tracked.stages[CommandStatus.TIMED_OUT] = now_s
+    return StageUpdate(tracked, CommandStatus.TIMED_OUT, now_s, False, 0, reason)

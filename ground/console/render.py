@@ -118,13 +118,18 @@ class Renderer:
             ("events", status.events),
             ("alarms", status.alarms_active),
             ("commands pending", status.commands_pending),
+            ("spacecraft", "heard" if status.silence is None else "SILENT"),
         ]  # fmt: skip
         styles = [""] * len(rows)
+        if status.silence is not None:
+            styles[-1] = "bold red"  # the spacecraft's row
         archive = status.archive
         if archive is not None:
             rows.append(("archive", archive_line(archive)))
             styles.append("" if archive.writable else "bold red")
         self.table(("item", "value"), rows, styles, title="status")
+        if status.silence is not None:
+            self.line(f"{status.silence}: is flightsw running? (see its log)", "bold red")
 
     def command(self, command: Command) -> None:
         stages = "  ".join(f"{stage}@{time_s:.2f}" for stage, time_s in command.stages.items())

@@ -19,15 +19,23 @@ from flightsw.cli import (
     log_to_stderr,
     stop_on_signals,
 )
+from flightsw.clock import wall_time_s
 from flightsw.config import ConfigError, MissionConfig
 from flightsw.icd import Endpoints, simport
 from ground.archive.store import Archive, default_run_name
 from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError
 from ground.link.channel import Blackouts, Channel, LightTime
-from ground.process.mission_config import GroundConfig, check_config
+from ground.process.clock import GroundClock
+from ground.process.mission_config import (
+    MAX_SILENCE_S,
+    MIN_SILENCE_S,
+    GroundConfig,
+    check_config,
+)
 from ground.process.runtime import GroundRuntime
 from ground.process.service import GroundService
+from ground.process.silence import DEFAULT_SILENCE_S
 from ground.process.sockets import GroundSockets, ask_spacecraft
 from ground.rules.alarms import AlarmManager
 from ground.rules.engine import RuleEngine
@@ -76,7 +84,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--sim-timeout-s",
         type=float,
         default=30.0,
-        help="wall seconds the spacecraft has to answer a sim-port request (default 30; a step gets more)",
+        help="wall seconds a spacecraft that keeps talking has to answer a sim-port request "
+        "(default 30; a step gets more); a silent one has --silence-s",
+    )
+    parser.add_argument(
+        "--silence-s",
+        type=float,
+        help="wall seconds without a word from the spacecraft, while one is owed, before it is "
+        f"declared silent (default: the config's [ground] silence_s, else {DEFAULT_SILENCE_S:g})",
     )
     parser.add_argument(
         "--wait-s",
@@ -102,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
         light_time(config, args.light_time_s)
+        silence_s = silence_interval_s(checked, args.silence_s)
     except (ConfigError, GroundError) as error:
         log.error("%s", error)
         return EXIT_USAGE
@@ -114,21 +130,27 @@ def main(argv: list[str] | None = None) -> int:
     code = EXIT_OK
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
+        clock = spacecraft_clock(sockets, endpoints)
         build_service = service_builder(checked, args, dictionary)
         service = build_service(args.run_name or default_run_name(config.name))
         archive = service.archive
-        runtime = GroundRuntime(sockets, service, args.sim_timeout_s, build_service)
+        runtime = GroundRuntime(
+            sockets, service, args.sim_timeout_s, build_service, clock, silence_s
+        )
         if args.exit_with_parent:
             runtime.parent_pid = os.getppid()
         stop_on_signals(runtime.stop, log)
         log.info(
-            "%s: archive %s, %d rules, light time %s; control API on %s, live feed on %s",
+            "%s: archive %s, %d rules, light time %s, %s clock, silent after %g s; "
+            "control API on %s, live feed on %s",
             config.name,
             archive.path,
             checked.rule_count,
             f"{config.link.one_way_light_time_s:g} s"
             if config.link.light_time_model == "fixed"
             else "from range",
+            "stepped" if clock.stepped else f"realtime ×{clock.rate:g}",
+            silence_s,
             endpoints.control,
             endpoints.feed,
         )
@@ -212,6 +234,30 @@ def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: fl
         log.info(
             "waiting for the spacecraft's sim port at %s (%.0f s so far)", endpoints.sim, waited_s
         )
+
+
+def silence_interval_s(checked: GroundConfig, override_s: float | None) -> float:
+    """The silence interval: `--silence-s`, else the config's `[ground] silence_s`, else 5 s."""
+    if override_s is None:
+        return checked.silence_s
+    if not MIN_SILENCE_S <= override_s <= MAX_SILENCE_S:
+        raise GroundError(
+            f"--silence-s must be {MIN_SILENCE_S:g}..{MAX_SILENCE_S:g} s, got {override_s:g}"
+        )
+    return override_s
+
+
+def spacecraft_clock(sockets: GroundSockets, endpoints: Endpoints) -> GroundClock:
+    """The ground's clock, stepped or running at the spacecraft's rate, from its status."""
+    reply = ask_spacecraft(sockets, simport.StatusRequest(), timeout_ms=10_000)
+    if not isinstance(reply, simport.StatusReply):
+        why = reply.error if isinstance(reply, simport.Refused) else "no answer within 10 s"
+        raise LinkError(f"the spacecraft at {endpoints.sim} did not give its status: {why}")
+    if reply.mode == "stepped":
+        return GroundClock(wall_time_s, stepped=True, start_s=reply.time_s)
+    return GroundClock(
+        wall_time_s, stepped=False, rate=reply.rate, paused=reply.paused, start_s=reply.time_s
+    )
 
 
 def open_archive(config: MissionConfig, data_dir: Path | None, run_name: str) -> Archive:

@@ -14,7 +14,10 @@ from pathlib import Path
 
 from flightsw.config import PATH_CHARS, MissionConfig, read_mission
 from ground.link.channel import Blackout, ChannelConfig, read_blackouts
+from ground.process.silence import DEFAULT_SILENCE_S
 from ground.rules.loader import load_rules
+
+MIN_SILENCE_S, MAX_SILENCE_S = 0.1, 3600.0  # [ground] silence_s, and --silence-s
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,7 @@ class GroundConfig:
     rules_path: Path | None  # [ground] rules, resolved against the config file's folder
     rule_count: int
     data_dir: Path | None  # [ground] data_dir, resolved against the config file's folder
+    silence_s: float  # [ground] silence_s: wall seconds without a word owed before a silence
 
 
 def check_config(path: str | Path) -> GroundConfig:
@@ -42,9 +46,14 @@ def check_config(path: str | Path) -> GroundConfig:
     channel_config = ChannelConfig.from_section(channel, mission.context.seed)
     rules_path = _path(mission, "rules")
     data_dir = _path(mission, "data_dir")
+    silence_s = mission.ground.float(
+        "silence_s", DEFAULT_SILENCE_S, MIN_SILENCE_S, MAX_SILENCE_S, "s"
+    )
     mission.refuse_unread()
     rules = load_rules(rules_path) if rules_path is not None else []
-    return GroundConfig(mission, channel_config, blackouts, rules_path, len(rules), data_dir)
+    return GroundConfig(
+        mission, channel_config, blackouts, rules_path, len(rules), data_dir, silence_s
+    )
 
 
 def _path(mission: MissionConfig, key: str) -> Path | None:

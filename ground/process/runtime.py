@@ -15,24 +15,20 @@ from flightsw.icd import Truth, simport
 from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
 from ground.process.archive_close import ArchiveClosed, close_archive
+from ground.process.clock import GroundClock, WallClock
 from ground.process.control import ControlApi, OnReset, OnSimReply
+from ground.process.liveness import Liveness
 from ground.process.service import ARRIVAL, GroundService
-from ground.process.sockets import GroundSockets, publish_on, serve_control, sim_reply
+from ground.process.silence import DEFAULT_SILENCE_S
+from ground.process.sim_requests import SimRequests
+from ground.process.sockets import GroundSockets, publish_on, serve_control
 
 log = logging.getLogger(__name__)
 
-IDLE_POLL_MS = 200
-SIM_TIMEOUT_S = 30.0  # wall seconds the spacecraft has to answer a sim-port request
+# Wall seconds a spacecraft that keeps talking has to answer a sim-port request (a step gets
+# more); one that says nothing for the silence interval fails the request sooner.
+SIM_TIMEOUT_S = 30.0
 FLUSH_EVERY_S = 1.0  # mission seconds between archive commits while time runs
-
-
-@dataclass(slots=True)
-class SimWait:
-    """A sim-port request on its way: what it was, until when to wait (wall s), whom to answer."""
-
-    request: simport.SimRequest
-    deadline_s: float
-    on_reply: OnSimReply | None
 
 
 @dataclass(slots=True)
@@ -61,11 +57,20 @@ class GroundRuntime:
         service: GroundService,
         sim_timeout_s: float = SIM_TIMEOUT_S,
         build_service: Callable[[str], GroundService] | None = None,
+        clock: GroundClock | None = None,
+        silence_s: float = DEFAULT_SILENCE_S,
+        wall_s: WallClock = wall_time_s,
     ) -> None:
+        """Serve `service` on `sockets`; `clock` is the ground's mission time (stepped if
+        None), `silence_s` the wall seconds without a word before the spacecraft is silent."""
         self.sockets = sockets
         self.build_service = build_service
         self.parent_pid: int | None = None
         self.sim_timeout_s = sim_timeout_s
+        self.wall_s = wall_s
+        self.clock = clock if clock is not None else GroundClock(wall_s, stepped=True)
+        self.sim = SimRequests(sockets.sim, sockets.endpoints.sim, sim_timeout_s, wall_s)
+        self.liveness = Liveness(self.clock, silence_s, self.sim, wall_s)
         self.service = service
         self.running = True
         self.archive_full = False  # stopped because the archive held all it may
@@ -73,10 +78,10 @@ class GroundRuntime:
         self.downlink_taken_in = 0  # frames handed to the service (fewer while a step buffers)
         self.truth_received = 0
         self.uplink_sent = 0
-        self._sim_waiting: deque[SimWait] = deque()
         self._steps: deque[PendingStep] = deque()
         self._frames: deque[bytes] = deque()  # received during a step, not yet taken in
-        self._truths: deque[Truth] = deque()  # received, not yet applied, in order
+        # Received, not yet applied, in order; each with the wall time it came off its socket.
+        self._truths: deque[tuple[Truth, float]] = deque()
         self._last_flush_s = 0.0
         self._generation: int | None = None  # of the spacecraft flying, from its truth messages
         self._reset: PendingReset | None = None
@@ -95,7 +100,8 @@ class GroundRuntime:
     def run(self) -> None:
         sockets = self.sockets
         poller = zmq.Poller()
-        for socket in (sockets.downlink, sockets.truth, sockets.sim, sockets.control):
+        monitors = sockets.monitor.sockets
+        for socket in (sockets.downlink, sockets.truth, sockets.sim, sockets.control, *monitors):
             poller.register(socket, zmq.POLLIN)
         while self.running:
             if self.parent_pid is not None and os.getppid() != self.parent_pid:
@@ -103,20 +109,23 @@ class GroundRuntime:
                     "the process that started this one (pid %d) is gone; stopping", self.parent_pid
                 )
                 return
-            ready = dict(poller.poll(IDLE_POLL_MS))
+            ready = dict(poller.poll(self.liveness.poll_ms(self.service, bool(self._truths))))
             if sockets.downlink in ready:
                 self._apply_truths()
             if sockets.truth in ready:
                 self._drain_truth()
             if sockets.sim in ready:
                 self._drain_sim()
+            if any(monitor in ready for monitor in monitors):
+                self._drain_monitor()
+            self._watch()
             if sockets.control in ready:
                 self._drain_control()
             self._finish_steps()
             if self._reset is not None:
                 self._finish_reset()
-            if self._sim_waiting:
-                self._expire_sim()
+            if self.sim:
+                self.sim.expire(self.liveness.unanswered)
 
     def close(self) -> ArchiveClosed:
         """Close the run's archive: what it cannot write is spilled, and said (never raised)."""
@@ -131,16 +140,19 @@ class GroundRuntime:
         # it: judged without a range, a frame would take the config's fallback light time (3
         # minutes for the Mars cruise) and hold up every frame behind it.
         hold = bool(self._steps) or self.service.channel.awaiting_range()
+        received = self.downlink_received
         while True:
             try:
                 frame = socket.recv(zmq.NOBLOCK, copy=True)
             except zmq.Again:
-                return
+                break
             self.downlink_received += 1
             if hold:
                 self._frames.append(frame)
             else:
                 self._take_in(frame)
+        if self.downlink_received > received:
+            self.liveness.heard(self.service)
 
     def _take_in(self, frame: bytes) -> None:
         self.downlink_taken_in += 1
@@ -156,11 +168,14 @@ class GroundRuntime:
         self.uplink_sent += 1
 
     def _drain_truth(self) -> None:
+        latest_s: float | None = None
+        heard = False
         while True:
             try:
                 parts = self.sockets.truth.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 break
+            heard = True  # even a malformed or an old spacecraft's: the process speaks
             truth = self.service.truth.take(parts[-1])
             if truth is None:
                 continue  # malformed: refused, counted and logged by the intake
@@ -169,7 +184,10 @@ class GroundRuntime:
                 self._generation = generation
             if generation == self._generation:  # else a reset spacecraft's late words: drop
                 self.truth_received += 1
-                self._truths.append(truth)
+                self._truths.append((truth, self.wall_s()))
+                latest_s = truth.time_s
+        if heard:
+            self.liveness.heard(self.service, latest_s)
         self._apply_truths()
 
     def _apply_truths(self) -> None:
@@ -183,7 +201,7 @@ class GroundRuntime:
         """
         self._drain_downlink()
         while self._truths:
-            truth = self._truths[0]
+            truth, arrived_wall_s = self._truths[0]
             sent = truth.downlink_sent
             if self.downlink_received < sent:
                 return  # on their way; the loop calls again when they come
@@ -193,16 +211,15 @@ class GroundRuntime:
             )
             self._take_in_held(up_to=sent)
             self._truths.popleft()
-            self._advance(truth.time_s, None)
+            self.clock.anchor(truth.time_s, arrived_wall_s)
+            self._advance(truth.time_s)
 
-    def _advance(
-        self,
-        time_s: float,
-        range_m: float | None,
-        station_visible: bool | None = None,
-        downlink_closes: bool | None = None,
-    ) -> None:
-        self.service.advance(time_s, range_m, station_visible, downlink_closes)
+    def _advance(self, time_s: float) -> None:
+        """Truth (or a step's end) has reached `time_s`: the service's clock follows."""
+        self.service.advance(time_s)
+        self._flush_now_and_then(time_s)
+
+    def _flush_now_and_then(self, time_s: float) -> None:
         if time_s - self._last_flush_s >= FLUSH_EVERY_S:
             self.service.keep_archive(time_s)
             self._last_flush_s = time_s
@@ -224,11 +241,11 @@ class GroundRuntime:
     # -- sim port (asynchronous: replies come back in order) -------------------------------------
 
     def _sim_request(self, request: simport.SimRequest, on_reply: OnSimReply) -> None:
-        self.sockets.sim.send_multipart([b"", simport.encode(request)])
-        seconds = request.seconds if isinstance(request, simport.StepRequest) else 0.0
-        # A step may take a while: allow for a slow stepped speed of 50x real time.
-        deadline_s = wall_time_s() + self.sim_timeout_s + seconds / 50.0
-        self._sim_waiting.append(SimWait(request, deadline_s, on_reply))
+        refusal = self.liveness.refusal(request)
+        if refusal is not None:
+            on_reply(simport.refused(refusal))
+            return
+        self.sim.send(request, on_reply)
 
     def _drain_sim(self) -> None:
         while True:
@@ -236,31 +253,26 @@ class GroundRuntime:
                 parts = self.sockets.sim.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 return
-            if not self._sim_waiting:
-                log.warning("a sim-port reply came that nothing asked for; dropped")
+            self.liveness.heard(self.service)
+            answered = self.sim.take(parts[-1])
+            if answered is None:
                 continue
-            wait = self._sim_waiting.popleft()
-            if wait.on_reply is not None:  # None: already answered as timed out
-                wait.on_reply(sim_reply(wait.request, parts[-1]))
+            wait, reply = answered
+            self.liveness.replied(wait.request, reply)
+            if wait.on_reply is not None:  # None: already answered (timed out, silent)
+                wait.on_reply(reply)
 
-    def _expire_sim(self) -> None:
-        """Answer requests the spacecraft has not answered in time, and say what to check.
+    def _drain_monitor(self) -> None:
+        self._drain_sim()  # a reply sent just before a connection dropped is still here
+        if self.running:
+            self.liveness.connections(self.service, self.sockets.monitor.changes())
 
-        They stay queued (replies come back in order), so a late reply is dropped, not given
-        to the wrong request.
-        """
-        now_s = wall_time_s()
-        for wait in self._sim_waiting:
-            if wait.on_reply is not None and now_s > wait.deadline_s:
-                on_reply, wait.on_reply = wait.on_reply, None
-                op = wait.request.op
-                log.error("the spacecraft did not answer %s in time", op)
-                on_reply(
-                    simport.refused(
-                        f"the spacecraft did not answer {op!r} in time: is flightsw "
-                        f"running and its sim port at {self.sockets.endpoints.sim}? (see its log)"
-                    )
-                )
+    def _watch(self) -> None:
+        """What the spacecraft said is in: only now may a quiet interval count as silence."""
+        if self.running:
+            self.liveness.check(self.service, self._sim_request)
+        if self.liveness.run_clock(self.service, held=bool(self._truths)):
+            self._flush_now_and_then(self.service.now_s)
 
     def _step(self, seconds: float, respond: OnSimReply) -> None:
         pending = PendingStep(respond)
@@ -286,7 +298,8 @@ class GroundRuntime:
                     return
                 self.service.update_link(reply.time_s, reply.range_m)
                 self._take_in_held()
-                self._advance(reply.time_s, None)
+                self.clock.anchor(reply.time_s, self.wall_s())
+                self._advance(reply.time_s)
                 self.service.keep_archive(reply.time_s)
                 self._check_archive_room()
             self._steps.popleft()

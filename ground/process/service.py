@@ -49,6 +49,7 @@ from ground.api import (
     ReceivedStoreStatus,
     ReportArrived,
     SequenceGap,
+    Silence,
     TelemetryArrived,
     TruthCounts,
 )
@@ -117,6 +118,7 @@ class GroundService:
         # The latest on-board reports, as they came down.
         self.schedule_report: ReceivedSchedule | None = None
         self.store_status: ReceivedStoreStatus | None = None
+        self.silence: Silence | None = None  # while it is silent (ground.process.silence)
 
     # -- time ------------------------------------------------------------------------------------
 
@@ -134,8 +136,16 @@ class GroundService:
         station_visible: bool | None = None,
         downlink_closes: bool | None = None,
     ) -> None:
-        """Mission time has reached `now_s` (truth feed): deliver what is due, check what is late."""
+        """Truth of `now_s`: the link as it has it, then the clock (`run_clock`)."""
         self.update_link(now_s, range_m, station_visible, downlink_closes)
+        self.run_clock(now_s)
+
+    def run_clock(self, now_s: float) -> None:
+        """Mission time has reached `now_s`: deliver what is due, check what is late.
+
+        Truth moves it, and in realtime the ground's running clock between truth messages
+        (ground.process.clock); it never goes back.
+        """
         if now_s < self.now_s:
             return
         self.now_s = now_s
@@ -144,7 +154,7 @@ class GroundService:
             self._deliver(arrived, in_flight.due_s)
         for update in self.commands.expire(now_s):
             self.commander.stage(update)
-        self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
+        self.record_alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
 
     def keep_archive(self, now_s: float) -> None:
         """Commit the archive's pending rows; while it cannot be written, retry on a backoff
@@ -152,7 +162,7 @@ class GroundService:
         news = self.archive_watch.poll(now_s)
         if news is None:
             return
-        self._alarms(self.alarms.update(now_s, [news.transition]))
+        self.record_alarms(self.alarms.update(now_s, [news.transition]))
         event = news.resumed
         if event is not None:
             self.archive.record_event(event.time_s, event.subsystem, event.name, event.severity,
@@ -336,9 +346,9 @@ class GroundService:
         self.publish(TelemetryArrived(time_s=time_s, subsystem=subsystem, params=params))
         transitions = self.rules.update_report(time_s, subsystem, params)
         if transitions:
-            self._alarms(self.alarms.update(time_s, transitions))
+            self.record_alarms(self.alarms.update(time_s, transitions))
 
-    def _alarms(self, transitions: list[AlarmTransition]) -> None:
+    def record_alarms(self, transitions: list[AlarmTransition]) -> None:
         """Archive and publish alarm transitions (from rules or from an operator)."""
         for transition in transitions:
             self.archive.record_alarm(
@@ -374,10 +384,10 @@ class GroundService:
     # -- operator actions on alarms --------------------------------------------------------------
 
     def acknowledge(self, name: str, operator: str, comment: str = "") -> None:
-        self._alarms(self.alarms.acknowledge(name, self.now_s, operator, comment))
+        self.record_alarms(self.alarms.acknowledge(name, self.now_s, operator, comment))
 
     def shelve(self, name: str, duration_s: float, operator: str = "", comment: str = "") -> None:
-        self._alarms(self.alarms.shelve(name, self.now_s, duration_s, operator, comment))
+        self.record_alarms(self.alarms.shelve(name, self.now_s, duration_s, operator, comment))
 
     # -- uplink ----------------------------------------------------------------------------------
 
@@ -415,5 +425,6 @@ class GroundService:
             events=self.events_received,
             commands_pending=len(self.commands.pending()),
             alarms_active=len(self.alarms.active()),
+            silence=self.silence,
             archive=self.archive_watch.status(),
         )

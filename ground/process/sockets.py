@@ -12,6 +12,7 @@ from flightsw.icd import Endpoints, MessageError, bind_form, simport
 from ground.api import FeedEvent, Refusal, Reply, encode, encode_event
 from ground.errors import LinkError
 from ground.process.control import ControlApi
+from ground.process.monitor import ConnectionMonitor
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,10 @@ class GroundSockets:
         self.uplink.setsockopt(zmq.SNDHWM, 0)
         self.feed.setsockopt(zmq.SNDHWM, 100_000)
         self.truth.setsockopt(zmq.RCVHWM, 0)  # every truth message counts (see _apply_truths)
+        # Watched from before they connect: a dropped connection means the spacecraft is gone.
+        self.monitor = ConnectionMonitor(
+            ((self.sim, "sim port"), (self.truth, "truth feed"), (self.uplink, "uplink"))
+        )
         try:
             bind_all(
                 (self.downlink, endpoints.downlink, "downlink"),
@@ -50,6 +55,7 @@ class GroundSockets:
         self.truth.connect(endpoints.truth)
 
     def close(self) -> None:
+        self.monitor.close()
         for socket in self.all:
             socket.close(linger=0)
         self.context.term()

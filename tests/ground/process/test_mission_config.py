@@ -102,3 +102,10 @@ def test_a_rule_file_the_config_names_but_that_is_missing_is_refused(tmp_path: P
     shutil.rmtree(path.parent / "rules")
     with pytest.raises(RuleError, match=r"rules/leo_smallsat.toml: \[-\] no such file"):
         check_config(path)
+
+
+def test_the_silence_interval_is_read_with_the_grounds_tables(tmp_path: Path) -> None:
+    path = mission_folder(tmp_path, SMALLSAT.replace("[ground]\n", "[ground]\nsilence_s = 12.5\n"))
+    assert check_config(path).silence_s == 12.5
+    error = refusal(tmp_path / "2", SMALLSAT.replace("[ground]\n", "[ground]\nsilense_s = 9\n"))
+    assert (error.key, error.reason) == ("ground.silense_s", "unknown key; did you mean silence_s?")
