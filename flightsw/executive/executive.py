@@ -17,8 +17,8 @@ from typing import Any
 import pykka
 
 from flightsw.clock import Clock
-from flightsw.errors import FrameError
 from flightsw.config.mission import DEFAULT_HK_PERIOD_S, EXECUTIVE
+from flightsw.errors import FrameError
 from flightsw.executive.arrivals import ArrivalQueue
 from flightsw.executive.dispatcher import Dispatcher
 from flightsw.executive.messages import (

@@ -32,14 +32,15 @@ from flightsw.icd.dictionary import (
     with_choices,
 )
 from flightsw.icd.endpoints import HOST, Endpoints, bind_form
-from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.envelope import ARRIVAL, encode_envelope
+from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.margins import (
     MAX_AHEAD_S,
     MAX_CLOCK_RATE,
     MAX_MESSAGE_OCTETS,
     MAX_STEP_S,
     RECEIVE_QUEUE_MESSAGES,
+    REFUSAL_SUMMARY_INTERVAL_S,
     RELEASE_MARGIN_S,
 )
 from flightsw.icd.messages import (
@@ -99,13 +100,14 @@ __all__ = [
     "CUC_LENGTH",
     "HOST",
     "IDLE_APID",
-    "MAX_APID",
     "MAX_AHEAD_S",
+    "MAX_APID",
     "MAX_BODY_OCTETS",
     "MAX_CLOCK_RATE",
     "MAX_MESSAGE_OCTETS",
     "MAX_STEP_S",
     "RECEIVE_QUEUE_MESSAGES",
+    "REFUSAL_SUMMARY_INTERVAL_S",
     "RELEASE_MARGIN_S",
     "SEQUENCE_MODULO",
     "ArgSpec",

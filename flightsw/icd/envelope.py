@@ -46,7 +46,9 @@ def open_envelope(parts: list[bytes]) -> Envelope:
     if len(parts) == 1:
         return Envelope(None, parts[0])
     if not is_enveloped(parts):
-        shape = ", ".join(f"{len(part)}" for part in parts[:4]) + (", ..." if len(parts) > 4 else "")
+        shape = ", ".join(f"{len(part)}" for part in parts[:4]) + (
+            ", ..." if len(parts) > 4 else ""
+        )
         raise FrameError(
             "bad_envelope",
             f"{len(parts)} parts of {shape} octets; expected [arrival time (8 octets), frame] "

@@ -29,7 +29,14 @@ DOWNLINK = (
 """Refused by the ground only: a TC on the downlink, an APID or parameter the dictionary does
 not have, a report on another application's APID, a time too far ahead, a full delay line."""
 
-MESSAGE = ("not_msgpack", "wrong_type", "missing_field", "out_of_range", "bad_value", "unknown_kind")
+MESSAGE = (
+    "not_msgpack",
+    "wrong_type",
+    "missing_field",
+    "out_of_range",
+    "bad_value",
+    "unknown_kind",
+)
 """A truth message or a sim-port request does not decode (`flightsw.icd.refusals`)."""
 
 TRUTH = ("truth_backlog",)

@@ -25,6 +25,7 @@ from ground.api.feed import (
     FaultInjected,
     FeedEvent,
     FrameRefused,
+    FramesRefusedSummary,
     LinkChanged,
     PongArrived,
     QueueChanged,
@@ -107,6 +108,7 @@ from ground.api.requests import (
 from ground.api.session import Session
 from ground.api.status import (
     ChannelStatus,
+    ControlCounts,
     GroundStatus,
     IngestCounts,
     PlaybackCounts,
@@ -114,6 +116,7 @@ from ground.api.status import (
     TruthCounts,
 )
 from ground.api.wire import (
+    CONTROL_REASONS,
     decode_event,
     decode_reply,
     decode_request,
@@ -122,6 +125,7 @@ from ground.api.wire import (
 )
 
 __all__ = [
+    "CONTROL_REASONS",
     "FEED_EVENT_TYPES",
     "REQUEST_TYPES",
     "Acknowledge",
@@ -140,6 +144,7 @@ __all__ = [
     "CommandReply",
     "CommandStaged",
     "CommandsReply",
+    "ControlCounts",
     "Crash",
     "DeleteScheduled",
     "DictionaryReply",
@@ -155,6 +160,7 @@ __all__ = [
     "FaultsReply",
     "FeedEvent",
     "FrameRefused",
+    "FramesRefusedSummary",
     "GetAlarmLog",
     "GetAlarms",
     "GetCommand",

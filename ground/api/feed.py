@@ -120,16 +120,24 @@ class BlackoutAdded(FeedEvent, frozen=True, kw_only=True, tag="blackout"):
 
 
 class FrameRefused(FeedEvent, frozen=True, kw_only=True, tag="frame_refused"):
-    """A downlink frame failed a check (docs/icd.md §6) and was archived as refused."""
+    """A downlink frame failed a check (docs/icd.md §6) and was archived as refused (under a
+    flood, the first of each reason in a window; the rest come in `FramesRefusedSummary`)."""
 
     time_s: float
     reason: str
     detail: str
 
 
+class FramesRefusedSummary(FeedEvent, frozen=True, kw_only=True, tag="frames_refused"):
+    """Downlink frames refused in the last window and not published one by one (docs/icd.md §6)."""
+
+    time_s: float
+    by_reason: dict[str, int]
+
+
 FEED_EVENT_TYPES: tuple[type[FeedEvent], ...] = (
     TelemetryArrived, EventArrived, AlarmChanged, CommandStaged, QueueChanged, LinkChanged,
     SequenceGap, PongArrived, DumpArrived, ReportArrived, FaultInjected, BlackoutAdded,
-    FrameRefused,
+    FrameRefused, FramesRefusedSummary,
 )  # fmt: skip
 """Every topic of the live feed."""

@@ -11,16 +11,23 @@ from dataclasses import dataclass
 import zmq
 
 from flightsw.clock import wall_time_s
-from flightsw.icd import Truth, simport
+from flightsw.icd import Truth, encode_envelope, simport
 from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
 from ground.process.control import ControlApi, OnReset, OnSimReply
-from ground.process.service import ARRIVAL, GroundService
+from ground.process.service import GroundService
 from ground.process.sockets import GroundSockets, publish_on, serve_control, sim_reply
 
 log = logging.getLogger(__name__)
 
 IDLE_POLL_MS = 200
+TRUTHS_WAITING = 100_000
+"""Truth messages that may wait for the frames sent before them. Each waits only for frames
+already on the socket, so a handful wait in a healthy run; more means a truth that counts frames
+never sent, and the ones after it are refused (`truth_backlog`) rather than kept forever."""
+FRAMES_HELD = 100_000
+"""Frames held during a step for the truth that follows them; past this many (a flood on the
+downlink during a step) the oldest is taken in at once, judged with the latest truth."""
 SIM_TIMEOUT_S = 30.0  # wall seconds the spacecraft has to answer a sim-port request
 FLUSH_EVERY_S = 1.0  # mission seconds between archive commits while time runs
 
@@ -136,6 +143,8 @@ class GroundRuntime:
             self.downlink_received += 1
             if hold:
                 self._frames.append(frame)
+                if len(self._frames) > FRAMES_HELD:
+                    self._take_in(self._frames.popleft())
             else:
                 self._take_in(frame)
 
@@ -149,7 +158,7 @@ class GroundRuntime:
             self._take_in(self._frames.popleft())
 
     def _uplink(self, arrival_s: float, frame: bytes) -> None:
-        self.sockets.uplink.send_multipart([ARRIVAL.pack(arrival_s), frame])
+        self.sockets.uplink.send_multipart(encode_envelope(arrival_s, frame))
         self.uplink_sent += 1
 
     def _drain_truth(self) -> None:
@@ -158,15 +167,21 @@ class GroundRuntime:
                 parts = self.sockets.truth.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 break
-            truth = self.service.truth.take(parts[-1])
+            intake = self.service.truth
+            truth = intake.take(parts[-1], self.service.now_s)
             if truth is None:
                 continue  # malformed: refused, counted and logged by the intake
             generation = truth.generation
             if self._generation is None:
                 self._generation = generation
-            if generation == self._generation:  # else a reset spacecraft's late words: drop
-                self.truth_received += 1
-                self._truths.append(truth)
+            if generation != self._generation:
+                continue  # a reset spacecraft's late words: drop
+            if len(self._truths) >= TRUTHS_WAITING:
+                waiting = f"{len(self._truths)} truth messages already wait for their frames"
+                intake.refuse("truth_backlog", waiting, self.service.now_s)
+                continue
+            self.truth_received += 1
+            self._truths.append(truth)
         self._apply_truths()
 
     def _apply_truths(self) -> None:

@@ -136,7 +136,9 @@ def test_a_bad_request_is_refused_saying_what_was_wrong(body: object, detail: st
 
 def test_a_request_built_from_plain_arguments_is_checked_as_a_decode_would() -> None:
     assert request("set_rate", rate=60) == simport.SetRateRequest(60.0)
-    with pytest.raises(MessageError, match="set_rate request: rate — expected a number > 0, at most 1000000"):
+    with pytest.raises(
+        MessageError, match="set_rate request: rate — expected a number > 0, at most 1000000"
+    ):
         request("set_rate", rate="fast")
     with pytest.raises(ValueError, match="unknown op 'warp'"):  # a MessageError is a ValueError
         request("warp")
