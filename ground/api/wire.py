@@ -65,7 +65,7 @@ def decode_request(payload: bytes) -> Request[Any]:
         raw = msgspec.msgpack.decode(payload)
     except msgspec.DecodeError as error:
         raise _not_msgpack(error) from None
-    raise ControlError(*_explain(problem, raw))
+    raise _explain(problem, raw)
 
 
 CONTROL_REASONS = (
@@ -88,28 +88,32 @@ def _ops() -> str:
     return ", ".join(sorted(REQUEST_BY_OP))
 
 
-def _explain(problem: str, raw: Any) -> tuple[str, str]:
-    """Turn msgspec's account of a refused request into what the client should change, and
+def _explain(problem: str, raw: Any) -> ControlError:
+    """Turn msgspec's account of a refused request into what the client should change, with
     the reason word it is counted under."""
     if not isinstance(raw, dict) or not isinstance(raw.get("op"), str):
-        return f"a request is a map with an `op` string; ops: {_ops()}", "not_a_request"
+        return ControlError(
+            f"a request is a map with an `op` string; ops: {_ops()}", "not_a_request"
+        )
     op = raw["op"]
     kind = REQUEST_BY_OP.get(op)
     if kind is None:
-        return f"unknown op {shown(op)}; ops: {_ops()}", "unknown_op"
+        return ControlError(f"unknown op {shown(op)}; ops: {_ops()}", "unknown_op")
     fields = {field.encode_name: field for field in msgspec.structs.fields(kind)}
     if match := re.search(r"missing required field `(\w+)`", problem):
         name = match.group(1)
-        return f"{op} needs `{name}`: {describe(fields[name].type)}", "missing_field"
+        return ControlError(f"{op} needs `{name}`: {describe(fields[name].type)}", "missing_field")
     if match := re.search(r"unknown field `(.+?)`", problem):
         takes = ", ".join(f"`{name}`" for name in fields) or "no fields"
         unknown = match.group(1)[:_SHOWN_TEXT_CHARS]
-        return f"{op} has no field `{unknown}`; it takes {takes}", "unknown_field"
+        return ControlError(f"{op} has no field `{unknown}`; it takes {takes}", "unknown_field")
     if (match := re.search(r"`\$\.(\w+)", problem)) and match.group(1) in fields:
         name = match.group(1)
         got = shown(raw.get(name))
-        return f"{op}: `{name}` must be {describe(fields[name].type)}; got {got}", "bad_value"
-    return f"bad {op} request: {problem[:200]}", "bad_value"
+        return ControlError(
+            f"{op}: `{name}` must be {describe(fields[name].type)}; got {got}", "bad_value"
+        )
+    return ControlError(f"bad {op} request: {problem[:200]}", "bad_value")
 
 
 def describe(annotation: Any) -> str:

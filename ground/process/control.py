@@ -293,7 +293,10 @@ class ControlApi:
     def _command(self, request: GetCommand) -> CommandReply:
         command = self.service.commands.commands.get(request.id)
         if command is None:
-            raise ControlError(f"no command with id {request.id}")
+            raise ControlError(
+                f"no command with id {request.id} in memory; the archive has every command "
+                "(export its `commands` table)"
+            )
         return CommandReply(command=command.record())
 
     def _commands(self, request: ListCommands) -> CommandsReply:
