@@ -351,6 +351,7 @@ class GroundService:
             try:
                 packet = decode(frame)
             except FrameError as error:
+                self.checks.count(error.reason)
                 self._refuse(frame, error, None)
                 continue
             self._deliver((packet, frame), received_s, playback=True)
