@@ -11,11 +11,14 @@ from __future__ import annotations
 import math
 import random
 import struct
+import threading
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import msgpack
+import zmq
 
 from flightsw.errors import FrameError, MessageError
 from flightsw.icd import (
@@ -232,3 +235,35 @@ def truth_barrage(count: int, seed: int = 5) -> Iterator[tuple[list[bytes], str]
 
 def expected(items: list[tuple[Any, str]]) -> Counter[str]:
     return Counter(reason for _, reason in items)
+
+
+@contextmanager
+def truth_in_the_middle(spacecraft: str, ground: str, hostile: str) -> Iterator[None]:
+    """Forward the spacecraft's truth feed to the ground, merged with whatever is pushed to
+    `hostile`; stopped (and its sockets closed) however the test ends."""
+    context = zmq.Context()
+    inlet, outlet = context.socket(zmq.PULL), context.socket(zmq.PUSH)
+    control = context.socket(zmq.PAIR)
+    control.bind("inproc://truth-proxy")
+    inlet.connect(spacecraft)
+    inlet.bind(hostile)
+    outlet.bind(ground)
+
+    def forward() -> None:
+        steer = context.socket(zmq.PAIR)
+        steer.connect("inproc://truth-proxy")
+        try:
+            zmq.proxy_steerable(inlet, outlet, None, steer)
+        finally:
+            steer.close(linger=0)
+
+    thread = threading.Thread(target=forward, name="truth-proxy", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        control.send(b"TERMINATE")
+        thread.join(10)
+        for socket in (control, inlet, outlet):
+            socket.close(linger=0)
+        context.term()

@@ -9,10 +9,8 @@ middle of it, merging hostile messages into the spacecraft's.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import msgpack
@@ -26,6 +24,7 @@ from hostile import (
     is_delivered_later,
     sim_barrage,
     truth_barrage,
+    truth_in_the_middle,
     uplink_barrage,
 )
 
@@ -37,38 +36,6 @@ pytestmark = pytest.mark.integration
 
 COUNT = 10_000  # of each socket's barrage
 WAIT_MS = 60_000  # a failure bound for replies, generous for a loaded machine
-
-
-@contextmanager
-def truth_in_the_middle(spacecraft: str, ground: str, hostile: str) -> Iterator[None]:
-    """Forward the spacecraft's truth feed to the ground, merged with whatever is pushed to
-    `hostile`; stopped (and its sockets closed) however the test ends."""
-    context = zmq.Context()
-    inlet, outlet = context.socket(zmq.PULL), context.socket(zmq.PUSH)
-    control = context.socket(zmq.PAIR)
-    control.bind("inproc://truth-proxy")
-    inlet.connect(spacecraft)
-    inlet.bind(hostile)
-    outlet.bind(ground)
-
-    def forward() -> None:
-        steer = context.socket(zmq.PAIR)
-        steer.connect("inproc://truth-proxy")
-        try:
-            zmq.proxy_steerable(inlet, outlet, None, steer)
-        finally:
-            steer.close(linger=0)
-
-    thread = threading.Thread(target=forward, name="truth-proxy", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        control.send(b"TERMINATE")
-        thread.join(10)
-        for socket in (control, inlet, outlet):
-            socket.close(linger=0)
-        context.term()
 
 
 @pytest.fixture
