@@ -45,25 +45,32 @@ def _wait(done: Callable[[], bool], what: str) -> None:
             raise RuntimeError(f"{what} did not finish within {WAIT_S:g} s")
 
 
-def _push(endpoint: str, batches: Callable[[int], list[list[bytes]]], count: int) -> None:
+def _push(endpoint: str, batches: Callable[[int], list[list[bytes]]], count: int) -> int:
+    """Send `count` messages (batch by batch); how many were sent."""
     socket = zmq.Context.instance().socket(zmq.PUSH)
     socket.setsockopt(zmq.LINGER, int(WAIT_S * 1000))
     socket.connect(endpoint)
+    sent = 0
     try:
         for start in range(0, count, BATCH):
             for parts in batches(start):
                 socket.send_multipart(parts)
+                sent += 1
     finally:
         socket.close()
+    return sent
 
 
-def _ask(endpoint: str, batches: Callable[[int], list[bytes]], count: int) -> None:
+def _ask(endpoint: str, batches: Callable[[int], list[bytes]], count: int) -> int:
+    """Send `count` requests and take their replies; how many were sent."""
     socket = zmq.Context.instance().socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
     socket.connect(endpoint)
+    sent = 0
     try:
         for start in range(0, count, BATCH):
             payloads = batches(start)
+            sent += len(payloads)
             for payload in payloads:
                 socket.send_multipart([b"", payload])
             for _ in payloads:
@@ -72,6 +79,7 @@ def _ask(endpoint: str, batches: Callable[[int], list[bytes]], count: int) -> No
                 socket.recv_multipart()
     finally:
         socket.close()
+    return sent
 
 
 def _spacecraft_refused(mission: Mission) -> int:
@@ -113,7 +121,7 @@ def barrage(count: int) -> list[dict[str, object]]:
                     status = client.call(GetStatus(), timeout_s=WAIT_S).status
                     return status.ingest.refused + status.truth.refused + status.control.refused
 
-                targets: list[tuple[str, Callable[[], None], Callable[[], int]]] = [
+                targets: list[tuple[str, Callable[[], int], Callable[[], int]]] = [
                     ("spacecraft uplink", lambda: _push(
                         endpoints.uplink,
                         lambda s: [p for p, _ in hostile.uplink_barrage(BATCH, now_s, seed=s)],
@@ -137,10 +145,10 @@ def barrage(count: int) -> list[dict[str, object]]:
                     before = (rss_kib(mission.flight.pid), rss_kib(mission.ground.pid))
                     start_count = refused()
                     start_s = wall_time_s()
-                    fire()
+                    sent_count = fire()
                     client.call(Step(seconds=5.0), timeout_s=WAIT_S)  # what lands after light time
                     _wait(
-                        lambda refused=refused, start=start_count: refused() - start >= count,
+                        lambda r=refused, start=start_count, n=sent_count: r() - start >= n,
                         name,
                     )
                     elapsed_s = wall_time_s() - start_s
