@@ -22,7 +22,6 @@ from flightsw.icd import (
     Packet,
     ParameterValues,
     Pong,
-    RefusalReporter,
     Scalar,
     ScheduleReport,
     Severity,
@@ -42,8 +41,6 @@ from ground.api import (
     EventArrived,
     FaultInjected,
     FeedEvent,
-    FrameRefused,
-    FramesRefusedSummary,
     GroundStatus,
     IngestCounts,
     LinkChanged,
@@ -64,16 +61,12 @@ from ground.link.channel import Blackouts, Channel, DelayLine
 from ground.link.ingest import IngestChecks, SeenFrames
 from ground.link.truth import TruthIntake
 from ground.process.records import alarm_entry
+from ground.process.refused import RefusedFrames
 from ground.rules.alarms import AlarmManager, AlarmTransition
 from ground.rules.engine import RuleEngine
 
 log = logging.getLogger(__name__)
 
-REFUSED_KEPT_PER_REASON = 20
-"""Refused frames of one reason archived in full (octets and all) per refusal window."""
-REFUSED_KEPT_OCTETS = 256 << 10
-"""Octets of refused frames archived in full per refusal window, all reasons together: under a
-flood the archive grows by at most this much a minute (360 MiB a day), plus one summary row."""
 PONGS_KEPT = 1000
 """Pongs remembered (APID, reception time): the newest; the archive has every one."""
 
@@ -112,11 +105,8 @@ class GroundService:
         self.uplink = uplink
         self.names_by_apid = dictionary.names_by_apid
         self.checks = IngestChecks(self.names_by_apid, parameters_by_application(dictionary))
-        # Every refusal is counted (`checks`); the first of each reason in a window is archived
-        # in full and published, within an octet budget, and the rest told in one summary.
-        self.refusals = RefusalReporter(
-            REFUSED_KEPT_PER_REASON, octets_per_window=REFUSED_KEPT_OCTETS
-        )
+        # Every refusal is counted (`checks`); a flood's first frames are archived in full.
+        self.refused = RefusedFrames(archive, lambda event: self.publish(event))
         self.truth = TruthIntake()  # the runtime hands it the truth feed's messages
         self.downlink = DelayLine()
         self.commander = Commander(
@@ -170,9 +160,7 @@ class GroundService:
         for update in self.commands.expire(now_s):
             self.commander.stage(update)
         self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
-        summary = self.refusals.summary(now_s)
-        if summary is not None:
-            self._refusal_summary(summary.text(), dict(summary.by_reason), now_s)
+        self.refused.summarise(now_s)
 
     def update_link(
         self,
@@ -240,32 +228,7 @@ class GroundService:
         log.info("%s at T+%.1f s", text, time_s)
 
     def _refuse(self, frame: bytes, error: FrameError, packet: Packet | None) -> None:
-        """Archive and publish a refused frame, if it is among those kept in full (it is
-        counted by the checks whatever happens here)."""
-        if not self.refusals.admit(error.reason, self.now_s, len(frame)):
-            return
-        if self.refusals.first_in_window(error.reason):
-            log.warning("downlink frame refused (%s): %s", error.reason, error.detail)
-        self.archive.record_frame(
-            self.now_s,
-            frame,
-            ok=False,
-            reason=f"{error.reason}: {error.detail}",
-            generated_s=packet.time_s if packet else None,
-            apid=packet.apid if packet else None,
-            seq=packet.seq if packet else None,
-        )
-        self.publish(FrameRefused(time_s=self.now_s, reason=error.reason, detail=error.detail))
-
-    def _refusal_summary(self, text: str, by_reason: dict[str, int], time_s: float) -> None:
-        """Refused frames not archived in full, told once per window: archived as a ground
-        event (the timeline shows it), logged and published."""
-        message = f"downlink frames refused, not archived: {text}"
-        self.archive.record_event(
-            time_s, "ground", "frames_refused", 2, message, by_reason, received_s=time_s
-        )
-        log.warning("%s", message)
-        self.publish(FramesRefusedSummary(time_s=time_s, by_reason=by_reason))
+        self.refused.refuse(frame, error, packet, self.now_s)
 
     def _deliver(
         self, item: tuple[Packet, bytes], received_s: float, playback: bool = False
@@ -446,7 +409,7 @@ class GroundService:
             in_flight_down=len(self.downlink),
             last_frame_s=self.last_frame_s,
             ingest=msgspec.convert(
-                {**self.checks.counters(), "refused_archived": self.refusals.reported},
+                {**self.checks.counters(), "refused_archived": self.refused.archived},
                 IngestCounts,
             ),
             truth=msgspec.convert(self.truth.counters(), TruthCounts),

@@ -21,7 +21,8 @@ from ground.api import FeedEvent, FrameRefused
 from ground.archive import Archive
 from ground.dictionary import Dictionary
 from ground.link import Channel, LightTime
-from ground.process.service import REFUSED_KEPT_PER_REASON, GroundService
+from ground.process.refused import KEPT_PER_REASON
+from ground.process.service import GroundService
 from ground.rules import AlarmManager, RuleEngine
 
 LIGHT_TIME_S = 2.0
@@ -102,7 +103,7 @@ def test_a_flood_of_refused_frames_archives_only_the_first_of_each_reason_per_wi
         service.on_downlink_frame(bytes(rng.randrange(256) for _ in range(rng.randrange(30))))
     ingest = service.status().ingest
     assert ingest.refused == 5000
-    kept = sum(min(count, REFUSED_KEPT_PER_REASON) for count in ingest.refused_by_reason.values())
+    kept = sum(min(count, KEPT_PER_REASON) for count in ingest.refused_by_reason.values())
     assert (
         ingest.refused_archived
         == kept
