@@ -148,8 +148,11 @@ def barrage(count: int) -> list[dict[str, object]]:
                     start_s = wall_time_s()
                     sent_count = fire()
                     client.call(Step(seconds=5.0), timeout_s=WAIT_S)  # what lands after light time
-                    _wait(
-                        lambda r=refused, start=start_count, n=sent_count: r() - start >= n,
+                    _wait(  # stepping: frames wait on board for their arrival, or in flight
+                        lambda r=refused, start=start_count, n=sent_count: (
+                            client.call(Step(seconds=1.0), timeout_s=WAIT_S) is not None
+                            and r() - start >= n
+                        ),
                         name,
                     )
                     elapsed_s = wall_time_s() - start_s
