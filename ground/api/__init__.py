@@ -107,6 +107,7 @@ from ground.api.requests import (
 )
 from ground.api.session import Session
 from ground.api.status import (
+    ArchiveStatus,
     ChannelStatus,
     ControlCounts,
     GroundStatus,
@@ -135,6 +136,7 @@ __all__ = [
     "AlarmEntry",
     "AlarmLogReply",
     "AlarmsReply",
+    "ArchiveStatus",
     "BlackoutAdded",
     "BlackoutReply",
     "ChannelStatus",

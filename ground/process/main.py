@@ -42,7 +42,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         epilog=exit_codes(
             ok="stopped cleanly",
             usage="bad config or arguments",
-            runtime="could not start (port in use, no spacecraft)",
+            runtime="could not start (port in use, no spacecraft), or stopped with rows not "
+            "written to the archive (saved to a spill file, or lost: the log says which)",
         ),
     )
     parser.add_argument(
@@ -113,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s", error)
         return EXIT_RUNTIME
     runtime: GroundRuntime | None = None
+    code = EXIT_OK
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
         build_service = service_builder(config, args, dictionary, rules_path)
@@ -136,13 +138,20 @@ def main(argv: list[str] | None = None) -> int:
         runtime.run()
     except (LinkError, GroundError) as error:
         log.error("%s", error)
-        return EXIT_RUNTIME
+        code = EXIT_RUNTIME
     finally:
         if runtime is not None:
-            runtime.close()
-            log.info("stopped; archive closed at mission time %.1f s", runtime.service.now_s)
+            closed = runtime.close()
+            if not closed.complete or runtime.archive_full:
+                code = EXIT_RUNTIME
+            log.info(
+                "stopped; archive %s closed at mission time %.1f s%s",
+                closed.path,
+                runtime.service.now_s,
+                "" if closed.complete else " without every row (see above)",
+            )
         sockets.close()
-    return EXIT_OK
+    return code
 
 
 def service_builder(
@@ -213,8 +222,7 @@ def open_archive(config: MissionConfig, data_dir: Path | None, run_name: str) ->
     if data_dir is None:
         has_own = config.ground.has("data_dir")
         data_dir = config.resolve(config.ground.str("data_dir")) if has_own else Path("runs")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    archive = Archive.create(data_dir, run_name)
+    archive = Archive.create(data_dir, run_name)  # makes the folder, or says why it cannot
     archive.set_meta("mission", config.name)
     archive.set_meta("config", str(config.path))
     archive.set_meta("seed", config.context.seed)

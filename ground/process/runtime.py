@@ -14,6 +14,7 @@ from flightsw.clock import wall_time_s
 from flightsw.icd import Truth, encode_envelope, simport
 from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
+from ground.process.archive_close import ArchiveClosed, close_archive
 from ground.process.control import ControlApi, OnReset, OnSimReply
 from ground.process.service import GroundService
 from ground.process.sockets import GroundSockets, publish_on, serve_control, sim_reply
@@ -74,6 +75,7 @@ class GroundRuntime:
         self.sim_timeout_s = sim_timeout_s
         self.service = service
         self.running = True
+        self.archive_full = False  # stopped because the archive held all it may
         self.downlink_received = 0  # frames off the socket
         self.downlink_taken_in = 0  # frames handed to the service (fewer while a step buffers)
         self.truth_received = 0
@@ -123,8 +125,9 @@ class GroundRuntime:
             if self._sim_waiting:
                 self._expire_sim()
 
-    def close(self) -> None:
-        self.service.archive.close()
+    def close(self) -> ArchiveClosed:
+        """Close the run's archive: what it cannot write is spilled, and said (never raised)."""
+        return close_archive(self.service.archive)
 
     # -- link ------------------------------------------------------------------------------------
 
@@ -216,8 +219,22 @@ class GroundRuntime:
     ) -> None:
         self.service.advance(time_s, range_m, station_visible, downlink_closes)
         if time_s - self._last_flush_s >= FLUSH_EVERY_S:
-            self.service.archive.flush()
+            self.service.keep_archive(time_s)
             self._last_flush_s = time_s
+        self._check_archive_room()
+
+    def _check_archive_room(self) -> None:
+        """Stop, so that the close saves them, once the rows held reach their bound."""
+        if self.service.archive_watch.must_stop and not self.archive_full:
+            archive = self.service.archive
+            log.error(
+                "the archive %s still cannot be written and holds all it may (%s): the ground "
+                "stops to save what it holds to a spill file",
+                archive.path,
+                archive.hold,
+            )
+            self.archive_full = True
+            self.stop()
 
     # -- sim port (asynchronous: replies come back in order) -------------------------------------
 
@@ -285,7 +302,8 @@ class GroundRuntime:
                 self.service.update_link(reply.time_s, reply.range_m)
                 self._take_in_held()
                 self._advance(reply.time_s, None)
-                self.service.archive.flush()
+                self.service.keep_archive(reply.time_s)
+                self._check_archive_room()
             self._steps.popleft()
             step.respond(reply)
 
@@ -325,7 +343,7 @@ class GroundRuntime:
             return  # on their way; the loop calls again
         self._reset = None
         old_archive = self.service.archive.path
-        self.service.archive.close()
+        close_archive(self.service.archive)  # what it cannot write is spilled, and said
         assert self.build_service is not None
         try:
             self.service = self.build_service(pending.run_name)

@@ -60,6 +60,7 @@ from ground.dictionary import Dictionary
 from ground.link.channel import Blackouts, Channel, DelayLine
 from ground.link.ingest import IngestChecks, SeenFrames
 from ground.link.truth import TruthIntake
+from ground.process.archive_watch import ArchiveWatch
 from ground.process.records import alarm_entry
 from ground.process.refused import RefusedFrames
 from ground.rules.alarms import AlarmManager, AlarmTransition
@@ -101,6 +102,7 @@ class GroundService:
         self.rules = rules
         self.alarms = alarms
         self.channel = channel
+        self.archive_watch = ArchiveWatch(archive)
         self.publish = publish
         self.uplink = uplink
         self.names_by_apid = dictionary.names_by_apid
@@ -161,6 +163,20 @@ class GroundService:
             self.commander.stage(update)
         self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
         self.refused.summarise(now_s)
+
+    def keep_archive(self, now_s: float) -> None:
+        """Commit the archive's pending rows; while it cannot be written, retry on a backoff
+        and keep its alarm up (`ground.process.archive_watch`)."""
+        news = self.archive_watch.poll(now_s)
+        if news is None:
+            return
+        self._alarms(self.alarms.update(now_s, [news.transition]))
+        event = news.resumed
+        if event is not None:
+            self.archive.record_event(event.time_s, event.subsystem, event.name, event.severity,
+                                      event.message, event.params, received_s=event.received_s)  # fmt: skip
+            self.publish(EventArrived(event=event))
+            self.archive.try_flush()  # the alarm's return and this event reach the file now
 
     def update_link(
         self,
@@ -423,4 +439,5 @@ class GroundService:
             events=self.events_received,
             commands_pending=len(self.commands.pending()),
             alarms_active=len(self.alarms.active()),
+            archive=self.archive_watch.status(),
         )
