@@ -15,6 +15,7 @@ from flightsw.config.section import REQUIRED, Section
 from flightsw.errors import ConfigError
 from flightsw.icd.endpoints import Endpoints
 from flightsw.icd.fields import TEXT_CHARS
+from flightsw.icd.margins import MAX_CLOCK_RATE
 from flightsw.icd.packet import IDLE_APID
 from flightsw.time_grid import is_whole_ticks
 
@@ -25,7 +26,7 @@ DEFAULT_HK_PERIOD_S = 10.0  # a subsystem's housekeeping period unless its table
 # housekeeping and events, and its topic on the bus.
 EXECUTIVE = "executive"
 # The clock's rate, mission seconds per wall second; `--rate` is held to the same range.
-RATE_MIN, RATE_MAX, RATE_UNIT = 1e-3, 1e6, "mission s per wall s"
+RATE_MIN, RATE_MAX, RATE_UNIT = 1e-3, MAX_CLOCK_RATE, "mission s per wall s"
 SEED_MAX = 2**63 - 1  # any non-negative TOML integer seeds numpy and `random`
 MAX_CREW = 20
 # What the ground reads of the file. The spacecraft's own check leaves their keys to the ground's

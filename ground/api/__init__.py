@@ -25,6 +25,7 @@ from ground.api.feed import (
     FaultInjected,
     FeedEvent,
     FrameRefused,
+    FramesRefusedSummary,
     LinkChanged,
     PongArrived,
     QueueChanged,
@@ -109,6 +110,7 @@ from ground.api.session import Session
 from ground.api.status import (
     ArchiveStatus,
     ChannelStatus,
+    ControlCounts,
     GroundStatus,
     IngestCounts,
     PlaybackCounts,
@@ -117,6 +119,7 @@ from ground.api.status import (
     TruthCounts,
 )
 from ground.api.wire import (
+    CONTROL_REASONS,
     decode_event,
     decode_reply,
     decode_request,
@@ -125,6 +128,7 @@ from ground.api.wire import (
 )
 
 __all__ = [
+    "CONTROL_REASONS",
     "FEED_EVENT_TYPES",
     "REQUEST_TYPES",
     "Acknowledge",
@@ -144,6 +148,7 @@ __all__ = [
     "CommandReply",
     "CommandStaged",
     "CommandsReply",
+    "ControlCounts",
     "Crash",
     "DeleteScheduled",
     "DictionaryReply",
@@ -159,6 +164,7 @@ __all__ = [
     "FaultsReply",
     "FeedEvent",
     "FrameRefused",
+    "FramesRefusedSummary",
     "GetAlarmLog",
     "GetAlarms",
     "GetCommand",

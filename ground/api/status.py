@@ -16,6 +16,7 @@ class IngestCounts(msgspec.Struct, frozen=True):
     refused_by_reason: dict[str, int]
     gaps: int
     frames_missing: int
+    refused_archived: int = 0  # refused frames archived in full; the rest are counted only
 
 
 class TruthCounts(msgspec.Struct, frozen=True):
@@ -41,6 +42,14 @@ class ChannelStatus(msgspec.Struct, frozen=True):
     corrupted_up: int
     downlink_backlog_s: float
     blackouts: list[tuple[float, float]]  # (start_s, end_s) of each window
+
+
+class ControlCounts(msgspec.Struct, frozen=True):
+    """Control API requests taken, and those refused (by reason: `ground.api.CONTROL_REASONS`)."""
+
+    requests: int
+    refused: int
+    refused_by_reason: dict[str, int]
 
 
 class PlaybackCounts(msgspec.Struct, frozen=True):
@@ -104,6 +113,7 @@ class GroundStatus(msgspec.Struct, frozen=True, kw_only=True):
     events: int  # event reports received
     commands_pending: int
     alarms_active: int
+    control: ControlCounts = ControlCounts(0, 0, {})
     replay: ReplayStatus | None = None  # only when the ground is a replay
     silence: Silence | None = None  # while the spacecraft is silent
     archive: ArchiveStatus | None = None  # None only from a ground that does not say

@@ -132,12 +132,16 @@ def launch(
     silence_s: float | None = None,
     extra_env: dict[str, str] | None = None,
     exit_with_parent: bool = False,
+    ground_truth: str | None = None,
+    endpoints: Endpoints | None = None,
     ground_preexec: Callable[[], None] | None = None,
 ) -> Mission:
     """Start `flightsw` and `ground` for `config` on free loopback ports; wait until both answer.
 
     `config` is a file or the name of a shipped mission. With `exit_with_parent` both processes
     stop by themselves should this process die without stopping them (a killed test run).
+    `endpoints` are chosen free unless given. With `ground_truth` the ground takes its truth
+    feed from there rather than from the spacecraft (a test standing in the middle of it).
     `ground_preexec` runs in the ground's child process just before it starts (a test sets
     the ground's resource limits there).
 
@@ -147,7 +151,8 @@ def launch(
     """
     config = resolve_config(config)
     check_config(config)  # the whole file and its rules, here, before any process or log file
-    endpoints = Endpoints.on_ports(free_ports(6))
+    endpoints = endpoints or Endpoints.on_ports(free_ports(6))
+    ground_endpoints = endpoints.with_overrides(truth=ground_truth)
     log_dir = log_dir or data_dir
     log_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **(extra_env or {})}
@@ -163,7 +168,7 @@ def launch(
     ground_args = [
         sys.executable, "-m", "ground", "--config", str(config), "--log-level", log_level,
         "--data-dir", str(data_dir), "--run-name", run_name,
-        *[f"--{name}={value}" for name, value in endpoints.as_dict().items()],
+        *[f"--{name}={value}" for name, value in ground_endpoints.as_dict().items()],
     ]  # fmt: skip
     if exit_with_parent:
         flight_args.append("--exit-with-parent")

@@ -23,6 +23,10 @@ from flightsw.icd import (
 from ground.api.records import Command
 from ground.vocabulary import CommandStatus
 
+COMMANDS_KEPT = 10_000
+"""Commands a tracker keeps in memory: every one still waiting for a stage, and the newest
+finished ones up to this many (the archive keeps every command ever sent or refused)."""
+
 _STAGE_NAMES = {
     Stage.ACCEPTED: CommandStatus.ACCEPTED,
     Stage.STARTED: CommandStatus.STARTED,
@@ -103,8 +107,21 @@ class CommandTracker:
 
     def track(self, command: TrackedCommand) -> None:
         """Follow a sent command's verification reports by its APID and sequence count."""
-        self.commands[command.id] = command
+        self.remember(command)
         self._by_request[(command.apid, command.seq)] = command
+
+    def remember(self, command: TrackedCommand) -> None:
+        """Keep a command for `commands`; past `COMMANDS_KEPT`, forget the oldest finished ones
+        (a tenth of the bound at a time, so a flood costs one sweep per thousand commands)."""
+        self.commands[command.id] = command
+        if len(self.commands) <= COMMANDS_KEPT:
+            return
+        excess = len(self.commands) - COMMANDS_KEPT + COMMANDS_KEPT // 10
+        finished = [c.id for c in self.commands.values() if c.status.final][:excess]
+        for command_id in finished:
+            forgotten = self.commands.pop(command_id)
+            if self._by_request.get((forgotten.apid, forgotten.seq)) is forgotten:
+                del self._by_request[(forgotten.apid, forgotten.seq)]
 
     def deadline_s(self, sent_s: float, round_trip_s: float) -> float:
         return sent_s + round_trip_s + self.completion_margin_s

@@ -11,20 +11,27 @@ from dataclasses import dataclass
 import zmq
 
 from flightsw.clock import wall_time_s
-from flightsw.icd import Truth, simport
+from flightsw.icd import Truth, encode_envelope, simport
 from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
 from ground.process.archive_close import ArchiveClosed, close_archive
 from ground.process.clock import GroundClock, WallClock
 from ground.process.control import ControlApi, OnReset, OnSimReply
 from ground.process.liveness import Liveness
-from ground.process.service import ARRIVAL, GroundService
+from ground.process.service import GroundService
 from ground.process.silence import DEFAULT_SILENCE_S
 from ground.process.sim_requests import SimRequests
 from ground.process.sockets import GroundSockets, publish_on, serve_control
 
 log = logging.getLogger(__name__)
 
+TRUTHS_WAITING = 100_000
+"""Truth messages that may wait for the frames sent before them. Each waits only for frames
+already on the socket, so a handful wait in a healthy run; more means a truth that counts frames
+never sent, and the ones after it are refused (`truth_backlog`) rather than kept forever."""
+FRAMES_HELD = 100_000
+"""Frames held during a step for the truth that follows them; past this many (a flood on the
+downlink during a step) the oldest is taken in at once, judged with the latest truth."""
 # Wall seconds a spacecraft that keeps talking has to answer a sim-port request (a step gets
 # more); one that says nothing for the silence interval fails the request sooner.
 SIM_TIMEOUT_S = 30.0
@@ -149,6 +156,8 @@ class GroundRuntime:
             self.downlink_received += 1
             if hold:
                 self._frames.append(frame)
+                if len(self._frames) > FRAMES_HELD:
+                    self._take_in(self._frames.popleft())
             else:
                 self._take_in(frame)
         if self.downlink_received > received:
@@ -164,7 +173,7 @@ class GroundRuntime:
             self._take_in(self._frames.popleft())
 
     def _uplink(self, arrival_s: float, frame: bytes) -> None:
-        self.sockets.uplink.send_multipart([ARRIVAL.pack(arrival_s), frame])
+        self.sockets.uplink.send_multipart(encode_envelope(arrival_s, frame))
         self.uplink_sent += 1
 
     def _drain_truth(self) -> None:
@@ -176,16 +185,22 @@ class GroundRuntime:
             except zmq.Again:
                 break
             heard = True  # even a malformed or an old spacecraft's: the process speaks
-            truth = self.service.truth.take(parts[-1])
+            intake = self.service.truth
+            truth = intake.take(parts[-1], self.service.now_s)
             if truth is None:
                 continue  # malformed: refused, counted and logged by the intake
             generation = truth.generation
             if self._generation is None:
                 self._generation = generation
-            if generation == self._generation:  # else a reset spacecraft's late words: drop
-                self.truth_received += 1
-                self._truths.append((truth, self.wall_s()))
-                latest_s = truth.time_s
+            if generation != self._generation:
+                continue  # a reset spacecraft's late words: drop
+            if len(self._truths) >= TRUTHS_WAITING:
+                waiting = f"{len(self._truths)} truth messages already wait for their frames"
+                intake.refuse("truth_backlog", waiting, self.service.now_s)
+                continue
+            self.truth_received += 1
+            self._truths.append((truth, self.wall_s()))
+            latest_s = truth.time_s
         if heard:
             self.liveness.heard(self.service, latest_s)
         self._apply_truths()
