@@ -59,6 +59,7 @@ from flightsw.icd.packet import (
     decode,
     encode_tc,
     encode_tm,
+    peek_tm_identity,
     peek_tm_time_s,
 )
 from flightsw.icd.services import Service, Severity, Stage
@@ -147,6 +148,7 @@ __all__ = [
     "encode_tc",
     "encode_tm",
     "encode_truth",
+    "peek_tm_identity",
     "peek_tm_time_s",
     "register",
     "simport",

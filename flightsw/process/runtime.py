@@ -18,7 +18,7 @@ from flightsw.executive.spacecraft import Spacecraft
 from flightsw.icd.endpoints import Endpoints, bind_form
 from flightsw.icd.simport import ResetRequest, ResetStarted, ResetStopped, SimReply
 from flightsw.icd.truth import TOPIC, Truth, encode_truth
-from flightsw.process.simport import SimPort
+from flightsw.process.simport import ProcessCounts, SimPort
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +72,12 @@ class FlightRuntime:
         self.truth_sent = 0  # of this generation; a step's reply says how many, like frames
         self._truth_taken = True  # until a stepped wait for the ground's truth socket gives up
         self.simport = SimPort(
-            self.spacecraft, self._await_uplink, self.stop, self._reset, lambda: self.truth_sent
+            self.spacecraft, self._await_uplink, self.stop, self._reset, self._counts
         )
         self.parent_pid: int | None = None
+
+    def _counts(self) -> ProcessCounts:
+        return ProcessCounts(self.generation, self.truth_sent, self.uplink_received)
 
     def _build_spacecraft(self) -> Spacecraft:
         spacecraft = Spacecraft(self.config, self.context, self.endpoints.downlink)
