@@ -110,6 +110,7 @@ from ground.api.status import (
     GroundStatus,
     IngestCounts,
     PlaybackCounts,
+    RecoveryStatus,
     ReplayStatus,
     TruthCounts,
 )
@@ -182,6 +183,7 @@ __all__ = [
     "RateReply",
     "ReceivedSchedule",
     "ReceivedStoreStatus",
+    "RecoveryStatus",
     "Refusal",
     "ReplayStatus",
     "Reply",

@@ -313,6 +313,19 @@ class ArchiveReader:
             .fetchall()
         )
 
+    def recent_reports(
+        self, segment: int, per_subsystem: int
+    ) -> list[tuple[float, str, dict[str, Scalar]]]:
+        """The last `per_subsystem` housekeeping reports of each subsystem of `segment`, as
+        `(time_s, subsystem, params)` in the order they were made."""
+        rows = self._ready().execute(
+            "SELECT time_s, subsystem, params FROM (SELECT time_s, subsystem, params, rowid AS r,"
+            " row_number() OVER (PARTITION BY subsystem ORDER BY time_s DESC, rowid DESC) AS n"
+            " FROM housekeeping WHERE segment = ?) WHERE n <= ? ORDER BY time_s, r",
+            (segment, per_subsystem),
+        )
+        return [(time_s, subsystem, unpack_params(blob)) for time_s, subsystem, blob in rows]
+
     def export_csv(self, table_or_parameter: str, out_path: Path | str) -> int:
         """Write a table (with a header row) or parameters to CSV; return the row count.
 

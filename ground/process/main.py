@@ -7,10 +7,10 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from flightsw.cli import (
+    EXIT_CANNOT_RESUME,
     EXIT_OK,
     EXIT_RUNTIME,
     EXIT_USAGE,
@@ -21,10 +21,14 @@ from flightsw.cli import (
 )
 from flightsw.config import ConfigError, MissionConfig, load_mission
 from flightsw.icd import Endpoints, simport
+from ground.archive.runs import run_archive
 from ground.archive.store import Archive, default_run_name
 from ground.dictionary import Dictionary
-from ground.errors import GroundError, LinkError
+from ground.errors import GroundError, LinkError, ResumeRefused
 from ground.link.channel import Channel, ChannelConfig, LightTime, read_blackouts
+from ground.process.attachment import Attachment
+from ground.process.recovery import Gap
+from ground.process.resume import CONFIG_DIGEST, config_digest, open_for_resume, take_up
 from ground.process.runtime import GroundRuntime
 from ground.process.service import GroundService
 from ground.process.sockets import GroundSockets, ask_spacecraft
@@ -41,8 +45,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Run mission control: light-time channel, ingest, archive, rules, alarms, commanding, control API.",
         epilog=exit_codes(
             ok="stopped cleanly",
-            usage="bad config or arguments",
+            usage="bad config or arguments (or the run exists: add --resume)",
             runtime="could not start (port in use, no spacecraft)",
+            cannot_resume="--resume refused: the run's archive is missing, damaged, or of another "
+            "mission, config or spacecraft (start a new run instead)",
         ),
     )
     parser.add_argument(
@@ -55,6 +61,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--run-name", help="archive file name without extension (default: MISSION-YYYYmmdd-HHMMSS)"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="pick up the run --run-name (default: the newest in the data dir) after a crash: "
+        "check and reopen its archive, attach to the spacecraft still flying, take back alarms, "
+        "rule states and latest values, and dump from the onboard recorder what was missed "
+        "(a spacecraft restarted meanwhile begins a new segment)",
     )
     for name, what in (
         ("uplink", "spacecraft's telecommand socket to connect to"),
@@ -115,10 +129,30 @@ def main(argv: list[str] | None = None) -> int:
     runtime: GroundRuntime | None = None
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
+        attachment = attach(sockets, endpoints, args.sim_timeout_s)
         build_service = service_builder(config, args, dictionary, rules_path)
-        service = build_service(args.run_name or default_run_name(config.name))
+        gap: Gap | None = None
+        if args.resume:
+            archive = open_for_resume(data_dir(config, args), args.run_name, config, dictionary)
+            service = build_service.on(archive)
+            gap = take_up(service, attachment)
+        else:
+            run_name = args.run_name or default_run_name(config.name)
+            if run_archive(data_dir(config, args), run_name).exists():
+                log.error(
+                    "run %s already exists in %s: add --resume to pick it up, or choose another "
+                    "--run-name",
+                    run_name,
+                    data_dir(config, args),
+                )
+                return EXIT_USAGE
+            service = build_service(run_name, attachment.time_s)
         archive = service.archive
-        runtime = GroundRuntime(sockets, service, args.sim_timeout_s, build_service)
+        runtime = GroundRuntime(
+            sockets, service, args.sim_timeout_s, build_service, attachment=attachment
+        )
+        if gap is not None:
+            service.recover(gap)
         if args.exit_with_parent:
             runtime.parent_pid = os.getppid()
         stop_on_signals(runtime.stop, log)
@@ -134,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
             endpoints.feed,
         )
         runtime.run()
+    except ResumeRefused as error:
+        log.error("%s", error)
+        return EXIT_CANNOT_RESUME
     except (LinkError, GroundError) as error:
         log.error("%s", error)
         return EXIT_RUNTIME
@@ -145,31 +182,46 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
-def service_builder(
-    config: MissionConfig,
-    args: argparse.Namespace,
-    dictionary: Dictionary,
-    rules_path: Path | None,
-) -> Callable[[str], GroundService]:
-    """A function that builds a fresh ground (archive `run_name`, rules, alarms, channel).
+class ServiceBuilder:
+    """Builds a fresh ground (rules, alarms, channel) on an archive: a new run's (`__call__`), or
+    one picked up again (`on`).
 
     Start-up builds the first; a reset (a test kit's, between tests) builds the next, so nothing
     of one run's state (alarm states, command history, channel randomness) leaks into another.
     """
 
-    def build(run_name: str) -> GroundService:
-        archive = open_archive(config, args.data_dir, run_name)
+    def __init__(
+        self,
+        config: MissionConfig,
+        args: argparse.Namespace,
+        dictionary: Dictionary,
+        rules_path: Path | None,
+    ) -> None:
+        self.config = config
+        self.args = args
+        self.dictionary = dictionary
+        self.rules_path = rules_path
+
+    def __call__(self, run_name: str, start_s: float = 0.0) -> GroundService:
+        """A new run `run_name`, whose first segment begins at mission time `start_s`."""
+        archive = open_archive(self.config, data_dir(self.config, self.args), run_name)
         # What a replay needs to rebuild this ground without the spacecraft (ground.replay.engine).
-        archive.set_meta("dictionary", json.dumps(dictionary.raw))
-        archive.set_meta("rules", None if rules_path is None else str(rules_path))
-        rules = load_rules(rules_path) if rules_path is not None else []
+        archive.set_meta("dictionary", json.dumps(self.dictionary.raw))
+        archive.set_meta("rules", None if self.rules_path is None else str(self.rules_path))
+        archive.begin_segment(start_s, "the run began")
+        return self.on(archive)
+
+    def on(self, archive: Archive) -> GroundService:
+        """A ground writing to `archive` as it is."""
+        config = self.config
+        rules = load_rules(self.rules_path) if self.rules_path is not None else []
         channel = Channel(
-            light_time(config, args.light_time_s),
+            light_time(config, self.args.light_time_s),
             read_blackouts(config.link.channel),
             ChannelConfig.from_section(config.link.channel, config.context.seed),
         )
         return GroundService(
-            dictionary,
+            self.dictionary,
             archive,
             RuleEngine(rules),
             AlarmManager(),
@@ -178,7 +230,14 @@ def service_builder(
             uplink=lambda arrival_s, frame: None,
         )
 
-    return build
+
+def service_builder(
+    config: MissionConfig,
+    args: argparse.Namespace,
+    dictionary: Dictionary,
+    rules_path: Path | None,
+) -> ServiceBuilder:
+    return ServiceBuilder(config, args, dictionary, rules_path)
 
 
 def light_time(config: MissionConfig, override_s: float | None) -> LightTime:
@@ -187,6 +246,23 @@ def light_time(config: MissionConfig, override_s: float | None) -> LightTime:
     if not 0 <= override_s <= 3600:
         raise GroundError(f"--light-time-s must be 0..3600 s, got {override_s:g}")
     return LightTime("fixed", override_s)
+
+
+def attach(sockets: GroundSockets, endpoints: Endpoints, timeout_s: float) -> Attachment:
+    """Ask the spacecraft where it is and what it has sent: the counts this ground starts from."""
+    reply = ask_spacecraft(
+        sockets, simport.StatusRequest(), timeout_ms=int(timeout_s * 1000), tag=b"attach"
+    )
+    if not isinstance(reply, simport.StatusReply):
+        said = "nothing" if reply is None else getattr(reply, "error", type(reply).__name__)
+        raise LinkError(
+            f"the spacecraft at {endpoints.sim} did not say where it is within {timeout_s:g} s "
+            f"({said}); check flightsw's log"
+        )
+    attachment = Attachment.from_status(reply)
+    if attachment.downlink_sent:
+        log.info("attached to a spacecraft in flight: %s", attachment.describe())
+    return attachment
 
 
 def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: float) -> Dictionary:
@@ -209,14 +285,21 @@ def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: fl
         )
 
 
-def open_archive(config: MissionConfig, data_dir: Path | None, run_name: str) -> Archive:
-    if data_dir is None:
-        has_own = config.ground.has("data_dir")
-        data_dir = config.resolve(config.ground.str("data_dir")) if has_own else Path("runs")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    archive = Archive.create(data_dir, run_name)
+def data_dir(config: MissionConfig, args: argparse.Namespace) -> Path:
+    """Where run archives go: --data-dir, else the config's [ground] data_dir, else ./runs."""
+    if args.data_dir is not None:
+        return Path(args.data_dir)
+    if config.ground.has("data_dir"):
+        return config.resolve(config.ground.str("data_dir"))
+    return Path("runs")
+
+
+def open_archive(config: MissionConfig, directory: Path, run_name: str) -> Archive:
+    directory.mkdir(parents=True, exist_ok=True)
+    archive = Archive.create(directory, run_name)
     archive.set_meta("mission", config.name)
     archive.set_meta("config", str(config.path))
+    archive.set_meta(CONFIG_DIGEST, config_digest(config))
     archive.set_meta("seed", config.context.seed)
     archive.set_meta("epoch_unix_s", config.context.epoch_unix_s)
     return archive

@@ -6,32 +6,26 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import zmq
 
 from flightsw.clock import wall_time_s
-from flightsw.icd import Truth, simport
+from flightsw.icd import Truth, peek_tm_identity, peek_tm_time_s, simport
 from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
+from ground.process.attachment import Attachment, Backlog, Known, why_another
 from ground.process.control import ControlApi, OnReset, OnSimReply
+from ground.process.segments import begin_segment
 from ground.process.service import ARRIVAL, GroundService
-from ground.process.sockets import GroundSockets, publish_on, serve_control, sim_reply
+from ground.process.simlink import SimLink
+from ground.process.sockets import GroundSockets, publish_on, serve_control
 
 log = logging.getLogger(__name__)
 
 IDLE_POLL_MS = 200
 SIM_TIMEOUT_S = 30.0  # wall seconds the spacecraft has to answer a sim-port request
 FLUSH_EVERY_S = 1.0  # mission seconds between archive commits while time runs
-
-
-@dataclass(slots=True)
-class SimWait:
-    """A sim-port request on its way: what it was, until when to wait (wall s), whom to answer."""
-
-    request: simport.SimRequest
-    deadline_s: float
-    on_reply: OnSimReply | None
 
 
 @dataclass(slots=True)
@@ -51,6 +45,15 @@ class PendingStep:
     reply: simport.SimReply | None = None
 
 
+@dataclass(slots=True)
+class Reattaching:
+    """Signs of another spacecraft were seen: until its status says, what comes is held."""
+
+    why: str
+    frames: list[bytes] = field(default_factory=list)
+    truths: list[Truth] = field(default_factory=list)
+
+
 class GroundRuntime:
     """Run the ground service on its sockets until stopped."""
 
@@ -60,28 +63,39 @@ class GroundRuntime:
         service: GroundService,
         sim_timeout_s: float = SIM_TIMEOUT_S,
         build_service: Callable[[str], GroundService] | None = None,
+        attachment: Attachment | None = None,
     ) -> None:
         self.sockets = sockets
         self.build_service = build_service
         self.parent_pid: int | None = None
-        self.sim_timeout_s = sim_timeout_s
+        self.sim = SimLink(sockets.sim, sockets.endpoints.sim, sim_timeout_s)
         self.service = service
         self.running = True
-        self.downlink_received = 0  # frames off the socket
-        self.downlink_taken_in = 0  # frames handed to the service (fewer while a step buffers)
-        self.truth_received = 0
-        self.uplink_sent = 0
-        self._sim_waiting: deque[SimWait] = deque()
         self._steps: deque[PendingStep] = deque()
         self._frames: deque[bytes] = deque()  # received during a step, not yet taken in
         self._truths: deque[Truth] = deque()  # received, not yet applied, in order
-        self._last_flush_s = 0.0
-        self._generation: int | None = None  # of the spacecraft flying, from its truth messages
+        self._last_flush_s = service.now_s
         self._reset: PendingReset | None = None
+        self._retired: set[int] = set()  # generations a reset replaced: their late truth is dropped
+        self._reattaching: Reattaching | None = None
+        self._deferred: list[tuple[float, OnSimReply]] = []  # steps asked while reattaching
+        self._attach_to(attachment or Attachment.fresh(tick_s=1.0))
         self._attach(service)
         self.control = ControlApi(
-            service, self._sim_request, self._step, self.stop, self._start_reset
+            service, self.sim.request, self._step, self.stop, self._start_reset
         )
+
+    def _attach_to(self, attachment: Attachment) -> None:
+        """Count from the spacecraft's own counts (`ground.process.attachment`)."""
+        self.attachment = attachment
+        self._backlog = Backlog(attachment, wall_time_s())
+        # `None` between a reset's stop and start: no truth belongs to the run then.
+        self._generation: int | None = attachment.generation
+        self._last_truth: Truth | None = None  # the latest taken, to see counts go back
+        self.downlink_received = 0  # frames off the socket (+ those the backlog says were lost)
+        self.downlink_taken_in = 0  # frames handed to the service (fewer while a step buffers)
+        self.truth_received = attachment.truth_sent
+        self.uplink_sent = attachment.uplink_received
 
     def _attach(self, service: GroundService) -> None:
         service.uplink = self._uplink
@@ -107,14 +121,16 @@ class GroundRuntime:
             if sockets.truth in ready:
                 self._drain_truth()
             if sockets.sim in ready:
-                self._drain_sim()
+                self.sim.drain()
             if sockets.control in ready:
                 self._drain_control()
+            if self._backlog.open:
+                self._settle_backlog()
             self._finish_steps()
             if self._reset is not None:
                 self._finish_reset()
-            if self._sim_waiting:
-                self._expire_sim()
+            if self.sim:
+                self.sim.expire()
 
     def close(self) -> None:
         self.service.archive.close()
@@ -127,17 +143,60 @@ class GroundRuntime:
         # Held during a step, and before the first range is known where light time comes from
         # it: judged without a range, a frame would take the config's fallback light time (3
         # minutes for the Mars cruise) and hold up every frame behind it.
-        hold = bool(self._steps) or self.service.channel.awaiting_range()
+        hold = self._holding()
         while True:
             try:
                 frame = socket.recv(zmq.NOBLOCK, copy=True)
             except zmq.Again:
                 return
-            self.downlink_received += 1
-            if hold:
-                self._frames.append(frame)
+            if self._reattaching is not None:
+                self._reattaching.frames.append(frame)
+            elif self._from_another(frame):
+                self._reattach("a frame older than the ground's clock starts a count again")
+                assert self._reattaching is not None
+                self._reattaching.frames.append(frame)
             else:
-                self._take_in(frame)
+                self._arrived(frame, hold)
+
+    def _holding(self) -> bool:
+        return bool(self._steps) or self.service.channel.awaiting_range()
+
+    def _arrived(self, frame: bytes, hold: bool) -> None:
+        now_s = wall_time_s() if self._backlog.open else 0.0
+        grown = self._backlog.take(frame, now_s)
+        if grown > 1:
+            self._lost_before(grown - 1)
+        self.downlink_received += 1
+        if hold:
+            self._frames.append(frame)
+        else:
+            self._take_in(frame)
+
+    def _settle_backlog(self) -> None:
+        lost = self._backlog.settle(wall_time_s())
+        if lost:
+            self._lost_before(lost)
+            self._apply_truths()
+
+    def _lost_before(self, lost: int) -> None:
+        """Frames sent before the attachment that will never come count as come."""
+        log.info(
+            "%d frames the spacecraft sent before this ground attached never arrived (a ground "
+            "before it had them); the onboard recorder keeps them",
+            lost,
+        )
+        self.downlink_received += lost
+        self.downlink_taken_in += lost
+
+    def _from_another(self, frame: bytes) -> bool:
+        """Whether a frame starts an APID's count again from a time before the ground's clock:
+        the first frame of a spacecraft that has just started (its start-up event), under a
+        ground that had been flying with another. A status request tells for sure."""
+        identity = peek_tm_identity(frame)
+        if identity is None or identity[1] != 0:
+            return False
+        sent_s = peek_tm_time_s(frame)
+        return sent_s is not None and sent_s + self.attachment.tick_s < self.service.now_s
 
     def _take_in(self, frame: bytes) -> None:
         self.downlink_taken_in += 1
@@ -147,6 +206,61 @@ class GroundRuntime:
         """Hand held frames to the service, in arrival order, until `up_to` have been taken in."""
         while self._frames and (up_to is None or self.downlink_taken_in < up_to):
             self._take_in(self._frames.popleft())
+
+    # -- another spacecraft ----------------------------------------------------------------------
+
+    def _reattach(self, why: str) -> None:
+        """Hold what comes and ask the spacecraft where it is (`_reattached` decides)."""
+        if self._reattaching is not None:
+            return
+        log.warning("%s: asking the spacecraft where it is", why)
+        self._take_in_held()  # what was held came before the sign: the spacecraft of before
+        self._truths.clear()  # their frames may never come: the status counts afresh
+        self._reattaching = Reattaching(why)
+        self.sim.request(simport.StatusRequest(), self._reattached)
+
+    def _reattached(self, reply: simport.SimReply) -> None:
+        """Attach to the spacecraft flying now; if it is another one, start the next segment."""
+        held = self._reattaching
+        assert held is not None
+        if not isinstance(reply, simport.StatusReply):
+            log.error("the spacecraft did not say where it is (%s); asking again", reply)
+            self.sim.request(simport.StatusRequest(), self._reattached)
+            return
+        self._reattaching = None
+        attachment = Attachment.from_status(reply)
+        another = why_another(self._known(), attachment)
+        if another is not None:
+            times = [peek_tm_time_s(frame) for frame in held.frames]
+            start_s = min([attachment.time_s, *(t for t in times if t is not None),
+                           *(truth.time_s for truth in held.truths)])  # fmt: skip
+            begin_segment(self.service, start_s, f"another spacecraft flies: {another}")
+            self._retired.clear()  # a new process numbers its generations from 1 again
+            self._last_flush_s = start_s
+        else:
+            log.info("the same spacecraft flies (%s)", attachment.describe())
+        self._attach_to(attachment)
+        hold = self._holding()
+        for frame in held.frames:
+            self._arrived(frame, hold)
+        for truth in held.truths:
+            self._received(truth)
+        self._apply_truths()
+        deferred, self._deferred = self._deferred, []
+        for seconds, respond in deferred:
+            self._step(seconds, respond)
+
+    def _known(self) -> Known:
+        """What came down of the spacecraft since this ground attached to it."""
+        attachment, last = self.attachment, self._last_truth
+        return Known(
+            time_s=max(attachment.time_s, 0.0 if last is None else last.time_s),
+            downlink_sent=max(attachment.downlink_sent, 0 if last is None else last.downlink_sent),
+            generated=attachment.generated,
+            generation=self._generation,
+        )
+
+    # -- uplink ----------------------------------------------------------------------------------
 
     def _uplink(self, arrival_s: float, frame: bytes) -> None:
         self.sockets.uplink.send_multipart([ARRIVAL.pack(arrival_s), frame])
@@ -161,13 +275,35 @@ class GroundRuntime:
             truth = self.service.truth.take(parts[-1])
             if truth is None:
                 continue  # malformed: refused, counted and logged by the intake
-            generation = truth.generation
-            if self._generation is None:
-                self._generation = generation
-            if generation == self._generation:  # else a reset spacecraft's late words: drop
-                self.truth_received += 1
-                self._truths.append(truth)
+            if self._reattaching is not None:
+                self._reattaching.truths.append(truth)
+            else:
+                self._received(truth)
         self._apply_truths()
+
+    def _received(self, truth: Truth) -> None:
+        """Take a truth message in its turn, unless it is not this spacecraft's to take."""
+        if self._generation is None or truth.generation in self._retired:
+            return  # a reset's spacecraft, old or not yet announced: its late words are dropped
+        last = self._last_truth
+        if truth.generation != self._generation:
+            self._reattach(f"truth of generation {truth.generation} where {self._generation} flew")
+        elif last is not None and (
+            truth.time_s < last.time_s or truth.downlink_sent < last.downlink_sent
+        ):
+            self._reattach(
+                f"truth went back from T+{last.time_s:.1f} s to T+{truth.time_s:.1f} s "
+                f"({last.downlink_sent} frames sent to {truth.downlink_sent})"
+            )
+        elif last is None and self.attachment.sent_before(truth):
+            return  # before the attachment, whose counts include its frames
+        else:
+            self._last_truth = truth
+            self.truth_received += 1
+            self._truths.append(truth)
+            return
+        assert self._reattaching is not None
+        self._reattaching.truths.append(truth)
 
     def _apply_truths(self) -> None:
         """Apply each truth message in turn, once every frame sent before it is here.
@@ -204,48 +340,12 @@ class GroundRuntime:
             self.service.archive.flush()
             self._last_flush_s = time_s
 
-    # -- sim port (asynchronous: replies come back in order) -------------------------------------
-
-    def _sim_request(self, request: simport.SimRequest, on_reply: OnSimReply) -> None:
-        self.sockets.sim.send_multipart([b"", simport.encode(request)])
-        seconds = request.seconds if isinstance(request, simport.StepRequest) else 0.0
-        # A step may take a while: allow for a slow stepped speed of 50x real time.
-        deadline_s = wall_time_s() + self.sim_timeout_s + seconds / 50.0
-        self._sim_waiting.append(SimWait(request, deadline_s, on_reply))
-
-    def _drain_sim(self) -> None:
-        while True:
-            try:
-                parts = self.sockets.sim.recv_multipart(zmq.NOBLOCK)
-            except zmq.Again:
-                return
-            if not self._sim_waiting:
-                log.warning("a sim-port reply came that nothing asked for; dropped")
-                continue
-            wait = self._sim_waiting.popleft()
-            if wait.on_reply is not None:  # None: already answered as timed out
-                wait.on_reply(sim_reply(wait.request, parts[-1]))
-
-    def _expire_sim(self) -> None:
-        """Answer requests the spacecraft has not answered in time, and say what to check.
-
-        They stay queued (replies come back in order), so a late reply is dropped, not given
-        to the wrong request.
-        """
-        now_s = wall_time_s()
-        for wait in self._sim_waiting:
-            if wait.on_reply is not None and now_s > wait.deadline_s:
-                on_reply, wait.on_reply = wait.on_reply, None
-                op = wait.request.op
-                log.error("the spacecraft did not answer %s in time", op)
-                on_reply(
-                    simport.refused(
-                        f"the spacecraft did not answer {op!r} in time: is flightsw "
-                        f"running and its sim port at {self.sockets.endpoints.sim}? (see its log)"
-                    )
-                )
+    # -- steps ---------------------------------------------------------------------------------
 
     def _step(self, seconds: float, respond: OnSimReply) -> None:
+        if self._reattaching is not None:  # its uplink count is the next spacecraft's
+            self._deferred.append((seconds, respond))
+            return
         pending = PendingStep(respond)
         self._steps.append(pending)
 
@@ -253,7 +353,7 @@ class GroundRuntime:
             pending.reply = reply
             self._finish_steps()
 
-        self._sim_request(simport.StepRequest(seconds, self.uplink_sent), stepped)
+        self.sim.request(simport.StepRequest(seconds, self.uplink_sent), stepped)
 
     def _finish_steps(self) -> None:
         """Answer a step once every frame the spacecraft sent during it has reached the ground."""
@@ -281,7 +381,7 @@ class GroundRuntime:
         if self.build_service is None:
             respond(Refusal(error="this ground cannot be reset"))
             return
-        if self._steps or self._reset is not None:
+        if self._steps or self._reset is not None or self._reattaching is not None:
             respond(Refusal(error="cannot reset while a step or another reset is under way"))
             return
 
@@ -296,7 +396,7 @@ class GroundRuntime:
             pending.old_downlink_sent = reply.old_downlink_sent
             self._finish_reset()
 
-        self._sim_request(simport.ResetRequest("stop", self.uplink_sent), stopped)
+        self.sim.request(simport.ResetRequest("stop", self.uplink_sent), stopped)
 
     def _finish_reset(self) -> None:
         """Close the old run once every frame of the old spacecraft is in it, open the new run,
@@ -320,13 +420,12 @@ class GroundRuntime:
             return
         self._attach(self.service)
         self.control.service = self.service
-        self.downlink_received = 0
-        self.downlink_taken_in = 0
-        self.truth_received = 0
-        self.uplink_sent = 0
+        if self._generation is not None:
+            self._retired.add(self._generation)
+        self._attach_to(Attachment.fresh(self.attachment.tick_s, self.attachment.generation))
+        self._generation = None  # no truth belongs to the new run until its spacecraft starts
         self._frames.clear()
         self._truths.clear()
-        self._generation = -1  # no truth belongs to the new run until its spacecraft starts
         self._last_flush_s = 0.0
         log.info(
             "reset: run %s closed (%s); run %s begins",
@@ -340,12 +439,13 @@ class GroundRuntime:
                 pending.respond(_refusal(reply, "reset"))
                 return
             self._generation = reply.generation
+            self.attachment = replace(self.attachment, generation=reply.generation)
             done = ResetReply(run_name=pending.run_name, archive=str(self.service.archive.path))
             # The new spacecraft announces itself: answer once that is on the ground, so it is
             # taken in before the first step, in every run alike.
             self._step(0.0, lambda _: pending.respond(done))
 
-        self._sim_request(simport.ResetRequest("start"), started)
+        self.sim.request(simport.ResetRequest("start"), started)
 
     # -- control API and live feed ---------------------------------------------------------------
 

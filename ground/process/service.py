@@ -6,6 +6,7 @@ everything here is plain method calls, so it is tested and benchmarked without a
 
 from __future__ import annotations
 
+import copy
 import logging
 import struct
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import Any, Literal
 import msgspec
 
 from flightsw.icd import (
+    DumpStore,
     EventReport,
     FrameError,
     Housekeeping,
@@ -54,12 +56,13 @@ from ground.api import (
 )
 from ground.archive.store import Archive
 from ground.commanding.commander import Commander
-from ground.commanding.tracker import CommandTracker
+from ground.commanding.tracker import CommandTracker, StageUpdate
 from ground.dictionary import Dictionary
 from ground.link.channel import Blackouts, Channel, DelayLine
 from ground.link.ingest import IngestChecks, SeenFrames
 from ground.link.truth import TruthIntake
 from ground.process.records import alarm_entry
+from ground.process.recovery import Gap, Recovery
 from ground.rules.alarms import AlarmManager, AlarmTransition
 from ground.rules.engine import RuleEngine
 
@@ -86,6 +89,8 @@ class GroundService:
         self.dictionary = dictionary
         self.archive = archive
         self.rules = rules
+        # The rules as loaded, before any telemetry: a new spacecraft is judged from scratch.
+        self.pristine_rules = copy.deepcopy(rules)
         self.alarms = alarms
         self.channel = channel
         self.publish = publish
@@ -115,6 +120,7 @@ class GroundService:
         # The latest on-board reports, as they came down.
         self.schedule_report: ReceivedSchedule | None = None
         self.store_status: ReceivedStoreStatus | None = None
+        self.recovery: Recovery | None = None  # what a run picked up again gets back
 
     # -- time ------------------------------------------------------------------------------------
 
@@ -141,7 +147,7 @@ class GroundService:
             arrived: tuple[Packet, bytes] = in_flight.payload  # type: ignore[assignment]
             self._deliver(arrived, in_flight.due_s)
         for update in self.commands.expire(now_s):
-            self.commander.stage(update)
+            self.record_stage(update)
         self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
 
     def update_link(
@@ -192,6 +198,18 @@ class GroundService:
             self._refuse(frame, error, None)
             return
         self._deliver((packet, frame), received_s)
+
+    def ground_event(
+        self, name: str, severity: int, text: str, params: dict[str, Any] | None = None
+    ) -> None:
+        """Something that happened to the ground or the link, now: archived and published as
+        an event of the subsystem `ground`."""
+        time_s = self.now_s
+        params = params or {}
+        self.archive.record_event(time_s, "ground", name, severity, text, params, received_s=time_s)
+        event = Event(time_s, "ground", name, Severity(severity), text, params, time_s)
+        self.publish(EventArrived(event=event))
+        log.log(logging.WARNING if severity >= 3 else logging.INFO, "%s", text)
 
     def _link_change(self, change: str, time_s: float) -> None:
         """Acquisition or loss of signal at the ground station: on the timeline and the feed."""
@@ -274,7 +292,7 @@ class GroundService:
             case Verification():
                 update = self.commands.on_verification(message, received_s)
                 if update is not None:
-                    self.commander.stage(update)
+                    self.record_stage(update)
             case Pong():
                 self.pongs.append((packet.apid, received_s))
                 self.publish(PongArrived(time_s=received_s, apid=packet.apid))
@@ -344,6 +362,10 @@ class GroundService:
             )
             self.publish(AlarmChanged(entry=alarm_entry(transition)))
 
+    def settle(self, transitions: list[AlarmTransition]) -> None:
+        """Archive and publish alarm transitions made outside ingest (a restore, a new segment)."""
+        self._alarms(transitions)
+
     def latest(self, name: str) -> tuple[float, Scalar] | None:
         """The newest value of `subsystem.param` and its mission time, if any has come down."""
         subsystem, _, param = name.partition(".")
@@ -368,6 +390,23 @@ class GroundService:
     @property
     def commands(self) -> CommandTracker:
         return self.commander.tracker
+
+    def record_stage(self, update: StageUpdate) -> None:
+        """Archive and publish a stage a command reached; the end of a recovery's dump closes it."""
+        self.commander.stage(update)
+        if self.recovery is not None and self.recovery.due():
+            self.archive.flush()
+            outcome = self.recovery.finish(self.archive)
+            name, severity, text = self.recovery.describe(outcome, self.names_by_apid)
+            self.ground_event(name, severity, text, self.recovery.params(outcome))
+
+    def recover(self, gap: Gap) -> Recovery:
+        """Ask the onboard recorder for the frames `gap` lacks (a run picked up again)."""
+        command = self.commander.service(
+            "store_dump", DumpStore(gap.start_s, gap.end_s), source="ground"
+        )
+        self.recovery = Recovery(gap, command)
+        return self.recovery
 
     # -- faults ----------------------------------------------------------------------------------
 
@@ -399,4 +438,6 @@ class GroundService:
             events=self.events_received,
             commands_pending=len(self.commands.pending()),
             alarms_active=len(self.alarms.active()),
+            segment=self.archive.segment,
+            recovery=None if self.recovery is None else self.recovery.status(),
         )
