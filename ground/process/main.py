@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 return EXIT_USAGE
             service = build_service(run_name, attachment.time_s)
+            service.now_s = attachment.time_s  # a spacecraft in flight: its time, not T+0
         archive = service.archive
         runtime = GroundRuntime(
             sockets, service, args.sim_timeout_s, build_service, attachment=attachment
@@ -161,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             config.name,
             archive.path,
             len(rules),
-            f"{config.link.one_way_light_time_s:g} s"
-            if config.link.light_time_model == "fixed"
+            f"{service.channel.light_time.fixed_s:g} s"
+            if service.channel.light_time.model == "fixed"
             else "from range",
             endpoints.control,
             endpoints.feed,
@@ -260,7 +261,7 @@ def attach(sockets: GroundSockets, endpoints: Endpoints, timeout_s: float) -> At
             f"({said}); check flightsw's log"
         )
     attachment = Attachment.from_status(reply)
-    if attachment.downlink_sent:
+    if attachment.time_s > 0.0:
         log.info("attached to a spacecraft in flight: %s", attachment.describe())
     return attachment
 

@@ -3,6 +3,8 @@
 Everything the ground decides from is in the archive, committed up to the last second before
 the crash (WAL, one commit per mission second): what it cannot read back it rebuilds.
 
+- Sequence counts: each APID expects the frame after its last archived one, so what was lost
+  meanwhile shows as a gap (the recorder's dump fills it).
 - Latest values: each subsystem's last reports, for `tlm` and the live view.
 - Rule states: the last `REPORTS_PER_SUBSYSTEM` reports of each subsystem go through the rules
   again (modes, persistence, deltas), their transitions thrown away: they were archived the
@@ -62,6 +64,8 @@ def restore(service: GroundService, now_s: float) -> Restored:
     """Take up the run `service.archive` holds, at mission time `now_s` (the spacecraft's)."""
     service.now_s = now_s
     segment = service.archive.segment
+    last = service.archive.last_frames(segment)
+    service.checks.continue_from({apid: seq for apid, (seq, _) in last.items()})
     reports = service.archive.recent_reports(segment, REPORTS_PER_SUBSYSTEM)
     for time_s, subsystem, params in reports:
         _latest(service, time_s, subsystem, params)

@@ -167,7 +167,12 @@ class GroundRuntime:
         if grown > 1:
             self._lost_before(grown - 1)
         self.downlink_received += 1
-        if hold:
+        if self._backlog.open and self.attachment.time_s > 0.0:
+            # Sent before the attachment by a spacecraft already flying: history by now. It
+            # comes before any frame sent after, so it goes in at once, in its turn.
+            self.downlink_taken_in += 1
+            self.service.on_late_frame(frame)
+        elif hold:
             self._frames.append(frame)
         else:
             self._take_in(frame)

@@ -69,6 +69,10 @@ from ground.rules.engine import RuleEngine
 log = logging.getLogger(__name__)
 
 ARRIVAL = struct.Struct(">d")
+# Why an archived frame is history, not the present (the `reason` of its row): unwrapped from a
+# recorder dump, or sent before this ground attached and come late (ground.process.attachment).
+PLAYBACK = "playback"
+LATE = "late"
 Publish = Callable[[FeedEvent], None]
 Uplink = Callable[[float, bytes], None]
 
@@ -184,12 +188,19 @@ class GroundService:
         if due_s <= self.now_s:
             self.advance(self.now_s)
 
-    def replay_frame(self, frame: bytes, received_s: float) -> None:
+    def on_late_frame(self, frame: bytes) -> None:
+        """A frame the spacecraft sent before this ground attached comes now (it waited in the
+        spacecraft's socket while no ground listened): history, archived without the rules and
+        without crossing the channel, whose picture of that time is gone."""
+        self.replay_frame(frame, self.now_s, LATE)
+
+    def replay_frame(self, frame: bytes, received_s: float, history: str | None = None) -> None:
         """A recorded frame reaches the ground again at its recorded `received_s` (a replay).
 
         The channel is bypassed (the frame crossed it when it was recorded): the frame is
         checked and delivered at once, so rules and alarms see it at the mission time they saw
         it live. Time moves to `received_s` without a tick; the replay calls `advance` for that.
+        A frame that was history when it was recorded (`LATE`) is history again.
         """
         self.now_s = max(self.now_s, received_s)
         try:
@@ -197,7 +208,7 @@ class GroundService:
         except FrameError as error:
             self._refuse(frame, error, None)
             return
-        self._deliver((packet, frame), received_s)
+        self._deliver((packet, frame), received_s, history)
 
     def ground_event(
         self, name: str, severity: int, text: str, params: dict[str, Any] | None = None
@@ -234,22 +245,24 @@ class GroundService:
         self.publish(FrameRefused(time_s=self.now_s, reason=error.reason, detail=error.detail))
 
     def _deliver(
-        self, item: tuple[Packet, bytes], received_s: float, playback: bool = False
+        self, item: tuple[Packet, bytes], received_s: float, history: str | None = None
     ) -> None:
         """Archive and act on a frame that has reached the ground.
 
         A live frame goes through the sequence check; a frame played back from the onboard
         recorder is new only if it did not come down live, and is archived without running
-        the rules (its values are history, not the present).
+        the rules (its values are history, not the present). A late one (`LATE`) is history
+        too, but comes in its place in the sequence.
         """
         packet, frame = item
-        if playback:
+        if history is not None:
             if packet in self.seen:
                 self.playback_duplicates += 1
                 return
-            self.playback_recovered += 1
+            if history == PLAYBACK:
+                self.playback_recovered += 1
         self.seen.add(packet)
-        gap = None if playback else self.checks.sequence(packet)
+        gap = None if history == PLAYBACK else self.checks.sequence(packet)
         if gap is not None:
             subsystem = self.names_by_apid.get(gap.apid, str(gap.apid))
             log.warning("sequence gap on %s: %d frames missing", subsystem, gap.missing)
@@ -269,9 +282,9 @@ class GroundService:
             packet_type=int(packet.packet_type),
             service=packet.service,
             subtype=packet.subtype,
-            reason="playback" if playback else None,
+            reason=history,
         )
-        self._dispatch(packet, message, received_s, playback)
+        self._dispatch(packet, message, received_s, history is not None)
 
     def _dispatch(
         self, packet: Packet, message: Message, received_s: float, playback: bool = False
@@ -319,7 +332,7 @@ class GroundService:
             except FrameError as error:
                 self._refuse(frame, error, None)
                 continue
-            self._deliver((packet, frame), received_s, playback=True)
+            self._deliver((packet, frame), received_s, PLAYBACK)
 
     def _housekeeping(self, subsystem: str, params: dict[str, Any], time_s: float) -> None:
         self.archive.record_housekeeping(time_s, subsystem, params)
@@ -401,7 +414,12 @@ class GroundService:
             self.ground_event(name, severity, text, self.recovery.params(outcome))
 
     def recover(self, gap: Gap) -> Recovery:
-        """Ask the onboard recorder for the frames `gap` lacks (a run picked up again)."""
+        """Ask the onboard recorder for the frames `gap` lacks (a run picked up again).
+
+        The dump plays back every frame of the interval; those archived before the crash are
+        noted as seen first, so the playback takes only the missing ones.
+        """
+        self.seen.add_keys(self.archive.frame_keys(gap.segment, gap.start_s, gap.end_s))
         command = self.commander.service(
             "store_dump", DumpStore(gap.start_s, gap.end_s), source="ground"
         )
