@@ -79,9 +79,9 @@ def restore(service: GroundService, now_s: float) -> Restored:
     for alarm in alarms.values():
         if alarm.shelved:
             unshelved += service.alarms.unshelve(alarm.name, now_s, comment=UNSHELVED)
-    service.settle(unshelved)
+    service.record_alarms(unshelved)
     reconciled = _reconcile(service, now_s)
-    service.settle(reconciled)
+    service.record_alarms(reconciled)
     interrupted = _interrupt_commands(service, now_s)
     restored = Restored(
         segment=segment,

@@ -34,7 +34,7 @@ def begin_segment(service: GroundService, start_s: float, reason: str) -> int:
     old = service.archive.segment
     end_s = service.now_s
     why = f"segment {old} ended at T+{end_s:.1f} s: {reason}"
-    service.settle(service.alarms.clear_all(end_s, why))
+    service.record_alarms(service.alarms.clear_all(end_s, why))
     for update in service.commands.interrupt(end_s, why):
         service.record_stage(update)
     segment = service.archive.begin_segment(start_s, reason, wall_utc())

@@ -152,7 +152,7 @@ class GroundService:
             self._deliver(arrived, in_flight.due_s)
         for update in self.commands.expire(now_s):
             self.record_stage(update)
-        self._alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
+        self.record_alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
 
     def update_link(
         self,
@@ -351,9 +351,9 @@ class GroundService:
         self.publish(TelemetryArrived(time_s=time_s, subsystem=subsystem, params=params))
         transitions = self.rules.update_report(time_s, subsystem, params)
         if transitions:
-            self._alarms(self.alarms.update(time_s, transitions))
+            self.record_alarms(self.alarms.update(time_s, transitions))
 
-    def _alarms(self, transitions: list[AlarmTransition]) -> None:
+    def record_alarms(self, transitions: list[AlarmTransition]) -> None:
         """Archive and publish alarm transitions (from rules or from an operator)."""
         for transition in transitions:
             self.archive.record_alarm(
@@ -375,10 +375,6 @@ class GroundService:
             )
             self.publish(AlarmChanged(entry=alarm_entry(transition)))
 
-    def settle(self, transitions: list[AlarmTransition]) -> None:
-        """Archive and publish alarm transitions made outside ingest (a restore, a new segment)."""
-        self._alarms(transitions)
-
     def latest(self, name: str) -> tuple[float, Scalar] | None:
         """The newest value of `subsystem.param` and its mission time, if any has come down."""
         subsystem, _, param = name.partition(".")
@@ -393,10 +389,10 @@ class GroundService:
     # -- operator actions on alarms --------------------------------------------------------------
 
     def acknowledge(self, name: str, operator: str, comment: str = "") -> None:
-        self._alarms(self.alarms.acknowledge(name, self.now_s, operator, comment))
+        self.record_alarms(self.alarms.acknowledge(name, self.now_s, operator, comment))
 
     def shelve(self, name: str, duration_s: float, operator: str = "", comment: str = "") -> None:
-        self._alarms(self.alarms.shelve(name, self.now_s, duration_s, operator, comment))
+        self.record_alarms(self.alarms.shelve(name, self.now_s, duration_s, operator, comment))
 
     # -- uplink ----------------------------------------------------------------------------------
 

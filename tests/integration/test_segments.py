@@ -22,7 +22,9 @@ from ground.api import (
     SendPing,
     Step,
 )
+from ground.archive import Archive
 from ground.cli.launcher import Mission
+from ground.replay import replay
 
 pytestmark = pytest.mark.integration
 
@@ -88,3 +90,15 @@ def test_a_spacecraft_started_again_under_a_running_ground_is_a_new_segment(
     assert "another spacecraft flies" in segments[1][3]
     assert "mission time went back" in segments[1][3]
     assert gaps == 0
+
+    # A replay plays the run segment after segment, each from its own T+0.
+    summary = replay(mission.archive_path, mission.data_dir / "replayed")
+    with Archive.open(summary.archive_path) as replayed, Archive.open(mission.archive_path) as live:
+        assert [s.segment for s in replayed.segments()] == [1, 2]
+        for segment in (1, 2):
+            assert replayed.parameter_history("power.battery_soc", segment=segment) == (
+                live.parameter_history("power.battery_soc", segment=segment)
+            )
+        assert [e.name for e in replayed.events(segment=2) if e.subsystem == "ground"] == [
+            "new_segment"
+        ]
