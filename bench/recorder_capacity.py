@@ -68,7 +68,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=float, default=2.0, help="mission hours flown (default 2)")
     args = parser.parse_args()
-    print(f"{'mission':<16}{'frames/h':>10}{'octets':>8}{'capacity':>10}{'covers':>10}{'memory':>10}")
+    print(
+        f"{'mission':<16}{'frames/h':>10}{'octets':>8}{'capacity':>10}{'covers':>10}{'memory':>10}"
+    )
     with tempfile.TemporaryDirectory() as workdir:
         for mission in shipped_missions():
             rate, octets, capacity = measure(mission, args.hours, Path(workdir))

@@ -106,6 +106,7 @@ from ground.api.requests import (
 )
 from ground.api.session import Session
 from ground.api.status import (
+    ArchiveStatus,
     ChannelStatus,
     GroundStatus,
     IngestCounts,
@@ -132,6 +133,7 @@ __all__ = [
     "AlarmEntry",
     "AlarmLogReply",
     "AlarmsReply",
+    "ArchiveStatus",
     "BlackoutAdded",
     "BlackoutReply",
     "ChannelStatus",

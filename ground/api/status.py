@@ -73,6 +73,20 @@ class ReplayStatus(msgspec.Struct, frozen=True):
     frames: int
 
 
+class ArchiveStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """The run's archive: whether it can be written, and what waits in memory to be."""
+
+    path: str
+    writable: bool  # the latest commit succeeded (or none has failed yet)
+    problem: str  # what failed and what to do; "" while writable
+    failing_since_s: float | None  # mission time of the first failed commit, None while writable
+    rows_held: int  # accepted, not in the file yet
+    bytes_held: int
+    hold_rows: int  # what may be held before the ground saves it to a spill file and stops
+    hold_bytes: int
+    rows_written_late: int  # over the run: rows committed by a retry after a failure
+
+
 class GroundStatus(msgspec.Struct, frozen=True, kw_only=True):
     """Everything `status` tells: where mission time is, the link, and what came down."""
 
@@ -92,3 +106,4 @@ class GroundStatus(msgspec.Struct, frozen=True, kw_only=True):
     segment: int = 1  # which spacecraft of the run: a new one (restarted, replaced) is the next
     recovery: RecoveryStatus | None = None  # since the ground picked its run up again
     replay: ReplayStatus | None = None  # only when the ground is a replay
+    archive: ArchiveStatus | None = None  # None only from a ground that does not say

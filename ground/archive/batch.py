@@ -1,9 +1,12 @@
 """Batched writing of an archive: pending rows per table, committed in one transaction each.
 
 Writes append to in-memory batches; one transaction commits every pending row when they reach
-`batch_rows` or when `flush()` is called (the caller flushes at least once per mission second
-and on shutdown). A failed commit (disk full, file locked, I/O error) raises ArchiveError and
-keeps the batch in memory, so a later `flush()` can still commit it.
+`batch_rows` or when the caller flushes (at least once per mission second and on shutdown).
+A commit that fails (a full disk, the file size limit, a lock held elsewhere, an I/O error)
+keeps its rows held in memory and says why in `failure`; nothing is lost and nothing retries
+by itself: the caller retries with `try_flush()` on its own schedule, watches what is held
+against its bound (`held_full`), and, if it must stop first, saves the held rows to a spill
+file (`ground.archive.spill`). `flush()` is the same commit for callers that want an exception.
 """
 
 from __future__ import annotations
@@ -14,27 +17,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ground.archive.held import (
+    DEFAULT_HOLD,
+    ROW_OVERHEAD_BYTES,
+    HeldRows,
+    HoldLimit,
+    WriteFailure,
+    row_bytes,
+)
 from ground.archive.query import ArchiveReader
-from ground.archive.schema import INSERTS, UPDATE_COMMAND_STATUS
+from ground.archive.schema import ID_TABLES, INSERTS, UPDATE_COMMAND_STATUS
 from ground.errors import ArchiveError
-
-_ADVICE = {
-    "SQLITE_FULL": "the disk (or the file's size limit) is full: free space under {dir}",
-    "SQLITE_BUSY": "another connection holds the write lock: close the other writer",
-    "SQLITE_LOCKED": "another connection holds the write lock: close the other writer",
-    "SQLITE_READONLY": "the file or its directory is read-only: make {dir} writable",
-}
-_ID_TABLES = ("frames", "events", "commands", "verifications", "alarms", "injections")
 
 
 @dataclass(frozen=True, slots=True)
 class ArchiveStats:
-    """What an archive has written so far (committed rows only, except `pending_rows`)."""
+    """What an archive has written so far (committed rows only), and what it holds."""
 
     rows_written: dict[str, int]
     status_updates: int
     batches_committed: int
-    pending_rows: int
+    pending_rows: int  # accepted, not in the file yet (a batch filling, or held after a failure)
+    pending_bytes: int  # what the pending rows count for against the bytes bound (`row_bytes`)
+    failed_commits: int
+    rows_written_late: int  # committed by the first commit that succeeded after a failure
 
 
 class BatchWriter(ArchiveReader):
@@ -44,31 +50,39 @@ class BatchWriter(ArchiveReader):
     """
 
     def __init__(
-        self, connection: sqlite3.Connection, path: Path, *, readonly: bool, batch_rows: int
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        *,
+        readonly: bool,
+        batch_rows: int,
+        hold: HoldLimit = DEFAULT_HOLD,
     ) -> None:
         super().__init__(connection, path)
         self._writable = not readonly
         self._batch_rows = batch_rows
+        self.hold = hold
         self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in INSERTS}
         self._pending_updates: list[tuple[str, int]] = []
         self._pending_count = 0
+        self._pending_bytes = 0
         self._rows_written = dict.fromkeys(INSERTS, 0)
         self._status_updates = 0
         self._batches = 0
-        self._commit_failed = False
+        self._failed_commits = 0
+        self._rows_late = 0
+        self.failure: WriteFailure | None = None
+        """Why the latest commit failed; None once one succeeds (or before any failed)."""
         connection = self._ready_connection()
         self._next_ids = {  # ids are given out at record time: a command's id before commit
             table: connection.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
-            for table in _ID_TABLES
+            for table in ID_TABLES
         }
 
-    def flush(self) -> int:
+    def try_flush(self) -> int:
         """Commit every pending row in one transaction; return how many rows were committed.
 
-        Raises:
-            ArchiveError: the commit failed; the rows stay pending, call `flush()` again once
-                the cause (a full disk, a lock held elsewhere) is gone. Until a flush succeeds,
-                recording keeps accepting rows without retrying the commit on every call.
+        A commit that fails returns 0 and keeps the rows held, in order; `failure` says why.
         """
         if self._pending_count == 0:
             return 0
@@ -85,34 +99,83 @@ class BatchWriter(ArchiveReader):
             if connection.in_transaction:
                 with contextlib.suppress(sqlite3.Error):  # the commit's error is the one to report
                     connection.execute("ROLLBACK")
-            self._commit_failed = True
-            raise ArchiveError(self._commit_failure(exc)) from exc
-        self._commit_failed = False
+            self.failure = WriteFailure.of(self.path, exc)
+            self._failed_commits += 1
+            return 0
         committed = self._pending_count
+        if self.failure is not None:
+            self._rows_late += committed
+            self.failure = None
         for table, rows in self._pending.items():
             self._rows_written[table] += len(rows)
             rows.clear()
         self._status_updates += len(self._pending_updates)
         self._pending_updates.clear()
         self._pending_count = 0
+        self._pending_bytes = 0
         self._batches += 1
+        return committed
+
+    def flush(self) -> int:
+        """Commit every pending row in one transaction; return how many rows were committed.
+
+        Raises:
+            ArchiveError: the commit failed; the rows stay pending, call `flush()` again once
+                the cause (a full disk, a lock held elsewhere) is gone. Until a flush succeeds,
+                recording keeps accepting rows without retrying the commit on every call.
+        """
+        committed = self.try_flush()
+        failure = self.failure
+        if failure is not None and self._pending_count:
+            raise ArchiveError(
+                f"could not commit {self._pending_count:,} pending rows to {self.path}: "
+                f"{failure.reason} ({failure.error_name}: {failure.detail}). They stay pending: "
+                f"{failure.advice}, then call flush() again."
+            )
         return committed
 
     def close(self, *, discard_pending: bool = False) -> None:
         """Flush and close. If the flush fails the archive stays open with its pending rows
-        (retry, or pass `discard_pending=True` to give them up)."""
+        (retry, or pass `discard_pending=True` to give them up, once they are saved elsewhere)."""
         if self._connection is None:
             return
         if self._writable and not discard_pending:
             self.flush()
         self._connection.close()
         self._connection = None
+        for rows in self._pending.values():
+            rows.clear()
+        self._pending_updates.clear()
+        self._pending_count = self._pending_bytes = 0
+
+    @property
+    def closed(self) -> bool:
+        return self._connection is None
+
+    @property
+    def held_full(self) -> bool:
+        """The rows pending have reached the bound on what may be held (`hold`)."""
+        hold = self.hold
+        return self._pending_count >= hold.rows or self._pending_bytes >= hold.size_bytes
+
+    def held(self) -> HeldRows:
+        """A snapshot of the pending rows, per table in commit order (to spill them)."""
+        return HeldRows(
+            {table: tuple(rows) for table, rows in self._pending.items()},
+            tuple(self._pending_updates),
+        )
 
     @property
     def stats(self) -> ArchiveStats:
         """Rows committed per table, command status updates, batches committed, rows pending."""
         return ArchiveStats(
-            dict(self._rows_written), self._status_updates, self._batches, self._pending_count
+            dict(self._rows_written),
+            self._status_updates,
+            self._batches,
+            self._pending_count,
+            self._pending_bytes,
+            self._failed_commits,
+            self._rows_late,
         )
 
     # -- internals -------------------------------------------------------------------------
@@ -120,8 +183,8 @@ class BatchWriter(ArchiveReader):
     def _ready(self) -> sqlite3.Connection:
         connection = super()._ready()
         # Queries see every accepted row; while commits fail they see the committed ones.
-        if self._writable and not self._commit_failed:
-            self.flush()
+        if self._writable and self.failure is None:
+            self.try_flush()
         return connection
 
     def _ready_connection(self) -> sqlite3.Connection:
@@ -140,18 +203,11 @@ class BatchWriter(ArchiveReader):
         self._pending[table].append(row)
         if table in self._next_ids:
             self._next_ids[table] += 1
-        self._added(1)
+        self._added(1, row_bytes(row))
 
-    def _added(self, count: int) -> None:
+    def _added(self, count: int, size_bytes: int = ROW_OVERHEAD_BYTES) -> None:
         self._pending_count += count
-        # After a failed commit only flush() retries: a retry per record would stall ingest.
-        if self._pending_count >= self._batch_rows and not self._commit_failed:
-            self.flush()
-
-    def _commit_failure(self, exc: sqlite3.Error) -> str:
-        name = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
-        advice = _ADVICE.get(name, "check the disk and the file").format(dir=self.path.parent)
-        return (
-            f"could not commit {self._pending_count} pending rows to {self.path}: {exc} ({name}). "
-            f"The rows are kept in memory: {advice}, then call flush() again."
-        )
+        self._pending_bytes += size_bytes
+        # After a failed commit only the caller retries: a retry per record would stall ingest.
+        if self._pending_count >= self._batch_rows and self.failure is None:
+            self.try_flush()

@@ -308,6 +308,23 @@ INSERTS: dict[str, str] = {
 }
 UPDATE_COMMAND_STATUS = "UPDATE commands SET status = ? WHERE id = ?"
 
+# Tables whose rows carry an `id` first, given out when a row is recorded (a command's id is
+# known before its commit).
+ID_TABLES = ("frames", "events", "commands", "verifications", "alarms", "injections")
+# Where each table's mission time sits in the rows its INSERT takes (None: a table without one).
+TIME_COLUMNS: dict[str, int | None] = {
+    "meta": None,
+    "segments": 1,  # start_s
+    "frames": 1,  # received_s
+    "housekeeping_keys": None,
+    "housekeeping": 0,  # time_s
+    "events": 1,  # time_s
+    "commands": 1,  # uplinked_s
+    "verifications": 2,  # time_s
+    "alarms": 1,  # time_s
+    "injections": 1,  # time_s
+}
+
 TABLES = (*INSERTS, "timeline")
 
 
@@ -319,12 +336,13 @@ def create_file(
     The connection is in autocommit mode (transactions are explicit), WAL, synchronous=NORMAL.
 
     Raises:
-        ArchiveError: the file (or a leftover -wal/-shm of it) exists, or SQLite failed; a
-            file that could not be completed is removed.
+        ArchiveError: the file (or a leftover -wal/-shm of it) exists, its folder cannot be
+            made or written, or SQLite failed; a file that could not be completed is removed.
     """
     meta_rows = [(text("meta key", key), meta_json(key, value)) for key, value in meta.items()]
     companions = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.open("xb").close()  # exclusive create: two runs cannot race for one name
         if any(file.exists() for file in companions[1:]):
             raise FileExistsError(path)
@@ -332,6 +350,11 @@ def create_file(
         raise ArchiveError(
             f"archive {path} already exists; choose another run name or move the old run "
             "away (an archive is never overwritten)"
+        ) from None
+    except OSError as error:  # a full disk, a read-only folder, a file where a folder should be
+        raise ArchiveError(
+            f"cannot create archive {path}: {error.strerror or error}; make {path.parent} a "
+            "writable folder with free space"
         ) from None
     connection = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None)
     try:

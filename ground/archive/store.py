@@ -30,6 +30,7 @@ from typing import Any
 
 from flightsw.clock import wall_stamp
 from ground.archive.batch import ArchiveStats, BatchWriter
+from ground.archive.held import DEFAULT_HOLD, ROW_OVERHEAD_BYTES, HoldLimit
 from ground.archive.housekeeping_keys import HousekeepingKeys
 from ground.archive.schema import (
     INT64_MAX,
@@ -98,13 +99,19 @@ class Archive(BatchWriter):
     Make one with `Archive.create` (a new run) or `Archive.open` (replay and queries); the
     constructor takes over an already opened connection.
     Queries on a writable archive flush first, so they see every accepted row (after a failed
-    commit they answer from the committed rows until a `flush()` succeeds).
+    commit they answer from the committed rows until a commit succeeds).
     """
 
     def __init__(
-        self, connection: sqlite3.Connection, path: Path, *, readonly: bool, batch_rows: int
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        *,
+        readonly: bool,
+        batch_rows: int,
+        hold: HoldLimit = DEFAULT_HOLD,
     ) -> None:
-        super().__init__(connection, path, readonly=readonly, batch_rows=batch_rows)
+        super().__init__(connection, path, readonly=readonly, batch_rows=batch_rows, hold=hold)
         self._pack = packer().pack
         self._housekeeping_keys = HousekeepingKeys(self._ready_connection())
         self._key_sets = self._housekeeping_keys.seen  # the same set: one lookup per report
@@ -121,6 +128,7 @@ class Archive(BatchWriter):
         *,
         batch_rows: int = DEFAULT_BATCH_ROWS,
         busy_timeout_s: float = 5.0,
+        hold: HoldLimit = DEFAULT_HOLD,
     ) -> Archive:
         """Create `data_dir/<run_name>.sqlite` with the schema and `meta`, and open it to write.
 
@@ -131,6 +139,8 @@ class Archive(BatchWriter):
                 epoch); stored as given, next to `schema_version`.
             batch_rows: pending rows that trigger a commit.
             busy_timeout_s: how long a commit waits for another connection's lock.
+            hold: how much may be held in memory while commits fail (`held_full` says when
+                it is reached).
 
         Raises:
             ArchiveError: the name is unusable, the file already exists, or SQLite failed.
@@ -141,13 +151,11 @@ class Archive(BatchWriter):
                 "and '-', not starting with '.'"
             )
         _check_batch_rows(batch_rows)
-        directory = Path(data_dir)
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"{run_name}.sqlite"
+        path = Path(data_dir) / f"{run_name}.sqlite"
         connection = create_file(
             path, {"schema_version": SCHEMA_VERSION, **(meta or {})}, busy_timeout_s
         )
-        return cls(connection, path, readonly=False, batch_rows=batch_rows)
+        return cls(connection, path, readonly=False, batch_rows=batch_rows, hold=hold)
 
     @classmethod
     def open(
@@ -157,6 +165,7 @@ class Archive(BatchWriter):
         *,
         batch_rows: int = DEFAULT_BATCH_ROWS,
         busy_timeout_s: float = 5.0,
+        hold: HoldLimit = DEFAULT_HOLD,
     ) -> Archive:
         """Open an existing archive, read-only unless `readonly=False` (to append to a run).
 
@@ -166,7 +175,7 @@ class Archive(BatchWriter):
         _check_batch_rows(batch_rows)
         path = Path(path)
         connection = open_file(path, readonly, busy_timeout_s)
-        return cls(connection, path, readonly=readonly, batch_rows=batch_rows)
+        return cls(connection, path, readonly=readonly, batch_rows=batch_rows, hold=hold)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -218,7 +227,7 @@ class Archive(BatchWriter):
                 self.segment,
             )
         )
-        self._added(1)
+        self._added(1, ROW_OVERHEAD_BYTES + len(raw))
         return frame_id
 
     def record_housekeeping(
@@ -245,7 +254,7 @@ class Archive(BatchWriter):
             # The new keys ride in their report's batch without counting towards `batch_rows`.
             self._pending["housekeeping_keys"].extend(self._housekeeping_keys.note(*key_set))
         self._pending["housekeeping"].append(row)
-        self._added(1)
+        self._added(1, ROW_OVERHEAD_BYTES + len(row[2]))
 
     def record_event(
         self,

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -89,8 +90,9 @@ class Mission:
         if self.stopped:
             return
         self.stopped = True
-        with contextlib.suppress(ClientError):
-            self.client.call(Shutdown(spacecraft=True), timeout_s=5.0)
+        if self.ground.poll() is None:  # a ground that has exited cannot pass the word on
+            with contextlib.suppress(ClientError):
+                self.client.call(Shutdown(spacecraft=True), timeout_s=5.0)
         for process in (self.ground, self.flight):
             _terminate(process)
         self.client.close()
@@ -127,11 +129,14 @@ def launch(
     sim_timeout_s: float | None = None,
     extra_env: dict[str, str] | None = None,
     exit_with_parent: bool = False,
+    ground_preexec: Callable[[], None] | None = None,
 ) -> Mission:
     """Start `flightsw` and `ground` for `config` on free loopback ports; wait until both answer.
 
     `config` is a file or the name of a shipped mission. With `exit_with_parent` both processes
     stop by themselves should this process die without stopping them (a killed test run).
+    `ground_preexec` runs in the ground's child process just before it starts (a test sets
+    the ground's resource limits there).
     """
     config = resolve_config(config)
     endpoints = Endpoints.on_ports(free_ports(6))
@@ -162,7 +167,13 @@ def launch(
     flight_log = (log_dir / f"{run_name}.flightsw.log").open("wb")
     ground_log = (log_dir / f"{run_name}.ground.log").open("wb")
     flight = subprocess.Popen(flight_args, stdout=flight_log, stderr=subprocess.STDOUT, env=env)
-    ground = subprocess.Popen(ground_args, stdout=ground_log, stderr=subprocess.STDOUT, env=env)
+    ground = subprocess.Popen(
+        ground_args,
+        stdout=ground_log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        preexec_fn=ground_preexec,
+    )
     client = GroundClient(endpoints.control, timeout_s=30.0)
     mission = Mission(
         config, endpoints, data_dir, run_name, flight, ground, client, [flight_log, ground_log]

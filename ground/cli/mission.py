@@ -1,4 +1,4 @@
-"""`mission`: run both processes together, attach a console, or plot, replay or export a run."""
+"""`mission`: run both processes together, attach a console, or plot, replay, export or mend a run."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from flightsw.config import ConfigError, load_mission
 from flightsw.icd import Endpoints
 from ground.api import GetAlarms, GetStatus, GroundClient, GroundStatus, Session, Step
 from ground.archive.store import Archive, default_run_name
+from ground.cli import archive_cli
 from ground.cli import replay as replay_cli
 from ground.cli.launcher import launch
 from ground.console.complete import (
@@ -108,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
     replay_cli.add_parsers(commands)
     script_cli.add_parser(commands)
+    archive_cli.add_parser(commands)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="mission %(levelname)s: %(message)s")
@@ -122,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             return replay_cli.run_export(args)
         if args.command == "script":
             return script_cli.run_script(args)
+        if args.command == "archive":
+            return archive_cli.run_archive(args)
         return run_console(args)
     except (ConfigError, GroundError) as error:
         print(f"mission: {error}", file=sys.stderr)

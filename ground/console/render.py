@@ -18,6 +18,7 @@ from rich.text import Text
 from flightsw.icd import ArgSpec, FaultSpec, Severity
 from ground.api import (
     Alarm,
+    ArchiveStatus,
     Command,
     Event,
     GroundStatus,
@@ -118,7 +119,12 @@ class Renderer:
             ("alarms", status.alarms_active),
             ("commands pending", status.commands_pending),
         ]  # fmt: skip
-        self.table(("item", "value"), rows, title="status")
+        styles = [""] * len(rows)
+        archive = status.archive
+        if archive is not None:
+            rows.append(("archive", archive_line(archive)))
+            styles.append("" if archive.writable else "bold red")
+        self.table(("item", "value"), rows, styles, title="status")
 
     def command(self, command: Command) -> None:
         stages = "  ".join(f"{stage}@{time_s:.2f}" for stage, time_s in command.stages.items())
@@ -244,3 +250,13 @@ def event_severity_name(severity: int) -> str:
         return Severity(severity).name
     except ValueError:
         return str(severity)
+
+
+def archive_line(archive: ArchiveStatus) -> str:
+    """The archive as `status` shows it: its file, or what keeps it from being written."""
+    if archive.writable:
+        return archive.path
+    return (
+        f"NOT WRITTEN since {mission_time(archive.failing_since_s)}: {archive.rows_held:,} rows "
+        f"held (limit {archive.hold_rows:,}); {archive.problem}"
+    )

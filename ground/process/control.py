@@ -234,7 +234,6 @@ class ControlApi:
 
     def _history(self, request: GetHistory) -> HistoryReply:
         self.service.dictionary.check_parameter(request.name)
-        self.service.archive.flush()
         segment = self._segment(request.segment)
         rows = self.service.archive.parameter_history(
             request.name, request.start_s, request.end_s, segment
@@ -244,7 +243,6 @@ class ControlApi:
         )
 
     def _events(self, request: GetEvents) -> EventsReply:
-        self.service.archive.flush()
         segment = self._segment(request.segment)
         rows = self.service.archive.events(
             request.min_severity, request.start_s, request.end_s, segment=segment
@@ -252,13 +250,11 @@ class ControlApi:
         return EventsReply(events=[archived_event(row) for row in rows], segment=segment)
 
     def _timeline(self, request: GetTimeline) -> TimelineReply:
-        self.service.archive.flush()
         segment = self._segment(request.segment)
         rows = self.service.archive.timeline(request.start_s, request.end_s, segment)
         return TimelineReply(timeline=timeline_items(rows), segment=segment)
 
     def _export(self, request: Export) -> ExportReply:
-        self.service.archive.flush()
         rows = self.service.archive.export_csv(request.what, request.path)
         return ExportReply(path=request.path, rows=rows)
 
@@ -272,7 +268,6 @@ class ControlApi:
 
     def _alarm_log(self, request: GetAlarmLog) -> AlarmLogReply:
         """Every alarm transition (triggered, acknowledged, cleared, ...) in a time range."""
-        self.service.archive.flush()
         segment = self._segment(request.segment)
         rows = self.service.archive.alarms(request.start_s, request.end_s, request.name, segment)
         return AlarmLogReply(alarm_log=[archived_alarm_entry(row) for row in rows], segment=segment)

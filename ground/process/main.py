@@ -46,7 +46,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         epilog=exit_codes(
             ok="stopped cleanly",
             usage="bad config or arguments (or the run exists: add --resume)",
-            runtime="could not start (port in use, no spacecraft)",
+            runtime="could not start (port in use, no spacecraft), or stopped with rows not "
+            "written to the archive (saved to a spill file, or lost: the log says which)",
             cannot_resume="--resume refused: the run's archive is missing, damaged, or of another "
             "mission, config or spacecraft (start a new run instead)",
         ),
@@ -121,12 +122,21 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, GroundError) as error:
         log.error("%s", error)
         return EXIT_USAGE
+    run_name = args.run_name or default_run_name(config.name)
+    if not args.resume and run_archive(data_dir(config, args), run_name).exists():
+        log.error(
+            "run %s already exists in %s: add --resume to pick it up, or choose another --run-name",
+            run_name,
+            data_dir(config, args),
+        )
+        return EXIT_USAGE
     try:
         sockets = GroundSockets(endpoints)
     except LinkError as error:
         log.error("%s", error)
         return EXIT_RUNTIME
     runtime: GroundRuntime | None = None
+    code = EXIT_OK
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
         attachment = attach(sockets, endpoints, args.sim_timeout_s)
@@ -137,15 +147,6 @@ def main(argv: list[str] | None = None) -> int:
             service = build_service.on(archive)
             gap = take_up(service, attachment)
         else:
-            run_name = args.run_name or default_run_name(config.name)
-            if run_archive(data_dir(config, args), run_name).exists():
-                log.error(
-                    "run %s already exists in %s: add --resume to pick it up, or choose another "
-                    "--run-name",
-                    run_name,
-                    data_dir(config, args),
-                )
-                return EXIT_USAGE
             service = build_service(run_name, attachment.time_s)
             service.now_s = attachment.time_s  # a spacecraft in flight: its time, not T+0
         archive = service.archive
@@ -171,16 +172,23 @@ def main(argv: list[str] | None = None) -> int:
         runtime.run()
     except ResumeRefused as error:
         log.error("%s", error)
-        return EXIT_CANNOT_RESUME
+        code = EXIT_CANNOT_RESUME
     except (LinkError, GroundError) as error:
         log.error("%s", error)
-        return EXIT_RUNTIME
+        code = EXIT_RUNTIME
     finally:
         if runtime is not None:
-            runtime.close()
-            log.info("stopped; archive closed at mission time %.1f s", runtime.service.now_s)
+            closed = runtime.close()
+            if not closed.complete or runtime.archive_full:
+                code = EXIT_RUNTIME
+            log.info(
+                "stopped; archive %s closed at mission time %.1f s%s",
+                closed.path,
+                runtime.service.now_s,
+                "" if closed.complete else " without every row (see above)",
+            )
         sockets.close()
-    return EXIT_OK
+    return code
 
 
 class ServiceBuilder:
@@ -296,8 +304,7 @@ def data_dir(config: MissionConfig, args: argparse.Namespace) -> Path:
 
 
 def open_archive(config: MissionConfig, directory: Path, run_name: str) -> Archive:
-    directory.mkdir(parents=True, exist_ok=True)
-    archive = Archive.create(directory, run_name)
+    archive = Archive.create(directory, run_name)  # makes the folder, or says why it cannot
     archive.set_meta("mission", config.name)
     archive.set_meta("config", str(config.path))
     archive.set_meta(CONFIG_DIGEST, config_digest(config))

@@ -6,6 +6,7 @@ a new run, after these checks, any of which refuses with what to do:
 
 - the archive exists (`--run-name`, or the run archived last in the data directory);
 - SQLite's `quick_check` finds the file sound, and its schema is this ground's;
+- spill files a ground that could not write left beside it load into it (`load_spills`);
 - the run is of this mission, its seed and epoch, and was flown with this very config file
   (its SHA-256) and this spacecraft dictionary.
 
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from flightsw.clock import wall_utc
 from flightsw.config import MissionConfig
+from ground.archive import load_spills
 from ground.archive.runs import latest_run, run_archive
 from ground.archive.store import Archive
 from ground.dictionary import Dictionary
@@ -65,15 +67,14 @@ def open_for_resume(
             "and --data-dir, or start without --resume to begin a new run"
         )
     try:
-        archive = Archive.open(path, readonly=False)
+        # Writable: the first connection after a crash takes in its committed write-ahead log.
+        with Archive.open(path, readonly=False) as archive:
+            _check(archive, config, dictionary)
+        for loaded in load_spills(path):  # rows a ground could not write come before new ones
+            log.info("loaded %s into %s: %s", loaded.path.name, path.name, loaded.summary)
+        return Archive.open(path, readonly=False)
     except ArchiveError as error:
         raise ResumeRefused(f"cannot resume {name!r}: {error}") from None
-    try:
-        _check(archive, config, dictionary)
-    except BaseException:
-        archive.close(discard_pending=True)
-        raise
-    return archive
 
 
 def _check(archive: Archive, config: MissionConfig, dictionary: Dictionary) -> None:

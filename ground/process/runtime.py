@@ -14,6 +14,7 @@ from flightsw.clock import wall_time_s
 from flightsw.icd import Truth, peek_tm_identity, peek_tm_time_s, simport
 from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
+from ground.process.archive_close import ArchiveClosed, close_archive
 from ground.process.attachment import Attachment, Backlog, Known, why_another
 from ground.process.control import ControlApi, OnReset, OnSimReply
 from ground.process.segments import begin_segment
@@ -71,6 +72,7 @@ class GroundRuntime:
         self.sim = SimLink(sockets.sim, sockets.endpoints.sim, sim_timeout_s)
         self.service = service
         self.running = True
+        self.archive_full = False  # stopped because the archive held all it may
         self._steps: deque[PendingStep] = deque()
         self._frames: deque[bytes] = deque()  # received during a step, not yet taken in
         self._truths: deque[Truth] = deque()  # received, not yet applied, in order
@@ -132,8 +134,9 @@ class GroundRuntime:
             if self.sim:
                 self.sim.expire()
 
-    def close(self) -> None:
-        self.service.archive.close()
+    def close(self) -> ArchiveClosed:
+        """Close the run's archive: what it cannot write is spilled, and said (never raised)."""
+        return close_archive(self.service.archive)
 
     # -- link ------------------------------------------------------------------------------------
 
@@ -342,8 +345,22 @@ class GroundRuntime:
     ) -> None:
         self.service.advance(time_s, range_m, station_visible, downlink_closes)
         if time_s - self._last_flush_s >= FLUSH_EVERY_S:
-            self.service.archive.flush()
+            self.service.keep_archive(time_s)
             self._last_flush_s = time_s
+        self._check_archive_room()
+
+    def _check_archive_room(self) -> None:
+        """Stop, so that the close saves them, once the rows held reach their bound."""
+        if self.service.archive_watch.must_stop and not self.archive_full:
+            archive = self.service.archive
+            log.error(
+                "the archive %s still cannot be written and holds all it may (%s): the ground "
+                "stops to save what it holds to a spill file",
+                archive.path,
+                archive.hold,
+            )
+            self.archive_full = True
+            self.stop()
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -375,7 +392,8 @@ class GroundRuntime:
                 self.service.update_link(reply.time_s, reply.range_m)
                 self._take_in_held()
                 self._advance(reply.time_s, None)
-                self.service.archive.flush()
+                self.service.keep_archive(reply.time_s)
+                self._check_archive_room()
             self._steps.popleft()
             step.respond(reply)
 
@@ -415,7 +433,7 @@ class GroundRuntime:
             return  # on their way; the loop calls again
         self._reset = None
         old_archive = self.service.archive.path
-        self.service.archive.close()
+        close_archive(self.service.archive)  # what it cannot write is spilled, and said
         assert self.build_service is not None
         try:
             self.service = self.build_service(pending.run_name)

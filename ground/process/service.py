@@ -61,6 +61,7 @@ from ground.dictionary import Dictionary
 from ground.link.channel import Blackouts, Channel, DelayLine
 from ground.link.ingest import IngestChecks, SeenFrames
 from ground.link.truth import TruthIntake
+from ground.process.archive_watch import ArchiveWatch
 from ground.process.records import alarm_entry
 from ground.process.recovery import Gap, Recovery
 from ground.rules.alarms import AlarmManager, AlarmTransition
@@ -97,6 +98,7 @@ class GroundService:
         self.pristine_rules = copy.deepcopy(rules)
         self.alarms = alarms
         self.channel = channel
+        self.archive_watch = ArchiveWatch(archive)
         self.publish = publish
         self.uplink = uplink
         self.names_by_apid = dictionary.names_by_apid
@@ -153,6 +155,20 @@ class GroundService:
         for update in self.commands.expire(now_s):
             self.record_stage(update)
         self.record_alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
+
+    def keep_archive(self, now_s: float) -> None:
+        """Commit the archive's pending rows; while it cannot be written, retry on a backoff
+        and keep its alarm up (`ground.process.archive_watch`)."""
+        news = self.archive_watch.poll(now_s)
+        if news is None:
+            return
+        self.record_alarms(self.alarms.update(now_s, [news.transition]))
+        event = news.resumed
+        if event is not None:
+            self.archive.record_event(event.time_s, event.subsystem, event.name, event.severity,
+                                      event.message, event.params, received_s=event.received_s)  # fmt: skip
+            self.publish(EventArrived(event=event))
+            self.archive.try_flush()  # the alarm's return and this event reach the file now
 
     def update_link(
         self,
@@ -454,4 +470,5 @@ class GroundService:
             alarms_active=len(self.alarms.active()),
             segment=self.archive.segment,
             recovery=None if self.recovery is None else self.recovery.status(),
+            archive=self.archive_watch.status(),
         )

@@ -106,6 +106,12 @@ def test_create_refuses_to_overwrite_an_existing_archive(archive: Archive, tmp_p
         Archive.create(tmp_path, "run")
 
 
+def test_create_says_why_a_folder_cannot_take_the_archive(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(ArchiveError, match=r"cannot create archive .*: Not a directory; make"):
+        Archive.create(tmp_path / "a-file" / "runs", "run")
+
+
 def test_create_refuses_a_run_name_that_is_not_a_plain_file_name(tmp_path: Path) -> None:
     for bad in ("", "../escape", "a/b", ".hidden"):
         with pytest.raises(ArchiveError, match="cannot be a file name"):
