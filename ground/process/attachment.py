@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from flightsw.icd import SEQUENCE_MODULO, Truth, peek_tm_identity, simport
+from flightsw.icd import SEQUENCE_MODULO, Truth, peek_tm_identity, peek_tm_time_s, simport
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,3 +147,66 @@ class Backlog:
     def _close(self) -> int:
         self.open = False
         return max(self.attachment.downlink_sent - self.received, 0)
+
+
+class Flying:
+    """The spacecraft a ground flies with: its attachment, and what has come of it since.
+
+    It tells which truth messages to take in, and notices the signs of another spacecraft (a
+    restarted or replaced process): a frame that starts an APID's count again from before the
+    ground's clock, truth whose time or counts go back, or of a generation no reset retired.
+    A sign is only a reason to ask the spacecraft's status; `why_another` decides.
+    """
+
+    def __init__(self, attachment: Attachment, retired: set[int] | None = None) -> None:
+        self.attachment = attachment
+        # None between a reset's stop and start: no truth belongs to the run then.
+        self.generation: int | None = attachment.generation
+        self.retired = retired if retired is not None else set()  # a reset's old generations
+        self.last_truth: Truth | None = None  # the latest taken in
+
+    def suspects(self, truth: Truth) -> str | None:
+        """What in `truth` is a sign of another spacecraft (None: nothing)."""
+        if self.generation is None or truth.generation in self.retired:
+            return None
+        if truth.generation != self.generation:
+            return f"truth of generation {truth.generation} where {self.generation} flew"
+        last = self.last_truth
+        if last is not None and (
+            truth.time_s < last.time_s or truth.downlink_sent < last.downlink_sent
+        ):
+            return (
+                f"truth went back from T+{last.time_s:.1f} s to T+{truth.time_s:.1f} s "
+                f"({last.downlink_sent} frames sent to {truth.downlink_sent})"
+            )
+        return None
+
+    def takes(self, truth: Truth) -> bool:
+        """Whether to take `truth` in (once `suspects` has found nothing): not a reset's old
+        spacecraft's late words, nor one sent before the attachment, whose counts include it."""
+        if self.generation is None or truth.generation in self.retired:
+            return False
+        if self.last_truth is None and self.attachment.sent_before(truth):
+            return False
+        self.last_truth = truth
+        return True
+
+    def suspects_frame(self, frame: bytes, ground_now_s: float) -> bool:
+        """Whether `frame` starts an APID's count again from a tick or more before the ground's
+        clock: the start-up event of a spacecraft that has just started, under a ground that
+        had been flying with another."""
+        identity = peek_tm_identity(frame)
+        if identity is None or identity[1] != 0:
+            return False
+        sent_s = peek_tm_time_s(frame)
+        return sent_s is not None and sent_s + self.attachment.tick_s < ground_now_s
+
+    def known(self) -> Known:
+        """What came down of the spacecraft since the ground attached to it."""
+        attachment, last = self.attachment, self.last_truth
+        return Known(
+            time_s=max(attachment.time_s, 0.0 if last is None else last.time_s),
+            downlink_sent=max(attachment.downlink_sent, 0 if last is None else last.downlink_sent),
+            generated=attachment.generated,
+            generation=self.generation,
+        )

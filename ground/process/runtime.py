@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 import zmq
 
 from flightsw.clock import wall_time_s
-from flightsw.icd import Truth, peek_tm_identity, peek_tm_time_s, simport
+from flightsw.icd import Truth, peek_tm_time_s, simport
 from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
 from ground.process.archive_close import ArchiveClosed, close_archive
-from ground.process.attachment import Attachment, Backlog, Known, why_another
+from ground.process.attachment import Attachment, Backlog, Flying, why_another
 from ground.process.control import ControlApi, OnReset, OnSimReply
 from ground.process.segments import begin_segment
 from ground.process.service import ARRIVAL, GroundService
@@ -78,10 +78,10 @@ class GroundRuntime:
         self._truths: deque[Truth] = deque()  # received, not yet applied, in order
         self._last_flush_s = service.now_s
         self._reset: PendingReset | None = None
-        self._retired: set[int] = set()  # generations a reset replaced: their late truth is dropped
         self._reattaching: Reattaching | None = None
         self._deferred: list[tuple[float, OnSimReply]] = []  # steps asked while reattaching
-        self._attach_to(attachment or Attachment.fresh(tick_s=1.0))
+        self.flying = Flying(attachment or Attachment.fresh(tick_s=1.0))
+        self._attach_to(self.flying.attachment)
         self._attach(service)
         self.control = ControlApi(
             service, self.sim.request, self._step, self.stop, self._start_reset
@@ -90,10 +90,8 @@ class GroundRuntime:
     def _attach_to(self, attachment: Attachment) -> None:
         """Count from the spacecraft's own counts (`ground.process.attachment`)."""
         self.attachment = attachment
+        self.flying = Flying(attachment, self.flying.retired)
         self._backlog = Backlog(attachment, wall_time_s())
-        # `None` between a reset's stop and start: no truth belongs to the run then.
-        self._generation: int | None = attachment.generation
-        self._last_truth: Truth | None = None  # the latest taken, to see counts go back
         self.downlink_received = 0  # frames off the socket (+ those the backlog says were lost)
         self.downlink_taken_in = 0  # frames handed to the service (fewer while a step buffers)
         self.truth_received = attachment.truth_sent
@@ -154,7 +152,7 @@ class GroundRuntime:
                 return
             if self._reattaching is not None:
                 self._reattaching.frames.append(frame)
-            elif self._from_another(frame):
+            elif self.flying.suspects_frame(frame, self.service.now_s):
                 self._reattach("a frame older than the ground's clock starts a count again")
                 assert self._reattaching is not None
                 self._reattaching.frames.append(frame)
@@ -196,16 +194,6 @@ class GroundRuntime:
         self.downlink_received += lost
         self.downlink_taken_in += lost
 
-    def _from_another(self, frame: bytes) -> bool:
-        """Whether a frame starts an APID's count again from a time before the ground's clock:
-        the first frame of a spacecraft that has just started (its start-up event), under a
-        ground that had been flying with another. A status request tells for sure."""
-        identity = peek_tm_identity(frame)
-        if identity is None or identity[1] != 0:
-            return False
-        sent_s = peek_tm_time_s(frame)
-        return sent_s is not None and sent_s + self.attachment.tick_s < self.service.now_s
-
     def _take_in(self, frame: bytes) -> None:
         self.downlink_taken_in += 1
         self.service.on_downlink_frame(frame)
@@ -237,13 +225,13 @@ class GroundRuntime:
             return
         self._reattaching = None
         attachment = Attachment.from_status(reply)
-        another = why_another(self._known(), attachment)
+        another = why_another(self.flying.known(), attachment)
         if another is not None:
             times = [peek_tm_time_s(frame) for frame in held.frames]
             start_s = min([attachment.time_s, *(t for t in times if t is not None),
                            *(truth.time_s for truth in held.truths)])  # fmt: skip
             begin_segment(self.service, start_s, f"another spacecraft flies: {another}")
-            self._retired.clear()  # a new process numbers its generations from 1 again
+            self.flying.retired.clear()  # a new process numbers its generations from 1 again
             self._last_flush_s = start_s
         else:
             log.info("the same spacecraft flies (%s)", attachment.describe())
@@ -257,16 +245,6 @@ class GroundRuntime:
         deferred, self._deferred = self._deferred, []
         for seconds, respond in deferred:
             self._step(seconds, respond)
-
-    def _known(self) -> Known:
-        """What came down of the spacecraft since this ground attached to it."""
-        attachment, last = self.attachment, self._last_truth
-        return Known(
-            time_s=max(attachment.time_s, 0.0 if last is None else last.time_s),
-            downlink_sent=max(attachment.downlink_sent, 0 if last is None else last.downlink_sent),
-            generated=attachment.generated,
-            generation=self._generation,
-        )
 
     # -- uplink ----------------------------------------------------------------------------------
 
@@ -291,27 +269,14 @@ class GroundRuntime:
 
     def _received(self, truth: Truth) -> None:
         """Take a truth message in its turn, unless it is not this spacecraft's to take."""
-        if self._generation is None or truth.generation in self._retired:
-            return  # a reset's spacecraft, old or not yet announced: its late words are dropped
-        last = self._last_truth
-        if truth.generation != self._generation:
-            self._reattach(f"truth of generation {truth.generation} where {self._generation} flew")
-        elif last is not None and (
-            truth.time_s < last.time_s or truth.downlink_sent < last.downlink_sent
-        ):
-            self._reattach(
-                f"truth went back from T+{last.time_s:.1f} s to T+{truth.time_s:.1f} s "
-                f"({last.downlink_sent} frames sent to {truth.downlink_sent})"
-            )
-        elif last is None and self.attachment.sent_before(truth):
-            return  # before the attachment, whose counts include its frames
-        else:
-            self._last_truth = truth
+        why = self.flying.suspects(truth)
+        if why is not None:
+            self._reattach(why)
+            assert self._reattaching is not None
+            self._reattaching.truths.append(truth)
+        elif self.flying.takes(truth):
             self.truth_received += 1
             self._truths.append(truth)
-            return
-        assert self._reattaching is not None
-        self._reattaching.truths.append(truth)
 
     def _apply_truths(self) -> None:
         """Apply each truth message in turn, once every frame sent before it is here.
@@ -443,10 +408,10 @@ class GroundRuntime:
             return
         self._attach(self.service)
         self.control.service = self.service
-        if self._generation is not None:
-            self._retired.add(self._generation)
+        if self.flying.generation is not None:
+            self.flying.retired.add(self.flying.generation)
         self._attach_to(Attachment.fresh(self.attachment.tick_s, self.attachment.generation))
-        self._generation = None  # no truth belongs to the new run until its spacecraft starts
+        self.flying.generation = None  # no truth belongs to the new run until its spacecraft starts
         self._frames.clear()
         self._truths.clear()
         self._last_flush_s = 0.0
@@ -461,8 +426,9 @@ class GroundRuntime:
             if not isinstance(reply, simport.ResetStarted):
                 pending.respond(_refusal(reply, "reset"))
                 return
-            self._generation = reply.generation
             self.attachment = replace(self.attachment, generation=reply.generation)
+            self.flying.attachment = self.attachment
+            self.flying.generation = reply.generation
             done = ResetReply(run_name=pending.run_name, archive=str(self.service.archive.path))
             # The new spacecraft announces itself: answer once that is on the ground, so it is
             # taken in before the first step, in every run alike.

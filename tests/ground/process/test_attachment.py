@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from grounds import power
+from grounds import event, power
 
 from flightsw.icd import Truth
-from ground.process.attachment import Attachment, Backlog, Known, why_another
+from ground.process.attachment import Attachment, Backlog, Flying, Known, why_another
 
 FLYING = Attachment(
     generation=1,
@@ -52,11 +52,8 @@ def test_what_is_not_a_telemetry_frame_neither_ends_a_backlog_nor_escapes_the_co
 
 
 def test_a_truth_message_from_before_the_attachment_is_told_by_its_time() -> None:
-    def truth(time_s: float) -> Truth:
-        return Truth(1, time_s, 8, None, None, None)
-
-    assert FLYING.sent_before(truth(100.0))
-    assert not FLYING.sent_before(truth(101.0))
+    assert FLYING.sent_before(truth(100.0, 8))
+    assert not FLYING.sent_before(truth(101.0, 9))
 
 
 def test_a_spacecraft_whose_counts_and_time_went_on_is_the_same_one() -> None:
@@ -72,3 +69,30 @@ def test_a_spacecraft_whose_time_or_counts_went_back_is_another_one() -> None:
     assert "frame count went back from 9 to 8" in str(why_another(Known(0.0, 9), FLYING))
     fewer = why_another(Known(0.0, generated={17: 4}), FLYING)
     assert fewer == "it has made 3 frames on APID 17, where 4 were known"
+
+
+def truth(time_s: float, sent: int, generation: int = 1) -> Truth:
+    return Truth(generation, time_s, sent, None, None, None)
+
+
+def test_truth_from_before_the_attachment_is_dropped_and_after_it_taken() -> None:
+    flying = Flying(FLYING)
+    assert flying.suspects(truth(99.0, 7)) is None and not flying.takes(truth(99.0, 7))
+    assert flying.suspects(truth(101.0, 9)) is None and flying.takes(truth(101.0, 9))
+
+
+def test_truth_that_goes_back_or_comes_from_another_generation_is_a_sign() -> None:
+    flying = Flying(FLYING)
+    flying.takes(truth(101.0, 9))
+    assert "went back from T+101.0 s to T+1.0 s" in str(flying.suspects(truth(1.0, 2)))
+    assert "generation 2 where 1 flew" in str(flying.suspects(truth(102.0, 10, generation=2)))
+    flying.retired.add(2)  # a reset's old spacecraft: its late truth is no sign, and not taken
+    assert flying.suspects(truth(5.0, 1, generation=2)) is None
+    assert not flying.takes(truth(5.0, 1, generation=2))
+
+
+def test_a_first_frame_from_before_the_ground_s_clock_is_a_sign() -> None:
+    flying = Flying(FLYING)
+    assert flying.suspects_frame(event(0, 0.0), ground_now_s=100.0)
+    assert not flying.suspects_frame(event(0, 99.5), ground_now_s=100.0)  # within a tick
+    assert not flying.suspects_frame(event(1, 0.0), ground_now_s=100.0)  # not a count's start
