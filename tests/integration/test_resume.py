@@ -29,6 +29,7 @@ from restarts import (
 
 from flightsw.cli import EXIT_CANNOT_RESUME
 from ground.api import GetEvents, RecoveryStatus, Step, TelemetryArrived, decode_event, encode
+from ground.archive import Archive
 from ground.cli.launcher import Mission, launch
 
 pytestmark = pytest.mark.integration
@@ -183,3 +184,22 @@ def test_a_realtime_ground_killed_in_flight_resumes_and_loses_no_frame(tmp_path:
         mission.stop()
         assert_every_frame_archived_once(mission, dict(made.generated))
         assert integrity(mission.archive_path) == "ok"
+
+
+@pytest.mark.timeout(120)
+def test_a_ground_started_with_a_new_run_beside_a_flying_spacecraft_moves_its_clock(
+    mission: Mission,
+) -> None:
+    mission.client.call(Step(seconds=60.0))
+    kill(mission.ground)
+    mission.run_name = "anew"
+    start_ground(mission, light_time_s=LIGHT_TIME_S)
+    # Counting from zero, it waited for frames sent before it was born, and never answered.
+    stepped = mission.client.call(Step(seconds=20.0), timeout_s=WAIT_S)
+    status = ground_status(mission)
+    mission.stop()
+    assert stepped.time_s == status.time_s == 80.0
+    with Archive.open(mission.archive_path) as archive:
+        [segment] = archive.segments()
+        assert segment.start_s == 60.0  # the run begins where the spacecraft was
+        assert archive.parameter_history("power.battery_soc", start_s=61.0)
