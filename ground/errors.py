@@ -59,7 +59,12 @@ class CommandRefused(GroundError):
 
 
 class ControlError(GroundError):
-    """A control request the ground refuses."""
+    """A control request the ground refuses; `reason` is a short word the ground counts it
+    under (docs/icd.md, "Frames refused": the control API's reasons)."""
+
+    def __init__(self, message: str, reason: str = "declined") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class ClientError(GroundError):

@@ -12,6 +12,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+SPACECRAFT_SILENT = "spacecraft_silent"
+"""The alarm, and the ground's event, raised when the spacecraft falls silent."""
+SPACECRAFT_HEARD = "spacecraft_heard"
+"""The ground's event when a silent spacecraft is heard again (its alarm returns)."""
+
 
 class AlarmSeverity(StrEnum):
     """Alarm severity, Yamcs names, ordered by `rank` so that `max()` gives the worst."""

@@ -95,3 +95,16 @@ class CollectingDownlink(pykka.ThreadingActor):
         if message == "packets":
             return list(self.packets)
         return None
+
+
+class FakeWall:
+    """A wall clock the test moves by hand (monotonic seconds)."""
+
+    def __init__(self, now_s: float = 1000.0) -> None:
+        self.now_s = now_s
+
+    def __call__(self) -> float:
+        return self.now_s
+
+    def wait(self, seconds: float) -> None:
+        self.now_s += seconds

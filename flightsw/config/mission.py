@@ -79,6 +79,10 @@ def load_mission(path: str | Path) -> MissionConfig:
         ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(where, "-", f"not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            where, "-", f"not valid TOML: octet {error.start} is not UTF-8 text"
+        ) from None
     except OSError as error:
         raise ConfigError(where, "-", f"cannot be read: {error.strerror}") from None
     root = Section(data, where, "")

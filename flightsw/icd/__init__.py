@@ -12,6 +12,8 @@ short allow-list (tests/test_architecture.py). docs/icd.md describes the same fo
 - `dictionary`: command, fault and telemetry specs, as the spacecraft publishes them
 - `errorcodes`: why a telecommand failed, as TM[1,x] failure reports carry it
 - `endpoints`, `margins`: where each socket lives; margins both sides agree on
+- `envelope`: the uplink's `[arrival time, frame]`, opened and checked
+- `reasons`, `reporting`: every refusal's reason word; how refusals are reported under a flood
 """
 
 from flightsw.errors import CommandError, FrameError, MessageError
@@ -30,8 +32,17 @@ from flightsw.icd.dictionary import (
     with_choices,
 )
 from flightsw.icd.endpoints import HOST, Endpoints, bind_form
+from flightsw.icd.envelope import ARRIVAL, encode_envelope
 from flightsw.icd.errorcodes import ErrorCode
-from flightsw.icd.margins import MAX_STEP_S, RELEASE_MARGIN_S
+from flightsw.icd.margins import (
+    MAX_AHEAD_S,
+    MAX_CLOCK_RATE,
+    MAX_MESSAGE_OCTETS,
+    MAX_STEP_S,
+    RECEIVE_QUEUE_MESSAGES,
+    REFUSAL_SUMMARY_INTERVAL_S,
+    RELEASE_MARGIN_S,
+)
 from flightsw.icd.messages import (
     MAX_BODY_OCTETS,
     EventReport,
@@ -62,6 +73,7 @@ from flightsw.icd.packet import (
     peek_tm_identity,
     peek_tm_time_s,
 )
+from flightsw.icd.reporting import RefusalReporter, RefusalSummary
 from flightsw.icd.services import Service, Severity, Stage
 from flightsw.icd.storage_schedule import (
     DeleteActivity,
@@ -85,12 +97,18 @@ from flightsw.icd import simport  # isort: skip  (the sim port's messages, by mo
 
 __all__ = [
     "ACK_ALL",
+    "ARRIVAL",
     "CUC_LENGTH",
     "HOST",
     "IDLE_APID",
+    "MAX_AHEAD_S",
     "MAX_APID",
     "MAX_BODY_OCTETS",
+    "MAX_CLOCK_RATE",
+    "MAX_MESSAGE_OCTETS",
     "MAX_STEP_S",
+    "RECEIVE_QUEUE_MESSAGES",
+    "REFUSAL_SUMMARY_INTERVAL_S",
     "RELEASE_MARGIN_S",
     "SEQUENCE_MODULO",
     "ArgSpec",
@@ -119,6 +137,8 @@ __all__ = [
     "Ping",
     "Pong",
     "ReadParameters",
+    "RefusalReporter",
+    "RefusalSummary",
     "ReportSchedule",
     "ReportStore",
     "ResetSchedule",
@@ -145,6 +165,7 @@ __all__ = [
     "dictionary_from_json",
     "encode_body",
     "encode_cuc",
+    "encode_envelope",
     "encode_tc",
     "encode_tm",
     "encode_truth",

@@ -5,24 +5,24 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import struct
 import sys
 from typing import Any
 
 import zmq
 
 from flightsw.config.mission import MissionConfig
-from flightsw.errors import BindError, SimPortError
+from flightsw.errors import BindError, FrameError, SimPortError
 from flightsw.executive.messages import LinkCounters
 from flightsw.executive.spacecraft import Spacecraft
 from flightsw.icd.endpoints import Endpoints, bind_form
+from flightsw.icd.envelope import is_enveloped, open_envelope
+from flightsw.icd.margins import MAX_MESSAGE_OCTETS, RECEIVE_QUEUE_MESSAGES
 from flightsw.icd.simport import ResetRequest, ResetStarted, ResetStopped, SimReply
 from flightsw.icd.truth import TOPIC, Truth, encode_truth
 from flightsw.process.simport import ProcessCounts, SimPort
 
 log = logging.getLogger(__name__)
 
-ARRIVAL = struct.Struct(">d")  # first part of an uplink message: arrival time, mission seconds
 UPLINK_WAIT_MS = 10_000
 # On a stepped clock the ground drives and must see every truth message: wait this long for its
 # truth socket (connecting takes a moment after start-up) before giving one up.
@@ -50,13 +50,15 @@ class FlightRuntime:
         self.context: zmq.Context[Any] = zmq.Context()
         self.running = True
         self.uplink_received = 0
-        self.uplink_refused = 0
         self.uplink = self.context.socket(zmq.PULL)
         self.sim = self.context.socket(zmq.ROUTER)
         self.truth = self.context.socket(zmq.PUSH)
         for socket in (self.uplink, self.sim, self.truth):
             socket.setsockopt(zmq.LINGER, 0)
-        self.uplink.setsockopt(zmq.RCVHWM, 0)
+        # What anyone may send is bounded: a part's size, and what waits per sender.
+        for socket in (self.uplink, self.sim):
+            socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_OCTETS)
+            socket.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE_MESSAGES)
         self.truth.setsockopt(zmq.SNDHWM, 100_000)
         try:
             bind(self.uplink, endpoints.uplink, "uplink")
@@ -170,20 +172,18 @@ class FlightRuntime:
                 parts = self.uplink.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 return
-            if len(parts) == 2 and len(parts[0]) == ARRIVAL.size:
-                # Only the ground's enveloped frames count towards the stepping handshake; a frame
-                # pushed by anything else (a test, a tool) must not stand in for one of them.
+            # Only the ground's enveloped frames count towards the stepping handshake; a frame
+            # pushed by anything else (a test, a tool) must not stand in for one of them. An
+            # envelope of the right shape counts even when its arrival time is refused.
+            if is_enveloped(parts):
                 self.uplink_received += 1
-                self.spacecraft.executive.receive(parts[1], ARRIVAL.unpack(parts[0])[0])
-            elif len(parts) == 1:
-                self.spacecraft.executive.receive(parts[0], None)
-            else:
-                self.uplink_refused += 1
-                self.spacecraft.dispatcher.frames_refused["bad_envelope"] += 1
-                log.warning(
-                    "uplink message refused: %d parts; expected [arrival time (8 octets), frame] or [frame]",
-                    len(parts),
-                )
+            executive = self.spacecraft.executive
+            try:
+                arrival_s, frame = open_envelope(parts)
+            except FrameError as error:
+                executive.refuse(error)
+                continue
+            executive.receive(frame, arrival_s)
 
     def _await_uplink(self, count: int) -> None:
         """Block until `count` uplink messages have arrived (the ground's sync for stepping)."""

@@ -17,6 +17,7 @@ from flightsw.clock import RealtimeClock
 from flightsw.errors import ClockError, MessageError, SimPortError
 from flightsw.executive.messages import InjectCrash, LinkCounters
 from flightsw.executive.spacecraft import Spacecraft
+from flightsw.icd.reporting import RefusalReporter
 from flightsw.icd.simport import (
     ClearRequest,
     ClockReply,
@@ -79,6 +80,9 @@ class SimPort:
         self.on_shutdown = on_shutdown
         self.on_reset = on_reset
         self.injections = 0
+        # Every refused request is counted by reason (`status` says how many); the log says the
+        # first of each reason in a window, then how many more.
+        self.refusals = RefusalReporter()
         self.handlers: dict[type[SimRequest], Callable[[Any], SimReply]] = {
             StatusRequest: self._status,
             DictionaryRequest: lambda _: DictionaryReply(dictionary=self.spacecraft.dictionary()),
@@ -98,21 +102,32 @@ class SimPort:
 
     def serve(self, payload: bytes) -> bytes:
         """Answer one request's octets with the reply's (never raises for what comes in)."""
+        self._summarise()
         try:
             request = decode_request(payload)
         except MessageError as error:
-            log.warning("sim-port request refused: %s", error.detail)
-            return encode(refused(error.detail))
+            return encode(self._refuse(error.reason, error.detail))
         return encode(self.handle(request))
 
     def handle(self, request: SimRequest) -> SimReply:
         try:
             return self.handlers[type(request)](request)
         except (SimPortError, ClockError) as error:
-            return refused(str(error))
+            return self._refuse("declined", str(error))
         except Exception as error:  # the spacecraft flies on; the harness hears what went wrong
             log.exception("sim-port %s failed", request.op)
+            self.refusals.admit("defect", self.spacecraft.clock.now_s())
             return refused(f"{request.op} failed inside the flight software: {error!r}")
+
+    def _refuse(self, reason: str, detail: str) -> SimReply:
+        if self.refusals.admit(reason, self.spacecraft.clock.now_s()):
+            log.warning("sim-port request refused (%s): %s", reason, detail)
+        return refused(detail)
+
+    def _summarise(self) -> None:
+        summary = self.refusals.summary(self.spacecraft.clock.now_s())
+        if summary is not None:
+            log.warning("sim-port requests refused: %s", summary.text())
 
     # -- clock -----------------------------------------------------------------------------------
 
@@ -142,6 +157,9 @@ class SimPort:
             truth_sent=counts.truth_sent,
             uplink_received=counts.uplink_received,
             generated=link.get("generated", {}),
+            uplink_refused=dict(executive.dispatcher.frames_refused),
+            uplink_late=executive.arrivals.late,
+            sim_refused=dict(self.refusals.counts),
         )
 
     def _step(self, request: StepRequest) -> ClockReply:

@@ -25,11 +25,13 @@ from ground.api.feed import (
     FaultInjected,
     FeedEvent,
     FrameRefused,
+    FramesRefusedSummary,
     LinkChanged,
     PongArrived,
     QueueChanged,
     ReportArrived,
     SequenceGap,
+    SilenceChanged,
     TelemetryArrived,
 )
 from ground.api.records import (
@@ -108,14 +110,17 @@ from ground.api.session import Session
 from ground.api.status import (
     ArchiveStatus,
     ChannelStatus,
+    ControlCounts,
     GroundStatus,
     IngestCounts,
     PlaybackCounts,
     RecoveryStatus,
     ReplayStatus,
+    Silence,
     TruthCounts,
 )
 from ground.api.wire import (
+    CONTROL_REASONS,
     decode_event,
     decode_reply,
     decode_request,
@@ -124,6 +129,7 @@ from ground.api.wire import (
 )
 
 __all__ = [
+    "CONTROL_REASONS",
     "FEED_EVENT_TYPES",
     "REQUEST_TYPES",
     "Acknowledge",
@@ -143,6 +149,7 @@ __all__ = [
     "CommandReply",
     "CommandStaged",
     "CommandsReply",
+    "ControlCounts",
     "Crash",
     "DeleteScheduled",
     "DictionaryReply",
@@ -158,6 +165,7 @@ __all__ = [
     "FaultsReply",
     "FeedEvent",
     "FrameRefused",
+    "FramesRefusedSummary",
     "GetAlarmLog",
     "GetAlarms",
     "GetCommand",
@@ -206,6 +214,8 @@ __all__ = [
     "SetRate",
     "Shelve",
     "Shutdown",
+    "Silence",
+    "SilenceChanged",
     "StatusReply",
     "Step",
     "StepReply",

@@ -13,6 +13,7 @@ import msgspec
 
 from flightsw.icd import Scalar, ScheduleReport, StoreStatus
 from ground.api.records import AlarmEntry, Command, Event
+from ground.api.status import Silence
 from ground.vocabulary import CommandStatus, QueueState
 
 
@@ -120,16 +121,32 @@ class BlackoutAdded(FeedEvent, frozen=True, kw_only=True, tag="blackout"):
 
 
 class FrameRefused(FeedEvent, frozen=True, kw_only=True, tag="frame_refused"):
-    """A downlink frame failed a check (docs/icd.md §6) and was archived as refused."""
+    """A downlink frame failed a check (docs/icd.md §6) and was archived as refused (under a
+    flood, the first of each reason in a window; the rest come in `FramesRefusedSummary`)."""
 
     time_s: float
     reason: str
     detail: str
 
 
+class SilenceChanged(FeedEvent, frozen=True, kw_only=True, tag="silence"):
+    """The spacecraft fell silent (`silence`), or was heard again (`silence` None)."""
+
+    time_s: float
+    silence: Silence | None
+    text: str
+
+
+class FramesRefusedSummary(FeedEvent, frozen=True, kw_only=True, tag="frames_refused"):
+    """Downlink frames refused in the last window and not published one by one (docs/icd.md §6)."""
+
+    time_s: float
+    by_reason: dict[str, int]
+
+
 FEED_EVENT_TYPES: tuple[type[FeedEvent], ...] = (
     TelemetryArrived, EventArrived, AlarmChanged, CommandStaged, QueueChanged, LinkChanged,
     SequenceGap, PongArrived, DumpArrived, ReportArrived, FaultInjected, BlackoutAdded,
-    FrameRefused,
+    FrameRefused, SilenceChanged, FramesRefusedSummary,
 )  # fmt: skip
 """Every topic of the live feed."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import msgspec
 
+from ground.api.display import mission_time
+
 
 class IngestCounts(msgspec.Struct, frozen=True):
     """Frames off the downlink: taken in, refused (by reason), and the sequence gaps seen."""
@@ -14,6 +16,7 @@ class IngestCounts(msgspec.Struct, frozen=True):
     refused_by_reason: dict[str, int]
     gaps: int
     frames_missing: int
+    refused_archived: int = 0  # refused frames archived in full; the rest are counted only
 
 
 class TruthCounts(msgspec.Struct, frozen=True):
@@ -39,6 +42,14 @@ class ChannelStatus(msgspec.Struct, frozen=True):
     corrupted_up: int
     downlink_backlog_s: float
     blackouts: list[tuple[float, float]]  # (start_s, end_s) of each window
+
+
+class ControlCounts(msgspec.Struct, frozen=True):
+    """Control API requests taken, and those refused (by reason: `ground.api.CONTROL_REASONS`)."""
+
+    requests: int
+    refused: int
+    refused_by_reason: dict[str, int]
 
 
 class PlaybackCounts(msgspec.Struct, frozen=True):
@@ -73,6 +84,21 @@ class ReplayStatus(msgspec.Struct, frozen=True):
     frames: int
 
 
+class Silence(msgspec.Struct, frozen=True, kw_only=True):
+    """The spacecraft has gone silent: when it last spoke, and how the ground noticed."""
+
+    since_s: float | None  # mission time of the last word heard; None: none since the ground began
+    cause: str  # "no word for 5 s of wall time", "its connection to the sim port dropped"
+
+    @property
+    def since(self) -> str:
+        """The last word's mission time as an operator reads it (`T+1,234.0 s`)."""
+        return "the ground began" if self.since_s is None else mission_time(self.since_s)
+
+    def __str__(self) -> str:
+        return f"the spacecraft has been silent since {self.since} ({self.cause})"
+
+
 class ArchiveStatus(msgspec.Struct, frozen=True, kw_only=True):
     """The run's archive: whether it can be written, and what waits in memory to be."""
 
@@ -105,5 +131,7 @@ class GroundStatus(msgspec.Struct, frozen=True, kw_only=True):
     alarms_active: int
     segment: int = 1  # which spacecraft of the run: a new one (restarted, replaced) is the next
     recovery: RecoveryStatus | None = None  # since the ground picked its run up again
+    control: ControlCounts = ControlCounts(0, 0, {})
     replay: ReplayStatus | None = None  # only when the ground is a replay
+    silence: Silence | None = None  # while the spacecraft is silent
     archive: ArchiveStatus | None = None  # None only from a ground that does not say

@@ -52,6 +52,7 @@ class Mission:
     client: GroundClient
     logs: list[IO[bytes]] = field(default_factory=list)
     stopped: bool = False
+    flight_log: Path | None = None  # where the spacecraft process writes its log
 
     @property
     def archive_path(self) -> Path:
@@ -127,19 +128,25 @@ def launch(
     log_level: str = "INFO",
     light_time_s: float | None = None,
     sim_timeout_s: float | None = None,
+    silence_s: float | None = None,
     extra_env: dict[str, str] | None = None,
     exit_with_parent: bool = False,
+    ground_truth: str | None = None,
+    endpoints: Endpoints | None = None,
     ground_preexec: Callable[[], None] | None = None,
 ) -> Mission:
     """Start `flightsw` and `ground` for `config` on free loopback ports; wait until both answer.
 
     `config` is a file or the name of a shipped mission. With `exit_with_parent` both processes
     stop by themselves should this process die without stopping them (a killed test run).
+    `endpoints` are chosen free unless given. With `ground_truth` the ground takes its truth
+    feed from there rather than from the spacecraft (a test standing in the middle of it).
     `ground_preexec` runs in the ground's child process just before it starts (a test sets
     the ground's resource limits there).
     """
     config = resolve_config(config)
-    endpoints = Endpoints.on_ports(free_ports(6))
+    endpoints = endpoints or Endpoints.on_ports(free_ports(6))
+    ground_endpoints = endpoints.with_overrides(truth=ground_truth)
     log_dir = log_dir or data_dir
     log_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **(extra_env or {})}
@@ -155,7 +162,7 @@ def launch(
     ground_args = [
         sys.executable, "-m", "ground", "--config", str(config), "--log-level", log_level,
         "--data-dir", str(data_dir), "--run-name", run_name,
-        *[f"--{name}={value}" for name, value in endpoints.as_dict().items()],
+        *[f"--{name}={value}" for name, value in ground_endpoints.as_dict().items()],
     ]  # fmt: skip
     if exit_with_parent:
         flight_args.append("--exit-with-parent")
@@ -164,6 +171,8 @@ def launch(
         ground_args += ["--light-time-s", str(light_time_s)]
     if sim_timeout_s is not None:
         ground_args += ["--sim-timeout-s", str(sim_timeout_s)]
+    if silence_s is not None:
+        ground_args += ["--silence-s", str(silence_s)]
     flight_log = (log_dir / f"{run_name}.flightsw.log").open("wb")
     ground_log = (log_dir / f"{run_name}.ground.log").open("wb")
     flight = subprocess.Popen(flight_args, stdout=flight_log, stderr=subprocess.STDOUT, env=env)
@@ -176,8 +185,9 @@ def launch(
     )
     client = GroundClient(endpoints.control, timeout_s=30.0)
     mission = Mission(
-        config, endpoints, data_dir, run_name, flight, ground, client, [flight_log, ground_log]
-    )
+        config, endpoints, data_dir, run_name, flight, ground, client, [flight_log, ground_log],
+        flight_log=Path(flight_log.name),
+    )  # fmt: skip
     try:
         _wait_ready(mission, log_dir)
         _settle(mission)

@@ -23,6 +23,10 @@ from flightsw.icd import (
 from ground.api.records import Command
 from ground.vocabulary import CommandStatus
 
+COMMANDS_KEPT = 10_000
+"""Commands a tracker keeps in memory: every one still waiting for a stage, and the newest
+finished ones up to this many (the archive keeps every command ever sent or refused)."""
+
 _STAGE_NAMES = {
     Stage.ACCEPTED: CommandStatus.ACCEPTED,
     Stage.STARTED: CommandStatus.STARTED,
@@ -106,8 +110,21 @@ class CommandTracker:
 
     def track(self, command: TrackedCommand) -> None:
         """Follow a sent command's verification reports by its APID and sequence count."""
-        self.commands[command.id] = command
+        self.remember(command)
         self._by_request[(command.apid, command.seq)] = command
+
+    def remember(self, command: TrackedCommand) -> None:
+        """Keep a command for `commands`; past `COMMANDS_KEPT`, forget the oldest finished ones
+        (a tenth of the bound at a time, so a flood costs one sweep per thousand commands)."""
+        self.commands[command.id] = command
+        if len(self.commands) <= COMMANDS_KEPT:
+            return
+        excess = len(self.commands) - COMMANDS_KEPT + COMMANDS_KEPT // 10
+        finished = [c.id for c in self.commands.values() if c.status.final][:excess]
+        for command_id in finished:
+            forgotten = self.commands.pop(command_id)
+            if self._by_request.get((forgotten.apid, forgotten.seq)) is forgotten:
+                del self._by_request[(forgotten.apid, forgotten.seq)]
 
     def deadline_s(self, sent_s: float, round_trip_s: float) -> float:
         return sent_s + round_trip_s + self.completion_margin_s
@@ -152,12 +169,17 @@ class CommandTracker:
                 tracked.reason = f"no completion within {window_s:.1f} s of sending"
             else:
                 continue
-            tracked.status = CommandStatus.TIMED_OUT
-            tracked.stages[CommandStatus.TIMED_OUT] = now_s
-            expired.append(
-                StageUpdate(tracked, CommandStatus.TIMED_OUT, now_s, False, 0, tracked.reason)
-            )
+            expired.append(_time_out(tracked, now_s, tracked.reason))
         return expired
+
+    def give_up(self, now_s: float, reason: str) -> list[StageUpdate]:
+        """Mark TIMED_OUT, for `reason`, every command still awaiting its verification: the
+        spacecraft has fallen silent and no report will come."""
+        return [
+            _time_out(tracked, now_s, reason)
+            for tracked in self.commands.values()
+            if not tracked.status.final and tracked.status != CommandStatus.QUEUED
+        ]
 
     def pending(self) -> list[TrackedCommand]:
         return [c for c in self.commands.values() if not c.status.final]
@@ -181,3 +203,10 @@ class CommandTracker:
         """Number the next telecommand of each APID from `next_seq` (a run picked up again:
         a verification of an earlier command must not be taken for a new one's)."""
         self._seq.update({apid: seq % SEQUENCE_MODULO for apid, seq in next_seq.items()})
+
+
+def _time_out(tracked: TrackedCommand, now_s: float, reason: str) -> StageUpdate:
+    tracked.status = CommandStatus.TIMED_OUT
+    tracked.reason = reason
+    tracked.stages[CommandStatus.TIMED_OUT] = now_s
+    return StageUpdate(tracked, CommandStatus.TIMED_OUT, now_s, False, 0, reason)

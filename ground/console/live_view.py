@@ -16,6 +16,8 @@ from ground.api import (
     Event,
     EventArrived,
     FeedEvent,
+    Silence,
+    SilenceChanged,
     TelemetryArrived,
     decode_event,
 )
@@ -49,6 +51,7 @@ class LiveView:
         self.alarms: dict[str, AlarmEntry] = {}
         self.events: deque[Event] = deque(maxlen=6)
         self.commands: deque[CommandStaged] = deque(maxlen=3)
+        self.silence: Silence | None = None  # while the spacecraft is silent
         self.time_s = 0.0
 
     def pump(self, timeout_ms: int) -> None:
@@ -82,12 +85,16 @@ class LiveView:
                     self.alarms[entry.name] = entry
             case CommandStaged(time_s=time_s):
                 self.commands.append(event)
+            case SilenceChanged(time_s=time_s, silence=silence):
+                self.silence = silence
             case _:
                 return
         self.time_s = max(self.time_s, time_s)
 
     def render(self, time_s: float | None = None, header: str = "") -> None:
         lines = [f"{header}  T+{(time_s if time_s is not None else self.time_s):,.1f} s"]
+        if self.silence is not None:
+            lines.append(self._colour(f"  SPACECRAFT SILENT: {self.silence}", "31;1"))
         for subsystem in sorted(self.telemetry):
             _, params = self.telemetry[subsystem]
             shown = list(params.items())[: self.params_per_line]

@@ -119,8 +119,11 @@ class Renderer:
             ("events", status.events),
             ("alarms", status.alarms_active),
             ("commands pending", status.commands_pending),
+            ("spacecraft", "heard" if status.silence is None else "SILENT"),
         ]  # fmt: skip
         styles = [""] * len(rows)
+        if status.silence is not None:
+            styles[-1] = "bold red"  # the spacecraft's row
         if status.segment > 1:  # another spacecraft has flown under this ground since the run began
             rows.append(("segment", status.segment))
             styles.append("")
@@ -133,6 +136,8 @@ class Renderer:
             rows.append(("archive", archive_line(archive)))
             styles.append("" if archive.writable else "bold red")
         self.table(("item", "value"), rows, styles, title="status")
+        if status.silence is not None:
+            self.line(f"{status.silence}: is flightsw running? (see its log)", "bold red")
 
     def command(self, command: Command) -> None:
         stages = "  ".join(f"{stage}@{time_s:.2f}" for stage, time_s in command.stages.items())

@@ -8,9 +8,10 @@ so the channel is right at any clock rate and when stepped.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import random
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -40,38 +41,51 @@ class InFlight:
     payload: object
 
 
-class DelayLine:
-    """Frames in flight in one direction, released in order once mission time reaches them.
+IN_FLIGHT_FRAMES = 200_000
+"""Frames a delay line holds at once: the largest mission sends tens of frames a second, and
+Mars' longest light time is 22 minutes (about 40 000 frames on their way)."""
 
-    Frames enter in the order they were sent; with a light time that changes slowly (always
-    slower than light) they are also due in that order, so a deque is enough.
+
+class DelayLine:
+    """Frames in flight in one direction, released in order of arrival once mission time
+    reaches them (frames due together leave in the order they entered).
+
+    A heap, not a queue in sending order: a frame's time is read from the frame, and one whose
+    claimed time lies ahead of the rest must not hold back the frames behind it. At most
+    `capacity` frames are held; `push` says False when full.
     """
 
-    def __init__(self) -> None:
-        self._queue: deque[InFlight] = deque()
+    def __init__(self, capacity: int = IN_FLIGHT_FRAMES) -> None:
+        self.capacity = capacity
+        self._heap: list[tuple[float, int, InFlight]] = []
+        self._order = itertools.count()
         self.entered = 0
         self.released = 0
 
     def __len__(self) -> int:
-        return len(self._queue)
+        return len(self._heap)
 
-    def push(self, sent_s: float, due_s: float, payload: object) -> None:
-        self._queue.append(InFlight(sent_s, due_s, payload))
+    def push(self, sent_s: float, due_s: float, payload: object) -> bool:
+        """Hold a frame until `due_s`; False (nothing held) if the line is full."""
+        if len(self._heap) >= self.capacity:
+            return False
+        heapq.heappush(self._heap, (due_s, next(self._order), InFlight(sent_s, due_s, payload)))
         self.entered += 1
+        return True
 
     def release(self, now_s: float) -> Iterator[InFlight]:
         """Yield, in order, every frame due at or before `now_s`."""
-        queue = self._queue
-        while queue and queue[0].due_s <= now_s + 1e-9:
+        heap = self._heap
+        while heap and heap[0][0] <= now_s + 1e-9:
             self.released += 1
-            yield queue.popleft()
+            yield heapq.heappop(heap)[2]
 
     def next_due_s(self) -> float | None:
-        return self._queue[0].due_s if self._queue else None
+        return self._heap[0][0] if self._heap else None
 
     def last_due_s(self) -> float | None:
         """When the last frame now in flight arrives (None: nothing in flight)."""
-        return max((item.due_s for item in self._queue), default=None)
+        return max((due_s for due_s, _, _ in self._heap), default=None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from flightsw.icd import (
     DumpStore,
     FaultSpec,
     FrameError,
+    RefusalReporter,
     ReportSchedule,
     ReportStore,
     simport,
@@ -148,6 +149,7 @@ class ControlApi:
         self.step = step
         self.stop = stop
         self.reset = reset
+        self.defects = RefusalReporter()  # a traceback per window, not per request
         self.handlers: dict[type[Request[Any]], Handler] = {
             GetStatus: immediate(self._status),
             GetDictionary: immediate(self._dictionary),
@@ -186,31 +188,37 @@ class ControlApi:
 
     def handle(self, payload: bytes, respond: Respond) -> None:
         """Decode and carry out one request; every outcome is a reply, never an exception."""
+        self.service.control_requests += 1
         try:
             request = decode_request(payload)
         except ControlError as error:
-            respond(Refusal(error=str(error)))
+            self._refuse(error.reason, str(error), respond)
             return
         self.handle_request(request, respond)
+
+    def _refuse(self, reason: str, error: str, respond: Respond) -> None:
+        self.service.control_refused[reason] += 1
+        respond(Refusal(error=error))
 
     def handle_request(self, request: Request[Any], respond: Respond) -> None:
         """Carry out a decoded request; a failure is answered, and a defect logged too."""
         op = request.op()
         handler = self.handlers.get(type(request))
         if handler is None:
-            respond(Refusal(error=f"this ground does not serve {op!r}"))
+            self._refuse("declined", f"this ground does not serve {op!r}", respond)
             return
         try:
             handler(request, respond)
         except (GroundError, CommandError, FrameError, ValueError) as error:
-            respond(Refusal(error=str(error)))
+            self._refuse("declined", str(error), respond)
         except Exception as error:  # a defect of the ground: say so, keep the archive running
-            log.exception("control op %r failed", op)
-            respond(
-                Refusal(
-                    error=f"the ground failed to carry out {op!r} (a defect: "
-                    f"{type(error).__name__}); it keeps running, and its log has the traceback"
-                )
+            if self.defects.admit("defect", self.service.now_s):
+                log.exception("control op %r failed", op)
+            self._refuse(
+                "defect",
+                f"the ground failed to carry out {op!r} (a defect: "
+                f"{type(error).__name__}); it keeps running, and its log has the traceback",
+                respond,
             )
 
     # -- status and the archive ------------------------------------------------------------------
@@ -294,7 +302,10 @@ class ControlApi:
     def _command(self, request: GetCommand) -> CommandReply:
         command = self.service.commands.commands.get(request.id)
         if command is None:
-            raise ControlError(f"no command with id {request.id}")
+            raise ControlError(
+                f"no command with id {request.id} in memory; the archive has every command "
+                "(export its `commands` table)"
+            )
         return CommandReply(command=command.record())
 
     def _commands(self, request: ListCommands) -> CommandsReply:

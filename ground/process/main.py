@@ -19,6 +19,7 @@ from flightsw.cli import (
     log_to_stderr,
     stop_on_signals,
 )
+from flightsw.clock import wall_time_s
 from flightsw.config import ConfigError, MissionConfig, load_mission
 from flightsw.icd import Endpoints, simport
 from ground.archive.runs import run_archive
@@ -27,10 +28,12 @@ from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError, ResumeRefused
 from ground.link.channel import Channel, ChannelConfig, LightTime, read_blackouts
 from ground.process.attachment import Attachment
+from ground.process.clock import GroundClock
 from ground.process.recovery import Gap
 from ground.process.resume import CONFIG_DIGEST, config_digest, open_for_resume, take_up
 from ground.process.runtime import GroundRuntime
 from ground.process.service import GroundService
+from ground.process.silence import DEFAULT_SILENCE_S
 from ground.process.sockets import GroundSockets, ask_spacecraft
 from ground.rules.alarms import AlarmManager
 from ground.rules.engine import RuleEngine
@@ -89,7 +92,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--sim-timeout-s",
         type=float,
         default=30.0,
-        help="wall seconds the spacecraft has to answer a sim-port request (default 30; a step gets more)",
+        help="wall seconds a spacecraft that keeps talking has to answer a sim-port request "
+        "(default 30; a step gets more); a silent one has --silence-s",
+    )
+    parser.add_argument(
+        "--silence-s",
+        type=float,
+        help="wall seconds without a word from the spacecraft, while one is owed, before it is "
+        f"declared silent (default: the config's [ground] silence_s, else {DEFAULT_SILENCE_S:g})",
     )
     parser.add_argument(
         "--wait-s",
@@ -119,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             config.resolve(config.ground.str("rules")) if config.ground.has("rules") else None
         )
         rules = load_rules(rules_path) if rules_path is not None else []
+        silence_s = silence_interval_s(config, args.silence_s)
     except (ConfigError, GroundError) as error:
         log.error("%s", error)
         return EXIT_USAGE
@@ -139,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     code = EXIT_OK
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
-        attachment = attach(sockets, endpoints, args.sim_timeout_s)
+        status = spacecraft_status(sockets, endpoints, args.sim_timeout_s)
+        attachment = Attachment.from_status(status)
+        clock = spacecraft_clock(status)
         build_service = service_builder(config, args, dictionary, rules_path)
         gap: Gap | None = None
         if args.resume:
@@ -151,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             service.now_s = attachment.time_s  # a spacecraft in flight: its time, not T+0
         archive = service.archive
         runtime = GroundRuntime(
-            sockets, service, args.sim_timeout_s, build_service, attachment=attachment
+            sockets, service, args.sim_timeout_s, build_service, clock, silence_s, attachment
         )
         if gap is not None:
             service.recover(gap)
@@ -159,13 +172,16 @@ def main(argv: list[str] | None = None) -> int:
             runtime.parent_pid = os.getppid()
         stop_on_signals(runtime.stop, log)
         log.info(
-            "%s: archive %s, %d rules, light time %s; control API on %s, live feed on %s",
+            "%s: archive %s, %d rules, light time %s, %s clock, silent after %g s; "
+            "control API on %s, live feed on %s",
             config.name,
             archive.path,
             len(rules),
             f"{service.channel.light_time.fixed_s:g} s"
             if service.channel.light_time.model == "fixed"
             else "from range",
+            "stepped" if clock.stepped else f"realtime ×{clock.rate:g}",
+            silence_s,
             endpoints.control,
             endpoints.feed,
         )
@@ -257,21 +273,22 @@ def light_time(config: MissionConfig, override_s: float | None) -> LightTime:
     return LightTime("fixed", override_s)
 
 
-def attach(sockets: GroundSockets, endpoints: Endpoints, timeout_s: float) -> Attachment:
-    """Ask the spacecraft where it is and what it has sent: the counts this ground starts from."""
+def spacecraft_status(
+    sockets: GroundSockets, endpoints: Endpoints, timeout_s: float
+) -> simport.StatusReply:
+    """Where the spacecraft is and what it has sent: the ground's clock and counts start there."""
     reply = ask_spacecraft(
         sockets, simport.StatusRequest(), timeout_ms=int(timeout_s * 1000), tag=b"attach"
     )
     if not isinstance(reply, simport.StatusReply):
-        said = "nothing" if reply is None else getattr(reply, "error", type(reply).__name__)
+        said = "no answer" if reply is None else getattr(reply, "error", type(reply).__name__)
         raise LinkError(
-            f"the spacecraft at {endpoints.sim} did not say where it is within {timeout_s:g} s "
-            f"({said}); check flightsw's log"
+            f"the spacecraft at {endpoints.sim} did not give its status within {timeout_s:g} s: "
+            f"{said}; check flightsw's log"
         )
-    attachment = Attachment.from_status(reply)
-    if attachment.time_s > 0.0:
-        log.info("attached to a spacecraft in flight: %s", attachment.describe())
-    return attachment
+    if reply.time_s > 0.0:
+        log.info("attached to a spacecraft in flight: %s", Attachment.from_status(reply).describe())
+    return reply
 
 
 def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: float) -> Dictionary:
@@ -292,6 +309,26 @@ def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: fl
         log.info(
             "waiting for the spacecraft's sim port at %s (%.0f s so far)", endpoints.sim, waited_s
         )
+
+
+def silence_interval_s(config: MissionConfig, override_s: float | None) -> float:
+    """The silence interval: `--silence-s`, else the config's `[ground] silence_s`, else 5 s."""
+    if override_s is None:
+        return config.ground.float(
+            "silence_s", DEFAULT_SILENCE_S, minimum=0.1, maximum=3600.0, unit="s"
+        )
+    if not 0.1 <= override_s <= 3600:
+        raise GroundError(f"--silence-s must be 0.1..3600 s, got {override_s:g}")
+    return override_s
+
+
+def spacecraft_clock(status: simport.StatusReply) -> GroundClock:
+    """The ground's clock, stepped or running at the spacecraft's rate, from its status."""
+    if status.mode == "stepped":
+        return GroundClock(wall_time_s, stepped=True, start_s=status.time_s)
+    return GroundClock(
+        wall_time_s, stepped=False, rate=status.rate, paused=status.paused, start_s=status.time_s
+    )
 
 
 def data_dir(config: MissionConfig, args: argparse.Namespace) -> Path:

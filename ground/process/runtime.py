@@ -11,21 +11,32 @@ from dataclasses import dataclass, field, replace
 import zmq
 
 from flightsw.clock import wall_time_s
-from flightsw.icd import Truth, peek_tm_time_s, simport
+from flightsw.icd import Truth, encode_envelope, peek_tm_time_s, simport
 from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
 from ground.process.archive_close import ArchiveClosed, close_archive
 from ground.process.attachment import Attachment, Backlog, Flying, why_another
+from ground.process.clock import GroundClock, WallClock
 from ground.process.control import ControlApi, OnReset, OnSimReply
+from ground.process.liveness import Liveness
 from ground.process.segments import begin_segment
-from ground.process.service import ARRIVAL, GroundService
-from ground.process.simlink import SimLink
+from ground.process.service import GroundService
+from ground.process.silence import DEFAULT_SILENCE_S
+from ground.process.sim_requests import SimRequests
 from ground.process.sockets import GroundSockets, publish_on, serve_control
 
 log = logging.getLogger(__name__)
 
-IDLE_POLL_MS = 200
-SIM_TIMEOUT_S = 30.0  # wall seconds the spacecraft has to answer a sim-port request
+TRUTHS_WAITING = 100_000
+"""Truth messages that may wait for the frames sent before them. Each waits only for frames
+already on the socket, so a handful wait in a healthy run; more means a truth that counts frames
+never sent, and the ones after it are refused (`truth_backlog`) rather than kept forever."""
+FRAMES_HELD = 100_000
+"""Frames held during a step for the truth that follows them; past this many (a flood on the
+downlink during a step) the oldest is taken in at once, judged with the latest truth."""
+# Wall seconds a spacecraft that keeps talking has to answer a sim-port request (a step gets
+# more); one that says nothing for the silence interval fails the request sooner.
+SIM_TIMEOUT_S = 30.0
 FLUSH_EVERY_S = 1.0  # mission seconds between archive commits while time runs
 
 
@@ -51,8 +62,9 @@ class Reattaching:
     """Signs of another spacecraft were seen: until its status says, what comes is held."""
 
     why: str
+    asking: bool = False  # a status request is on its way
     frames: list[bytes] = field(default_factory=list)
-    truths: list[Truth] = field(default_factory=list)
+    truths: list[tuple[Truth, float]] = field(default_factory=list)  # with their wall times
 
 
 class GroundRuntime:
@@ -64,18 +76,29 @@ class GroundRuntime:
         service: GroundService,
         sim_timeout_s: float = SIM_TIMEOUT_S,
         build_service: Callable[[str], GroundService] | None = None,
+        clock: GroundClock | None = None,
+        silence_s: float = DEFAULT_SILENCE_S,
         attachment: Attachment | None = None,
+        wall_s: WallClock = wall_time_s,
     ) -> None:
+        """Serve `service` on `sockets`; `clock` is the ground's mission time (stepped if
+        None), `silence_s` the wall seconds without a word before the spacecraft is silent,
+        `attachment` the spacecraft's counts when the ground met it (None: it had sent nothing)."""
         self.sockets = sockets
         self.build_service = build_service
         self.parent_pid: int | None = None
-        self.sim = SimLink(sockets.sim, sockets.endpoints.sim, sim_timeout_s)
+        self.sim_timeout_s = sim_timeout_s
+        self.wall_s = wall_s
+        self.clock = clock if clock is not None else GroundClock(wall_s, stepped=True)
+        self.sim = SimRequests(sockets.sim, sockets.endpoints.sim, sim_timeout_s, wall_s)
+        self.liveness = Liveness(self.clock, silence_s, self.sim, wall_s)
         self.service = service
         self.running = True
         self.archive_full = False  # stopped because the archive held all it may
         self._steps: deque[PendingStep] = deque()
         self._frames: deque[bytes] = deque()  # received during a step, not yet taken in
-        self._truths: deque[Truth] = deque()  # received, not yet applied, in order
+        # Received, not yet applied, in order; each with the wall time it came off its socket.
+        self._truths: deque[tuple[Truth, float]] = deque()
         self._last_flush_s = service.now_s
         self._reset: PendingReset | None = None
         self._reattaching: Reattaching | None = None
@@ -84,14 +107,14 @@ class GroundRuntime:
         self._attach_to(self.flying.attachment)
         self._attach(service)
         self.control = ControlApi(
-            service, self.sim.request, self._step, self.stop, self._start_reset
+            service, self._sim_request, self._step, self.stop, self._start_reset
         )
 
     def _attach_to(self, attachment: Attachment) -> None:
         """Count from the spacecraft's own counts (`ground.process.attachment`)."""
         self.attachment = attachment
         self.flying = Flying(attachment, self.flying.retired)
-        self._backlog = Backlog(attachment, wall_time_s())
+        self._backlog = Backlog(attachment, self.wall_s())
         self.downlink_received = 0  # frames off the socket (+ those the backlog says were lost)
         self.downlink_taken_in = 0  # frames handed to the service (fewer while a step buffers)
         self.truth_received = attachment.truth_sent
@@ -107,7 +130,8 @@ class GroundRuntime:
     def run(self) -> None:
         sockets = self.sockets
         poller = zmq.Poller()
-        for socket in (sockets.downlink, sockets.truth, sockets.sim, sockets.control):
+        monitors = sockets.monitor.sockets
+        for socket in (sockets.downlink, sockets.truth, sockets.sim, sockets.control, *monitors):
             poller.register(socket, zmq.POLLIN)
         while self.running:
             if self.parent_pid is not None and os.getppid() != self.parent_pid:
@@ -115,22 +139,27 @@ class GroundRuntime:
                     "the process that started this one (pid %d) is gone; stopping", self.parent_pid
                 )
                 return
-            ready = dict(poller.poll(IDLE_POLL_MS))
+            ready = dict(poller.poll(self.liveness.poll_ms(self.service, bool(self._truths))))
             if sockets.downlink in ready:
                 self._apply_truths()
             if sockets.truth in ready:
                 self._drain_truth()
             if sockets.sim in ready:
-                self.sim.drain()
+                self._drain_sim()
+            if any(monitor in ready for monitor in monitors):
+                self._drain_monitor()
+            self._watch()
             if sockets.control in ready:
                 self._drain_control()
             if self._backlog.open:
                 self._settle_backlog()
+            if self._reattaching is not None and not self._reattaching.asking:
+                self._ask_where()
             self._finish_steps()
             if self._reset is not None:
                 self._finish_reset()
             if self.sim:
-                self.sim.expire()
+                self.sim.expire(self.liveness.unanswered)
 
     def close(self) -> ArchiveClosed:
         """Close the run's archive: what it cannot write is spilled, and said (never raised)."""
@@ -145,11 +174,13 @@ class GroundRuntime:
         # it: judged without a range, a frame would take the config's fallback light time (3
         # minutes for the Mars cruise) and hold up every frame behind it.
         hold = self._holding()
+        heard = False
         while True:
             try:
                 frame = socket.recv(zmq.NOBLOCK, copy=True)
             except zmq.Again:
-                return
+                break
+            heard = True
             if self._reattaching is not None:
                 self._reattaching.frames.append(frame)
             elif self.flying.suspects_frame(frame, self.service.now_s):
@@ -158,12 +189,14 @@ class GroundRuntime:
                 self._reattaching.frames.append(frame)
             else:
                 self._arrived(frame, hold)
+        if heard:
+            self.liveness.heard(self.service)
 
     def _holding(self) -> bool:
         return bool(self._steps) or self.service.channel.awaiting_range()
 
     def _arrived(self, frame: bytes, hold: bool) -> None:
-        now_s = wall_time_s() if self._backlog.open else 0.0
+        now_s = self.wall_s() if self._backlog.open else 0.0
         grown = self._backlog.take(frame, now_s)
         if grown > 1:
             self._lost_before(grown - 1)
@@ -175,11 +208,13 @@ class GroundRuntime:
             self.service.on_late_frame(frame)
         elif hold:
             self._frames.append(frame)
+            if len(self._frames) > FRAMES_HELD:
+                self._take_in(self._frames.popleft())
         else:
             self._take_in(frame)
 
     def _settle_backlog(self) -> None:
-        lost = self._backlog.settle(wall_time_s())
+        lost = self._backlog.settle(self.wall_s())
         if lost:
             self._lost_before(lost)
             self._apply_truths()
@@ -213,7 +248,14 @@ class GroundRuntime:
         self._take_in_held()  # what was held came before the sign: the spacecraft of before
         self._truths.clear()  # their frames may never come: the status counts afresh
         self._reattaching = Reattaching(why)
-        self.sim.request(simport.StatusRequest(), self._reattached)
+        self._ask_where()
+
+    def _ask_where(self) -> None:
+        """Ask the status, once a spacecraft is there to answer (the loop asks again if not)."""
+        assert self._reattaching is not None
+        if self.liveness.watch.connected:
+            self._reattaching.asking = True
+            self._sim_request(simport.StatusRequest(), self._reattached)
 
     def _reattached(self, reply: simport.SimReply) -> None:
         """Attach to the spacecraft flying now; if it is another one, start the next segment."""
@@ -221,7 +263,7 @@ class GroundRuntime:
         assert held is not None
         if not isinstance(reply, simport.StatusReply):
             log.error("the spacecraft did not say where it is (%s); asking again", reply)
-            self.sim.request(simport.StatusRequest(), self._reattached)
+            held.asking = False
             return
         self._reattaching = None
         attachment = Attachment.from_status(reply)
@@ -229,9 +271,10 @@ class GroundRuntime:
         if another is not None:
             times = [peek_tm_time_s(frame) for frame in held.frames]
             start_s = min([attachment.time_s, *(t for t in times if t is not None),
-                           *(truth.time_s for truth in held.truths)])  # fmt: skip
+                           *(truth.time_s for truth, _ in held.truths)])  # fmt: skip
             begin_segment(self.service, start_s, f"another spacecraft flies: {another}")
             self.flying.retired.clear()  # a new process numbers its generations from 1 again
+            self.clock.anchor(start_s, self.wall_s())
             self._last_flush_s = start_s
         else:
             log.info("the same spacecraft flies (%s)", attachment.describe())
@@ -239,44 +282,57 @@ class GroundRuntime:
         hold = self._holding()
         for frame in held.frames:
             self._arrived(frame, hold)
-        for truth in held.truths:
-            self._received(truth)
+        for truth, arrived_wall_s in held.truths:
+            self._received(truth, arrived_wall_s)
         self._apply_truths()
         deferred, self._deferred = self._deferred, []
         for seconds, respond in deferred:
             self._step(seconds, respond)
 
-    # -- uplink ----------------------------------------------------------------------------------
+    # -- uplink and truth ------------------------------------------------------------------------
 
     def _uplink(self, arrival_s: float, frame: bytes) -> None:
-        self.sockets.uplink.send_multipart([ARRIVAL.pack(arrival_s), frame])
+        self.sockets.uplink.send_multipart(encode_envelope(arrival_s, frame))
         self.uplink_sent += 1
 
     def _drain_truth(self) -> None:
+        latest_s: float | None = None
+        heard = False
         while True:
             try:
                 parts = self.sockets.truth.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 break
-            truth = self.service.truth.take(parts[-1])
+            heard = True  # even a malformed or an old spacecraft's: the process speaks
+            truth = self.service.truth.take(parts[-1], self.service.now_s)
             if truth is None:
                 continue  # malformed: refused, counted and logged by the intake
             if self._reattaching is not None:
-                self._reattaching.truths.append(truth)
-            else:
-                self._received(truth)
+                self._reattaching.truths.append((truth, self.wall_s()))
+            elif self._received(truth, self.wall_s()):
+                latest_s = truth.time_s
+        if heard:
+            self.liveness.heard(self.service, latest_s)
         self._apply_truths()
 
-    def _received(self, truth: Truth) -> None:
-        """Take a truth message in its turn, unless it is not this spacecraft's to take."""
+    def _received(self, truth: Truth, arrived_wall_s: float) -> bool:
+        """Take a truth message in its turn, unless it is not this spacecraft's to take; say
+        whether it was taken."""
         why = self.flying.suspects(truth)
         if why is not None:
             self._reattach(why)
             assert self._reattaching is not None
-            self._reattaching.truths.append(truth)
-        elif self.flying.takes(truth):
-            self.truth_received += 1
-            self._truths.append(truth)
+            self._reattaching.truths.append((truth, arrived_wall_s))
+            return False
+        if not self.flying.takes(truth):
+            return False
+        if len(self._truths) >= TRUTHS_WAITING:
+            waiting = f"{len(self._truths)} truth messages already wait for their frames"
+            self.service.truth.refuse("truth_backlog", waiting, self.service.now_s)
+            return False
+        self.truth_received += 1
+        self._truths.append((truth, arrived_wall_s))
+        return True
 
     def _apply_truths(self) -> None:
         """Apply each truth message in turn, once every frame sent before it is here.
@@ -289,7 +345,7 @@ class GroundRuntime:
         """
         self._drain_downlink()
         while self._truths:
-            truth = self._truths[0]
+            truth, arrived_wall_s = self._truths[0]
             sent = truth.downlink_sent
             if self.downlink_received < sent:
                 return  # on their way; the loop calls again when they come
@@ -299,16 +355,15 @@ class GroundRuntime:
             )
             self._take_in_held(up_to=sent)
             self._truths.popleft()
-            self._advance(truth.time_s, None)
+            self.clock.anchor(truth.time_s, arrived_wall_s)
+            self._advance(truth.time_s)
 
-    def _advance(
-        self,
-        time_s: float,
-        range_m: float | None,
-        station_visible: bool | None = None,
-        downlink_closes: bool | None = None,
-    ) -> None:
-        self.service.advance(time_s, range_m, station_visible, downlink_closes)
+    def _advance(self, time_s: float) -> None:
+        """Truth (or a step's end) has reached `time_s`: the service's clock follows."""
+        self.service.advance(time_s)
+        self._flush_now_and_then(time_s)
+
+    def _flush_now_and_then(self, time_s: float) -> None:
         if time_s - self._last_flush_s >= FLUSH_EVERY_S:
             self.service.keep_archive(time_s)
             self._last_flush_s = time_s
@@ -327,7 +382,41 @@ class GroundRuntime:
             self.archive_full = True
             self.stop()
 
-    # -- steps ---------------------------------------------------------------------------------
+    # -- sim port (asynchronous: replies come back in order) -------------------------------------
+
+    def _sim_request(self, request: simport.SimRequest, on_reply: OnSimReply) -> None:
+        refusal = self.liveness.refusal(request)
+        if refusal is not None:
+            on_reply(simport.refused(refusal))
+            return
+        self.sim.send(request, on_reply)
+
+    def _drain_sim(self) -> None:
+        while True:
+            try:
+                parts = self.sockets.sim.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            self.liveness.heard(self.service)
+            answered = self.sim.take(parts[-1])
+            if answered is None:
+                continue
+            wait, reply = answered
+            self.liveness.replied(wait.request, reply)
+            if wait.on_reply is not None:  # None: already answered (timed out, silent)
+                wait.on_reply(reply)
+
+    def _drain_monitor(self) -> None:
+        self._drain_sim()  # a reply sent just before a connection dropped is still here
+        if self.running:
+            self.liveness.connections(self.service, self.sockets.monitor.changes())
+
+    def _watch(self) -> None:
+        """What the spacecraft said is in: only now may a quiet interval count as silence."""
+        if self.running:
+            self.liveness.check(self.service, self._sim_request)
+        if self.liveness.run_clock(self.service, held=bool(self._truths)):
+            self._flush_now_and_then(self.service.now_s)
 
     def _step(self, seconds: float, respond: OnSimReply) -> None:
         if self._reattaching is not None:  # its uplink count is the next spacecraft's
@@ -340,7 +429,7 @@ class GroundRuntime:
             pending.reply = reply
             self._finish_steps()
 
-        self.sim.request(simport.StepRequest(seconds, self.uplink_sent), stepped)
+        self._sim_request(simport.StepRequest(seconds, self.uplink_sent), stepped)
 
     def _finish_steps(self) -> None:
         """Answer a step once every frame the spacecraft sent during it has reached the ground."""
@@ -356,7 +445,8 @@ class GroundRuntime:
                     return
                 self.service.update_link(reply.time_s, reply.range_m)
                 self._take_in_held()
-                self._advance(reply.time_s, None)
+                self.clock.anchor(reply.time_s, self.wall_s())
+                self._advance(reply.time_s)
                 self.service.keep_archive(reply.time_s)
                 self._check_archive_room()
             self._steps.popleft()
@@ -384,7 +474,7 @@ class GroundRuntime:
             pending.old_downlink_sent = reply.old_downlink_sent
             self._finish_reset()
 
-        self.sim.request(simport.ResetRequest("stop", self.uplink_sent), stopped)
+        self._sim_request(simport.ResetRequest("stop", self.uplink_sent), stopped)
 
     def _finish_reset(self) -> None:
         """Close the old run once every frame of the old spacecraft is in it, open the new run,
@@ -434,7 +524,7 @@ class GroundRuntime:
             # taken in before the first step, in every run alike.
             self._step(0.0, lambda _: pending.respond(done))
 
-        self.sim.request(simport.ResetRequest("start"), started)
+        self._sim_request(simport.ResetRequest("start"), started)
 
     # -- control API and live feed ---------------------------------------------------------------
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import copy
 import logging
-import struct
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any, Literal
 
 import msgspec
 
 from flightsw.icd import (
+    MAX_AHEAD_S,
     DumpStore,
     EventReport,
     FrameError,
@@ -36,12 +37,12 @@ from flightsw.icd import (
 from ground.api import (
     AlarmChanged,
     ChannelStatus,
+    ControlCounts,
     DumpArrived,
     Event,
     EventArrived,
     FaultInjected,
     FeedEvent,
-    FrameRefused,
     GroundStatus,
     IngestCounts,
     LinkChanged,
@@ -51,6 +52,7 @@ from ground.api import (
     ReceivedStoreStatus,
     ReportArrived,
     SequenceGap,
+    Silence,
     TelemetryArrived,
     TruthCounts,
 )
@@ -64,18 +66,31 @@ from ground.link.truth import TruthIntake
 from ground.process.archive_watch import ArchiveWatch
 from ground.process.records import alarm_entry
 from ground.process.recovery import Gap, Recovery
+from ground.process.refused import RefusedFrames
 from ground.rules.alarms import AlarmManager, AlarmTransition
 from ground.rules.engine import RuleEngine
 
 log = logging.getLogger(__name__)
 
-ARRIVAL = struct.Struct(">d")
 # Why an archived frame is history, not the present (the `reason` of its row): unwrapped from a
 # recorder dump, or sent before this ground attached and come late (ground.process.attachment).
 PLAYBACK = "playback"
 LATE = "late"
+
+PONGS_KEPT = 1000
+"""Pongs remembered (APID, reception time): the newest; the archive has every one."""
+
 Publish = Callable[[FeedEvent], None]
 Uplink = Callable[[float, bytes], None]
+
+
+def parameters_by_application(dictionary: Dictionary) -> dict[str, frozenset[str]]:
+    """The parameter names of each application, as the dictionary declares them."""
+    names: dict[str, set[str]] = {application: set() for application in dictionary.apids}
+    for full_name in dictionary.parameters:
+        application, _, parameter = full_name.partition(".")
+        names.setdefault(application, set()).add(parameter)
+    return {application: frozenset(params) for application, params in names.items()}
 
 
 class GroundService:
@@ -102,7 +117,9 @@ class GroundService:
         self.publish = publish
         self.uplink = uplink
         self.names_by_apid = dictionary.names_by_apid
-        self.checks = IngestChecks(self.names_by_apid)
+        self.checks = IngestChecks(self.names_by_apid, parameters_by_application(dictionary))
+        # Every refusal is counted (`checks`); a flood's first frames are archived in full.
+        self.refused = RefusedFrames(archive, lambda event: self.publish(event))
         self.truth = TruthIntake()  # the runtime hands it the truth feed's messages
         self.downlink = DelayLine()
         self.commander = Commander(
@@ -118,7 +135,9 @@ class GroundService:
         # Values a partial report (a TC[20,1] answer) brought since, each with its own time.
         self.answered: dict[str, dict[str, tuple[float, Scalar]]] = {}
         self.events_received = 0
-        self.pongs: list[tuple[int, float]] = []
+        self.control_requests = 0  # control API requests, and those refused by reason
+        self.control_refused = Counter[str]()
+        self.pongs: deque[tuple[int, float]] = deque(maxlen=PONGS_KEPT)
         self.last_frame_s: float | None = None
         self.seen = SeenFrames()
         self.playback_recovered = 0
@@ -127,6 +146,7 @@ class GroundService:
         self.schedule_report: ReceivedSchedule | None = None
         self.store_status: ReceivedStoreStatus | None = None
         self.recovery: Recovery | None = None  # what a run picked up again gets back
+        self.silence: Silence | None = None  # while it is silent (ground.process.silence)
 
     # -- time ------------------------------------------------------------------------------------
 
@@ -144,8 +164,16 @@ class GroundService:
         station_visible: bool | None = None,
         downlink_closes: bool | None = None,
     ) -> None:
-        """Mission time has reached `now_s` (truth feed): deliver what is due, check what is late."""
+        """Truth of `now_s`: the link as it has it, then the clock (`run_clock`)."""
         self.update_link(now_s, range_m, station_visible, downlink_closes)
+        self.run_clock(now_s)
+
+    def run_clock(self, now_s: float) -> None:
+        """Mission time has reached `now_s`: deliver what is due, check what is late.
+
+        Truth moves it, and in realtime the ground's running clock between truth messages
+        (ground.process.clock); it never goes back.
+        """
         if now_s < self.now_s:
             return
         self.now_s = now_s
@@ -155,6 +183,7 @@ class GroundService:
         for update in self.commands.expire(now_s):
             self.record_stage(update)
         self.record_alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
+        self.refused.summarise(now_s)
 
     def keep_archive(self, now_s: float) -> None:
         """Commit the archive's pending rows; while it cannot be written, retry on a backoff
@@ -188,19 +217,26 @@ class GroundService:
         """A frame reached the antenna: the channel decides its fate, the checks come on arrival."""
         sent_s = peek_tm_time_s(frame)
         due_s: float | None = None  # where the channel could not read a send time: on arrival
-        if sent_s is not None:
+        # A send time read from an unchecked frame is believed only if it could be true: one
+        # far ahead would hold a rate-limited transmitter busy for every frame after it (such a
+        # frame is checked at once, and refused).
+        if sent_s is not None and sent_s <= self.now_s + MAX_AHEAD_S:
             passage = self.channel.down(sent_s, frame)
             if passage is None:
                 return
             frame, due_s = passage.frame, passage.due_s
         try:
-            packet = self.checks.parse(frame)
+            packet = self.checks.parse(frame, self.now_s)
         except FrameError as error:
             self._refuse(frame, error, None)
             return
         if due_s is None:
             due_s = packet.time_s + self.channel.one_way_s()
-        self.downlink.push(packet.time_s, due_s, (packet, frame))
+        if not self.downlink.push(packet.time_s, due_s, (packet, frame)):
+            full = f"{len(self.downlink)} frames are on their way down already"
+            self.checks.count("in_flight_full")
+            self._refuse(frame, FrameError("in_flight_full", full), packet)
+            return
         if due_s <= self.now_s:
             self.advance(self.now_s)
 
@@ -248,17 +284,7 @@ class GroundService:
         log.info("%s at T+%.1f s", text, time_s)
 
     def _refuse(self, frame: bytes, error: FrameError, packet: Packet | None) -> None:
-        log.warning("downlink frame refused (%s): %s", error.reason, error.detail)
-        self.archive.record_frame(
-            self.now_s,
-            frame,
-            ok=False,
-            reason=f"{error.reason}: {error.detail}",
-            generated_s=packet.time_s if packet else None,
-            apid=packet.apid if packet else None,
-            seq=packet.seq if packet else None,
-        )
-        self.publish(FrameRefused(time_s=self.now_s, reason=error.reason, detail=error.detail))
+        self.refused.refuse(frame, error, packet, self.now_s)
 
     def _deliver(
         self, item: tuple[Packet, bytes], received_s: float, history: str | None = None
@@ -277,17 +303,17 @@ class GroundService:
                 return
             if history == PLAYBACK:
                 self.playback_recovered += 1
+        try:
+            message = self.checks.body(packet)
+        except FrameError as error:
+            self._refuse(frame, error, packet)
+            return
         self.seen.add(packet)
         gap = None if history == PLAYBACK else self.checks.sequence(packet)
         if gap is not None:
             subsystem = self.names_by_apid.get(gap.apid, str(gap.apid))
             log.warning("sequence gap on %s: %d frames missing", subsystem, gap.missing)
             self.publish(SequenceGap(time_s=received_s, apid=gap.apid, missing=gap.missing))
-        try:
-            message = self.checks.body(packet)
-        except FrameError as error:
-            self._refuse(frame, error, packet)
-            return
         self.last_frame_s = received_s
         self.archive.record_frame(
             received_s,
@@ -346,6 +372,7 @@ class GroundService:
             try:
                 packet = decode(frame)
             except FrameError as error:
+                self.checks.count(error.reason)
                 self._refuse(frame, error, None)
                 continue
             self._deliver((packet, frame), received_s, PLAYBACK)
@@ -461,14 +488,23 @@ class GroundService:
             range_m=self.channel.range_m,
             in_flight_down=len(self.downlink),
             last_frame_s=self.last_frame_s,
-            ingest=msgspec.convert(self.checks.counters(), IngestCounts),
+            ingest=msgspec.convert(
+                {**self.checks.counters(), "refused_archived": self.refused.archived},
+                IngestCounts,
+            ),
             truth=msgspec.convert(self.truth.counters(), TruthCounts),
             channel=msgspec.convert(self.channel.status(), ChannelStatus),
             playback=PlaybackCounts(self.playback_recovered, self.playback_duplicates),
+            control=ControlCounts(
+                self.control_requests,
+                sum(self.control_refused.values()),
+                dict(self.control_refused),
+            ),
             events=self.events_received,
             commands_pending=len(self.commands.pending()),
             alarms_active=len(self.alarms.active()),
             segment=self.archive.segment,
             recovery=None if self.recovery is None else self.recovery.status(),
+            silence=self.silence,
             archive=self.archive_watch.status(),
         )

@@ -8,10 +8,18 @@ from typing import Any
 
 import zmq
 
-from flightsw.icd import Endpoints, MessageError, bind_form, simport
+from flightsw.icd import (
+    MAX_MESSAGE_OCTETS,
+    RECEIVE_QUEUE_MESSAGES,
+    Endpoints,
+    MessageError,
+    bind_form,
+    simport,
+)
 from ground.api import FeedEvent, Refusal, Reply, encode, encode_event
 from ground.errors import LinkError
 from ground.process.control import ControlApi
+from ground.process.monitor import ConnectionMonitor
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +40,18 @@ class GroundSockets:
         self.all = (self.downlink, self.uplink, self.sim, self.truth, self.control, self.feed)
         for socket in self.all:
             socket.setsockopt(zmq.LINGER, 0)
-        self.downlink.setsockopt(zmq.RCVHWM, 0)  # never drop telemetry at the antenna
+        # What anyone may send is bounded: a part's size, and what waits per sender. A sender
+        # past the high-water mark waits (the spacecraft's stepped downlink and truth feed block,
+        # so none of theirs is lost) or, sending without blocking, drops and counts.
+        for socket in (self.downlink, self.truth, self.control, self.sim):
+            socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_OCTETS)
+            socket.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE_MESSAGES)
         self.uplink.setsockopt(zmq.SNDHWM, 0)
         self.feed.setsockopt(zmq.SNDHWM, 100_000)
-        self.truth.setsockopt(zmq.RCVHWM, 0)  # every truth message counts (see _apply_truths)
+        # Watched from before they connect: a dropped connection means the spacecraft is gone.
+        self.monitor = ConnectionMonitor(
+            ((self.sim, "sim port"), (self.truth, "truth feed"), (self.uplink, "uplink"))
+        )
         try:
             bind_all(
                 (self.downlink, endpoints.downlink, "downlink"),
@@ -50,6 +66,7 @@ class GroundSockets:
         self.truth.connect(endpoints.truth)
 
     def close(self) -> None:
+        self.monitor.close()
         for socket in self.all:
             socket.close(linger=0)
         self.context.term()

@@ -62,10 +62,24 @@ class ApiCore:
     def _status(self) -> GroundStatus:
         return self.client.call(GetStatus()).status
 
+    def _heard_status(self) -> GroundStatus:
+        """The ground's status; a HilFailure at once if the spacecraft has fallen silent, since
+        nothing a test waits for can come from it then."""
+        status = self._status()
+        if status.silence is not None:
+            log = self.mission.flight_log if self.mission is not None else None
+            where = f"see the spacecraft's log, {log}" if log else "see the spacecraft's log"
+            raise HilFailure(f"{status.silence}: nothing awaited can come; {where}")
+        return status
+
     def _step(self, seconds: float) -> float:
         if seconds <= 0:
-            return self.now_s
-        return self.client.call(Step(seconds), timeout_s=STEP_TIMEOUT_S).ground.time_s
+            return self._heard_status().time_s
+        try:
+            return self.client.call(Step(seconds), timeout_s=STEP_TIMEOUT_S).ground.time_s
+        except ClientError:
+            self._heard_status()  # the spacecraft fell silent during the step: say so
+            raise
 
     def _until(
         self, found: Callable[[], Any], within: float, poll_s: float
@@ -73,7 +87,7 @@ class ApiCore:
         """Step by `poll_s` until `found()` returns something; (it or None, start, end)."""
         if within < 0:
             raise ValueError(f"within must be >= 0 mission seconds, got {within}")
-        start_s = self.now_s
+        start_s = self._heard_status().time_s
         end_s = start_s + within
         now_s = start_s
         while True:

@@ -28,6 +28,7 @@ from restarts import (
 )
 
 from flightsw.cli import EXIT_CANNOT_RESUME
+from flightsw.icd.truth import decode_truth
 from ground.api import GetEvents, RecoveryStatus, Step, TelemetryArrived, decode_event, encode
 from ground.archive import Archive
 from ground.cli.launcher import Mission, launch
@@ -147,6 +148,21 @@ def wait_for_telemetry_after(feed: zmq.Socket[Any], time_s: float) -> None:
             return
 
 
+def wait_for_flight_past(mission: Mission, time_s: float) -> None:
+    """Until the spacecraft, flying on with no ground, says it is past `time_s`: its truth feed,
+    which nobody else takes now, is read here."""
+    truth = zmq.Context.instance().socket(zmq.PULL)
+    truth.setsockopt(zmq.LINGER, 0)
+    truth.connect(mission.endpoints.truth)
+    try:
+        while True:
+            assert truth.poll(int(WAIT_S * 1000)), "the spacecraft sent no truth"
+            if decode_truth(truth.recv_multipart()[-1]).time_s > time_s:
+                return
+    finally:
+        truth.close(linger=0)
+
+
 def wait_for_recovery(mission: Mission, feed: zmq.Socket[Any]) -> RecoveryStatus:
     """Until the resumed ground says its recovery is done; each command stage on the feed (the
     dump's completion among them) is a reason to look, and a quiet second too."""
@@ -170,6 +186,7 @@ def test_a_realtime_ground_killed_in_flight_resumes_and_loses_no_frame(tmp_path:
             kill(mission.ground)
         finally:
             telemetry.close(linger=0)
+        wait_for_flight_past(mission, 100.0)  # several housekeeping periods without a ground
         start_ground(mission, "--resume", light_time_s=LIGHT_TIME_S)
         commands = feed_of(mission, b"command")
         telemetry = feed_of(mission, b"tm")

@@ -165,15 +165,16 @@ def test_the_ground_stops_once_the_rows_held_reach_their_bound(
     tmp_path: Path, dictionary: Dictionary
 ) -> None:
     ground = make_ground(tmp_path, dictionary, HoldLimit(rows=30, size_bytes=10**9))
-    # The runtime without sockets: only its reaction to mission time moving is exercised.
-    no_sockets = SimpleNamespace(sim=None, endpoints=SimpleNamespace(sim="(none)"))
-    runtime = GroundRuntime(no_sockets, ground.service)  # type: ignore[arg-type]
+    # The runtime without sockets: only its reaction to mission time moving is exercised (the
+    # sim port's requests are made with it, and never sent).
+    sockets = SimpleNamespace(sim=None, endpoints=SimpleNamespace(sim="tcp://127.0.0.1:5557"))
+    runtime = GroundRuntime(sockets, ground.service)  # type: ignore[arg-type]
     ground.service.publish = ground.published.append
     ground.commits_fail()
     second = 0
     while runtime.running:
         ground.service.on_downlink_frame(power_report(second, float(second)))
-        runtime._advance(second + LIGHT_TIME_S, None)  # what each truth message does
+        runtime._advance(second + LIGHT_TIME_S)  # what each truth message does
         second += 1
         assert second < 100, "the ground never stopped"
     assert runtime.archive_full
