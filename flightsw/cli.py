@@ -3,7 +3,8 @@
 `flightsw`, `ground` and `mission` follow one set of conventions, declared here on the flight
 side because the flight software may not import the ground (the ground imports this module):
 
-- exit codes: 0 clean, 1 a check failed, 2 bad config or arguments, 3 could not start;
+- exit codes: 0 clean, 1 a check failed, 2 bad config or arguments, 3 could not start, 4 a
+  run could not be resumed;
 - `--log-level` and `--version` on every program, `--exit-with-parent` on both processes,
   `--clock` and `--rate` wherever a spacecraft is flown;
 - log lines on stderr, stamped with the program's name;
@@ -26,6 +27,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # a check or a scenario failed
 EXIT_USAGE = 2  # a bad config, file or argument: nothing was started
 EXIT_RUNTIME = 3  # could not start (a port in use, no spacecraft) or lost a process on the way
+EXIT_CANNOT_RESUME = 4  # `--resume` refused: the run's archive is missing, damaged or another's
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 CLOCK_MODES = ("stepped", "realtime")
@@ -35,9 +37,15 @@ def exit_codes(**meaning: str) -> str:
     """`Exit codes: 0 …, 2 …` for a --help text, from what each code means to this program.
 
     Keywords are the codes' names without `EXIT_`, in lower case: `ok`, `failed`, `usage`,
-    `runtime`; codes a program never returns are left out.
+    `runtime`, `cannot_resume`; codes a program never returns are left out.
     """
-    codes = {"ok": EXIT_OK, "failed": EXIT_FAILED, "usage": EXIT_USAGE, "runtime": EXIT_RUNTIME}
+    codes = {
+        "ok": EXIT_OK,
+        "failed": EXIT_FAILED,
+        "usage": EXIT_USAGE,
+        "runtime": EXIT_RUNTIME,
+        "cannot_resume": EXIT_CANNOT_RESUME,
+    }
     named = sorted((codes[name], text) for name, text in meaning.items())
     return "Exit codes: " + ", ".join(f"{code} {text}" for code, text in named) + "."
 

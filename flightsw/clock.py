@@ -117,3 +117,9 @@ def wall_time_s() -> float:
 def wall_stamp() -> str:
     """The wall-clock date and time as `YYYYmmdd-HHMMSS`, for naming a run's files."""
     return time.strftime("%Y%m%d-%H%M%S")
+
+
+def wall_utc() -> str:
+    """The wall-clock date and time in UTC, ISO 8601 to the second (`2030-01-01T12:00:00Z`), for
+    saying in an archive when something happened that mission time cannot place."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

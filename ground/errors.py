@@ -9,6 +9,7 @@ GroundError
 ├── ControlError       a control request the ground refuses
 ├── ClientError        the ground refused a client's request, or did not answer
 ├── LinkError          a socket could not be bound, or the spacecraft did not answer
+├── ResumeRefused      `ground --resume` cannot take the run up (missing, damaged, another mission)
 ├── LaunchError        a process would not start, or died while starting
 ├── ReplayError        a replay cannot start or go on
 ├── ConsoleError       a console line that cannot be carried out as written
@@ -72,6 +73,11 @@ class ClientError(GroundError):
 
 class LinkError(GroundError):
     """A socket could not be bound or the spacecraft did not answer."""
+
+
+class ResumeRefused(GroundError):
+    """`ground --resume` will not take a run up: its archive is missing or damaged, or was
+    written for another mission, config or spacecraft; the message says which and what to do."""
 
 
 class LaunchError(GroundError):

@@ -71,6 +71,7 @@ from flightsw.icd.packet import (
     decode,
     encode_tc,
     encode_tm,
+    peek_tm_identity,
     peek_tm_time_s,
 )
 from flightsw.icd.reporting import RefusalReporter, RefusalSummary
@@ -173,6 +174,7 @@ __all__ = [
     "encode_tc",
     "encode_tm",
     "encode_truth",
+    "peek_tm_identity",
     "peek_tm_time_s",
     "register",
     "simport",

@@ -18,6 +18,7 @@ from flightsw.icd.codec import ENCODER, Codec, to_plain
 from flightsw.icd.dictionary import FaultSpec, MissionDictionary, Period
 from flightsw.icd.fields import (
     TEXT_CHARS,
+    Apid,
     Count,
     Distance,
     MissionTime,
@@ -85,6 +86,14 @@ class Ok(SimReply, frozen=True, kw_only=True):
 
 
 class StatusReply(Ok, frozen=True, kw_only=True):
+    """Where the spacecraft is and what it has sent: what a ground attaching to it starts from.
+
+    `generated` counts, per APID, the frames made since this spacecraft started (its sequence
+    counts, unwrapped): a ground that comes up after a crash compares them with its archive to
+    know what it missed. `downlink_sent`, `truth_sent` and `uplink_received` are the counts the
+    stepping handshakes compare (section "Stepping handshake" of docs/icd.md).
+    """
+
     mission: Text
     time_s: MissionTime
     mode: Literal["stepped", "realtime"]
@@ -95,6 +104,10 @@ class StatusReply(Ok, frozen=True, kw_only=True):
     downlink_sent: Count
     range_m: Distance | None
     executive: ParameterMap  # the executive's housekeeping
+    generation: Generation
+    truth_sent: Count
+    uplink_received: Count
+    generated: dict[Apid, Count]
     uplink_refused: RefusalCounts = field(default_factory=dict)  # frames, by reason
     uplink_late: Count = 0  # arrival times before mission time, clamped to it
     sim_refused: RefusalCounts = field(default_factory=dict)  # sim-port requests, by reason

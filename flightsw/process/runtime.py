@@ -19,7 +19,7 @@ from flightsw.icd.envelope import is_enveloped, open_envelope
 from flightsw.icd.margins import MAX_MESSAGE_OCTETS, RECEIVE_QUEUE_MESSAGES
 from flightsw.icd.simport import ResetRequest, ResetStarted, ResetStopped, SimReply
 from flightsw.icd.truth import TOPIC, Truth, encode_truth
-from flightsw.process.simport import SimPort
+from flightsw.process.simport import ProcessCounts, SimPort
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +74,12 @@ class FlightRuntime:
         self.truth_sent = 0  # of this generation; a step's reply says how many, like frames
         self._truth_taken = True  # until a stepped wait for the ground's truth socket gives up
         self.simport = SimPort(
-            self.spacecraft, self._await_uplink, self.stop, self._reset, lambda: self.truth_sent
+            self.spacecraft, self._await_uplink, self.stop, self._reset, self._counts
         )
         self.parent_pid: int | None = None
+
+    def _counts(self) -> ProcessCounts:
+        return ProcessCounts(self.generation, self.truth_sent, self.uplink_received)
 
     def _build_spacecraft(self) -> Spacecraft:
         spacecraft = Spacecraft(self.config, self.context, self.endpoints.downlink)

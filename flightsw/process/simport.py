@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flightsw.clock import RealtimeClock
@@ -52,6 +53,16 @@ log = logging.getLogger(__name__)
 Reset = Callable[[ResetRequest], SimReply]
 
 
+@dataclass(frozen=True, slots=True)
+class ProcessCounts:
+    """What the process, not the spacecraft, counts: which spacecraft since start-up, the truth
+    messages it has sent and the uplink frames it has taken in (both of that spacecraft)."""
+
+    generation: int
+    truth_sent: int
+    uplink_received: int
+
+
 class SimPort:
     """Serve sim-port requests against one spacecraft."""
 
@@ -61,9 +72,9 @@ class SimPort:
         await_uplink: Callable[[int], None],
         on_shutdown: Callable[[], None],
         on_reset: Reset | None = None,
-        truth_sent: Callable[[], int] = lambda: 0,
+        counts: Callable[[], ProcessCounts] = lambda: ProcessCounts(1, 0, 0),
     ) -> None:
-        self.truth_sent = truth_sent
+        self.counts = counts
         self.spacecraft = spacecraft
         self.await_uplink = await_uplink
         self.on_shutdown = on_shutdown
@@ -121,8 +132,16 @@ class SimPort:
     # -- clock -----------------------------------------------------------------------------------
 
     def _status(self, _: StatusRequest) -> StatusReply:
+        """Where the spacecraft is, and every count a ground attaching to it starts from.
+
+        The downlink's counters come from one ask, so the frames sent and the frames made per
+        APID are of one instant; packets the executive still holds are not made yet and will
+        get the sequence counts that follow.
+        """
         executive = self.spacecraft.executive
         clock = self.spacecraft.clock
+        link = self.spacecraft.downlink.ask(LinkCounters(), block=True, timeout=10)
+        counts = self.counts()
         return StatusReply(
             mission=self.spacecraft.config.name,
             time_s=self._now_s(),
@@ -131,9 +150,13 @@ class SimPort:
             paused=bool(getattr(clock, "paused", False)),
             tick_s=executive.tick_s,
             ticks=executive.ticks,
-            downlink_sent=executive.frames_sent,
+            downlink_sent=link["frames_sent"],
             range_m=self.spacecraft.range_m(),
             executive=executive.housekeeping(),
+            generation=counts.generation,
+            truth_sent=counts.truth_sent,
+            uplink_received=counts.uplink_received,
+            generated=link.get("generated", {}),
             uplink_refused=dict(executive.dispatcher.frames_refused),
             uplink_late=executive.arrivals.late,
             sim_refused=dict(self.refusals.counts),
@@ -163,7 +186,7 @@ class SimPort:
         return ClockReply(
             time_s=self._now_s(),
             downlink_sent=counters["frames_sent"],
-            truth_sent=self.truth_sent(),
+            truth_sent=self.counts().truth_sent,
             range_m=self.spacecraft.range_m(),
         )
 

@@ -59,6 +59,22 @@ class PlaybackCounts(msgspec.Struct, frozen=True):
     duplicates: int
 
 
+class RecoveryStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """A ground that picked its run up again, getting back what it missed while it was down.
+
+    `missing` frames of the segment were not in the archive when it came back, made in
+    `start_s` .. `end_s`; a dump of the onboard recorder brings them down. Once `done`, `lost`
+    says how many the recorder no longer held (0: nothing lost).
+    """
+
+    segment: int
+    start_s: float
+    end_s: float
+    missing: int
+    done: bool
+    lost: int
+
+
 class ReplayStatus(msgspec.Struct, frozen=True):
     """What a replay re-reads (`of`), where it writes, how fast, and how many frames so far."""
 
@@ -113,6 +129,8 @@ class GroundStatus(msgspec.Struct, frozen=True, kw_only=True):
     events: int  # event reports received
     commands_pending: int
     alarms_active: int
+    segment: int = 1  # which spacecraft of the run: a new one (restarted, replaced) is the next
+    recovery: RecoveryStatus | None = None  # since the ground picked its run up again
     control: ControlCounts = ControlCounts(0, 0, {})
     replay: ReplayStatus | None = None  # only when the ground is a replay
     silence: Silence | None = None  # while the spacecraft is silent

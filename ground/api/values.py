@@ -54,6 +54,9 @@ Rate = Annotated[
     float, Meta(gt=0.0, le=MAX_RATE, description=f"a rate above 0, at most {MAX_RATE:g}")
 ]
 CommandId = Annotated[int, Meta(ge=0, description="a command id, 0 or more")]
+Segment = Annotated[
+    int, Meta(ge=1, description="a segment of the run, 1 or more (one per spacecraft flown)")
+]
 EventSeverity = Annotated[
     int, Meta(ge=1, le=4, description="an event severity, 1 (info) to 4 (high)")
 ]

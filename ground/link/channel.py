@@ -87,6 +87,10 @@ class DelayLine:
     def next_due_s(self) -> float | None:
         return self._heap[0][0] if self._heap else None
 
+    def last_due_s(self) -> float | None:
+        """When the last frame now in flight arrives (None: nothing in flight)."""
+        return max((due_s for due_s, _, _ in self._heap), default=None)
+
 
 @dataclass(frozen=True, slots=True)
 class Blackout:
@@ -256,6 +260,18 @@ class Channel:
 
     def one_way_s(self) -> float:
         return self.light_time.one_way_s(self.range_m)
+
+    def restart(self) -> None:
+        """Another spacecraft flies: forget what the truth said of the last one (range, view,
+        signal) and what its transmitters had queued; losses and corruptions stay counted."""
+        self.range_m = None
+        self.station_visible = True
+        self.signal = True
+        self.heard = True
+        self.last_contact_s = None
+        for direction in (self.downlink, self.uplink):
+            direction.busy_until_s = -math.inf
+            direction.backlog_s = 0.0
 
     def awaiting_range(self) -> bool:
         """Light time comes from the range, and no range has come yet."""

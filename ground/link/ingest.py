@@ -11,6 +11,7 @@ a real one look lost. A bad frame is counted under its reason and never stops th
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flightsw.icd import (
@@ -94,6 +95,15 @@ class IngestChecks:
         self.frames_missing += gap.missing
         return gap
 
+    def restart(self) -> None:
+        """Forget every APID's sequence count: another spacecraft counts from 0 (no gap)."""
+        self._next_seq.clear()
+
+    def continue_from(self, last_seq: dict[int, int]) -> None:
+        """Expect, on each APID, the frame after `last_seq` (a run picked up again: what was
+        lost meanwhile is a gap, and the recorder's dump fills it)."""
+        self._next_seq.update({apid: (seq + 1) % SEQUENCE_MODULO for apid, seq in last_seq.items()})
+
     def body(self, packet: Packet) -> Message:
         """Decode the application data and check a report against the dictionary; raise
         FrameError (counted) if either does not hold."""
@@ -166,3 +176,16 @@ class SeenFrames:
 
     def __contains__(self, packet: Packet) -> bool:
         return self.key(packet) in self._seen
+
+    def add_keys(self, keys: Iterable[tuple[int, int, float]]) -> int:
+        """Note frames already archived (a run picked up again); return how many."""
+        count = 0
+        for apid, seq, time_s in keys:
+            key = (apid, seq, time_s)
+            if key not in self._seen:
+                self._seen.add(key)
+                self._order.append(key)
+                count += 1
+        while len(self._order) > self.capacity:
+            self._seen.discard(self._order.popleft())
+        return count

@@ -236,18 +236,31 @@ class ControlApi:
             return TlmReply(name=request.name, time_s=None, value=None)
         return TlmReply(name=request.name, time_s=latest[0], value=latest[1])
 
+    def _segment(self, asked: int | None) -> int:
+        """The segment a query answers from: the one asked for, else the one flying now."""
+        return self.service.archive.segment if asked is None else asked
+
     def _history(self, request: GetHistory) -> HistoryReply:
         self.service.dictionary.check_parameter(request.name)
-        rows = self.service.archive.parameter_history(request.name, request.start_s, request.end_s)
-        return HistoryReply(name=request.name, samples=[Sample(t, v) for t, v in rows])
+        segment = self._segment(request.segment)
+        rows = self.service.archive.parameter_history(
+            request.name, request.start_s, request.end_s, segment
+        )
+        return HistoryReply(
+            name=request.name, samples=[Sample(t, v) for t, v in rows], segment=segment
+        )
 
     def _events(self, request: GetEvents) -> EventsReply:
-        rows = self.service.archive.events(request.min_severity, request.start_s, request.end_s)
-        return EventsReply(events=[archived_event(row) for row in rows])
+        segment = self._segment(request.segment)
+        rows = self.service.archive.events(
+            request.min_severity, request.start_s, request.end_s, segment=segment
+        )
+        return EventsReply(events=[archived_event(row) for row in rows], segment=segment)
 
     def _timeline(self, request: GetTimeline) -> TimelineReply:
-        rows = self.service.archive.timeline(request.start_s, request.end_s)
-        return TimelineReply(timeline=timeline_items(rows))
+        segment = self._segment(request.segment)
+        rows = self.service.archive.timeline(request.start_s, request.end_s, segment)
+        return TimelineReply(timeline=timeline_items(rows), segment=segment)
 
     def _export(self, request: Export) -> ExportReply:
         rows = self.service.archive.export_csv(request.what, request.path)
@@ -263,8 +276,9 @@ class ControlApi:
 
     def _alarm_log(self, request: GetAlarmLog) -> AlarmLogReply:
         """Every alarm transition (triggered, acknowledged, cleared, ...) in a time range."""
-        rows = self.service.archive.alarms(request.start_s, request.end_s, request.name)
-        return AlarmLogReply(alarm_log=[archived_alarm_entry(row) for row in rows])
+        segment = self._segment(request.segment)
+        rows = self.service.archive.alarms(request.start_s, request.end_s, request.name, segment)
+        return AlarmLogReply(alarm_log=[archived_alarm_entry(row) for row in rows], segment=segment)
 
     def _ack(self, request: Acknowledge) -> Done:
         self.service.acknowledge(request.name, request.operator, request.comment)

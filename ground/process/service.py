@@ -6,6 +6,7 @@ everything here is plain method calls, so it is tested and benchmarked without a
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import Counter, deque
 from collections.abc import Callable
@@ -15,6 +16,7 @@ import msgspec
 
 from flightsw.icd import (
     MAX_AHEAD_S,
+    DumpStore,
     EventReport,
     FrameError,
     Housekeeping,
@@ -56,18 +58,24 @@ from ground.api import (
 )
 from ground.archive.store import Archive
 from ground.commanding.commander import Commander
-from ground.commanding.tracker import CommandTracker
+from ground.commanding.tracker import CommandTracker, StageUpdate
 from ground.dictionary import Dictionary
 from ground.link.channel import Blackouts, Channel, DelayLine
 from ground.link.ingest import IngestChecks, SeenFrames
 from ground.link.truth import TruthIntake
 from ground.process.archive_watch import ArchiveWatch
 from ground.process.records import alarm_entry
+from ground.process.recovery import Gap, Recovery
 from ground.process.refused import RefusedFrames
 from ground.rules.alarms import AlarmManager, AlarmTransition
 from ground.rules.engine import RuleEngine
 
 log = logging.getLogger(__name__)
+
+# Why an archived frame is history, not the present (the `reason` of its row): unwrapped from a
+# recorder dump, or sent before this ground attached and come late (ground.process.attachment).
+PLAYBACK = "playback"
+LATE = "late"
 
 PONGS_KEPT = 1000
 """Pongs remembered (APID, reception time): the newest; the archive has every one."""
@@ -101,6 +109,8 @@ class GroundService:
         self.dictionary = dictionary
         self.archive = archive
         self.rules = rules
+        # The rules as loaded, before any telemetry: a new spacecraft is judged from scratch.
+        self.pristine_rules = copy.deepcopy(rules)
         self.alarms = alarms
         self.channel = channel
         self.archive_watch = ArchiveWatch(archive)
@@ -135,6 +145,7 @@ class GroundService:
         # The latest on-board reports, as they came down.
         self.schedule_report: ReceivedSchedule | None = None
         self.store_status: ReceivedStoreStatus | None = None
+        self.recovery: Recovery | None = None  # what a run picked up again gets back
         self.silence: Silence | None = None  # while it is silent (ground.process.silence)
 
     # -- time ------------------------------------------------------------------------------------
@@ -170,7 +181,7 @@ class GroundService:
             arrived: tuple[Packet, bytes] = in_flight.payload  # type: ignore[assignment]
             self._deliver(arrived, in_flight.due_s)
         for update in self.commands.expire(now_s):
-            self.commander.stage(update)
+            self.record_stage(update)
         self.record_alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
         self.refused.summarise(now_s)
 
@@ -229,12 +240,19 @@ class GroundService:
         if due_s <= self.now_s:
             self.advance(self.now_s)
 
-    def replay_frame(self, frame: bytes, received_s: float) -> None:
+    def on_late_frame(self, frame: bytes) -> None:
+        """A frame the spacecraft sent before this ground attached comes now (it waited in the
+        spacecraft's socket while no ground listened): history, archived without the rules and
+        without crossing the channel, whose picture of that time is gone."""
+        self.replay_frame(frame, self.now_s, LATE)
+
+    def replay_frame(self, frame: bytes, received_s: float, history: str | None = None) -> None:
         """A recorded frame reaches the ground again at its recorded `received_s` (a replay).
 
         The channel is bypassed (the frame crossed it when it was recorded): the frame is
         checked and delivered at once, so rules and alarms see it at the mission time they saw
         it live. Time moves to `received_s` without a tick; the replay calls `advance` for that.
+        A frame that was history when it was recorded (`LATE`) is history again.
         """
         self.now_s = max(self.now_s, received_s)
         try:
@@ -242,7 +260,19 @@ class GroundService:
         except FrameError as error:
             self._refuse(frame, error, None)
             return
-        self._deliver((packet, frame), received_s)
+        self._deliver((packet, frame), received_s, history)
+
+    def ground_event(
+        self, name: str, severity: int, text: str, params: dict[str, Any] | None = None
+    ) -> None:
+        """Something that happened to the ground or the link, now: archived and published as
+        an event of the subsystem `ground`."""
+        time_s = self.now_s
+        params = params or {}
+        self.archive.record_event(time_s, "ground", name, severity, text, params, received_s=time_s)
+        event = Event(time_s, "ground", name, Severity(severity), text, params, time_s)
+        self.publish(EventArrived(event=event))
+        log.log(logging.WARNING if severity >= 3 else logging.INFO, "%s", text)
 
     def _link_change(self, change: str, time_s: float) -> None:
         """Acquisition or loss of signal at the ground station: on the timeline and the feed."""
@@ -257,27 +287,29 @@ class GroundService:
         self.refused.refuse(frame, error, packet, self.now_s)
 
     def _deliver(
-        self, item: tuple[Packet, bytes], received_s: float, playback: bool = False
+        self, item: tuple[Packet, bytes], received_s: float, history: str | None = None
     ) -> None:
         """Archive and act on a frame that has reached the ground.
 
         A live frame goes through the sequence check; a frame played back from the onboard
         recorder is new only if it did not come down live, and is archived without running
-        the rules (its values are history, not the present).
+        the rules (its values are history, not the present). A late one (`LATE`) is history
+        too, but comes in its place in the sequence.
         """
         packet, frame = item
-        if playback:
+        if history is not None:
             if packet in self.seen:
                 self.playback_duplicates += 1
                 return
-            self.playback_recovered += 1
+            if history == PLAYBACK:
+                self.playback_recovered += 1
         try:
             message = self.checks.body(packet)
         except FrameError as error:
             self._refuse(frame, error, packet)
             return
         self.seen.add(packet)
-        gap = None if playback else self.checks.sequence(packet)
+        gap = None if history == PLAYBACK else self.checks.sequence(packet)
         if gap is not None:
             subsystem = self.names_by_apid.get(gap.apid, str(gap.apid))
             log.warning("sequence gap on %s: %d frames missing", subsystem, gap.missing)
@@ -292,9 +324,9 @@ class GroundService:
             packet_type=int(packet.packet_type),
             service=packet.service,
             subtype=packet.subtype,
-            reason="playback" if playback else None,
+            reason=history,
         )
-        self._dispatch(packet, message, received_s, playback)
+        self._dispatch(packet, message, received_s, history is not None)
 
     def _dispatch(
         self, packet: Packet, message: Message, received_s: float, playback: bool = False
@@ -315,7 +347,7 @@ class GroundService:
             case Verification():
                 update = self.commands.on_verification(message, received_s)
                 if update is not None:
-                    self.commander.stage(update)
+                    self.record_stage(update)
             case Pong():
                 self.pongs.append((packet.apid, received_s))
                 self.publish(PongArrived(time_s=received_s, apid=packet.apid))
@@ -343,7 +375,7 @@ class GroundService:
                 self.checks.count(error.reason)
                 self._refuse(frame, error, None)
                 continue
-            self._deliver((packet, frame), received_s, playback=True)
+            self._deliver((packet, frame), received_s, PLAYBACK)
 
     def _housekeeping(self, subsystem: str, params: dict[str, Any], time_s: float) -> None:
         self.archive.record_housekeeping(time_s, subsystem, params)
@@ -411,6 +443,28 @@ class GroundService:
     def commands(self) -> CommandTracker:
         return self.commander.tracker
 
+    def record_stage(self, update: StageUpdate) -> None:
+        """Archive and publish a stage a command reached; the end of a recovery's dump closes it."""
+        self.commander.stage(update)
+        if self.recovery is not None and self.recovery.due():
+            self.archive.flush()
+            outcome = self.recovery.finish(self.archive)
+            name, severity, text = self.recovery.describe(outcome, self.names_by_apid)
+            self.ground_event(name, severity, text, self.recovery.params(outcome))
+
+    def recover(self, gap: Gap) -> Recovery:
+        """Ask the onboard recorder for the frames `gap` lacks (a run picked up again).
+
+        The dump plays back every frame of the interval; those archived before the crash are
+        noted as seen first, so the playback takes only the missing ones.
+        """
+        self.seen.add_keys(self.archive.frame_keys(gap.segment, gap.start_s, gap.end_s))
+        command = self.commander.service(
+            "store_dump", DumpStore(gap.start_s, gap.end_s), source="ground"
+        )
+        self.recovery = Recovery(gap, command)
+        return self.recovery
+
     # -- faults ----------------------------------------------------------------------------------
 
     def record_injection(
@@ -449,6 +503,8 @@ class GroundService:
             events=self.events_received,
             commands_pending=len(self.commands.pending()),
             alarms_active=len(self.alarms.active()),
+            segment=self.archive.segment,
+            recovery=None if self.recovery is None else self.recovery.status(),
             silence=self.silence,
             archive=self.archive_watch.status(),
         )

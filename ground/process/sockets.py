@@ -106,16 +106,21 @@ def publish_on(feed: zmq.Socket[Any], event: FeedEvent) -> None:
 
 
 def ask_spacecraft(
-    sockets: GroundSockets, request: simport.SimRequest, timeout_ms: int
+    sockets: GroundSockets, request: simport.SimRequest, timeout_ms: int, tag: bytes = b"start"
 ) -> simport.SimReply | None:
     """One blocking sim-port request, for start-up only; None if no answer within the time-out.
 
-    A reply that does not match the ICD comes back as a `Refused` saying so.
+    The request is tagged (`tag`, echoed back with the reply): a reply to an earlier request
+    that came too late is recognised and dropped. A reply that does not match the ICD comes back
+    as a `Refused` saying so.
     """
-    sockets.sim.send_multipart([b"", simport.encode(request)])
-    if not sockets.sim.poll(timeout_ms):
-        return None
-    return sim_reply(request, sockets.sim.recv_multipart()[-1])
+    sockets.sim.send_multipart([b"", tag, simport.encode(request)])
+    while sockets.sim.poll(timeout_ms):  # late replies are few: each may restart the wait
+        parts = sockets.sim.recv_multipart()
+        if len(parts) >= 2 and parts[-2] == tag:
+            return sim_reply(request, parts[-1])
+        log.info("a late sim-port reply was dropped")
+    return None
 
 
 def sim_reply(request: simport.SimRequest, payload: bytes) -> simport.SimReply:
