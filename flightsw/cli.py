@@ -21,6 +21,7 @@ from collections.abc import Callable
 from types import FrameType
 
 from flightsw import __version__
+from flightsw.config.mission import RATE_MAX, RATE_MIN, RATE_UNIT
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a check or a scenario failed
@@ -68,7 +69,22 @@ def add_process_options(parser: argparse.ArgumentParser, program: str) -> None:
 def add_clock_options(parser: argparse.ArgumentParser) -> None:
     """`--clock` and `--rate`: fly the config's spacecraft on another clock."""
     parser.add_argument("--clock", choices=CLOCK_MODES, help="override the config's clock mode")
-    parser.add_argument("--rate", type=float, help="override the config's clock rate (realtime)")
+    parser.add_argument(
+        "--rate", type=clock_rate, help="override the config's clock rate (realtime)"
+    )
+
+
+def clock_rate(text: str) -> float:
+    """`--rate`, held to the range the config's `[clock] rate` is held to (NaN included)."""
+    try:
+        rate = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
+    if not RATE_MIN <= rate <= RATE_MAX:  # NaN fails both comparisons
+        raise argparse.ArgumentTypeError(
+            f"expected {RATE_MIN:g} to {RATE_MAX:g} {RATE_UNIT}, found {text}"
+        )
+    return rate
 
 
 def log_to_stderr(program: str, level: str) -> None:

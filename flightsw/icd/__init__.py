@@ -18,7 +18,7 @@ short allow-list (tests/test_architecture.py). docs/icd.md describes the same fo
 
 from flightsw.errors import CommandError, FrameError, MessageError
 from flightsw.icd.crc import crc16_ccitt_false
-from flightsw.icd.cuc import CUC_LENGTH, decode_cuc, encode_cuc
+from flightsw.icd.cuc import CUC_LENGTH, MAX_MISSION_TIME_S, decode_cuc, encode_cuc
 from flightsw.icd.dictionary import (
     ArgSpec,
     CommandSpec,
@@ -34,6 +34,7 @@ from flightsw.icd.dictionary import (
 from flightsw.icd.endpoints import HOST, Endpoints, bind_form
 from flightsw.icd.envelope import ARRIVAL, encode_envelope
 from flightsw.icd.errorcodes import ErrorCode
+from flightsw.icd.fields import FLOAT_MAX, NAME_CHARS, TEXT_CHARS
 from flightsw.icd.margins import (
     MAX_AHEAD_S,
     MAX_CLOCK_RATE,
@@ -99,6 +100,7 @@ __all__ = [
     "ACK_ALL",
     "ARRIVAL",
     "CUC_LENGTH",
+    "FLOAT_MAX",
     "HOST",
     "IDLE_APID",
     "MAX_AHEAD_S",
@@ -106,11 +108,14 @@ __all__ = [
     "MAX_BODY_OCTETS",
     "MAX_CLOCK_RATE",
     "MAX_MESSAGE_OCTETS",
+    "MAX_MISSION_TIME_S",
     "MAX_STEP_S",
+    "NAME_CHARS",
     "RECEIVE_QUEUE_MESSAGES",
     "REFUSAL_SUMMARY_INTERVAL_S",
     "RELEASE_MARGIN_S",
     "SEQUENCE_MODULO",
+    "TEXT_CHARS",
     "ArgSpec",
     "CommandError",
     "CommandSpec",

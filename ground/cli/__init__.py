@@ -1,6 +1,8 @@
 """The `mission` command (`mission.main`): run both processes, attach a console, replay, export,
-plot, script; and the launcher that starts both processes on free ports and stops them again."""
+plot, script; and the launcher that starts both processes on free ports and stops them again,
+once `check_config` has read the whole mission config."""
 
 from ground.cli.launcher import Mission, free_ports, launch
+from ground.process import check_config
 
-__all__ = ["Mission", "free_ports", "launch"]
+__all__ = ["Mission", "check_config", "free_ports", "launch"]

@@ -18,6 +18,7 @@ from flightsw.config import resolve_config
 from flightsw.icd import HOST, Endpoints
 from ground.api import GetStatus, GroundClient, Reset, Session, Shutdown, Step
 from ground.errors import ClientError, LaunchError
+from ground.process import check_config
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +144,13 @@ def launch(
     feed from there rather than from the spacecraft (a test standing in the middle of it).
     `ground_preexec` runs in the ground's child process just before it starts (a test sets
     the ground's resource limits there).
+
+    Raises:
+        ConfigError, RuleError: the config or its rule file is wrong; nothing was started.
+        LaunchError: a process would not start.
     """
     config = resolve_config(config)
+    check_config(config)  # the whole file and its rules, here, before any process or log file
     endpoints = endpoints or Endpoints.on_ports(free_ports(6))
     ground_endpoints = endpoints.with_overrides(truth=ground_truth)
     log_dir = log_dir or data_dir

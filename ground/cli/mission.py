@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flightsw.cli import EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, add_clock_options, add_version
 from flightsw.clock import wall_time_s
-from flightsw.config import ConfigError, load_mission
+from flightsw.config import ConfigError
 from flightsw.icd import Endpoints
 from ground.api import GetAlarms, GetStatus, GroundClient, GroundStatus, Session, Step
 from ground.archive.store import Archive, default_run_name
@@ -29,6 +29,7 @@ from ground.errors import ClientError, GroundError, LaunchError, PlotError
 from ground.plots.figures import check_names, plot_parameters, plot_run
 from ground.plots.groups import unit_of
 from ground.plots.text import terminal_plot
+from ground.process import check_config
 from ground.testkit import script_cli
 
 
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_mission(args: argparse.Namespace) -> int:
-    config = load_mission(args.config)  # refuse a bad config before starting anything
+    config = check_config(args.config).mission  # the whole config, before starting anything
     mode = args.clock or config.clock.mode
     run_name = args.run_name or default_run_name(config.name)
     print(

@@ -16,7 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flightsw.config import Section
+from flightsw.icd import MAX_MISSION_TIME_S as MAX_TIME_S
 from flightsw.physics.constants import SPEED_OF_LIGHT_M_S
+
+MAX_BLACKOUTS = 1000  # windows in a config; each frame is checked against every one
+MAX_RATE_BYTES_S = 1e10  # a data rate in a config: 80 Gbit/s, far above any space link (0: none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,17 +124,26 @@ class Blackouts:
 
 def read_blackouts(channel: Section) -> Blackouts:
     """`blackouts_s = [[start, end], ...]` from a config's `[link.channel]` table."""
+    given = channel.value("blackouts_s", [])
+    if not isinstance(given, list) or len(given) > MAX_BLACKOUTS:
+        raise channel.error(
+            "blackouts_s", f"expected a list of at most {MAX_BLACKOUTS} [start_s, end_s] windows"
+        )
     windows = []
-    for index, window in enumerate(channel.data.get("blackouts_s", [])):
+    for index, window in enumerate(given):
         if (
             not isinstance(window, list)
             or len(window) != 2
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in window)
+            or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= MAX_TIME_S
+                for v in window
+            )
             or not window[1] > window[0]
         ):
             raise channel.error(
                 f"blackouts_s[{index}]",
-                f"expected [start_s, end_s] with end after start, found {window!r}",
+                f"expected [start_s, end_s] in mission seconds from 0 to {MAX_TIME_S:.0f}, "
+                f"end after start, found {window!r:.80}",
             )
         windows.append(Blackout(float(window[0]), float(window[1])))
     return Blackouts(windows)
@@ -161,9 +174,11 @@ class ChannelConfig:
             loss_probability=section.float("loss_probability", 0.0, minimum=0.0, maximum=1.0),
             bit_error_rate=section.float("bit_error_rate", 0.0, minimum=0.0, maximum=1e-2),
             downlink_rate_bytes_s=section.float(
-                "downlink_rate_bytes_s", 0.0, minimum=0.0, unit="B/s"
+                "downlink_rate_bytes_s", 0.0, minimum=0.0, maximum=MAX_RATE_BYTES_S, unit="B/s"
             ),
-            uplink_rate_bytes_s=section.float("uplink_rate_bytes_s", 0.0, minimum=0.0, unit="B/s"),
+            uplink_rate_bytes_s=section.float(
+                "uplink_rate_bytes_s", 0.0, minimum=0.0, maximum=MAX_RATE_BYTES_S, unit="B/s"
+            ),
             require_station_visibility=section.bool("require_station_visibility", False),
             seed=seed,
         )

@@ -20,15 +20,21 @@ from flightsw.cli import (
     stop_on_signals,
 )
 from flightsw.clock import wall_time_s
-from flightsw.config import ConfigError, MissionConfig, load_mission
+from flightsw.config import ConfigError, MissionConfig
 from flightsw.icd import Endpoints, simport
 from ground.archive.runs import run_archive
 from ground.archive.store import Archive, default_run_name
 from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError, ResumeRefused
-from ground.link.channel import Channel, ChannelConfig, LightTime, read_blackouts
+from ground.link.channel import Blackouts, Channel, LightTime
 from ground.process.attachment import Attachment
 from ground.process.clock import GroundClock
+from ground.process.mission_config import (
+    MAX_SILENCE_S,
+    MIN_SILENCE_S,
+    GroundConfig,
+    check_config,
+)
 from ground.process.recovery import Gap
 from ground.process.resume import CONFIG_DIGEST, config_digest, open_for_resume, take_up
 from ground.process.runtime import GroundRuntime
@@ -115,30 +121,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     log_to_stderr("ground", args.log_level)
     try:
-        config = load_mission(args.config)
+        # The whole file, the spacecraft's part and the rule file included, before any socket.
+        checked = check_config(args.config)
+        config = checked.mission
         endpoints = config.endpoints.with_overrides(
             **{
                 k: getattr(args, k)
                 for k in ("uplink", "downlink", "sim", "truth", "control", "feed")
             }
         )
-        # Read now so a bad config is refused before any socket opens; each run builds its own.
-        read_blackouts(config.link.channel)
-        ChannelConfig.from_section(config.link.channel, config.context.seed)
-        rules_path = (
-            config.resolve(config.ground.str("rules")) if config.ground.has("rules") else None
-        )
-        rules = load_rules(rules_path) if rules_path is not None else []
-        silence_s = silence_interval_s(config, args.silence_s)
+        light_time(config, args.light_time_s)
+        silence_s = silence_interval_s(checked, args.silence_s)
     except (ConfigError, GroundError) as error:
         log.error("%s", error)
         return EXIT_USAGE
     run_name = args.run_name or default_run_name(config.name)
-    if not args.resume and run_archive(data_dir(config, args), run_name).exists():
+    if not args.resume and run_archive(data_dir(checked, args), run_name).exists():
         log.error(
             "run %s already exists in %s: add --resume to pick it up, or choose another --run-name",
             run_name,
-            data_dir(config, args),
+            data_dir(checked, args),
         )
         return EXIT_USAGE
     try:
@@ -153,10 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         status = spacecraft_status(sockets, endpoints, args.sim_timeout_s)
         attachment = Attachment.from_status(status)
         clock = spacecraft_clock(status)
-        build_service = service_builder(config, args, dictionary, rules_path)
+        build_service = ServiceBuilder(checked, args, dictionary)
         gap: Gap | None = None
         if args.resume:
-            archive = open_for_resume(data_dir(config, args), args.run_name, config, dictionary)
+            archive = open_for_resume(data_dir(checked, args), args.run_name, config, dictionary)
             service = build_service.on(archive)
             gap = take_up(service, attachment)
         else:
@@ -176,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             "control API on %s, live feed on %s",
             config.name,
             archive.path,
-            len(rules),
+            checked.rule_count,
             f"{service.channel.light_time.fixed_s:g} s"
             if service.channel.light_time.model == "fixed"
             else "from range",
@@ -216,20 +218,17 @@ class ServiceBuilder:
     """
 
     def __init__(
-        self,
-        config: MissionConfig,
-        args: argparse.Namespace,
-        dictionary: Dictionary,
-        rules_path: Path | None,
+        self, checked: GroundConfig, args: argparse.Namespace, dictionary: Dictionary
     ) -> None:
-        self.config = config
+        self.checked = checked
+        self.config = checked.mission
+        self.rules_path = checked.rules_path
         self.args = args
         self.dictionary = dictionary
-        self.rules_path = rules_path
 
     def __call__(self, run_name: str, start_s: float = 0.0) -> GroundService:
         """A new run `run_name`, whose first segment begins at mission time `start_s`."""
-        archive = open_archive(self.config, data_dir(self.config, self.args), run_name)
+        archive = open_archive(self.config, data_dir(self.checked, self.args), run_name)
         # What a replay needs to rebuild this ground without the spacecraft (ground.replay.engine).
         archive.set_meta("dictionary", json.dumps(self.dictionary.raw))
         archive.set_meta("rules", None if self.rules_path is None else str(self.rules_path))
@@ -242,8 +241,8 @@ class ServiceBuilder:
         rules = load_rules(self.rules_path) if self.rules_path is not None else []
         channel = Channel(
             light_time(config, self.args.light_time_s),
-            read_blackouts(config.link.channel),
-            ChannelConfig.from_section(config.link.channel, config.context.seed),
+            Blackouts(list(self.checked.blackouts)),
+            self.checked.channel,
         )
         return GroundService(
             self.dictionary,
@@ -254,15 +253,6 @@ class ServiceBuilder:
             publish=lambda event: None,
             uplink=lambda arrival_s, frame: None,
         )
-
-
-def service_builder(
-    config: MissionConfig,
-    args: argparse.Namespace,
-    dictionary: Dictionary,
-    rules_path: Path | None,
-) -> ServiceBuilder:
-    return ServiceBuilder(config, args, dictionary, rules_path)
 
 
 def light_time(config: MissionConfig, override_s: float | None) -> LightTime:
@@ -311,14 +301,14 @@ def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: fl
         )
 
 
-def silence_interval_s(config: MissionConfig, override_s: float | None) -> float:
+def silence_interval_s(checked: GroundConfig, override_s: float | None) -> float:
     """The silence interval: `--silence-s`, else the config's `[ground] silence_s`, else 5 s."""
     if override_s is None:
-        return config.ground.float(
-            "silence_s", DEFAULT_SILENCE_S, minimum=0.1, maximum=3600.0, unit="s"
+        return checked.silence_s
+    if not MIN_SILENCE_S <= override_s <= MAX_SILENCE_S:
+        raise GroundError(
+            f"--silence-s must be {MIN_SILENCE_S:g}..{MAX_SILENCE_S:g} s, got {override_s:g}"
         )
-    if not 0.1 <= override_s <= 3600:
-        raise GroundError(f"--silence-s must be 0.1..3600 s, got {override_s:g}")
     return override_s
 
 
@@ -331,13 +321,11 @@ def spacecraft_clock(status: simport.StatusReply) -> GroundClock:
     )
 
 
-def data_dir(config: MissionConfig, args: argparse.Namespace) -> Path:
+def data_dir(checked: GroundConfig, args: argparse.Namespace) -> Path:
     """Where run archives go: --data-dir, else the config's [ground] data_dir, else ./runs."""
     if args.data_dir is not None:
         return Path(args.data_dir)
-    if config.ground.has("data_dir"):
-        return config.resolve(config.ground.str("data_dir"))
-    return Path("runs")
+    return checked.data_dir or Path("runs")
 
 
 def open_archive(config: MissionConfig, directory: Path, run_name: str) -> Archive:
