@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.barrage import barrage  # noqa: E402
 from bench.ingest import (  # noqa: E402
     alarm_latencies_us,
     decode_us,
@@ -46,7 +47,7 @@ def cpu_name() -> str:
     return platform.machine()
 
 
-SECTIONS = ("ingest", "stepped", "station", "latency", "kit")
+SECTIONS = ("ingest", "stepped", "station", "latency", "kit", "barrage")
 
 
 def main() -> int:
@@ -70,6 +71,7 @@ def main() -> int:
             "station": station_section,
             "latency": latency_section,
             "kit": kit_section,
+            "barrage": barrage_section,
         }[name](args.quick, repeats)
     return 1 if lost else 0
 
@@ -169,6 +171,25 @@ def kit_section(quick: bool, repeats: int) -> int:
         f"                  reset of shared      {summary([s * 1000 for s in costs.reset_s], 'ms')}"
     )
     return 0
+
+
+def barrage_section(quick: bool, repeats: int) -> int:
+    count = 20_000 if quick else 1_000_000
+    print(
+        f"\n== hostile input: {count:,} mutated frames, envelopes, truth messages or requests at"
+        " each socket\n   of both processes (one run each: the figure is a rate over all of them)"
+    )
+    crashes = 0
+    for row in barrage(count):
+        flight_before, ground_before = row["rss_before_kib"]  # type: ignore[misc]
+        flight_after, ground_after = row["rss_after_kib"]  # type: ignore[misc]
+        crashes += int(row["crashes"])  # type: ignore[call-overload]
+        print(
+            f"{row['socket']:<20} {row['refused_per_s']:>9,.0f} refused/s, crashes {row['crashes']}, "
+            f"RSS flightsw {flight_before / 1024:.0f} -> {flight_after / 1024:.0f} MiB, "
+            f"ground {ground_before / 1024:.0f} -> {ground_after / 1024:.0f} MiB"
+        )
+    return crashes
 
 
 if __name__ == "__main__":

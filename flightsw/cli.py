@@ -3,7 +3,8 @@
 `flightsw`, `ground` and `mission` follow one set of conventions, declared here on the flight
 side because the flight software may not import the ground (the ground imports this module):
 
-- exit codes: 0 clean, 1 a check failed, 2 bad config or arguments, 3 could not start;
+- exit codes: 0 clean, 1 a check failed, 2 bad config or arguments, 3 could not start, 4 a
+  run could not be resumed;
 - `--log-level` and `--version` on every program, `--exit-with-parent` on both processes,
   `--clock` and `--rate` wherever a spacecraft is flown;
 - log lines on stderr, stamped with the program's name;
@@ -24,11 +25,13 @@ from dataclasses import dataclass
 from types import FrameType
 
 from flightsw import __version__
+from flightsw.config.mission import RATE_MAX, RATE_MIN, RATE_UNIT
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a check or a scenario failed
 EXIT_USAGE = 2  # a bad config, file or argument: nothing was started
 EXIT_RUNTIME = 3  # could not start (a port in use, no spacecraft) or lost a process on the way
+EXIT_CANNOT_RESUME = 4  # `--resume` refused: the run's archive is missing, damaged or another's
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 CLOCK_MODES = ("stepped", "realtime")
@@ -41,9 +44,15 @@ def exit_codes(**meaning: str) -> str:
     """`Exit codes: 0 …, 2 …` for a --help text, from what each code means to this program.
 
     Keywords are the codes' names without `EXIT_`, in lower case: `ok`, `failed`, `usage`,
-    `runtime`; codes a program never returns are left out.
+    `runtime`, `cannot_resume`; codes a program never returns are left out.
     """
-    codes = {"ok": EXIT_OK, "failed": EXIT_FAILED, "usage": EXIT_USAGE, "runtime": EXIT_RUNTIME}
+    codes = {
+        "ok": EXIT_OK,
+        "failed": EXIT_FAILED,
+        "usage": EXIT_USAGE,
+        "runtime": EXIT_RUNTIME,
+        "cannot_resume": EXIT_CANNOT_RESUME,
+    }
     named = sorted((codes[name], text) for name, text in meaning.items())
     return "Exit codes: " + ", ".join(f"{code} {text}" for code, text in named) + "."
 
@@ -71,7 +80,22 @@ def add_process_options(parser: argparse.ArgumentParser, program: str) -> None:
 def add_clock_options(parser: argparse.ArgumentParser) -> None:
     """`--clock` and `--rate`: fly the config's spacecraft on another clock."""
     parser.add_argument("--clock", choices=CLOCK_MODES, help="override the config's clock mode")
-    parser.add_argument("--rate", type=float, help="override the config's clock rate (realtime)")
+    parser.add_argument(
+        "--rate", type=clock_rate, help="override the config's clock rate (realtime)"
+    )
+
+
+def clock_rate(text: str) -> float:
+    """`--rate`, held to the range the config's `[clock] rate` is held to (NaN included)."""
+    try:
+        rate = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
+    if not RATE_MIN <= rate <= RATE_MAX:  # NaN fails both comparisons
+        raise argparse.ArgumentTypeError(
+            f"expected {RATE_MIN:g} to {RATE_MAX:g} {RATE_UNIT}, found {text}"
+        )
+    return rate
 
 
 def log_to_stderr(program: str, level: str) -> None:

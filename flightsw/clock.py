@@ -119,6 +119,7 @@ def wall_stamp() -> str:
     return time.strftime("%Y%m%d-%H%M%S")
 
 
-def wall_date() -> str:
-    """The wall-clock date and time in ISO 8601 with the offset from UTC, for people to read."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+def wall_utc() -> str:
+    """The wall-clock date and time in UTC, ISO 8601 to the second (`2030-01-01T12:00:00Z`), for
+    saying in an archive when something happened that mission time cannot place."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -10,6 +10,7 @@ GroundError
 ├── ClientError        the ground refused a client's request, or did not answer
 │   └── GroundGone     the ground a client talks to is gone (its process, its socket)
 ├── LinkError          a socket could not be bound, or the spacecraft did not answer
+├── ResumeRefused      `ground --resume` cannot take the run up (missing, damaged, another mission)
 ├── LaunchError        a process would not start, or died while starting
 │   └── ProcessLost    a process died under `mission run` and could not be brought back
 ├── ReplayError        a replay cannot start or go on
@@ -63,7 +64,12 @@ class CommandRefused(GroundError):
 
 
 class ControlError(GroundError):
-    """A control request the ground refuses."""
+    """A control request the ground refuses; `reason` is a short word the ground counts it
+    under (docs/icd.md, "Frames refused": the control API's reasons)."""
+
+    def __init__(self, message: str, reason: str = "declined") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class ClientError(GroundError):
@@ -76,6 +82,11 @@ class GroundGone(ClientError):
 
 class LinkError(GroundError):
     """A socket could not be bound or the spacecraft did not answer."""
+
+
+class ResumeRefused(GroundError):
+    """`ground --resume` will not take a run up: its archive is missing or damaged, or was
+    written for another mission, config or spacecraft; the message says which and what to do."""
 
 
 class LaunchError(GroundError):

@@ -115,7 +115,9 @@ class CommandStatus(StrEnum):
     QUEUED while the command queue holds it (or SCHEDULED while it waits on board for its
     release time), SENT when it leaves, then ACCEPTED, STARTED (PROGRESS) and COMPLETED, or
     FAILED with the on-board error code, as TM[1,x] reports come down; TIMED_OUT when a stage
-    does not come within its window; REFUSED when the ground will not send it at all.
+    does not come within its window; REFUSED when the ground will not send it at all;
+    INTERRUPTED when the ground stopped following it: the ground crashed and came back, or the
+    spacecraft it went to was replaced (what came of it, if anything, is in the frames).
     """
 
     QUEUED = "queued"
@@ -128,6 +130,7 @@ class CommandStatus(StrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     TIMED_OUT = "timed_out"
+    INTERRUPTED = "interrupted"
 
     @property
     def final(self) -> bool:
@@ -136,12 +139,17 @@ class CommandStatus(StrEnum):
 
     @property
     def unsuccessful(self) -> bool:
-        """The command will not complete: refused, failed on board, or timed out."""
+        """The command will not complete: refused, failed on board, timed out or interrupted."""
         return self in _UNSUCCESSFUL_STATUSES
 
 
 _UNSUCCESSFUL_STATUSES = frozenset(
-    (CommandStatus.FAILED, CommandStatus.TIMED_OUT, CommandStatus.REFUSED)
+    (
+        CommandStatus.FAILED,
+        CommandStatus.TIMED_OUT,
+        CommandStatus.REFUSED,
+        CommandStatus.INTERRUPTED,
+    )
 )
 _FINAL_STATUSES = _UNSUCCESSFUL_STATUSES | {CommandStatus.COMPLETED}
 

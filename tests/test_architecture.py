@@ -7,6 +7,7 @@ from the flight software, and which of its own packages each ground package may 
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,6 +135,20 @@ def test_every_ground_package_imports_only_the_layers_below_it() -> None:
 def test_every_ground_package_is_placed_in_the_layers() -> None:
     found = {ground_package_of(path) for path in python_files("ground")} - {"__init__"}
     assert found == set(GROUND_LAYERS)
+
+
+def test_every_package_in_the_tree_is_installed() -> None:
+    """pyproject.toml lists the packages a (non-editable) install ships; one left out installs
+    fine and fails only when a mission first loads it."""
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    in_tree = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for package in PACKAGES
+        for init in (ROOT / package).rglob("__init__.py")
+    }
+    assert in_tree - listed == set()
 
 
 def test_every_subpackage_names_its_public_surface() -> None:

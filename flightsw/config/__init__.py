@@ -2,22 +2,34 @@
 
 Both processes read the same file (the ground its `[link]`, `[ground]` and `[endpoints]` parts),
 so the ground imports this package too; it is on the allow-list of tests/test_architecture.py.
+`check_mission` is the spacecraft's check of the whole file; the ground's adds its own tables.
 """
 
 from flightsw.config.catalog import resolve_config, shipped_missions, shipped_missions_dir
+from flightsw.config.check import check_mission, read_mission
+from flightsw.config.document import read_toml
+from flightsw.config.ledger import suggest
 from flightsw.config.mission import (
     EXECUTIVE,
+    GROUND_TABLES,
+    RATE_MAX,
+    RATE_MIN,
     ClockConfig,
     LinkConfig,
     MissionConfig,
     load_mission,
 )
 from flightsw.config.mission_context import CrewMember, GroundStation, MissionContext
-from flightsw.config.section import Section
+from flightsw.config.section import PATH_CHARS, REQUIRED, Section
 from flightsw.errors import ConfigError
 
 __all__ = [
     "EXECUTIVE",
+    "GROUND_TABLES",
+    "PATH_CHARS",
+    "RATE_MAX",
+    "RATE_MIN",
+    "REQUIRED",
     "ClockConfig",
     "ConfigError",
     "CrewMember",
@@ -26,8 +38,12 @@ __all__ = [
     "MissionConfig",
     "MissionContext",
     "Section",
+    "check_mission",
     "load_mission",
+    "read_mission",
+    "read_toml",
     "resolve_config",
     "shipped_missions",
     "shipped_missions_dir",
+    "suggest",
 ]

@@ -36,6 +36,7 @@ from flightsw.icd.messages import (
     decode_body,
 )
 from flightsw.icd.packet import Packet, PacketType, decode
+from flightsw.icd.reporting import RefusalReporter
 from flightsw.icd.services import Severity, Stage
 from flightsw.subsystems.base import Request
 from flightsw.subsystems.events import Event, event
@@ -73,8 +74,13 @@ class Dispatcher:
         self.executive_apid = executive_apid
         self.names_by_apid = {apid: name for name, apid in apids.items()}
         self.service_handlers: dict[type[Message], ServiceHandler] = {}
-        self.frames_refused = Counter[str]()  # by FrameError reason
+        # Every refused frame is counted by reason; an event (and a log line) goes for the first
+        # of each reason in a window, then one summary per window (flightsw.icd.reporting).
+        self.refusals = RefusalReporter()
         self.failures = Counter[str]()  # by error code name
+        # Each refused telecommand gets its TM[1,x]; the log says the first of each error code
+        # in a window and then how many more, so a flood of them cannot fill the disk.
+        self.failure_log = RefusalReporter()
         self.accepted = 0
         self.completed = 0
         self.failed = 0
@@ -168,9 +174,9 @@ class Dispatcher:
         try:
             packet = decode(frame)
         except FrameError as error:
-            return self._reject_frame(error.reason, error.detail, time_s)
+            return self.reject_frame(error.reason, error.detail, time_s)
         if packet.packet_type is not PacketType.TC:
-            return self._reject_frame(
+            return self.reject_frame(
                 "not_a_telecommand", f"a TM packet (APID {packet.apid}) came up the uplink", time_s
             )
         return self.handle_packet(packet, time_s, source)
@@ -198,8 +204,10 @@ class Dispatcher:
         except Rejection as rejection:
             self.failed += 1
             self.log.append(LogEntry(time_s, source, name, False, rejection.reason))
-            self.failures[rejection.code.name.lower()] += 1
-            log.info("TC apid=%d seq=%d refused: %s", packet.apid, packet.seq, rejection.reason)
+            code_name = rejection.code.name.lower()
+            self.failures[code_name] += 1
+            if self.failure_log.admit(code_name, time_s):
+                log.info("TC apid=%d seq=%d refused: %s", packet.apid, packet.seq, rejection.reason)
             out.append(
                 self._verification(
                     report_apid, packet, rejection.stage, time_s, rejection.code, rejection.reason
@@ -310,8 +318,15 @@ class Dispatcher:
             apid, time_s, Verification(int(stage), packet.apid, packet.seq, int(code), clipped)
         )
 
-    def _reject_frame(self, reason: str, detail: str, time_s: float) -> list[OutgoingPacket]:
-        self.frames_refused[reason] += 1
+    @property
+    def frames_refused(self) -> Counter[str]:
+        """Uplink frames refused, by reason (docs/icd.md, "Frames refused")."""
+        return self.refusals.counts
+
+    def reject_frame(self, reason: str, detail: str, time_s: float) -> list[OutgoingPacket]:
+        """Count a refused uplink frame; a `tc_frame_refused` event if it is reported in full."""
+        if not self.refusals.admit(reason, time_s):
+            return []
         log.warning("uplink frame refused (%s): %s", reason, detail)
         refused = event(
             "tc_frame_refused",
@@ -320,6 +335,25 @@ class Dispatcher:
             reason=reason,
         )
         return [self.event_packet(self.executive_apid, EXECUTIVE, refused, time_s)]
+
+    def refusal_summaries(self, time_s: float) -> list[OutgoingPacket]:
+        """At a tick: the summary of a refusal window that has closed, if some were held back."""
+        failures = self.failure_log.summary(time_s)
+        if failures is not None:
+            log.info("telecommands refused: %s", failures.text())
+        summary = self.refusals.summary(time_s)
+        if summary is None:
+            return []
+        log.warning("uplink frames refused: %s", summary.text())
+        summarised = event(
+            "tc_frame_refusals",
+            Severity.LOW,
+            f"uplink frames refused: {summary.text()}",
+            refused=summary.total,
+            window_s=summary.end_s - summary.start_s,
+            **dict(summary.by_reason),
+        )
+        return [self.event_packet(self.executive_apid, EXECUTIVE, summarised, time_s)]
 
     @staticmethod
     def event_packet(apid: int, subsystem: str, ev: Event, time_s: float) -> OutgoingPacket:

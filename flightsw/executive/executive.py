@@ -8,8 +8,6 @@ grow, and a stepped run produces the same frames every time.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 import math
 import threading
@@ -21,6 +19,8 @@ import pykka
 
 from flightsw.clock import Clock
 from flightsw.config.mission import DEFAULT_HK_PERIOD_S, EXECUTIVE
+from flightsw.errors import FrameError
+from flightsw.executive.arrivals import ArrivalQueue
 from flightsw.executive.dispatcher import Dispatcher
 from flightsw.executive.messages import (
     ClearFault,
@@ -88,8 +88,7 @@ class Executive:
         self.frames_sent = 0
         self.observers: list[TickObserver] = []
         self.after_tick: list[Callable[[float], None]] = []  # once the tick's frames have left
-        self._arrivals: list[tuple[float, int, bytes]] = []
-        self._arrival_order = itertools.count()
+        self.arrivals = ArrivalQueue()
         self._pending: list[OutgoingPacket] = []
         self.schedule: Schedule = Schedule()
         self.services: OnboardServices = OnboardServices(
@@ -119,17 +118,29 @@ class Executive:
     def next_deadline_s(self) -> float:
         """The mission time of the next thing to do: a tick, a telecommand's arrival, a release."""
         deadlines = [self.next_tick_s()]
-        if self._arrivals:
-            deadlines.append(self._arrivals[0][0])
+        arrival_s = self.arrivals.next_s()
+        if arrival_s is not None:
+            deadlines.append(arrival_s)
         release_s = self.schedule.next_release_s()
         if release_s is not None:
             deadlines.append(release_s)
         return min(deadlines)
 
     def receive(self, frame: bytes, arrival_s: float | None) -> None:
-        """Queue an uplinked frame to be handled when mission time reaches `arrival_s`."""
-        when = self.clock.now_s() if arrival_s is None else arrival_s
-        heapq.heappush(self._arrivals, (when, next(self._arrival_order), frame))
+        """Queue an uplinked frame to be handled when mission time reaches `arrival_s` (None:
+        now); one the arrival queue refuses (too far ahead, queue full) is refused as a bad
+        frame is (`refuse`)."""
+        now_s = self.clock.now_s()
+        try:
+            self.arrivals.push(frame, now_s if arrival_s is None else arrival_s, now_s)
+        except FrameError as error:
+            self.refuse(error)
+
+    def refuse(self, error: FrameError) -> None:
+        """An uplink message refused before its frame was queued: counted and reported now."""
+        self._pending.extend(
+            self.dispatcher.reject_frame(error.reason, error.detail, self.clock.now_s())
+        )
 
     # -- running ---------------------------------------------------------------------------------
 
@@ -143,8 +154,9 @@ class Executive:
         while not self.stopping.is_set():
             tick_s = self.next_tick_s()
             horizon_s = min(tick_s, target_s)
-            if self._arrivals and at_or_before(self._arrivals[0][0], horizon_s):
-                arrival_s, _, frame = heapq.heappop(self._arrivals)
+            arrival_s = self.arrivals.next_s()
+            if arrival_s is not None and at_or_before(arrival_s, horizon_s):
+                arrival_s, frame = self.arrivals.pop()
                 now_s = self._between_ticks(arrival_s)
                 self._pending.extend(self.dispatcher.handle_frame(frame, now_s))
                 self.last_tc_s = now_s
@@ -199,8 +211,9 @@ class Executive:
         if not due or not self._may_run(due):
             return [first_s]
         deadlines_s = [math.inf]
-        if self._arrivals:
-            deadlines_s.append(self._arrivals[0][0])
+        arrival_s = self.arrivals.next_s()
+        if arrival_s is not None:
+            deadlines_s.append(arrival_s)
         release_s = self.schedule.next_release_s()
         if release_s is not None:
             deadlines_s.append(release_s)
@@ -291,6 +304,7 @@ class Executive:
                 out.extend(self.dispatcher.perform(report.requests, tick_s, report.subsystem))
         for observer in self.observers:
             out.extend(observer(tick_s, reports))
+        out.extend(self.dispatcher.refusal_summaries(tick_s))
         if crosses_multiple(tick_s - self.tick_s, tick_s, self.hk_period_s):
             out.append(
                 OutgoingPacket(
@@ -340,7 +354,7 @@ class Executive:
     @property
     def uplink_queued(self) -> int:
         """Telecommands received and waiting for their arrival time."""
-        return len(self._arrivals)
+        return len(self.arrivals)
 
     def housekeeping(self) -> dict[str, Scalar]:
         """The executive's own TM[3,25] parameters (`flightsw.executive.telemetry`)."""

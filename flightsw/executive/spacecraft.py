@@ -50,13 +50,11 @@ class Spacecraft:
         self.models = build_models(config)
         self.bus = SoftwareBus.start()
         self.supervisor = Supervisor(self.bus, config.clock.tick_s)
-        recorder_config = config.raw.section("recorder", {})
-        capacity = recorder_config.int("capacity_frames", 200_000, minimum=100, maximum=10_000_000)
         self.downlink = DownlinkActor.start(
             context,
             downlink_endpoint,
             blocking=self.clock.stepped,
-            recorder=Recorder(capacity),
+            recorder=Recorder(config.recorder_capacity_frames),
             stopping=stopping,
         )
         for model in self.models:

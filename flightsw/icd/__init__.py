@@ -12,11 +12,13 @@ short allow-list (tests/test_architecture.py). docs/icd.md describes the same fo
 - `dictionary`: command, fault and telemetry specs, as the spacecraft publishes them
 - `errorcodes`: why a telecommand failed, as TM[1,x] failure reports carry it
 - `endpoints`, `margins`: where each socket lives; margins both sides agree on
+- `envelope`: the uplink's `[arrival time, frame]`, opened and checked
+- `reasons`, `reporting`: every refusal's reason word; how refusals are reported under a flood
 """
 
 from flightsw.errors import CommandError, FrameError, MessageError
 from flightsw.icd.crc import crc16_ccitt_false
-from flightsw.icd.cuc import CUC_LENGTH, decode_cuc, encode_cuc
+from flightsw.icd.cuc import CUC_LENGTH, MAX_MISSION_TIME_S, decode_cuc, encode_cuc
 from flightsw.icd.dictionary import (
     ArgSpec,
     CommandSpec,
@@ -30,8 +32,18 @@ from flightsw.icd.dictionary import (
     with_choices,
 )
 from flightsw.icd.endpoints import HOST, Endpoints, bind_form
+from flightsw.icd.envelope import ARRIVAL, encode_envelope
 from flightsw.icd.errorcodes import ErrorCode
-from flightsw.icd.margins import MAX_STEP_S, RELEASE_MARGIN_S
+from flightsw.icd.fields import FLOAT_MAX, NAME_CHARS, TEXT_CHARS
+from flightsw.icd.margins import (
+    MAX_AHEAD_S,
+    MAX_CLOCK_RATE,
+    MAX_MESSAGE_OCTETS,
+    MAX_STEP_S,
+    RECEIVE_QUEUE_MESSAGES,
+    REFUSAL_SUMMARY_INTERVAL_S,
+    RELEASE_MARGIN_S,
+)
 from flightsw.icd.messages import (
     MAX_BODY_OCTETS,
     EventReport,
@@ -59,8 +71,10 @@ from flightsw.icd.packet import (
     decode,
     encode_tc,
     encode_tm,
+    peek_tm_identity,
     peek_tm_time_s,
 )
+from flightsw.icd.reporting import RefusalReporter, RefusalSummary
 from flightsw.icd.services import Service, Severity, Stage
 from flightsw.icd.storage_schedule import (
     DeleteActivity,
@@ -84,14 +98,24 @@ from flightsw.icd import simport  # isort: skip  (the sim port's messages, by mo
 
 __all__ = [
     "ACK_ALL",
+    "ARRIVAL",
     "CUC_LENGTH",
+    "FLOAT_MAX",
     "HOST",
     "IDLE_APID",
+    "MAX_AHEAD_S",
     "MAX_APID",
     "MAX_BODY_OCTETS",
+    "MAX_CLOCK_RATE",
+    "MAX_MESSAGE_OCTETS",
+    "MAX_MISSION_TIME_S",
     "MAX_STEP_S",
+    "NAME_CHARS",
+    "RECEIVE_QUEUE_MESSAGES",
+    "REFUSAL_SUMMARY_INTERVAL_S",
     "RELEASE_MARGIN_S",
     "SEQUENCE_MODULO",
+    "TEXT_CHARS",
     "ArgSpec",
     "CommandError",
     "CommandSpec",
@@ -118,6 +142,8 @@ __all__ = [
     "Ping",
     "Pong",
     "ReadParameters",
+    "RefusalReporter",
+    "RefusalSummary",
     "ReportSchedule",
     "ReportStore",
     "ResetSchedule",
@@ -144,9 +170,11 @@ __all__ = [
     "dictionary_from_json",
     "encode_body",
     "encode_cuc",
+    "encode_envelope",
     "encode_tc",
     "encode_tm",
     "encode_truth",
+    "peek_tm_identity",
     "peek_tm_time_s",
     "register",
     "simport",

@@ -13,6 +13,7 @@ from flightsw.errors import FrameError
 CUC_LENGTH = 6
 _FRACTION_PER_S = 1 << 16
 _MAX_COARSE_S = (1 << 32) - 1
+MAX_MISSION_TIME_S = float(_MAX_COARSE_S)  # the last mission second a TM time field can carry
 _CUC = struct.Struct(">IH")
 
 

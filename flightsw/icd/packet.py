@@ -181,3 +181,11 @@ def peek_tm_time_s(frame: bytes) -> float | None:
         return None
     coarse, fine = struct.unpack_from(">IH", frame, end - CUC_LENGTH)
     return coarse + fine / 65536
+
+
+def peek_tm_identity(frame: bytes) -> tuple[int, int] | None:
+    """The APID and sequence count a TM frame claims, read without any check (None if it
+    cannot say): enough to tell which of a spacecraft's frames it is, before it is parsed."""
+    if len(frame) < PRIMARY_HEADER_LENGTH or (frame[0] >> 4) & 1:
+        return None
+    return ((frame[0] & 0x07) << 8) | frame[1], ((frame[2] & 0x3F) << 8) | frame[3]

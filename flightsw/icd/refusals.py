@@ -8,6 +8,7 @@ docs/icd.md's field tables print it. The decoder's own wording never reaches a r
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -54,7 +55,7 @@ def refusal(
     steps = _steps(match["keys"] if keys else match["path"] or "")
     if data is not None:
         value = _raw(data)
-    root = mi.type_info(type_)
+    root = _type_info(type_)
     member = _member(_unwrap(root), value) if isinstance(_unwrap(root), mi.UnionType) else None
     if member is not None:  # a tagged union: say which kind (`step request: seconds — ...`)
         what = f"{member.tag} {what}"
@@ -222,6 +223,13 @@ def _is_tag(root: Any, steps: list[str]) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _type_info(type_: Any) -> mi.Type:
+    """msgspec's account of a declared type, made once per type: it takes milliseconds (every
+    annotation evaluated again), and a flood of refusals would pay it for every one."""
+    return mi.type_info(type_)
+
+
 def _tags(root: Any) -> list[str]:
     info = _unwrap(root)
     members = info.types if isinstance(info, mi.UnionType) else (info,)
@@ -234,7 +242,7 @@ def words(info: Any) -> str:
     A type annotated with `Meta(extra={"words": ...})` says it in its own words.
     """
     if not isinstance(info, mi.Type):
-        info = mi.type_info(info)
+        info = _type_info(info)
     if isinstance(info, mi.Metadata):
         if info.extra and "words" in info.extra:
             return str(info.extra["words"])

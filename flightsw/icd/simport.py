@@ -17,8 +17,8 @@ from flightsw.errors import MessageError
 from flightsw.icd.codec import ENCODER, Codec, to_plain
 from flightsw.icd.dictionary import FaultSpec, MissionDictionary, Period
 from flightsw.icd.fields import (
-    FLOAT_MAX,
     TEXT_CHARS,
+    Apid,
     Count,
     Distance,
     MissionTime,
@@ -27,7 +27,7 @@ from flightsw.icd.fields import (
     SubsystemName,
     Text,
 )
-from flightsw.icd.margins import MAX_STEP_S
+from flightsw.icd.margins import MAX_CLOCK_RATE, MAX_STEP_S
 from flightsw.icd.messages import Arguments, ParameterMap
 from flightsw.icd.truth import Generation
 
@@ -36,7 +36,15 @@ StepSeconds = Annotated[
     Meta(ge=0.0, le=MAX_STEP_S, extra={"words": "a number of seconds from 0 to 2592000 (30 days)"}),
 ]
 PositiveRate = Annotated[
-    float, Meta(gt=0.0, le=FLOAT_MAX, extra={"words": "a finite number > 0 (mission s per wall s)"})
+    float,
+    Meta(
+        gt=0.0,
+        le=MAX_CLOCK_RATE,
+        extra={"words": "a number > 0, at most 1000000 (mission s per wall s)"},
+    ),
+]
+RefusalCounts = Annotated[
+    dict[Name, Count], Meta(extra={"words": "a map of reason to a whole number >= 0"})
 ]
 
 TrueState = Annotated[
@@ -78,6 +86,14 @@ class Ok(SimReply, frozen=True, kw_only=True):
 
 
 class StatusReply(Ok, frozen=True, kw_only=True):
+    """Where the spacecraft is and what it has sent: what a ground attaching to it starts from.
+
+    `generated` counts, per APID, the frames made since this spacecraft started (its sequence
+    counts, unwrapped): a ground that comes up after a crash compares them with its archive to
+    know what it missed. `downlink_sent`, `truth_sent` and `uplink_received` are the counts the
+    stepping handshakes compare (section "Stepping handshake" of docs/icd.md).
+    """
+
     mission: Text
     time_s: MissionTime
     mode: Literal["stepped", "realtime"]
@@ -88,6 +104,13 @@ class StatusReply(Ok, frozen=True, kw_only=True):
     downlink_sent: Count
     range_m: Distance | None
     executive: ParameterMap  # the executive's housekeeping
+    generation: Generation
+    truth_sent: Count
+    uplink_received: Count
+    generated: dict[Apid, Count]
+    uplink_refused: RefusalCounts = field(default_factory=dict)  # frames, by reason
+    uplink_late: Count = 0  # arrival times before mission time, clamped to it
+    sim_refused: RefusalCounts = field(default_factory=dict)  # sim-port requests, by reason
 
 
 class DictionaryReply(Ok, frozen=True, kw_only=True):

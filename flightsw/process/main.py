@@ -18,7 +18,7 @@ from flightsw.cli import (
     stop_on_signals,
     watch_parent,
 )
-from flightsw.config.mission import MissionConfig, load_mission
+from flightsw.config import MissionConfig, check_mission
 from flightsw.errors import FlightSwError
 from flightsw.process.runtime import FlightRuntime
 
@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     # First, before anything slow: a parent killed from now on takes this process with it.
     parent = None if args.exit_with_parent is None else watch_parent(args.exit_with_parent, log)
     try:
-        config = load_mission(args.config)
+        # Every table this process reads, each model's included, before any socket opens.
+        config = check_mission(args.config)
         if args.clock or args.rate:
             config = override_clock(config, args.clock, args.rate)
         endpoints = config.endpoints.with_overrides(
@@ -91,8 +92,6 @@ def override_clock(config: MissionConfig, mode: str | None, rate: float | None) 
         mode=mode or config.clock.mode,
         rate=rate if rate is not None else config.clock.rate,
     )
-    if clock.rate <= 0:
-        raise FlightSwError(f"--rate must be positive, got {clock.rate}")
     return dataclasses.replace(config, clock=clock)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import struct
 import sys
 import threading
 from typing import Any
@@ -13,17 +12,18 @@ import zmq
 
 from flightsw.cli import ParentWatch
 from flightsw.config.mission import MissionConfig
-from flightsw.errors import BindError, SimPortError
+from flightsw.errors import BindError, FrameError, SimPortError
 from flightsw.executive.messages import LinkCounters
 from flightsw.executive.spacecraft import Spacecraft
 from flightsw.icd.endpoints import Endpoints, bind_form
+from flightsw.icd.envelope import is_enveloped, open_envelope
+from flightsw.icd.margins import MAX_MESSAGE_OCTETS, RECEIVE_QUEUE_MESSAGES
 from flightsw.icd.simport import ResetRequest, ResetStarted, ResetStopped, SimReply
 from flightsw.icd.truth import TOPIC, Truth, encode_truth
-from flightsw.process.simport import SimPort
+from flightsw.process.simport import ProcessCounts, SimPort
 
 log = logging.getLogger(__name__)
 
-ARRIVAL = struct.Struct(">d")  # first part of an uplink message: arrival time, mission seconds
 UPLINK_WAIT_MS = 10_000
 # On a stepped clock the ground drives and must see every truth message: wait this long for its
 # truth socket (connecting takes a moment after start-up) before giving one up.
@@ -53,13 +53,15 @@ class FlightRuntime:
         # Seen by the actors' threads too: once set, nothing waits for a ground (see `stop`).
         self.stopping = threading.Event()
         self.uplink_received = 0
-        self.uplink_refused = 0
         self.uplink = self.context.socket(zmq.PULL)
         self.sim = self.context.socket(zmq.ROUTER)
         self.truth = self.context.socket(zmq.PUSH)
         for socket in (self.uplink, self.sim, self.truth):
             socket.setsockopt(zmq.LINGER, 0)
-        self.uplink.setsockopt(zmq.RCVHWM, 0)
+        # What anyone may send is bounded: a part's size, and what waits per sender.
+        for socket in (self.uplink, self.sim):
+            socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_OCTETS)
+            socket.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE_MESSAGES)
         self.truth.setsockopt(zmq.SNDHWM, 100_000)
         try:
             bind(self.uplink, endpoints.uplink, "uplink")
@@ -75,9 +77,12 @@ class FlightRuntime:
         self.truth_sent = 0  # of this generation; a step's reply says how many, like frames
         self._truth_taken = True  # until a stepped wait for the ground's truth socket gives up
         self.simport = SimPort(
-            self.spacecraft, self._await_uplink, self.stop, self._reset, lambda: self.truth_sent
+            self.spacecraft, self._await_uplink, self.stop, self._reset, self._counts
         )
         self.parent: ParentWatch | None = None  # stop when it is gone (--exit-with-parent)
+
+    def _counts(self) -> ProcessCounts:
+        return ProcessCounts(self.generation, self.truth_sent, self.uplink_received)
 
     def _build_spacecraft(self) -> Spacecraft:
         spacecraft = Spacecraft(
@@ -176,20 +181,18 @@ class FlightRuntime:
                 parts = self.uplink.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 return
-            if len(parts) == 2 and len(parts[0]) == ARRIVAL.size:
-                # Only the ground's enveloped frames count towards the stepping handshake; a frame
-                # pushed by anything else (a test, a tool) must not stand in for one of them.
+            # Only the ground's enveloped frames count towards the stepping handshake; a frame
+            # pushed by anything else (a test, a tool) must not stand in for one of them. An
+            # envelope of the right shape counts even when its arrival time is refused.
+            if is_enveloped(parts):
                 self.uplink_received += 1
-                self.spacecraft.executive.receive(parts[1], ARRIVAL.unpack(parts[0])[0])
-            elif len(parts) == 1:
-                self.spacecraft.executive.receive(parts[0], None)
-            else:
-                self.uplink_refused += 1
-                self.spacecraft.dispatcher.frames_refused["bad_envelope"] += 1
-                log.warning(
-                    "uplink message refused: %d parts; expected [arrival time (8 octets), frame] or [frame]",
-                    len(parts),
-                )
+            executive = self.spacecraft.executive
+            try:
+                arrival_s, frame = open_envelope(parts)
+            except FrameError as error:
+                executive.refuse(error)
+                continue
+            executive.receive(frame, arrival_s)
 
     def _await_uplink(self, count: int) -> None:
         """Block until `count` uplink messages have arrived (the ground's sync for stepping)."""

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flightsw.clock import RealtimeClock
 from flightsw.errors import ClockError, MessageError, SimPortError
 from flightsw.executive.messages import InjectCrash, LinkCounters
 from flightsw.executive.spacecraft import Spacecraft
+from flightsw.icd.reporting import RefusalReporter
 from flightsw.icd.simport import (
     ClearRequest,
     ClockReply,
@@ -51,6 +53,16 @@ log = logging.getLogger(__name__)
 Reset = Callable[[ResetRequest], SimReply]
 
 
+@dataclass(frozen=True, slots=True)
+class ProcessCounts:
+    """What the process, not the spacecraft, counts: which spacecraft since start-up, the truth
+    messages it has sent and the uplink frames it has taken in (both of that spacecraft)."""
+
+    generation: int
+    truth_sent: int
+    uplink_received: int
+
+
 class SimPort:
     """Serve sim-port requests against one spacecraft."""
 
@@ -60,14 +72,17 @@ class SimPort:
         await_uplink: Callable[[int], None],
         on_shutdown: Callable[[], None],
         on_reset: Reset | None = None,
-        truth_sent: Callable[[], int] = lambda: 0,
+        counts: Callable[[], ProcessCounts] = lambda: ProcessCounts(1, 0, 0),
     ) -> None:
-        self.truth_sent = truth_sent
+        self.counts = counts
         self.spacecraft = spacecraft
         self.await_uplink = await_uplink
         self.on_shutdown = on_shutdown
         self.on_reset = on_reset
         self.injections = 0
+        # Every refused request is counted by reason (`status` says how many); the log says the
+        # first of each reason in a window, then how many more.
+        self.refusals = RefusalReporter()
         self.handlers: dict[type[SimRequest], Callable[[Any], SimReply]] = {
             StatusRequest: self._status,
             DictionaryRequest: lambda _: DictionaryReply(dictionary=self.spacecraft.dictionary()),
@@ -87,27 +102,46 @@ class SimPort:
 
     def serve(self, payload: bytes) -> bytes:
         """Answer one request's octets with the reply's (never raises for what comes in)."""
+        self._summarise()
         try:
             request = decode_request(payload)
         except MessageError as error:
-            log.warning("sim-port request refused: %s", error.detail)
-            return encode(refused(error.detail))
+            return encode(self._refuse(error.reason, error.detail))
         return encode(self.handle(request))
 
     def handle(self, request: SimRequest) -> SimReply:
         try:
             return self.handlers[type(request)](request)
         except (SimPortError, ClockError) as error:
-            return refused(str(error))
+            return self._refuse("declined", str(error))
         except Exception as error:  # the spacecraft flies on; the harness hears what went wrong
             log.exception("sim-port %s failed", request.op)
+            self.refusals.admit("defect", self.spacecraft.clock.now_s())
             return refused(f"{request.op} failed inside the flight software: {error!r}")
+
+    def _refuse(self, reason: str, detail: str) -> SimReply:
+        if self.refusals.admit(reason, self.spacecraft.clock.now_s()):
+            log.warning("sim-port request refused (%s): %s", reason, detail)
+        return refused(detail)
+
+    def _summarise(self) -> None:
+        summary = self.refusals.summary(self.spacecraft.clock.now_s())
+        if summary is not None:
+            log.warning("sim-port requests refused: %s", summary.text())
 
     # -- clock -----------------------------------------------------------------------------------
 
     def _status(self, _: StatusRequest) -> StatusReply:
+        """Where the spacecraft is, and every count a ground attaching to it starts from.
+
+        The downlink's counters come from one ask, so the frames sent and the frames made per
+        APID are of one instant; packets the executive still holds are not made yet and will
+        get the sequence counts that follow.
+        """
         executive = self.spacecraft.executive
         clock = self.spacecraft.clock
+        link = self.spacecraft.downlink.ask(LinkCounters(), block=True, timeout=10)
+        counts = self.counts()
         return StatusReply(
             mission=self.spacecraft.config.name,
             time_s=self._now_s(),
@@ -116,9 +150,16 @@ class SimPort:
             paused=bool(getattr(clock, "paused", False)),
             tick_s=executive.tick_s,
             ticks=executive.ticks,
-            downlink_sent=executive.frames_sent,
+            downlink_sent=link["frames_sent"],
             range_m=self.spacecraft.range_m(),
             executive=executive.housekeeping(),
+            generation=counts.generation,
+            truth_sent=counts.truth_sent,
+            uplink_received=counts.uplink_received,
+            generated=link.get("generated", {}),
+            uplink_refused=dict(executive.dispatcher.frames_refused),
+            uplink_late=executive.arrivals.late,
+            sim_refused=dict(self.refusals.counts),
         )
 
     def _step(self, request: StepRequest) -> ClockReply:
@@ -145,7 +186,7 @@ class SimPort:
         return ClockReply(
             time_s=self._now_s(),
             downlink_sent=counters["frames_sent"],
-            truth_sent=self.truth_sent(),
+            truth_sent=self.counts().truth_sent,
             range_m=self.spacecraft.range_m(),
         )
 

@@ -180,7 +180,13 @@ class CommsModel(Subsystem[CommsState]):
             key: section.float(key, getattr(defaults, key), low, high, unit)
             for key, (low, high, unit) in _BOUNDS.items()
         }
-        rate_bps = section.float("downlink_rate_bps", defaults.downlink_rate_bps, unit="bit/s")
+        rate_bps = section.float(
+            "downlink_rate_bps",
+            defaults.downlink_rate_bps,
+            minimum=float(RATES_BPS[0]),
+            maximum=float(RATES_BPS[-1]),
+            unit="bit/s",
+        )
         if str(int(rate_bps)) not in RATES_BPS or not rate_bps.is_integer():
             raise section.error("downlink_rate_bps", f"expected one of {', '.join(RATES_BPS)}")
         return cls(

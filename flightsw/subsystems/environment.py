@@ -181,23 +181,23 @@ class EnvironmentModel(Subsystem[EnvironmentState]):
             key: section.float(key, getattr(defaults, key), low, high, unit)
             for key, (low, high, unit) in _BOUNDS.items()
         }
-        for key in ("saa_lat_deg", "saa_lon_deg"):
-            low_deg, high_deg = (
-                float(v) for v in section.vector(key, 2, list(getattr(defaults, key)))
+        for key, limit_deg in (("saa_lat_deg", 90.0), ("saa_lon_deg", 360.0)):
+            low_deg, high_deg = section.vector(
+                key, 2, list(getattr(defaults, key)), -limit_deg, limit_deg, "deg"
             )
             if low_deg >= high_deg:
                 raise section.error(key, "expected [low, high] in degrees, low below high")
             values[key] = (low_deg, high_deg)
-        thresholds = section.data.get("dose_thresholds_msv", list(defaults.dose_thresholds_msv))
-        if not isinstance(thresholds, list) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in thresholds
-        ):
+        thresholds = section.float_list(
+            "dose_thresholds_msv", defaults.dose_thresholds_msv, 0.0, 1e6, "mSv"
+        )
+        if not all(v > 0 for v in thresholds):
             raise section.error("dose_thresholds_msv", "expected a list of positive numbers in mSv")
         return cls(
             context,
             EnvironmentConfig(
                 central_body=section.str("central_body", "earth", orbit.CENTRAL_BODIES),
-                dose_thresholds_msv=tuple(sorted(float(v) for v in thresholds)),
+                dose_thresholds_msv=tuple(sorted(thresholds)),
                 **values,
             ),
         )

@@ -40,8 +40,10 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from flightsw.config.mission_context import MissionContext
-from flightsw.config.section import Section
+from flightsw.config.section import REQUIRED, Section
+from flightsw.icd.cuc import MAX_MISSION_TIME_S
 from flightsw.icd.dictionary import CommandSpec
+from flightsw.icd.fields import TEXT_CHARS
 from flightsw.icd.services import Severity
 from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
@@ -49,6 +51,7 @@ from flightsw.subsystems.telemetry import TelemetryPoint, point
 from flightsw.subsystems.topics import (
     COMMS,
     DOCKING,
+    MAX_ALTITUDE_KM,
     MODE,
     NAVIGATION,
     PROPULSION,
@@ -67,6 +70,7 @@ DOCKING_MILESTONES = {
 }
 SEVERITIES = {s.name.lower(): s for s in Severity}
 NO_EVENT_TIME_S = -1.0  # last_event_time_s before the first event
+MAX_SCHEDULED = 1000  # scheduled milestones in a config
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,21 +164,26 @@ class MissionEventsModel(Subsystem[MissionEventsState]):
         """Read `[subsystems.mission_events]` (keys in the module docstring)."""
         scheduled = tuple(
             Scheduled(
-                time_s=table.float("time_s", minimum=0.0, unit="s"),
+                time_s=table.float("time_s", REQUIRED, 0.0, MAX_MISSION_TIME_S, "s"),
                 name=table.str("name"),
-                message=table.str("message", ""),
+                message=table.str("message", "", max_chars=TEXT_CHARS),
                 severity=SEVERITIES[table.str("severity", "info", tuple(SEVERITIES))],
             )
-            for table in section.sections("scheduled")
+            for table in section.sections("scheduled", MAX_SCHEDULED)
         )
         band = None
         if section.has("insertion"):
             insertion = section.section("insertion")
-            target_m = 1e3 * insertion.float("target_altitude_km", minimum=0.0, unit="km")
-            tolerance_m = 1e3 * insertion.float("tolerance_km", 10.0, 0.0, unit="km")
+            target_m = 1e3 * insertion.float(
+                "target_altitude_km", REQUIRED, 0.0, MAX_ALTITUDE_KM, "km"
+            )
+            tolerance_m = 1e3 * insertion.float("tolerance_km", 10.0, 0.0, MAX_ALTITUDE_KM, "km")
             band = (target_m - tolerance_m, target_m + tolerance_m)
         return cls(
-            context, scheduled, band, section.int("timeline_length", 100, minimum=1, maximum=10_000)
+            context,
+            scheduled,
+            band,
+            section.int("timeline_length", 100, minimum=1, maximum=10_000, unit="entries"),
         )
 
     # -- the Subsystem contract ----------------------------------------------------------------

@@ -36,8 +36,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from flightsw.config.ledger import suggest
 from flightsw.config.mission_context import MissionContext
-from flightsw.config.section import Section
+from flightsw.config.section import REQUIRED, Section
 from flightsw.icd.services import Severity
 from flightsw.physics.constants import DAY_S, HOUR_S
 from flightsw.subsystems.base import Outcome, Subsystem
@@ -179,12 +180,10 @@ class ResourcesModel(Subsystem[ResourcesState]):
     def from_config(cls, section: Section, context: MissionContext) -> ResourcesModel:
         """Read `[subsystems.resources]` (keys in the module docstring)."""
         table = section.section("thresholds", {})
-        for key in table.data:
+        for key in table.names():
             if key not in DEFAULT_THRESHOLDS:
-                raise table.error(
-                    key, f"no such threshold (known: {', '.join(DEFAULT_THRESHOLDS)})"
-                )
-        thresholds = {key: _thresholds(table, key) for key in table.data}
+                raise table.error(key, f"no such threshold; {suggest(key, DEFAULT_THRESHOLDS)}")
+        thresholds = {key: _thresholds(table, key) for key in table.names()}
         return cls(
             context,
             section.float("rate_time_constant_s", 3600.0, 1.0, 1e8, "s"),
@@ -262,9 +261,12 @@ def _sorted(thresholds: tuple[float, ...]) -> tuple[float, ...]:
 
 
 def _thresholds(table: Section, key: str) -> tuple[float, ...]:
-    values = table.data[key]
-    if not isinstance(values, list) or not all(
-        isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in values
-    ):
+    """Warning levels in the consumable's horizon (days or hours left), each above zero.
+
+    Below NOT_DEPLETING: a stock that is not being used reports that much time left.
+    """
+    unit = key.rsplit("_", 1)[1]  # o2_days: days
+    values = table.float_list(key, REQUIRED, 0.0, NOT_DEPLETING, unit, max_items=10)
+    if not all(v > 0 for v in values):
         raise table.error(key, "expected a list of positive numbers")
-    return tuple(float(v) for v in values)
+    return values

@@ -34,8 +34,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from flightsw.config.ledger import suggest
 from flightsw.config.mission_context import MissionContext
-from flightsw.config.section import Section
+from flightsw.config.section import DOTTED_NAME_CHARS, Section
 from flightsw.errors import CommandError, FaultError
 from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec, with_choices
 from flightsw.icd.errorcodes import ErrorCode
@@ -309,7 +310,7 @@ def _status(c: Channel, s: SensorState) -> str:
 
 
 def _channel(table: Section) -> Channel:
-    source = table.str("source")
+    source = table.str("source", max_chars=DOTTED_NAME_CHARS)
     family, _, field = source.partition(".")
     if family not in SOURCES or not field:
         raise table.error(
@@ -321,19 +322,22 @@ def _channel(table: Section) -> Channel:
         if field not in numeric:
             raise table.error(
                 "source",
-                f"{kind.__name__} has no number {field!r} (numbers: {', '.join(sorted(numeric))})",
+                f"{kind.__name__} has no number {field!r}; {suggest(field, numeric, 'numbers')}",
             )
-    sigma = table.float("noise_sigma", 0.0, 0.0, 1e6)
-    resolution = table.float("resolution", 0.0, 0.0, 1e6)
+    unit = table.str("unit", "")  # of the reading, and so of its noise, bias and tolerance
+    sigma = table.float("noise_sigma", 0.0, 0.0, 1e6, unit)
+    resolution = table.float("resolution", 0.0, 0.0, 1e6, unit)
     return Channel(
         name=table.str("name"),
         family=family,
         field=field,
-        unit=table.str("unit", ""),
+        unit=unit,
         noise_sigma=sigma,
-        bias=table.float("bias", 0.0, -1e6, 1e6),
-        drift_per_day=table.float("drift_per_day", 0.0, -1e6, 1e6),
+        bias=table.float("bias", 0.0, -1e6, 1e6, unit),
+        drift_per_day=table.float("drift_per_day", 0.0, -1e6, 1e6, f"{unit}/day" if unit else ""),
         resolution=resolution,
-        tolerance=table.float("tolerance", 3.0 * sigma if sigma > 0.0 else resolution, 0.0, 1e6),
+        tolerance=table.float(
+            "tolerance", 3.0 * sigma if sigma > 0.0 else resolution, 0.0, 1e6, unit
+        ),
         enabled=table.bool("enabled", True),
     )

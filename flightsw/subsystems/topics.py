@@ -15,6 +15,9 @@ LOAD_PREFIX = "load."
 
 DRIFT = "drift"  # NavigationFix.attitude_mode while the reaction wheels have failed
 ECLIPSE_ILLUMINATION = 0.5  # "in eclipse" once more than half the solar disc is hidden
+# The highest NavigationFix altitude a config may name (a start, an insertion target): about
+# 100 AU, as far as navigation's longest transfer (transfer_to_au) goes.
+MAX_ALTITUDE_KM = 1.5e10
 
 
 def load_topic(consumer: str) -> str:

@@ -26,6 +26,7 @@ from ground.api.feed import (
     FaultInjected,
     FeedEvent,
     FrameRefused,
+    FramesRefusedSummary,
     LinkChanged,
     PongArrived,
     QueueChanged,
@@ -110,14 +111,17 @@ from ground.api.session import Session
 from ground.api.status import (
     ArchiveStatus,
     ChannelStatus,
+    ControlCounts,
     GroundStatus,
     IngestCounts,
     PlaybackCounts,
+    RecoveryStatus,
     ReplayStatus,
     Silence,
     TruthCounts,
 )
 from ground.api.wire import (
+    CONTROL_REASONS,
     decode_event,
     decode_reply,
     decode_request,
@@ -126,6 +130,7 @@ from ground.api.wire import (
 )
 
 __all__ = [
+    "CONTROL_REASONS",
     "FEED_EVENT_TYPES",
     "REQUEST_TYPES",
     "Acknowledge",
@@ -145,6 +150,7 @@ __all__ = [
     "CommandReply",
     "CommandStaged",
     "CommandsReply",
+    "ControlCounts",
     "Crash",
     "DeleteScheduled",
     "DictionaryReply",
@@ -160,6 +166,7 @@ __all__ = [
     "FaultsReply",
     "FeedEvent",
     "FrameRefused",
+    "FramesRefusedSummary",
     "GetAlarmLog",
     "GetAlarms",
     "GetCommand",
@@ -187,6 +194,7 @@ __all__ = [
     "RateReply",
     "ReceivedSchedule",
     "ReceivedStoreStatus",
+    "RecoveryStatus",
     "Refusal",
     "ReplayStatus",
     "Reply",

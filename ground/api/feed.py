@@ -121,7 +121,8 @@ class BlackoutAdded(FeedEvent, frozen=True, kw_only=True, tag="blackout"):
 
 
 class FrameRefused(FeedEvent, frozen=True, kw_only=True, tag="frame_refused"):
-    """A downlink frame failed a check (docs/icd.md §6) and was archived as refused."""
+    """A downlink frame failed a check (docs/icd.md §6) and was archived as refused (under a
+    flood, the first of each reason in a window; the rest come in `FramesRefusedSummary`)."""
 
     time_s: float
     reason: str
@@ -136,9 +137,16 @@ class SilenceChanged(FeedEvent, frozen=True, kw_only=True, tag="silence"):
     text: str
 
 
+class FramesRefusedSummary(FeedEvent, frozen=True, kw_only=True, tag="frames_refused"):
+    """Downlink frames refused in the last window and not published one by one (docs/icd.md §6)."""
+
+    time_s: float
+    by_reason: dict[str, int]
+
+
 FEED_EVENT_TYPES: tuple[type[FeedEvent], ...] = (
     TelemetryArrived, EventArrived, AlarmChanged, CommandStaged, QueueChanged, LinkChanged,
     SequenceGap, PongArrived, DumpArrived, ReportArrived, FaultInjected, BlackoutAdded,
-    FrameRefused, SilenceChanged,
+    FrameRefused, SilenceChanged, FramesRefusedSummary,
 )  # fmt: skip
 """Every topic of the live feed."""

@@ -74,14 +74,16 @@ class TlmReply(Reply, frozen=True, kw_only=True):
 
 
 class HistoryReply(Reply, frozen=True, kw_only=True):
-    """Archived samples of a parameter, oldest first."""
+    """Archived samples of a parameter, oldest first, of one segment of the run."""
 
     name: str
     samples: list[Sample]
+    segment: int = 1
 
 
 class EventsReply(Reply, frozen=True, kw_only=True):
     events: list[Event]
+    segment: int = 1
 
 
 class AlarmsReply(Reply, frozen=True, kw_only=True):
@@ -92,6 +94,7 @@ class AlarmsReply(Reply, frozen=True, kw_only=True):
 
 class AlarmLogReply(Reply, frozen=True, kw_only=True):
     alarm_log: list[AlarmEntry]
+    segment: int = 1
 
 
 class FaultsReply(Reply, frozen=True, kw_only=True):
@@ -102,6 +105,7 @@ class FaultsReply(Reply, frozen=True, kw_only=True):
 
 class TimelineReply(Reply, frozen=True, kw_only=True):
     timeline: list[TimelineItem]
+    segment: int = 1
 
 
 class ExportReply(Reply, frozen=True, kw_only=True):

@@ -46,6 +46,7 @@ from ground.api.values import (
     QualifiedName,
     Rate,
     RunName,
+    Segment,
     ShelveS,
     StepS,
     Text,
@@ -126,26 +127,32 @@ class GetTelemetry(Request[TlmReply], frozen=True, tag="tlm"):
 
 
 class GetHistory(Request[HistoryReply], frozen=True, tag="history"):
-    """Archived samples of a parameter, in a closed time range (None: open on that side)."""
+    """Archived samples of a parameter, in a closed time range (None: open on that side), of
+    one segment of the run (None: the one flying now)."""
 
     name: QualifiedName
     start_s: TimeBoundS | None = None
     end_s: TimeBoundS | None = None
+    segment: Segment | None = None
 
 
 class GetEvents(Request[EventsReply], frozen=True, tag="events"):
-    """Archived events at `min_severity` or worse, in a time range of on-board time."""
+    """Archived events at `min_severity` or worse, in a time range of on-board time, of one
+    segment (None: the one flying now)."""
 
     min_severity: EventSeverity = 1
     start_s: TimeBoundS | None = None
     end_s: TimeBoundS | None = None
+    segment: Segment | None = None
 
 
 class GetTimeline(Request[TimelineReply], frozen=True, tag="timeline"):
-    """Events, commands, verifications, alarms and injections, in time order."""
+    """Events, commands, verifications, alarms and injections, in time order, of one segment
+    (None: the one flying now)."""
 
     start_s: TimeBoundS | None = None
     end_s: TimeBoundS | None = None
+    segment: Segment | None = None
 
 
 class Export(Request[ExportReply], frozen=True, tag="export"):
@@ -167,11 +174,13 @@ class GetAlarms(Request[AlarmsReply], frozen=True, tag="alarms"):
 
 
 class GetAlarmLog(Request[AlarmLogReply], frozen=True, tag="alarm_log"):
-    """Every step of the alarms' lives in a time range, of one alarm if `name` is given."""
+    """Every step of the alarms' lives in a time range, of one alarm if `name` is given, of one
+    segment (None: the one flying now)."""
 
     start_s: TimeBoundS | None = None
     end_s: TimeBoundS | None = None
     name: Name | None = None
+    segment: Segment | None = None
 
 
 class Acknowledge(Request[Done], frozen=True, tag="ack"):

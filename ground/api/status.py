@@ -16,6 +16,7 @@ class IngestCounts(msgspec.Struct, frozen=True):
     refused_by_reason: dict[str, int]
     gaps: int
     frames_missing: int
+    refused_archived: int = 0  # refused frames archived in full; the rest are counted only
 
 
 class TruthCounts(msgspec.Struct, frozen=True):
@@ -43,11 +44,35 @@ class ChannelStatus(msgspec.Struct, frozen=True):
     blackouts: list[tuple[float, float]]  # (start_s, end_s) of each window
 
 
+class ControlCounts(msgspec.Struct, frozen=True):
+    """Control API requests taken, and those refused (by reason: `ground.api.CONTROL_REASONS`)."""
+
+    requests: int
+    refused: int
+    refused_by_reason: dict[str, int]
+
+
 class PlaybackCounts(msgspec.Struct, frozen=True):
     """Frames from recorder dumps: new to the ground, or already received live."""
 
     recovered: int
     duplicates: int
+
+
+class RecoveryStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """A ground that picked its run up again, getting back what it missed while it was down.
+
+    `missing` frames of the segment were not in the archive when it came back, made in
+    `start_s` .. `end_s`; a dump of the onboard recorder brings them down. Once `done`, `lost`
+    says how many the recorder no longer held (0: nothing lost).
+    """
+
+    segment: int
+    start_s: float
+    end_s: float
+    missing: int
+    done: bool
+    lost: int
 
 
 class ReplayStatus(msgspec.Struct, frozen=True):
@@ -104,6 +129,9 @@ class GroundStatus(msgspec.Struct, frozen=True, kw_only=True):
     events: int  # event reports received
     commands_pending: int
     alarms_active: int
+    segment: int = 1  # which spacecraft of the run: a new one (restarted, replaced) is the next
+    recovery: RecoveryStatus | None = None  # since the ground picked its run up again
+    control: ControlCounts = ControlCounts(0, 0, {})
     replay: ReplayStatus | None = None  # only when the ground is a replay
     silence: Silence | None = None  # while the spacecraft is silent
     archive: ArchiveStatus | None = None  # None only from a ground that does not say

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta
 
-from flightsw.icd import MAX_STEP_S
+from flightsw.icd import MAX_CLOCK_RATE, MAX_STEP_S
 
 MISSION_TIME_LIMIT_S = 2.0**32
 """The latest mission time a TM time field can carry (CUC 4+2 coarse seconds, docs/icd.md §2)."""
@@ -19,7 +19,7 @@ MISSION_TIME_LIMIT_S = 2.0**32
 MAX_NAME_CHARS = 128
 MAX_TEXT_CHARS = 2000
 MAX_PATH_CHARS = 4096
-MAX_RATE = 1e6
+MAX_RATE = MAX_CLOCK_RATE
 """The fastest realtime clock rate a client may ask for (mission seconds per wall second)."""
 
 MissionTimeS = Annotated[
@@ -54,6 +54,9 @@ Rate = Annotated[
     float, Meta(gt=0.0, le=MAX_RATE, description=f"a rate above 0, at most {MAX_RATE:g}")
 ]
 CommandId = Annotated[int, Meta(ge=0, description="a command id, 0 or more")]
+Segment = Annotated[
+    int, Meta(ge=1, description="a segment of the run, 1 or more (one per spacecraft flown)")
+]
 EventSeverity = Annotated[
     int, Meta(ge=1, le=4, description="an event severity, 1 (info) to 4 (high)")
 ]

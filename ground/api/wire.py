@@ -65,12 +65,22 @@ def decode_request(payload: bytes) -> Request[Any]:
         raw = msgspec.msgpack.decode(payload)
     except msgspec.DecodeError as error:
         raise _not_msgpack(error) from None
-    raise ControlError(_explain(problem, raw))
+    raise _explain(problem, raw)
+
+
+CONTROL_REASONS = (
+    "not_msgpack", "not_a_request", "unknown_op", "missing_field", "unknown_field", "bad_value",
+    "declined", "defect",
+)  # fmt: skip
+"""Why the control API refuses a request: it does not decode (the first six), it decoded but
+could not be carried out (`declined`: an unknown name, a command refused, the wrong clock), or
+the ground failed doing it (`defect`). The ground counts each in its status."""
 
 
 def _not_msgpack(error: msgspec.DecodeError) -> ControlError:
     return ControlError(
-        f"the request is not msgpack ({error}); send a msgpack map with an `op` string"
+        f"the request is not msgpack ({error}); send a msgpack map with an `op` string",
+        "not_msgpack",
     )
 
 
@@ -78,25 +88,32 @@ def _ops() -> str:
     return ", ".join(sorted(REQUEST_BY_OP))
 
 
-def _explain(problem: str, raw: Any) -> str:
-    """Turn msgspec's account of a refused request into what the client should change."""
+def _explain(problem: str, raw: Any) -> ControlError:
+    """Turn msgspec's account of a refused request into what the client should change, with
+    the reason word it is counted under."""
     if not isinstance(raw, dict) or not isinstance(raw.get("op"), str):
-        return f"a request is a map with an `op` string; ops: {_ops()}"
+        return ControlError(
+            f"a request is a map with an `op` string; ops: {_ops()}", "not_a_request"
+        )
     op = raw["op"]
     kind = REQUEST_BY_OP.get(op)
     if kind is None:
-        return f"unknown op {op!r}; ops: {_ops()}"
+        return ControlError(f"unknown op {shown(op)}; ops: {_ops()}", "unknown_op")
     fields = {field.encode_name: field for field in msgspec.structs.fields(kind)}
     if match := re.search(r"missing required field `(\w+)`", problem):
         name = match.group(1)
-        return f"{op} needs `{name}`: {describe(fields[name].type)}"
+        return ControlError(f"{op} needs `{name}`: {describe(fields[name].type)}", "missing_field")
     if match := re.search(r"unknown field `(.+?)`", problem):
         takes = ", ".join(f"`{name}`" for name in fields) or "no fields"
-        return f"{op} has no field `{match.group(1)}`; it takes {takes}"
+        unknown = match.group(1)[:_SHOWN_TEXT_CHARS]
+        return ControlError(f"{op} has no field `{unknown}`; it takes {takes}", "unknown_field")
     if (match := re.search(r"`\$\.(\w+)", problem)) and match.group(1) in fields:
         name = match.group(1)
-        return f"{op}: `{name}` must be {describe(fields[name].type)}; got {shown(raw.get(name))}"
-    return f"bad {op} request: {problem}"
+        got = shown(raw.get(name))
+        return ControlError(
+            f"{op}: `{name}` must be {describe(fields[name].type)}; got {got}", "bad_value"
+        )
+    return ControlError(f"bad {op} request: {problem[:200]}", "bad_value")
 
 
 def describe(annotation: Any) -> str:

@@ -3,6 +3,9 @@
 Time ranges are closed, `start_s <= time_s <= end_s`, and None leaves that side open. Results
 come in time order, rows stamped with the same time in the order they were recorded.
 A parameter `subsystem.name` is read by unpacking its subsystem's housekeeping rows.
+
+Mission time starts again at each segment (a new spacecraft flies from T+0): a query given a
+`segment` answers from that one; without, from every segment, segment after segment.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from ground.archive.schema import (
     InjectionRecord,
     MetaValue,
     Scalar,
+    SegmentRecord,
     VerificationRecord,
     decode_scalar,
     unpack_params,
@@ -32,7 +36,8 @@ _FRAME_FETCH_ROWS = 512
 
 _EXPORT_ORDER = {
     "meta": "key",
-    "timeline": "time_s, rank, id",
+    "segments": "segment",
+    "timeline": "segment, time_s, rank, id",
     "housekeeping": "rowid",
     "housekeeping_keys": "rowid",
 }
@@ -70,41 +75,77 @@ class ArchiveReader:
             raise ArchiveError(f"archive {self.path} is closed; open it again to query it")
         return self._connection
 
+    def integrity_problems(self) -> list[str]:
+        """What SQLite's `quick_check` finds wrong with the file (empty when it is sound).
+
+        `quick_check` reads every page and checks the structure of every table and index,
+        without comparing each index entry with its row: O(N) where `integrity_check` is
+        O(N log N), for a file that may hold millions of frames.
+        """
+        rows = self._ready().execute("PRAGMA quick_check").fetchall()
+        problems = [str(row[0]) for row in rows]
+        return [] if problems == ["ok"] else problems
+
     def meta(self) -> dict[str, MetaValue]:
         """Return the run's metadata (mission, config path, seed, version, epoch, ...)."""
         rows = self._ready().execute("SELECT key, value FROM meta ORDER BY key")
         return {key: json.loads(value) for key, value in rows}
 
+    def segments(self) -> list[SegmentRecord]:
+        """Every segment of the run (one per spacecraft flown), in order."""
+        rows = self._ready().execute("SELECT * FROM segments ORDER BY segment")
+        return [SegmentRecord._make(row) for row in rows]
+
     def parameter_history(
-        self, name: str, start_s: float | None = None, end_s: float | None = None
+        self,
+        name: str,
+        start_s: float | None = None,
+        end_s: float | None = None,
+        segment: int | None = None,
     ) -> list[tuple[float, Scalar]]:
         """Return `(time_s, value)` pairs of one parameter `subsystem.name`, oldest first.
 
-        Reports of the subsystem that lack the parameter are skipped.
+        Reports of the subsystem that lack the parameter are skipped. Without a `segment`, the
+        samples of every segment come one segment after the other (see `samples` to tell them
+        apart).
         """
+        return [(time_s, value) for _, time_s, value in self.samples(name, start_s, end_s, segment)]
+
+    def samples(
+        self,
+        name: str,
+        start_s: float | None = None,
+        end_s: float | None = None,
+        segment: int | None = None,
+    ) -> Iterator[tuple[int, float, Scalar]]:
+        """Yield `(segment, time_s, value)` of one parameter, segment by segment, oldest first."""
         subsystem, key = _split(name)
         if not self._recorded(subsystem, key):
-            return []
-        where, args = _where("time_s", start_s, end_s, ("subsystem", subsystem))
-        rows = self._ready().execute(
-            f"SELECT time_s, params FROM housekeeping{where} ORDER BY time_s, rowid", args
+            return
+        where, args = _where(
+            "time_s", start_s, end_s, ("subsystem", subsystem), ("segment", segment)
         )
-        history = []
-        for time_s, blob in rows:
+        rows = self._ready().execute(
+            f"SELECT segment, time_s, params FROM housekeeping{where} "
+            "ORDER BY segment, time_s, rowid",
+            args,
+        )
+        for number, time_s, blob in rows:
             params = unpack_params(blob)
             if key in params:
-                history.append((time_s, params[key]))
-        return history
+                yield number, time_s, params[key]
 
-    def latest(self, name: str) -> tuple[float, Scalar] | None:
-        """Return the newest `(time_s, value)` of a parameter, or None if it was never recorded."""
+    def latest(self, name: str, segment: int | None = None) -> tuple[float, Scalar] | None:
+        """Return the newest `(time_s, value)` of a parameter (in `segment`, or in the last
+        segment that has one), or None if it was never recorded."""
         subsystem, key = _split(name)
         if not self._recorded(subsystem, key):
             return None
+        where, args = _where("time_s", None, None, ("subsystem", subsystem), ("segment", segment))
         rows = self._ready().execute(
-            "SELECT time_s, params FROM housekeeping WHERE subsystem = ? "
-            "ORDER BY time_s DESC, rowid DESC",
-            (subsystem,),
+            f"SELECT time_s, params FROM housekeeping{where} "
+            "ORDER BY segment DESC, time_s DESC, rowid DESC",
+            args,
         )
         for time_s, blob in rows:  # the newest report nearly always has it
             params = unpack_params(blob)
@@ -133,21 +174,30 @@ class ArchiveReader:
         start_s: float | None = None,
         end_s: float | None = None,
         subsystem: str | None = None,
+        segment: int | None = None,
     ) -> list[EventRecord]:
         """Return events at or above `min_severity` (1 informative .. 4 high) in time order."""
-        where, args = _where("time_s", start_s, end_s, ("subsystem", subsystem))
+        where, args = _where(
+            "time_s", start_s, end_s, ("subsystem", subsystem), ("segment", segment)
+        )
         where += (" AND" if where else " WHERE") + " severity >= ?"
         rows = self._ready().execute(
-            f"SELECT * FROM events{where} ORDER BY time_s, id", [*args, int(min_severity)]
+            f"SELECT * FROM events{where} ORDER BY segment, time_s, id", [*args, int(min_severity)]
         )
-        return [EventRecord._make((*row[:7], json.loads(row[7]))) for row in rows]
+        return [EventRecord._make((*row[:7], json.loads(row[7]), row[8])) for row in rows]
 
     def commands(
-        self, status: str | None = None, start_s: float | None = None, end_s: float | None = None
+        self,
+        status: str | None = None,
+        start_s: float | None = None,
+        end_s: float | None = None,
+        segment: int | None = None,
     ) -> list[CommandRecord]:
         """Return commands (optionally only those with `status`) in uplink order."""
-        where, args = _where("uplinked_s", start_s, end_s, ("status", status))
-        rows = self._ready().execute(f"SELECT * FROM commands{where} ORDER BY uplinked_s, id", args)
+        where, args = _where("uplinked_s", start_s, end_s, ("status", status), ("segment", segment))
+        rows = self._ready().execute(
+            f"SELECT * FROM commands{where} ORDER BY segment, uplinked_s, id", args
+        )
         return [CommandRecord._make((*row[:3], json.loads(row[3]), *row[4:])) for row in rows]
 
     def verifications(self, command_id: int) -> list[VerificationRecord]:
@@ -158,11 +208,17 @@ class ArchiveReader:
         return [VerificationRecord._make((*row[:4], bool(row[4]), *row[5:])) for row in rows]
 
     def alarms(
-        self, start_s: float | None = None, end_s: float | None = None, name: str | None = None
+        self,
+        start_s: float | None = None,
+        end_s: float | None = None,
+        name: str | None = None,
+        segment: int | None = None,
     ) -> list[AlarmRecord]:
         """Return alarm transitions (optionally of one alarm `name`) in time order."""
-        where, args = _where("time_s", start_s, end_s, ("name", name))
-        rows = self._ready().execute(f"SELECT * FROM alarms{where} ORDER BY time_s, id", args)
+        where, args = _where("time_s", start_s, end_s, ("name", name), ("segment", segment))
+        rows = self._ready().execute(
+            f"SELECT * FROM alarms{where} ORDER BY segment, time_s, id", args
+        )
         return [
             AlarmRecord._make(
                 (*row[:6], None if row[6] is None else decode_scalar(row[6], row[7]), *row[8:])
@@ -171,47 +227,115 @@ class ArchiveReader:
         ]
 
     def injections(
-        self, start_s: float | None = None, end_s: float | None = None, subsystem: str | None = None
+        self,
+        start_s: float | None = None,
+        end_s: float | None = None,
+        subsystem: str | None = None,
+        segment: int | None = None,
     ) -> list[InjectionRecord]:
         """Return fault injections and clearings in time order."""
-        where, args = _where("time_s", start_s, end_s, ("subsystem", subsystem))
-        rows = self._ready().execute(f"SELECT * FROM injections{where} ORDER BY time_s, id", args)
-        return [InjectionRecord._make((*row[:5], json.loads(row[5]))) for row in rows]
+        where, args = _where(
+            "time_s", start_s, end_s, ("subsystem", subsystem), ("segment", segment)
+        )
+        rows = self._ready().execute(
+            f"SELECT * FROM injections{where} ORDER BY segment, time_s, id", args
+        )
+        return [InjectionRecord._make((*row[:5], json.loads(row[5]), row[6])) for row in rows]
 
     def timeline(
-        self, start_s: float | None = None, end_s: float | None = None
+        self, start_s: float | None = None, end_s: float | None = None, segment: int | None = None
     ) -> list[dict[str, Any]]:
         """Return events, commands, verifications, alarms and injections merged in time order.
 
-        Each item is `{"kind", "time_s", "text", "id"}`; `id` is the row's id in its own table.
+        Each item is `{"kind", "time_s", "text", "id", "segment"}`; `id` is the row's id in its
+        own table.
         """
-        where, args = _where("time_s", start_s, end_s)
+        where, args = _where("time_s", start_s, end_s, ("segment", segment))
         rows = self._ready().execute(
-            f"SELECT kind, time_s, text, id FROM timeline{where} ORDER BY time_s, rank, id", args
+            f"SELECT kind, time_s, text, id, segment FROM timeline{where} "
+            "ORDER BY segment, time_s, rank, id",
+            args,
         )
-        return [{"kind": kind, "time_s": t, "text": txt, "id": id_} for kind, t, txt, id_ in rows]
+        return [
+            {"kind": kind, "time_s": t, "text": txt, "id": id_, "segment": number}
+            for kind, t, txt, id_, number in rows
+        ]
 
     def frames(
-        self, start_s: float | None = None, end_s: float | None = None, apid: int | None = None
+        self,
+        start_s: float | None = None,
+        end_s: float | None = None,
+        apid: int | None = None,
+        segment: int | None = None,
     ) -> Iterator[tuple[float, bytes]]:
         """Yield `(received_s, raw)` for every frame received in the range, good or bad, in the
         order received: what a replay feeds back into ingest."""
-        where, args = _where("received_s", start_s, end_s, ("apid", apid))
+        where, args = _where("received_s", start_s, end_s, ("apid", apid), ("segment", segment))
         cursor = self._ready().execute(
-            f"SELECT received_s, raw FROM frames{where} ORDER BY received_s, id", args
+            f"SELECT received_s, raw FROM frames{where} ORDER BY segment, received_s, id", args
         )
         return _drain(cursor)
+
+    # -- what of the spacecraft's frames the archive holds (a crashed ground picking up a run) --
+
+    def frame_counts(self, segment: int, until_s: float | None = None) -> dict[int, int]:
+        """Per APID, the distinct frames of `segment` held (generated at or before `until_s`).
+
+        A frame is told by its APID, sequence count and generation time, as the ground's
+        de-duplication tells it; one that failed its body check counts too (its octets are
+        here), one whose header could not be read cannot.
+        """
+        where, args = _where("generated_s", None, until_s, ("segment", segment))
+        rows = self._ready().execute(
+            "SELECT apid, count(*) FROM (SELECT DISTINCT apid, seq, generated_s FROM frames"
+            f"{where} AND apid IS NOT NULL) GROUP BY apid",
+            args,
+        )
+        return {apid: count for apid, count in rows}
+
+    def last_frames(self, segment: int) -> dict[int, tuple[int, float]]:
+        """Per APID, the sequence count and generation time of the newest frame of `segment`."""
+        rows = self._ready().execute(
+            "SELECT apid, seq, max(generated_s) FROM frames "
+            "WHERE segment = ? AND apid IS NOT NULL AND generated_s IS NOT NULL GROUP BY apid",
+            (segment,),
+        )
+        return {apid: (seq, time_s) for apid, seq, time_s in rows}
+
+    def frame_keys(
+        self, segment: int, start_s: float, end_s: float
+    ) -> Iterator[tuple[int, int, float]]:
+        """Yield `(apid, seq, generated_s)` of every frame of `segment` generated in the range."""
+        where, args = _where("generated_s", start_s, end_s, ("segment", segment))
+        return iter(
+            self._ready()
+            .execute(f"SELECT apid, seq, generated_s FROM frames{where} AND apid IS NOT NULL", args)
+            .fetchall()
+        )
+
+    def recent_reports(
+        self, segment: int, per_subsystem: int
+    ) -> list[tuple[float, str, dict[str, Scalar]]]:
+        """The last `per_subsystem` housekeeping reports of each subsystem of `segment`, as
+        `(time_s, subsystem, params)` in the order they were made."""
+        rows = self._ready().execute(
+            "SELECT time_s, subsystem, params FROM (SELECT time_s, subsystem, params, rowid AS r,"
+            " row_number() OVER (PARTITION BY subsystem ORDER BY time_s DESC, rowid DESC) AS n"
+            " FROM housekeeping WHERE segment = ?) WHERE n <= ? ORDER BY time_s, r",
+            (segment, per_subsystem),
+        )
+        return [(time_s, subsystem, unpack_params(blob)) for time_s, subsystem, blob in rows]
 
     def export_csv(self, table_or_parameter: str, out_path: Path | str) -> int:
         """Write a table (with a header row) or parameters to CSV; return the row count.
 
         `parameters` (every parameter of every report, in the order recorded) and a
-        parameter's full name export `time_s,name,value`; other tables export their columns,
-        with bytes (raw frames, packed housekeeping) in hex.
+        parameter's full name export `segment,time_s,name,value`; other tables export their
+        columns (`segment` among them), with bytes (raw frames, packed housekeeping) in hex.
         """
         connection = self._ready()
         name = table_or_parameter
-        header: list[str] = ["time_s", "name", "value"]
+        header: list[str] = ["segment", "time_s", "name", "value"]
         rows: Iterator[Any]
         if name in TABLES:
             cursor = connection.execute(
@@ -221,15 +345,15 @@ class ArchiveReader:
             rows = ([v.hex() if isinstance(v, bytes) else v for v in row] for row in cursor)
         elif name == "parameters":
             cursor = connection.execute(
-                "SELECT time_s, subsystem, params FROM housekeeping ORDER BY rowid"
+                "SELECT segment, time_s, subsystem, params FROM housekeeping ORDER BY rowid"
             )
             rows = (
-                (time_s, f"{subsystem}.{key}", value)
-                for time_s, subsystem, blob in cursor
+                (number, time_s, f"{subsystem}.{key}", value)
+                for number, time_s, subsystem, blob in cursor
                 for key, value in unpack_params(blob).items()
             )
         elif self._recorded(*_split(name)):
-            rows = ((t, name, value) for t, value in self.parameter_history(name))
+            rows = ((number, t, name, value) for number, t, value in self.samples(name))
         else:
             raise ArchiveError(
                 f"cannot export {name!r}: it is neither a table ({', '.join(TABLES)}), "

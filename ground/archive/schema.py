@@ -20,6 +20,12 @@ Alarm values keep their Python type through a `value_kind` column next to the va
 
 That `value` column is declared without a type so SQLite keeps an int an INTEGER instead of
 rounding it through REAL.
+
+A run is cut into segments, one per spacecraft the ground flew with: a spacecraft that restarts
+or is replaced under a running ground starts a new one at its own mission time (T+0 again).
+Every row says its `segment`, and `segments` says when and why each began, so T+0 of segment 2
+is never mistaken for T+0 of segment 1. Segment 1's wall time is left out (NULL): it began with
+the archive, and a stepped run's archive must repeat byte for byte.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ import msgpack
 from flightsw.icd import Scalar
 from ground.errors import ArchiveError
 
-SCHEMA_VERSION = 2  # 2: housekeeping packed one row per report (1: one row per parameter)
+SCHEMA_VERSION = 3  # 3: segments; 2: housekeeping packed one row per report; 1: one row a value
 
 MetaValue = bool | int | float | str | None
 
@@ -207,14 +213,20 @@ def optional_int(field: str, value: object) -> int | None:
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
+CREATE TABLE segments (
+    segment INTEGER PRIMARY KEY, start_s REAL NOT NULL, wall_time TEXT, reason TEXT NOT NULL);
+
 CREATE TABLE frames (
     id INTEGER PRIMARY KEY, received_s REAL NOT NULL, generated_s REAL,
     apid INTEGER, seq INTEGER, packet_type INTEGER, service INTEGER, subtype INTEGER,
-    length INTEGER NOT NULL, ok INTEGER NOT NULL, reason TEXT, raw BLOB NOT NULL);
-CREATE INDEX frames_received ON frames (received_s);
+    length INTEGER NOT NULL, ok INTEGER NOT NULL, reason TEXT, raw BLOB NOT NULL,
+    segment INTEGER NOT NULL);
+CREATE INDEX frames_received ON frames (segment, received_s);
 
-CREATE TABLE housekeeping (time_s REAL NOT NULL, subsystem TEXT NOT NULL, params BLOB NOT NULL);
-CREATE INDEX housekeeping_subsystem_time ON housekeeping (subsystem, time_s);
+CREATE TABLE housekeeping (
+    time_s REAL NOT NULL, subsystem TEXT NOT NULL, params BLOB NOT NULL,
+    segment INTEGER NOT NULL);
+CREATE INDEX housekeeping_subsystem_time ON housekeeping (subsystem, segment, time_s);
 
 CREATE TABLE housekeeping_keys (
     subsystem TEXT NOT NULL, key TEXT NOT NULL, UNIQUE (subsystem, key));
@@ -223,56 +235,60 @@ CREATE TABLE events (
     id INTEGER PRIMARY KEY, time_s REAL NOT NULL, received_s REAL,
     subsystem TEXT NOT NULL, name TEXT NOT NULL,
     severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 4),
-    message TEXT NOT NULL, params TEXT NOT NULL);
-CREATE INDEX events_time ON events (time_s);
+    message TEXT NOT NULL, params TEXT NOT NULL, segment INTEGER NOT NULL);
+CREATE INDEX events_time ON events (segment, time_s);
 
 CREATE TABLE commands (
     id INTEGER PRIMARY KEY, uplinked_s REAL NOT NULL, name TEXT NOT NULL, args TEXT NOT NULL,
-    apid INTEGER, seq INTEGER, status TEXT NOT NULL, source TEXT, time_tag_s REAL);
-CREATE INDEX commands_uplinked ON commands (uplinked_s);
+    apid INTEGER, seq INTEGER, status TEXT NOT NULL, source TEXT, time_tag_s REAL,
+    segment INTEGER NOT NULL);
+CREATE INDEX commands_uplinked ON commands (segment, uplinked_s);
 
 CREATE TABLE verifications (
     id INTEGER PRIMARY KEY, command_id INTEGER NOT NULL, time_s REAL NOT NULL,
-    stage TEXT NOT NULL, ok INTEGER NOT NULL, code INTEGER, detail TEXT);
+    stage TEXT NOT NULL, ok INTEGER NOT NULL, code INTEGER, detail TEXT,
+    segment INTEGER NOT NULL);
 CREATE INDEX verifications_command ON verifications (command_id, time_s);
-CREATE INDEX verifications_time ON verifications (time_s);
+CREATE INDEX verifications_time ON verifications (segment, time_s);
 
 CREATE TABLE alarms (
     id INTEGER PRIMARY KEY, time_s REAL NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
     severity TEXT NOT NULL, condition TEXT NOT NULL, value_kind TEXT, value,
-    operator TEXT, comment TEXT);
-CREATE INDEX alarms_time ON alarms (time_s);
+    operator TEXT, comment TEXT, segment INTEGER NOT NULL);
+CREATE INDEX alarms_time ON alarms (segment, time_s);
 
 CREATE TABLE injections (
     id INTEGER PRIMARY KEY, time_s REAL NOT NULL, subsystem TEXT NOT NULL, fault TEXT NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('inject', 'clear')), params TEXT NOT NULL);
-CREATE INDEX injections_time ON injections (time_s);
+    action TEXT NOT NULL CHECK (action IN ('inject', 'clear')), params TEXT NOT NULL,
+    segment INTEGER NOT NULL);
+CREATE INDEX injections_time ON injections (segment, time_s);
 
 -- What happened, in order: `rank` breaks ties between kinds at the same instant.
-CREATE VIEW timeline (time_s, rank, id, kind, text) AS
-    SELECT time_s, 1, id, 'event',
+CREATE VIEW timeline (segment, time_s, rank, id, kind, text) AS
+    SELECT segment, time_s, 1, id, 'event',
         CASE severity WHEN 1 THEN 'INFO' WHEN 2 THEN 'LOW' WHEN 3 THEN 'MEDIUM' ELSE 'HIGH' END
         || ' ' || subsystem || '.' || name || ': ' || message
     FROM events
     UNION ALL
-    SELECT uplinked_s, 2, id, 'command',
+    SELECT segment, uplinked_s, 2, id, 'command',
         'command #' || id || ' ' || name || ' ' || args || ' ' || status
         || coalesce(' from ' || source, '') || coalesce(' at ' || time_tag_s, '')
     FROM commands
     UNION ALL
-    SELECT time_s, 3, id, 'verification',
+    SELECT segment, time_s, 3, id, 'verification',
         'command #' || command_id || ' ' || stage
         || CASE WHEN ok THEN ' ok' ELSE ' failed' || coalesce(' code ' || code, '') END
         || coalesce(': ' || detail, '')
     FROM verifications
     UNION ALL
-    SELECT time_s, 4, id, 'alarm',
+    SELECT segment, time_s, 4, id, 'alarm',
         'alarm ' || name || ' ' || kind || ' ' || severity || ': ' || condition
         || coalesce(' value ' || value, '') || coalesce(' by ' || operator, '')
         || coalesce(' (' || comment || ')', '')
     FROM alarms
     UNION ALL
-    SELECT time_s, 5, id, 'injection', action || ' ' || subsystem || '.' || fault || ' ' || params
+    SELECT segment, time_s, 5, id, 'injection',
+        action || ' ' || subsystem || '.' || fault || ' ' || params
     FROM injections;
 """
 
@@ -280,14 +296,15 @@ CREATE VIEW timeline (time_s, rank, id, kind, text) AS
 # Insert statements, in the order a batch writes them.
 INSERTS: dict[str, str] = {
     "meta": "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-    "frames": "INSERT INTO frames VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "segments": "INSERT INTO segments VALUES (?, ?, ?, ?)",
+    "frames": "INSERT INTO frames VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "housekeeping_keys": "INSERT OR IGNORE INTO housekeeping_keys VALUES (?, ?)",
-    "housekeeping": "INSERT INTO housekeeping VALUES (?, ?, ?)",
-    "events": "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    "commands": "INSERT INTO commands VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "verifications": "INSERT INTO verifications VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "alarms": "INSERT INTO alarms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "injections": "INSERT INTO injections VALUES (?, ?, ?, ?, ?, ?)",
+    "housekeeping": "INSERT INTO housekeeping VALUES (?, ?, ?, ?)",
+    "events": "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "commands": "INSERT INTO commands VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "verifications": "INSERT INTO verifications VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "alarms": "INSERT INTO alarms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "injections": "INSERT INTO injections VALUES (?, ?, ?, ?, ?, ?, ?)",
 }
 UPDATE_COMMAND_STATUS = "UPDATE commands SET status = ? WHERE id = ?"
 
@@ -297,6 +314,7 @@ ID_TABLES = ("frames", "events", "commands", "verifications", "alarms", "injecti
 # Where each table's mission time sits in the rows its INSERT takes (None: a table without one).
 TIME_COLUMNS: dict[str, int | None] = {
     "meta": None,
+    "segments": 1,  # start_s
     "frames": 1,  # received_s
     "housekeeping_keys": None,
     "housekeeping": 0,  # time_s
@@ -390,6 +408,7 @@ class EventRecord(NamedTuple):
     severity: int
     message: str
     params: dict[str, Any]
+    segment: int = 1
 
 
 class CommandRecord(NamedTuple):
@@ -404,6 +423,7 @@ class CommandRecord(NamedTuple):
     status: str
     source: str | None
     time_tag_s: float | None
+    segment: int = 1
 
 
 class VerificationRecord(NamedTuple):
@@ -416,6 +436,7 @@ class VerificationRecord(NamedTuple):
     ok: bool
     code: int | None
     detail: str | None
+    segment: int = 1
 
 
 class AlarmRecord(NamedTuple):
@@ -430,6 +451,7 @@ class AlarmRecord(NamedTuple):
     value: Scalar | None
     operator: str | None
     comment: str | None
+    segment: int = 1
 
 
 class InjectionRecord(NamedTuple):
@@ -441,3 +463,16 @@ class InjectionRecord(NamedTuple):
     fault: str
     action: str
     params: dict[str, Any]
+    segment: int = 1
+
+
+class SegmentRecord(NamedTuple):
+    """One spacecraft's stretch of a run: from when, since which wall time, and why it began.
+
+    `wall_time` is None for segment 1, which began with the archive.
+    """
+
+    segment: int
+    start_s: float
+    wall_time: str | None
+    reason: str

@@ -10,7 +10,11 @@ a batch.
 
 A housekeeping report is one row, its parameters packed with msgpack
 (`ground.archive.schema`), so ingest costs one insert per packet, not one per parameter.
-Nothing in the tables comes from the wall clock: the same calls give the same rows.
+Nothing in the tables comes from the wall clock but the wall time a segment after the first
+began: the same calls give the same rows.
+
+Every row is stamped with the segment being written (`segment`); `begin_segment` starts the
+next one, when another spacecraft flies under the same ground.
 
 An Archive belongs to the thread that made it (sqlite3's rule): an actor creates it in
 `on_start` and closes it in `on_stop`.
@@ -111,6 +115,9 @@ class Archive(BatchWriter):
         self._pack = packer().pack
         self._housekeeping_keys = HousekeepingKeys(self._ready_connection())
         self._key_sets = self._housekeeping_keys.seen  # the same set: one lookup per report
+        begun = self._ready_connection().execute("SELECT max(segment) FROM segments").fetchone()
+        self.segment: int = begun[0] or 1  # what new rows are stamped with
+        self._segment_begun = begun[0] is not None
 
     @classmethod
     def create(
@@ -217,6 +224,7 @@ class Archive(BatchWriter):
                 1 if ok else 0,
                 reason if reason is None or type(reason) is str else text("reason", reason),
                 raw,
+                self.segment,
             )
         )
         self._added(1, ROW_OVERHEAD_BYTES + len(raw))
@@ -239,6 +247,7 @@ class Archive(BatchWriter):
             mission_time("time_s", time_s),
             subsystem if type(subsystem) is str and "." not in subsystem else _subsystem(subsystem),
             pack_params(self._pack, subsystem, params),
+            self.segment,
         )
         key_set = (row[1], tuple(params))
         if key_set not in self._key_sets:
@@ -272,6 +281,7 @@ class Archive(BatchWriter):
             level,
             text("message", message),
             to_json("event params", params),
+            self.segment,
         )
         self._append("events", row)
 
@@ -299,6 +309,7 @@ class Archive(BatchWriter):
             text("status", status),
             optional_text("source", source),
             optional_time("time_tag_s", time_tag_s),
+            self.segment,
         )
         self._append("commands", row)
         return int(row[0])
@@ -331,6 +342,7 @@ class Archive(BatchWriter):
             int(bool(ok)),
             optional_int("code", code),
             optional_text("detail", detail),
+            self.segment,
         )
         self._append("verifications", row)
 
@@ -363,6 +375,7 @@ class Archive(BatchWriter):
             stored,
             optional_text("operator", operator),
             optional_text("comment", comment),
+            self.segment,
         )
         self._append("alarms", row)
 
@@ -385,8 +398,25 @@ class Archive(BatchWriter):
             text("fault", fault),
             action,
             to_json("injection params", params),
+            self.segment,
         )
         self._append("injections", row)
+
+    def begin_segment(self, start_s: float, reason: str, wall_time: str | None = None) -> int:
+        """Start the next segment at mission time `start_s` and return its number.
+
+        The first call on a new archive describes segment 1 (the run's beginning; pass no wall
+        time, so a stepped run repeats byte for byte); each later one starts segment 2, 3, ...,
+        and every row recorded from now on is stamped with it.
+        """
+        self._check_writable()
+        segment = self.segment + 1 if self._segment_begun else 1
+        row = (segment, mission_time("start_s", start_s), optional_text("wall_time", wall_time),
+               text("segment reason", reason))  # fmt: skip
+        self._append("segments", row)
+        self.segment = segment
+        self._segment_begun = True
+        return segment
 
     def set_meta(self, key: str, value: MetaValue) -> None:
         """Set one metadata entry (replacing an older value), committed with the next batch."""

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flightsw.clock import wall_date
+from flightsw.clock import wall_utc
 from flightsw.config import resolve_config
 from flightsw.icd import HOST, Endpoints
 from ground.api import GetStatus, GroundClient, Reset, Session, Step
 from ground.cli import children
 from ground.cli.children import STOP_TIMEOUT_S, Child
 from ground.errors import ClientError, LaunchError
+from ground.process import check_config
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +208,8 @@ def launch(
     sim_timeout_s: float | None = None,
     silence_s: float | None = None,
     extra_env: dict[str, str] | None = None,
+    ground_truth: str | None = None,
+    endpoints: Endpoints | None = None,
     ground_preexec: Callable[[], None] | None = None,
 ) -> Mission:
     """Start `flightsw` and `ground` for `config` on free loopback ports; wait until both answer.
@@ -214,17 +217,25 @@ def launch(
     `config` is a file or the name of a shipped mission. Both processes stop by themselves
     should this process die without stopping them (`--exit-with-parent`): every launch
     passes it, so no way of starting a mission can leave orphans behind. The run's session is
-    written once the ground answers. `ground_preexec` runs in the ground's child process just
-    before it starts, at every start (a test sets the ground's resource limits there).
+    written once the ground answers. `endpoints` are chosen free unless given. With
+    `ground_truth` the ground takes its truth feed from there rather than from the spacecraft
+    (a test standing in the middle of it). `ground_preexec` runs in the ground's child process
+    just before it starts, at every start (a test sets the ground's resource limits there).
+
+    Raises:
+        ConfigError, RuleError: the config or its rule file is wrong; nothing was started.
+        LaunchError: a process would not start.
     """
     config = resolve_config(config)
-    endpoints = Endpoints.on_ports(free_ports(6))
+    check_config(config)  # the whole file and its rules, here, before any process or log file
+    endpoints = endpoints or Endpoints.on_ports(free_ports(6))
+    ground_endpoints = endpoints.with_overrides(truth=ground_truth)
     log_dir = log_dir or data_dir
     log_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **(extra_env or {})}
     flight_args = flight_command(config, endpoints, log_level, clock, rate)
     ground_args = ground_command(
-        config, endpoints, data_dir, log_level, light_time_s, sim_timeout_s, silence_s
+        config, ground_endpoints, data_dir, log_level, light_time_s, sim_timeout_s, silence_s
     )
     flight = children.start(flight_args, log_dir / f"{run_name}.flightsw.log", env)
     try:
@@ -240,7 +251,7 @@ def launch(
     client = GroundClient(endpoints.control, timeout_s=30.0)
     mission = Mission(
         config, endpoints, data_dir, log_dir, run_name, flight, ground, client, ground_args, env,
-        ground_preexec, started=wall_date(),
+        ground_preexec, started=wall_utc(),
     )  # fmt: skip
     try:
         _wait_ready(mission)

@@ -16,7 +16,7 @@ from flightsw.cli import (
     add_version,
     exit_codes,
 )
-from flightsw.config import ConfigError, load_mission
+from flightsw.config import ConfigError
 from ground.api import GetAlarms, GroundClient
 from ground.archive.store import Archive, default_run_name
 from ground.cli import archive_cli, attach
@@ -33,6 +33,7 @@ from ground.errors import ClientError, GroundError, LaunchError, PlotError
 from ground.plots.figures import check_names, plot_parameters, plot_run
 from ground.plots.groups import unit_of
 from ground.plots.text import terminal_plot
+from ground.process import check_config
 from ground.testkit import script_cli
 
 
@@ -132,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     plot.add_argument(
         "--terminal", action="store_true", help="print each --param as a text chart; no files"
     )
+    plot.add_argument(
+        "--segment",
+        type=int,
+        help="which segment of a run flown by more than one spacecraft (default: the last)",
+    )
 
     replay_cli.add_parsers(commands)
     script_cli.add_parser(commands)
@@ -159,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_mission(args: argparse.Namespace) -> int:
-    config = load_mission(args.config)  # refuse a bad config before starting anything
+    config = check_config(args.config).mission  # the whole config, before starting anything
     mode = args.clock or config.clock.mode
     wanted = args.run_name or default_run_name(config.name)
     run_name = flight.claim_run_name(args.data_dir, wanted, chosen=args.run_name is not None)
@@ -215,19 +221,24 @@ def run_plot(args: argparse.Namespace) -> int:
         width = min(max(shutil.get_terminal_size((80, 24)).columns - 1, 40), 120)
         with Archive.open(args.archive) as archive:
             check_names(archive, args.params)
+            segments = archive.segments()
+            segment = args.segment or max((s.segment for s in segments), default=1)
+            which = f", segment {segment} of {len(segments)}" if len(segments) > 1 else ""
             for name in args.params:
-                samples = archive.parameter_history(name, args.start_s, args.end_s)
+                samples = archive.parameter_history(name, args.start_s, args.end_s, segment)
                 unit = unit_of(name)
-                print(f"{name}{f' ({unit})' if unit else ''}: {len(samples)} samples")
+                print(f"{name}{f' ({unit})' if unit else ''}: {len(samples)} samples{which}")
                 print(terminal_plot(samples, width=width) if samples else "  (none in this range)")
         return EXIT_OK
     out = args.out or args.archive.parent / f"{args.archive.stem}-plots"
     if args.params:
         stem = "-".join(args.params) if len(args.params) <= 3 else f"{len(args.params)}-parameters"
         path = out / f"{args.archive.stem}-{stem}.png"
-        written = [plot_parameters(args.archive, args.params, path, args.start_s, args.end_s)]
+        written = [
+            plot_parameters(args.archive, args.params, path, args.start_s, args.end_s, args.segment)
+        ]
     else:
-        written = plot_run(args.archive, out, args.start_s, args.end_s)
+        written = plot_run(args.archive, out, args.start_s, args.end_s, args.segment)
     if not written:
         raise PlotError(
             f"{args.archive} has no power, thermal, life support or navigation data in this "

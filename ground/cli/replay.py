@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flightsw.cli import EXIT_OK
-from flightsw.clock import wall_date, wall_time_s
+from flightsw.clock import wall_time_s, wall_utc
 from flightsw.icd import Endpoints
 from ground.api import Session
 from ground.archive.store import Archive
@@ -106,7 +106,7 @@ def run_replay(args: argparse.Namespace) -> int:
         endpoints,
         replay_of=args.archive,
         mission_pid=os.getpid(),
-        started=wall_date(),
+        started=wall_utc(),
     )
     with StopOnSignals() as signals:
         try:

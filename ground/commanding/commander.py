@@ -31,6 +31,9 @@ from ground.vocabulary import CommandStatus, QueueState
 
 log = logging.getLogger(__name__)
 
+HELD_COMMANDS = 1000
+"""Commands a blocked queue holds; more are refused (and archived as refused)."""
+
 Publish = Callable[[FeedEvent], None]
 Send = Callable[[float, bytes], None]
 
@@ -180,6 +183,13 @@ class Commander:
         self, name: str, apid: int, message: Message, args: dict[str, Any], source: str
     ) -> TrackedCommand:
         if self.queue_state == QueueState.BLOCKED:
+            if len(self.held) >= HELD_COMMANDS:
+                reason = (
+                    f"{name}: the blocked queue already holds {len(self.held)} commands; "
+                    "release or disable it (`queue release`, `queue disabled`) first"
+                )
+                self._refused(name, args, source, reason)
+                raise CommandRefused(reason)
             command, frame = self._new(name, apid, message, args, source, CommandStatus.QUEUED)
             self.held.append(Held(command, frame))
             self._publish_stage(command, CommandStatus.QUEUED, self.now_s())
@@ -232,7 +242,7 @@ class Commander:
             status=CommandStatus.REFUSED,
             reason=reason,
         )
-        self.tracker.commands[command_id] = command
+        self.tracker.remember(command)
         self.archive.record_verification(
             command_id, now_s, CommandStatus.REFUSED, False, None, reason
         )

@@ -23,6 +23,10 @@ from flightsw.icd import (
 from ground.api.records import Command
 from ground.vocabulary import CommandStatus
 
+COMMANDS_KEPT = 10_000
+"""Commands a tracker keeps in memory: every one still waiting for a stage, and the newest
+finished ones up to this many (the archive keeps every command ever sent or refused)."""
+
 _STAGE_NAMES = {
     Stage.ACCEPTED: CommandStatus.ACCEPTED,
     Stage.STARTED: CommandStatus.STARTED,
@@ -77,6 +81,9 @@ class StageUpdate:
     reason: str = ""
 
 
+_NOT_FOLLOWED = (CommandStatus.FAILED, CommandStatus.TIMED_OUT, CommandStatus.INTERRUPTED)
+
+
 class CommandTracker:
     """Number outgoing telecommands and match the verification reports that come back."""
 
@@ -103,8 +110,21 @@ class CommandTracker:
 
     def track(self, command: TrackedCommand) -> None:
         """Follow a sent command's verification reports by its APID and sequence count."""
-        self.commands[command.id] = command
+        self.remember(command)
         self._by_request[(command.apid, command.seq)] = command
+
+    def remember(self, command: TrackedCommand) -> None:
+        """Keep a command for `commands`; past `COMMANDS_KEPT`, forget the oldest finished ones
+        (a tenth of the bound at a time, so a flood costs one sweep per thousand commands)."""
+        self.commands[command.id] = command
+        if len(self.commands) <= COMMANDS_KEPT:
+            return
+        excess = len(self.commands) - COMMANDS_KEPT + COMMANDS_KEPT // 10
+        finished = [c.id for c in self.commands.values() if c.status.final][:excess]
+        for command_id in finished:
+            forgotten = self.commands.pop(command_id)
+            if self._by_request.get((forgotten.apid, forgotten.seq)) is forgotten:
+                del self._by_request[(forgotten.apid, forgotten.seq)]
 
     def deadline_s(self, sent_s: float, round_trip_s: float) -> float:
         return sent_s + round_trip_s + self.completion_margin_s
@@ -118,7 +138,7 @@ class CommandTracker:
     def on_verification(self, report: Verification, time_s: float) -> StageUpdate | None:
         """Apply a TM[1,x] report; None if it quotes no command this ground sent."""
         tracked = self._by_request.get((report.request_apid, report.request_seq))
-        if tracked is None or tracked.status in (CommandStatus.FAILED, CommandStatus.TIMED_OUT):
+        if tracked is None or tracked.status in _NOT_FOLLOWED:
             return None
         stage = Stage(report.stage)
         if stage.failed:
@@ -163,6 +183,26 @@ class CommandTracker:
 
     def pending(self) -> list[TrackedCommand]:
         return [c for c in self.commands.values() if not c.status.final]
+
+    def interrupt(self, time_s: float, reason: str) -> list[StageUpdate]:
+        """Mark INTERRUPTED every command sent to a spacecraft that is gone (held ones stay held:
+        they go to the next one when the queue lets them)."""
+        interrupted = []
+        for tracked in self.pending():
+            if tracked.status == CommandStatus.QUEUED:
+                continue
+            tracked.status = CommandStatus.INTERRUPTED
+            tracked.reason = reason
+            tracked.stages[CommandStatus.INTERRUPTED] = time_s
+            interrupted.append(
+                StageUpdate(tracked, CommandStatus.INTERRUPTED, time_s, False, 0, reason)
+            )
+        return interrupted
+
+    def continue_numbering(self, next_seq: dict[int, int]) -> None:
+        """Number the next telecommand of each APID from `next_seq` (a run picked up again:
+        a verification of an earlier command must not be taken for a new one's)."""
+        self._seq.update({apid: seq % SEQUENCE_MODULO for apid, seq in next_seq.items()})
 
 
 def _time_out(tracked: TrackedCommand, now_s: float, reason: str) -> StageUpdate:

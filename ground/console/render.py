@@ -24,6 +24,7 @@ from ground.api import (
     GroundStatus,
     QueueReply,
     ReceivedSchedule,
+    RecoveryStatus,
     Sample,
     TimelineItem,
     fmt_value,
@@ -123,6 +124,13 @@ class Renderer:
         styles = [""] * len(rows)
         if status.silence is not None:
             styles[-1] = "bold red"  # the spacecraft's row
+        if status.segment > 1:  # another spacecraft has flown under this ground since the run began
+            rows.append(("segment", status.segment))
+            styles.append("")
+        recovery = status.recovery
+        if recovery is not None:
+            rows.append(("recovery", recovery_line(recovery)))
+            styles.append("bold red" if recovery.lost else "")
         archive = status.archive
         if archive is not None:
             rows.append(("archive", archive_line(archive)))
@@ -255,6 +263,16 @@ def event_severity_name(severity: int) -> str:
         return Severity(severity).name
     except ValueError:
         return str(severity)
+
+
+def recovery_line(recovery: RecoveryStatus) -> str:
+    """What a ground that picked its run up again has got back of what it missed."""
+    span = f"T+{recovery.start_s:.1f}..T+{recovery.end_s:.1f} s"
+    if not recovery.done:
+        return f"{recovery.missing} frames of {span} on their way from the recorder"
+    if recovery.lost:
+        return f"{recovery.lost} of {recovery.missing} frames of {span} lost (recorder overwritten)"
+    return f"all {recovery.missing} frames of {span} recovered"
 
 
 def archive_line(archive: ArchiveStatus) -> str:

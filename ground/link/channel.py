@@ -8,14 +8,19 @@ so the channel is right at any clock rate and when stepped.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import random
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flightsw.config import Section
+from flightsw.icd import MAX_MISSION_TIME_S as MAX_TIME_S
 from flightsw.physics.constants import SPEED_OF_LIGHT_M_S
+
+MAX_BLACKOUTS = 1000  # windows in a config; each frame is checked against every one
+MAX_RATE_BYTES_S = 1e10  # a data rate in a config: 80 Gbit/s, far above any space link (0: none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,37 +45,51 @@ class InFlight:
     payload: object
 
 
-class DelayLine:
-    """Frames in flight in one direction, released in order once mission time reaches them.
+IN_FLIGHT_FRAMES = 200_000
+"""Frames a delay line holds at once: the largest mission sends tens of frames a second, and
+Mars' longest light time is 22 minutes (about 40 000 frames on their way)."""
 
-    Frames enter in the order they were sent; with a light time that changes slowly (always
-    slower than light) they are also due in that order, so a deque is enough.
+
+class DelayLine:
+    """Frames in flight in one direction, released in order of arrival once mission time
+    reaches them (frames due together leave in the order they entered).
+
+    A heap, not a queue in sending order: a frame's time is read from the frame, and one whose
+    claimed time lies ahead of the rest must not hold back the frames behind it. At most
+    `capacity` frames are held; `push` says False when full.
     """
 
-    def __init__(self) -> None:
-        self._queue: deque[InFlight] = deque()
+    def __init__(self, capacity: int = IN_FLIGHT_FRAMES) -> None:
+        self.capacity = capacity
+        self._heap: list[tuple[float, int, InFlight]] = []
+        self._order = itertools.count()
         self.entered = 0
         self.released = 0
 
     def __len__(self) -> int:
-        return len(self._queue)
+        return len(self._heap)
 
-    def push(self, sent_s: float, due_s: float, payload: object) -> None:
-        self._queue.append(InFlight(sent_s, due_s, payload))
+    def push(self, sent_s: float, due_s: float, payload: object) -> bool:
+        """Hold a frame until `due_s`; False (nothing held) if the line is full."""
+        if len(self._heap) >= self.capacity:
+            return False
+        heapq.heappush(self._heap, (due_s, next(self._order), InFlight(sent_s, due_s, payload)))
         self.entered += 1
+        return True
 
     def release(self, now_s: float) -> Iterator[InFlight]:
         """Yield, in order, every frame due at or before `now_s`."""
-        queue = self._queue
-        while queue and queue[0].due_s <= now_s + 1e-9:
+        heap = self._heap
+        while heap and heap[0][0] <= now_s + 1e-9:
             self.released += 1
-            yield queue.popleft()
+            yield heapq.heappop(heap)[2]
 
     def next_due_s(self) -> float | None:
-        return self._queue[0].due_s if self._queue else None
+        return self._heap[0][0] if self._heap else None
 
     def last_due_s(self) -> float | None:
-        return self._queue[-1].due_s if self._queue else None
+        """When the last frame now in flight arrives (None: nothing in flight)."""
+        return max((due_s for due_s, _, _ in self._heap), default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +124,26 @@ class Blackouts:
 
 def read_blackouts(channel: Section) -> Blackouts:
     """`blackouts_s = [[start, end], ...]` from a config's `[link.channel]` table."""
+    given = channel.value("blackouts_s", [])
+    if not isinstance(given, list) or len(given) > MAX_BLACKOUTS:
+        raise channel.error(
+            "blackouts_s", f"expected a list of at most {MAX_BLACKOUTS} [start_s, end_s] windows"
+        )
     windows = []
-    for index, window in enumerate(channel.data.get("blackouts_s", [])):
+    for index, window in enumerate(given):
         if (
             not isinstance(window, list)
             or len(window) != 2
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in window)
+            or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= MAX_TIME_S
+                for v in window
+            )
             or not window[1] > window[0]
         ):
             raise channel.error(
                 f"blackouts_s[{index}]",
-                f"expected [start_s, end_s] with end after start, found {window!r}",
+                f"expected [start_s, end_s] in mission seconds from 0 to {MAX_TIME_S:.0f}, "
+                f"end after start, found {window!r:.80}",
             )
         windows.append(Blackout(float(window[0]), float(window[1])))
     return Blackouts(windows)
@@ -146,9 +174,11 @@ class ChannelConfig:
             loss_probability=section.float("loss_probability", 0.0, minimum=0.0, maximum=1.0),
             bit_error_rate=section.float("bit_error_rate", 0.0, minimum=0.0, maximum=1e-2),
             downlink_rate_bytes_s=section.float(
-                "downlink_rate_bytes_s", 0.0, minimum=0.0, unit="B/s"
+                "downlink_rate_bytes_s", 0.0, minimum=0.0, maximum=MAX_RATE_BYTES_S, unit="B/s"
             ),
-            uplink_rate_bytes_s=section.float("uplink_rate_bytes_s", 0.0, minimum=0.0, unit="B/s"),
+            uplink_rate_bytes_s=section.float(
+                "uplink_rate_bytes_s", 0.0, minimum=0.0, maximum=MAX_RATE_BYTES_S, unit="B/s"
+            ),
             require_station_visibility=section.bool("require_station_visibility", False),
             seed=seed,
         )
@@ -230,6 +260,18 @@ class Channel:
 
     def one_way_s(self) -> float:
         return self.light_time.one_way_s(self.range_m)
+
+    def restart(self) -> None:
+        """Another spacecraft flies: forget what the truth said of the last one (range, view,
+        signal) and what its transmitters had queued; losses and corruptions stay counted."""
+        self.range_m = None
+        self.station_visible = True
+        self.signal = True
+        self.heard = True
+        self.last_contact_s = None
+        for direction in (self.downlink, self.uplink):
+            direction.busy_until_s = -math.inf
+            direction.backlog_s = 0.0
 
     def awaiting_range(self) -> bool:
         """Light time comes from the range, and no range has come yet."""

@@ -1,21 +1,28 @@
 """Ingest checks: every downlinked frame is parsed, checked and counted, good or bad.
 
 Checks, in order: the CCSDS header and CRC (`flightsw.icd.packet.decode`), the APID against
-the dictionary, the per-APID sequence count (a jump is a gap: frames lost on the way), and the
-body against the ICD. A bad frame is counted under its reason and never stops the ground.
+the dictionary, the generation time against the ground's clock (at most `MAX_AHEAD_S` ahead),
+the body against the ICD and a report against the dictionary (its application is the APID's,
+its parameters are the dictionary's), then the per-APID sequence count (a jump is a gap: frames
+lost on the way). A refused frame never touches the sequence count, so a forged one cannot make
+a real one look lost. A bad frame is counted under its reason and never stops the ground.
 """
 
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flightsw.icd import (
+    MAX_AHEAD_S,
     SEQUENCE_MODULO,
     FrameError,
+    Housekeeping,
     Message,
     Packet,
     PacketType,
+    ParameterValues,
     decode,
     decode_body,
 )
@@ -37,8 +44,12 @@ class Gap:
 class IngestChecks:
     """Parse and check frames, keeping the counts the ground reports on its status."""
 
-    def __init__(self, apid_names: dict[int, str]) -> None:
+    def __init__(
+        self, apid_names: dict[int, str], parameters: dict[str, frozenset[str]] | None = None
+    ) -> None:
         self.apid_names = apid_names
+        # Each application's parameter names; None: reports are not checked against them.
+        self.parameters = parameters
         self.frames = 0
         self.good = 0
         self.refused = Counter[str]()
@@ -46,8 +57,9 @@ class IngestChecks:
         self.frames_missing = 0
         self._next_seq: dict[int, int] = {}
 
-    def parse(self, frame: bytes) -> Packet:
-        """Check the header and CRC of a downlinked frame; raise FrameError if it is bad."""
+    def parse(self, frame: bytes, now_s: float | None = None) -> Packet:
+        """Check the header and CRC of a downlinked frame, and with `now_s` that it was not
+        generated more than `MAX_AHEAD_S` after it; raise FrameError (counted) if it is bad."""
         self.frames += 1
         try:
             packet = decode(frame)
@@ -57,10 +69,20 @@ class IngestChecks:
                 )
             if packet.apid not in self.apid_names:
                 raise FrameError("unknown_apid", f"APID {packet.apid} is not in the dictionary")
+            if now_s is not None and packet.time_s > now_s + MAX_AHEAD_S:
+                raise FrameError(
+                    "time_ahead",
+                    f"generated at {packet.time_s:.6g} s, more than {MAX_AHEAD_S:g} s after the "
+                    f"ground's mission time {now_s:.6g} s",
+                )
         except FrameError as error:
-            self.refused[error.reason] += 1
+            self.count(error.reason)
             raise
         return packet
+
+    def count(self, reason: str) -> None:
+        """Count a frame refused under `reason` (the checks here count their own)."""
+        self.refused[reason] += 1
 
     def sequence(self, packet: Packet) -> Gap | None:
         """Note the packet's sequence count; return the gap before it, if any."""
@@ -73,15 +95,48 @@ class IngestChecks:
         self.frames_missing += gap.missing
         return gap
 
+    def restart(self) -> None:
+        """Forget every APID's sequence count: another spacecraft counts from 0 (no gap)."""
+        self._next_seq.clear()
+
+    def continue_from(self, last_seq: dict[int, int]) -> None:
+        """Expect, on each APID, the frame after `last_seq` (a run picked up again: what was
+        lost meanwhile is a gap, and the recorder's dump fills it)."""
+        self._next_seq.update({apid: (seq + 1) % SEQUENCE_MODULO for apid, seq in last_seq.items()})
+
     def body(self, packet: Packet) -> Message:
-        """Decode the application data; raise FrameError (counted) if it does not match the ICD."""
+        """Decode the application data and check a report against the dictionary; raise
+        FrameError (counted) if either does not hold."""
         try:
             message = decode_body(packet)
+            if isinstance(message, Housekeeping | ParameterValues):
+                self._report(packet.apid, message)
         except FrameError as error:
-            self.refused[error.reason] += 1
+            self.count(error.reason)
             raise
         self.good += 1
         return message
+
+    def _report(self, apid: int, report: Housekeeping | ParameterValues) -> None:
+        """A report names its APID's application and only that application's parameters: what
+        the ground keeps per application and parameter then grows only with the dictionary."""
+        owner = self.apid_names[apid]
+        if report.subsystem != owner:
+            raise FrameError(
+                "wrong_application",
+                f"a report of {report.subsystem[:64]!r} on APID {apid}, which is {owner}'s",
+            )
+        if self.parameters is None:
+            return
+        names = report.params if isinstance(report, Housekeeping) else report.values
+        known = self.parameters.get(owner, frozenset())
+        if not names.keys() <= known:
+            unknown = sorted(name[:64] for name in names.keys() - known)
+            shown = ", ".join(unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+            raise FrameError(
+                "unknown_parameter",
+                f"{owner} has no parameter {shown} in the dictionary ({len(unknown)} unknown)",
+            )
 
     def counters(self) -> dict[str, object]:
         return {
@@ -121,3 +176,16 @@ class SeenFrames:
 
     def __contains__(self, packet: Packet) -> bool:
         return self.key(packet) in self._seen
+
+    def add_keys(self, keys: Iterable[tuple[int, int, float]]) -> int:
+        """Note frames already archived (a run picked up again); return how many."""
+        count = 0
+        for apid, seq, time_s in keys:
+            key = (apid, seq, time_s)
+            if key not in self._seen:
+                self._seen.add(key)
+                self._order.append(key)
+                count += 1
+        while len(self._order) > self.capacity:
+            self._seen.discard(self._order.popleft())
+        return count

@@ -1,20 +1,18 @@
 """Truth intake: decode the spacecraft's truth messages, refuse and count the malformed ones.
 
 A truth message that does not match the ICD (`flightsw.icd.truth`) is dropped, counted under
-its reason and logged; under a flood the log says so once per `LOG_EVERY` refusals instead of
-once per message. Nothing here ever raises for what came in.
+its reason and logged; under a flood the log says the first of each reason in a window of
+mission time, then how many more (`flightsw.icd.reporting`). Nothing here ever raises for what
+came in.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
 
-from flightsw.icd import MessageError, Truth, decode_truth
+from flightsw.icd import MessageError, RefusalReporter, Truth, decode_truth
 
 log = logging.getLogger(__name__)
-
-LOG_EVERY = 1000  # after the first refusal of a reason, one summary line per this many
 
 
 class TruthIntake:
@@ -22,36 +20,37 @@ class TruthIntake:
 
     def __init__(self) -> None:
         self.received = 0
-        self.refused = Counter[str]()
+        self.refusals = RefusalReporter()
         self.last_refusal = ""
 
-    def take(self, payload: bytes) -> Truth | None:
-        """The Truth in `payload`, or None (counted and logged) if it is malformed."""
+    def take(self, payload: bytes, now_s: float = 0.0) -> Truth | None:
+        """The Truth in `payload`, or None (counted and logged) if it is malformed; `now_s` is
+        the ground's mission time, which paces the log."""
         self.received += 1
+        self._summarise(now_s)
         try:
             return decode_truth(payload)
         except MessageError as error:
-            self._refuse(error)
+            self.refuse(error.reason, error.detail, now_s)
             return None
 
-    def _refuse(self, error: MessageError) -> None:
-        self.refused[error.reason] += 1
-        self.last_refusal = error.detail
-        total = sum(self.refused.values())
-        if self.refused[error.reason] == 1:
-            log.warning("truth message refused (%s): %s", error.reason, error.detail)
-        elif total % LOG_EVERY == 0:
+    def refuse(self, reason: str, detail: str, now_s: float) -> None:
+        """Count a truth message refused under `reason` (here, or by the runtime)."""
+        self.last_refusal = detail
+        if self.refusals.admit(reason, now_s):
+            log.warning("truth message refused (%s): %s", reason, detail)
+
+    def _summarise(self, now_s: float) -> None:
+        summary = self.refusals.summary(now_s)
+        if summary is not None:
             log.warning(
-                "%d truth messages refused so far (%s); the latest: %s",
-                total,
-                ", ".join(f"{reason} {n}" for reason, n in sorted(self.refused.items())),
-                error.detail,
+                "truth messages refused: %s; the latest: %s", summary.text(), self.last_refusal
             )
 
     def counters(self) -> dict[str, object]:
         return {
             "received": self.received,
-            "refused": sum(self.refused.values()),
-            "refused_by_reason": dict(self.refused),
+            "refused": self.refusals.total,
+            "refused_by_reason": dict(self.refusals.counts),
             "last_refusal": self.last_refusal,
         }

@@ -6,7 +6,9 @@
         └── PlotsUnavailable   matplotlib is not installed
 
 Figures read the archive only through its queries (`parameter_names`, `parameter_history`,
-`events`, `meta`), so they do not depend on how housekeeping is stored. matplotlib is imported
+`events`, `meta`, `segments`), so they do not depend on how housekeeping is stored. A run of
+several segments (another spacecraft flew under the same ground) is drawn one segment at a
+time, the last unless asked, and the figure says which. matplotlib is imported
 on first use, with the Agg backend (files only, no display): the text chart, the rest of the
 ground and the flight side never need it.
 """
@@ -63,12 +65,13 @@ def plot_run(
     out_dir: Path | str,
     start_s: float | None = None,
     end_s: float | None = None,
+    segment: int | None = None,
 ) -> list[Path]:
     """Write one PNG per group of `GROUPS` with data in the range; return their paths.
 
     Raises:
         ArchiveError: no readable archive at `archive_path`.
-        PlotError: the range is empty (`start_s > end_s`).
+        PlotError: the range is empty (`start_s > end_s`), or the run has no such segment.
         PlotsUnavailable: matplotlib is not installed.
     """
     _check_range(start_s, end_s)
@@ -76,7 +79,7 @@ def plot_run(
     written: list[Path] = []
     with Archive.open(archive_path) as archive:
         known = archive.parameter_names()
-        context = _Context.read(archive, start_s, end_s)
+        context = _Context.read(archive, start_s, end_s, segment)
         for group in GROUPS:
             panels = []
             for panel in group.panels:
@@ -87,14 +90,14 @@ def plot_run(
                 )
                 series = [
                     s
-                    for s in (_series(archive, n, start_s, end_s) for n in names)
+                    for s in (_series(archive, n, start_s, end_s, context.segment) for n in names)
                     if len(s.times_s)
                 ]
                 if series:
                     panels.append((_in_kilowatts(panel, series), series))
             if panels:
                 out.mkdir(parents=True, exist_ok=True)
-                path = out / f"{Path(archive_path).stem}-{group.key}.png"
+                path = out / f"{Path(archive_path).stem}{context.file_part}-{group.key}.png"
                 _draw(panels, f"{context.mission}: {group.title}", context, path)
                 written.append(path)
     return written
@@ -106,6 +109,7 @@ def plot_parameters(
     out_path: Path | str,
     start_s: float | None = None,
     end_s: float | None = None,
+    segment: int | None = None,
 ) -> Path:
     """Write a PNG with one subplot per parameter in `names` (full names) and return its path.
 
@@ -120,7 +124,7 @@ def plot_parameters(
     _check_range(start_s, end_s)
     with Archive.open(archive_path) as archive:
         check_names(archive, names)
-        context = _Context.read(archive, start_s, end_s)
+        context = _Context.read(archive, start_s, end_s, segment)
         panels = [
             (
                 Panel(
@@ -129,7 +133,7 @@ def plot_parameters(
                 [series],
             )
             for name in names
-            for series in (_series(archive, name, start_s, end_s),)
+            for series in (_series(archive, name, start_s, end_s, context.segment),)
         ]
     path = Path(out_path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,7 +163,8 @@ def check_names(archive: Archive, names: Sequence[str]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    """What every figure of a run shares: its name, time range, eclipses and notable events."""
+    """What every figure of a run shares: its name, segment, time range, eclipses and notable
+    events."""
 
     mission: str
     subtitle: str
@@ -167,25 +172,42 @@ class _Context:
     events: tuple[EventRecord, ...]
     start_h: float | None
     end_h: float | None
+    segment: int
+    file_part: str  # in file names: "" for a run of one segment, else "-segment2"
 
     @classmethod
-    def read(cls, archive: Archive, start_s: float | None, end_s: float | None) -> _Context:
+    def read(
+        cls, archive: Archive, start_s: float | None, end_s: float | None, segment: int | None
+    ) -> _Context:
         meta = archive.meta()
         epoch = meta.get("epoch_unix_s")
-        subtitle = f"run {archive.path.stem}; mission time in hours"
+        subtitle = f"run {archive.path.stem}"
+        segments = {row.segment: row for row in archive.segments()}
+        number = max(segments, default=1) if segment is None else segment
+        if segments and number not in segments:
+            raise PlotError(
+                f"{archive.path} has segments {', '.join(map(str, segments))}, not {number}"
+            )
+        several = len(segments) > 1
+        if several:
+            row = segments[number]
+            subtitle += (
+                f", segment {number} of {len(segments)} (from T+{row.start_s:g} s: {row.reason})"
+            )
+        subtitle += "; mission time in hours"
         if isinstance(epoch, int | float):
             stamp = datetime.datetime.fromtimestamp(epoch, datetime.UTC)
             subtitle += f" from {stamp:%Y-%m-%d %H:%M} UTC"
         eclipses: tuple[tuple[float, float], ...] = ()
         known = archive.parameter_names()
         if "navigation.illumination" in known:
-            light = _series(archive, "navigation.illumination", start_s, end_s)
+            light = _series(archive, "navigation.illumination", start_s, end_s, number)
             eclipses = _spans(light.times_s / HOUR_S, light.values < ECLIPSE_ILLUMINATION)
         elif "navigation.in_eclipse" in known:
-            dark = _series(archive, "navigation.in_eclipse", start_s, end_s)
+            dark = _series(archive, "navigation.in_eclipse", start_s, end_s, number)
             eclipses = _spans(dark.times_s / HOUR_S, dark.values > 0.5)
         subtitle += "; grey bands: eclipse" if eclipses else ""
-        events = tuple(archive.events(EVENT_MIN_SEVERITY, start_s, end_s))
+        events = tuple(archive.events(EVENT_MIN_SEVERITY, start_s, end_s, segment=number))
         return cls(
             str(meta.get("mission", archive.path.stem)),
             subtitle,
@@ -193,6 +215,8 @@ class _Context:
             events,
             None if start_s is None else start_s / HOUR_S,
             None if end_s is None else end_s / HOUR_S,
+            number,
+            f"-segment{number}" if several else "",
         )
 
 
@@ -319,8 +343,10 @@ def _pyplot() -> Any:
 # -- data -----------------------------------------------------------------------------------
 
 
-def _series(archive: Archive, name: str, start_s: float | None, end_s: float | None) -> Series:
-    history = archive.parameter_history(name, start_s, end_s)
+def _series(
+    archive: Archive, name: str, start_s: float | None, end_s: float | None, segment: int
+) -> Series:
+    history = archive.parameter_history(name, start_s, end_s, segment)
     times = np.array([t for t, _ in history], dtype=float)
     raw = [v for _, v in history]
     if any(isinstance(v, str) for v in raw):

@@ -21,6 +21,7 @@ from flightsw.icd import (
     DumpStore,
     FaultSpec,
     FrameError,
+    RefusalReporter,
     ReportSchedule,
     ReportStore,
     simport,
@@ -148,6 +149,7 @@ class ControlApi:
         self.step = step
         self.stop = stop
         self.reset = reset
+        self.defects = RefusalReporter()  # a traceback per window, not per request
         self.handlers: dict[type[Request[Any]], Handler] = {
             GetStatus: immediate(self._status),
             GetDictionary: immediate(self._dictionary),
@@ -186,31 +188,37 @@ class ControlApi:
 
     def handle(self, payload: bytes, respond: Respond) -> None:
         """Decode and carry out one request; every outcome is a reply, never an exception."""
+        self.service.control_requests += 1
         try:
             request = decode_request(payload)
         except ControlError as error:
-            respond(Refusal(error=str(error)))
+            self._refuse(error.reason, str(error), respond)
             return
         self.handle_request(request, respond)
+
+    def _refuse(self, reason: str, error: str, respond: Respond) -> None:
+        self.service.control_refused[reason] += 1
+        respond(Refusal(error=error))
 
     def handle_request(self, request: Request[Any], respond: Respond) -> None:
         """Carry out a decoded request; a failure is answered, and a defect logged too."""
         op = request.op()
         handler = self.handlers.get(type(request))
         if handler is None:
-            respond(Refusal(error=f"this ground does not serve {op!r}"))
+            self._refuse("declined", f"this ground does not serve {op!r}", respond)
             return
         try:
             handler(request, respond)
         except (GroundError, CommandError, FrameError, ValueError) as error:
-            respond(Refusal(error=str(error)))
+            self._refuse("declined", str(error), respond)
         except Exception as error:  # a defect of the ground: say so, keep the archive running
-            log.exception("control op %r failed", op)
-            respond(
-                Refusal(
-                    error=f"the ground failed to carry out {op!r} (a defect: "
-                    f"{type(error).__name__}); it keeps running, and its log has the traceback"
-                )
+            if self.defects.admit("defect", self.service.now_s):
+                log.exception("control op %r failed", op)
+            self._refuse(
+                "defect",
+                f"the ground failed to carry out {op!r} (a defect: "
+                f"{type(error).__name__}); it keeps running, and its log has the traceback",
+                respond,
             )
 
     # -- status and the archive ------------------------------------------------------------------
@@ -228,18 +236,31 @@ class ControlApi:
             return TlmReply(name=request.name, time_s=None, value=None)
         return TlmReply(name=request.name, time_s=latest[0], value=latest[1])
 
+    def _segment(self, asked: int | None) -> int:
+        """The segment a query answers from: the one asked for, else the one flying now."""
+        return self.service.archive.segment if asked is None else asked
+
     def _history(self, request: GetHistory) -> HistoryReply:
         self.service.dictionary.check_parameter(request.name)
-        rows = self.service.archive.parameter_history(request.name, request.start_s, request.end_s)
-        return HistoryReply(name=request.name, samples=[Sample(t, v) for t, v in rows])
+        segment = self._segment(request.segment)
+        rows = self.service.archive.parameter_history(
+            request.name, request.start_s, request.end_s, segment
+        )
+        return HistoryReply(
+            name=request.name, samples=[Sample(t, v) for t, v in rows], segment=segment
+        )
 
     def _events(self, request: GetEvents) -> EventsReply:
-        rows = self.service.archive.events(request.min_severity, request.start_s, request.end_s)
-        return EventsReply(events=[archived_event(row) for row in rows])
+        segment = self._segment(request.segment)
+        rows = self.service.archive.events(
+            request.min_severity, request.start_s, request.end_s, segment=segment
+        )
+        return EventsReply(events=[archived_event(row) for row in rows], segment=segment)
 
     def _timeline(self, request: GetTimeline) -> TimelineReply:
-        rows = self.service.archive.timeline(request.start_s, request.end_s)
-        return TimelineReply(timeline=timeline_items(rows))
+        segment = self._segment(request.segment)
+        rows = self.service.archive.timeline(request.start_s, request.end_s, segment)
+        return TimelineReply(timeline=timeline_items(rows), segment=segment)
 
     def _export(self, request: Export) -> ExportReply:
         rows = self.service.archive.export_csv(request.what, request.path)
@@ -255,8 +276,9 @@ class ControlApi:
 
     def _alarm_log(self, request: GetAlarmLog) -> AlarmLogReply:
         """Every alarm transition (triggered, acknowledged, cleared, ...) in a time range."""
-        rows = self.service.archive.alarms(request.start_s, request.end_s, request.name)
-        return AlarmLogReply(alarm_log=[archived_alarm_entry(row) for row in rows])
+        segment = self._segment(request.segment)
+        rows = self.service.archive.alarms(request.start_s, request.end_s, request.name, segment)
+        return AlarmLogReply(alarm_log=[archived_alarm_entry(row) for row in rows], segment=segment)
 
     def _ack(self, request: Acknowledge) -> Done:
         self.service.acknowledge(request.name, request.operator, request.comment)
@@ -280,7 +302,10 @@ class ControlApi:
     def _command(self, request: GetCommand) -> CommandReply:
         command = self.service.commands.commands.get(request.id)
         if command is None:
-            raise ControlError(f"no command with id {request.id}")
+            raise ControlError(
+                f"no command with id {request.id} in memory; the archive has every command "
+                "(export its `commands` table)"
+            )
         return CommandReply(command=command.record())
 
     def _commands(self, request: ListCommands) -> CommandsReply:

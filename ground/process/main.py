@@ -6,10 +6,10 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from flightsw.cli import (
+    EXIT_CANNOT_RESUME,
     EXIT_OK,
     EXIT_RUNTIME,
     EXIT_USAGE,
@@ -20,13 +20,23 @@ from flightsw.cli import (
     watch_parent,
 )
 from flightsw.clock import wall_time_s
-from flightsw.config import ConfigError, MissionConfig, load_mission
+from flightsw.config import ConfigError, MissionConfig
 from flightsw.icd import Endpoints, simport
+from ground.archive.runs import run_archive
 from ground.archive.store import Archive, default_run_name
 from ground.dictionary import Dictionary
-from ground.errors import GroundError, LinkError
-from ground.link.channel import Channel, ChannelConfig, LightTime, read_blackouts
+from ground.errors import GroundError, LinkError, ResumeRefused
+from ground.link.channel import Blackouts, Channel, LightTime
+from ground.process.attachment import Attachment
 from ground.process.clock import GroundClock
+from ground.process.mission_config import (
+    MAX_SILENCE_S,
+    MIN_SILENCE_S,
+    GroundConfig,
+    check_config,
+)
+from ground.process.recovery import Gap
+from ground.process.resume import CONFIG_DIGEST, config_digest, open_for_resume, take_up
 from ground.process.runtime import GroundRuntime
 from ground.process.service import GroundService
 from ground.process.silence import DEFAULT_SILENCE_S
@@ -44,9 +54,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Run mission control: light-time channel, ingest, archive, rules, alarms, commanding, control API.",
         epilog=exit_codes(
             ok="stopped cleanly",
-            usage="bad config or arguments",
+            usage="bad config or arguments (or the run exists: add --resume)",
             runtime="could not start (port in use, no spacecraft), or stopped with rows not "
             "written to the archive (saved to a spill file, or lost: the log says which)",
+            cannot_resume="--resume refused: the run's archive is missing, damaged, or of another "
+            "mission, config or spacecraft (start a new run instead)",
         ),
     )
     parser.add_argument(
@@ -59,6 +71,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--run-name", help="archive file name without extension (default: MISSION-YYYYmmdd-HHMMSS)"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="pick up the run --run-name (default: the newest in the data dir) after a crash: "
+        "check and reopen its archive, attach to the spacecraft still flying, take back alarms, "
+        "rule states and latest values, and dump from the onboard recorder what was missed "
+        "(a spacecraft restarted meanwhile begins a new segment)",
     )
     for name, what in (
         ("uplink", "spacecraft's telecommand socket to connect to"),
@@ -103,23 +123,27 @@ def main(argv: list[str] | None = None) -> int:
     # First, before anything slow: a parent killed from now on takes this process with it.
     parent = None if args.exit_with_parent is None else watch_parent(args.exit_with_parent, log)
     try:
-        config = load_mission(args.config)
+        # The whole file, the spacecraft's part and the rule file included, before any socket.
+        checked = check_config(args.config)
+        config = checked.mission
         endpoints = config.endpoints.with_overrides(
             **{
                 k: getattr(args, k)
                 for k in ("uplink", "downlink", "sim", "truth", "control", "feed")
             }
         )
-        # Read now so a bad config is refused before any socket opens; each run builds its own.
-        read_blackouts(config.link.channel)
-        ChannelConfig.from_section(config.link.channel, config.context.seed)
-        rules_path = (
-            config.resolve(config.ground.str("rules")) if config.ground.has("rules") else None
-        )
-        rules = load_rules(rules_path) if rules_path is not None else []
-        silence_s = silence_interval_s(config, args.silence_s)
+        light_time(config, args.light_time_s)
+        silence_s = silence_interval_s(checked, args.silence_s)
     except (ConfigError, GroundError) as error:
         log.error("%s", error)
+        return EXIT_USAGE
+    run_name = args.run_name or default_run_name(config.name)
+    if not args.resume and run_archive(data_dir(checked, args), run_name).exists():
+        log.error(
+            "run %s already exists in %s: add --resume to pick it up, or choose another --run-name",
+            run_name,
+            data_dir(checked, args),
+        )
         return EXIT_USAGE
     try:
         sockets = GroundSockets(endpoints)
@@ -130,23 +154,34 @@ def main(argv: list[str] | None = None) -> int:
     code = EXIT_OK
     try:
         dictionary = wait_for_spacecraft(sockets, endpoints, args.wait_s)
-        clock = spacecraft_clock(sockets, endpoints)
-        build_service = service_builder(config, args, dictionary, rules_path)
-        service = build_service(args.run_name or default_run_name(config.name))
+        status = spacecraft_status(sockets, endpoints, args.sim_timeout_s)
+        attachment = Attachment.from_status(status)
+        clock = spacecraft_clock(status)
+        build_service = ServiceBuilder(checked, args, dictionary)
+        gap: Gap | None = None
+        if args.resume:
+            archive = open_for_resume(data_dir(checked, args), args.run_name, config, dictionary)
+            service = build_service.on(archive)
+            gap = take_up(service, attachment)
+        else:
+            service = build_service(run_name, attachment.time_s)
+            service.now_s = attachment.time_s  # a spacecraft in flight: its time, not T+0
         archive = service.archive
         runtime = GroundRuntime(
-            sockets, service, args.sim_timeout_s, build_service, clock, silence_s
+            sockets, service, args.sim_timeout_s, build_service, clock, silence_s, attachment
         )
         runtime.parent = parent
+        if gap is not None:
+            service.recover(gap)
         stop_on_signals(runtime.stop, log)
         log.info(
             "%s: archive %s, %d rules, light time %s, %s clock, silent after %g s; "
             "control API on %s, live feed on %s",
             config.name,
             archive.path,
-            len(rules),
-            f"{config.link.one_way_light_time_s:g} s"
-            if config.link.light_time_model == "fixed"
+            checked.rule_count,
+            f"{service.channel.light_time.fixed_s:g} s"
+            if service.channel.light_time.model == "fixed"
             else "from range",
             "stepped" if clock.stepped else f"realtime ×{clock.rate:g}",
             silence_s,
@@ -154,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             endpoints.feed,
         )
         runtime.run()
+    except ResumeRefused as error:
+        log.error("%s", error)
+        code = EXIT_CANNOT_RESUME
     except (LinkError, GroundError) as error:
         log.error("%s", error)
         code = EXIT_RUNTIME
@@ -172,31 +210,43 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-def service_builder(
-    config: MissionConfig,
-    args: argparse.Namespace,
-    dictionary: Dictionary,
-    rules_path: Path | None,
-) -> Callable[[str], GroundService]:
-    """A function that builds a fresh ground (archive `run_name`, rules, alarms, channel).
+class ServiceBuilder:
+    """Builds a fresh ground (rules, alarms, channel) on an archive: a new run's (`__call__`), or
+    one picked up again (`on`).
 
     Start-up builds the first; a reset (a test kit's, between tests) builds the next, so nothing
     of one run's state (alarm states, command history, channel randomness) leaks into another.
     """
 
-    def build(run_name: str) -> GroundService:
-        archive = open_archive(config, args.data_dir, run_name)
+    def __init__(
+        self, checked: GroundConfig, args: argparse.Namespace, dictionary: Dictionary
+    ) -> None:
+        self.checked = checked
+        self.config = checked.mission
+        self.rules_path = checked.rules_path
+        self.args = args
+        self.dictionary = dictionary
+
+    def __call__(self, run_name: str, start_s: float = 0.0) -> GroundService:
+        """A new run `run_name`, whose first segment begins at mission time `start_s`."""
+        archive = open_archive(self.config, data_dir(self.checked, self.args), run_name)
         # What a replay needs to rebuild this ground without the spacecraft (ground.replay.engine).
-        archive.set_meta("dictionary", json.dumps(dictionary.raw))
-        archive.set_meta("rules", None if rules_path is None else str(rules_path))
-        rules = load_rules(rules_path) if rules_path is not None else []
+        archive.set_meta("dictionary", json.dumps(self.dictionary.raw))
+        archive.set_meta("rules", None if self.rules_path is None else str(self.rules_path))
+        archive.begin_segment(start_s, "the run began")
+        return self.on(archive)
+
+    def on(self, archive: Archive) -> GroundService:
+        """A ground writing to `archive` as it is."""
+        config = self.config
+        rules = load_rules(self.rules_path) if self.rules_path is not None else []
         channel = Channel(
-            light_time(config, args.light_time_s),
-            read_blackouts(config.link.channel),
-            ChannelConfig.from_section(config.link.channel, config.context.seed),
+            light_time(config, self.args.light_time_s),
+            Blackouts(list(self.checked.blackouts)),
+            self.checked.channel,
         )
         return GroundService(
-            dictionary,
+            self.dictionary,
             archive,
             RuleEngine(rules),
             AlarmManager(),
@@ -205,8 +255,6 @@ def service_builder(
             uplink=lambda arrival_s, frame: None,
         )
 
-    return build
-
 
 def light_time(config: MissionConfig, override_s: float | None) -> LightTime:
     if override_s is None:
@@ -214,6 +262,24 @@ def light_time(config: MissionConfig, override_s: float | None) -> LightTime:
     if not 0 <= override_s <= 3600:
         raise GroundError(f"--light-time-s must be 0..3600 s, got {override_s:g}")
     return LightTime("fixed", override_s)
+
+
+def spacecraft_status(
+    sockets: GroundSockets, endpoints: Endpoints, timeout_s: float
+) -> simport.StatusReply:
+    """Where the spacecraft is and what it has sent: the ground's clock and counts start there."""
+    reply = ask_spacecraft(
+        sockets, simport.StatusRequest(), timeout_ms=int(timeout_s * 1000), tag=b"attach"
+    )
+    if not isinstance(reply, simport.StatusReply):
+        said = "no answer" if reply is None else getattr(reply, "error", type(reply).__name__)
+        raise LinkError(
+            f"the spacecraft at {endpoints.sim} did not give its status within {timeout_s:g} s: "
+            f"{said}; check flightsw's log"
+        )
+    if reply.time_s > 0.0:
+        log.info("attached to a spacecraft in flight: %s", Attachment.from_status(reply).describe())
+    return reply
 
 
 def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: float) -> Dictionary:
@@ -236,37 +302,38 @@ def wait_for_spacecraft(sockets: GroundSockets, endpoints: Endpoints, wait_s: fl
         )
 
 
-def silence_interval_s(config: MissionConfig, override_s: float | None) -> float:
+def silence_interval_s(checked: GroundConfig, override_s: float | None) -> float:
     """The silence interval: `--silence-s`, else the config's `[ground] silence_s`, else 5 s."""
     if override_s is None:
-        return config.ground.float(
-            "silence_s", DEFAULT_SILENCE_S, minimum=0.1, maximum=3600.0, unit="s"
+        return checked.silence_s
+    if not MIN_SILENCE_S <= override_s <= MAX_SILENCE_S:
+        raise GroundError(
+            f"--silence-s must be {MIN_SILENCE_S:g}..{MAX_SILENCE_S:g} s, got {override_s:g}"
         )
-    if not 0.1 <= override_s <= 3600:
-        raise GroundError(f"--silence-s must be 0.1..3600 s, got {override_s:g}")
     return override_s
 
 
-def spacecraft_clock(sockets: GroundSockets, endpoints: Endpoints) -> GroundClock:
+def spacecraft_clock(status: simport.StatusReply) -> GroundClock:
     """The ground's clock, stepped or running at the spacecraft's rate, from its status."""
-    reply = ask_spacecraft(sockets, simport.StatusRequest(), timeout_ms=10_000)
-    if not isinstance(reply, simport.StatusReply):
-        why = reply.error if isinstance(reply, simport.Refused) else "no answer within 10 s"
-        raise LinkError(f"the spacecraft at {endpoints.sim} did not give its status: {why}")
-    if reply.mode == "stepped":
-        return GroundClock(wall_time_s, stepped=True, start_s=reply.time_s)
+    if status.mode == "stepped":
+        return GroundClock(wall_time_s, stepped=True, start_s=status.time_s)
     return GroundClock(
-        wall_time_s, stepped=False, rate=reply.rate, paused=reply.paused, start_s=reply.time_s
+        wall_time_s, stepped=False, rate=status.rate, paused=status.paused, start_s=status.time_s
     )
 
 
-def open_archive(config: MissionConfig, data_dir: Path | None, run_name: str) -> Archive:
-    if data_dir is None:
-        has_own = config.ground.has("data_dir")
-        data_dir = config.resolve(config.ground.str("data_dir")) if has_own else Path("runs")
-    archive = Archive.create(data_dir, run_name)  # makes the folder, or says why it cannot
+def data_dir(checked: GroundConfig, args: argparse.Namespace) -> Path:
+    """Where run archives go: --data-dir, else the config's [ground] data_dir, else ./runs."""
+    if args.data_dir is not None:
+        return Path(args.data_dir)
+    return checked.data_dir or Path("runs")
+
+
+def open_archive(config: MissionConfig, directory: Path, run_name: str) -> Archive:
+    archive = Archive.create(directory, run_name)  # makes the folder, or says why it cannot
     archive.set_meta("mission", config.name)
     archive.set_meta("config", str(config.path))
+    archive.set_meta(CONFIG_DIGEST, config_digest(config))
     archive.set_meta("seed", config.context.seed)
     archive.set_meta("epoch_unix_s", config.context.epoch_unix_s)
     return archive

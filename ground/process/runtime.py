@@ -5,26 +5,35 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import zmq
 
 from flightsw.cli import ParentWatch
 from flightsw.clock import wall_time_s
-from flightsw.icd import Truth, simport
+from flightsw.icd import Truth, encode_envelope, peek_tm_time_s, simport
 from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
 from ground.process.archive_close import ArchiveClosed, close_archive
+from ground.process.attachment import Attachment, Backlog, Flying, why_another
 from ground.process.clock import GroundClock, WallClock
 from ground.process.control import ControlApi, OnReset, OnSimReply
 from ground.process.liveness import Liveness
-from ground.process.service import ARRIVAL, GroundService
+from ground.process.segments import begin_segment
+from ground.process.service import GroundService
 from ground.process.silence import DEFAULT_SILENCE_S
 from ground.process.sim_requests import SimRequests
 from ground.process.sockets import GroundSockets, publish_on, serve_control
 
 log = logging.getLogger(__name__)
 
+TRUTHS_WAITING = 100_000
+"""Truth messages that may wait for the frames sent before them. Each waits only for frames
+already on the socket, so a handful wait in a healthy run; more means a truth that counts frames
+never sent, and the ones after it are refused (`truth_backlog`) rather than kept forever."""
+FRAMES_HELD = 100_000
+"""Frames held during a step for the truth that follows them; past this many (a flood on the
+downlink during a step) the oldest is taken in at once, judged with the latest truth."""
 # Wall seconds a spacecraft that keeps talking has to answer a sim-port request (a step gets
 # more); one that says nothing for the silence interval fails the request sooner.
 SIM_TIMEOUT_S = 30.0
@@ -48,6 +57,16 @@ class PendingStep:
     reply: simport.SimReply | None = None
 
 
+@dataclass(slots=True)
+class Reattaching:
+    """Signs of another spacecraft were seen: until its status says, what comes is held."""
+
+    why: str
+    asking: bool = False  # a status request is on its way
+    frames: list[bytes] = field(default_factory=list)
+    truths: list[tuple[Truth, float]] = field(default_factory=list)  # with their wall times
+
+
 class GroundRuntime:
     """Run the ground service on its sockets until stopped."""
 
@@ -59,10 +78,12 @@ class GroundRuntime:
         build_service: Callable[[str], GroundService] | None = None,
         clock: GroundClock | None = None,
         silence_s: float = DEFAULT_SILENCE_S,
+        attachment: Attachment | None = None,
         wall_s: WallClock = wall_time_s,
     ) -> None:
         """Serve `service` on `sockets`; `clock` is the ground's mission time (stepped if
-        None), `silence_s` the wall seconds without a word before the spacecraft is silent."""
+        None), `silence_s` the wall seconds without a word before the spacecraft is silent,
+        `attachment` the spacecraft's counts when the ground met it (None: it had sent nothing)."""
         self.sockets = sockets
         self.build_service = build_service
         self.parent: ParentWatch | None = None  # stop when it is gone (--exit-with-parent)
@@ -74,21 +95,30 @@ class GroundRuntime:
         self.service = service
         self.running = True
         self.archive_full = False  # stopped because the archive held all it may
-        self.downlink_received = 0  # frames off the socket
-        self.downlink_taken_in = 0  # frames handed to the service (fewer while a step buffers)
-        self.truth_received = 0
-        self.uplink_sent = 0
         self._steps: deque[PendingStep] = deque()
         self._frames: deque[bytes] = deque()  # received during a step, not yet taken in
         # Received, not yet applied, in order; each with the wall time it came off its socket.
         self._truths: deque[tuple[Truth, float]] = deque()
-        self._last_flush_s = 0.0
-        self._generation: int | None = None  # of the spacecraft flying, from its truth messages
+        self._last_flush_s = service.now_s
         self._reset: PendingReset | None = None
+        self._reattaching: Reattaching | None = None
+        self._deferred: list[tuple[float, OnSimReply]] = []  # steps asked while reattaching
+        self.flying = Flying(attachment or Attachment.fresh(tick_s=1.0))
+        self._attach_to(self.flying.attachment)
         self._attach(service)
         self.control = ControlApi(
             service, self._sim_request, self._step, self.stop, self._start_reset
         )
+
+    def _attach_to(self, attachment: Attachment) -> None:
+        """Count from the spacecraft's own counts (`ground.process.attachment`)."""
+        self.attachment = attachment
+        self.flying = Flying(attachment, self.flying.retired)
+        self._backlog = Backlog(attachment, self.wall_s())
+        self.downlink_received = 0  # frames off the socket (+ those the backlog says were lost)
+        self.downlink_taken_in = 0  # frames handed to the service (fewer while a step buffers)
+        self.truth_received = attachment.truth_sent
+        self.uplink_sent = attachment.uplink_received
 
     def _attach(self, service: GroundService) -> None:
         service.uplink = self._uplink
@@ -121,6 +151,10 @@ class GroundRuntime:
             self._watch()
             if sockets.control in ready:
                 self._drain_control()
+            if self._backlog.open:
+                self._settle_backlog()
+            if self._reattaching is not None and not self._reattaching.asking:
+                self._ask_where()
             self._finish_steps()
             if self._reset is not None:
                 self._finish_reset()
@@ -154,20 +188,61 @@ class GroundRuntime:
         # Held during a step, and before the first range is known where light time comes from
         # it: judged without a range, a frame would take the config's fallback light time (3
         # minutes for the Mars cruise) and hold up every frame behind it.
-        hold = bool(self._steps) or self.service.channel.awaiting_range()
-        received = self.downlink_received
+        hold = self._holding()
+        heard = False
         while True:
             try:
                 frame = socket.recv(zmq.NOBLOCK, copy=True)
             except zmq.Again:
                 break
-            self.downlink_received += 1
-            if hold:
-                self._frames.append(frame)
+            heard = True
+            if self._reattaching is not None:
+                self._reattaching.frames.append(frame)
+            elif self.flying.suspects_frame(frame, self.service.now_s):
+                self._reattach("a frame older than the ground's clock starts a count again")
+                assert self._reattaching is not None
+                self._reattaching.frames.append(frame)
             else:
-                self._take_in(frame)
-        if self.downlink_received > received:
+                self._arrived(frame, hold)
+        if heard:
             self.liveness.heard(self.service)
+
+    def _holding(self) -> bool:
+        return bool(self._steps) or self.service.channel.awaiting_range()
+
+    def _arrived(self, frame: bytes, hold: bool) -> None:
+        now_s = self.wall_s() if self._backlog.open else 0.0
+        grown = self._backlog.take(frame, now_s)
+        if grown > 1:
+            self._lost_before(grown - 1)
+        self.downlink_received += 1
+        if self._backlog.open and self.attachment.time_s > 0.0:
+            # Sent before the attachment by a spacecraft already flying: history by now. It
+            # comes before any frame sent after, so it goes in at once, in its turn.
+            self.downlink_taken_in += 1
+            self.service.on_late_frame(frame)
+        elif hold:
+            self._frames.append(frame)
+            if len(self._frames) > FRAMES_HELD:
+                self._take_in(self._frames.popleft())
+        else:
+            self._take_in(frame)
+
+    def _settle_backlog(self) -> None:
+        lost = self._backlog.settle(self.wall_s())
+        if lost:
+            self._lost_before(lost)
+            self._apply_truths()
+
+    def _lost_before(self, lost: int) -> None:
+        """Frames sent before the attachment that will never come count as come."""
+        log.info(
+            "%d frames the spacecraft sent before this ground attached never arrived (a ground "
+            "before it had them); the onboard recorder keeps them",
+            lost,
+        )
+        self.downlink_received += lost
+        self.downlink_taken_in += lost
 
     def _take_in(self, frame: bytes) -> None:
         self.downlink_taken_in += 1
@@ -178,8 +253,61 @@ class GroundRuntime:
         while self._frames and (up_to is None or self.downlink_taken_in < up_to):
             self._take_in(self._frames.popleft())
 
+    # -- another spacecraft ----------------------------------------------------------------------
+
+    def _reattach(self, why: str) -> None:
+        """Hold what comes and ask the spacecraft where it is (`_reattached` decides)."""
+        if self._reattaching is not None:
+            return
+        log.warning("%s: asking the spacecraft where it is", why)
+        self._take_in_held()  # what was held came before the sign: the spacecraft of before
+        self._truths.clear()  # their frames may never come: the status counts afresh
+        self._reattaching = Reattaching(why)
+        self._ask_where()
+
+    def _ask_where(self) -> None:
+        """Ask the status, once a spacecraft is there to answer (the loop asks again if not)."""
+        assert self._reattaching is not None
+        if self.liveness.watch.connected:
+            self._reattaching.asking = True
+            self._sim_request(simport.StatusRequest(), self._reattached)
+
+    def _reattached(self, reply: simport.SimReply) -> None:
+        """Attach to the spacecraft flying now; if it is another one, start the next segment."""
+        held = self._reattaching
+        assert held is not None
+        if not isinstance(reply, simport.StatusReply):
+            log.error("the spacecraft did not say where it is (%s); asking again", reply)
+            held.asking = False
+            return
+        self._reattaching = None
+        attachment = Attachment.from_status(reply)
+        another = why_another(self.flying.known(), attachment)
+        if another is not None:
+            times = [peek_tm_time_s(frame) for frame in held.frames]
+            start_s = min([attachment.time_s, *(t for t in times if t is not None),
+                           *(truth.time_s for truth, _ in held.truths)])  # fmt: skip
+            begin_segment(self.service, start_s, f"another spacecraft flies: {another}")
+            self.flying.retired.clear()  # a new process numbers its generations from 1 again
+            self.clock.anchor(start_s, self.wall_s())
+            self._last_flush_s = start_s
+        else:
+            log.info("the same spacecraft flies (%s)", attachment.describe())
+        self._attach_to(attachment)
+        hold = self._holding()
+        for frame in held.frames:
+            self._arrived(frame, hold)
+        for truth, arrived_wall_s in held.truths:
+            self._received(truth, arrived_wall_s)
+        self._apply_truths()
+        deferred, self._deferred = self._deferred, []
+        for seconds, respond in deferred:
+            self._step(seconds, respond)
+
+    # -- uplink and truth ------------------------------------------------------------------------
+
     def _uplink(self, arrival_s: float, frame: bytes) -> None:
-        self.sockets.uplink.send_multipart([ARRIVAL.pack(arrival_s), frame])
+        self.sockets.uplink.send_multipart(encode_envelope(arrival_s, frame))
         self.uplink_sent += 1
 
     def _drain_truth(self) -> None:
@@ -191,19 +319,35 @@ class GroundRuntime:
             except zmq.Again:
                 break
             heard = True  # even a malformed or an old spacecraft's: the process speaks
-            truth = self.service.truth.take(parts[-1])
+            truth = self.service.truth.take(parts[-1], self.service.now_s)
             if truth is None:
                 continue  # malformed: refused, counted and logged by the intake
-            generation = truth.generation
-            if self._generation is None:
-                self._generation = generation
-            if generation == self._generation:  # else a reset spacecraft's late words: drop
-                self.truth_received += 1
-                self._truths.append((truth, self.wall_s()))
+            if self._reattaching is not None:
+                self._reattaching.truths.append((truth, self.wall_s()))
+            elif self._received(truth, self.wall_s()):
                 latest_s = truth.time_s
         if heard:
             self.liveness.heard(self.service, latest_s)
         self._apply_truths()
+
+    def _received(self, truth: Truth, arrived_wall_s: float) -> bool:
+        """Take a truth message in its turn, unless it is not this spacecraft's to take; say
+        whether it was taken."""
+        why = self.flying.suspects(truth)
+        if why is not None:
+            self._reattach(why)
+            assert self._reattaching is not None
+            self._reattaching.truths.append((truth, arrived_wall_s))
+            return False
+        if not self.flying.takes(truth):
+            return False
+        if len(self._truths) >= TRUTHS_WAITING:
+            waiting = f"{len(self._truths)} truth messages already wait for their frames"
+            self.service.truth.refuse("truth_backlog", waiting, self.service.now_s)
+            return False
+        self.truth_received += 1
+        self._truths.append((truth, arrived_wall_s))
+        return True
 
     def _apply_truths(self) -> None:
         """Apply each truth message in turn, once every frame sent before it is here.
@@ -290,6 +434,9 @@ class GroundRuntime:
             self._flush_now_and_then(self.service.now_s)
 
     def _step(self, seconds: float, respond: OnSimReply) -> None:
+        if self._reattaching is not None:  # its uplink count is the next spacecraft's
+            self._deferred.append((seconds, respond))
+            return
         pending = PendingStep(respond)
         self._steps.append(pending)
 
@@ -327,7 +474,7 @@ class GroundRuntime:
         if self.build_service is None:
             respond(Refusal(error="this ground cannot be reset"))
             return
-        if self._steps or self._reset is not None:
+        if self._steps or self._reset is not None or self._reattaching is not None:
             respond(Refusal(error="cannot reset while a step or another reset is under way"))
             return
 
@@ -367,13 +514,12 @@ class GroundRuntime:
             return
         self._attach(self.service)
         self.control.service = self.service
-        self.downlink_received = 0
-        self.downlink_taken_in = 0
-        self.truth_received = 0
-        self.uplink_sent = 0
+        if self.flying.generation is not None:
+            self.flying.retired.add(self.flying.generation)
+        self._attach_to(Attachment.fresh(self.attachment.tick_s, self.attachment.generation))
+        self.flying.generation = None  # no truth belongs to the new run until its spacecraft starts
         self._frames.clear()
         self._truths.clear()
-        self._generation = -1  # no truth belongs to the new run until its spacecraft starts
         self._last_flush_s = 0.0
         log.info(
             "reset: run %s closed (%s); run %s begins",
@@ -386,7 +532,9 @@ class GroundRuntime:
             if not isinstance(reply, simport.ResetStarted):
                 pending.respond(_refusal(reply, "reset"))
                 return
-            self._generation = reply.generation
+            self.attachment = replace(self.attachment, generation=reply.generation)
+            self.flying.attachment = self.attachment
+            self.flying.generation = reply.generation
             done = ResetReply(run_name=pending.run_name, archive=str(self.service.archive.path))
             # The new spacecraft announces itself: answer once that is on the ground, so it is
             # taken in before the first step, in every run alike.

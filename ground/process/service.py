@@ -6,14 +6,17 @@ everything here is plain method calls, so it is tested and benchmarked without a
 
 from __future__ import annotations
 
+import copy
 import logging
-import struct
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any, Literal
 
 import msgspec
 
 from flightsw.icd import (
+    MAX_AHEAD_S,
+    DumpStore,
     EventReport,
     FrameError,
     Housekeeping,
@@ -34,12 +37,12 @@ from flightsw.icd import (
 from ground.api import (
     AlarmChanged,
     ChannelStatus,
+    ControlCounts,
     DumpArrived,
     Event,
     EventArrived,
     FaultInjected,
     FeedEvent,
-    FrameRefused,
     GroundStatus,
     IngestCounts,
     LinkChanged,
@@ -55,21 +58,39 @@ from ground.api import (
 )
 from ground.archive.store import Archive
 from ground.commanding.commander import Commander
-from ground.commanding.tracker import CommandTracker
+from ground.commanding.tracker import CommandTracker, StageUpdate
 from ground.dictionary import Dictionary
 from ground.link.channel import Blackouts, Channel, DelayLine
 from ground.link.ingest import IngestChecks, SeenFrames
 from ground.link.truth import TruthIntake
 from ground.process.archive_watch import ArchiveWatch
 from ground.process.records import alarm_entry
+from ground.process.recovery import Gap, Recovery
+from ground.process.refused import RefusedFrames
 from ground.rules.alarms import AlarmManager, AlarmTransition
 from ground.rules.engine import RuleEngine
 
 log = logging.getLogger(__name__)
 
-ARRIVAL = struct.Struct(">d")
+# Why an archived frame is history, not the present (the `reason` of its row): unwrapped from a
+# recorder dump, or sent before this ground attached and come late (ground.process.attachment).
+PLAYBACK = "playback"
+LATE = "late"
+
+PONGS_KEPT = 1000
+"""Pongs remembered (APID, reception time): the newest; the archive has every one."""
+
 Publish = Callable[[FeedEvent], None]
 Uplink = Callable[[float, bytes], None]
+
+
+def parameters_by_application(dictionary: Dictionary) -> dict[str, frozenset[str]]:
+    """The parameter names of each application, as the dictionary declares them."""
+    names: dict[str, set[str]] = {application: set() for application in dictionary.apids}
+    for full_name in dictionary.parameters:
+        application, _, parameter = full_name.partition(".")
+        names.setdefault(application, set()).add(parameter)
+    return {application: frozenset(params) for application, params in names.items()}
 
 
 class GroundService:
@@ -88,13 +109,17 @@ class GroundService:
         self.dictionary = dictionary
         self.archive = archive
         self.rules = rules
+        # The rules as loaded, before any telemetry: a new spacecraft is judged from scratch.
+        self.pristine_rules = copy.deepcopy(rules)
         self.alarms = alarms
         self.channel = channel
         self.archive_watch = ArchiveWatch(archive)
         self.publish = publish
         self.uplink = uplink
         self.names_by_apid = dictionary.names_by_apid
-        self.checks = IngestChecks(self.names_by_apid)
+        self.checks = IngestChecks(self.names_by_apid, parameters_by_application(dictionary))
+        # Every refusal is counted (`checks`); a flood's first frames are archived in full.
+        self.refused = RefusedFrames(archive, lambda event: self.publish(event))
         self.truth = TruthIntake()  # the runtime hands it the truth feed's messages
         self.downlink = DelayLine()
         self.commander = Commander(
@@ -110,7 +135,9 @@ class GroundService:
         # Values a partial report (a TC[20,1] answer) brought since, each with its own time.
         self.answered: dict[str, dict[str, tuple[float, Scalar]]] = {}
         self.events_received = 0
-        self.pongs: list[tuple[int, float]] = []
+        self.control_requests = 0  # control API requests, and those refused by reason
+        self.control_refused = Counter[str]()
+        self.pongs: deque[tuple[int, float]] = deque(maxlen=PONGS_KEPT)
         self.last_frame_s: float | None = None
         self.seen = SeenFrames()
         self.playback_recovered = 0
@@ -118,6 +145,7 @@ class GroundService:
         # The latest on-board reports, as they came down.
         self.schedule_report: ReceivedSchedule | None = None
         self.store_status: ReceivedStoreStatus | None = None
+        self.recovery: Recovery | None = None  # what a run picked up again gets back
         self.silence: Silence | None = None  # while it is silent (ground.process.silence)
 
     # -- time ------------------------------------------------------------------------------------
@@ -153,8 +181,9 @@ class GroundService:
             arrived: tuple[Packet, bytes] = in_flight.payload  # type: ignore[assignment]
             self._deliver(arrived, in_flight.due_s)
         for update in self.commands.expire(now_s):
-            self.commander.stage(update)
+            self.record_stage(update)
         self.record_alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
+        self.refused.summarise(now_s)
 
     def land_in_flight(self) -> None:
         """The run is closing: deliver every frame still in flight, each at its due time.
@@ -199,28 +228,42 @@ class GroundService:
         """A frame reached the antenna: the channel decides its fate, the checks come on arrival."""
         sent_s = peek_tm_time_s(frame)
         due_s: float | None = None  # where the channel could not read a send time: on arrival
-        if sent_s is not None:
+        # A send time read from an unchecked frame is believed only if it could be true: one
+        # far ahead would hold a rate-limited transmitter busy for every frame after it (such a
+        # frame is checked at once, and refused).
+        if sent_s is not None and sent_s <= self.now_s + MAX_AHEAD_S:
             passage = self.channel.down(sent_s, frame)
             if passage is None:
                 return
             frame, due_s = passage.frame, passage.due_s
         try:
-            packet = self.checks.parse(frame)
+            packet = self.checks.parse(frame, self.now_s)
         except FrameError as error:
             self._refuse(frame, error, None)
             return
         if due_s is None:
             due_s = packet.time_s + self.channel.one_way_s()
-        self.downlink.push(packet.time_s, due_s, (packet, frame))
+        if not self.downlink.push(packet.time_s, due_s, (packet, frame)):
+            full = f"{len(self.downlink)} frames are on their way down already"
+            self.checks.count("in_flight_full")
+            self._refuse(frame, FrameError("in_flight_full", full), packet)
+            return
         if due_s <= self.now_s:
             self.advance(self.now_s)
 
-    def replay_frame(self, frame: bytes, received_s: float) -> None:
+    def on_late_frame(self, frame: bytes) -> None:
+        """A frame the spacecraft sent before this ground attached comes now (it waited in the
+        spacecraft's socket while no ground listened): history, archived without the rules and
+        without crossing the channel, whose picture of that time is gone."""
+        self.replay_frame(frame, self.now_s, LATE)
+
+    def replay_frame(self, frame: bytes, received_s: float, history: str | None = None) -> None:
         """A recorded frame reaches the ground again at its recorded `received_s` (a replay).
 
         The channel is bypassed (the frame crossed it when it was recorded): the frame is
         checked and delivered at once, so rules and alarms see it at the mission time they saw
         it live. Time moves to `received_s` without a tick; the replay calls `advance` for that.
+        A frame that was history when it was recorded (`LATE`) is history again.
         """
         self.now_s = max(self.now_s, received_s)
         try:
@@ -228,7 +271,19 @@ class GroundService:
         except FrameError as error:
             self._refuse(frame, error, None)
             return
-        self._deliver((packet, frame), received_s)
+        self._deliver((packet, frame), received_s, history)
+
+    def ground_event(
+        self, name: str, severity: int, text: str, params: dict[str, Any] | None = None
+    ) -> None:
+        """Something that happened to the ground or the link, now: archived and published as
+        an event of the subsystem `ground`."""
+        time_s = self.now_s
+        params = params or {}
+        self.archive.record_event(time_s, "ground", name, severity, text, params, received_s=time_s)
+        event = Event(time_s, "ground", name, Severity(severity), text, params, time_s)
+        self.publish(EventArrived(event=event))
+        log.log(logging.WARNING if severity >= 3 else logging.INFO, "%s", text)
 
     def _link_change(self, change: str, time_s: float) -> None:
         """Acquisition or loss of signal at the ground station: on the timeline and the feed."""
@@ -240,44 +295,36 @@ class GroundService:
         log.info("%s at T+%.1f s", text, time_s)
 
     def _refuse(self, frame: bytes, error: FrameError, packet: Packet | None) -> None:
-        log.warning("downlink frame refused (%s): %s", error.reason, error.detail)
-        self.archive.record_frame(
-            self.now_s,
-            frame,
-            ok=False,
-            reason=f"{error.reason}: {error.detail}",
-            generated_s=packet.time_s if packet else None,
-            apid=packet.apid if packet else None,
-            seq=packet.seq if packet else None,
-        )
-        self.publish(FrameRefused(time_s=self.now_s, reason=error.reason, detail=error.detail))
+        self.refused.refuse(frame, error, packet, self.now_s)
 
     def _deliver(
-        self, item: tuple[Packet, bytes], received_s: float, playback: bool = False
+        self, item: tuple[Packet, bytes], received_s: float, history: str | None = None
     ) -> None:
         """Archive and act on a frame that has reached the ground.
 
         A live frame goes through the sequence check; a frame played back from the onboard
         recorder is new only if it did not come down live, and is archived without running
-        the rules (its values are history, not the present).
+        the rules (its values are history, not the present). A late one (`LATE`) is history
+        too, but comes in its place in the sequence.
         """
         packet, frame = item
-        if playback:
+        if history is not None:
             if packet in self.seen:
                 self.playback_duplicates += 1
                 return
-            self.playback_recovered += 1
-        self.seen.add(packet)
-        gap = None if playback else self.checks.sequence(packet)
-        if gap is not None:
-            subsystem = self.names_by_apid.get(gap.apid, str(gap.apid))
-            log.warning("sequence gap on %s: %d frames missing", subsystem, gap.missing)
-            self.publish(SequenceGap(time_s=received_s, apid=gap.apid, missing=gap.missing))
+            if history == PLAYBACK:
+                self.playback_recovered += 1
         try:
             message = self.checks.body(packet)
         except FrameError as error:
             self._refuse(frame, error, packet)
             return
+        self.seen.add(packet)
+        gap = None if history == PLAYBACK else self.checks.sequence(packet)
+        if gap is not None:
+            subsystem = self.names_by_apid.get(gap.apid, str(gap.apid))
+            log.warning("sequence gap on %s: %d frames missing", subsystem, gap.missing)
+            self.publish(SequenceGap(time_s=received_s, apid=gap.apid, missing=gap.missing))
         self.last_frame_s = received_s
         self.archive.record_frame(
             received_s,
@@ -288,9 +335,9 @@ class GroundService:
             packet_type=int(packet.packet_type),
             service=packet.service,
             subtype=packet.subtype,
-            reason="playback" if playback else None,
+            reason=history,
         )
-        self._dispatch(packet, message, received_s, playback)
+        self._dispatch(packet, message, received_s, history is not None)
 
     def _dispatch(
         self, packet: Packet, message: Message, received_s: float, playback: bool = False
@@ -311,7 +358,7 @@ class GroundService:
             case Verification():
                 update = self.commands.on_verification(message, received_s)
                 if update is not None:
-                    self.commander.stage(update)
+                    self.record_stage(update)
             case Pong():
                 self.pongs.append((packet.apid, received_s))
                 self.publish(PongArrived(time_s=received_s, apid=packet.apid))
@@ -336,9 +383,10 @@ class GroundService:
             try:
                 packet = decode(frame)
             except FrameError as error:
+                self.checks.count(error.reason)
                 self._refuse(frame, error, None)
                 continue
-            self._deliver((packet, frame), received_s, playback=True)
+            self._deliver((packet, frame), received_s, PLAYBACK)
 
     def _housekeeping(self, subsystem: str, params: dict[str, Any], time_s: float) -> None:
         self.archive.record_housekeeping(time_s, subsystem, params)
@@ -406,6 +454,28 @@ class GroundService:
     def commands(self) -> CommandTracker:
         return self.commander.tracker
 
+    def record_stage(self, update: StageUpdate) -> None:
+        """Archive and publish a stage a command reached; the end of a recovery's dump closes it."""
+        self.commander.stage(update)
+        if self.recovery is not None and self.recovery.due():
+            self.archive.flush()
+            outcome = self.recovery.finish(self.archive)
+            name, severity, text = self.recovery.describe(outcome, self.names_by_apid)
+            self.ground_event(name, severity, text, self.recovery.params(outcome))
+
+    def recover(self, gap: Gap) -> Recovery:
+        """Ask the onboard recorder for the frames `gap` lacks (a run picked up again).
+
+        The dump plays back every frame of the interval; those archived before the crash are
+        noted as seen first, so the playback takes only the missing ones.
+        """
+        self.seen.add_keys(self.archive.frame_keys(gap.segment, gap.start_s, gap.end_s))
+        command = self.commander.service(
+            "store_dump", DumpStore(gap.start_s, gap.end_s), source="ground"
+        )
+        self.recovery = Recovery(gap, command)
+        return self.recovery
+
     # -- faults ----------------------------------------------------------------------------------
 
     def record_injection(
@@ -429,13 +499,23 @@ class GroundService:
             range_m=self.channel.range_m,
             in_flight_down=len(self.downlink),
             last_frame_s=self.last_frame_s,
-            ingest=msgspec.convert(self.checks.counters(), IngestCounts),
+            ingest=msgspec.convert(
+                {**self.checks.counters(), "refused_archived": self.refused.archived},
+                IngestCounts,
+            ),
             truth=msgspec.convert(self.truth.counters(), TruthCounts),
             channel=msgspec.convert(self.channel.status(), ChannelStatus),
             playback=PlaybackCounts(self.playback_recovered, self.playback_duplicates),
+            control=ControlCounts(
+                self.control_requests,
+                sum(self.control_refused.values()),
+                dict(self.control_refused),
+            ),
             events=self.events_received,
             commands_pending=len(self.commands.pending()),
             alarms_active=len(self.alarms.active()),
+            segment=self.archive.segment,
+            recovery=None if self.recovery is None else self.recovery.status(),
             silence=self.silence,
             archive=self.archive_watch.status(),
         )

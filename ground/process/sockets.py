@@ -8,7 +8,14 @@ from typing import Any
 
 import zmq
 
-from flightsw.icd import Endpoints, MessageError, bind_form, simport
+from flightsw.icd import (
+    MAX_MESSAGE_OCTETS,
+    RECEIVE_QUEUE_MESSAGES,
+    Endpoints,
+    MessageError,
+    bind_form,
+    simport,
+)
 from ground.api import FeedEvent, Refusal, Reply, encode, encode_event
 from ground.errors import LinkError
 from ground.process.control import ControlApi
@@ -33,10 +40,14 @@ class GroundSockets:
         self.all = (self.downlink, self.uplink, self.sim, self.truth, self.control, self.feed)
         for socket in self.all:
             socket.setsockopt(zmq.LINGER, 0)
-        self.downlink.setsockopt(zmq.RCVHWM, 0)  # never drop telemetry at the antenna
+        # What anyone may send is bounded: a part's size, and what waits per sender. A sender
+        # past the high-water mark waits (the spacecraft's stepped downlink and truth feed block,
+        # so none of theirs is lost) or, sending without blocking, drops and counts.
+        for socket in (self.downlink, self.truth, self.control, self.sim):
+            socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_OCTETS)
+            socket.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE_MESSAGES)
         self.uplink.setsockopt(zmq.SNDHWM, 0)
         self.feed.setsockopt(zmq.SNDHWM, 100_000)
-        self.truth.setsockopt(zmq.RCVHWM, 0)  # every truth message counts (see _apply_truths)
         # Watched from before they connect: a dropped connection means the spacecraft is gone.
         self.monitor = ConnectionMonitor(
             ((self.sim, "sim port"), (self.truth, "truth feed"), (self.uplink, "uplink"))
@@ -95,16 +106,21 @@ def publish_on(feed: zmq.Socket[Any], event: FeedEvent) -> None:
 
 
 def ask_spacecraft(
-    sockets: GroundSockets, request: simport.SimRequest, timeout_ms: int
+    sockets: GroundSockets, request: simport.SimRequest, timeout_ms: int, tag: bytes = b"start"
 ) -> simport.SimReply | None:
     """One blocking sim-port request, for start-up only; None if no answer within the time-out.
 
-    A reply that does not match the ICD comes back as a `Refused` saying so.
+    The request is tagged (`tag`, echoed back with the reply): a reply to an earlier request
+    that came too late is recognised and dropped. A reply that does not match the ICD comes back
+    as a `Refused` saying so.
     """
-    sockets.sim.send_multipart([b"", simport.encode(request)])
-    if not sockets.sim.poll(timeout_ms):
-        return None
-    return sim_reply(request, sockets.sim.recv_multipart()[-1])
+    sockets.sim.send_multipart([b"", tag, simport.encode(request)])
+    while sockets.sim.poll(timeout_ms):  # late replies are few: each may restart the wait
+        parts = sockets.sim.recv_multipart()
+        if len(parts) >= 2 and parts[-2] == tag:
+            return sim_reply(request, parts[-1])
+        log.info("a late sim-port reply was dropped")
+    return None
 
 
 def sim_reply(request: simport.SimRequest, payload: bytes) -> simport.SimReply:

@@ -15,6 +15,11 @@ Staleness is judged at every receipt time and on a grid of `tick_s`, where the l
 judged it whenever the truth feed arrived. In a stepped sprint live truth can overtake
 telemetry still in transit and flap a staleness alarm for nothing; a replay does not repeat
 that flapping, and otherwise finds staleness within `tick_s` of when the live ground did.
+
+A run of several segments (another spacecraft flew under the same ground) is replayed segment
+after segment, each from its own T+0: the replay's ground starts the next segment where the
+live one did, and frames that came late to the live ground (sent before it attached) are
+history again.
 """
 
 from __future__ import annotations
@@ -28,12 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from flightsw.icd import MessageError, dictionary_from_json
-from ground.archive.schema import MetaValue, open_file
+from ground.archive.schema import MetaValue, SegmentRecord, open_file
 from ground.archive.store import DEFAULT_BATCH_ROWS, Archive
 from ground.dictionary import Dictionary
 from ground.errors import GroundError, ReplayError
 from ground.link.channel import Channel, LightTime
-from ground.process.service import GroundService, Publish
+from ground.process.segments import begin_segment
+from ground.process.service import LATE, GroundService, Publish
 from ground.replay.pacing import Pacer, Wait
 from ground.rules.alarms import AlarmManager
 from ground.rules.engine import RuleEngine
@@ -49,8 +55,14 @@ FRAME, TICK, ACTION = 0, 1, 2  # order at one mission time
 # replayed and unwraps again, so these copies are left out.
 PLAYBACK_REASON = "playback"
 # Good and refused frames alike: a frame refused live is refused again, at the same time.
-_FRAMES = "SELECT received_s, raw FROM frames WHERE reason IS NOT ? ORDER BY received_s, id"
+_FRAMES = (
+    "SELECT received_s, raw, reason FROM frames WHERE reason IS NOT ? AND segment = ? "
+    "ORDER BY received_s, id"
+)
 _SPAN = "SELECT min(received_s), max(received_s), count(*) FROM frames WHERE reason IS NOT ?"
+_SEGMENT_SPAN = (
+    "SELECT min(received_s), max(received_s) FROM frames WHERE reason IS NOT ? AND segment = ?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +175,8 @@ class Replay:
                     "replay_of": str(self.source_path),
                 },
             )
+            self.segments = self.source.segments() or [SegmentRecord(1, 0.0, None, "the run began")]
+            self.archive.begin_segment(self.segments[0].start_s, self.segments[0].reason)
         except BaseException:
             self.source.close()
             raise
@@ -191,11 +205,11 @@ class Replay:
         first_s, last_s, count = self._connection.execute(_SPAN, (PLAYBACK_REASON,)).fetchone()
         return first_s, last_s, int(count)
 
-    def _frames(self) -> Iterator[tuple[float, int, Any]]:
-        cursor = self._connection.execute(_FRAMES, (PLAYBACK_REASON,))
+    def _frames(self, segment: int) -> Iterator[tuple[float, int, Any]]:
+        cursor = self._connection.execute(_FRAMES, (PLAYBACK_REASON, segment))
         while batch := cursor.fetchmany(512):
-            for received_s, raw in batch:
-                yield received_s, FRAME, raw
+            for received_s, raw, reason in batch:
+                yield received_s, FRAME, (raw, LATE if reason == LATE else None)
 
     def _ticks(self, first_s: float, last_s: float) -> Iterator[tuple[float, int, Any]]:
         number = math.ceil(first_s / self.tick_s)
@@ -203,7 +217,7 @@ class Replay:
             yield time_s, TICK, None
             number += 1
 
-    def _actions(self) -> list[tuple[float, int, Any]]:
+    def _actions(self, segment: int) -> list[tuple[float, int, Any]]:
         """Acknowledgements and fault injections made live, which no frame carries."""
         actions: list[tuple[float, int, Any]] = [
             (
@@ -211,12 +225,12 @@ class Replay:
                 ACTION,
                 OperatorAction("ack", (row.name, row.operator or "", row.comment or "")),
             )
-            for row in self.source.alarms()
+            for row in self.source.alarms(segment=segment)
             if row.kind == "acknowledged"
         ]
         actions += [
             (row.time_s, ACTION, OperatorAction("injection", (row.subsystem, row.fault, row.action, row.params)))
-            for row in self.source.injections()
+            for row in self.source.injections(segment=segment)
         ]  # fmt: skip
         return sorted(actions, key=lambda item: item[0])
 
@@ -237,24 +251,40 @@ class Replay:
             if pacer.speed > 0:
                 raise ReplayError("a paced replay needs a wait (run it in a ReplayRuntime)")
             wait = _no_wait
-        first_s, last_s, _ = self.span()
+        finished = True
+        for segment in self.segments:
+            if segment.segment > 1:
+                begin_segment(self.service, segment.start_s, segment.reason)
+                self._ticked_s = None
+                pacer.restart()
+            if not self._run_segment(segment.segment, pacer, wait, stopped):
+                finished = False
+                break
+        return self.summary(finished)
+
+    def _run_segment(
+        self, segment: int, pacer: Pacer, wait: Wait, stopped: Callable[[], bool]
+    ) -> bool:
+        """Replay one segment; False if `stopped()` turned true first."""
+        first_s, last_s = self._connection.execute(
+            _SEGMENT_SPAN, (PLAYBACK_REASON, segment)
+        ).fetchone()
         schedule: Iterator[tuple[float, int, Any]] = iter(())
         if first_s is not None and last_s is not None:
             schedule = heapq.merge(
-                self._frames(), self._ticks(first_s, last_s), self._actions(),
+                self._frames(segment), self._ticks(first_s, last_s), self._actions(segment),
                 key=lambda item: (item[0], item[1]),
             )  # fmt: skip
         pending_s: float | None = None  # a time whose frames are in, its tick still to do
-        finished = True
         for time_s, kind, payload in schedule:
             if pending_s is not None and (time_s > pending_s or kind != FRAME):
                 self._tick(pending_s)
                 pending_s = None
             if not pacer.wait_until(time_s, wait, stopped):
-                finished = False
-                break
+                return False
             if kind == FRAME:
-                self.service.replay_frame(payload, time_s)
+                raw, history = payload
+                self.service.replay_frame(raw, time_s, history)
                 self.frames += 1
                 pending_s = time_s
             elif kind == TICK:
@@ -264,7 +294,7 @@ class Replay:
                 self._act(payload)
         if pending_s is not None:
             self._tick(pending_s)
-        return self.summary(finished)
+        return True
 
     def summary(self, finished: bool = False) -> ReplaySummary:
         """What has been replayed so far (flushed to the new archive first)."""

@@ -29,6 +29,10 @@ class Pacer:
         self._wall_s = wall_s
         self._anchor: tuple[float, float] | None = None  # (mission_s, wall_s)
 
+    def restart(self) -> None:
+        """Anchor again at the next mission time asked for: a new segment starts its own."""
+        self._anchor = None
+
     def deadline_s(self, mission_s: float) -> float | None:
         """The wall time at which `mission_s` is due; None at speed 0 (always due)."""
         if self.speed == 0:

@@ -130,6 +130,24 @@ class AlarmManager:
         """Expire shelves due by `time_s`."""
         return self.update(time_s)
 
+    def restore(self, alarms: Iterable[Alarm]) -> None:
+        """Take up alarms as a ground left them (read back from its archive after a crash)."""
+        for alarm in alarms:
+            self._alarms[alarm.name] = alarm
+            if alarm.shelved:
+                self._shelved.add(alarm.name)
+
+    def clear_all(self, time_s: float, comment: str) -> list[AlarmTransition]:
+        """Clear every alarm, shelved or not, saying why in `comment`: the spacecraft whose
+        values raised them is gone (another one flies), so nothing will return them."""
+        out = [
+            _step(alarm, time_s, AlarmTransitionKind.CLEARED, comment=comment)
+            for alarm in sorted(self._alarms.values(), key=lambda a: a.trigger_time_s)
+        ]
+        self._alarms.clear()
+        self._shelved.clear()
+        return out
+
     def acknowledge(
         self, name: str, time_s: float, operator: str, comment: str = ""
     ) -> list[AlarmTransition]:

@@ -2,16 +2,19 @@
 
 The format is documented at the top of `configs/rules/leo_smallsat.toml`. Keys are checked
 against each kind's list, so a misspelt key is an error rather than a silently ignored limit.
+The file itself is read as a mission config is (`flightsw.config.read_toml`: size, text,
+nesting, finite numbers), and every number and string is held to a range.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from flightsw.config import ConfigError, read_toml, suggest
+from flightsw.icd import FLOAT_MAX, MAX_STEP_S, NAME_CHARS, TEXT_CHARS
 from ground.errors import RuleError
 from ground.rules.engine import (
     CODE_SOURCE,
@@ -42,6 +45,9 @@ _KEYS_BY_KIND: Mapping[str, frozenset[str]] = {
 }
 _TOP_LEVEL_KEYS = frozenset({"mode_parameter", "rule"})
 _MISSING = object()
+_DOTTED_NAME_CHARS = 2 * NAME_CHARS + 1  # `subsystem.parameter`
+_MAX_LIST_ITEMS = 100  # modes, operands, expected values
+_MAX_PERSISTENCE = 10_000  # samples in a row
 
 
 class _Table:
@@ -58,8 +64,7 @@ class _Table:
     def refuse_unknown_keys(self, allowed: frozenset[str], what: str) -> None:
         for key in self.data:
             if key not in allowed:
-                known = ", ".join(sorted(allowed))
-                raise self.error(key, f"unknown key for {what}; known keys: {known}")
+                raise self.error(key, f"unknown key for {what}; {suggest(key, allowed)}")
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = _MISSING) -> Any:
         if key not in self.data:
@@ -75,16 +80,43 @@ class _Table:
             raise self.error(key, f"expected {names}, found {self.data[key]!r}")
         return value
 
-    def number(self, key: str, default: Any = _MISSING) -> Any:
+    def number(
+        self,
+        key: str,
+        default: Any = _MISSING,
+        minimum: float = -FLOAT_MAX,
+        maximum: float = FLOAT_MAX,
+        unit: str = "",
+    ) -> Any:
+        """A finite number in [minimum, maximum]; limits are in the parameter's own unit."""
         value = self.get(key, (int, float), default)
-        return float(value) if isinstance(value, int) else value
+        if value is default:
+            return value
+        in_unit = f" {unit}" if unit else ""
+        if not minimum <= value <= maximum:  # NaN fails both comparisons
+            raise self.error(
+                key, f"expected a number from {minimum:g} to {maximum:g}{in_unit}, found {value:g}"
+            )
+        return float(value)
 
-    def str_list(self, key: str, default: Any = _MISSING) -> Any:
+    def text(self, key: str, default: Any = _MISSING, max_chars: int = NAME_CHARS) -> Any:
+        value = self.get(key, str, default)
+        if value is not default and len(value) > max_chars:
+            raise self.error(key, f"expected at most {max_chars} characters, found {len(value)}")
+        return value
+
+    def str_list(self, key: str, default: Any = _MISSING, max_chars: int = NAME_CHARS) -> Any:
         value = self.get(key, list, default)
         if value is default:
             return value
-        if not all(isinstance(item, str) for item in value):
-            raise self.error(key, f"expected a list of strings, found {value!r}")
+        if len(value) > _MAX_LIST_ITEMS or not all(
+            isinstance(item, str) and len(item) <= max_chars for item in value
+        ):
+            raise self.error(
+                key,
+                f"expected a list of at most {_MAX_LIST_ITEMS} strings of at most {max_chars} "
+                f"characters, found {value!r:.80}",
+            )
         return value
 
     def severity(self, key: str, default: Any = _MISSING) -> Any:
@@ -112,10 +144,13 @@ def load_rules(path: str | Path) -> list[Rule]:
         RuleError: naming the file, the key and the reason, for the first problem found.
     """
     shown = str(path)
-    data = _read_toml(shown)
+    try:
+        data = read_toml(Path(path), what="a rule file")
+    except ConfigError as exc:
+        raise RuleError(exc.path, exc.key, exc.reason) from None
     top = _Table(data, shown, "")
     top.refuse_unknown_keys(_TOP_LEVEL_KEYS, "a rule file")
-    mode_parameter = top.get("mode_parameter", str, DEFAULT_MODE_PARAMETER)
+    mode_parameter = top.text("mode_parameter", DEFAULT_MODE_PARAMETER, _DOTTED_NAME_CHARS)
     tables = top.get("rule", list, [])
     if not tables:
         raise top.error("rule", "no [[rule]] tables; a rule file needs at least one rule")
@@ -125,16 +160,6 @@ def load_rules(path: str | Path) -> list[Rule]:
     except RuleError as exc:
         raise _relabel(exc, shown) from None
     return rules
-
-
-def _read_toml(path: str) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as file:
-            return tomllib.load(file)
-    except OSError as exc:
-        raise RuleError(path, "file", f"cannot read the rule file: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(path, "toml", f"not valid TOML: {exc}") from None
 
 
 def _relabel(exc: RuleError, path: str) -> RuleError:
@@ -147,12 +172,12 @@ def _relabel(exc: RuleError, path: str) -> RuleError:
 def _read_rule(item: Any, path: str, index: int, mode_parameter: str) -> Rule:
     if not isinstance(item, dict):
         raise RuleError(path, f"rule[{index}]", "expected a table; write [[rule]]")
-    name = _Table(item, path, f"rule[{index}]").get("name", str)
+    name = _Table(item, path, f"rule[{index}]").text("name")
     table = _Table(item, path, f"rule.{name}")
-    kind = table.get("kind", str)
+    kind = table.text("kind")
     reader = _READERS.get(kind)
     if reader is None:
-        raise table.error("kind", f"unknown kind {kind!r}; use one of {', '.join(_READERS)}")
+        raise table.error("kind", f"unknown kind {kind!r}; {suggest(kind, _READERS, 'kinds')}")
     table.refuse_unknown_keys(_KEYS_BY_KIND[kind], f"a {kind} rule")
     severity = table.severity("severity")
     try:
@@ -164,12 +189,15 @@ def _read_rule(item: Any, path: str, index: int, mode_parameter: str) -> Rule:
 def _options(table: _Table, mode_parameter: str) -> RuleOptions:
     """A rule's options; keys its kind does not take were refused already, so they are absent."""
     modes = table.str_list("modes", None)
+    persistence = table.get("persistence", int, 1)
+    if persistence > _MAX_PERSISTENCE:
+        raise table.error("persistence", f"expected at most {_MAX_PERSISTENCE} samples")
     return RuleOptions(
-        persistence=table.get("persistence", int, 1),
-        stale_after_s=table.number("stale_after_s", None),
+        persistence=persistence,
+        stale_after_s=table.number("stale_after_s", None, 0.0, MAX_STEP_S, "s"),
         modes=None if modes is None else frozenset(modes),
         mode_parameter=mode_parameter,
-        description=table.get("description", str, ""),
+        description=table.text("description", "", TEXT_CHARS),
     )
 
 
@@ -194,7 +222,7 @@ def _read_limit(table: _Table, name: str, severity: AlarmSeverity, options: Rule
     return LimitRule(
         name,
         severity,
-        table.get("parameter", str),
+        table.text("parameter", max_chars=_DOTTED_NAME_CHARS),
         bands,
         limits_by_mode=by_mode,
         yellow_severity=table.severity("yellow_severity", None),
@@ -203,13 +231,13 @@ def _read_limit(table: _Table, name: str, severity: AlarmSeverity, options: Rule
 
 
 def _read_delta(table: _Table, name: str, severity: AlarmSeverity, options: RuleOptions) -> Rule:
-    per = table.get("per", str, "sample")
+    per = table.text("per", "sample")
     if per not in ("sample", "second"):
         raise table.error("per", f"per must be 'sample' or 'second', not {per!r}")
     return DeltaRule(
         name,
         severity,
-        table.get("parameter", str),
+        table.text("parameter", max_chars=_DOTTED_NAME_CHARS),
         table.number("max_delta"),
         per_second=per == "second",
         options=options,
@@ -219,17 +247,21 @@ def _read_delta(table: _Table, name: str, severity: AlarmSeverity, options: Rule
 def _read_expected(table: _Table, name: str, severity: AlarmSeverity, options: RuleOptions) -> Rule:
     expected = table.get("expected", (bool, int, float, str, list))
     values = expected if isinstance(expected, list) else [expected]
+    if len(values) > _MAX_LIST_ITEMS:
+        raise table.error("expected", f"expected at most {_MAX_LIST_ITEMS} values")
     for value in values:
         if not isinstance(value, bool | int | float | str):
-            raise table.error("expected", f"expected values must be scalars, found {value!r}")
-    return ExpectedRule(name, severity, table.get("parameter", str), values, options=options)
+            raise table.error("expected", f"expected values must be scalars, found {value!r:.80}")
+    parameter = table.text("parameter", max_chars=_DOTTED_NAME_CHARS)
+    return ExpectedRule(name, severity, parameter, values, options=options)
 
 
 def _read_staleness(
     table: _Table, name: str, severity: AlarmSeverity, options: RuleOptions
 ) -> Rule:
     table.number("stale_after_s")  # required here: "is missing" names the key
-    return StalenessRule(name, severity, table.get("parameter", str), options=options)
+    parameter = table.text("parameter", max_chars=_DOTTED_NAME_CHARS)
+    return StalenessRule(name, severity, parameter, options=options)
 
 
 def _read_combination(
@@ -238,7 +270,7 @@ def _read_combination(
     return CombinationRule(
         name,
         severity,
-        table.get("operator", str),
+        table.text("operator"),
         table.str_list("operands"),
         description=options.description,
     )

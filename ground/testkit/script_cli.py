@@ -11,8 +11,10 @@ from rich.console import Console
 from rich.text import Text
 
 from flightsw.cli import EXIT_FAILED, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, exit_codes
+from flightsw.config import ConfigError
 from ground.api import mission_time
-from ground.errors import LaunchError, ScenarioError
+from ground.cli import check_config
+from ground.errors import LaunchError, RuleError, ScenarioError
 from ground.testkit.api import HilApi
 from ground.testkit.pool import MissionPool, MissionSpec
 from ground.testkit.report import TextReporter
@@ -28,7 +30,7 @@ def add_parser(commands: Any) -> None:
         + exit_codes(
             ok="all passed",
             failed="a scenario failed",
-            usage="a file is not a scenario",
+            usage="a file is not a scenario, or a mission config is wrong",
             runtime="the processes could not start",
         ),
     )
@@ -55,17 +57,22 @@ def run_script(args: argparse.Namespace) -> int:
     out = Console(file=sys.stdout, force_terminal=colour, no_color=colour is False, highlight=False)
     try:
         scenarios = [load_scenario(path) for path in args.files]
-    except ScenarioError as error:
+        specs = [
+            MissionSpec(
+                args.mission or scenario.spec.config,
+                args.light_time_s if args.light_time_s is not None else scenario.spec.light_time_s,
+            )
+            for scenario in scenarios
+        ]
+        for config in dict.fromkeys(spec.config for spec in specs):
+            check_config(config)  # every mission's config, before the first scenario flies
+    except (ScenarioError, ConfigError, RuleError) as error:
         print(f"mission script: {error}", file=sys.stderr)
         return EXIT_USAGE
     pool = MissionPool(args.data_dir)
     outcomes: list[Outcome] = []
     try:
-        for scenario in scenarios:
-            spec = MissionSpec(
-                args.mission or scenario.spec.config,
-                args.light_time_s if args.light_time_s is not None else scenario.spec.light_time_s,
-            )
+        for scenario, spec in zip(scenarios, specs, strict=True):
             outcomes.append(_run_one(scenario, spec, pool, out, colour))
     except LaunchError as error:
         print(f"mission script: {error}", file=sys.stderr)

@@ -119,3 +119,15 @@ def test_version_names_the_program_and_the_one_product_version(
         parser.parse_args(["--version"])
     assert stopped.value.code == EXIT_OK
     assert capsys.readouterr().out.strip() == f"ground {__version__}"
+
+
+@pytest.mark.parametrize("rate", ["nan", "inf", "0", "-5", "1e9", "fast"])
+def test_a_rate_outside_the_configs_range_is_a_usage_error(
+    rate: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser(prog="mission")
+    add_clock_options(parser)
+    with pytest.raises(SystemExit) as stopped:
+        parser.parse_args(["--rate", rate])
+    assert stopped.value.code == EXIT_USAGE
+    assert "argument --rate: expected" in capsys.readouterr().err

@@ -153,7 +153,7 @@ def test_mission_export_and_replay_on_a_recorded_run(mission: Mission, tmp_path:
     exported = mission_cli("export", str(live), "power.battery_soc", str(out))
     assert exported.returncode == 0, exported.stderr
     lines = out.read_text().splitlines()
-    assert lines[0] == "time_s,name,value" and len(lines) > 1
+    assert lines[0] == "segment,time_s,name,value" and len(lines) > 1
     assert f"wrote {len(lines) - 1} rows of power.battery_soc" in exported.stdout
     alarms_csv = tmp_path / "alarms.csv"
     assert mission_cli("export", str(live), "alarms", str(alarms_csv)).returncode == 0

@@ -55,6 +55,7 @@ class DownlinkActor(pykka.ThreadingActor):
         self.recorder = recorder
         self.send_timeout_ms = send_timeout_ms
         self.sequence: dict[int, int] = defaultdict(int)
+        self.generated: dict[int, int] = defaultdict(int)  # per APID, unwrapped: never modulo
         self.message_counter: dict[tuple[int, int, int], int] = defaultdict(int)
         self.frames_sent = 0
         self.frames_dropped = 0
@@ -81,7 +82,11 @@ class DownlinkActor(pykka.ThreadingActor):
                     self._send(frame)
                 return self.frames_sent
             case LinkCounters():
-                return {"frames_sent": self.frames_sent, "frames_dropped": self.frames_dropped}
+                return {
+                    "frames_sent": self.frames_sent,
+                    "frames_dropped": self.frames_dropped,
+                    "generated": dict(self.generated),
+                }
             case RecorderWindow(start_s, end_s):
                 return tuple(self.recorder.window(start_s, end_s)) if self.recorder else ()
             case RecorderDelete(before_s):
@@ -97,6 +102,7 @@ class DownlinkActor(pykka.ThreadingActor):
     def encode(self, apid: int, time_s: float, message: Any) -> bytes:
         seq = self.sequence[apid]
         self.sequence[apid] = (seq + 1) % SEQUENCE_MODULO
+        self.generated[apid] += 1
         key = (apid, message.service, message.subtype)
         counter = self.message_counter[key]
         self.message_counter[key] = (counter + 1) & 0xFFFF

@@ -94,8 +94,9 @@ class DockingModel(Subsystem[DockingState]):
         settings = {k: section.float(k, d, lo, hi) for k, (d, lo, hi) in limits().items()}
         if settings["hold_near_m"] >= settings["hold_far_m"]:
             raise section.error("hold_near_m", "must be closer than hold_far_m")
-        position = section.vector("initial_position_m", 3, [0.0, -2000.0, 0.0], "m")
-        velocity = section.vector("initial_velocity_m_s", 3, [0.0, 0.0, 0.0], "m/s")
+        # Relative motion is linearised (Clohessy-Wiltshire): it holds within some 100 km.
+        position = section.vector("initial_position_m", 3, [0.0, -2000.0, 0.0], -1e5, 1e5, "m")
+        velocity = section.vector("initial_velocity_m_s", 3, [0.0, 0.0, 0.0], -100.0, 100.0, "m/s")
         return cls(context, settings, vec3(position), vec3(velocity))
 
     # -- guidance ------------------------------------------------------------------------------

@@ -22,10 +22,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flightsw.config.section import Section
+from flightsw.config.section import DOTTED_NAME_CHARS, REQUIRED, Section
+from flightsw.icd.fields import FLOAT_MAX
 from flightsw.icd.services import Severity
 
 CHECKS = ("limit", "expected", "delta")
+MAX_MONITORS = 200  # PUS 12 definitions onboard; the shipped missions fly up to 10
+MAX_ACTIONS = 200  # PUS 19 event-actions
+MAX_SEQUENCE = 100  # commands of a safe-mode or abort sequence
+MAX_TIMEOUT_S = 1e7  # about 116 days without a telecommand
 SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH}
 
 
@@ -95,15 +100,17 @@ class FdirConfig:
 
 
 def read_fdir_config(section: Section) -> FdirConfig:
-    monitors = tuple(_monitor(s) for s in section.sections("monitors"))
-    actions = tuple(_action(s) for s in section.sections("actions"))
+    monitors = tuple(_monitor(s) for s in section.sections("monitors", MAX_MONITORS))
+    actions = tuple(_action(s) for s in section.sections("actions", MAX_ACTIONS))
     for kind, items in (("monitors", monitors), ("actions", actions)):
         names = [item.name for item in items]
         if len(set(names)) != len(names):
             raise section.error(kind, f"names must be unique, found {sorted(names)}")
     return FdirConfig(
         crewed=section.bool("crewed", False),
-        command_loss_timeout_s=section.float("command_loss_timeout_s", 0.0, minimum=0.0, unit="s"),
+        command_loss_timeout_s=section.float(
+            "command_loss_timeout_s", 0.0, minimum=0.0, maximum=MAX_TIMEOUT_S, unit="s"
+        ),
         monitors=monitors,
         actions=actions,
         safe_mode=_sequence(section, "safe_mode"),
@@ -112,7 +119,7 @@ def read_fdir_config(section: Section) -> FdirConfig:
 
 
 def _dotted(section: Section, key: str) -> tuple[str, str]:
-    text = section.str(key)
+    text = section.str(key, max_chars=DOTTED_NAME_CHARS)
     if "." not in text:
         raise section.error(key, f"expected subsystem.name, found {text!r}")
     subsystem, name = text.split(".", 1)
@@ -122,22 +129,30 @@ def _dotted(section: Section, key: str) -> tuple[str, str]:
 def _monitor(section: Section) -> Monitor:
     check = section.str("check", "limit", CHECKS)
     _dotted(section, "parameter")
-    low = section.float("low") if section.has("low") else None
-    high = section.float("high") if section.has("high") else None
+    # Thresholds are in the parameter's own unit: any finite number.
+    low = section.float("low", REQUIRED, -FLOAT_MAX, FLOAT_MAX) if section.has("low") else None
+    high = section.float("high", REQUIRED, -FLOAT_MAX, FLOAT_MAX) if section.has("high") else None
     if check == "limit" and low is None and high is None:
         raise section.error("low", "a limit monitor needs low, high or both")
     if check == "expected" and not section.has("expected"):
         raise section.error("expected", "an expected-value monitor needs `expected`")
-    max_delta = section.float("max_delta", minimum=0.0) if check == "delta" else None
+    max_delta = (
+        section.float("max_delta", REQUIRED, minimum=0.0, maximum=FLOAT_MAX)
+        if check == "delta"
+        else None
+    )
+    expected = section.value("expected", None)  # compared with a telemetry value
+    if not (expected is None or isinstance(expected, bool | int | float | str)):
+        raise section.error("expected", "expected one value: a number, true, false or a string")
     return Monitor(
         name=section.str("name"),
-        parameter=section.str("parameter"),
+        parameter=section.str("parameter", max_chars=DOTTED_NAME_CHARS),
         check=check,
         low=low,
         high=high,
-        expected=section.data.get("expected"),
+        expected=expected,
         max_delta=max_delta,
-        repetitions=section.int("repetitions", 1, minimum=1, maximum=1000),
+        repetitions=section.int("repetitions", 1, minimum=1, maximum=1000, unit="checks"),
         severity=section.str("severity", "medium", tuple(SEVERITIES)),
         enabled=section.bool("enabled", True),
     )
@@ -146,13 +161,13 @@ def _monitor(section: Section) -> Monitor:
 def _action(section: Section) -> EventAction:
     _dotted(section, "event")
     target, command = _dotted(section, "command")
-    args = section.section("args", {})
     return EventAction(
         name=section.str("name"),
-        event=section.str("event"),
+        event=section.str("event", max_chars=DOTTED_NAME_CHARS),
         target=target,
         command=command,
-        args=tuple(args.data.items()),
+        # Arguments are checked against the command's own specs when the action fires.
+        args=tuple(section.mapping("args", {}).items()),
         enabled=section.bool("enabled", False),
     )
 
@@ -160,7 +175,7 @@ def _action(section: Section) -> EventAction:
 def _sequence(section: Section, key: str) -> tuple[Step, ...]:
     table = section.section(key, {})
     steps = []
-    for item in table.sections("commands"):
+    for item in table.sections("commands", MAX_SEQUENCE):
         target, command = _dotted(item, "command")
-        steps.append(Step(target, command, tuple(item.section("args", {}).data.items())))
+        steps.append(Step(target, command, tuple(item.mapping("args", {}).items())))
     return tuple(steps)

@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from flightsw.config.mission_context import GroundStation, MissionContext
-from flightsw.config.section import Section
+from flightsw.config.section import REQUIRED, Section
 from flightsw.errors import CommandError, FaultError
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
@@ -47,9 +47,18 @@ from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.navigation.dictionary import ATTITUDE_MODES, COMMANDS, FAULTS
 from flightsw.subsystems.navigation.state import ZERO, NavigationState, Vec3, vec3
 from flightsw.subsystems.navigation.telemetry import POINTS, NavigationReading
-from flightsw.subsystems.topics import BURN, DRIFT, NAVIGATION, BurnApplied, NavigationFix
+from flightsw.subsystems.topics import (
+    BURN,
+    DRIFT,
+    MAX_ALTITUDE_KM,
+    NAVIGATION,
+    BurnApplied,
+    NavigationFix,
+)
 
 _DEFAULT_ALTITUDE_KM = {"earth": 400.0, "moon": 100.0}
+MAX_POSITION_M = 1e3 * MAX_ALTITUDE_KM  # a starting position, from the central body
+MAX_SPEED_M_S = 3e5  # a starting speed: above any probe's (Parker Solar Probe, about 1.9e5)
 _DEFAULT_INCLINATION_DEG = {"earth": 51.6, "moon": 90.0}
 _NO_FIX = NavigationFix(0.0, ZERO, ZERO, 0.0, 1.0, 1.0, 0.0, "sun", False, 0.0)
 
@@ -93,7 +102,7 @@ class NavigationModel(Subsystem[NavigationState]):
         """Read `[subsystems.navigation]` (keys in the module docstring)."""
         body = section.str("central_body", "earth", orbit.CENTRAL_BODIES)
         position_m, velocity_m_s = _initial_orbit(section, body, context)
-        normal = section.vector("array_normal_body", 3, [0.0, 0.0, -1.0])
+        normal = section.vector("array_normal_body", 3, [0.0, 0.0, -1.0], -1e6, 1e6)
         if math.hypot(*normal) < 1e-9:
             raise section.error("array_normal_body", "must not be the zero vector")
         return cls(
@@ -349,8 +358,10 @@ def _initial_orbit(section: Section, body: str, context: MissionContext) -> tupl
     """The starting position and velocity: explicit vectors, a circular orbit, or a transfer."""
     gravity = orbit.GRAVITY_OF[body]
     if section.has("position_m") or section.has("velocity_m_s"):
-        position_m = section.vector("position_m", 3, unit="m")
-        velocity_m_s = section.vector("velocity_m_s", 3, unit="m/s")
+        position_m = section.vector("position_m", 3, REQUIRED, -MAX_POSITION_M, MAX_POSITION_M, "m")
+        velocity_m_s = section.vector(
+            "velocity_m_s", 3, REQUIRED, -MAX_SPEED_M_S, MAX_SPEED_M_S, "m/s"
+        )
         if math.hypot(*position_m) <= gravity.radius_m:
             raise section.error("position_m", f"is inside the {body}; give a position above it")
         return vec3(np.array(position_m)), vec3(np.array(velocity_m_s))
@@ -361,7 +372,9 @@ def _initial_orbit(section: Section, body: str, context: MissionContext) -> tupl
         a_m = 0.5 * (AU_M + aphelion_m)
         speed_m_s = math.sqrt(gravity.gm_m3_s2 * (2.0 / AU_M - 1.0 / a_m))
         return vec3(earth_r), vec3(orbit.unit(earth_v) * speed_m_s)
-    altitude_km = section.float("altitude_km", _DEFAULT_ALTITUDE_KM[body], 0.0, unit="km")
+    altitude_km = section.float(
+        "altitude_km", _DEFAULT_ALTITUDE_KM[body], 0.0, MAX_ALTITUDE_KM, unit="km"
+    )
     inclination_deg = section.float(
         "inclination_deg", _DEFAULT_INCLINATION_DEG[body], 0.0, 180.0, "deg"
     )

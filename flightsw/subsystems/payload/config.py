@@ -18,10 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flightsw.config.ledger import suggest
 from flightsw.config.section import Section
 
 OFF = "off"  # the mode of a switched-off (or unpowered) instrument, first in every list
 LIMIT_MARGIN = 1.2  # default limiter setting above the hungriest mode: a typical fuse margin
+MAX_INSTRUMENTS = 50  # each adds its points to every housekeeping report
 
 DEFAULT_INSTRUMENTS: list[dict[str, Any]] = [
     {
@@ -67,9 +69,9 @@ class Instrument:
 def _per_mode(table: Section, key: str, modes: tuple[str, ...], unit: str) -> tuple[float, ...]:
     """A `{mode = value}` table as one value per mode (0 for modes it does not list)."""
     values = table.section(key, {})
-    for mode in values.data:
+    for mode in values.names():
         if mode not in modes:
-            raise values.error(mode, f"no mode {mode!r} (modes: {', '.join(modes)})")
+            raise values.error(mode, f"no mode {mode!r}; {suggest(mode, modes, 'modes')}")
     got = [values.float(mode, 0.0, 0.0, 1e9, unit) for mode in modes]
     if got[0] != 0.0:
         raise values.error(OFF, "mode off is unpowered: it can draw no power and make no data")
@@ -79,8 +81,8 @@ def _per_mode(table: Section, key: str, modes: tuple[str, ...], unit: str) -> tu
 def read_instrument(table: Section) -> Instrument:
     """One `[[subsystems.payload.instruments]]` table, checked."""
     name = table.str("name")
-    listed = table.data.get("modes", [OFF, "standby", "science"])
-    if not isinstance(listed, list) or not listed or not all(isinstance(m, str) for m in listed):
+    listed = table.str_list("modes", (OFF, "standby", "science"), max_items=20, what="mode names")
+    if not listed:
         raise table.error("modes", "expected a non-empty list of mode names")
     modes = (OFF, *dict.fromkeys(m for m in listed if m != OFF))
     if len(modes) < 2:

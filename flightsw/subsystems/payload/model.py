@@ -37,6 +37,7 @@ from flightsw.subsystems.base import Outcome, Subsystem
 from flightsw.subsystems.events import Event, event
 from flightsw.subsystems.payload.config import (
     DEFAULT_INSTRUMENTS,
+    MAX_INSTRUMENTS,
     OFF,
     Instrument,
     read_instrument,
@@ -101,9 +102,11 @@ class PayloadModel(Subsystem[PayloadState]):
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> PayloadModel:
         """Read `[subsystems.payload]` (keys in the module docstring)."""
-        if not section.has("instruments"):
-            section = Section({"instruments": DEFAULT_INSTRUMENTS}, section.path, section.prefix)
-        tables = section.sections("instruments")
+        if section.has("instruments"):
+            tables = section.sections("instruments", MAX_INSTRUMENTS)
+        else:
+            defaults = Section({"instruments": DEFAULT_INSTRUMENTS}, section.path, section.prefix)
+            tables = defaults.sections("instruments")
         instruments = tuple(read_instrument(table) for table in tables)
         if len({inst.name for inst in instruments}) != len(instruments):
             raise section.error("instruments", "instrument names must be unique")

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from flightsw.config.mission_context import MissionContext
-from flightsw.config.section import Section
+from flightsw.config.section import REQUIRED, Section
 from flightsw.errors import CommandError, FaultError
 from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec
 from flightsw.icd.errorcodes import ErrorCode
@@ -155,7 +155,8 @@ class PowerModel(Subsystem[PowerState]):
         """Read `[subsystems.power]`; every key has a default for a small LEO satellite."""
         loads = section.section("loads", {"avionics": 20.0})
         base_loads = tuple(
-            (name, loads.float(name, minimum=0.0, maximum=1e5, unit="W")) for name in loads.data
+            (name, loads.float(name, REQUIRED, minimum=0.0, maximum=1e5, unit="W"))
+            for name in loads.names()
         )
         return cls(
             context,
@@ -166,8 +167,12 @@ class PowerModel(Subsystem[PowerState]):
             initial_soc=section.float("initial_soc", 0.8, 0.0, 1.0),
             charge_efficiency=section.float("charge_efficiency", 0.95, 0.01, 1.0),
             discharge_efficiency=section.float("discharge_efficiency", 0.95, 0.01, 1.0),
-            cells_in_series=section.int("cells_in_series", 8, minimum=1, maximum=1000),
-            internal_resistance_ohm=section.float("internal_resistance_ohm", 0.1, 0.0, 100.0),
+            cells_in_series=section.int(
+                "cells_in_series", 8, minimum=1, maximum=1000, unit="cells"
+            ),
+            internal_resistance_ohm=section.float(
+                "internal_resistance_ohm", 0.1, 0.0, 100.0, "ohm"
+            ),
             array_area_m2=section.float("array_area_m2", 0.3, 0.0, 1e4, "m2"),
             array_efficiency=section.float("array_efficiency", 0.28, 0.0, 1.0),
             array_degradation=section.float("array_degradation", 0.0, 0.0, 1.0),
@@ -350,8 +355,5 @@ class PowerModel(Subsystem[PowerState]):
 
 
 def _names(section: Section, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    """A list of consumer names from the config."""
-    value = section.data.get(key, list(default))
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise section.error(key, 'expected a list of consumer names, e.g. ["avionics"]')
-    return tuple(value)
+    """A list of consumer names from the config, e.g. `["avionics"]`."""
+    return section.str_list(key, default, what="consumer names")

@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from flightsw.config.ledger import suggest
 from flightsw.config.mission_context import MissionContext
 from flightsw.config.section import Section
 from flightsw.errors import CommandError, FaultError
@@ -131,26 +132,21 @@ class SoftwareModel(Subsystem[SoftwareState]):
     @classmethod
     def from_config(cls, section: Section, context: MissionContext) -> SoftwareModel:
         """Read `[subsystems.software]`; every key has a default."""
-        value = section.data.get("targets", list(TARGETS))
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, str) and v for v in value)
-        ):
+        targets = section.str_list("targets", TARGETS, what="subsystem names")
+        if not targets:
             raise section.error("targets", 'expected a list of subsystem names, e.g. ["power"]')
-        if len(set(value)) != len(value):
-            raise section.error("targets", f"names a target twice: {value}")
-        targets = tuple(value)
+        if len(set(targets)) != len(targets):
+            raise section.error("targets", f"names a target twice: {list(targets)}")
         table = section.section("versions", {})
-        for target in table.data:
+        for target in table.names():
             if target not in targets:
-                raise table.error(target, f"is not a target (targets: {', '.join(targets)})")
-        versions = tuple((target, table.str(target)) for target in table.data)
+                raise table.error(target, f"is not a target; {suggest(target, targets, 'targets')}")
+        versions = tuple((target, table.str(target)) for target in table.names())
         return cls(
             context,
             targets=targets,
             versions=versions,
-            log_length=section.int("log_length", 50, minimum=1, maximum=10_000),
+            log_length=section.int("log_length", 50, minimum=1, maximum=10_000, unit="entries"),
         )
 
     # -- the Subsystem contract ----------------------------------------------------------------

@@ -19,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flightsw.config.section import Section
+from flightsw.config.section import REQUIRED, Section
 
+MAX_NODES = 100  # nodes, links or heaters of a lumped network (the shipped ones have 4 to 6)
 DEFAULT_NODES: list[dict[str, Any]] = [
     {"name": "cabin", "heat_capacity_j_k": 20_000.0, "dissipation_w": 10.0},
     {"name": "avionics", "heat_capacity_j_k": 5_000.0, "dissipation_w": 25.0},
@@ -112,7 +113,7 @@ def read_thermal_config(section: Section) -> ThermalConfig:
         (
             node_index(s, "node_a"),
             node_index(s, "node_b"),
-            s.float("conductance_w_k", minimum=0.0, maximum=1e6, unit="W/K"),
+            s.float("conductance_w_k", REQUIRED, minimum=0.0, maximum=1e6, unit="W/K"),
         )
         for s in _tables(section, "links", None if custom else DEFAULT_LINKS)
     )
@@ -120,7 +121,7 @@ def read_thermal_config(section: Section) -> ThermalConfig:
         Heater(
             name=s.str("name"),
             node=node_index(s, "node"),
-            power_w=s.float("power_w", minimum=0.0, maximum=1e5, unit="W"),
+            power_w=s.float("power_w", REQUIRED, minimum=0.0, maximum=1e5, unit="W"),
             set_point_c=s.float("set_point_c", 10.0, -100.0, 100.0, "degC"),
             hysteresis_k=s.float("hysteresis_k", 2.0, 0.0, 50.0, "K"),
             enabled=s.bool("enabled", True),
@@ -132,9 +133,7 @@ def read_thermal_config(section: Section) -> ThermalConfig:
     pump = None
     if section.has("pump") or not custom:
         table = section.section("pump", DEFAULT_PUMP)
-        names = table.data.get("nodes", [])
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise table.error("nodes", "expected a list of node names")
+        names = table.str_list("nodes", (), max_items=MAX_NODES, what="node names")
         radiators = [i for i, n in enumerate(nodes) if n.radiator_area_m2 > 0.0]
         if table.has("radiator"):
             radiator = node_index(table, "radiator")
@@ -161,7 +160,9 @@ def read_thermal_config(section: Section) -> ThermalConfig:
 def _node(s: Section) -> Node:
     return Node(
         name=s.str("name"),
-        heat_capacity_j_k=s.float("heat_capacity_j_k", minimum=1e-3, maximum=1e9, unit="J/K"),
+        heat_capacity_j_k=s.float(
+            "heat_capacity_j_k", REQUIRED, minimum=1e-3, maximum=1e9, unit="J/K"
+        ),
         dissipation_w=s.float("dissipation_w", 0.0, 0.0, 1e6, "W"),
         initial_temp_c=s.float("initial_temp_c", 20.0, -270.0, 1000.0, "degC"),
         radiator_area_m2=s.float("radiator_area_m2", 0.0, 0.0, 1e4, "m2"),
@@ -172,7 +173,7 @@ def _node(s: Section) -> Node:
 
 def _tables(section: Section, key: str, default: list[dict[str, Any]] | None) -> list[Section]:
     if section.has(key) or default is None:
-        return section.sections(key)
+        return section.sections(key, MAX_NODES)
     return Section({key: default}, section.path, section.prefix).sections(key)
 
 

@@ -87,8 +87,16 @@ def test_an_out_of_range_model_value_is_refused_by_the_model(tmp_path: Path) -> 
 
 
 def test_an_unknown_subsystem_is_refused_listing_the_known_ones(tmp_path: Path) -> None:
-    config = load_mission(
-        write(tmp_path, GOOD.replace("power = 17", "power = 17\nwarp = 20") + "[subsystems.warp]\n")
+    error = refusal(
+        tmp_path, GOOD.replace("power = 17", "power = 17\nwarp = 20") + "[subsystems.warp]\n"
     )
-    with pytest.raises(ConfigError, match="no such subsystem"):
-        build_models(config)
+    assert error.key == "subsystems.warp"
+    assert error.reason.startswith("no such subsystem; known: comms, docking, environment")
+
+
+def test_a_misspelt_subsystem_is_refused_with_the_closest_name(tmp_path: Path) -> None:
+    error = refusal(tmp_path, GOOD + "[subsystems.thermall]\n")
+    assert (error.key, error.reason) == (
+        "subsystems.thermall",
+        "no such subsystem; did you mean thermal?",
+    )

@@ -13,7 +13,7 @@ from flightsw.process.simport import SimPort
 
 
 def port(**spacecraft: Any) -> SimPort:
-    fake = SimpleNamespace(clock=SimpleNamespace(stepped=False), **spacecraft)
+    fake = SimpleNamespace(clock=SimpleNamespace(stepped=False, now_s=lambda: 0.0), **spacecraft)
     return SimPort(fake, await_uplink=lambda count: None, on_shutdown=lambda: None)  # type: ignore[arg-type]
 
 
@@ -31,7 +31,7 @@ def answer(sim: SimPort, request: Any) -> dict[str, Any]:
         ({"op": "fly"}, "unknown op 'fly'; ops: status, dictionary, step,"),
         ({"op": "step", "seconds": float("nan")}, "step request: seconds — expected a number of seconds from 0"),
         ({"op": "step", "seconds": 1e9}, "step request: seconds — expected a number of seconds from 0"),
-        ({"op": "set_rate", "rate": -2}, "set_rate request: rate — expected a finite number > 0"),
+        ({"op": "set_rate", "rate": -2}, "set_rate request: rate — expected a number > 0, at most 1000000"),
         ({"op": "truth"}, "truth request: subsystem — missing; expected a subsystem name"),
         ({"op": "inject", "subsystem": "power", "fault": "short", "params": ["x"]}, "inject request: params — expected a map"),
     ],

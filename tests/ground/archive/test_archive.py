@@ -97,7 +97,7 @@ def test_create_makes_one_file_named_after_the_run_holding_only_the_callers_meta
         assert reader.meta() == {
             "epoch": "2030-01-01T00:00:00Z",
             "mission": "lunar",
-            "schema_version": 2,
+            "schema_version": 3,
         }
 
 
@@ -185,8 +185,8 @@ def test_frames_keep_their_header_fields_and_length_in_the_table(archive: Archiv
     record_a_short_pass(archive)
     archive.close()
     good, bad = table_contents(archive.path)["frames"]
-    assert good == (1, 10.0, 9.5, 1, 0, 0, 3, 25, 6, 1, None, b"\x08\x01good")
-    assert bad == (2, 10.5, None, None, None, None, None, None, 5, 0, "crc", b"\xffjunk")
+    assert good == (1, 10.0, 9.5, 1, 0, 0, 3, 25, 6, 1, None, b"\x08\x01good", 1)
+    assert bad == (2, 10.5, None, None, None, None, None, None, 5, 0, "crc", b"\xffjunk", 1)
 
 
 def test_parameter_values_come_back_with_their_python_type(archive: Archive) -> None:
@@ -240,7 +240,7 @@ def test_a_report_is_stored_as_one_row_holding_its_packed_parameters(archive: Ar
     archive.record_housekeeping(1.0, "power", {"soc": 0.5, "mode": "sunlit", "cells": 6})
     archive.close()
     [row] = table_contents(archive.path)["housekeeping"]
-    assert row == (1.0, "power", msgpack.packb({"soc": 0.5, "mode": "sunlit", "cells": 6}))
+    assert row == (1.0, "power", msgpack.packb({"soc": 0.5, "mode": "sunlit", "cells": 6}), 1)
     assert table_contents(archive.path)["housekeeping_keys"] == [
         ("power", "soc"),
         ("power", "mode"),
@@ -514,15 +514,15 @@ def test_export_csv_writes_a_parameter_the_parameters_table_and_any_table(
     record_a_short_pass(archive)
     assert archive.export_csv("power.soc", tmp_path / "soc.csv") == 3
     assert read_csv(tmp_path / "soc.csv") == [
-        ["time_s", "name", "value"],
-        ["1.0", "power.soc", "0.5"],
-        ["2.0", "power.soc", "0.25"],
-        ["10.0", "power.soc", "0.93"],
+        ["segment", "time_s", "name", "value"],
+        ["1", "1.0", "power.soc", "0.5"],
+        ["1", "2.0", "power.soc", "0.25"],
+        ["1", "10.0", "power.soc", "0.93"],
     ]
     assert archive.export_csv("parameters", tmp_path / "all.csv") == 6
     assert read_csv(tmp_path / "all.csv")[1:3] == [
-        ["1.0", "power.soc", "0.5"],
-        ["1.0", "power.sunlit", "True"],
+        ["1", "1.0", "power.soc", "0.5"],
+        ["1", "1.0", "power.sunlit", "True"],
     ]
     assert archive.export_csv("frames", tmp_path / "frames.csv") == 2
     header, good, _bad = read_csv(tmp_path / "frames.csv")
@@ -539,8 +539,9 @@ def test_export_csv_writes_a_parameter_the_parameters_table_and_any_table(
         "ok",
         "reason",
         "raw",
+        "segment",
     ]
-    assert good[-1] == b"\x08\x01good".hex()
+    assert good[-2] == b"\x08\x01good".hex()
     assert archive.export_csv("timeline", tmp_path / "timeline.csv") == 6
 
 

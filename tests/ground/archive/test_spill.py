@@ -166,5 +166,5 @@ def test_each_tables_time_column_is_a_mission_time(tmp_path: Path) -> None:
             names = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
             assert (column is None) == (table in ("meta", "housekeeping_keys")), table
             if column is not None:
-                assert names[column] in ("time_s", "received_s", "uplinked_s"), table
+                assert names[column] in ("time_s", "received_s", "uplinked_s", "start_s"), table
     db.close()

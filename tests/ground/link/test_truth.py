@@ -8,7 +8,7 @@ import msgpack
 import pytest
 
 from flightsw.icd import Truth, encode_truth
-from ground.link.truth import LOG_EVERY, TruthIntake
+from ground.link.truth import TruthIntake
 
 
 def test_a_good_truth_message_is_decoded() -> None:
@@ -21,13 +21,15 @@ def test_a_flood_of_bad_truth_is_counted_and_summarised_not_logged_line_by_line(
 ) -> None:
     intake = TruthIntake()
     with caplog.at_level(logging.WARNING, logger="ground.link.truth"):
-        for _ in range(2 * LOG_EVERY):
-            assert intake.take(msgpack.packb({"generation": 1, "time_s": -5.0})) is None
-        assert intake.take(b"\xc1") is None  # no msgpack at all
+        for _ in range(2000):  # all at mission time 0: one window
+            assert intake.take(msgpack.packb({"generation": 1, "time_s": -5.0}), 0.0) is None
+        assert intake.take(b"\xc1", 1.0) is None  # no msgpack at all
+        # The window closes when time has moved on past it: one summary of those held back.
+        assert intake.take(encode_truth(Truth(1, 70.0, 0, None, None, None)), 70.0) is not None
     counters = intake.counters()
-    assert counters["refused_by_reason"] == {"out_of_range": 2 * LOG_EVERY, "not_msgpack": 1}
-    assert counters["received"] == 2 * LOG_EVERY + 1
-    # One line for the first refusal of each reason, one summary per LOG_EVERY refusals.
-    assert len(caplog.records) == 2 + 2
+    assert counters["refused_by_reason"] == {"out_of_range": 2000, "not_msgpack": 1}
+    assert counters["received"] == 2002
+    # One line for the first refusal of each reason, one summary for the window.
+    assert len(caplog.records) == 2 + 1
     assert "Truth: " in caplog.records[0].getMessage()
-    assert "2000 truth messages refused so far" in caplog.records[-2].getMessage()
+    assert "1999 more refused in 70 s (out_of_range 1999)" in caplog.records[-1].getMessage()

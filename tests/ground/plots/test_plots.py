@@ -212,3 +212,21 @@ def test_without_matplotlib_the_cli_says_how_to_install_it(
     assert main(["plot", str(run_archive), "--out", str(tmp_path / "png")]) == 2
     assert 'pip install "flightsw-emulator[plots]"' in capsys.readouterr().err
     assert main(["plot", str(run_archive), "--param", "power.battery_soc", "--terminal"]) == 0
+
+
+def test_a_run_of_two_spacecraft_is_drawn_one_segment_at_a_time_saying_which(
+    tmp_path: Path,
+) -> None:
+    archive = Archive.create(tmp_path, "twice", {"mission": "test-sat"})
+    archive.begin_segment(0.0, "the run began")
+    for time_s in (0.0, 60.0, 120.0):
+        record(archive, time_s, "power", {"battery_soc": 0.9})
+    archive.begin_segment(0.0, "another spacecraft flies", "2030-01-01T00:00:00Z")
+    record(archive, 0.0, "power", {"battery_soc": 0.5})
+    archive.close()
+    path = tmp_path / "twice.sqlite"
+    written = plot_run(path, tmp_path / "plots")  # the last segment unless asked
+    assert [p.name for p in written] == ["twice-segment2-power.png"]
+    assert plot_run(path, tmp_path / "plots", segment=1)[0].name == "twice-segment1-power.png"
+    with pytest.raises(PlotError, match="has segments 1, 2, not 3"):
+        plot_run(path, tmp_path / "plots", segment=3)

@@ -219,7 +219,8 @@ def test_a_probe_answered_keeps_a_paused_spacecraft_heard(realtime: Ground) -> N
     realtime.wait(2.5)
     request = realtime.sim.take(simport.encode(simport.StatusReply(
         mission="leo-smallsat", time_s=100.0, mode="realtime", rate=RATE, paused=True,
-        tick_s=1.0, ticks=100, downlink_sent=0, range_m=None, executive={},
+        tick_s=1.0, ticks=100, downlink_sent=0, range_m=None, executive={}, generation=1,
+        truth_sent=100, uplink_received=0, generated={},
     )))  # fmt: skip
     assert request is not None
     realtime.liveness.heard(realtime.service)

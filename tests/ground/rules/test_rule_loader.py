@@ -181,10 +181,41 @@ def test_a_file_without_rules_is_refused(tmp_path: Path) -> None:
     assert refusal(tmp_path, "# nothing yet\n").key == "rule"
 
 
-def test_a_file_that_is_not_toml_is_refused(tmp_path: Path) -> None:
-    assert refusal(tmp_path, "[[rule]\nname = ").key == "toml"
+def test_a_file_that_is_not_toml_is_refused_as_a_whole(tmp_path: Path) -> None:
+    error = refusal(tmp_path, "[[rule]\nname = ")
+    assert (error.key, error.reason[:14]) == ("-", "not valid TOML")
 
 
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(RuleError, match=r"\[file\] cannot read the rule file"):
+    with pytest.raises(RuleError, match=r"\[-\] no such file"):
         load_rules(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "reason"),
+    [
+        (LIMIT + "red_hihg = 9.0\n", "rule.battery_soc.red_hihg", "unknown key for a limit rule; did you mean red_high?"),
+        (LIMIT.replace('"limit"', '"limt"'), "rule.battery_soc.kind", "unknown kind 'limt'; did you mean limit?"),
+        ('mode_paramter = "fdir.mode"\n' + LIMIT, "mode_paramter", "unknown key for a rule file; did you mean mode_parameter?"),
+        (LIMIT.replace("0.2", "nan"), "rule[0].red_low", "expected a finite number, found nan"),
+        (LIMIT + "stale_after_s = 1e9\n", "rule.battery_soc.stale_after_s", "expected a number from 0 to 2.592e+06 s, found 1e+09"),
+        (LIMIT + "persistence = 100000\n", "rule.battery_soc.persistence", "expected at most 10000 samples"),
+        (LIMIT.replace('"battery_soc"', f'"{"b" * 65}"'), "rule[0].name", "expected at most 64 characters, found 65"),
+    ],
+)  # fmt: skip
+def test_misspellings_and_values_out_of_range_are_refused_with_the_closest_name(
+    tmp_path: Path, text: str, key: str, reason: str
+) -> None:
+    error = refusal(tmp_path, text)
+    assert (error.key, error.reason) == (key, reason)
+
+
+def test_a_binary_rule_file_is_refused_as_binary(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_bytes(b"\x00\x01\x02" * 100)
+    with pytest.raises(RuleError) as caught:
+        load_rules(path)
+    assert (caught.value.key, caught.value.reason) == (
+        "-",
+        "is a binary file (it holds NUL bytes), not a rule file",
+    )
