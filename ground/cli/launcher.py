@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -13,7 +14,7 @@ from pathlib import Path
 from flightsw.clock import wall_utc
 from flightsw.config import resolve_config
 from flightsw.icd import HOST, Endpoints
-from ground.api import GetStatus, GroundClient, Reset, Session, Step
+from ground.api import GetStatus, GroundClient, Reset, Session, Shutdown, Step
 from ground.cli import children
 from ground.cli.children import STOP_TIMEOUT_S, Child
 from ground.errors import ClientError, LaunchError
@@ -142,6 +143,11 @@ class Mission:
             return
         self.stopped = True
         try:
+            # Through the ground first, while it answers: it stops the spacecraft knowingly (no
+            # silence alarm for a planned stop), takes its last frames in, and then stops itself.
+            if self.ground.poll() is None and self.flight.poll() is None:
+                with contextlib.suppress(ClientError):
+                    self.client.call(Shutdown(spacecraft=True), timeout_s=5.0)
             self.stop_spacecraft()
             self.stop_ground()
         finally:
