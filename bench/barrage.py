@@ -111,7 +111,6 @@ def barrage(count: int) -> list[dict[str, object]]:
             mission = launch(
                 LEO, Path(tmp), "barrage", clock="stepped", light_time_s=1.25,
                 endpoints=endpoints, ground_truth=ground_truth, log_level="WARNING",
-                exit_with_parent=True,
             )  # fmt: skip
             try:
                 client = mission.client

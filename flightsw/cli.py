@@ -8,16 +8,20 @@ side because the flight software may not import the ground (the ground imports t
 - `--log-level` and `--version` on every program, `--exit-with-parent` on both processes,
   `--clock` and `--rate` wherever a spacecraft is flown;
 - log lines on stderr, stamped with the program's name;
-- SIGTERM and SIGINT ask a process to stop cleanly, once.
+- SIGTERM, SIGHUP and SIGINT ask a process to stop cleanly;
+- a process started with `--exit-with-parent` stops when its parent goes, however it went.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import FrameType
 
 from flightsw import __version__
@@ -31,6 +35,9 @@ EXIT_CANNOT_RESUME = 4  # `--resume` refused: the run's archive is missing, dama
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 CLOCK_MODES = ("stepped", "realtime")
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+PARENT_AT_START = 0  # `--exit-with-parent` without a pid: whichever process started this one
+PR_SET_PDEATHSIG = 1  # prctl(2) option, from <linux/prctl.h>
 
 
 def exit_codes(**meaning: str) -> str:
@@ -59,8 +66,12 @@ def add_process_options(parser: argparse.ArgumentParser, program: str) -> None:
     """`--exit-with-parent`, `--log-level` and `--version`, as both processes take them."""
     parser.add_argument(
         "--exit-with-parent",
-        action="store_true",
-        help="stop when the process that started this one goes away (test harnesses use it)",
+        nargs="?",
+        type=int,
+        const=PARENT_AT_START,
+        metavar="PID",
+        help="stop when PID (default: the process that started this one) goes away, even if it "
+        "was killed outright; `mission run` and the test kit pass their own pid",
     )
     parser.add_argument("--log-level", default="INFO", choices=LOG_LEVELS)
     add_version(parser, program)
@@ -96,12 +107,56 @@ def log_to_stderr(program: str, level: str) -> None:
     )
 
 
+def signal_name(signum: int) -> str:
+    """`SIGTERM` for 15: the name people know a signal by."""
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
 def stop_on_signals(stop: Callable[[], None], log: logging.Logger) -> None:
-    """Call `stop` on SIGTERM or SIGINT (it runs on the main thread, between Python opcodes)."""
+    """Call `stop` on SIGTERM, SIGHUP or SIGINT (on the main thread, between Python opcodes).
+
+    `stop` must only ask: whatever the main thread is waiting on has to notice and wind down,
+    so that everything already accepted is kept.
+    """
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
-        log.info("signal %d: stopping", signum)
+        log.warning("%s: stopping cleanly", signal_name(signum))
         stop()
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, request_stop)
+
+
+@dataclass(frozen=True, slots=True)
+class ParentWatch:
+    """The process this one must not outlive; `gone()` once it has exited.
+
+    Polling is the portable fallback: on Linux the kernel also sends SIGTERM the moment the
+    parent dies (see `watch_parent`), so the process stops at once rather than at its next poll.
+    """
+
+    pid: int
+
+    def gone(self) -> bool:
+        # An orphan is adopted by init or a subreaper: its parent pid changes, never back.
+        return os.getppid() != self.pid
+
+
+def watch_parent(pid: int, log: logging.Logger) -> ParentWatch:
+    """Stop with the parent `pid` (PARENT_AT_START: the one that started this process).
+
+    Asks the kernel for SIGTERM when the parent dies, where it can (Linux' PR_SET_PDEATHSIG),
+    and returns the watch to poll. Call it before anything long: a parent that died before the
+    request shows in the poll, since `pid` is then no longer this process' parent.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            log.warning(
+                "cannot ask to be told of the parent's death (%s); polling for it instead",
+                os.strerror(ctypes.get_errno()),
+            )
+    return ParentWatch(os.getppid() if pid == PARENT_AT_START else pid)

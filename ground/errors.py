@@ -8,9 +8,11 @@ GroundError
 ├── CommandRefused     a command the ground will not uplink (bad argument, queue, confirmation)
 ├── ControlError       a control request the ground refuses
 ├── ClientError        the ground refused a client's request, or did not answer
+│   └── GroundGone     the ground a client talks to is gone (its process, its socket)
 ├── LinkError          a socket could not be bound, or the spacecraft did not answer
 ├── ResumeRefused      `ground --resume` cannot take the run up (missing, damaged, another mission)
 ├── LaunchError        a process would not start, or died while starting
+│   └── ProcessLost    a process died under `mission run` and could not be brought back
 ├── ReplayError        a replay cannot start or go on
 ├── ConsoleError       a console line that cannot be carried out as written
 ├── CheckError         a check expression that cannot be read, or a value it cannot judge
@@ -21,6 +23,9 @@ GroundError
 └── HilFailure         a test kit check failed (also an AssertionError, as pytest expects)
     ├── HilTimeout     something awaited did not happen within its mission-time budget
     └── CommandFailed  a telecommand was refused, failed on board, or timed out
+
+Stopped                a signal asked `mission` to stop (a BaseException, as KeyboardInterrupt
+                       is: no `except Exception` may take it for a failure and carry on)
 
 Each message says what was wrong and, where it can, what to do.
 """
@@ -71,6 +76,10 @@ class ClientError(GroundError):
     """The ground refused a request (the message is its reason) or did not answer."""
 
 
+class GroundGone(ClientError):
+    """The ground is gone: its process exited or nothing listens on its control socket."""
+
+
 class LinkError(GroundError):
     """A socket could not be bound or the spacecraft did not answer."""
 
@@ -82,6 +91,10 @@ class ResumeRefused(GroundError):
 
 class LaunchError(GroundError):
     """A process would not start, or died while starting; the message quotes its last words."""
+
+
+class ProcessLost(LaunchError):
+    """A process died under `mission run`: the spacecraft, or a ground past its restarts."""
 
 
 class ReplayError(GroundError):
@@ -125,3 +138,12 @@ class HilTimeout(HilFailure):
 
 class CommandFailed(HilFailure):
     """A telecommand was refused, failed on board, or timed out."""
+
+
+class Stopped(BaseException):
+    """SIGTERM, SIGHUP or SIGINT asked `mission` to stop; `signum` says which."""
+
+    def __init__(self, signum: int, name: str) -> None:
+        super().__init__(name)
+        self.signum = signum
+        self.name = name

@@ -7,6 +7,7 @@ so that its `stop()` still stops everything, whatever the test did.
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -19,6 +20,7 @@ import zmq
 
 from flightsw.icd import simport
 from ground.api import GetStatus, GroundStatus
+from ground.cli import children
 from ground.cli.launcher import Mission
 
 WAIT_S = 60.0  # a generous bound on anything a test waits for
@@ -32,15 +34,10 @@ def kill(process: subprocess.Popen[bytes]) -> None:
 
 def start_ground(mission: Mission, *extra: str, light_time_s: float | None = None) -> None:
     """Start `ground` again for `mission` on its endpoints (`extra`: e.g. `--resume`)."""
-    argv = [
-        sys.executable, "-m", "ground", "--config", str(mission.config),
-        "--data-dir", str(mission.data_dir), "--run-name", mission.run_name,
-        *[f"--{name}={value}" for name, value in mission.endpoints.as_dict().items()],
-        *extra,
-    ]  # fmt: skip
+    argv = [*mission.ground_args, "--run-name", mission.run_name, *extra]
     if light_time_s is not None:
         argv += ["--light-time-s", str(light_time_s)]
-    mission.ground = _start(mission, argv, "ground")
+    mission.ground = children.start(argv, mission.log_path("ground"), mission.env)
 
 
 def start_flight(mission: Mission, clock: str) -> None:
@@ -48,20 +45,14 @@ def start_flight(mission: Mission, clock: str) -> None:
     argv = [
         sys.executable, "-m", "flightsw", "--config", str(mission.config), "--clock", clock,
         *[f"--{name}={getattr(mission.endpoints, name)}" for name in ("uplink", "downlink", "sim", "truth")],
+        "--exit-with-parent", str(os.getpid()),
     ]  # fmt: skip
-    mission.flight = _start(mission, argv, "flightsw")
-
-
-def _start(mission: Mission, argv: list[str], name: str) -> subprocess.Popen[bytes]:
-    log = (mission.data_dir / f"{mission.run_name}.{name}.{len(mission.logs)}.log").open("wb")
-    mission.logs.append(log)
-    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+    mission.flight = children.start(argv, mission.log_path("flightsw"), mission.env)
 
 
 def log_of(mission: Mission, name: str) -> str:
-    """Every log the mission's `name` processes wrote, oldest first."""
-    paths = sorted(mission.data_dir.glob(f"{mission.run_name}.{name}*.log"))
-    return "\n".join(path.read_text(errors="replace") for path in paths)
+    """Everything the mission's `name` processes wrote (each start appends to one log)."""
+    return mission.log_path(name).read_text(errors="replace")
 
 
 def ground_status(mission: Mission, timeout_s: float = WAIT_S) -> GroundStatus:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -66,8 +67,12 @@ class Executive:
         downlink: pykka.ActorRef[Any],
         executive_apid: int,
         hk_period_s: float = DEFAULT_HK_PERIOD_S,
+        stopping: threading.Event | None = None,
     ) -> None:
         self.clock = clock
+        # Set when the process is asked to stop: a long step ends at the next tick rather than
+        # keep the process from stopping for as long as it takes to fly.
+        self.stopping = stopping or threading.Event()
         self.tick_s = tick_s
         self.supervisor: Supervisor = supervisor
         self.dispatcher: Dispatcher = dispatcher
@@ -144,8 +149,9 @@ class Executive:
 
         Between two ticks, telecommands are handled at their arrival time and scheduled
         activities at their release time (uplinked ones first when both fall due together).
+        Ends early, at a tick, once the process is stopping.
         """
-        while True:
+        while not self.stopping.is_set():
             tick_s = self.next_tick_s()
             horizon_s = min(tick_s, target_s)
             arrival_s = self.arrivals.next_s()
@@ -173,7 +179,7 @@ class Executive:
                 self._fly_run(run)
             else:
                 self.tick(tick_s)
-        if self.clock.stepped and target_s > self.clock.now_s():
+        if self.clock.stepped and target_s > self.clock.now_s() and not self.stopping.is_set():
             self.clock.advance_to(target_s)  # a step shorter than a tick still moves time on
         self.flush()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from typing import Any
 
 import pykka
@@ -36,8 +37,14 @@ class Spacecraft:
     """Everything that flies: build it with `start`, take it down with `stop`."""
 
     def __init__(
-        self, config: MissionConfig, context: zmq.Context[Any], downlink_endpoint: str
+        self,
+        config: MissionConfig,
+        context: zmq.Context[Any],
+        downlink_endpoint: str,
+        stopping: threading.Event | None = None,
     ) -> None:
+        """`stopping`, once set, keeps the executive and the downlink from waiting on anything:
+        the process is stopping (see `Executive` and `DownlinkActor`)."""
         self.config = config
         self.clock = make_clock(config)
         self.models = build_models(config)
@@ -48,6 +55,7 @@ class Spacecraft:
             downlink_endpoint,
             blocking=self.clock.stepped,
             recorder=Recorder(config.recorder_capacity_frames),
+            stopping=stopping,
         )
         for model in self.models:
             self.supervisor.start(
@@ -66,6 +74,7 @@ class Spacecraft:
             self.bus,
             self.downlink,
             executive_apid,
+            stopping=stopping,
         )
         self.executive.emit(EXECUTIVE, started_event(config.name, [m.name for m in self.models]))
         self.executive.flush()

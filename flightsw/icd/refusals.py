@@ -73,9 +73,10 @@ def refusal(
         return MessageError("wrong_type", f"{what}: the body is {got}, expected a map")
     if _is_tag(root, steps):
         known = ", ".join(_tags(root))
-        return MessageError(
-            "unknown_kind", f"unknown {steps[0]} {_at(value, steps)!r}; {steps[0]}s: {known}"
-        )
+        tag = _at(value, steps)
+        # Quote a name; only say the kind of anything else (a map's repr is not the user's words).
+        shown = repr(_clip(tag)) if isinstance(tag, str) else (got or "of another kind")
+        return MessageError("unknown_kind", f"unknown {steps[0]} {shown}; {steps[0]}s: {known}")
     declared = _declared(root, value, steps, keys)
     expected = "something else" if declared is None else words(declared)
     field = _field_name(steps)

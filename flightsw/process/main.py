@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
 import sys
 
 from flightsw.cli import (
@@ -17,6 +16,7 @@ from flightsw.cli import (
     exit_codes,
     log_to_stderr,
     stop_on_signals,
+    watch_parent,
 )
 from flightsw.config import MissionConfig, check_mission
 from flightsw.errors import FlightSwError
@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     log_to_stderr("flightsw", args.log_level)
     log = logging.getLogger("flightsw")
+    # First, before anything slow: a parent killed from now on takes this process with it.
+    parent = None if args.exit_with_parent is None else watch_parent(args.exit_with_parent, log)
     try:
         # Every table this process reads, each model's included, before any socket opens.
         config = check_mission(args.config)
@@ -68,15 +70,18 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s", error)
         return EXIT_RUNTIME
 
-    if args.exit_with_parent:
-        runtime.parent_pid = os.getppid()
-
+    runtime.parent = parent
     stop_on_signals(runtime.stop, log)
     try:
         runtime.run()
     finally:
         runtime.close()
-        log.info("stopped at mission time %.1f s", runtime.spacecraft.executive.time_s)
+        executive = runtime.spacecraft.executive
+        log.info(
+            "stopped at mission time %.1f s; %d frames sent",
+            executive.time_s,
+            executive.frames_sent,
+        )
     return EXIT_OK
 
 

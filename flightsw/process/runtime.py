@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import sys
+import threading
 from typing import Any
 
 import zmq
 
+from flightsw.cli import ParentWatch
 from flightsw.config.mission import MissionConfig
 from flightsw.errors import BindError, FrameError, SimPortError
 from flightsw.executive.messages import LinkCounters
@@ -49,6 +50,8 @@ class FlightRuntime:
         self.endpoints = endpoints
         self.context: zmq.Context[Any] = zmq.Context()
         self.running = True
+        # Seen by the actors' threads too: once set, nothing waits for a ground (see `stop`).
+        self.stopping = threading.Event()
         self.uplink_received = 0
         self.uplink = self.context.socket(zmq.PULL)
         self.sim = self.context.socket(zmq.ROUTER)
@@ -76,13 +79,15 @@ class FlightRuntime:
         self.simport = SimPort(
             self.spacecraft, self._await_uplink, self.stop, self._reset, self._counts
         )
-        self.parent_pid: int | None = None
+        self.parent: ParentWatch | None = None  # stop when it is gone (--exit-with-parent)
 
     def _counts(self) -> ProcessCounts:
         return ProcessCounts(self.generation, self.truth_sent, self.uplink_received)
 
     def _build_spacecraft(self) -> Spacecraft:
-        spacecraft = Spacecraft(self.config, self.context, self.endpoints.downlink)
+        spacecraft = Spacecraft(
+            self.config, self.context, self.endpoints.downlink, stopping=self.stopping
+        )
         spacecraft.executive.after_tick.append(self._publish_truth)
         return spacecraft
 
@@ -111,7 +116,10 @@ class FlightRuntime:
         return ResetStarted(generation=self.generation)
 
     def stop(self) -> None:
+        """Ask the loop to stop (a signal handler calls it): a step under way ends at its next
+        tick, and no send or wait holds on for a ground that may be gone."""
         self.running = False
+        self.stopping.set()
 
     def run(self) -> None:
         """Serve until stopped; in realtime, tick whenever mission time reaches a deadline."""
@@ -135,10 +143,11 @@ class FlightRuntime:
         while self.running:
             clock = self.spacecraft.clock  # a reset flies a new spacecraft
             executive = self.spacecraft.executive
-            if self.parent_pid is not None and os.getppid() != self.parent_pid:
+            if self.parent is not None and self.parent.gone():
                 log.warning(
-                    "the process that started this one (pid %d) is gone; stopping", self.parent_pid
+                    "the process that started this one (pid %d) is gone; stopping", self.parent.pid
                 )
+                self.stop()
                 break
             wait_s = clock.wall_wait_s(executive.next_deadline_s())
             timeout_ms = IDLE_POLL_MS if wait_s is None else min(IDLE_POLL_MS, int(wait_s * 1000))
@@ -188,12 +197,25 @@ class FlightRuntime:
     def _await_uplink(self, count: int) -> None:
         """Block until `count` uplink messages have arrived (the ground's sync for stepping)."""
         while self.uplink_received < count:
-            if not self.uplink.poll(UPLINK_WAIT_MS):
+            if not self._poll(self.uplink, zmq.POLLIN, UPLINK_WAIT_MS):
+                if self.stopping.is_set():
+                    raise SimPortError("the spacecraft is stopping")
                 raise SimPortError(
                     f"the ground says it sent {count} uplink frames but {self.uplink_received} arrived "
                     f"within {UPLINK_WAIT_MS / 1000:g} s; check that the ground's uplink goes to {self.endpoints.uplink}"
                 )
             self._drain_uplink()
+
+    def _poll(self, socket: zmq.Socket[Any], event: int, timeout_ms: int) -> bool:
+        """Whether `socket` is ready for `event` within `timeout_ms`; False at once when stopping
+        (a wait is cut into slices so a stop request is noticed within one)."""
+        waited_ms = 0
+        while waited_ms < timeout_ms and not self.stopping.is_set():
+            slice_ms = min(IDLE_POLL_MS, timeout_ms - waited_ms)
+            if socket.poll(slice_ms, event):
+                return True
+            waited_ms += slice_ms
+        return False
 
     # -- sim port --------------------------------------------------------------------------------
 
@@ -224,7 +246,9 @@ class FlightRuntime:
         # Having given up once (no ground at all: the sim port driven by hand), it stops waiting
         # until a ground takes truth again.
         waits = self.spacecraft.clock.stepped and self._truth_taken
-        if waits and not self.truth.poll(TRUTH_WAIT_MS, zmq.POLLOUT):
+        if waits and not self._poll(self.truth, zmq.POLLOUT, TRUTH_WAIT_MS):
+            if self.stopping.is_set():
+                return  # stopping: the ground gets what it already has
             log.warning(
                 "no ground took the truth feed at %s within %g s; dropping truth until one does",
                 self.endpoints.truth,

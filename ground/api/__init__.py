@@ -6,7 +6,8 @@
 - `wire`: the one encode and the one decode (which validates) of each
 - `client`: `GroundClient`, which sends requests and returns typed replies
 - `checks`: the one check grammar (`power.battery_soc < 0.2`) of the console and the test kit
-- `session`: the session a running ground leaves for its clients (session.json)
+- `session`: a run's session, one file per run, where its clients find its ground
+- `liveness`: whether a ground is still there (its process, its control socket)
 - `display`: how times and values read to an operator
 
 docs/icd.md ("Control API", "Live feed") describes the same messages in prose.

@@ -6,20 +6,29 @@ from typing import Any, TypeVar
 
 import zmq
 
+from ground.api.liveness import Watch
 from ground.api.replies import Refusal, Reply
 from ground.api.requests import Request
 from ground.api.wire import decode_reply, encode
-from ground.errors import ClientError
+from ground.errors import ClientError, GroundGone
 
 R = TypeVar("R", bound=Reply)
 
+WATCH_EVERY_MS = 250  # while a reply is awaited, how often the watch looks at the ground
+
 
 class GroundClient:
-    """Send control requests and wait for their typed replies (one at a time)."""
+    """Send control requests and wait for their typed replies (one at a time).
 
-    def __init__(self, endpoint: str, timeout_s: float = 30.0) -> None:
+    With a `watch` (see `ground.api.liveness`), a request to a ground that is gone fails at
+    once with `GroundGone`, and so does a wait for a reply when the ground goes during it,
+    rather than after the whole time-out.
+    """
+
+    def __init__(self, endpoint: str, timeout_s: float = 30.0, watch: Watch | None = None) -> None:
         self.endpoint = endpoint
         self.timeout_s = timeout_s
+        self.watch = watch
         self._context: zmq.Context[Any] = zmq.Context()
         self._socket = self._context.socket(zmq.DEALER)
         self._socket.setsockopt(zmq.LINGER, 0)
@@ -49,9 +58,10 @@ class GroundClient:
     ) -> bytes:
         """Send one request's bytes as they are and return the reply's (tests send malformed
         ones this way); `what` names the request in a time-out's message."""
+        self.ensure_there()
         self._socket.send_multipart([b"", payload])
         timeout_ms = int(1000 * (self.timeout_s if timeout_s is None else timeout_s))
-        if not self._socket.poll(timeout_ms):
+        if not self._await_reply(timeout_ms):
             # The reply may still come; a new socket keeps later replies from being mismatched.
             self._reconnect()
             raise ClientError(
@@ -59,6 +69,29 @@ class GroundClient:
                 "is `ground` running (see `mission run`)?"
             )
         return bytes(self._socket.recv_multipart()[-1])
+
+    def ensure_there(self) -> None:
+        """Raise GroundGone, saying why and what to do, if the watch finds the ground gone."""
+        reason = None if self.watch is None else self.watch()
+        if reason is not None:
+            raise GroundGone(reason)
+
+    def _await_reply(self, timeout_ms: int) -> bool:
+        """Whether a reply came within `timeout_ms`; GroundGone as soon as the ground goes."""
+        if self.watch is None:
+            return bool(self._socket.poll(timeout_ms))
+        waited_ms = 0
+        while waited_ms < timeout_ms:
+            slice_ms = min(WATCH_EVERY_MS, timeout_ms - waited_ms)
+            if self._socket.poll(slice_ms):
+                return True
+            waited_ms += slice_ms
+            try:
+                self.ensure_there()
+            except GroundGone:
+                self._reconnect()  # its reply will never come: forget the request
+                raise
+        return False
 
     def _reconnect(self) -> None:
         self._socket.close(linger=0)

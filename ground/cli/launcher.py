@@ -5,25 +5,24 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import socket
-import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
+from flightsw.clock import wall_utc
 from flightsw.config import resolve_config
 from flightsw.icd import HOST, Endpoints
 from ground.api import GetStatus, GroundClient, Reset, Session, Shutdown, Step
+from ground.cli import children
+from ground.cli.children import STOP_TIMEOUT_S, Child
 from ground.errors import ClientError, LaunchError
 from ground.process import check_config
 
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 15.0
 
 
 def free_ports(count: int) -> list[int]:
@@ -42,64 +41,118 @@ def free_ports(count: int) -> list[int]:
 
 @dataclass
 class Mission:
-    """Two running processes and a client of the ground's control API."""
+    """Two running processes and a client of the ground's control API.
+
+    `session_name` names the run's session file (`DATA_DIR/sessions/NAME.json`); `run_name` the
+    archive the ground writes now, which a reset (or a restarted ground that cannot resume)
+    changes.
+    """
 
     config: Path
     endpoints: Endpoints
     data_dir: Path
+    log_dir: Path
     run_name: str
-    flight: subprocess.Popen[bytes]
-    ground: subprocess.Popen[bytes]
+    flight: Child
+    ground: Child
     client: GroundClient
-    logs: list[IO[bytes]] = field(default_factory=list)
+    ground_args: list[str]  # the ground's command line, but for `--run-name` (for a restart)
+    env: dict[str, str]
+    ground_preexec: Callable[[], None] | None = None  # at every start of the ground
+    session_name: str = ""
+    started: str = ""
     stopped: bool = False
-    flight_log: Path | None = None  # where the spacecraft process writes its log
+    log_stem: str = ""  # the logs' names: the first run's, kept across resets and restarts
+
+    def __post_init__(self) -> None:
+        self.session_name = self.session_name or self.run_name
+        self.log_stem = self.log_stem or self.run_name
 
     @property
     def archive_path(self) -> Path:
         return self.data_dir / f"{self.run_name}.sqlite"
 
+    def log_path(self, program: str) -> Path:
+        """`flightsw`'s or `ground`'s log, one each for the processes' whole life."""
+        return self.log_dir / f"{self.log_stem}.{program}.log"
+
+    @property
+    def flight_log(self) -> Path:
+        """Where the spacecraft process writes its log."""
+        return self.log_path("flightsw")
+
     def reset(self, run_name: str) -> Path:
         """Fly a new spacecraft from the config and archive from now on as `run_name` (stepped).
 
         The same processes carry on: cheaper than a new launch, and a test cannot tell the
-        difference (a test checks that the archives are identical).
+        difference (a test checks that the archives are identical). The new run has its own
+        session; the old one's ends.
         """
         reply = self.client.call(Reset(run_name), timeout_s=STOP_TIMEOUT_S + 30.0)
-        self.run_name = run_name
+        self.session().remove(self.data_dir)
+        self.run_name = self.session_name = run_name
         self.session().write(self.data_dir)
         return Path(reply.archive)
+
+    def restart_ground(self, run_name: str, resume: bool) -> None:
+        """Start the ground again (it died) on the same endpoints, archiving as `run_name`;
+        with `resume`, `ground --resume` picks up that run where the dead one left it.
+
+        Raises:
+            LaunchError: the new ground died while starting, or did not answer.
+        """
+        args = [*self.ground_args, "--run-name", run_name, *(["--resume"] if resume else [])]
+        self.ground = children.start(
+            args, self.log_path("ground"), self.env, preexec=self.ground_preexec
+        )
+        self.run_name = run_name
+        _wait_ready(self)
+        self.session().write(self.data_dir)
 
     def session(self) -> Session:
         """Where this mission's ground is, for `mission console --data-dir` to find it."""
         return Session(
-            self.run_name,
+            self.session_name,
             self.archive_path,
             self.endpoints,
             config=self.config,
             flightsw_pid=self.flight.pid,
             ground_pid=self.ground.pid,
+            mission_pid=os.getpid(),
+            started=self.started,
         )
 
     def alive(self) -> bool:
         return not self.stopped and self.flight.poll() is None and self.ground.poll() is None
 
+    def stop_spacecraft(self) -> int:
+        """SIGTERM the spacecraft and wait for it: first, so that its last frames reach a
+        ground that is still there to take them. Its exit code."""
+        return children.terminate(self.flight)
+
+    def stop_ground(self) -> int:
+        """SIGTERM the ground and wait: it takes in what it has received, closes the archive."""
+        return children.terminate(self.ground)
+
     def stop(self) -> None:
-        """Ask both processes to stop, then make sure they have; never leaves an orphan.
+        """Stop the spacecraft, then the ground; never leaves an orphan, nor the session.
 
         Safe to call more than once (a test may stop a mission before its fixture does).
         """
         if self.stopped:
             return
         self.stopped = True
-        if self.ground.poll() is None:  # a ground that has exited cannot pass the word on
-            with contextlib.suppress(ClientError):
-                self.client.call(Shutdown(spacecraft=True), timeout_s=5.0)
-        for process in (self.ground, self.flight):
-            _terminate(process)
-        self.client.close()
-        for stream in self.logs:
-            stream.close()
+        try:
+            # Through the ground first, while it answers: it stops the spacecraft knowingly (no
+            # silence alarm for a planned stop), takes its last frames in, and then stops itself.
+            if self.ground.poll() is None and self.flight.poll() is None:
+                with contextlib.suppress(ClientError):
+                    self.client.call(Shutdown(spacecraft=True), timeout_s=5.0)
+            self.stop_spacecraft()
+            self.stop_ground()
+        finally:
+            self.client.close()
+            self.session().remove(self.data_dir)
 
     def __enter__(self) -> Mission:
         return self
@@ -108,15 +161,45 @@ class Mission:
         self.stop()
 
 
-def _terminate(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            log.warning("pid %d did not stop within %g s; killing it", process.pid, STOP_TIMEOUT_S)
-            process.kill()
-            process.wait()
+def flight_command(
+    config: Path, endpoints: Endpoints, log_level: str, clock: str | None, rate: float | None
+) -> list[str]:
+    """`flightsw`'s command line: the config, the endpoints, and to go with this process."""
+    args = [
+        sys.executable, "-m", "flightsw", "--config", str(config), "--log-level", log_level,
+        "--uplink", endpoints.uplink, "--downlink", endpoints.downlink,
+        "--sim", endpoints.sim, "--truth", endpoints.truth,
+        "--exit-with-parent", str(os.getpid()),
+    ]  # fmt: skip
+    if clock:
+        args += ["--clock", clock]
+    if rate:
+        args += ["--rate", str(rate)]
+    return args
+
+
+def ground_command(
+    config: Path,
+    endpoints: Endpoints,
+    data_dir: Path,
+    log_level: str,
+    light_time_s: float | None,
+    sim_timeout_s: float | None,
+    silence_s: float | None,
+) -> list[str]:
+    """`ground`'s command line, but for `--run-name`: a restarted ground takes the same."""
+    args = [
+        sys.executable, "-m", "ground", "--config", str(config), "--log-level", log_level,
+        "--data-dir", str(data_dir), "--exit-with-parent", str(os.getpid()),
+        *[f"--{name}={value}" for name, value in endpoints.as_dict().items()],
+    ]  # fmt: skip
+    if light_time_s is not None:
+        args += ["--light-time-s", str(light_time_s)]
+    if sim_timeout_s is not None:
+        args += ["--sim-timeout-s", str(sim_timeout_s)]
+    if silence_s is not None:
+        args += ["--silence-s", str(silence_s)]
+    return args
 
 
 def launch(
@@ -131,19 +214,19 @@ def launch(
     sim_timeout_s: float | None = None,
     silence_s: float | None = None,
     extra_env: dict[str, str] | None = None,
-    exit_with_parent: bool = False,
     ground_truth: str | None = None,
     endpoints: Endpoints | None = None,
     ground_preexec: Callable[[], None] | None = None,
 ) -> Mission:
     """Start `flightsw` and `ground` for `config` on free loopback ports; wait until both answer.
 
-    `config` is a file or the name of a shipped mission. With `exit_with_parent` both processes
-    stop by themselves should this process die without stopping them (a killed test run).
-    `endpoints` are chosen free unless given. With `ground_truth` the ground takes its truth
-    feed from there rather than from the spacecraft (a test standing in the middle of it).
-    `ground_preexec` runs in the ground's child process just before it starts (a test sets
-    the ground's resource limits there).
+    `config` is a file or the name of a shipped mission. Both processes stop by themselves
+    should this process die without stopping them (`--exit-with-parent`): every launch
+    passes it, so no way of starting a mission can leave orphans behind. The run's session is
+    written once the ground answers. `endpoints` are chosen free unless given. With
+    `ground_truth` the ground takes its truth feed from there rather than from the spacecraft
+    (a test standing in the middle of it). `ground_preexec` runs in the ground's child process
+    just before it starts, at every start (a test sets the ground's resource limits there).
 
     Raises:
         ConfigError, RuleError: the config or its rule file is wrong; nothing was started.
@@ -156,62 +239,46 @@ def launch(
     log_dir = log_dir or data_dir
     log_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **(extra_env or {})}
-    flight_args = [
-        sys.executable, "-m", "flightsw", "--config", str(config), "--log-level", log_level,
-        "--uplink", endpoints.uplink, "--downlink", endpoints.downlink,
-        "--sim", endpoints.sim, "--truth", endpoints.truth,
-    ]  # fmt: skip
-    if clock:
-        flight_args += ["--clock", clock]
-    if rate:
-        flight_args += ["--rate", str(rate)]
-    ground_args = [
-        sys.executable, "-m", "ground", "--config", str(config), "--log-level", log_level,
-        "--data-dir", str(data_dir), "--run-name", run_name,
-        *[f"--{name}={value}" for name, value in ground_endpoints.as_dict().items()],
-    ]  # fmt: skip
-    if exit_with_parent:
-        flight_args.append("--exit-with-parent")
-        ground_args.append("--exit-with-parent")
-    if light_time_s is not None:
-        ground_args += ["--light-time-s", str(light_time_s)]
-    if sim_timeout_s is not None:
-        ground_args += ["--sim-timeout-s", str(sim_timeout_s)]
-    if silence_s is not None:
-        ground_args += ["--silence-s", str(silence_s)]
-    flight_log = (log_dir / f"{run_name}.flightsw.log").open("wb")
-    ground_log = (log_dir / f"{run_name}.ground.log").open("wb")
-    flight = subprocess.Popen(flight_args, stdout=flight_log, stderr=subprocess.STDOUT, env=env)
-    ground = subprocess.Popen(
-        ground_args,
-        stdout=ground_log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        preexec_fn=ground_preexec,
+    flight_args = flight_command(config, endpoints, log_level, clock, rate)
+    ground_args = ground_command(
+        config, ground_endpoints, data_dir, log_level, light_time_s, sim_timeout_s, silence_s
     )
+    flight = children.start(flight_args, log_dir / f"{run_name}.flightsw.log", env)
+    try:
+        ground = children.start(
+            [*ground_args, "--run-name", run_name],
+            log_dir / f"{run_name}.ground.log",
+            env,
+            preexec=ground_preexec,
+        )
+    except BaseException:
+        children.terminate(flight)
+        raise
     client = GroundClient(endpoints.control, timeout_s=30.0)
     mission = Mission(
-        config, endpoints, data_dir, run_name, flight, ground, client, [flight_log, ground_log],
-        flight_log=Path(flight_log.name),
+        config, endpoints, data_dir, log_dir, run_name, flight, ground, client, ground_args, env,
+        ground_preexec, started=wall_utc(),
     )  # fmt: skip
     try:
-        _wait_ready(mission, log_dir)
+        _wait_ready(mission)
         _settle(mission)
+        mission.session().write(data_dir)
     except BaseException:
         mission.stop()
         raise
-    mission.session().write(data_dir)
     return mission
 
 
-def _wait_ready(mission: Mission, log_dir: Path) -> None:
+def _wait_ready(mission: Mission) -> None:
+    """Until the ground answers; LaunchError, quoting its log, if either process dies first."""
     waited_s = 0.0
     while True:
         for name, process in (("flightsw", mission.flight), ("ground", mission.ground)):
             if process.poll() is not None:
-                tail = _tail(log_dir / f"{mission.run_name}.{name}.log")
                 raise LaunchError(
-                    f"{name} exited with code {process.returncode} while starting:\n{tail}"
+                    f"{name} {children.exit_status(process.returncode)} while starting; the "
+                    f"last lines of its log ({mission.log_path(name)}):\n"
+                    f"{children.tail(mission.log_path(name))}"
                 )
         try:
             mission.client.call(GetStatus(), timeout_s=1.0)
@@ -220,7 +287,8 @@ def _wait_ready(mission: Mission, log_dir: Path) -> None:
             waited_s += 1.0
             if waited_s >= READY_TIMEOUT_S:
                 raise LaunchError(
-                    f"the ground did not answer within {READY_TIMEOUT_S:g} s; see the logs in {log_dir}"
+                    f"the ground did not answer within {READY_TIMEOUT_S:g} s; see the logs in "
+                    f"{mission.log_dir}"
                 ) from None
 
 
@@ -232,10 +300,3 @@ def _settle(mission: Mission) -> None:
     except ClientError as error:
         if "needs a stepped clock" not in str(error):
             raise
-
-
-def _tail(path: Path, lines: int = 15) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"

@@ -8,22 +8,26 @@ import shutil
 import sys
 from pathlib import Path
 
-from flightsw.cli import EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, add_clock_options, add_version
-from flightsw.clock import wall_time_s
+from flightsw.cli import (
+    EXIT_OK,
+    EXIT_RUNTIME,
+    EXIT_USAGE,
+    add_clock_options,
+    add_version,
+    exit_codes,
+)
 from flightsw.config import ConfigError
-from flightsw.icd import Endpoints
-from ground.api import GetAlarms, GetStatus, GroundClient, GroundStatus, Session, Step
+from ground.api import GetAlarms, GroundClient
 from ground.archive.store import Archive, default_run_name
-from ground.cli import archive_cli
+from ground.cli import archive_cli, attach
 from ground.cli import replay as replay_cli
-from ground.cli.launcher import launch
+from ground.cli import run as flight
 from ground.console.complete import (
     ConsoleCompleter,
     Vocabulary,
     history_path,
     prompt_session,
 )
-from ground.console.live_view import LiveView
 from ground.console.verbs import Console
 from ground.errors import ClientError, GroundError, LaunchError, PlotError
 from ground.plots.figures import check_names, plot_parameters, plot_run
@@ -41,7 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser(
-        "run", help="start flightsw and ground for a config and show live telemetry"
+        "run",
+        help="start flightsw and ground for a config and show live telemetry",
+        description="Start flightsw and ground for a config, fly, and show live telemetry. "
+        "Both are watched: a ground that dies is restarted (at most 3 times in 10 minutes, with "
+        "`ground --resume`), a spacecraft that dies ends the run. SIGTERM, SIGHUP and Ctrl-C "
+        "stop the spacecraft, then the ground, which archives every frame first. Each run "
+        "keeps its session in DATA_DIR/sessions/ while it flies. "
+        + exit_codes(
+            ok="stopped cleanly (the duration flown, or a signal)",
+            usage="bad config or arguments",
+            runtime="could not start, or lost a process on the way",
+        ),
     )
     run.add_argument("config", type=Path, help="mission config, e.g. configs/leo_smallsat.toml")
     run.add_argument(
@@ -70,18 +85,34 @@ def main(argv: list[str] | None = None) -> int:
         "--refresh-s", type=float, default=1.0, help="wall seconds between redraws (default 1)"
     )
 
-    console = commands.add_parser("console", help="the operator console on a running ground")
+    console = commands.add_parser(
+        "console",
+        help="the operator console on a running ground",
+        description="Attach to the run flying in DATA_DIR (its session in DATA_DIR/sessions/). "
+        "With several flying there, a terminal is asked which; a script must name one with "
+        "--run. The console says at once when its ground is gone. "
+        + exit_codes(
+            ok="done",
+            failed="a check failed or a command was refused",
+            usage="bad arguments, or several runs fly and none was chosen",
+            runtime="the ground is gone, or did not answer",
+        ),
+    )
+    console.add_argument("--run", metavar="NAME", help="attach to this run of DATA_DIR")
     console.add_argument(
-        "--control", help="the ground's control endpoint (default: from DATA_DIR/session.json)"
+        "--control", help="the ground's control endpoint (default: from the run's session)"
     )
     console.add_argument(
-        "--data-dir", type=Path, default=Path("runs"), help="where `mission run` left session.json"
+        "--data-dir",
+        type=Path,
+        default=Path("runs"),
+        help="where `mission run` keeps its runs' sessions (default ./runs)",
     )
     console.add_argument(
         "--script", type=Path, help="read console lines from this file instead of stdin"
     )
     console.add_argument(
-        "--feed", help="the ground's live feed endpoint (default: from DATA_DIR/session.json)"
+        "--feed", help="the ground's live feed endpoint (default: from the run's session)"
     )
 
     plot = commands.add_parser("plot", help="draw an archived run as PNG figures or text charts")
@@ -136,89 +167,30 @@ def main(argv: list[str] | None = None) -> int:
 def run_mission(args: argparse.Namespace) -> int:
     config = check_config(args.config).mission  # the whole config, before starting anything
     mode = args.clock or config.clock.mode
-    run_name = args.run_name or default_run_name(config.name)
-    print(
-        f"mission: starting {config.name} ({mode} clock); archive and logs in {args.data_dir}/",
-        flush=True,
-    )
-    mission = launch(args.config, args.data_dir, run_name, clock=args.clock, rate=args.rate)
-    view = LiveView(mission.endpoints.feed, sys.stdout)
-    print(
-        f"mission: running; attach a console with `mission console --data-dir {args.data_dir}`",
-        flush=True,
-    )
-    try:
-        fly(mission.client, view, mode, args)
-    except KeyboardInterrupt:
-        print("\nmission: Ctrl-C, stopping both processes", flush=True)
-    finally:
-        status = _status_or_none(mission.client)
-        mission.stop()
-        view.close()
-    if status is not None:
-        ingest = status.ingest
-        print(
-            f"mission: stopped at T+{status.time_s:.1f} s; {ingest.frames} frames "
-            f"({ingest.refused} refused, {ingest.frames_missing} missing), {status.events} events, "
-            f"{status.alarms_active} alarms active; archive {mission.archive_path}"
-        )
-    return EXIT_OK
-
-
-def fly(client: GroundClient, view: LiveView, mode: str, args: argparse.Namespace) -> None:
-    """Advance (stepped) or follow (realtime) the mission until the duration is reached.
-
-    In realtime the wait between redraws is a wait on the live feed, so the view keeps up.
-    """
-    mission_name = client.call(GetStatus()).status.mission
-    last_draw_s = wall_time_s()
-    while True:
-        if mode == "stepped":
-            time_s = client.call(Step(args.step_s), timeout_s=600.0).time_s
-            view.pump(timeout_ms=0)
-        else:
-            view.pump(timeout_ms=int(args.refresh_s * 1000))
-            time_s = client.call(GetStatus()).status.time_s
-        finished = args.duration_s is not None and time_s >= args.duration_s
-        if wall_time_s() - last_draw_s >= (5.0 if args.headless else args.refresh_s) or finished:
-            if args.headless:
-                print(f"mission: T+{time_s:,.0f} s", flush=True)
-            else:
-                view.render(time_s, header=mission_name)
-            last_draw_s = wall_time_s()
-        if finished:
-            return
-
-
-def _status_or_none(client: GroundClient) -> GroundStatus | None:
-    try:
-        return client.call(GetStatus(), timeout_s=5.0).status
-    except ClientError:
-        return None
+    wanted = args.run_name or default_run_name(config.name)
+    run_name = flight.claim_run_name(args.data_dir, wanted, chosen=args.run_name is not None)
+    return flight.run(args, config.name, mode, run_name)
 
 
 def run_console(args: argparse.Namespace) -> int:
-    session = Session.read(args.data_dir)
-    known = session.endpoints if session is not None else Endpoints.default()
-    control = args.control or known.control
-    # A session's feed and archive belong to its own ground: trust them only for its control.
-    same = session is not None and control == known.control
-    feed = args.feed or (known.feed if control == known.control else None)
-    archive = session.archive if session is not None and same else None
-    with GroundClient(control, timeout_s=10.0) as client:
-        console = Console(client, feed_endpoint=feed, archive_path=archive)
+    terminal = sys.stdin.isatty() and args.script is None
+    target = attach.choose(
+        args, input if terminal else None, lambda text: print(f"mission: {text}")
+    )
+    with GroundClient(target.control, timeout_s=10.0, watch=target.watch) as client:
+        console = Console(client, feed_endpoint=target.feed, archive_path=target.archive)
         try:
             if args.script is not None:
                 with args.script.open() as lines:
                     return console.run_script(lines)
             if not sys.stdin.isatty():
                 return console.run_script(sys.stdin)
-            return interactive(console, control, args.data_dir)
+            return interactive(console, f"{target.name} ({target.control})", args.data_dir)
         finally:
             console.close()
 
 
-def interactive(console: Console, endpoint: str, data_dir: Path) -> int:
+def interactive(console: Console, ground: str, data_dir: Path) -> int:
     """Line editing, a persistent history and Tab completion from the dictionary."""
     completer = ConsoleCompleter(
         Vocabulary.from_dictionary(console.dictionary, console.verbs),
@@ -226,7 +198,7 @@ def interactive(console: Console, endpoint: str, data_dir: Path) -> int:
     )
     session = prompt_session(completer, history_path(data_dir))
     console.render.line(
-        f"mission console on {endpoint}; `help` lists the verbs, Tab completes, `quit` leaves"
+        f"mission console on {ground}; `help` lists the verbs, Tab completes, `quit` leaves"
     )
     while True:
         try:

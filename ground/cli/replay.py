@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from flightsw.cli import EXIT_OK
-from flightsw.clock import wall_time_s
+from flightsw.clock import wall_time_s, wall_utc
 from flightsw.icd import Endpoints
 from ground.api import Session
 from ground.archive.store import Archive
 from ground.cli.launcher import free_ports
+from ground.cli.signals import StopOnSignals, describe
 from ground.console.live_view import LiveView
-from ground.errors import ReplayError
+from ground.errors import ReplayError, Stopped
 from ground.replay.engine import Replay
 from ground.replay.pacing import Pacer
 from ground.replay.runtime import ReplayRuntime, ReplaySockets
@@ -48,7 +50,7 @@ def add_parsers(commands: Any) -> None:
     replay.add_argument(
         "--data-dir",
         type=Path,
-        help="where the new archive and session.json go (default: the archive's folder)",
+        help="where the new archive and the replay's session go (default: the archive's folder)",
     )
     replay.add_argument(
         "--headless", action="store_true", help="no live view; print a progress line now and then"
@@ -79,7 +81,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_replay(args: argparse.Namespace) -> int:
-    """Replay on free ports with session.json written, the live view unless headless."""
+    """Replay on free ports, its session written while it runs, the live view unless headless.
+
+    The replay's ground runs in this process and starts no other: a killed replay leaves no
+    process behind, only a stale session that the next `mission run` there clears.
+    """
     Pacer(args.speed)  # refuse a bad speed before anything is made
     data_dir = args.data_dir or args.archive.parent
     endpoints = Endpoints.on_ports(free_ports(6))
@@ -93,27 +99,39 @@ def run_replay(args: argparse.Namespace) -> int:
     view = None if args.headless else LiveView(endpoints.feed, sys.stdout)
     if view is not None:  # the view shows alarms; log lines would only tear its redraws
         logging.getLogger("ground.process.service").setLevel(logging.ERROR)
-    try:
-        replayed = replay.archive.path
-        Session(replayed.stem, replayed, endpoints, replay_of=args.archive).write(data_dir)
-        pace = "as fast as possible" if args.speed == 0 else f"at {args.speed:g}x"
-        print(
-            f"mission: replaying {args.archive} {pace} into {replay.archive.path}; attach a "
-            f"console with `mission console --data-dir {data_dir}`",
-            flush=True,
-        )
-        progress = _Progress(view, args, str(replay.service.dictionary.mission))
+    replayed = replay.archive.path
+    session = Session(
+        replayed.stem,
+        replayed,
+        endpoints,
+        replay_of=args.archive,
+        mission_pid=os.getpid(),
+        started=wall_utc(),
+    )
+    with StopOnSignals() as signals:
         try:
-            summary = runtime.run(args.speed, progress)
-        except KeyboardInterrupt:
-            print("\nmission: Ctrl-C, stopping the replay", flush=True)
-            summary = replay.summary(finished=False)
-        progress(replay.service.now_s, final=True)
-    finally:
-        runtime.close()
-        if view is not None:
-            view.close()
-        sockets.close()
+            session.write(data_dir)
+            pace = "as fast as possible" if args.speed == 0 else f"at {args.speed:g}x"
+            print(
+                f"mission: replaying {args.archive} {pace} into {replay.archive.path}; attach a "
+                f"console with `mission console --data-dir {data_dir}`",
+                flush=True,
+            )
+            progress = _Progress(view, args, str(replay.service.dictionary.mission))
+            try:
+                summary = runtime.run(args.speed, progress)
+            except Stopped as stopped:
+                signals.hold()
+                print(f"\nmission: {describe(stopped)}, stopping the replay", flush=True)
+                summary = replay.summary(finished=False)
+            progress(replay.service.now_s, final=True)
+        finally:
+            signals.hold()
+            session.remove(data_dir)
+            runtime.close()
+            if view is not None:
+                view.close()
+            sockets.close()
     print(f"mission: {summary.describe()}")
     return EXIT_OK
 

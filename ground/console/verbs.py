@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, TextIO
 
 import msgspec
 
-from flightsw.cli import EXIT_FAILED, EXIT_OK
+from flightsw.cli import EXIT_FAILED, EXIT_OK, EXIT_RUNTIME
 from flightsw.icd import Scalar
 from ground.api import (
     Acknowledge,
@@ -55,10 +55,10 @@ from ground.api import (
 )
 from ground.console.render import Renderer
 from ground.console.wait import MissionClock
-from ground.console.watch import Feed, watch
+from ground.console.watch import QUIET_REALTIME_MS, QUIET_STEPPED_MS, Feed, watch
 from ground.console.words import parse_args, parse_range, split_expression, split_options
 from ground.dictionary import hk_period_s
-from ground.errors import ConsoleError, GroundError
+from ground.errors import ConsoleError, GroundError, GroundGone
 from ground.vocabulary import CommandStatus, QueueState
 
 __all__ = ["Console", "ConsoleError", "parse_args", "parse_value"]
@@ -102,6 +102,7 @@ class Console:
         self.feed_endpoint = feed_endpoint
         self.archive_path = archive_path
         self.failures = 0
+        self.lost: GroundGone | None = None  # the ground went away during the last line
         self._feed: Feed | None = None
         self._dictionary: dict[str, Any] | None = None
         self.clock = MissionClock(client, self.feed)
@@ -162,8 +163,12 @@ class Console:
         except ValueError as error:
             self._fail(f"cannot split the line: {error}")
             return True
+        self.lost = None
         try:
             entry.run(words)
+        except GroundGone as error:
+            self.lost = error
+            self._fail(str(error))
         except (ConsoleError, GroundError, ValueError) as error:
             self._fail(str(error))
         except IndexError:
@@ -173,12 +178,18 @@ class Console:
         return True
 
     def run_script(self, lines: Iterable[str]) -> int:
-        """Run lines, echoing each; EXIT_FAILED (1) when anything failed, else EXIT_OK (0)."""
+        """Run lines, echoing each; EXIT_FAILED (1) when anything failed, else EXIT_OK (0).
+
+        A script stops when its ground is gone (EXIT_RUNTIME, 3): every line after would fail
+        the same way, and the script's outcome would not be the spacecraft's.
+        """
         for line in lines:
             if line.strip() and not line.strip().startswith("#"):
                 self.render.line(f"> {line.strip()}", "dim")
             if not self.run_line(line):
                 break
+            if self.lost is not None:
+                return EXIT_RUNTIME
         return EXIT_FAILED if self.failures else EXIT_OK
 
     def feed(self) -> Feed:
@@ -433,9 +444,13 @@ class Console:
         for name in names:
             self.client.call(GetTelemetry(name))  # refuses an unknown name, with suggestions
         period_s = min(self._hk_period_s(name) for name in names)
-        advance = (lambda: self.clock.step(period_s)) if self.clock.stepped else None
+        # A quiet feed steps a stepped clock, and on a realtime one asks whether the ground is
+        # still there: a dead ground's feed is quiet forever.
+        stepped = self.clock.stepped
+        on_quiet = (lambda: self.clock.step(period_s)) if stepped else self.client.ensure_there
+        quiet_ms = QUIET_STEPPED_MS if stepped else QUIET_REALTIME_MS
         updates = int(options["for"]) if "for" in options else None
-        count = watch(self.feed(), names, self.render, updates, advance)
+        count = watch(self.feed(), names, self.render, updates, on_quiet, quiet_ms)
         self.render.line(f"watched {count} update(s)")
 
 

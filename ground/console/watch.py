@@ -2,7 +2,8 @@
 
 `watch` shows the latest value of each chosen parameter as housekeeping reports arrive on the
 feed, until Ctrl-C or a number of updates. On a stepped clock nothing arrives unless someone
-steps, so `watch` advances the clock by a housekeeping period whenever the feed has been quiet.
+steps, so `watch` advances the clock by a housekeeping period whenever the feed has been quiet;
+on a realtime one a quiet feed is the moment to ask whether the ground is still there.
 """
 
 from __future__ import annotations
@@ -73,11 +74,14 @@ def watch(
     names: Sequence[str],
     render: Renderer,
     updates: int | None = None,
-    advance: Callable[[], object] | None = None,
+    on_quiet: Callable[[], object] | None = None,
+    quiet_ms: int = QUIET_REALTIME_MS,
 ) -> int:
     """Show `names` as they arrive, for `updates` reports (None: until Ctrl-C); return the count.
 
-    `advance` steps a stepped clock when the feed is quiet; None on a realtime clock.
+    `on_quiet` runs whenever the feed has been quiet for a while: it steps a stepped clock, or
+    makes sure the ground is still there (raising to end the watch if not). A stepped clock
+    takes a shorter `quiet_ms` (QUIET_STEPPED_MS): nothing comes until someone steps.
     """
     latest: dict[str, tuple[float, Any]] = {}
     count = 0
@@ -89,7 +93,7 @@ def watch(
             live.start()
         while updates is None or count < updates:
             arrived = False
-            for event in feed.wait(QUIET_STEPPED_MS if advance else QUIET_REALTIME_MS):
+            for event in feed.wait(quiet_ms):
                 if not isinstance(event, TelemetryArrived):
                     continue
                 values = watched_values(event, names)
@@ -106,8 +110,8 @@ def watch(
                     render.line(f"{mission_time(time_s)}  {shown}")
                 if updates is not None and count >= updates:
                     break
-            if not arrived and advance is not None:
-                advance()
+            if not arrived and on_quiet is not None:
+                on_quiet()
     except KeyboardInterrupt:
         pass
     finally:

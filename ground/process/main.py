@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from flightsw.cli import (
     exit_codes,
     log_to_stderr,
     stop_on_signals,
+    watch_parent,
 )
 from flightsw.clock import wall_time_s
 from flightsw.config import ConfigError, MissionConfig
@@ -120,6 +120,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     log_to_stderr("ground", args.log_level)
+    # First, before anything slow: a parent killed from now on takes this process with it.
+    parent = None if args.exit_with_parent is None else watch_parent(args.exit_with_parent, log)
     try:
         # The whole file, the spacecraft's part and the rule file included, before any socket.
         checked = check_config(args.config)
@@ -168,10 +170,9 @@ def main(argv: list[str] | None = None) -> int:
         runtime = GroundRuntime(
             sockets, service, args.sim_timeout_s, build_service, clock, silence_s, attachment
         )
+        runtime.parent = parent
         if gap is not None:
             service.recover(gap)
-        if args.exit_with_parent:
-            runtime.parent_pid = os.getppid()
         stop_on_signals(runtime.stop, log)
         log.info(
             "%s: archive %s, %d rules, light time %s, %s clock, silent after %g s; "

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import zmq
 
+from flightsw.cli import ParentWatch
 from flightsw.clock import wall_time_s
 from flightsw.icd import Truth, encode_envelope, peek_tm_time_s, simport
 from ground.api import FeedEvent, Refusal, ResetReply
@@ -86,7 +86,7 @@ class GroundRuntime:
         `attachment` the spacecraft's counts when the ground met it (None: it had sent nothing)."""
         self.sockets = sockets
         self.build_service = build_service
-        self.parent_pid: int | None = None
+        self.parent: ParentWatch | None = None  # stop when it is gone (--exit-with-parent)
         self.sim_timeout_s = sim_timeout_s
         self.wall_s = wall_s
         self.clock = clock if clock is not None else GroundClock(wall_s, stepped=True)
@@ -134,11 +134,11 @@ class GroundRuntime:
         for socket in (sockets.downlink, sockets.truth, sockets.sim, sockets.control, *monitors):
             poller.register(socket, zmq.POLLIN)
         while self.running:
-            if self.parent_pid is not None and os.getppid() != self.parent_pid:
+            if self.parent is not None and self.parent.gone():
                 log.warning(
-                    "the process that started this one (pid %d) is gone; stopping", self.parent_pid
+                    "the process that started this one (pid %d) is gone; stopping", self.parent.pid
                 )
-                return
+                break
             ready = dict(poller.poll(self.liveness.poll_ms(self.service, bool(self._truths))))
             if sockets.downlink in ready:
                 self._apply_truths()
@@ -160,10 +160,25 @@ class GroundRuntime:
                 self._finish_reset()
             if self.sim:
                 self.sim.expire(self.liveness.unanswered)
+        self._take_in_the_rest()
 
     def close(self) -> ArchiveClosed:
         """Close the run's archive: what it cannot write is spilled, and said (never raised)."""
         return close_archive(self.service.archive)
+
+    def _take_in_the_rest(self) -> None:
+        """Stopping cleanly: keep every frame and truth already received, in order, and what is
+        still in flight, so the archive ends with the last frame that reached the antenna."""
+        self._drain_truth()  # the sockets' queues; truths are applied as their frames are in
+        self._take_in_held()
+        while self._truths:  # their frames will not come now: the clock still moves to them
+            truth, arrived_wall_s = self._truths.popleft()
+            self.service.update_link(
+                truth.time_s, truth.range_m, truth.station_visible, truth.downlink_closes
+            )
+            self.clock.anchor(truth.time_s, arrived_wall_s)
+            self._advance(truth.time_s)
+        self.service.land_in_flight()  # the close commits them (or spills what it cannot)
 
     # -- link ------------------------------------------------------------------------------------
 
@@ -488,6 +503,7 @@ class GroundRuntime:
             return  # on their way; the loop calls again
         self._reset = None
         old_archive = self.service.archive.path
+        self.service.land_in_flight()  # as when a run ends with the process: one way to close
         close_archive(self.service.archive)  # what it cannot write is spilled, and said
         assert self.build_service is not None
         try:

@@ -185,6 +185,17 @@ class GroundService:
         self.record_alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
         self.refused.summarise(now_s)
 
+    def land_in_flight(self) -> None:
+        """The run is closing: deliver every frame still in flight, each at its due time.
+
+        They reached the antenna and were accepted; the clock moves on by at most the light time,
+        as it would have had the run gone on, rather than the archive losing the last light
+        time's worth of telemetry (minutes of it on the way to Mars).
+        """
+        last_due_s = self.downlink.last_due_s()
+        if last_due_s is not None:
+            self.run_clock(max(last_due_s, self.now_s))
+
     def keep_archive(self, now_s: float) -> None:
         """Commit the archive's pending rows; while it cannot be written, retry on a backoff
         and keep its alarm up (`ground.process.archive_watch`)."""

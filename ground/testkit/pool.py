@@ -59,7 +59,6 @@ class MissionPool:
             self.run_name(run_name),
             clock="stepped",
             light_time_s=spec.light_time_s,
-            exit_with_parent=True,
         )
         self._fresh.append(mission)
         return mission
@@ -83,7 +82,6 @@ class MissionPool:
             name,
             clock="stepped",
             light_time_s=spec.light_time_s,
-            exit_with_parent=True,
         )
         self._shared[spec] = mission
         return mission

@@ -112,7 +112,7 @@ def test_a_ground_at_its_file_size_limit_keeps_running_and_loses_no_row(tmp_path
         housekeeping = db.execute("SELECT count(*) FROM housekeeping").fetchone()[0]
         assert housekeeping == reports.fetchone()[0]
     db.close()
-    # Every frame that reached the ground is in the archive, once; those still crossing the
-    # light time when it stopped never reached it.
-    arrived = status.ingest.frames - status.in_flight_down
-    assert frames == (arrived, arrived)
+    # Every frame that reached the ground is in the archive, once: those still crossing the
+    # light time when it stopped land at their due time as the run closes (spilled here).
+    assert status.in_flight_down > 0  # some were, and count
+    assert frames == (status.ingest.frames, status.ingest.frames)

@@ -112,7 +112,7 @@ def test_a_paced_replay_serves_read_only_ops_and_refuses_spacecraft_ones(
     sockets = ReplaySockets(endpoints)
     runtime = ReplayRuntime(sockets, Replay(live, tmp_path))
     replayed = runtime.replay.archive.path
-    Session(replayed.stem, replayed, endpoints, replay_of=live).write(tmp_path)
+    written = Session(replayed.stem, replayed, endpoints, replay_of=live).write(tmp_path)
     replies: dict[str, Reply | Refusal] = {}
     requests: list[Request[Any]] = [
         GetStatus(),
@@ -142,7 +142,7 @@ def test_a_paced_replay_serves_read_only_ops_and_refuses_spacecraft_ones(
         refused = replies[op]
         assert isinstance(refused, Refusal)
         assert refused.error.startswith("replay: there is no spacecraft to ")
-    session = Session.read(tmp_path)
+    session = Session.read(written)
     assert session is not None and session.endpoints == endpoints
     assert (session.archive, session.replay_of, session.config) == (replayed, live, None)
 

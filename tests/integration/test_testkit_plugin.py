@@ -4,11 +4,10 @@ with the plugin found through its entry point."""
 from __future__ import annotations
 
 import json
-import os
-import select
 from pathlib import Path
 
 import pytest
+from processes import wait_for_exit
 
 pytestmark = pytest.mark.integration
 
@@ -23,19 +22,6 @@ def record(hil):
     pids += [hil.mission.flight.pid, hil.mission.ground.pid]
     path.write_text(json.dumps(pids))
 """
-
-
-def wait_for_exit(pid: int, within_s: float) -> bool:
-    """Whether process `pid` has ended (or ends within `within_s`): waits on a pidfd, no polling."""
-    try:
-        handle = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        readable, _, _ = select.select([handle], [], [], within_s)
-        return bool(readable)
-    finally:
-        os.close(handle)
 
 
 def recorded_pids(folder: Path) -> list[int]:

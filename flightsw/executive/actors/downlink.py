@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from typing import Any
 
@@ -22,6 +23,8 @@ from flightsw.icd.packet import SEQUENCE_MODULO, encode_tm
 
 log = logging.getLogger(__name__)
 
+WAIT_SLICE_MS = 100  # a stepped send waits for the ground in slices, to notice a stop request
+
 
 class DownlinkActor(pykka.ThreadingActor):
     """Own the TM socket; frames leave in the order the executive hands them over.
@@ -30,6 +33,9 @@ class DownlinkActor(pykka.ThreadingActor):
     the thread that uses it. In stepped mode a send waits for the ground (back-pressure, so
     mission time lags instead of frames being lost); in realtime it never blocks the spacecraft,
     and a frame the ground cannot take is counted as dropped — the recorder still holds it.
+    Once `stopping` is set (the process was asked to stop) no send waits: a stepped spacecraft
+    whose ground is gone would otherwise spend `send_timeout_ms` on every frame before it could
+    stop.
     """
 
     def __init__(
@@ -39,8 +45,10 @@ class DownlinkActor(pykka.ThreadingActor):
         blocking: bool,
         recorder: Recorder | None = None,
         send_timeout_ms: int = 10_000,
+        stopping: threading.Event | None = None,
     ) -> None:
         super().__init__()
+        self.stopping = stopping or threading.Event()
         self.context = context
         self.endpoint = endpoint
         self.blocking = blocking
@@ -57,7 +65,6 @@ class DownlinkActor(pykka.ThreadingActor):
         self.socket = self.context.socket(zmq.PUSH)
         self.socket.setsockopt(zmq.LINGER, 2000)
         self.socket.setsockopt(zmq.SNDHWM, 100_000)
-        self.socket.setsockopt(zmq.SNDTIMEO, self.send_timeout_ms if self.blocking else 0)
         self.socket.connect(self.endpoint)
         log.info("downlink connects to %s", self.endpoint)
 
@@ -105,15 +112,37 @@ class DownlinkActor(pykka.ThreadingActor):
 
     def _send(self, frame: bytes) -> None:
         assert self.socket is not None  # made in on_start, before any message
+        copy = len(frame) > 512
         try:
-            self.socket.send(frame, 0, copy=len(frame) > 512)
-            self.frames_sent += 1
+            self.socket.send(frame, zmq.NOBLOCK, copy=copy)
         except zmq.Again:
-            self.frames_dropped += 1
-            if self.frames_dropped in (1, 10, 100) or self.frames_dropped % 1000 == 0:
-                log.warning(
-                    "downlink: the ground at %s is not taking frames; %d dropped so far "
-                    "(kept onboard by the recorder). Start the ground or check its endpoint.",
-                    self.endpoint,
-                    self.frames_dropped,
-                )
+            if not (self.blocking and self._wait_for_ground()):
+                self._drop()
+                return
+            try:
+                self.socket.send(frame, zmq.NOBLOCK, copy=copy)
+            except zmq.Again:
+                self._drop()
+                return
+        self.frames_sent += 1
+
+    def _wait_for_ground(self) -> bool:
+        """Wait up to `send_timeout_ms` until the ground takes frames; False if it did not, or
+        if the process is stopping."""
+        assert self.socket is not None
+        waited_ms = 0
+        while waited_ms < self.send_timeout_ms and not self.stopping.is_set():
+            if self.socket.poll(WAIT_SLICE_MS, zmq.POLLOUT):
+                return True
+            waited_ms += WAIT_SLICE_MS
+        return False
+
+    def _drop(self) -> None:
+        self.frames_dropped += 1
+        if self.frames_dropped in (1, 10, 100) or self.frames_dropped % 1000 == 0:
+            log.warning(
+                "downlink: the ground at %s is not taking frames; %d dropped so far "
+                "(kept onboard by the recorder). Start the ground or check its endpoint.",
+                self.endpoint,
+                self.frames_dropped,
+            )

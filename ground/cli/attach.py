@@ -1,0 +1,109 @@
+"""Which ground `mission console` attaches to: the run flying in the folder, the one named with
+`--run`, the one chosen from a list on a terminal, or an endpoint given outright."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flightsw.icd import Endpoints
+from ground.api.liveness import Watch, endpoint_watch
+from ground.api.session import Session, session_watch, sessions_dir, sessions_in
+from ground.errors import ConsoleError, GroundGone
+
+Ask = Callable[[str], str]  # shows a prompt, returns what the person typed
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A ground to attach to: its control and feed endpoints, its archive, how to watch it."""
+
+    name: str  # how the console names it to the operator
+    control: str
+    feed: str | None
+    archive: Path | None
+    watch: Watch
+
+
+def choose(args: argparse.Namespace, ask: Ask | None, say: Callable[[str], None]) -> Target:
+    """The ground `args` point to; `ask` chooses among several live runs (None: not a terminal).
+
+    Raises:
+        ConsoleError: several runs fly and none was chosen (the message lists them), or no run
+            has the name given.
+        GroundGone: the run named is not flying any more (its session is stale).
+    """
+    if args.control:
+        # An endpoint given outright: the session's feed and archive belong to its own ground.
+        return Target(args.control, args.control, args.feed, None, endpoint_watch(args.control))
+    data_dir: Path = args.data_dir
+    sessions = sessions_in(data_dir)
+    live = [session for session in sessions if session.live()]
+    if args.run is not None:
+        return _attach(data_dir, _named(data_dir, sessions, live, args.run), args.feed)
+    if len(live) == 1:
+        return _attach(data_dir, live[0], args.feed)
+    if len(live) > 1:
+        if ask is None:
+            raise ConsoleError(
+                f"{len(live)} runs are flying in {data_dir}/:\n{_listing(live)}\n"
+                "choose one with --run NAME"
+            )
+        return _attach(data_dir, _ask(live, ask), args.feed)
+    stale = [session.run_name for session in sessions]
+    gone = (
+        f" (the sessions of {', '.join(stale)} are stale: their processes are gone)"
+        if stale
+        else ""
+    )
+    control = Endpoints.default().control
+    say(f"no run is flying in {data_dir}/{gone}; trying a ground on the default endpoint {control}")
+    feed = args.feed or Endpoints.default().feed
+    return Target(control, control, feed, None, endpoint_watch(control))
+
+
+def _named(data_dir: Path, sessions: list[Session], live: list[Session], name: str) -> Session:
+    for session in sessions:
+        if session.run_name == name:
+            if session not in live:
+                raise GroundGone(
+                    f"run {name} is not flying: its processes are gone (its session "
+                    f"{session.path(data_dir)} is stale). Its archive is {session.archive}"
+                )
+            return session
+    flying = f"runs flying there:\n{_listing(live)}" if live else "no run is flying there"
+    raise ConsoleError(f"no run {name} in {sessions_dir(data_dir)}/; {flying}")
+
+
+def _ask(live: list[Session], ask: Ask) -> Session:
+    """Offer the live runs by number; ask again until one is chosen."""
+    menu = "\n".join(f"  {number}. {s.describe()}" for number, s in enumerate(live, 1))
+    by_name = {s.run_name: s for s in live}
+    while True:
+        try:
+            answer = ask(
+                f"{len(live)} runs are flying:\n{menu}\nattach to which (number or name)? "
+            )
+        except (EOFError, KeyboardInterrupt):
+            raise ConsoleError("no run chosen; name one with --run NAME") from None
+        answer = answer.strip()
+        if answer in by_name:
+            return by_name[answer]
+        if answer.isdigit() and 1 <= int(answer) <= len(live):
+            return live[int(answer) - 1]
+
+
+def _attach(data_dir: Path, session: Session, feed: str | None) -> Target:
+    return Target(
+        f"run {session.run_name}",
+        session.endpoints.control,
+        feed or session.endpoints.feed,
+        session.archive,
+        session_watch(data_dir, session.run_name),
+    )
+
+
+def _listing(sessions: list[Session]) -> str:
+    return "\n".join(f"  {session.describe()}" for session in sessions)
