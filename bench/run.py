@@ -189,12 +189,13 @@ def barrage_section(quick: bool, repeats: int) -> int:
             f"RSS flightsw {flight_before / 1024:.0f} -> {flight_after / 1024:.0f} MiB, "
             f"ground {ground_before / 1024:.0f} -> {ground_after / 1024:.0f} MiB"
         )
-        uncounted: dict[str, int] = row["uncounted"]  # type: ignore[assignment]
-        if uncounted:  # sent, but not counted as refused: said, never hidden in the rate
-            print(
-                f"{'':<20} of {row['sent']:,} sent, not counted as refused: "
-                + ", ".join(f"{reason} {count:,}" for reason, count in uncounted.items())
-            )
+        for key, what in (("counted_otherwise", "counted as"), ("uncounted", "not counted as")):
+            reasons: dict[str, int] = row[key]  # type: ignore[assignment]
+            if reasons:  # said, never hidden in the rate
+                print(
+                    f"{'':<20} of {row['sent']:,} sent, {what}: "
+                    + ", ".join(f"{reason} {count:,}" for reason, count in reasons.items())
+                )
     return crashes
 
 
