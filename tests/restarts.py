@@ -40,12 +40,12 @@ def start_ground(mission: Mission, *extra: str, light_time_s: float | None = Non
     mission.ground = children.start(argv, mission.log_path("ground"), mission.env)
 
 
-def start_flight(mission: Mission, clock: str) -> None:
+def start_flight(mission: Mission, clock: str, extra: tuple[str, ...] = ()) -> None:
     """Start `flightsw` again for `mission` on its endpoints: a new spacecraft, from T+0."""
     argv = [
         sys.executable, "-m", "flightsw", "--config", str(mission.config), "--clock", clock,
         *[f"--{name}={getattr(mission.endpoints, name)}" for name in ("uplink", "downlink", "sim", "truth")],
-        "--exit-with-parent", str(os.getpid()),
+        "--exit-with-parent", str(os.getpid()), *extra,
     ]  # fmt: skip
     mission.flight = children.start(argv, mission.log_path("flightsw"), mission.env)
 
@@ -93,3 +93,21 @@ def sequence_counts(archive: Path, segment: int = 1) -> dict[int, Counter[int]]:
 def integrity(archive: Path) -> str:
     with sqlite3.connect(f"file:{archive}?mode=ro", uri=True) as connection:
         return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def wait_for_segment(mission: Mission, segment: int) -> None:
+    """Until the ground says it flies `segment`: each event on its feed is a reason to look, and
+    a quiet second too."""
+    feed = zmq.Context.instance().socket(zmq.SUB)
+    feed.setsockopt(zmq.LINGER, 0)
+    feed.setsockopt(zmq.SUBSCRIBE, b"event")
+    feed.connect(mission.endpoints.feed)
+    try:
+        for _ in range(int(WAIT_S)):  # a bound on failure, not on speed
+            if ground_status(mission).segment == segment:
+                return
+            if feed.poll(1000):
+                feed.recv_multipart()
+    finally:
+        feed.close(linger=0)
+    raise AssertionError(f"the ground never began segment {segment}")

@@ -8,6 +8,7 @@ so the ground imports this package too; it is on the allow-list of tests/test_ar
 from flightsw.config.catalog import resolve_config, shipped_missions, shipped_missions_dir
 from flightsw.config.check import check_mission, read_mission
 from flightsw.config.document import read_toml
+from flightsw.config.keys import TcKeys, keys_path, new_keys, read_keys
 from flightsw.config.ledger import suggest
 from flightsw.config.mission import (
     EXECUTIVE,
@@ -17,6 +18,7 @@ from flightsw.config.mission import (
     ClockConfig,
     LinkConfig,
     MissionConfig,
+    SecurityConfig,
     load_mission,
 )
 from flightsw.config.mission_context import CrewMember, GroundStation, MissionContext
@@ -38,8 +40,13 @@ __all__ = [
     "MissionConfig",
     "MissionContext",
     "Section",
+    "SecurityConfig",
+    "TcKeys",
     "check_mission",
+    "keys_path",
     "load_mission",
+    "new_keys",
+    "read_keys",
     "read_mission",
     "read_toml",
     "resolve_config",

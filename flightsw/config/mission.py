@@ -17,6 +17,7 @@ from flightsw.icd.endpoints import Endpoints
 from flightsw.icd.fields import TEXT_CHARS
 from flightsw.icd.margins import MAX_CLOCK_RATE
 from flightsw.icd.packet import IDLE_APID
+from flightsw.icd.sdls import DEFAULT_WINDOW
 from flightsw.time_grid import is_whole_ticks
 
 CLOCK_MODES = ("stepped", "realtime")
@@ -49,6 +50,21 @@ class LinkConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SecurityConfig:
+    """`[security]`: whether telecommands must be authenticated, and the anti-replay window."""
+
+    authenticate: bool
+    window: int  # sequence numbers above the last one taken that are still taken
+
+
+def _security(section: Section) -> SecurityConfig:
+    return SecurityConfig(
+        authenticate=section.bool("authenticate", False),
+        window=section.int("window", DEFAULT_WINDOW, minimum=1, maximum=2**20, unit="numbers"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class MissionConfig:
     """Everything one mission config says, checked."""
 
@@ -65,6 +81,7 @@ class MissionConfig:
     ground: Section
     endpoints: Endpoints  # [endpoints], each defaulting to a local port
     recorder_capacity_frames: int  # [recorder]: frames the onboard recorder keeps
+    security: SecurityConfig  # [security]: telecommand authentication
     raw: Section
 
     def refuse_unread(self, skip: tuple[str, ...] = ()) -> None:
@@ -162,6 +179,7 @@ def load_mission(path: str | Path) -> MissionConfig:
         recorder_capacity_frames=recorder.int(
             "capacity_frames", 200_000, minimum=100, maximum=10_000_000, unit="frames"
         ),
+        security=_security(root.section("security", {})),
         raw=root,
     )
 

@@ -21,6 +21,7 @@ from flightsw.executive.messages import (
     SetHousekeepingPeriod,
 )
 from flightsw.executive.supervisor import Supervisor
+from flightsw.executive.tc_security import TcAuthenticator
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.fields import TEXT_CHARS
 from flightsw.icd.messages import (
@@ -86,6 +87,8 @@ class Dispatcher:
         self.failed = 0
         self.log: deque[LogEntry] = deque(maxlen=COMMAND_LOG_LENGTH)
         self.onboard_commands = 0
+        # Set when telecommands must be authenticated ([security] authenticate).
+        self.authenticator: TcAuthenticator | None = None
 
     def perform(
         self, requests: tuple[Request, ...], time_s: float, source: str, depth: int = 0
@@ -166,6 +169,16 @@ class Dispatcher:
 
     def register(self, message_type: type[Message], handler: ServiceHandler) -> None:
         self.service_handlers[message_type] = handler
+
+    def handle_uplinked(self, frame: bytes, time_s: float) -> list[OutgoingPacket]:
+        """A frame off the uplink: opened and checked first when telecommands are
+        authenticated (its MAC, then its sequence number), then handled as any frame."""
+        if self.authenticator is not None:
+            try:
+                frame = self.authenticator.open(frame)
+            except FrameError as error:
+                return self.reject_frame(error.reason, error.detail, time_s)
+        return self.handle_frame(frame, time_s)
 
     def handle_frame(
         self, frame: bytes, time_s: float, source: str = "ground"

@@ -158,7 +158,7 @@ class Executive:
             if arrival_s is not None and at_or_before(arrival_s, horizon_s):
                 arrival_s, frame = self.arrivals.pop()
                 now_s = self._between_ticks(arrival_s)
-                self._pending.extend(self.dispatcher.handle_frame(frame, now_s))
+                self._pending.extend(self.dispatcher.handle_uplinked(frame, now_s))
                 self.last_tc_s = now_s
                 continue
             release_s = self.schedule.next_release_s()

@@ -19,6 +19,7 @@ from flightsw.executive.executive import Executive, started_event
 from flightsw.executive.messages import GetState
 from flightsw.executive.recorder import Recorder
 from flightsw.executive.supervisor import Supervisor
+from flightsw.executive.tc_security import TcAuthenticator
 from flightsw.executive.telemetry import TELEMETRY as EXECUTIVE_TELEMETRY
 from flightsw.icd.dictionary import MissionDictionary, SubsystemDictionary
 from flightsw.subsystems.registry import build_models
@@ -42,9 +43,11 @@ class Spacecraft:
         context: zmq.Context[Any],
         downlink_endpoint: str,
         stopping: threading.Event | None = None,
+        authenticator: TcAuthenticator | None = None,
     ) -> None:
         """`stopping`, once set, keeps the executive and the downlink from waiting on anything:
-        the process is stopping (see `Executive` and `DownlinkActor`)."""
+        the process is stopping (see `Executive` and `DownlinkActor`). With `authenticator`,
+        only authenticated telecommands are taken from the uplink."""
         self.config = config
         self.clock = make_clock(config)
         self.models = build_models(config)
@@ -66,6 +69,7 @@ class Spacecraft:
             )
         executive_apid = config.apids[EXECUTIVE]
         self.dispatcher = Dispatcher(config.apids, self.supervisor, executive_apid)
+        self.dispatcher.authenticator = authenticator
         self.executive = Executive(
             self.clock,
             config.clock.tick_s,

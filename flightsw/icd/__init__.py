@@ -7,6 +7,7 @@ short allow-list (tests/test_architecture.py). docs/icd.md describes the same fo
 - `services`: PUS service numbers, verification stages, event severities
 - `messages`, `storage_schedule`: the typed body of every service/subtype, and their codec
 - `truth`, `simport`: the truth feed and the sim port's requests and replies
+- `sdls`: the layout of authenticated telecommands (security header, MAC)
 - `fields`, `codec`, `refusals`: field types with their ranges; one encode and one validating
   decode; refusals in words
 - `dictionary`: command, fault and telemetry specs, as the spacecraft publishes them
@@ -95,6 +96,7 @@ from flightsw.icd.storage_schedule import (
 from flightsw.icd.truth import Truth, decode_truth, encode_truth
 
 from flightsw.icd import simport  # isort: skip  (the sim port's messages, by module: simport.StepRequest)
+from flightsw.icd import sdls  # isort: skip  (telecommand security, by module: sdls.secure)
 
 __all__ = [
     "ACK_ALL",
@@ -177,6 +179,7 @@ __all__ = [
     "peek_tm_identity",
     "peek_tm_time_s",
     "register",
+    "sdls",
     "simport",
     "validate_args",
     "with_choices",

@@ -77,7 +77,8 @@ def _primary(packet_type: PacketType, apid: int, seq: int, data_field_length: in
     return _PRIMARY.pack(word0, word1, data_field_length - 1)
 
 
-def _with_crc(body: bytes) -> bytes:
+def with_crc(body: bytes) -> bytes:
+    """`body` followed by its CRC-16 (CCITT-FALSE), as every frame ends."""
     return body + crc16_ccitt_false(body).to_bytes(2, "big")
 
 
@@ -93,7 +94,7 @@ def encode_tc(
     """Build a telecommand frame."""
     secondary = _TC_SECONDARY.pack((PUS_VERSION << 4) | ack_flags, service, subtype, source_id)
     length = TC_SECONDARY_HEADER_LENGTH + len(app_data) + CRC_LENGTH
-    return _with_crc(_primary(PacketType.TC, apid, seq, length) + secondary + app_data)
+    return with_crc(_primary(PacketType.TC, apid, seq, length) + secondary + app_data)
 
 
 def encode_tm(
@@ -111,7 +112,7 @@ def encode_tm(
         PUS_VERSION << 4, service, subtype, msg_counter & 0xFFFF, destination_id
     ) + encode_cuc(time_s)
     length = TM_SECONDARY_HEADER_LENGTH + len(app_data) + CRC_LENGTH
-    return _with_crc(_primary(PacketType.TM, apid, seq, length) + secondary + app_data)
+    return with_crc(_primary(PacketType.TM, apid, seq, length) + secondary + app_data)
 
 
 def decode(frame: bytes) -> Packet:

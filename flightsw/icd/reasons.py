@@ -22,6 +22,11 @@ UPLINK = ("not_a_telecommand", "bad_envelope", "bad_arrival", "arrival_too_far",
 """Refused by the spacecraft only: a TM on the uplink, a bad envelope or arrival time, a full
 arrival queue."""
 
+SECURITY = ("unknown_spi", "bad_mac", "replayed", "outside_window")
+"""Refused by the spacecraft only, when telecommands are authenticated (flightsw.icd.sdls): a
+key it does not have, a MAC that is not the key's over the frame, a sequence number already
+taken or too far ahead of the last one taken."""
+
 DOWNLINK = (
     "not_telemetry", "unknown_apid", "wrong_application", "unknown_parameter", "time_ahead",
     "in_flight_full",
@@ -47,11 +52,11 @@ SIM = ("declined", "defect")
 (`declined`: the wrong clock, an unknown subsystem or fault), or failed inside (`defect`)."""
 
 BY_SOCKET: dict[str, tuple[str, ...]] = {
-    "uplink": PACKET + UPLINK,
+    "uplink": PACKET + UPLINK + SECURITY,
     "downlink": PACKET + BODY + DOWNLINK,
     "truth": MESSAGE + TRUTH,
     "sim": MESSAGE + SIM,
 }
 """The reasons each receiver counts (the control API's are the ground's: `ground.api`)."""
 
-ALL = frozenset(PACKET + BODY + UPLINK + DOWNLINK + MESSAGE + TRUTH + SIM)
+ALL = frozenset(PACKET + BODY + UPLINK + SECURITY + DOWNLINK + MESSAGE + TRUTH + SIM)

@@ -29,6 +29,7 @@ from flightsw.icd.fields import (
 )
 from flightsw.icd.margins import MAX_CLOCK_RATE, MAX_STEP_S
 from flightsw.icd.messages import Arguments, ParameterMap
+from flightsw.icd.sdls import MAX_SEQUENCE_NUMBER, MAX_SPI
 from flightsw.icd.truth import Generation
 
 StepSeconds = Annotated[
@@ -41,6 +42,15 @@ PositiveRate = Annotated[
         gt=0.0,
         le=MAX_CLOCK_RATE,
         extra={"words": "a number > 0, at most 1000000 (mission s per wall s)"},
+    ),
+]
+Spi = Annotated[int, Meta(ge=0, le=MAX_SPI, extra={"words": f"a whole number from 0 to {MAX_SPI}"})]
+SequenceNumber = Annotated[
+    int,
+    Meta(
+        ge=0,
+        le=MAX_SEQUENCE_NUMBER,
+        extra={"words": f"a whole number from 0 to {MAX_SEQUENCE_NUMBER}"},
     ),
 ]
 RefusalCounts = Annotated[
@@ -111,6 +121,9 @@ class StatusReply(Ok, frozen=True, kw_only=True):
     uplink_refused: RefusalCounts = field(default_factory=dict)  # frames, by reason
     uplink_late: Count = 0  # arrival times before mission time, clamped to it
     sim_refused: RefusalCounts = field(default_factory=dict)  # sim-port requests, by reason
+    # Authenticated telecommands: the last sequence number taken, by SPI (the frame security
+    # report a ground signs on from); empty when the spacecraft does not authenticate.
+    tc_sequence: dict[Spi, SequenceNumber] = field(default_factory=dict)
 
 
 class DictionaryReply(Ok, frozen=True, kw_only=True):

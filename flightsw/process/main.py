@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import logging
 import sys
+from pathlib import Path
 
 from flightsw.cli import (
     EXIT_OK,
@@ -19,7 +20,9 @@ from flightsw.cli import (
     watch_parent,
 )
 from flightsw.config import MissionConfig, check_mission
+from flightsw.config.keys import keys_path, read_keys
 from flightsw.errors import FlightSwError
+from flightsw.executive.tc_security import ReplayState, TcAuthenticator
 from flightsw.process.runtime import FlightRuntime
 
 
@@ -42,6 +45,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--sim", help="endpoint to bind for the sim port (ROUTER)")
     parser.add_argument("--truth", help="endpoint to bind for the truth feed (PUB)")
+    parser.add_argument(
+        "--keys",
+        type=Path,
+        help="telecommand key file, when the config's [security] authenticate is true "
+        "(default: runs/keys/MISSION.toml, as `mission keys new` makes it)",
+    )
     add_clock_options(parser)
     add_process_options(parser, "flightsw")
     return parser.parse_args(argv)
@@ -65,7 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s", error)
         return EXIT_USAGE
     try:
-        runtime = FlightRuntime(config, endpoints)
+        authenticator = tc_authenticator(config, args.keys, log)
+    except (FlightSwError, OSError, ValueError) as error:
+        log.error("%s", error)
+        return EXIT_USAGE
+    try:
+        runtime = FlightRuntime(config, endpoints, authenticator)
     except FlightSwError as error:
         log.error("%s", error)
         return EXIT_RUNTIME
@@ -83,6 +97,36 @@ def main(argv: list[str] | None = None) -> int:
             executive.frames_sent,
         )
     return EXIT_OK
+
+
+def tc_authenticator(
+    config: MissionConfig, keys: Path | None, log: logging.Logger
+) -> TcAuthenticator | None:
+    """What checks uplinked telecommands: their keys, and the anti-replay numbers kept beside
+    them (`KEYS.arsn.json`); None, said in the log, when the config turns authentication off.
+
+    Raises:
+        ConfigError: the key file is missing or not its owner's alone; OSError, ValueError:
+        the stored numbers cannot be read.
+    """
+    if not config.security.authenticate:
+        log.warning(
+            "telecommand authentication is off ([security] authenticate = false in %s): any "
+            "process that reaches the uplink can command this spacecraft",
+            config.path,
+        )
+        return None
+    path = keys or keys_path(Path("runs"), config.name)
+    tc_keys = read_keys(path)
+    state = ReplayState(path.with_suffix(".arsn.json"))
+    authenticator = TcAuthenticator(tc_keys.keys, state, config.security.window)
+    log.info(
+        "telecommands authenticated with %d key(s) from %s; last sequence numbers taken: %s",
+        len(tc_keys.keys),
+        path,
+        authenticator.last_taken() or "none yet",
+    )
+    return authenticator
 
 
 def override_clock(config: MissionConfig, mode: str | None, rate: float | None) -> MissionConfig:

@@ -15,6 +15,7 @@ from flightsw.config.mission import MissionConfig
 from flightsw.errors import BindError, FrameError, SimPortError
 from flightsw.executive.messages import LinkCounters
 from flightsw.executive.spacecraft import Spacecraft
+from flightsw.executive.tc_security import TcAuthenticator
 from flightsw.icd.endpoints import Endpoints, bind_form
 from flightsw.icd.envelope import is_enveloped, open_envelope
 from flightsw.icd.margins import MAX_MESSAGE_OCTETS, RECEIVE_QUEUE_MESSAGES
@@ -45,9 +46,16 @@ def bind(socket: zmq.Socket[Any], endpoint: str, what: str) -> None:
 class FlightRuntime:
     """Own the process' sockets and run the loop until asked to stop."""
 
-    def __init__(self, config: MissionConfig, endpoints: Endpoints) -> None:
+    def __init__(
+        self,
+        config: MissionConfig,
+        endpoints: Endpoints,
+        authenticator: TcAuthenticator | None = None,
+    ) -> None:
         self.config = config
         self.endpoints = endpoints
+        # One for the process's life: its anti-replay numbers outlive a reset's new spacecraft.
+        self.authenticator = authenticator
         self.context: zmq.Context[Any] = zmq.Context()
         self.running = True
         # Seen by the actors' threads too: once set, nothing waits for a ground (see `stop`).
@@ -86,7 +94,11 @@ class FlightRuntime:
 
     def _build_spacecraft(self) -> Spacecraft:
         spacecraft = Spacecraft(
-            self.config, self.context, self.endpoints.downlink, stopping=self.stopping
+            self.config,
+            self.context,
+            self.endpoints.downlink,
+            stopping=self.stopping,
+            authenticator=self.authenticator,
         )
         spacecraft.executive.after_tick.append(self._publish_truth)
         return spacecraft

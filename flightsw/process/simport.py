@@ -160,6 +160,11 @@ class SimPort:
             uplink_refused=dict(executive.dispatcher.frames_refused),
             uplink_late=executive.arrivals.late,
             sim_refused=dict(self.refusals.counts),
+            tc_sequence=(
+                {}
+                if executive.dispatcher.authenticator is None
+                else executive.dispatcher.authenticator.last_taken()
+            ),
         )
 
     def _step(self, request: StepRequest) -> ClockReply:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flightsw.clock import wall_utc
-from flightsw.config import resolve_config
+from flightsw.config import MissionConfig, keys_path, new_keys, resolve_config
 from flightsw.icd import HOST, Endpoints
 from ground.api import GetStatus, GroundClient, Reset, Session, Shutdown, Step
 from ground.cli import children
@@ -161,6 +161,20 @@ class Mission:
         self.stop()
 
 
+def provision_keys(config: MissionConfig, data_dir: Path) -> Path | None:
+    """The key file both processes take (None: the mission does not authenticate telecommands):
+    DATA_DIR/keys/MISSION.toml, made on a first run so that a single user is never held up."""
+    if not config.security.authenticate:
+        return None
+    path = keys_path(data_dir, config.name)
+    if not path.exists():
+        new_keys(path, config.name)
+        log.warning(
+            "made a telecommand key for %s in %s (mode 600; keep it secret)", config.name, path
+        )
+    return path
+
+
 def flight_command(
     config: Path, endpoints: Endpoints, log_level: str, clock: str | None, rate: float | None
 ) -> list[str]:
@@ -233,16 +247,22 @@ def launch(
         LaunchError: a process would not start.
     """
     config = resolve_config(config)
-    check_config(config)  # the whole file and its rules, here, before any process or log file
+    # The whole file and its rules, here, before any process or log file.
+    mission_config = check_config(config).mission
+    keys = provision_keys(mission_config, data_dir)
     endpoints = endpoints or Endpoints.on_ports(free_ports(6))
     ground_endpoints = endpoints.with_overrides(truth=ground_truth)
     log_dir = log_dir or data_dir
     log_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **(extra_env or {})}
     flight_args = flight_command(config, endpoints, log_level, clock, rate)
+    if keys is not None:
+        flight_args += ["--keys", str(keys)]
     ground_args = ground_command(
         config, ground_endpoints, data_dir, log_level, light_time_s, sim_timeout_s, silence_s
     )
+    if keys is not None:
+        ground_args += ["--keys", str(keys)]
     flight = children.start(flight_args, log_dir / f"{run_name}.flightsw.log", env)
     try:
         ground = children.start(

@@ -19,7 +19,7 @@ from flightsw.cli import (
 from flightsw.config import ConfigError
 from ground.api import GetAlarms, GroundClient
 from ground.archive.store import Archive, default_run_name
-from ground.cli import archive_cli, attach
+from ground.cli import archive_cli, attach, keys_cli
 from ground.cli import replay as replay_cli
 from ground.cli import run as flight
 from ground.console.complete import (
@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     replay_cli.add_parsers(commands)
     script_cli.add_parser(commands)
     archive_cli.add_parser(commands)
+    keys_cli.add_parser(commands)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="mission %(levelname)s: %(message)s")
@@ -158,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             return script_cli.run_script(args)
         if args.command == "archive":
             return archive_cli.run_archive(args)
+        if args.command == "keys":
+            return keys_cli.run_keys(args)
         return run_console(args)
     except (ConfigError, GroundError) as error:
         print(f"mission: {error}", file=sys.stderr)

@@ -35,6 +35,8 @@ class Attachment:
     truth_sent: int
     uplink_received: int
     generated: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
+    # The last telecommand sequence number it took, by SPI (empty: it does not authenticate).
+    tc_sequence: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def from_status(cls, reply: simport.StatusReply) -> Attachment:
@@ -46,6 +48,7 @@ class Attachment:
             truth_sent=reply.truth_sent,
             uplink_received=reply.uplink_received,
             generated=MappingProxyType(dict(reply.generated)),
+            tc_sequence=MappingProxyType(dict(reply.tc_sequence)),
         )
 
     @classmethod

@@ -20,13 +20,14 @@ from flightsw.cli import (
     watch_parent,
 )
 from flightsw.clock import wall_time_s
-from flightsw.config import ConfigError, MissionConfig
+from flightsw.config import ConfigError, MissionConfig, keys_path, read_keys
 from flightsw.icd import Endpoints, simport
 from ground.archive.runs import run_archive
 from ground.archive.store import Archive, default_run_name
 from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError, ResumeRefused
 from ground.link.channel import Blackouts, Channel, LightTime
+from ground.link.signer import TcSigner
 from ground.process.attachment import Attachment
 from ground.process.clock import GroundClock
 from ground.process.mission_config import (
@@ -113,6 +114,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=60.0,
         help="wall seconds to wait for the spacecraft at start (default 60)",
     )
+    parser.add_argument(
+        "--keys",
+        type=Path,
+        help="telecommand key file, when the config's [security] authenticate is true "
+        "(default: DATA_DIR/keys/MISSION.toml, as `mission keys new` makes it)",
+    )
     add_process_options(parser, "ground")
     return parser.parse_args(argv)
 
@@ -134,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         light_time(config, args.light_time_s)
         silence_s = silence_interval_s(checked, args.silence_s)
+        signer = tc_signer(config, args.keys or keys_path(data_dir(checked, args), config.name))
     except (ConfigError, GroundError) as error:
         log.error("%s", error)
         return EXIT_USAGE
@@ -168,8 +176,9 @@ def main(argv: list[str] | None = None) -> int:
             service.now_s = attachment.time_s  # a spacecraft in flight: its time, not T+0
         archive = service.archive
         runtime = GroundRuntime(
-            sockets, service, args.sim_timeout_s, build_service, clock, silence_s, attachment
-        )
+            sockets, service, args.sim_timeout_s, build_service, clock, silence_s, attachment,
+            signer=signer,
+        )  # fmt: skip
         runtime.parent = parent
         if gap is not None:
             service.recover(gap)
@@ -254,6 +263,24 @@ class ServiceBuilder:
             publish=lambda event: None,
             uplink=lambda arrival_s, frame: None,
         )
+
+
+def tc_signer(config: MissionConfig, keys: Path) -> TcSigner | None:
+    """What signs telecommands, from the key file `keys`; None, said in the log, when the
+    config turns authentication off.
+
+    Raises:
+        ConfigError: the key file is missing, not its owner's alone, or wrong.
+    """
+    if not config.security.authenticate:
+        log.warning(
+            "telecommands go up unauthenticated ([security] authenticate = false in %s)",
+            config.path,
+        )
+        return None
+    tc_keys = read_keys(keys)
+    log.info("telecommands signed with SPI %d from %s", tc_keys.active_spi, keys)
+    return TcSigner(tc_keys)
 
 
 def light_time(config: MissionConfig, override_s: float | None) -> LightTime:

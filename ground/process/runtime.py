@@ -14,6 +14,7 @@ from flightsw.clock import wall_time_s
 from flightsw.icd import Truth, encode_envelope, peek_tm_time_s, simport
 from ground.api import FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
+from ground.link.signer import TcSigner
 from ground.process.archive_close import ArchiveClosed, close_archive
 from ground.process.attachment import Attachment, Backlog, Flying, why_another
 from ground.process.clock import GroundClock, WallClock
@@ -80,11 +81,14 @@ class GroundRuntime:
         silence_s: float = DEFAULT_SILENCE_S,
         attachment: Attachment | None = None,
         wall_s: WallClock = wall_time_s,
+        signer: TcSigner | None = None,
     ) -> None:
         """Serve `service` on `sockets`; `clock` is the ground's mission time (stepped if
         None), `silence_s` the wall seconds without a word before the spacecraft is silent,
-        `attachment` the spacecraft's counts when the ground met it (None: it had sent nothing)."""
+        `attachment` the spacecraft's counts when the ground met it (None: it had sent nothing),
+        `signer` what signs every telecommand sent up (None: they go up unauthenticated)."""
         self.sockets = sockets
+        self.signer = signer
         self.build_service = build_service
         self.parent: ParentWatch | None = None  # stop when it is gone (--exit-with-parent)
         self.sim_timeout_s = sim_timeout_s
@@ -113,6 +117,8 @@ class GroundRuntime:
     def _attach_to(self, attachment: Attachment) -> None:
         """Count from the spacecraft's own counts (`ground.process.attachment`)."""
         self.attachment = attachment
+        if self.signer is not None:
+            self.signer.sign_from(attachment.tc_sequence)
         self.flying = Flying(attachment, self.flying.retired)
         self._backlog = Backlog(attachment, self.wall_s())
         self.downlink_received = 0  # frames off the socket (+ those the backlog says were lost)
@@ -307,6 +313,8 @@ class GroundRuntime:
     # -- uplink and truth ------------------------------------------------------------------------
 
     def _uplink(self, arrival_s: float, frame: bytes) -> None:
+        if self.signer is not None:
+            frame = self.signer.sign(frame)
         self.sockets.uplink.send_multipart(encode_envelope(arrival_s, frame))
         self.uplink_sent += 1
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-import zmq
-from restarts import WAIT_S, ground_status, kill, start_flight
+from restarts import ground_status, kill, start_flight, wait_for_segment
 
 from ground.api import (
     GetCommand,
@@ -27,24 +26,6 @@ from ground.cli.launcher import Mission
 from ground.replay import replay
 
 pytestmark = pytest.mark.integration
-
-
-def wait_for_segment(mission: Mission, segment: int) -> None:
-    """Until the ground says it flies `segment`: each event on its feed is a reason to look, and
-    a quiet second too."""
-    feed = zmq.Context.instance().socket(zmq.SUB)
-    feed.setsockopt(zmq.LINGER, 0)
-    feed.setsockopt(zmq.SUBSCRIBE, b"event")
-    feed.connect(mission.endpoints.feed)
-    try:
-        for _ in range(int(WAIT_S)):  # a bound on failure, not on speed
-            if ground_status(mission).segment == segment:
-                return
-            if feed.poll(1000):
-                feed.recv_multipart()
-    finally:
-        feed.close(linger=0)
-    raise AssertionError(f"the ground never began segment {segment}")
 
 
 @pytest.mark.timeout(180)

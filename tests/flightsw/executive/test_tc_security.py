@@ -1,0 +1,104 @@
+"""The spacecraft's anti-replay window and its stored numbers (flightsw.executive.tc_security),
+held to the cases an SDLS implementation is tested with (as NASA CryptoLib's TC tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flightsw.errors import FrameError
+from flightsw.executive.tc_security import ReplayState, TcAuthenticator
+from flightsw.icd import encode_tc, sdls
+
+KEY = bytes(range(32))
+SPI = 1
+WINDOW = 8
+PING = encode_tc(0x42, 5, 17, 1)
+
+
+def signed(number: int, spi: int = SPI, key: bytes = KEY) -> bytes:
+    return sdls.secure(PING, spi, number, key)
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> ReplayState:
+    return ReplayState(tmp_path / "leo.arsn.json")
+
+
+def authenticator(state: ReplayState) -> TcAuthenticator:
+    return TcAuthenticator({SPI: KEY}, state, WINDOW)
+
+
+def refusal(check: TcAuthenticator, frame: bytes) -> str:
+    with pytest.raises(FrameError) as refused:
+        check.open(frame)
+    return refused.value.reason
+
+
+def test_the_next_sequence_number_is_taken(state: ReplayState) -> None:
+    check = authenticator(state)
+
+    assert check.open(signed(1)) == PING
+    assert check.open(signed(2)) == PING
+    assert check.last_taken() == {SPI: 2}
+
+
+def test_a_replay_is_refused(state: ReplayState) -> None:
+    check = authenticator(state)
+    check.open(signed(1))
+
+    assert refusal(check, signed(1)) == "replayed"
+    assert check.last_taken() == {SPI: 1}
+
+
+def test_a_number_below_the_last_taken_is_refused(state: ReplayState) -> None:
+    check = authenticator(state)
+    check.open(signed(5))
+
+    assert refusal(check, signed(3)) == "replayed"
+
+
+def test_a_number_beyond_the_window_is_refused(state: ReplayState) -> None:
+    check = authenticator(state)
+    check.open(signed(1))
+
+    assert refusal(check, signed(1 + WINDOW + 1)) == "outside_window"
+    assert check.last_taken() == {SPI: 1}
+
+
+def test_a_gap_inside_the_window_is_taken_and_the_window_moves(state: ReplayState) -> None:
+    check = authenticator(state)
+    check.open(signed(1))
+
+    check.open(signed(1 + WINDOW))  # the last number still inside
+    assert check.last_taken() == {SPI: 1 + WINDOW}
+    assert refusal(check, signed(4)) == "replayed"  # the skipped ones are behind it now
+    check.open(signed(1 + 2 * WINDOW))  # inside the moved window
+
+
+def test_the_numbers_taken_survive_a_restart(state: ReplayState) -> None:
+    check = authenticator(state)
+    for number in (1, 2, 3):
+        check.open(signed(number))
+
+    restarted = authenticator(state)  # a new process reading the same state file
+
+    assert restarted.last_taken() == {SPI: 3}
+    assert refusal(restarted, signed(2)) == "replayed"
+    assert restarted.open(signed(4)) == PING
+
+
+def test_a_wrong_key_is_refused_before_the_number_is_looked_at(state: ReplayState) -> None:
+    check = authenticator(state)
+
+    assert refusal(check, signed(1, key=bytes(32))) == "bad_mac"
+    assert check.last_taken() == {}  # a forged frame moves nothing
+    assert not state.path.exists()
+
+
+def test_a_damaged_state_file_is_refused_in_words(state: ReplayState) -> None:
+    state.path.write_text("{not json")
+
+    with pytest.raises(ValueError, match="anti-replay numbers"):
+        authenticator(state)
