@@ -21,6 +21,7 @@ from bench.ingest import (  # noqa: E402
     ingest_rate,
     raw_rate,
 )
+from bench.security import per_telecommand_us  # noqa: E402
 from bench.stats import summary  # noqa: E402
 from bench.stepped import stepped_speed  # noqa: E402
 from bench.testkit import (  # noqa: E402
@@ -47,7 +48,7 @@ def cpu_name() -> str:
     return platform.machine()
 
 
-SECTIONS = ("ingest", "stepped", "station", "latency", "kit", "barrage")
+SECTIONS = ("ingest", "stepped", "station", "latency", "kit", "barrage", "security")
 
 
 def main() -> int:
@@ -72,6 +73,7 @@ def main() -> int:
             "latency": latency_section,
             "kit": kit_section,
             "barrage": barrage_section,
+            "security": security_section,
         }[name](args.quick, repeats)
     return 1 if lost else 0
 
@@ -170,6 +172,20 @@ def kit_section(quick: bool, repeats: int) -> int:
     print(
         f"                  reset of shared      {summary([s * 1000 for s in costs.reset_s], 'ms')}"
     )
+    return 0
+
+
+def security_section(quick: bool, repeats: int) -> int:
+    count = 2_000 if quick else 20_000
+    print(
+        f"\n== telecommand authentication: {count:,} power commands signed by the ground and "
+        f"checked by the spacecraft, {repeats} repeats"
+    )
+    runs = [per_telecommand_us(count) for _ in range(repeats)]
+    print(f"plain decode (baseline)  {summary([r['decode'] for r in runs], 'us/TC', 1)}")
+    print(f"sign (ground)            {summary([r['sign'] for r in runs], 'us/TC', 1)}")
+    print(f"check (spacecraft)       {summary([r['check'] for r in runs], 'us/TC', 1)}  (aim < 50)")
+    print("                         CRC, SPI, MAC, anti-replay window, and its numbers written")
     return 0
 
 

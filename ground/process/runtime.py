@@ -314,7 +314,11 @@ class GroundRuntime:
 
     def _uplink(self, arrival_s: float, frame: bytes) -> None:
         if self.signer is not None:
-            frame = self.signer.sign(frame)
+            try:
+                frame = self.signer.sign(frame)
+            except OverflowError as error:  # 2**32 telecommands under one key
+                log.error("telecommand not sent: %s", error)
+                return
         self.sockets.uplink.send_multipart(encode_envelope(arrival_s, frame))
         self.uplink_sent += 1
 

@@ -19,6 +19,7 @@ from flying import LEO, LIGHT_TIME_S
 from restarts import kill, spacecraft_status, start_flight, wait_for_segment
 
 from flightsw.config import keys_path, read_keys
+from flightsw.executive.tc_security import RESERVE
 from flightsw.icd import encode_envelope, encode_tc, sdls
 from flightsw.icd.packet import with_crc
 from ground.api import GetCommand, GetStatus, SendPing, Step
@@ -140,7 +141,8 @@ def test_a_restarted_spacecraft_still_refuses_what_it_took_and_the_ground_signs_
     kill(secured.flight)
     start_flight(secured, clock="stepped", extra=("--keys", str(keys.path)))
     wait_for_segment(secured, 2)
-    assert spacecraft_status(secured).tc_sequence == {keys.active_spi: 3}  # stored, not reset
+    mark = 1 + RESERVE  # stored when number 1 was taken: every number up to it is spent
+    assert spacecraft_status(secured).tc_sequence == {keys.active_spi: mark}
     push(secured, captured)
     client.call(Step(seconds=2.0))
     assert refused(secured).get("replayed") == 1
@@ -151,4 +153,4 @@ def test_a_restarted_spacecraft_still_refuses_what_it_took_and_the_ground_signs_
     # ground's: the ping may have come a moment after that step began. The next takes it.
     client.call(Step(seconds=1.0))
     assert client.call(GetCommand(id=ping.id)).command.status == "completed"
-    assert spacecraft_status(secured).tc_sequence == {keys.active_spi: 4}
+    assert spacecraft_status(secured).tc_sequence == {keys.active_spi: mark + 1}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flightsw.errors import FrameError
-from flightsw.executive.tc_security import ReplayState, TcAuthenticator
+from flightsw.executive.tc_security import RESERVE, ReplayState, TcAuthenticator
 from flightsw.icd import encode_tc, sdls
 
 KEY = bytes(range(32))
@@ -84,9 +84,25 @@ def test_the_numbers_taken_survive_a_restart(state: ReplayState) -> None:
 
     restarted = authenticator(state)  # a new process reading the same state file
 
-    assert restarted.last_taken() == {SPI: 3}
-    assert refusal(restarted, signed(2)) == "replayed"
-    assert restarted.open(signed(4)) == PING
+    # It starts from the stored mark, RESERVE above the first number that passed the old one.
+    assert restarted.last_taken() == {SPI: 1 + RESERVE}
+    for taken in (1, 2, 3):
+        assert refusal(restarted, signed(taken)) == "replayed"
+    assert restarted.open(signed(2 + RESERVE)) == PING
+
+
+def test_the_mark_is_written_once_per_reserve_of_numbers(state: ReplayState) -> None:
+    check = TcAuthenticator({SPI: KEY}, state, window=RESERVE)
+    check.open(signed(1))
+    written = state.path.stat().st_mtime_ns, state.load()
+
+    for number in range(2, RESERVE + 2):  # up to the mark: nothing written
+        check.open(signed(number))
+    unchanged = state.path.stat().st_mtime_ns, state.load()
+    check.open(signed(RESERVE + 2))  # past it
+
+    assert written == unchanged and written[1] == {SPI: 1 + RESERVE}
+    assert state.load() == {SPI: RESERVE + 2 + RESERVE}
 
 
 def test_a_wrong_key_is_refused_before_the_number_is_looked_at(state: ReplayState) -> None:
