@@ -21,6 +21,7 @@ from pathlib import Path
 import zmq
 
 from flightsw.clock import wall_time_s
+from flightsw.config import read_keys
 from flightsw.icd import Endpoints, simport
 from ground.api import GetCommand, GetStatus, SendPing, Step
 from ground.cli.launcher import Mission, free_ports, launch
@@ -132,6 +133,7 @@ def barrage(count: int) -> list[dict[str, object]]:
             )  # fmt: skip
             try:
                 client = mission.client
+                keys = None if mission.keys is None else read_keys(mission.keys).keys
                 client.call(Step(seconds=5.0))
                 now_s = client.call(GetStatus()).status.time_s
 
@@ -146,7 +148,7 @@ def barrage(count: int) -> list[dict[str, object]]:
                 targets: list[tuple[str, Callable[[], Sent], Counted]] = [
                     ("spacecraft uplink", lambda: _push(
                         endpoints.uplink,
-                        lambda s: list(hostile.uplink_barrage(BATCH, now_s, seed=s)),
+                        lambda s: list(hostile.uplink_barrage(BATCH, now_s, seed=s, keys=keys)),
                         count), lambda: _spacecraft_counted(mission)),
                     ("spacecraft sim port", lambda: _ask(
                         endpoints.sim, lambda s: list(hostile.sim_barrage(BATCH, seed=s)),

@@ -30,6 +30,7 @@ from flightsw.icd import (
     encode_body,
     encode_tc,
     encode_tm,
+    sdls,
     simport,
 )
 from ground.api import decode_request
@@ -67,14 +68,33 @@ def frame_reason(frame: bytes) -> str | None:
     return None
 
 
+def secured_reason(frame: bytes, keys: dict[int, bytes]) -> str:
+    """The reason a spacecraft that authenticates refuses `frame`, sent by one without a
+    sequence number to spare: its CRC, SPI or MAC; or, if they pass, a replay (number 0)."""
+    try:
+        sdls.open_secured(frame, keys)
+    except FrameError as error:
+        return error.reason
+    return "replayed"
+
+
 # -- the spacecraft's uplink ---------------------------------------------------------------------
 
 
-def uplink_barrage(count: int, now_s: float, seed: int = 1) -> Iterator[tuple[list[bytes], str]]:
+def uplink_barrage(
+    count: int, now_s: float, seed: int = 1, keys: dict[int, bytes] | None = None
+) -> Iterator[tuple[list[bytes], str]]:
     """`count` uplink messages, each with the reason the spacecraft counts it under:
     a frame reason, an envelope reason, or `tc_failed` (a good frame whose telecommand fails
-    acceptance: a TM[1,2], not a refused frame)."""
+    acceptance: a TM[1,2], not a refused frame).
+
+    With `keys` (a spacecraft that authenticates telecommands), the barrage is an attacker's
+    without them: damaged copies of a telecommand signed with number 0 (as if recorded), that
+    telecommand replayed whole, one under an SPI the spacecraft has no key for, and the
+    well-formed telecommands with bad bodies signed with another key (`bad_mac`); the reasons
+    are the authentication's (`secured_reason`)."""
     rng = random.Random(seed)
+    wrong_key = bytes(32)
     ping = encode_tc(EXECUTIVE_APID, 0, 17, 1)
     bad_bodies = [
         encode_tc(POWER_APID, 1, 8, 1, msgpack.packb({"command": 17})),
@@ -84,19 +104,33 @@ def uplink_barrage(count: int, now_s: float, seed: int = 1) -> Iterator[tuple[li
         encode_tc(POWER_APID, 5, 20, 1, msgpack.packb({"names": {"a": 1}})),
         encode_tc(POWER_APID, 6, 8, 1, b"\xc1"),
     ]
+    if keys is not None:
+        spi = min(keys)
+        ping = sdls.secure(ping, spi, 0, keys[spi])
     for index in range(count):
         kind = index % 8
         if kind in (0, 1, 2):  # damaged frames, alone or enveloped
             frame = _frame_mutations(ping, rng)
-            reason = frame_reason(frame)
+            reason = frame_reason(frame) if keys is None else secured_reason(frame, keys)
             if reason is None:
                 continue
             parts = [frame] if kind == 0 else [ARRIVAL.pack(now_s), frame]
             yield parts, reason
-        elif kind == 3:  # a TM frame on the uplink
+        elif kind == 3 and keys is None:  # a TM frame on the uplink
             yield [encode_tm(POWER_APID, 0, 17, 2, now_s)], "not_a_telecommand"
-        elif kind == 4:  # a good frame, a body of the wrong types
+        elif kind == 3:  # a recorded telecommand replayed, or one under an SPI with no key
+            if rng.random() < 0.5:
+                yield [ARRIVAL.pack(now_s), ping], "replayed"
+            else:
+                unknown = sdls.secure(
+                    encode_tc(EXECUTIVE_APID, 0, 17, 1), max(keys) + 1, 1, wrong_key
+                )
+                yield [ARRIVAL.pack(now_s), unknown], "unknown_spi"
+        elif kind == 4 and keys is None:  # a good frame, a body of the wrong types
             yield [ARRIVAL.pack(now_s), rng.choice(bad_bodies)], "tc_failed"
+        elif kind == 4:  # the same, signed with a key the spacecraft does not have
+            frame = sdls.secure(rng.choice(bad_bodies), min(keys), 1, wrong_key)
+            yield [ARRIVAL.pack(now_s), frame], "bad_mac"
         elif kind == 5:  # envelopes of the wrong shape
             shape = rng.choice(
                 [[b"x" * 7, ping], [ARRIVAL.pack(now_s), ping, b""], [b"", b"", b""]]

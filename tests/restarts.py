@@ -47,6 +47,8 @@ def start_flight(mission: Mission, clock: str, extra: tuple[str, ...] = ()) -> N
         *[f"--{name}={getattr(mission.endpoints, name)}" for name in ("uplink", "downlink", "sim", "truth")],
         "--exit-with-parent", str(os.getpid()), *extra,
     ]  # fmt: skip
+    if mission.keys is not None:
+        argv += ["--keys", str(mission.keys)]
     mission.flight = children.start(argv, mission.log_path("flightsw"), mission.env)
 
 

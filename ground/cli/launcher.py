@@ -59,6 +59,7 @@ class Mission:
     ground_args: list[str]  # the ground's command line, but for `--run-name` (for a restart)
     env: dict[str, str]
     ground_preexec: Callable[[], None] | None = None  # at every start of the ground
+    keys: Path | None = None  # the telecommand key file both processes take (None: no auth)
     session_name: str = ""
     started: str = ""
     stopped: bool = False
@@ -277,7 +278,7 @@ def launch(
     client = GroundClient(endpoints.control, timeout_s=30.0)
     mission = Mission(
         config, endpoints, data_dir, log_dir, run_name, flight, ground, client, ground_args, env,
-        ground_preexec, started=wall_utc(),
+        ground_preexec, started=wall_utc(), keys=keys,
     )  # fmt: skip
     try:
         _wait_ready(mission)

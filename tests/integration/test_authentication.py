@@ -1,7 +1,7 @@
 """Authenticated telecommands between the real processes: only the key's frames are taken.
 
-A copy of the small LEO satellite's config with `[security] authenticate = true`: the launcher
-makes the key file, the ground signs every telecommand, and a process standing beside the ground
+The small LEO satellite, as shipped (`[security] authenticate = true`): the launcher makes the
+key file, the ground signs every telecommand, and a process standing beside the ground
 (the test, pushing to the uplink socket as any local process could) forges, changes, replays and
 signs with the wrong key. Each is refused with its reason and executed 0 times; the spacecraft's
 numbers survive its restart.
@@ -22,6 +22,7 @@ from flightsw.config import keys_path, read_keys
 from flightsw.executive.tc_security import RESERVE
 from flightsw.icd import encode_envelope, encode_tc, sdls
 from flightsw.icd.packet import with_crc
+from flightsw.icd.sdls import DEFAULT_WINDOW
 from ground.api import GetCommand, GetStatus, SendPing, Step
 from ground.cli.launcher import Mission, launch
 
@@ -39,13 +40,8 @@ LOAD_OFF = encode_tc(
 
 @pytest.fixture
 def secured(tmp_path: Path) -> Iterator[Mission]:
-    config = tmp_path / "leo_secured.toml"
-    text = LEO.read_text().replace(
-        'rules = "rules/leo_smallsat.toml"',
-        f'rules = "{LEO.parent / "rules" / "leo_smallsat.toml"}"',
-    )
-    config.write_text(text + "\n[security]\nauthenticate = true\nwindow = 16\n")
-    flying = launch(config, tmp_path, "secured", clock="stepped", light_time_s=LIGHT_TIME_S)
+    """The small LEO satellite, which authenticates its telecommands as every shipped mission."""
+    flying = launch(LEO, tmp_path, "secured", clock="stepped", light_time_s=LIGHT_TIME_S)
     try:
         yield flying
     finally:
@@ -99,7 +95,7 @@ def test_a_signed_ping_is_answered_and_forged_changed_replayed_or_wrong_key_ones
         "unknown_spi": LOAD_OFF,  # a plain telecommand: no security header, its PUS header read as one
         "bad_mac": with_crc(bytes(changed[:-2])),
         "replayed": sdls.secure(PING, spi, last, key),  # a number already taken
-        "outside_window": sdls.secure(PING, spi, last + 17, key),
+        "outside_window": sdls.secure(PING, spi, last + DEFAULT_WINDOW + 1, key),
     }
     wrong_key = sdls.secure(PING, spi, last + 1, bytes(32))
     push(secured, *attempts.values(), wrong_key)
@@ -139,7 +135,7 @@ def test_a_restarted_spacecraft_still_refuses_what_it_took_and_the_ground_signs_
     captured = sdls.secure(PING, keys.active_spi, 3, keys.active_key)  # as if recorded off air
 
     kill(secured.flight)
-    start_flight(secured, clock="stepped", extra=("--keys", str(keys.path)))
+    start_flight(secured, clock="stepped")  # with the same key file, as a reboot
     wait_for_segment(secured, 2)
     mark = 1 + RESERVE  # stored when number 1 was taken: every number up to it is spent
     assert spacecraft_status(secured).tc_sequence == {keys.active_spi: mark}

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from flying import LEO
 
+from flightsw.config import new_keys
 from ground.api import (
     GetStatus,
     Step,
@@ -46,7 +47,11 @@ def test_flightsw_says_which_port_is_taken_and_exits_3(tmp_path: Path) -> None:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        result = run("flightsw", "--config", str(LEO), "--uplink", f"tcp://127.0.0.1:{port}")
+        keys = new_keys(tmp_path / "keys.toml", "leo-smallsat").path
+        result = run(
+            "flightsw", "--config", str(LEO), "--keys", str(keys),
+            "--uplink", f"tcp://127.0.0.1:{port}",
+        )  # fmt: skip
     assert result.returncode == 3
     assert f"cannot bind the uplink socket to tcp://127.0.0.1:{port}" in result.stderr
     assert "Another process may hold the port" in result.stderr

@@ -10,6 +10,8 @@ import pytest
 import zmq
 from flying import LIGHT_TIME_S
 
+from flightsw.config import read_keys
+from flightsw.icd import sdls
 from flightsw.icd.cuc import decode_cuc, encode_cuc
 from flightsw.icd.packet import encode_tc, encode_tm
 from ground.api import (
@@ -158,7 +160,10 @@ def test_a_corrupted_frame_sent_to_the_ground_is_counted_and_refused(mission: Mi
 
 def test_a_corrupted_frame_sent_to_the_spacecraft_is_counted_and_refused(mission: Mission) -> None:
     client = mission.client
-    push_to(mission.endpoints.uplink, [flipped(encode_tc(1, 0, 17, 1), 7)])
+    assert mission.keys is not None  # the shipped missions authenticate their telecommands
+    keys = read_keys(mission.keys)
+    signed = sdls.secure(encode_tc(1, 0, 17, 1), keys.active_spi, 1, keys.active_key)
+    push_to(mission.endpoints.uplink, [flipped(signed, 7)])
     # The spacecraft handles it when it next runs; flying on, it still answers pings.
     client.call(Step(seconds=10.0))
     sent = client.call(SendPing()).command
