@@ -8,7 +8,15 @@ so the ground imports this package too; it is on the allow-list of tests/test_ar
 from flightsw.config.catalog import resolve_config, shipped_missions, shipped_missions_dir
 from flightsw.config.check import check_mission, read_mission
 from flightsw.config.document import read_toml
-from flightsw.config.keys import TcKeys, keys_path, new_keys, read_keys
+from flightsw.config.keys import (
+    KEYS_MADE,
+    TcKeys,
+    default_keys_path,
+    keys_path,
+    new_keys,
+    read_keys,
+    with_active,
+)
 from flightsw.config.ledger import suggest
 from flightsw.config.mission import (
     EXECUTIVE,
@@ -28,6 +36,7 @@ from flightsw.errors import ConfigError
 __all__ = [
     "EXECUTIVE",
     "GROUND_TABLES",
+    "KEYS_MADE",
     "PATH_CHARS",
     "RATE_MAX",
     "RATE_MIN",
@@ -43,6 +52,7 @@ __all__ = [
     "SecurityConfig",
     "TcKeys",
     "check_mission",
+    "default_keys_path",
     "keys_path",
     "load_mission",
     "new_keys",
@@ -53,4 +63,5 @@ __all__ = [
     "shipped_missions",
     "shipped_missions_dir",
     "suggest",
+    "with_active",
 ]

@@ -3,12 +3,16 @@
 One file per spacecraft (`mission keys new`), readable by its owner only, like an ssh key:
 
     # Telecommand keys of leo-smallsat. Secret: whoever reads this file can command it.
-    active = 1            # the SPI the ground signs with
+    active = 1            # the SPI telecommands are signed with
     [[key]]
     spi = 1
     key = "64 hexadecimal digits (256 bits)"
+    [[key]]               # and KEYS_MADE - 1 more, loaded onboard for a rekey
+    ...
 
 Each key is named by its security parameter index (SPI, docs/icd.md "Telecommand security").
+A spacecraft is launched with all its keys; a rekey (`executive.activate_key`) makes another of
+them the one telecommands must be signed with, and the ground writes the new `active` here.
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flightsw.config.document import read_toml
-from flightsw.config.section import REQUIRED, Section
+from flightsw.config.mission import MissionConfig
+from flightsw.config.section import PATH_CHARS, REQUIRED, Section
 from flightsw.errors import ConfigError
 from flightsw.icd.sdls import KEY_LENGTH, MAX_SPI
 
 KEYS_FOLDER = "keys"  # in the data folder: DATA_DIR/keys/MISSION.toml
+KEYS_MADE = 4  # keys a new file holds: the active one and three for rekeys
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,16 @@ def keys_path(data_dir: Path, mission: str) -> Path:
     return data_dir / KEYS_FOLDER / f"{mission}.toml"
 
 
+def default_keys_path(config: MissionConfig) -> Path:
+    """The key file of a process started without `--keys`: in the config's `[ground] data_dir`
+    (from the config's folder), else in ./runs: where `mission run` keeps it by default."""
+    if config.ground.has("data_dir"):
+        return keys_path(
+            config.resolve(config.ground.str("data_dir", max_chars=PATH_CHARS)), config.name
+        )
+    return keys_path(Path("runs"), config.name)
+
+
 def read_keys(path: Path) -> TcKeys:
     """The keys in `path`, refused unless only its owner may read it.
 
@@ -53,10 +69,20 @@ def read_keys(path: Path) -> TcKeys:
     """
     try:
         mode = path.stat().st_mode
+        folder_mode = path.parent.stat().st_mode
     except FileNotFoundError:
         raise ConfigError(
             str(path), "-", "no such key file; make one with `mission keys new CONFIG`"
         ) from None
+    except OSError as error:
+        raise ConfigError(str(path), "-", f"cannot be read: {error.strerror or error}") from None
+    if folder_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise ConfigError(
+            str(path),
+            "-",
+            f"others may change the folder it is in (mode {stat.S_IMODE(folder_mode):o}), and "
+            f"with it the anti-replay state beside it: chmod 700 {path.parent}",
+        )
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError(
             str(path),
@@ -86,18 +112,55 @@ def read_keys(path: Path) -> TcKeys:
 
 
 def new_keys(path: Path, mission: str, spi: int = 1) -> TcKeys:
-    """Make a key file with one fresh random key under `spi`, readable by its owner only.
+    """Make a key file of KEYS_MADE fresh random keys, SPIs `spi` and up, `spi` active;
+    readable by its owner only.
 
     Raises:
         FileExistsError: there is one already (a key is never overwritten).
     """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = secrets.token_bytes(KEY_LENGTH)
-    text = (
-        f"# Telecommand keys of {mission}. Secret: whoever reads this file can command it.\n"
-        f'active = {spi}\n\n[[key]]\nspi = {spi}\nkey = "{key.hex()}"\n'
-    )
+    keys = {
+        number: secrets.token_bytes(KEY_LENGTH)
+        for number in range(spi, min(spi + KEYS_MADE, MAX_SPI + 1))
+    }
+    made = TcKeys(path, keys, spi)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as stream:
+        stream.write(_text(made, mission))
+    return made
+
+
+def with_active(keys: TcKeys, spi: int, mission: str) -> TcKeys:
+    """The key file with `spi` active from now on, written in place of the old (a rekey).
+
+    Raises:
+        KeyError: the file has no key with that SPI.
+    """
+    if spi not in keys.keys:
+        raise KeyError(spi)
+    changed = TcKeys(keys.path, keys.keys, spi)
+    write_secret(keys.path.with_suffix(".new"), _text(changed, mission))
+    os.replace(keys.path.with_suffix(".new"), keys.path)  # the old file or the new, never half
+    return changed
+
+
+def write_secret(path: Path, text: str) -> None:
+    """Write `path` readable by its owner only, never through a symbolic link planted there.
+
+    Raises:
+        OSError: it cannot be written.
+    """
+    path.unlink(missing_ok=True)  # a link left there goes, not what it points to
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    with os.fdopen(os.open(path, flags, 0o600), "w") as stream:
         stream.write(text)
-    return TcKeys(path, {spi: key}, spi)
+
+
+def _text(keys: TcKeys, mission: str) -> str:
+    entries = "".join(
+        f'\n[[key]]\nspi = {spi}\nkey = "{key.hex()}"\n' for spi, key in sorted(keys.keys.items())
+    )
+    return (
+        f"# Telecommand keys of {mission}. Secret: whoever reads this file can command it.\n"
+        f"active = {keys.active_spi}\n{entries}"
+    )

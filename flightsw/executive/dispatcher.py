@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flightsw.config.mission import EXECUTIVE
 from flightsw.errors import CommandError, FrameError, Rejection
+from flightsw.executive.commands import ACTIVATE_KEY, AUTHENTICATED_COMMANDS
 from flightsw.executive.messages import (
     CommandReport,
     ExecuteCommand,
@@ -22,6 +24,7 @@ from flightsw.executive.messages import (
 )
 from flightsw.executive.supervisor import Supervisor
 from flightsw.executive.tc_security import TcAuthenticator
+from flightsw.icd.dictionary import CommandSpec
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.fields import TEXT_CHARS
 from flightsw.icd.messages import (
@@ -247,18 +250,64 @@ class Dispatcher:
             )
             raise Rejection(Stage.ACCEPT_FAILED, code, error.detail) from None
         if isinstance(message, PerformFunction):
-            if target not in self.supervisor.members:
-                raise Rejection(
-                    Stage.ACCEPT_FAILED,
-                    ErrorCode.UNKNOWN_COMMAND,
-                    f"{target} takes no TC[8,1] commands",
-                )
-            model = self.supervisor.members[target].model
             try:
-                model.command_spec(message.command).validate(message.args)
+                self._command_spec(target, message.command).validate(message.args)
             except CommandError as error:
                 raise Rejection(Stage.ACCEPT_FAILED, ErrorCode(error.code), error.reason) from None
         return message, target
+
+    def _command_spec(self, target: str, command: str) -> CommandSpec:
+        """The spec of `target`'s command `command`; Rejection or CommandError if none."""
+        if target == EXECUTIVE:
+            return self._executive_spec(command)
+        if target not in self.supervisor.members:
+            raise Rejection(
+                Stage.ACCEPT_FAILED,
+                ErrorCode.UNKNOWN_COMMAND,
+                f"{target} takes no TC[8,1] commands",
+            )
+        return self.supervisor.members[target].model.command_spec(command)
+
+    def _executive_spec(self, command: str) -> CommandSpec:
+        """The executive's command `command`, or Rejection: it has none by that name."""
+        commands = AUTHENTICATED_COMMANDS if self.authenticator is not None else ()
+        for spec in commands:
+            if spec.name == command:
+                return spec
+        known = ", ".join(spec.name for spec in commands) or "none"
+        raise Rejection(
+            Stage.ACCEPT_FAILED,
+            ErrorCode.UNKNOWN_COMMAND,
+            f"the executive has no command {command!r} (its commands: {known})",
+        )
+
+    def _executive_command(
+        self, apid: int, command: str, args: Mapping[str, Any], time_s: float
+    ) -> list[OutgoingPacket]:
+        """Carry out one of the executive's own commands (flightsw.executive.commands)."""
+        assert command == ACTIVATE_KEY.name and self.authenticator is not None  # as accepted
+        spi = int(args["spi"])
+        try:
+            self.authenticator.activate(spi)
+        except KeyError:
+            known = ", ".join(str(k) for k in sorted(self.authenticator.keys))
+            raise Rejection(
+                Stage.START_FAILED,
+                ErrorCode.BAD_ARGUMENT,
+                f"no key with SPI {spi} onboard (its keys: {known})",
+            ) from None
+        except FrameError as error:  # the choice could not be stored: it is not made
+            raise Rejection(
+                Stage.COMPLETION_FAILED, ErrorCode.EXECUTION_FAILED, error.detail
+            ) from None
+        log.warning("rekey: telecommands are taken under SPI %d only from now on", spi)
+        activated = event(
+            "tc_key_activated",
+            Severity.MEDIUM,
+            f"telecommands are taken under SPI {spi} only from now on",
+            spi=spi,
+        )
+        return [self.event_packet(apid, EXECUTIVE, activated, time_s)]
 
     def _execute(
         self, packet: Packet, message: Message, target: str, time_s: float
@@ -267,6 +316,8 @@ class Dispatcher:
         match message:
             case Ping():
                 return [OutgoingPacket(apid, time_s, Pong())]
+            case PerformFunction(command, args) if target == EXECUTIVE:
+                return self._executive_command(apid, command, args, time_s)
             case PerformFunction(command, args):
                 report = self.supervisor.command(
                     target, ExecuteCommand(command, tuple(args.items()), time_s)

@@ -14,6 +14,7 @@ from flightsw.clock import Clock, RealtimeClock, SteppedClock
 from flightsw.config.mission import DEFAULT_HK_PERIOD_S, EXECUTIVE, MissionConfig
 from flightsw.executive.actors.bus import SoftwareBus
 from flightsw.executive.actors.downlink import DownlinkActor
+from flightsw.executive.commands import AUTHENTICATED_COMMANDS
 from flightsw.executive.dispatcher import Dispatcher
 from flightsw.executive.executive import Executive, started_event
 from flightsw.executive.messages import GetState
@@ -141,7 +142,7 @@ def mission_dictionary(
     executive = SubsystemDictionary(
         EXECUTIVE,
         config.apids[EXECUTIVE],
-        (),
+        AUTHENTICATED_COMMANDS if config.security.authenticate else (),
         (),
         EXECUTIVE_TELEMETRY,
         executive_hk_period_s,

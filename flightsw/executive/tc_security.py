@@ -19,10 +19,12 @@ import json
 import logging
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+from flightsw.config.keys import write_secret
 from flightsw.errors import FrameError
-from flightsw.icd.sdls import DEFAULT_WINDOW, MAX_SEQUENCE_NUMBER, open_secured
+from flightsw.icd.sdls import DEFAULT_WINDOW, MAX_SEQUENCE_NUMBER, MAX_SPI, open_secured
 
 log = logging.getLogger(__name__)
 
@@ -55,69 +57,126 @@ class ReplayWindow:
         self.last[spi] = number
 
 
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What the spacecraft keeps across restarts: the active SPI (None: the key file's) and,
+    for each SPI, the mark at or below which no number is taken."""
+
+    active: int | None
+    marks: dict[int, int]
+
+
 class ReplayState:
-    """The window's numbers on disk: JSON `{"SPI": last}`, replaced whole at each write."""
+    """The onboard security state on disk: JSON `{"active": SPI, "marks": {"SPI": mark}}`,
+    replaced whole at each write."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def load(self) -> dict[int, int]:
-        """The numbers last stored; none if there is no file yet.
+    def load(self) -> Stored:
+        """What was last stored; nothing if there is no file yet.
 
         Raises:
-            OSError, ValueError: the file cannot be read, or does not hold such numbers.
+            OSError, ValueError: the file cannot be read, or does not hold such a state.
         """
         try:
             text = self.path.read_text()
         except FileNotFoundError:
-            return {}
+            return Stored(None, {})
         try:
             stored = json.loads(text)
-            numbers = {int(spi): int(last) for spi, last in stored.items()}
-        except (ValueError, TypeError, AttributeError):
-            numbers = {}
-            stored = None
-        if stored is None or any(
-            not 0 <= number <= MAX_SEQUENCE_NUMBER for number in numbers.values()
-        ):
-            raise ValueError(
-                f"{self.path} does not hold the anti-replay numbers this spacecraft stores "
-                '({"SPI": last sequence number taken}); it was damaged or replaced. Removing '
-                "it lets old telecommands be replayed: make a new key first"
+            active = stored["active"]
+            marks = {int(spi): int(mark) for spi, mark in stored["marks"].items()}
+            valid = (active is None or 0 <= int(active) <= MAX_SPI) and all(
+                0 <= mark <= MAX_SEQUENCE_NUMBER for mark in marks.values()
             )
-        return numbers
+        except (ValueError, TypeError, AttributeError, KeyError, OverflowError):
+            valid = False
+        if not valid:
+            raise ValueError(
+                f"{self.path} does not hold the anti-replay marks this spacecraft stores "
+                '({"active": SPI, "marks": {"SPI": mark}}); it was damaged or replaced. '
+                "Removing it lets old telecommands be replayed: make a new key first"
+            )
+        return Stored(None if active is None else int(active), marks)
 
-    def store(self, last: Mapping[int, int]) -> None:
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({str(spi): number for spi, number in last.items()}))
-        os.replace(temporary, self.path)  # a crash leaves the old file or the new, never half
+    def store(self, stored: Stored) -> None:
+        """Replace the file whole: a crash leaves the old one or the new, never half of one.
+
+        Raises:
+            OSError: it cannot be written (a full disk, a symbolic link planted as the
+            temporary file: it is never followed).
+        """
+        marks = {str(spi): mark for spi, mark in stored.marks.items()}
+        text = json.dumps({"active": stored.active, "marks": marks})
+        write_secret(self.path.with_suffix(".tmp"), text)
+        os.replace(self.path.with_suffix(".tmp"), self.path)
 
 
 class TcAuthenticator:
-    """Opens secured telecommands: the plain packet, or FrameError with the reason."""
+    """Opens secured telecommands: the plain packet, or FrameError with the reason.
+
+    Only the active SPI's telecommands are taken: the key file's `active` at first, then the one
+    a rekey (`activate`) chose, which is stored and outlives the process.
+    """
 
     def __init__(
-        self, keys: Mapping[int, bytes], state: ReplayState, window: int = DEFAULT_WINDOW
+        self,
+        keys: Mapping[int, bytes],
+        state: ReplayState,
+        window: int = DEFAULT_WINDOW,
+        active_spi: int | None = None,
     ) -> None:
         self.keys = dict(keys)
         self.state = state
-        self.marks = state.load()  # what is stored: for each SPI, no number at or below is taken
+        stored = state.load()
+        self.marks = stored.marks  # for each SPI, no number at or below is taken
+        self.active = stored.active if stored.active is not None else active_spi
         self.window = ReplayWindow(self.marks, window)
 
     def open(self, frame: bytes) -> bytes:
         """Check `frame`'s CRC, SPI, MAC and sequence number; take the number; the plain packet.
 
         Raises FrameError: too_short, length_mismatch, bad_crc, unknown_spi, bad_mac,
-        replayed, outside_window.
+        inactive_spi, replayed, outside_window.
         """
         opened = open_secured(frame, self.keys)
         spi, number = opened.spi, opened.sequence_number
+        if self.active is not None and spi != self.active:
+            raise FrameError(
+                "inactive_spi",
+                f"SPI {spi} is not the active key; telecommands take SPI {self.active}",
+            )
         self.window.check(spi, number)
         if number > self.marks.get(spi, 0):  # stored before the command runs, never after
-            self.marks[spi] = min(number + RESERVE, MAX_SEQUENCE_NUMBER)
-            self.state.store(self.marks)
+            marks = {**self.marks, spi: min(number + RESERVE, MAX_SEQUENCE_NUMBER)}
+            self._store(self.active, marks)  # only what is stored is believed
+            self.marks = marks
         self.window.take(spi, number)
         return opened.plain
+
+    def activate(self, spi: int) -> None:
+        """Take telecommands under `spi` only, from now on and after a restart (a rekey).
+
+        Raises:
+            KeyError: there is no key with that SPI onboard.
+        """
+        if spi not in self.keys:
+            raise KeyError(spi)
+        self._store(spi, self.marks)
+        self.active = spi
+
+    def _store(self, active: int | None, marks: dict[int, int]) -> None:
+        """Write the state, or FrameError `state_unwritable`: nothing is taken that a restart
+        would not know of."""
+        try:
+            self.state.store(Stored(active, marks))
+        except OSError as error:
+            raise FrameError(
+                "state_unwritable",
+                f"the anti-replay state cannot be written to {self.state.path} "
+                f"({error.strerror or error}); nothing is taken until it can",
+            ) from None
 
     def last_taken(self) -> dict[int, int]:
         """The last sequence number taken per SPI (what the ground signs on from)."""

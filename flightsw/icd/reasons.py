@@ -22,10 +22,14 @@ UPLINK = ("not_a_telecommand", "bad_envelope", "bad_arrival", "arrival_too_far",
 """Refused by the spacecraft only: a TM on the uplink, a bad envelope or arrival time, a full
 arrival queue."""
 
-SECURITY = ("unknown_spi", "bad_mac", "replayed", "outside_window")
+SECURITY = (
+    "unknown_spi", "bad_mac", "inactive_spi", "replayed", "outside_window", "state_unwritable",
+)  # fmt: skip
 """Refused by the spacecraft only, when telecommands are authenticated (flightsw.icd.sdls): a
-key it does not have, a MAC that is not the key's over the frame, a sequence number already
-taken or too far ahead of the last one taken."""
+key it does not have, a MAC that is not the key's over the frame, a key that is not the active
+one (a rekey chose another), a sequence number already taken or too far ahead of the last one
+taken, or an anti-replay state that cannot be stored (nothing is taken that a restart would
+not know of)."""
 
 DOWNLINK = (
     "not_telemetry", "unknown_apid", "wrong_application", "unknown_parameter", "time_ahead",

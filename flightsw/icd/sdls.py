@@ -62,6 +62,8 @@ def secure(plain: bytes, spi: int, sequence_number: int, key: bytes) -> bytes:
     """The secured form of the space packet `plain` (a checked frame with its CRC)."""
     if not 0 <= spi <= MAX_SPI or not 0 <= sequence_number <= MAX_SEQUENCE_NUMBER:
         raise ValueError(f"SPI {spi} or sequence number {sequence_number} out of range")
+    if crc16_ccitt_false(plain[:-CRC_LENGTH]) != int.from_bytes(plain[-CRC_LENGTH:], "big"):
+        raise ValueError("the packet's CRC is wrong: a damaged packet is not signed")
     header, body = plain[:PRIMARY_HEADER_LENGTH], plain[PRIMARY_HEADER_LENGTH:-CRC_LENGTH]
     signed = _resized(header, +SECURED_OVERHEAD) + SECURITY_HEADER.pack(spi, sequence_number) + body
     return with_crc(signed + mac(key, signed))

@@ -124,6 +124,7 @@ class StatusReply(Ok, frozen=True, kw_only=True):
     # Authenticated telecommands: the last sequence number taken, by SPI (the frame security
     # report a ground signs on from); empty when the spacecraft does not authenticate.
     tc_sequence: dict[Spi, SequenceNumber] = field(default_factory=dict)
+    tc_active_spi: Spi | None = None  # the key telecommands must be signed with (after a rekey)
 
 
 class DictionaryReply(Ok, frozen=True, kw_only=True):

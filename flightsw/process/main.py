@@ -19,8 +19,7 @@ from flightsw.cli import (
     stop_on_signals,
     watch_parent,
 )
-from flightsw.config import MissionConfig, check_mission
-from flightsw.config.keys import keys_path, read_keys
+from flightsw.config import MissionConfig, check_mission, default_keys_path, read_keys
 from flightsw.errors import FlightSwError
 from flightsw.executive.tc_security import ReplayState, TcAuthenticator
 from flightsw.process.runtime import FlightRuntime
@@ -49,7 +48,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--keys",
         type=Path,
         help="telecommand key file, when the config's [security] authenticate is true "
-        "(default: runs/keys/MISSION.toml, as `mission keys new` makes it)",
+        "(default: DATA_DIR/keys/MISSION.toml, DATA_DIR being the config's [ground] data_dir, "
+        "else ./runs, as `mission keys new` and `mission run` make it)",
     )
     add_clock_options(parser)
     add_process_options(parser, "flightsw")
@@ -116,10 +116,12 @@ def tc_authenticator(
             config.path,
         )
         return None
-    path = keys or keys_path(Path("runs"), config.name)
+    path = keys or default_keys_path(config)
     tc_keys = read_keys(path)
     state = ReplayState(path.with_suffix(".arsn.json"))
-    authenticator = TcAuthenticator(tc_keys.keys, state, config.security.window)
+    authenticator = TcAuthenticator(
+        tc_keys.keys, state, config.security.window, active_spi=tc_keys.active_spi
+    )
     log.info(
         "telecommands authenticated with %d key(s) from %s; last sequence numbers taken: %s",
         len(tc_keys.keys),

@@ -142,6 +142,7 @@ class SimPort:
         clock = self.spacecraft.clock
         link = self.spacecraft.downlink.ask(LinkCounters(), block=True, timeout=10)
         counts = self.counts()
+        authenticator = executive.dispatcher.authenticator
         return StatusReply(
             mission=self.spacecraft.config.name,
             time_s=self._now_s(),
@@ -160,11 +161,8 @@ class SimPort:
             uplink_refused=dict(executive.dispatcher.frames_refused),
             uplink_late=executive.arrivals.late,
             sim_refused=dict(self.refusals.counts),
-            tc_sequence=(
-                {}
-                if executive.dispatcher.authenticator is None
-                else executive.dispatcher.authenticator.last_taken()
-            ),
+            tc_sequence={} if authenticator is None else authenticator.last_taken(),
+            tc_active_spi=None if authenticator is None else authenticator.active,
         )
 
     def _step(self, request: StepRequest) -> ClockReply:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flightsw.cli import EXIT_OK, EXIT_USAGE
-from flightsw.config import keys_path, load_mission, new_keys
+from flightsw.config import KEYS_MADE, keys_path, load_mission, new_keys
 
 
 def add_parser(commands: Any) -> None:
@@ -37,10 +37,16 @@ def run_keys(args: argparse.Namespace) -> int:
     if not 0 <= args.spi <= 0xFFFF:
         print(f"mission: --spi must be 0 to 65535, got {args.spi}")
         return EXIT_USAGE
-    try:
-        new_keys(path, config.name, args.spi)
-    except FileExistsError:
+    if path.exists():
         print(f"mission: {path} exists already; a key file is never overwritten")
         return EXIT_USAGE
-    print(f"mission: made a telecommand key (SPI {args.spi}) for {config.name} in {path}")
+    try:
+        new_keys(path, config.name, args.spi)
+    except OSError as error:
+        print(f"mission: cannot make {path}: {error.strerror or error}")
+        return EXIT_USAGE
+    print(
+        f"mission: made telecommand keys for {config.name} in {path}: SPI {args.spi} active, "
+        f"{KEYS_MADE - 1} more for rekeys (mode 600; keep it secret)"
+    )
     return EXIT_OK

@@ -63,6 +63,10 @@ class Commander:
         self.channel = channel
         self.publish = publish
         self.send = send
+        # What a frame becomes before it crosses the channel: signed, when telecommands are
+        # authenticated (the runtime sets it), so that the channel's bit errors land on the
+        # signed frame and the spacecraft refuses it (bad_crc), as the radio would deliver it.
+        self.protect: Callable[[bytes], bytes | None] = lambda frame: frame
         self.now_s = now_s
         self.tracker = CommandTracker()
         self.queue_state = QueueState.ENABLED
@@ -208,7 +212,8 @@ class Commander:
             self.archive.update_command_status(command.id, CommandStatus.SENT)
         command.stages[CommandStatus.SENT] = now_s
         self.archive.record_verification(command.id, now_s, CommandStatus.SENT, True, None, None)
-        passage = self.channel.up(now_s, frame)
+        protected = self.protect(frame)
+        passage = None if protected is None else self.channel.up(now_s, protected)
         if passage is not None:
             self.send(passage.due_s, passage.frame)
         self._publish_stage(command, CommandStatus.SENT, now_s)

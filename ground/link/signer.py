@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flightsw.config import TcKeys
+from flightsw.config import TcKeys, with_active
 from flightsw.icd import sdls
 
 log = logging.getLogger(__name__)
@@ -20,13 +20,39 @@ log = logging.getLogger(__name__)
 class TcSigner:
     """Signs plain telecommands with the active key and the next sequence number."""
 
-    def __init__(self, keys: TcKeys) -> None:
+    def __init__(self, keys: TcKeys, mission: str, window: int = sdls.DEFAULT_WINDOW) -> None:
         self.keys = keys
+        self.mission = mission
+        self.window = window
         self.next_number = 1
 
-    def sign_from(self, last_taken: Mapping[int, int]) -> None:
-        """Go on above the number the spacecraft last took under the active SPI (never down)."""
-        self.next_number = max(self.next_number, last_taken.get(self.keys.active_spi, 0) + 1)
+    def sign_from(
+        self, last_taken: Mapping[int, int], active_spi: int | None = None, waiting: int = 0
+    ) -> None:
+        """Go on above the number the spacecraft last took under the active SPI (never down).
+
+        `active_spi`: the key the spacecraft says it takes now (a rekey the ground missed).
+        `waiting`: telecommands on board waiting for their arrival time, perhaps signed by a
+        ground before this one: their numbers are skipped (at most half the window, so that
+        what is signed next is still inside it).
+        """
+        if active_spi is not None and active_spi != self.keys.active_spi:
+            self.activate(active_spi)
+        skipped = min(waiting, self.window // 2)
+        last = last_taken.get(self.keys.active_spi, 0)
+        self.next_number = max(self.next_number, last + 1 + skipped)
+
+    def activate(self, spi: int) -> None:
+        """Sign with `spi`'s key from now on, and say so in the key file (a rekey completed).
+
+        Raises:
+            KeyError: the key file has no such SPI.
+        """
+        self.keys = with_active(self.keys, spi, self.mission)
+        self.next_number = 1  # another key: its numbers start afresh (sign_from moves them up)
+        log.warning(
+            "rekey: telecommands are signed with SPI %d from now on (%s)", spi, self.keys.path
+        )
 
     def sign(self, plain: bytes) -> bytes:
         """The secured form of `plain`, with the next sequence number.

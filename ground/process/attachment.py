@@ -37,6 +37,8 @@ class Attachment:
     generated: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
     # The last telecommand sequence number it took, by SPI (empty: it does not authenticate).
     tc_sequence: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
+    tc_active_spi: int | None = None  # the key it takes telecommands under now
+    uplink_waiting: int = 0  # telecommands on board waiting for their arrival time
 
     @classmethod
     def from_status(cls, reply: simport.StatusReply) -> Attachment:
@@ -49,6 +51,8 @@ class Attachment:
             uplink_received=reply.uplink_received,
             generated=MappingProxyType(dict(reply.generated)),
             tc_sequence=MappingProxyType(dict(reply.tc_sequence)),
+            tc_active_spi=reply.tc_active_spi,
+            uplink_waiting=_count(reply.executive.get("uplink_queued")),
         )
 
     @classmethod
@@ -213,3 +217,8 @@ class Flying:
             generated=attachment.generated,
             generation=self.generation,
         )
+
+
+def _count(value: object) -> int:
+    """A count from the executive's housekeeping, 0 if it is not one."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0

@@ -280,7 +280,7 @@ def tc_signer(config: MissionConfig, keys: Path) -> TcSigner | None:
         return None
     tc_keys = read_keys(keys)
     log.info("telecommands signed with SPI %d from %s", tc_keys.active_spi, keys)
-    return TcSigner(tc_keys)
+    return TcSigner(tc_keys, config.name, config.security.window)
 
 
 def light_time(config: MissionConfig, override_s: float | None) -> LightTime:

@@ -12,7 +12,7 @@ import zmq
 from flightsw.cli import ParentWatch
 from flightsw.clock import wall_time_s
 from flightsw.icd import Truth, encode_envelope, peek_tm_time_s, simport
-from ground.api import FeedEvent, Refusal, ResetReply
+from ground.api import CommandStaged, FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
 from ground.link.signer import TcSigner
 from ground.process.archive_close import ArchiveClosed, close_archive
@@ -25,8 +25,11 @@ from ground.process.service import GroundService
 from ground.process.silence import DEFAULT_SILENCE_S
 from ground.process.sim_requests import SimRequests
 from ground.process.sockets import GroundSockets, publish_on, serve_control
+from ground.vocabulary import CommandStatus
 
 log = logging.getLogger(__name__)
+
+REKEY_COMMAND = "executive.activate_key"  # flightsw.executive.commands.ACTIVATE_KEY
 
 TRUTHS_WAITING = 100_000
 """Truth messages that may wait for the frames sent before them. Each waits only for frames
@@ -118,7 +121,9 @@ class GroundRuntime:
         """Count from the spacecraft's own counts (`ground.process.attachment`)."""
         self.attachment = attachment
         if self.signer is not None:
-            self.signer.sign_from(attachment.tc_sequence)
+            self.signer.sign_from(
+                attachment.tc_sequence, attachment.tc_active_spi, attachment.uplink_waiting
+            )
         self.flying = Flying(attachment, self.flying.retired)
         self._backlog = Backlog(attachment, self.wall_s())
         self.downlink_received = 0  # frames off the socket (+ those the backlog says were lost)
@@ -129,6 +134,7 @@ class GroundRuntime:
     def _attach(self, service: GroundService) -> None:
         service.uplink = self._uplink
         service.publish = self._publish
+        service.commander.protect = self._sign
 
     def stop(self) -> None:
         self.running = False
@@ -312,13 +318,18 @@ class GroundRuntime:
 
     # -- uplink and truth ------------------------------------------------------------------------
 
+    def _sign(self, frame: bytes) -> bytes | None:
+        """`frame` as it goes up: signed when telecommands are authenticated; None if it
+        cannot be (its key's numbers are spent)."""
+        if self.signer is None:
+            return frame
+        try:
+            return self.signer.sign(frame)
+        except OverflowError as error:  # 2**32 telecommands under one key
+            log.error("telecommand not sent: %s", error)
+            return None
+
     def _uplink(self, arrival_s: float, frame: bytes) -> None:
-        if self.signer is not None:
-            try:
-                frame = self.signer.sign(frame)
-            except OverflowError as error:  # 2**32 telecommands under one key
-                log.error("telecommand not sent: %s", error)
-                return
         self.sockets.uplink.send_multipart(encode_envelope(arrival_s, frame))
         self.uplink_sent += 1
 
@@ -560,7 +571,27 @@ class GroundRuntime:
         serve_control(self.sockets.control, self.control)
 
     def _publish(self, event: FeedEvent) -> None:
+        if (
+            self.signer is not None
+            and isinstance(event, CommandStaged)
+            and event.stage == CommandStatus.COMPLETED
+            and event.command.name == REKEY_COMMAND
+        ):  # the spacecraft takes the new key now: sign with it from the next telecommand
+            self._rekeyed(int(event.command.args["spi"]))
         publish_on(self.sockets.feed, event)
+
+    def _rekeyed(self, spi: int) -> None:
+        assert self.signer is not None
+        try:
+            self.signer.activate(spi)
+        except (KeyError, OSError) as error:
+            log.error(
+                "the spacecraft takes SPI %d now, but the ground cannot sign with it (%s); "
+                "check the key file %s",
+                spi,
+                error,
+                self.signer.keys.path,
+            )
 
 
 def _refusal(reply: simport.SimReply, op: str) -> Refusal:

@@ -23,7 +23,7 @@ from flightsw.executive.tc_security import RESERVE
 from flightsw.icd import encode_envelope, encode_tc, sdls
 from flightsw.icd.packet import with_crc
 from flightsw.icd.sdls import DEFAULT_WINDOW
-from ground.api import GetCommand, GetStatus, SendPing, Step
+from ground.api import GetCommand, GetStatus, SendCommand, SendPing, Step
 from ground.cli.launcher import Mission, launch
 
 pytestmark = pytest.mark.integration
@@ -147,3 +147,32 @@ def test_a_restarted_spacecraft_still_refuses_what_it_took_and_the_ground_signs_
     client.call(Step(seconds=2.0))
     assert refused(secured).get("replayed") == 1
     assert spacecraft_status(secured).tc_sequence == {keys.active_spi: mark + 1}
+
+
+def test_a_rekey_makes_the_next_key_the_only_one_taken_and_the_ground_signs_with_it(
+    secured: Mission,
+) -> None:
+    client = secured.client
+    assert secured.keys is not None
+    before = read_keys(secured.keys)
+    client.call(Step(seconds=5.0))
+
+    rekey = client.call(
+        SendCommand(
+            name="executive.activate_key", args={"spi": before.active_spi + 1}, confirm=True
+        )
+    ).command
+    client.call(Step(seconds=5.0))
+    assert client.call(GetCommand(id=rekey.id)).command.status == "completed"
+
+    new_spi = before.active_spi + 1
+    assert spacecraft_status(secured).tc_active_spi == new_spi
+    assert read_keys(secured.keys).active_spi == new_spi  # a restarted ground signs with it too
+    ping = client.call(SendPing()).command
+    client.call(Step(seconds=5.0))
+    assert client.call(GetCommand(id=ping.id)).command.status == "completed"
+    assert spacecraft_status(secured).tc_sequence[new_spi] == 1
+    old = sdls.secure(PING, before.active_spi, 2, before.active_key)  # the old key, its next number
+    push(secured, old)
+    client.call(Step(seconds=2.0))
+    assert refused(secured).get("inactive_spi") == 1

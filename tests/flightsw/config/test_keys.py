@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flightsw.config import ConfigError, keys_path, new_keys, read_keys
+from flightsw.config import ConfigError, keys_path, new_keys, read_keys, with_active
+from flightsw.config.keys import KEYS_MADE
 from flightsw.icd import sdls
 
 
@@ -20,7 +21,22 @@ def test_a_new_key_file_is_its_owners_alone_and_reads_back(tmp_path: Path) -> No
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path == tmp_path / "keys" / "leo-smallsat.toml"
     assert read.keys == made.keys and read.active_spi == 3
+    assert sorted(read.keys) == list(range(3, 3 + KEYS_MADE))  # the spares are for rekeys
+    assert len(set(read.keys.values())) == KEYS_MADE
     assert len(read.active_key) == sdls.KEY_LENGTH
+
+
+def test_a_rekey_writes_the_new_active_key_in_place_and_keeps_the_file_secret(
+    tmp_path: Path,
+) -> None:
+    made = new_keys(tmp_path / "k.toml", "m", spi=1)
+
+    changed = with_active(made, 2, "m")
+
+    assert read_keys(made.path) == changed and changed.active_spi == 2
+    assert stat.S_IMODE(made.path.stat().st_mode) == 0o600
+    with pytest.raises(KeyError):
+        with_active(made, 99, "m")
 
 
 def test_two_new_keys_differ(tmp_path: Path) -> None:
@@ -69,4 +85,13 @@ def test_a_wrong_key_file_is_refused_with_its_key(tmp_path: Path, text: str, sai
     path.chmod(0o600)
 
     with pytest.raises(ConfigError, match=said):
+        read_keys(path)
+
+
+def test_a_key_file_in_a_folder_others_may_change_is_refused(tmp_path: Path) -> None:
+    """They could replace the anti-replay state beside it, and replay old telecommands."""
+    path = new_keys(tmp_path / "shared" / "k.toml", "m").path
+    path.parent.chmod(0o777)
+
+    with pytest.raises(ConfigError, match="chmod 700"):
         read_keys(path)

@@ -101,8 +101,8 @@ def test_the_mark_is_written_once_per_reserve_of_numbers(state: ReplayState) -> 
     unchanged = state.path.stat().st_mtime_ns, state.load()
     check.open(signed(RESERVE + 2))  # past it
 
-    assert written == unchanged and written[1] == {SPI: 1 + RESERVE}
-    assert state.load() == {SPI: RESERVE + 2 + RESERVE}
+    assert written == unchanged and written[1].marks == {SPI: 1 + RESERVE}
+    assert state.load().marks == {SPI: RESERVE + 2 + RESERVE}
 
 
 def test_a_wrong_key_is_refused_before_the_number_is_looked_at(state: ReplayState) -> None:
@@ -113,8 +113,58 @@ def test_a_wrong_key_is_refused_before_the_number_is_looked_at(state: ReplayStat
     assert not state.path.exists()
 
 
-def test_a_damaged_state_file_is_refused_in_words(state: ReplayState) -> None:
-    state.path.write_text("{not json")
+@pytest.mark.parametrize(
+    "text", ["{not json", '{"1": 5}', '{"active": 1, "marks": {"1": Infinity}}', '{"active": "x"}']
+)
+def test_a_damaged_state_file_is_refused_in_words(state: ReplayState, text: str) -> None:
+    state.path.write_text(text)
 
-    with pytest.raises(ValueError, match="anti-replay numbers"):
+    with pytest.raises(ValueError, match="anti-replay marks"):
         authenticator(state)
+
+
+def test_a_state_that_cannot_be_written_takes_nothing_a_restart_would_not_know(
+    state: ReplayState,
+) -> None:
+    """A full disk, say: the telecommand is refused, and a restart still refuses replays."""
+    check = authenticator(state)
+    check.open(signed(1))
+    state.path.with_suffix(".tmp").mkdir()  # the next write cannot replace it
+
+    for number in range(2, RESERVE + 2):  # within the stored mark: nothing to write
+        check.open(signed(number))
+    assert refusal(check, signed(RESERVE + 2)) == "state_unwritable"
+    assert refusal(check, signed(RESERVE + 3)) == "state_unwritable"  # and it stays so
+
+    restarted = authenticator(state)
+    assert refusal(restarted, signed(RESERVE + 1)) == "replayed"
+
+
+def test_a_link_planted_as_the_temporary_file_is_not_followed(
+    state: ReplayState, tmp_path: Path
+) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("untouched")
+    state.path.with_suffix(".tmp").symlink_to(target)
+    check = authenticator(state)
+
+    check.open(signed(1))
+
+    assert target.read_text() == "untouched"
+    assert state.load().marks == {SPI: 1 + RESERVE}
+
+
+def test_only_the_active_key_is_taken_and_a_rekey_outlives_a_restart(state: ReplayState) -> None:
+    other = bytes(range(100, 132))
+    check = TcAuthenticator({SPI: KEY, 2: other}, state, WINDOW, active_spi=SPI)
+    check.open(signed(1))
+    assert refusal(check, signed(1, spi=2, key=other)) == "inactive_spi"
+
+    check.activate(2)
+
+    assert refusal(check, signed(2)) == "inactive_spi"  # the old key is done with
+    assert check.open(signed(1, spi=2, key=other)) == PING
+    restarted = TcAuthenticator({SPI: KEY, 2: other}, state, WINDOW, active_spi=SPI)
+    assert restarted.active == 2  # the stored choice, not the key file's
+    with pytest.raises(KeyError):
+        restarted.activate(7)

@@ -111,3 +111,11 @@ def test_a_frame_built_by_spacepackets_plus_the_documented_fields_is_taken() -> 
 
     assert (opened.spi, opened.sequence_number) == (SPI, 41)
     assert opened.plain == plain
+
+
+def test_a_damaged_packet_is_not_signed() -> None:
+    damaged = bytearray(PING)
+    damaged[7] ^= 0x04
+
+    with pytest.raises(ValueError, match="CRC"):
+        sdls.secure(bytes(damaged), SPI, 1, KEY)

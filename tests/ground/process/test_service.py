@@ -17,6 +17,7 @@ import msgpack
 import pytest
 
 from flightsw.config import load_mission
+from flightsw.errors import FrameError
 from flightsw.executive import mission_dictionary
 from flightsw.icd import (
     Housekeeping,
@@ -27,6 +28,7 @@ from flightsw.icd import (
     encode_body,
     encode_tm,
     peek_tm_time_s,
+    sdls,
 )
 from flightsw.subsystems import build_models
 from ground.api import (
@@ -41,7 +43,7 @@ from ground.api import (
 )
 from ground.archive import Archive
 from ground.dictionary import Dictionary
-from ground.link import Channel, LightTime
+from ground.link import Channel, ChannelConfig, LightTime
 from ground.process.service import GroundService
 from ground.rules import AlarmManager, AlarmSeverity, LimitBands, LimitRule, RuleEngine
 from ground.vocabulary import AlarmTransitionKind
@@ -471,3 +473,38 @@ def test_a_value_back_in_limits_returns_the_alarm_to_normal(ground: Ground) -> N
         ("returned", 20.0),
     ]
     assert [record.kind for record in ground.service.archive.alarms()] == ["triggered", "returned"]
+
+
+# -- authenticated telecommands and the channel --------------------------------------------------
+
+
+def test_the_channel_damages_a_telecommand_after_it_is_signed_so_the_spacecraft_refuses_it(
+    tmp_path: Path, dictionary: Dictionary
+) -> None:
+    """Bit errors on the uplink must land on the signed frame: signed after them, a damaged
+    telecommand would carry a good CRC and a good MAC, and run as something else."""
+    key = bytes(range(32))
+    uplinked: list[tuple[float, bytes]] = []
+    noisy = ChannelConfig(bit_error_rate=1e-2, seed=3)  # about 3 flipped bits a telecommand
+    service = GroundService(
+        dictionary,
+        Archive.create(tmp_path, "run"),
+        RuleEngine([]),
+        AlarmManager(),
+        Channel(LightTime("fixed", LIGHT_TIME_S), config=noisy),
+        publish=lambda event: None,
+        uplink=lambda arrival_s, frame: uplinked.append((arrival_s, frame)),
+    )
+    numbers = iter(range(1, 1000))
+    service.commander.protect = lambda frame: sdls.secure(frame, 1, next(numbers), key)
+    for _ in range(20):
+        service.commander.ping()
+    service.archive.close()
+
+    damaged = []
+    for _, frame in uplinked:
+        try:
+            sdls.open_secured(frame, {1: key})
+        except FrameError as error:
+            damaged.append(error.reason)
+    assert len(damaged) >= 15 and set(damaged) <= {"bad_crc", "length_mismatch"}
