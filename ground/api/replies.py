@@ -109,8 +109,12 @@ class TimelineReply(Reply, frozen=True, kw_only=True):
 
 
 class ExportReply(Reply, frozen=True, kw_only=True):
-    path: str
+    """A page of an export: CSV text (its header on the first page), its rows, and whether
+    more follow (ask again with `offset` moved on by `rows`)."""
+
+    csv: str
     rows: int
+    more: bool
 
 
 class BlackoutReply(Reply, frozen=True, kw_only=True):

@@ -8,9 +8,10 @@ names the reply it gets (`Request[ReplyType]`, read back as `reply_type`), so a 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic, TypeVar, get_args
+from typing import Annotated, Any, ClassVar, Generic, TypeVar, get_args
 
 import msgspec
+from msgspec import Meta
 
 from ground.api.replies import (
     AlarmLogReply,
@@ -42,9 +43,9 @@ from ground.api.values import (
     EventSeverity,
     MissionTimeS,
     Name,
-    Path,
     QualifiedName,
     Rate,
+    RowNumber,
     RunName,
     Segment,
     ShelveS,
@@ -155,11 +156,16 @@ class GetTimeline(Request[TimelineReply], frozen=True, tag="timeline"):
     segment: Segment | None = None
 
 
+EXPORT_PAGE_ROWS = 10_000  # rows of an export page: well under a message's 1 MiB for most tables
+
+
 class Export(Request[ExportReply], frozen=True, tag="export"):
-    """Write a table of the archive, or a parameter (`subsystem.name`), to a CSV file."""
+    """A page of a table of the archive, or of a parameter (`subsystem.name`), as CSV text for
+    the client to keep: the ground writes nothing outside its data folder for a client."""
 
     what: Name
-    path: Path
+    offset: RowNumber = 0  # the first row of the page
+    limit: Annotated[int, Meta(ge=1, le=EXPORT_PAGE_ROWS)] = EXPORT_PAGE_ROWS
 
 
 class GetReports(Request[ReportsReply], frozen=True, tag="reports"):

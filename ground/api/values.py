@@ -18,7 +18,6 @@ MISSION_TIME_LIMIT_S = 2.0**32
 
 MAX_NAME_CHARS = 128
 MAX_TEXT_CHARS = 2000
-MAX_PATH_CHARS = 4096
 MAX_RATE = MAX_CLOCK_RATE
 """The fastest realtime clock rate a client may ask for (mission seconds per wall second)."""
 
@@ -89,14 +88,7 @@ RunName = Annotated[
         description="a plain file name (no '/', not starting with '.')",
     ),
 ]
-Path = Annotated[
-    str,
-    Meta(
-        min_length=1,
-        max_length=MAX_PATH_CHARS,
-        description=f"a file path of 1 to {MAX_PATH_CHARS} characters",
-    ),
-]
+RowNumber = Annotated[int, Meta(ge=0, description="a row number, 0 or more")]
 
 Arguments = dict[str, Any]
 """Command arguments or fault parameters by name. Their types and ranges are the dictionary's:

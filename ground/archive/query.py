@@ -11,6 +11,8 @@ Mission time starts again at each segment (a new spacecraft flies from T+0): a q
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -329,9 +331,42 @@ class ArchiveReader:
     def export_csv(self, table_or_parameter: str, out_path: Path | str) -> int:
         """Write a table (with a header row) or parameters to CSV; return the row count.
 
+        For `mission export`, run on the archive's own host by its user (the ground's control
+        API never writes files: it pages rows to its client, `export_page`).
+        """
+        header, rows = self.export_rows(table_or_parameter)
+        count = 0
+        with Path(out_path).open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        return count
+
+    def export_page(
+        self, table_or_parameter: str, offset: int, limit: int
+    ) -> tuple[str, int, bool]:
+        """Rows `offset` to `offset + limit` of an export as CSV text (the header first on the
+        first page); how many rows it holds, and whether more follow."""
+        header, rows = self.export_rows(table_or_parameter)
+        stream = io.StringIO()
+        writer = csv.writer(stream)
+        if offset == 0:
+            writer.writerow(header)
+        page = list(itertools.islice(rows, offset, offset + limit + 1))
+        writer.writerows(page[:limit])
+        return stream.getvalue(), min(len(page), limit), len(page) > limit
+
+    def export_rows(self, table_or_parameter: str) -> tuple[list[str], Iterator[Any]]:
+        """The header and rows of a table or of parameters, as exported.
+
         `parameters` (every parameter of every report, in the order recorded) and a
         parameter's full name export `segment,time_s,name,value`; other tables export their
         columns (`segment` among them), with bytes (raw frames, packed housekeeping) in hex.
+
+        Raises:
+            ArchiveError: no such table or recorded parameter.
         """
         connection = self._ready()
         name = table_or_parameter
@@ -359,14 +394,7 @@ class ArchiveReader:
                 f"cannot export {name!r}: it is neither a table ({', '.join(TABLES)}), "
                 "'parameters', nor a recorded parameter; see parameter_names()"
             )
-        count = 0
-        with Path(out_path).open("w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(row)
-                count += 1
-        return count
+        return header, rows
 
 
 def _split(name: str) -> tuple[str, str]:

@@ -263,8 +263,10 @@ class ControlApi:
         return TimelineReply(timeline=timeline_items(rows), segment=segment)
 
     def _export(self, request: Export) -> ExportReply:
-        rows = self.service.archive.export_csv(request.what, request.path)
-        return ExportReply(path=request.path, rows=rows)
+        text, rows, more = self.service.archive.export_page(
+            request.what, request.offset, request.limit
+        )
+        return ExportReply(csv=text, rows=rows, more=more)
 
     def _reports(self, request: GetReports) -> ReportsReply:
         return ReportsReply(schedule=self.service.schedule_report, store=self.service.store_status)

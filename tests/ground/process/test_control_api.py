@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +19,8 @@ from flightsw.executive import mission_dictionary
 from flightsw.icd import simport
 from flightsw.subsystems.registry import build_models
 from ground.api import (
+    Export,
+    ExportReply,
     FeedEvent,
     GetAlarms,
     GetStatus,
@@ -194,3 +198,31 @@ def test_a_spacecraft_answer_of_the_wrong_kind_is_refused_not_fatal(ground: Grou
     assert ground.refusal({"op": "set_rate", "rate": 2.0}) == (
         "the spacecraft answered with a Done, not a RateReply"
     )
+
+
+def test_an_export_comes_to_the_client_in_pages_and_nothing_is_written_on_the_ground(
+    ground: Ground, tmp_path: Path
+) -> None:
+    for number in range(25):
+        ground.service.ground_event("drill", 1, f"drill {number}")
+    before = sorted(path.name for path in tmp_path.iterdir())
+
+    text, offset = "", 0
+    while True:
+        (reply,) = ground.answers(encode(Export(what="events", offset=offset, limit=10)))
+        assert isinstance(reply, ExportReply)
+        text += reply.csv
+        offset += reply.rows
+        if not reply.more:
+            break
+
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header[:5] == ["id", "time_s", "received_s", "subsystem", "name"]
+    message = header.index("message")
+    drills = [row[message] for row in rows if row[header.index("name")] == "drill"]
+    assert drills == [f"drill {number}" for number in range(25)]
+    assert sorted(path.name for path in tmp_path.iterdir()) == before  # no file anywhere
+
+
+def test_an_export_asks_no_path_and_takes_none() -> None:
+    assert "path" not in Export.__struct_fields__
