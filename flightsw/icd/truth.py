@@ -7,16 +7,29 @@ feed"). The ground refuses (and counts) a message that does not decode.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
 from flightsw.icd.codec import Codec
-from flightsw.icd.fields import Count, Distance, MissionTime
+from flightsw.icd.fields import Count, Distance, MissionTime, Name, SubsystemName, Text
+from flightsw.icd.messages import Arguments
 
 TOPIC = b"truth"  # the first part of each message on the truth socket
 
 Generation = Annotated[int, Meta(ge=1, extra={"words": "a whole number >= 1"})]
+
+
+class Injection(Struct, frozen=True):
+    """A fault injected or cleared through the sim port since the last truth, and by whom (the
+    requesting client's name: a ground's is `ground-PID`), so that the ground archives every
+    injection, from wherever it came."""
+
+    subsystem: SubsystemName
+    fault: Name
+    action: Literal["inject", "clear"]
+    params: Arguments
+    by: Text
 
 
 class Truth(Struct, frozen=True):
@@ -34,6 +47,7 @@ class Truth(Struct, frozen=True):
     range_m: Distance | None
     station_visible: bool | None
     downlink_closes: bool | None
+    injections: tuple[Injection, ...] = ()
 
 
 TRUTH = Codec[Truth](Truth)

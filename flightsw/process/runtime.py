@@ -238,7 +238,7 @@ class FlightRuntime:
             except zmq.Again:
                 return
             identity, payload = parts[0], parts[-1]
-            self.sim.send_multipart([identity, *parts[1:-1], self.simport.serve(payload)])
+            self.sim.send_multipart([identity, *parts[1:-1], self.simport.serve(payload, identity)])
 
     def _publish_truth(self, time_s: float) -> None:
         """Truth after each tick, with the count of frames sent so far: the ground must not move
@@ -251,6 +251,7 @@ class FlightRuntime:
             range_m=None if fix is None else float(fix.station_range_m),
             station_visible=None if fix is None else fix.station_visible,
             downlink_closes=self.spacecraft.downlink_closes(),
+            injections=self.simport.take_injections(),
         )
         # A realtime spacecraft never waits for the ground; a stepped one does, since a truth
         # message lost before the ground's socket had connected would leave the ground judging

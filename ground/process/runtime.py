@@ -395,6 +395,25 @@ class GroundRuntime:
             self._truths.popleft()
             self.clock.anchor(truth.time_s, arrived_wall_s)
             self._advance(truth.time_s)
+            self._injected_elsewhere(truth)
+
+    def _injected_elsewhere(self, truth: Truth) -> None:
+        """Archive the injections other sim-port clients made (this ground's are archived as it
+        asks for them), and say so: a fault the operators did not inject is news."""
+        for injection in truth.injections:
+            if injection.by == self.sockets.sim_name:
+                continue
+            self.service.record_injection(
+                injection.subsystem, injection.fault, injection.action, dict(injection.params)
+            )
+            done = "injected" if injection.action == "inject" else "cleared"
+            self.service.ground_event(
+                "fault_injected_elsewhere",
+                3,
+                f"{injection.by} {done} {injection.subsystem}.{injection.fault} through the "
+                "spacecraft's sim port, not through this ground",
+                {"by": injection.by, "action": injection.action},
+            )
 
     def _advance(self, time_s: float) -> None:
         """Truth (or a step's end) has reached `time_s`: the service's clock follows."""

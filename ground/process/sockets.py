@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from typing import Any
 
 import zmq
@@ -34,6 +35,10 @@ class GroundSockets:
         self.downlink = ctx.socket(zmq.PULL)
         self.uplink = ctx.socket(zmq.PUSH)
         self.sim = ctx.socket(zmq.DEALER)
+        # The name the spacecraft gives this ground's injections on the truth feed, so that it
+        # archives those of other sim-port clients and not its own twice.
+        self.sim_name = f"ground-{os.getpid()}"
+        self.sim.setsockopt(zmq.IDENTITY, self.sim_name.encode())
         self.truth = ctx.socket(zmq.PULL)
         self.control = ctx.socket(zmq.ROUTER)
         self.feed = ctx.socket(zmq.PUB)
