@@ -109,9 +109,12 @@ class Reset(Request[ResetReply], frozen=True, tag="reset"):
 
 
 class Shutdown(Request[Done], frozen=True, tag="shutdown"):
-    """Stop the ground, and with `spacecraft` the spacecraft first."""
+    """Stop the ground, and with `spacecraft` the spacecraft first; with `ground` false, only
+    the spacecraft (a launcher then stops the ground once the spacecraft's process is gone, so
+    the ground takes in every frame it sent)."""
 
     spacecraft: bool = False
+    ground: bool = True
 
 
 # -- telemetry, events and the archive -----------------------------------------------------------

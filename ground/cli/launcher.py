@@ -145,10 +145,11 @@ class Mission:
         self.stopped = True
         try:
             # Through the ground first, while it answers: it stops the spacecraft knowingly (no
-            # silence alarm for a planned stop), takes its last frames in, and then stops itself.
+            # silence alarm for a planned stop). The ground is stopped once the spacecraft's
+            # process is gone, so every frame it sent is on the ground's socket by then.
             if self.ground.poll() is None and self.flight.poll() is None:
                 with contextlib.suppress(ClientError):
-                    self.client.call(Shutdown(spacecraft=True), timeout_s=5.0)
+                    self.client.call(Shutdown(spacecraft=True, ground=False), timeout_s=5.0)
             self.stop_spacecraft()
             self.stop_ground()
         finally:

@@ -466,7 +466,8 @@ class ControlApi:
     def _shutdown(self, request: Shutdown, respond: Respond) -> None:
         def done(_: object) -> None:
             respond(Done())
-            self.stop()
+            if request.ground:
+                self.stop()
 
         if request.spacecraft:
             self.sim(simport.ShutdownRequest(), done)

@@ -243,6 +243,7 @@ class ServiceBuilder:
         archive.set_meta("dictionary", json.dumps(self.dictionary.raw))
         archive.set_meta("rules", None if self.rules_path is None else str(self.rules_path))
         archive.begin_segment(start_s, "the run began")
+        archive.flush()  # the run's identity on disk now: a ground killed at once can resume it
         return self.on(archive)
 
     def on(self, archive: Archive) -> GroundService:

@@ -182,6 +182,11 @@ class GroundRuntime:
         """Stopping cleanly: keep every frame and truth already received, in order, and what is
         still in flight, so the archive ends with the last frame that reached the antenna."""
         self._drain_truth()  # the sockets' queues; truths are applied as their frames are in
+        self._drain_downlink()  # frames that came with no truth after them
+        if self._reattaching is not None:  # no answer now: what it held is history to keep
+            held, self._reattaching = self._reattaching, None
+            for frame in held.frames:
+                self._arrived(frame, hold=False)
         self._take_in_held()
         while self._truths:  # their frames will not come now: the clock still moves to them
             truth, arrived_wall_s = self._truths.popleft()
