@@ -127,8 +127,15 @@ class Mission:
         return not self.stopped and self.flight.poll() is None and self.ground.poll() is None
 
     def stop_spacecraft(self) -> int:
-        """SIGTERM the spacecraft and wait for it: first, so that its last frames reach a
-        ground that is still there to take them. Its exit code."""
+        """Stop the spacecraft and wait for it: first, so that its last frames reach a ground
+        that is still there to take them. Its exit code.
+
+        Through the ground first, while both run: the ground stops it knowingly (no silence
+        alarm for a planned stop); then SIGTERM, should it still run.
+        """
+        if self.ground.poll() is None and self.flight.poll() is None:
+            with contextlib.suppress(ClientError):
+                self.client.call(Shutdown(spacecraft=True, ground=False), timeout_s=5.0)
         return children.terminate(self.flight)
 
     def stop_ground(self) -> int:
@@ -144,12 +151,8 @@ class Mission:
             return
         self.stopped = True
         try:
-            # Through the ground first, while it answers: it stops the spacecraft knowingly (no
-            # silence alarm for a planned stop). The ground is stopped once the spacecraft's
-            # process is gone, so every frame it sent is on the ground's socket by then.
-            if self.ground.poll() is None and self.flight.poll() is None:
-                with contextlib.suppress(ClientError):
-                    self.client.call(Shutdown(spacecraft=True, ground=False), timeout_s=5.0)
+            # The ground is stopped once the spacecraft's process is gone, so every frame it
+            # sent is on the ground's socket by then.
             self.stop_spacecraft()
             self.stop_ground()
         finally:
