@@ -14,7 +14,6 @@ from typing import Any
 
 from flightsw.config.mission import EXECUTIVE
 from flightsw.errors import CommandError, FrameError, Rejection
-from flightsw.executive.commands import ACTIVATE_KEY, AUTHENTICATED_COMMANDS
 from flightsw.executive.messages import (
     CommandReport,
     ExecuteCommand,
@@ -40,6 +39,7 @@ from flightsw.icd.messages import (
     decode_body,
 )
 from flightsw.icd.packet import Packet, PacketType, decode
+from flightsw.icd.rekey import ACTIVATE_KEY, AUTHENTICATED_COMMANDS
 from flightsw.icd.reporting import RefusalReporter
 from flightsw.icd.services import Severity, Stage
 from flightsw.subsystems.base import Request
@@ -284,7 +284,7 @@ class Dispatcher:
     def _executive_command(
         self, apid: int, command: str, args: Mapping[str, Any], time_s: float
     ) -> list[OutgoingPacket]:
-        """Carry out one of the executive's own commands (flightsw.executive.commands)."""
+        """Carry out one of the executive's own commands (flightsw.icd.rekey)."""
         assert command == ACTIVATE_KEY.name and self.authenticator is not None  # as accepted
         spi = int(args["spi"])
         try:

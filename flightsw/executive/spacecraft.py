@@ -14,7 +14,6 @@ from flightsw.clock import Clock, RealtimeClock, SteppedClock
 from flightsw.config.mission import DEFAULT_HK_PERIOD_S, EXECUTIVE, MissionConfig
 from flightsw.executive.actors.bus import SoftwareBus
 from flightsw.executive.actors.downlink import DownlinkActor
-from flightsw.executive.commands import AUTHENTICATED_COMMANDS
 from flightsw.executive.dispatcher import Dispatcher
 from flightsw.executive.executive import Executive, started_event
 from flightsw.executive.messages import GetState
@@ -23,6 +22,7 @@ from flightsw.executive.supervisor import Supervisor
 from flightsw.executive.tc_security import TcAuthenticator
 from flightsw.executive.telemetry import TELEMETRY as EXECUTIVE_TELEMETRY
 from flightsw.icd.dictionary import MissionDictionary, SubsystemDictionary
+from flightsw.icd.rekey import AUTHENTICATED_COMMANDS
 from flightsw.subsystems.registry import build_models
 from flightsw.subsystems.topics import NAVIGATION, NavigationFix
 

@@ -75,6 +75,7 @@ from flightsw.icd.packet import (
     peek_tm_identity,
     peek_tm_time_s,
 )
+from flightsw.icd.rekey import ACTIVATE_KEY, AUTHENTICATED_COMMANDS
 from flightsw.icd.reporting import RefusalReporter, RefusalSummary
 from flightsw.icd.services import Service, Severity, Stage
 from flightsw.icd.storage_schedule import (
@@ -100,7 +101,9 @@ from flightsw.icd import sdls  # isort: skip  (telecommand security, by module: 
 
 __all__ = [
     "ACK_ALL",
+    "ACTIVATE_KEY",
     "ARRIVAL",
+    "AUTHENTICATED_COMMANDS",
     "CUC_LENGTH",
     "FLOAT_MAX",
     "HOST",

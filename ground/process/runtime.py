@@ -11,7 +11,8 @@ import zmq
 
 from flightsw.cli import ParentWatch
 from flightsw.clock import wall_time_s
-from flightsw.icd import Truth, encode_envelope, peek_tm_time_s, simport
+from flightsw.config import EXECUTIVE
+from flightsw.icd import ACTIVATE_KEY, Truth, encode_envelope, peek_tm_time_s, simport
 from ground.api import CommandStaged, FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
 from ground.link.signer import TcSigner
@@ -29,7 +30,7 @@ from ground.vocabulary import CommandStatus
 
 log = logging.getLogger(__name__)
 
-REKEY_COMMAND = "executive.activate_key"  # flightsw.executive.commands.ACTIVATE_KEY
+REKEY_COMMAND = f"{EXECUTIVE}.{ACTIVATE_KEY.name}"
 
 TRUTHS_WAITING = 100_000
 """Truth messages that may wait for the frames sent before them. Each waits only for frames

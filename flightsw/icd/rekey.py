@@ -1,4 +1,5 @@
-"""The executive's own TC[8,1] commands: the flight software's, not a subsystem's.
+"""The executive's own TC[8,1] commands: the flight software's, not a subsystem's. In the ICD,
+since the ground must know them too (it signs with the new key once `activate_key` completes).
 
 `activate_key` is the rekey of docs/security.md: from the telecommand that carries it on,
 telecommands are taken under the named SPI only (one of the keys the spacecraft flies with),
