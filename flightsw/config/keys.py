@@ -124,9 +124,14 @@ def new_keys(path: Path, mission: str, spi: int = 1) -> TcKeys:
         for number in range(spi, min(spi + KEYS_MADE, MAX_SPI + 1))
     }
     made = TcKeys(path, keys, spi)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as stream:
-        stream.write(_text(made, mission))
+    # Written whole under a name of its own, then linked in: a second run starting beside this
+    # one finds either no file or a complete one, never half a key.
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    write_secret(draft, _text(made, mission))
+    try:
+        os.link(draft, path)
+    finally:
+        draft.unlink()
     return made
 
 

@@ -172,11 +172,13 @@ def provision_keys(config: MissionConfig, data_dir: Path) -> Path | None:
     if not config.security.authenticate:
         return None
     path = keys_path(data_dir, config.name)
-    if not path.exists():
+    if path.exists():
+        return path
+    try:
         new_keys(path, config.name)
-        log.warning(
-            "made a telecommand key for %s in %s (mode 600; keep it secret)", config.name, path
-        )
+    except FileExistsError:
+        return path  # a run starting beside this one made it a moment ago
+    log.warning("made a telecommand key for %s in %s (mode 600; keep it secret)", config.name, path)
     return path
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,27 @@ def test_a_key_file_is_never_overwritten(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         new_keys(path, "m")
     assert read_keys(path).active_key == made.active_key
+    assert sorted(tmp_path.iterdir()) == [path]  # and no draft is left beside it
+
+
+def test_runs_making_a_key_at_once_all_end_with_one_whole_key(tmp_path: Path) -> None:
+    path = tmp_path / "keys" / "m.toml"
+    start = threading.Barrier(8)
+    made: list[bytes] = []
+
+    def make() -> None:
+        start.wait()
+        with contextlib.suppress(FileExistsError):
+            made.append(new_keys(path, "m").active_key)
+
+    threads = [threading.Thread(target=make) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert made == [read_keys(path).active_key]
+    assert sorted(path.parent.iterdir()) == [path]
 
 
 def test_a_key_file_others_may_read_is_refused_with_the_fix(tmp_path: Path) -> None:
