@@ -17,6 +17,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import zmq
 
@@ -24,7 +25,7 @@ from flightsw.clock import wall_time_s
 from flightsw.config import read_keys
 from flightsw.icd import Endpoints, simport
 from ground.api import GetCommand, GetStatus, SendPing, Step
-from ground.cli.launcher import Mission, free_ports, launch
+from ground.cli.launcher import Mission, free_ports, launch, provision_access
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -80,10 +81,17 @@ def _push(
     return sent
 
 
-def _ask(endpoint: str, batches: Callable[[int], list[tuple[bytes, str]]], count: int) -> Sent:
-    """Send `count` requests and take their replies; how many of each reason were sent."""
+def _ask(
+    endpoint: str,
+    batches: Callable[[int], list[tuple[bytes, str]]],
+    count: int,
+    secure: Callable[[zmq.Socket[Any]], None],
+) -> Sent:
+    """Send `count` requests and take their replies, as a client `secure` gives keys the
+    server admits; how many of each reason were sent."""
     socket = zmq.Context.instance().socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
+    secure(socket)
     socket.connect(endpoint)
     sent: Sent = Counter()
     try:
@@ -105,6 +113,7 @@ def _spacecraft_counted(mission: Mission) -> Counter[str]:
     """What the spacecraft has counted, by reason: refused frames and requests, failed TCs."""
     socket = zmq.Context.instance().socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
+    mission.secure_to_spacecraft(socket)
     socket.connect(mission.endpoints.sim)
     try:
         socket.send_multipart([b"", simport.encode(simport.StatusRequest())])
@@ -126,7 +135,8 @@ def barrage(count: int) -> list[dict[str, object]]:
         ports = free_ports(8)
         endpoints = Endpoints.on_ports(ports[:6])
         ground_truth, hostile_truth = (f"tcp://127.0.0.1:{port}" for port in ports[6:])
-        with hostile.truth_in_the_middle(endpoints.truth, ground_truth, hostile_truth):
+        access = provision_access(Path(tmp))  # the proxy holds a test conductor's keys
+        with hostile.truth_in_the_middle(endpoints.truth, ground_truth, hostile_truth, access):
             mission = launch(
                 LEO, Path(tmp), "barrage", clock="stepped", light_time_s=1.25,
                 endpoints=endpoints, ground_truth=ground_truth, log_level="WARNING",
@@ -152,7 +162,7 @@ def barrage(count: int) -> list[dict[str, object]]:
                         count), lambda: _spacecraft_counted(mission)),
                     ("spacecraft sim port", lambda: _ask(
                         endpoints.sim, lambda s: list(hostile.sim_barrage(BATCH, seed=s)),
-                        count), lambda: _spacecraft_counted(mission)),
+                        count, mission.secure_to_spacecraft), lambda: _spacecraft_counted(mission)),
                     ("ground downlink", lambda: _push(
                         endpoints.downlink,
                         lambda s: [([f], r) for f, r in hostile.downlink_barrage(BATCH, now_s, seed=s)],
@@ -162,7 +172,7 @@ def barrage(count: int) -> list[dict[str, object]]:
                         count), ground_counted),
                     ("ground control API", lambda: _ask(
                         endpoints.control, lambda s: list(hostile.control_barrage(BATCH, seed=s)),
-                        count), ground_counted),
+                        count, mission.secure_to_ground), ground_counted),
                 ]  # fmt: skip
                 for name, fire, counted in targets:
                     before = (rss_kib(mission.flight.pid), rss_kib(mission.ground.pid))

@@ -21,12 +21,12 @@ from flightsw.config import load_mission  # noqa: E402
 from flightsw.config.catalog import shipped_missions  # noqa: E402
 from flightsw.icd import simport  # noqa: E402
 from ground.api import Step  # noqa: E402
-from ground.cli.launcher import launch  # noqa: E402
+from ground.cli.launcher import Mission, launch  # noqa: E402
 
 DEFAULT_CAPACITY_FRAMES = 200_000  # flightsw.executive.spacecraft's default
 
 
-def frames_made(sim_endpoint: str) -> int:
+def frames_made(flying: Mission) -> int:
     """The spacecraft's own count of frames made, over every APID (its sim port's status)."""
     import zmq
 
@@ -34,7 +34,8 @@ def frames_made(sim_endpoint: str) -> int:
     socket = context.socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
     try:
-        socket.connect(sim_endpoint)
+        flying.secure_to_spacecraft(socket)
+        socket.connect(flying.endpoints.sim)
         request = simport.StatusRequest()
         socket.send_multipart([b"", simport.encode(request)])
         if not socket.poll(30_000):
@@ -56,7 +57,7 @@ def measure(mission: str, hours: float, workdir: Path) -> tuple[float, float, in
     flying = launch(mission, workdir, mission, clock="stepped")
     try:
         flying.client.call(Step(seconds=hours * 3600.0), timeout_s=3600.0)
-        made = frames_made(flying.endpoints.sim)
+        made = frames_made(flying)
     finally:
         flying.stop()
     with sqlite3.connect(f"file:{flying.archive_path}?mode=ro", uri=True) as archive:

@@ -20,17 +20,20 @@ from typing import Any
 import msgpack
 import zmq
 
+from flightsw.config import SPACECRAFT, AccessFolder, Role, read_certificate, read_operators
 from flightsw.errors import FrameError, MessageError
 from flightsw.icd import (
     ARRIVAL,
     MAX_AHEAD_S,
     Housekeeping,
+    connect_securely,
     decode,
     decode_truth,
     encode_body,
     encode_tc,
     encode_tm,
     sdls,
+    serve_securely,
     simport,
 )
 from ground.api import decode_request
@@ -272,32 +275,48 @@ def expected(items: list[tuple[Any, str]]) -> Counter[str]:
 
 
 @contextmanager
-def truth_in_the_middle(spacecraft: str, ground: str, hostile: str) -> Iterator[None]:
+def truth_in_the_middle(
+    spacecraft: str, ground: str, hostile: str, access: AccessFolder
+) -> Iterator[None]:
     """Forward the spacecraft's truth feed to the ground, merged with whatever is pushed to
-    `hostile`; stopped (and its sockets closed) however the test ends."""
+    `hostile`; stopped (and its sockets closed) however the test ends.
+
+    The proxy stands where the spacecraft's truth socket would be, so it holds the keys a test
+    conductor would: it reads the spacecraft's truth as the first test conductor of `access`,
+    and serves the ground with the spacecraft's own certificate (the ground checks whom it
+    reaches). Whatever reaches `hostile` needs no key: it stands for a spacecraft gone wrong.
+    """
     context = zmq.Context()
     inlet, outlet = context.socket(zmq.PULL), context.socket(zmq.PUSH)
-    control = context.socket(zmq.PAIR)
-    control.bind("inproc://truth-proxy")
+    planted = context.socket(zmq.PULL)
+    conductor = next(
+        o for o in read_operators(access.operators_path).by_key.values()
+        if o.role is Role.TEST_CONDUCTOR
+    )  # fmt: skip
+    own = read_certificate(access.identity_path(conductor.name))
+    connect_securely(inlet, access.public(SPACECRAFT), own.public, own.secret)
+    impostor = access.own(SPACECRAFT)
+    serve_securely(outlet, impostor.public, impostor.secret)
     inlet.connect(spacecraft)
-    inlet.bind(hostile)
+    planted.bind(hostile)
     outlet.bind(ground)
+    stop = threading.Event()
 
     def forward() -> None:
-        steer = context.socket(zmq.PAIR)
-        steer.connect("inproc://truth-proxy")
-        try:
-            zmq.proxy_steerable(inlet, outlet, None, steer)
-        finally:
-            steer.close(linger=0)
+        poller = zmq.Poller()
+        poller.register(inlet, zmq.POLLIN)
+        poller.register(planted, zmq.POLLIN)
+        while not stop.is_set():
+            for socket, _ in poller.poll(100):
+                outlet.send_multipart(socket.recv_multipart())
 
     thread = threading.Thread(target=forward, name="truth-proxy", daemon=True)
     thread.start()
     try:
         yield
     finally:
-        control.send(b"TERMINATE")
+        stop.set()
         thread.join(10)
-        for socket in (control, inlet, outlet):
+        for socket in (inlet, planted, outlet):
             socket.close(linger=0)
         context.term()

@@ -68,6 +68,7 @@ def spacecraft_status(mission: Mission) -> simport.StatusReply:
     socket = context.socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
     try:
+        mission.secure_to_spacecraft(socket)
         socket.connect(mission.endpoints.sim)
         request = simport.StatusRequest()
         socket.send_multipart([b"", simport.encode(request)])
@@ -103,6 +104,7 @@ def wait_for_segment(mission: Mission, segment: int) -> None:
     feed = zmq.Context.instance().socket(zmq.SUB)
     feed.setsockopt(zmq.LINGER, 0)
     feed.setsockopt(zmq.SUBSCRIBE, b"event")
+    mission.secure_to_ground(feed)
     feed.connect(mission.endpoints.feed)
     try:
         for _ in range(int(WAIT_S)):  # a bound on failure, not on speed

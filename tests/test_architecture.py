@@ -41,7 +41,8 @@ GROUND_LAYERS: dict[str, set[str]] = {
     "plots": {"archive"},
     "console": {"api", "plots"},  # the console talks to the ground only through the API
     "replay": {"archive", "link", "rules", "process", "api"},
-    "testkit": {"api", "cli"},  # shows times and values as the console does, via api
+    # Shows times and values as the console does, via api; compares archives by their schema.
+    "testkit": {"api", "archive", "cli"},
     "cli": {"api", "archive", "console", "plots", "process", "replay", "testkit"},
     "__main__": {"process"},
 }

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from flightsw.config.document import read_toml
 from flightsw.config.mission import MissionConfig
+from flightsw.config.secret_files import check_private, create_secret, write_secret
 from flightsw.config.section import PATH_CHARS, REQUIRED, Section
-from flightsw.errors import ConfigError
 from flightsw.icd.sdls import KEY_LENGTH, MAX_SPI
 
 KEYS_FOLDER = "keys"  # in the data folder: DATA_DIR/keys/MISSION.toml
@@ -67,29 +66,7 @@ def read_keys(path: Path) -> TcKeys:
     Raises:
         ConfigError: no such file, others may read it, or a key is not as described above.
     """
-    try:
-        mode = path.stat().st_mode
-        folder_mode = path.parent.stat().st_mode
-    except FileNotFoundError:
-        raise ConfigError(
-            str(path), "-", "no such key file; make one with `mission keys new CONFIG`"
-        ) from None
-    except OSError as error:
-        raise ConfigError(str(path), "-", f"cannot be read: {error.strerror or error}") from None
-    if folder_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise ConfigError(
-            str(path),
-            "-",
-            f"others may change the folder it is in (mode {stat.S_IMODE(folder_mode):o}), and "
-            f"with it the anti-replay state beside it: chmod 700 {path.parent}",
-        )
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(
-            str(path),
-            "-",
-            f"others may read or change it (mode {stat.S_IMODE(mode):o}); a key file must be "
-            f"its owner's alone: chmod 600 {path}",
-        )
+    check_private(path, "make one with `mission keys new CONFIG`")
     root = Section(read_toml(path, "a key file"), str(path), "")
     keys: dict[int, bytes] = {}
     for entry in root.sections("key"):
@@ -118,20 +95,12 @@ def new_keys(path: Path, mission: str, spi: int = 1) -> TcKeys:
     Raises:
         FileExistsError: there is one already (a key is never overwritten).
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     keys = {
         number: secrets.token_bytes(KEY_LENGTH)
         for number in range(spi, min(spi + KEYS_MADE, MAX_SPI + 1))
     }
     made = TcKeys(path, keys, spi)
-    # Written whole under a name of its own, then linked in: a second run starting beside this
-    # one finds either no file or a complete one, never half a key.
-    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    write_secret(draft, _text(made, mission))
-    try:
-        os.link(draft, path)
-    finally:
-        draft.unlink()
+    create_secret(path, _text(made, mission))
     return made
 
 
@@ -147,18 +116,6 @@ def with_active(keys: TcKeys, spi: int, mission: str) -> TcKeys:
     write_secret(keys.path.with_suffix(".new"), _text(changed, mission))
     os.replace(keys.path.with_suffix(".new"), keys.path)  # the old file or the new, never half
     return changed
-
-
-def write_secret(path: Path, text: str) -> None:
-    """Write `path` readable by its owner only, never through a symbolic link planted there.
-
-    Raises:
-        OSError: it cannot be written.
-    """
-    path.unlink(missing_ok=True)  # a link left there goes, not what it points to
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-    with os.fdopen(os.open(path, flags, 0o600), "w") as stream:
-        stream.write(text)
 
 
 def _text(keys: TcKeys, mission: str) -> str:

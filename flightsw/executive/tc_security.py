@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from flightsw.config.keys import write_secret
+from flightsw.config.secret_files import write_secret
 from flightsw.errors import FrameError
 from flightsw.icd.sdls import DEFAULT_WINDOW, MAX_SEQUENCE_NUMBER, MAX_SPI, open_secured
 

@@ -20,6 +20,7 @@ short allow-list (tests/test_architecture.py). docs/icd.md describes the same fo
 from flightsw.errors import CommandError, FrameError, MessageError
 from flightsw.icd.crc import crc16_ccitt_false
 from flightsw.icd.cuc import CUC_LENGTH, MAX_MISSION_TIME_S, decode_cuc, encode_cuc
+from flightsw.icd.curve import Gatekeeper, connect_securely, sender_key, serve_securely
 from flightsw.icd.dictionary import (
     ArgSpec,
     CommandSpec,
@@ -134,6 +135,7 @@ __all__ = [
     "EventReport",
     "FaultSpec",
     "FrameError",
+    "Gatekeeper",
     "Housekeeping",
     "InsertActivity",
     "Message",
@@ -167,6 +169,7 @@ __all__ = [
     "Truth",
     "Verification",
     "bind_form",
+    "connect_securely",
     "crc16_ccitt_false",
     "decode",
     "decode_body",
@@ -183,6 +186,8 @@ __all__ = [
     "peek_tm_time_s",
     "register",
     "sdls",
+    "sender_key",
+    "serve_securely",
     "simport",
     "validate_args",
     "with_choices",

@@ -23,6 +23,7 @@ from flightsw.config import MissionConfig, check_mission, default_keys_path, rea
 from flightsw.errors import FlightSwError
 from flightsw.executive.tc_security import ReplayState, TcAuthenticator
 from flightsw.process.runtime import FlightRuntime
+from flightsw.process.sim_access import SimPortAccess, read_sim_access
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -51,6 +52,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(default: DATA_DIR/keys/MISSION.toml, DATA_DIR being the config's [ground] data_dir, "
         "else ./runs, as `mission keys new` and `mission run` make it)",
     )
+    parser.add_argument(
+        "--access",
+        type=Path,
+        help="access folder (DATA_DIR/keys, as `mission run` makes it): the sim port and truth "
+        "feed then take CURVE connections from the ground and test conductors only; without "
+        "it they are open to any local process",
+    )
     add_clock_options(parser)
     add_process_options(parser, "flightsw")
     return parser.parse_args(argv)
@@ -75,11 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         authenticator = tc_authenticator(config, args.keys, log)
+        access = sim_access(args.access, log)
     except (FlightSwError, OSError, ValueError) as error:
         log.error("%s", error)
         return EXIT_USAGE
     try:
-        runtime = FlightRuntime(config, endpoints, authenticator)
+        runtime = FlightRuntime(config, endpoints, authenticator, access)
     except FlightSwError as error:
         log.error("%s", error)
         return EXIT_RUNTIME
@@ -129,6 +138,27 @@ def tc_authenticator(
         authenticator.last_taken() or "none yet",
     )
     return authenticator
+
+
+def sim_access(folder: Path | None, log: logging.Logger) -> SimPortAccess | None:
+    """Whom the sim port and truth feed admit; None, said in the log, without `--access`.
+
+    Raises:
+        ConfigError: a certificate or the operators file is missing or unusable.
+    """
+    if folder is None:
+        log.warning(
+            "the sim port and truth feed are open to any local process (no --access folder): "
+            "anyone here can inject faults, drive the clock and shut this spacecraft down"
+        )
+        return None
+    access = read_sim_access(folder)
+    log.info(
+        "sim port and truth feed: CURVE, admitting the ground and %d test conductor(s) of %s",
+        len(access.operators.current().test_conductor_keys()),
+        access.operators.path,
+    )
+    return access
 
 
 def override_clock(config: MissionConfig, mode: str | None, rate: float | None) -> MissionConfig:

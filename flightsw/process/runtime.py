@@ -16,11 +16,14 @@ from flightsw.errors import BindError, FrameError, SimPortError
 from flightsw.executive.messages import LinkCounters
 from flightsw.executive.spacecraft import Spacecraft
 from flightsw.executive.tc_security import TcAuthenticator
+from flightsw.icd.curve import Gatekeeper, sender_key, serve_securely
 from flightsw.icd.endpoints import Endpoints, bind_form
 from flightsw.icd.envelope import is_enveloped, open_envelope
 from flightsw.icd.margins import MAX_MESSAGE_OCTETS, RECEIVE_QUEUE_MESSAGES
-from flightsw.icd.simport import ResetRequest, ResetStarted, ResetStopped, SimReply
+from flightsw.icd.simport import ResetRequest, ResetStarted, ResetStopped, SimReply, refused
+from flightsw.icd.simport import encode as simport_encode
 from flightsw.icd.truth import TOPIC, Truth, encode_truth
+from flightsw.process.sim_access import UNNAMED, SimPortAccess, readable
 from flightsw.process.simport import ProcessCounts, SimPort
 
 log = logging.getLogger(__name__)
@@ -51,8 +54,10 @@ class FlightRuntime:
         config: MissionConfig,
         endpoints: Endpoints,
         authenticator: TcAuthenticator | None = None,
+        access: SimPortAccess | None = None,
     ) -> None:
         self.config = config
+        self.access = access
         self.endpoints = endpoints
         # One for the process's life: its anti-replay numbers outlive a reset's new spacecraft.
         self.authenticator = authenticator
@@ -71,7 +76,13 @@ class FlightRuntime:
             socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_OCTETS)
             socket.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE_MESSAGES)
         self.truth.setsockopt(zmq.SNDHWM, 100_000)
+        self.gatekeeper: Gatekeeper | None = None
         try:
+            if access is not None:
+                # The gatekeeper listens before the sockets bind: until then libzmq admits all.
+                self.gatekeeper = Gatekeeper(self.context, access.admits, "sim port and truth feed")
+                for socket in (self.sim, self.truth):
+                    serve_securely(socket, access.certificate.public, access.certificate.secret)
             bind(self.uplink, endpoints.uplink, "uplink")
             bind(self.sim, endpoints.sim, "sim port")
             bind(self.truth, endpoints.truth, "truth feed")
@@ -184,6 +195,8 @@ class FlightRuntime:
     def _close_sockets(self) -> None:
         for socket in (self.uplink, self.sim, self.truth):
             socket.close(linger=0)
+        if self.gatekeeper is not None:
+            self.gatekeeper.stop()
 
     # -- uplink ----------------------------------------------------------------------------------
 
@@ -234,11 +247,24 @@ class FlightRuntime:
     def _serve_sim(self) -> None:
         while True:
             try:
-                parts = self.sim.recv_multipart(zmq.NOBLOCK)
+                frames = self.sim.recv_multipart(zmq.NOBLOCK, copy=False)
             except zmq.Again:
                 return
+            parts = [frame.bytes for frame in frames]
             identity, payload = parts[0], parts[-1]
-            self.sim.send_multipart([identity, *parts[1:-1], self.simport.serve(payload, identity)])
+            reply = self._sim_reply(identity, frames[-1], payload)
+            self.sim.send_multipart([identity, *parts[1:-1], reply])
+
+    def _sim_reply(self, identity: bytes, frame: zmq.Frame, payload: bytes) -> bytes:
+        """The reply to one sim-port request, from a client named as `SimPortAccess.name` says."""
+        if self.access is None:
+            return self.simport.serve(payload, readable(identity) or UNNAMED)
+        name = self.access.name(sender_key(frame), identity)
+        if name is None:
+            return simport_encode(
+                refused("your key has been revoked: it is no longer a test conductor's")
+            )
+        return self.simport.serve(payload, name)
 
     def _publish_truth(self, time_s: float) -> None:
         """Truth after each tick, with the count of frames sent so far: the ground must not move

@@ -82,7 +82,7 @@ class SimPort:
         self.on_reset = on_reset
         self.injections = 0
         self.noted: list[Injection] = []  # injections and clears for the next truth message
-        self.client = b""  # the identity of the client whose request is being served
+        self.client = "a sim-port client"  # who asks what is being served (see `serve`)
         # Every refused request is counted by reason (`status` says how many); the log says the
         # first of each reason in a window, then how many more.
         self.refusals = RefusalReporter()
@@ -103,9 +103,9 @@ class SimPort:
             ShutdownRequest: self._shutdown,
         }
 
-    def serve(self, payload: bytes, client: bytes = b"") -> bytes:
+    def serve(self, payload: bytes, client: str = "a sim-port client") -> bytes:
         """Answer one request's octets with the reply's (never raises for what comes in);
-        `client` is the requester's socket identity, named in the injections it makes."""
+        `client` names the requester in the injections it makes (see `SimPortAccess.name`)."""
         self.client = client
         self._summarise()
         try:
@@ -226,7 +226,7 @@ class SimPort:
         if not report.ok:
             raise SimPortError(f"cannot inject {subsystem}.{fault}: {report.reason}")
         self.injections += 1
-        self.noted.append(Injection(subsystem, fault, "inject", dict(params), self._client_name()))
+        self.noted.append(Injection(subsystem, fault, "inject", dict(params), self.client))
         log.warning("fault injected: %s.%s %s", subsystem, fault, params)
         return TimeReply(time_s=self.spacecraft.executive.time_s)  # it acts from the last tick
 
@@ -235,15 +235,9 @@ class SimPort:
         report = self.spacecraft.executive.clear(subsystem, fault)
         if not report.ok:
             raise SimPortError(f"cannot clear {subsystem}.{fault}: {report.reason}")
-        self.noted.append(Injection(subsystem, fault, "clear", {}, self._client_name()))
+        self.noted.append(Injection(subsystem, fault, "clear", {}, self.client))
         log.warning("fault cleared: %s.%s", subsystem, fault)
         return TimeReply(time_s=self.spacecraft.executive.time_s)
-
-    def _client_name(self) -> str:
-        """The requester as the truth feed names it: its identity if it set a readable one."""
-        name = self.client.decode("ascii", "replace")
-        readable = 0 < len(name) <= 64 and name.isprintable() and name.isascii()
-        return name if readable else "a sim-port client"
 
     def take_injections(self) -> tuple[Injection, ...]:
         """The injections made since the last call (for the next truth message)."""

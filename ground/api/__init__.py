@@ -15,6 +15,7 @@ docs/icd.md ("Control API", "Live feed") describes the same messages in prose.
 
 from ground.api.checks import Check, parse_check, parse_value
 from ground.api.client import GroundClient
+from ground.api.credentials import Credentials, credentials_in, subscribe
 from ground.api.display import fmt_value, mission_time
 from ground.api.feed import (
     FEED_EVENT_TYPES,
@@ -38,6 +39,7 @@ from ground.api.feed import (
 from ground.api.records import (
     Alarm,
     AlarmEntry,
+    AuditEntry,
     Command,
     Event,
     Sample,
@@ -46,6 +48,7 @@ from ground.api.records import (
 from ground.api.replies import (
     AlarmLogReply,
     AlarmsReply,
+    AuditReply,
     BlackoutReply,
     CommandReply,
     CommandsReply,
@@ -81,6 +84,7 @@ from ground.api.requests import (
     Export,
     GetAlarmLog,
     GetAlarms,
+    GetAudit,
     GetCommand,
     GetDictionary,
     GetEvents,
@@ -141,6 +145,8 @@ __all__ = [
     "AlarmLogReply",
     "AlarmsReply",
     "ArchiveStatus",
+    "AuditEntry",
+    "AuditReply",
     "BlackoutAdded",
     "BlackoutReply",
     "ChannelStatus",
@@ -152,6 +158,7 @@ __all__ = [
     "CommandsReply",
     "ControlCounts",
     "Crash",
+    "Credentials",
     "DeleteScheduled",
     "DictionaryReply",
     "Done",
@@ -169,6 +176,7 @@ __all__ = [
     "FramesRefusedSummary",
     "GetAlarmLog",
     "GetAlarms",
+    "GetAudit",
     "GetCommand",
     "GetDictionary",
     "GetEvents",
@@ -227,6 +235,7 @@ __all__ = [
     "TlmReply",
     "TruthCounts",
     "TruthReply",
+    "credentials_in",
     "decode_event",
     "decode_reply",
     "decode_request",
@@ -236,4 +245,5 @@ __all__ = [
     "mission_time",
     "parse_check",
     "parse_value",
+    "subscribe",
 ]

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 import zmq
 
+from ground.api.credentials import Credentials
 from ground.api.liveness import Watch
 from ground.api.replies import Refusal, Reply
 from ground.api.requests import Request
@@ -25,14 +26,31 @@ class GroundClient:
     rather than after the whole time-out.
     """
 
-    def __init__(self, endpoint: str, timeout_s: float = 30.0, watch: Watch | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        timeout_s: float = 30.0,
+        watch: Watch | None = None,
+        credentials: Credentials | None = None,
+    ) -> None:
         self.endpoint = endpoint
         self.timeout_s = timeout_s
         self.watch = watch
+        self.credentials = credentials
         self._context: zmq.Context[Any] = zmq.Context()
-        self._socket = self._context.socket(zmq.DEALER)
-        self._socket.setsockopt(zmq.LINGER, 0)
-        self._socket.connect(endpoint)
+        self._socket, self._handshakes = self._connect()
+
+    def _connect(self) -> tuple[zmq.Socket[Any], zmq.Socket[Any] | None]:
+        """A DEALER on the endpoint and, with credentials, a monitor of its CURVE handshakes
+        (a ground that refuses the key says so there, and nowhere else)."""
+        socket = self._context.socket(zmq.DEALER)
+        socket.setsockopt(zmq.LINGER, 0)
+        handshakes = None
+        if self.credentials is not None:
+            self.credentials.secure(socket)
+            handshakes = socket.get_monitor_socket(zmq.EVENT_HANDSHAKE_FAILED_AUTH)
+        socket.connect(self.endpoint)
+        return socket, handshakes
 
     def call(self, request: Request[R], timeout_s: float | None = None) -> R:
         """Send `request`; return its reply, or raise ClientError with the ground's reason.
@@ -77,9 +95,8 @@ class GroundClient:
             raise GroundGone(reason)
 
     def _await_reply(self, timeout_ms: int) -> bool:
-        """Whether a reply came within `timeout_ms`; GroundGone as soon as the ground goes."""
-        if self.watch is None:
-            return bool(self._socket.poll(timeout_ms))
+        """Whether a reply came within `timeout_ms`; GroundGone as soon as the ground goes,
+        ClientError as soon as it refuses this client's key."""
         waited_ms = 0
         while waited_ms < timeout_ms:
             slice_ms = min(WATCH_EVERY_MS, timeout_ms - waited_ms)
@@ -87,20 +104,37 @@ class GroundClient:
                 return True
             waited_ms += slice_ms
             try:
+                self._check_admitted()
                 self.ensure_there()
-            except GroundGone:
+            except (GroundGone, ClientError):
                 self._reconnect()  # its reply will never come: forget the request
                 raise
         return False
 
+    def _check_admitted(self) -> None:
+        """Raise ClientError, saying what to do, if the ground refused this client's key."""
+        if self._handshakes is None or not self._handshakes.poll(0):
+            return
+        assert self.credentials is not None
+        raise ClientError(
+            f"the ground at {self.endpoint} refused the key of {self.credentials.identity}: it "
+            "is not in the ground's operators file (DATA_DIR/keys/operators). Ask whoever runs "
+            "the mission to add it (`mission keys add NAME --role observer --key "
+            f"{self.credentials.certificate.public.decode()}`)"
+        )
+
     def _reconnect(self) -> None:
+        self._close_socket()
+        self._socket, self._handshakes = self._connect()
+
+    def _close_socket(self) -> None:
+        if self._handshakes is not None:
+            self._socket.disable_monitor()
+            self._handshakes.close(linger=0)
         self._socket.close(linger=0)
-        self._socket = self._context.socket(zmq.DEALER)
-        self._socket.setsockopt(zmq.LINGER, 0)
-        self._socket.connect(self.endpoint)
 
     def close(self) -> None:
-        self._socket.close(linger=0)
+        self._close_socket()
         self._context.term()
 
     def __enter__(self) -> GroundClient:

@@ -119,6 +119,7 @@ class Command(msgspec.Struct, frozen=True, kw_only=True):
     code: int = 0
     error: str = ""
     reason: str = ""
+    operator: str = ""  # who sent it (the name the ground authenticated, or the client gave)
 
     @property
     def failed(self) -> bool:
@@ -127,9 +128,25 @@ class Command(msgspec.Struct, frozen=True, kw_only=True):
 
     def __str__(self) -> str:
         stages = ", ".join(f"{stage} {mission_time(t)}" for stage, t in self.stages.items())
-        text = f"command {self.id} {self.name} {self.status}"
+        by = f" by {self.operator}" if self.operator else ""
+        text = f"command {self.id} {self.name}{by} {self.status}"
         text += f" ({stages})" if stages else ""
         return f"{text}: {self.error} {self.reason}".rstrip() if self.failed else text
+
+
+class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """Who asked the control API for what, when (mission time and UTC) and how it ended."""
+
+    time_s: float
+    utc: str
+    operator: str
+    role: str
+    action: str
+    request: str  # the request as JSON
+    outcome: str
+
+    def __str__(self) -> str:
+        return f"{mission_time(self.time_s)} {self.utc} {self.operator} ({self.role}) {self.action}: {self.outcome}"
 
 
 TimelineKind = Literal["event", "command", "verification", "alarm", "injection"]

@@ -11,7 +11,15 @@ from typing import Any, Literal
 import msgspec
 
 from flightsw.icd import FaultSpec, Scalar, ScheduleReport, StoreStatus
-from ground.api.records import Alarm, AlarmEntry, Command, Event, Sample, TimelineItem
+from ground.api.records import (
+    Alarm,
+    AlarmEntry,
+    AuditEntry,
+    Command,
+    Event,
+    Sample,
+    TimelineItem,
+)
 from ground.api.status import GroundStatus
 from ground.vocabulary import QueueState
 
@@ -105,6 +113,11 @@ class FaultsReply(Reply, frozen=True, kw_only=True):
 
 class TimelineReply(Reply, frozen=True, kw_only=True):
     timeline: list[TimelineItem]
+    segment: int = 1
+
+
+class AuditReply(Reply, frozen=True, kw_only=True):
+    audit: list[AuditEntry]
     segment: int = 1
 
 

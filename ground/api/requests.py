@@ -3,7 +3,8 @@
 On the wire a request is a msgpack map: `op` names it (the struct's tag) and the other keys are
 its fields; a field with a default may be left out, an unknown one is refused. Each request
 names the reply it gets (`Request[ReplyType]`, read back as `reply_type`), so a client's
-`call(GetTelemetry(...))` is typed as returning a `TlmReply`.
+`call(GetTelemetry(...))` is typed as returning a `TlmReply`, and the role it needs (`needs`):
+reading is an observer's, commanding an operator's, the simulator a test conductor's.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from typing import Annotated, Any, ClassVar, Generic, TypeVar, get_args
 import msgspec
 from msgspec import Meta
 
+from flightsw.config import Role
 from ground.api.replies import (
     AlarmLogReply,
     AlarmsReply,
+    AuditReply,
     BlackoutReply,
     CommandReply,
     CommandsReply,
@@ -62,6 +65,11 @@ class Request(msgspec.Struct, Generic[R], frozen=True, tag_field="op", forbid_un
     """A control request; subclasses are tagged with their op and name their reply type."""
 
     reply_type: ClassVar[type[Any]]
+    needs: ClassVar[Role] = Role.OBSERVER  # the least role that may make this request
+
+    def role(self) -> Role:
+        """The least role that may make this request (some depend on their arguments)."""
+        return self.needs
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -85,25 +93,35 @@ class GetStatus(Request[StatusReply], frozen=True, tag="status"):
 class Step(Request[StepReply], frozen=True, tag="step"):
     """Let `seconds` of mission time pass on a stepped clock; answered once its telemetry is in."""
 
+    needs: ClassVar[Role] = Role.TEST_CONDUCTOR
+
     seconds: StepS
 
 
 class Pause(Request[TimeReply], frozen=True, tag="pause"):
     """Pause a realtime clock."""
 
+    needs: ClassVar[Role] = Role.TEST_CONDUCTOR
+
 
 class Resume(Request[TimeReply], frozen=True, tag="resume"):
     """Resume a paused realtime clock."""
 
+    needs: ClassVar[Role] = Role.TEST_CONDUCTOR
+
 
 class SetRate(Request[RateReply], frozen=True, tag="set_rate"):
     """Run a realtime clock at `rate` mission seconds per wall second."""
+
+    needs: ClassVar[Role] = Role.TEST_CONDUCTOR
 
     rate: Rate
 
 
 class Reset(Request[ResetReply], frozen=True, tag="reset"):
     """Fly a new spacecraft from the config (stepped) and archive from now on as `run_name`."""
+
+    needs: ClassVar[Role] = Role.TEST_CONDUCTOR
 
     run_name: RunName
 
@@ -112,6 +130,8 @@ class Shutdown(Request[Done], frozen=True, tag="shutdown"):
     """Stop the ground, and with `spacecraft` the spacecraft first; with `ground` false, only
     the spacecraft (a launcher then stops the ground once the spacecraft's process is gone, so
     the ground takes in every frame it sent)."""
+
+    needs: ClassVar[Role] = Role.TEST_CONDUCTOR
 
     spacecraft: bool = False
     ground: bool = True
@@ -159,6 +179,16 @@ class GetTimeline(Request[TimelineReply], frozen=True, tag="timeline"):
     segment: Segment | None = None
 
 
+class GetAudit(Request[AuditReply], frozen=True, tag="audit"):
+    """Who asked for what beyond reading, and every refusal, in a time range, of one operator
+    if `operator` is given, of one segment (None: the one flying now)."""
+
+    start_s: TimeBoundS | None = None
+    end_s: TimeBoundS | None = None
+    operator: Name | None = None
+    segment: Segment | None = None
+
+
 EXPORT_PAGE_ROWS = 10_000  # rows of an export page: well under a message's 1 MiB for most tables
 
 
@@ -195,6 +225,8 @@ class GetAlarmLog(Request[AlarmLogReply], frozen=True, tag="alarm_log"):
 class Acknowledge(Request[Done], frozen=True, tag="ack"):
     """Acknowledge alarm `name`."""
 
+    needs: ClassVar[Role] = Role.OPERATOR
+
     name: Name
     operator: Name = "operator"
     comment: Text = ""
@@ -202,6 +234,8 @@ class Acknowledge(Request[Done], frozen=True, tag="ack"):
 
 class Shelve(Request[Done], frozen=True, tag="shelve"):
     """Hide alarm `name` for `duration_s` mission seconds."""
+
+    needs: ClassVar[Role] = Role.OPERATOR
 
     name: Name
     duration_s: ShelveS
@@ -218,6 +252,8 @@ class SendCommand(Request[CommandReply], frozen=True, tag="cmd"):
     A hazardous command needs `confirm`. `source` is archived with the command.
     """
 
+    needs: ClassVar[Role] = Role.OPERATOR
+
     name: QualifiedName
     args: Arguments = msgspec.field(default_factory=dict)
     source: Name = "operator"
@@ -227,6 +263,8 @@ class SendCommand(Request[CommandReply], frozen=True, tag="cmd"):
 
 class SendPing(Request[CommandReply], frozen=True, tag="ping"):
     """TC[17,1] to an application (`executive` or a subsystem)."""
+
+    needs: ClassVar[Role] = Role.OPERATOR
 
     target: Name = "executive"
 
@@ -247,19 +285,29 @@ class SetQueue(Request[QueueReply], frozen=True, tag="queue"):
     state: QueueState | None = None
     release: bool = False
 
+    def role(self) -> Role:
+        changes = self.state is not None or self.release
+        return Role.OPERATOR if changes else Role.OBSERVER
+
 
 class RequestSchedule(Request[CommandReply], frozen=True, tag="schedule"):
     """Ask the spacecraft for its schedule (TC[11,9]; the TM[11,10] report lands in `reports`)."""
 
+    needs: ClassVar[Role] = Role.OPERATOR
+
 
 class DeleteScheduled(Request[CommandReply], frozen=True, tag="schedule_delete"):
     """Delete a time-tagged activity on board by its id (TC[11,5])."""
+
+    needs: ClassVar[Role] = Role.OPERATOR
 
     id: CommandId
 
 
 class DumpRecorder(Request[CommandReply], frozen=True, tag="dump"):
     """Play back what the on-board recorder holds from `start_s` to `end_s` (TC[15,9])."""
+
+    needs: ClassVar[Role] = Role.OPERATOR
 
     start_s: MissionTimeS
     end_s: MissionTimeS
@@ -268,9 +316,13 @@ class DumpRecorder(Request[CommandReply], frozen=True, tag="dump"):
 class RequestStoreStatus(Request[CommandReply], frozen=True, tag="store"):
     """Ask for the on-board recorder's status (TC[15,12]; TM[15,13] lands in `reports`)."""
 
+    needs: ClassVar[Role] = Role.OPERATOR
+
 
 class AddBlackout(Request[BlackoutReply], frozen=True, tag="blackout"):
     """No link, either way, from `start_s` to `end_s` (mission s)."""
+
+    needs: ClassVar[Role] = Role.TEST_CONDUCTOR
 
     start_s: MissionTimeS
     end_s: MissionTimeS
@@ -286,6 +338,8 @@ class GetFaults(Request[FaultsReply], frozen=True, tag="faults"):
 class InjectFault(Request[TimeReply], frozen=True, tag="inject"):
     """Inject `subsystem`'s `fault` with `params` (the catalogue's)."""
 
+    needs: ClassVar[Role] = Role.TEST_CONDUCTOR
+
     subsystem: Name
     fault: Name
     params: Arguments = msgspec.field(default_factory=dict)
@@ -294,6 +348,8 @@ class InjectFault(Request[TimeReply], frozen=True, tag="inject"):
 class ClearFault(Request[TimeReply], frozen=True, tag="clear"):
     """Clear an injected fault."""
 
+    needs: ClassVar[Role] = Role.TEST_CONDUCTOR
+
     subsystem: Name
     fault: Name
 
@@ -301,18 +357,22 @@ class ClearFault(Request[TimeReply], frozen=True, tag="clear"):
 class Crash(Request[TimeReply], frozen=True, tag="crash"):
     """Make a subsystem's actor raise on its next tick (a supervision test hook)."""
 
+    needs: ClassVar[Role] = Role.TEST_CONDUCTOR
+
     subsystem: Name
 
 
 class GetTruth(Request[TruthReply], frozen=True, tag="truth"):
     """The simulation's true state of a subsystem."""
 
+    needs: ClassVar[Role] = Role.TEST_CONDUCTOR
+
     subsystem: Name
 
 
 REQUEST_TYPES: tuple[type[Request[Any]], ...] = (
     GetStatus, Step, Pause, Resume, SetRate, Reset, Shutdown,
-    GetDictionary, GetTelemetry, GetHistory, GetEvents, GetTimeline, Export, GetReports,
+    GetDictionary, GetTelemetry, GetHistory, GetEvents, GetTimeline, GetAudit, Export, GetReports,
     GetAlarms, GetAlarmLog, Acknowledge, Shelve,
     SendCommand, SendPing, GetCommand, ListCommands, SetQueue, RequestSchedule, DeleteScheduled,
     DumpRecorder, RequestStoreStatus, AddBlackout,

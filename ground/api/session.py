@@ -42,6 +42,8 @@ class Session:
         mission_pid: the process that started the run and watches over it (`mission run`, a
             test run, or `mission replay`, whose ground runs inside it).
         started: when the run started, ISO 8601 with the offset from UTC.
+        access: the access folder of its ground (`ground.api.credentials`); None for a
+            ground open to any local client.
     """
 
     run_name: str
@@ -53,6 +55,7 @@ class Session:
     ground_pid: int | None = None
     mission_pid: int | None = None
     started: str = ""
+    access: Path | None = None
 
     def path(self, data_dir: Path) -> Path:
         return sessions_dir(data_dir) / f"{self.run_name}.json"
@@ -113,6 +116,8 @@ class Session:
             "ground": self.ground_pid,
         }
         info["pids"] = {name: pid for name, pid in pids.items() if pid is not None}
+        if self.access is not None:
+            info["access"] = str(self.access)
         return info
 
     @classmethod
@@ -128,6 +133,7 @@ class Session:
             ground_pid=pids.get("ground"),
             mission_pid=pids.get("mission"),
             started=str(info.get("started") or ""),
+            access=None if info.get("access") is None else Path(info["access"]),
         )
 
 

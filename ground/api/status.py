@@ -45,11 +45,13 @@ class ChannelStatus(msgspec.Struct, frozen=True):
 
 
 class ControlCounts(msgspec.Struct, frozen=True):
-    """Control API requests taken, and those refused (by reason: `ground.api.CONTROL_REASONS`)."""
+    """Control API requests taken, and those refused (by reason: `ground.api.CONTROL_REASONS`);
+    connections to the control API and live feed refused for an unknown key."""
 
     requests: int
     refused: int
     refused_by_reason: dict[str, int]
+    connections_refused: int = 0
 
 
 class PlaybackCounts(msgspec.Struct, frozen=True):

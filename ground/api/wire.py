@@ -70,11 +70,13 @@ def decode_request(payload: bytes) -> Request[Any]:
 
 CONTROL_REASONS = (
     "not_msgpack", "not_a_request", "unknown_op", "missing_field", "unknown_field", "bad_value",
-    "declined", "defect",
+    "forbidden", "revoked", "declined", "defect",
 )  # fmt: skip
-"""Why the control API refuses a request: it does not decode (the first six), it decoded but
-could not be carried out (`declined`: an unknown name, a command refused, the wrong clock), or
-the ground failed doing it (`defect`). The ground counts each in its status."""
+"""Why the control API refuses a request: it does not decode (the first six), the caller's role
+does not allow it (`forbidden`) or their key left the operators file since they connected
+(`revoked`), it decoded but could not be carried out (`declined`: an unknown name, a command
+refused, the wrong clock), or the ground failed doing it (`defect`). The ground counts each in
+its status."""
 
 
 def _not_msgpack(error: msgspec.DecodeError) -> ControlError:

@@ -7,6 +7,7 @@ Rows it cannot write are held (`held`) and, if the writer must stop, spilled (`s
 from ground.archive.held import DEFAULT_HOLD, HeldSummary, HoldLimit, WriteFailure
 from ground.archive.schema import (
     AlarmRecord,
+    AuditRecord,
     CommandRecord,
     EventRecord,
     InjectionRecord,
@@ -22,6 +23,7 @@ __all__ = [
     "DEFAULT_HOLD",
     "AlarmRecord",
     "Archive",
+    "AuditRecord",
     "CommandRecord",
     "EventRecord",
     "HeldSummary",

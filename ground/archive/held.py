@@ -61,6 +61,7 @@ _ROW_WORDS = {
     "verifications": ("verification stage", "verification stages"),
     "alarms": ("alarm step", "alarm steps"),
     "injections": ("fault injection", "fault injections"),
+    "audit": ("audit entry", "audit entries"),
 }
 
 

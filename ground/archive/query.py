@@ -22,6 +22,7 @@ from typing import Any
 from ground.archive.schema import (
     TABLES,
     AlarmRecord,
+    AuditRecord,
     CommandRecord,
     EventRecord,
     InjectionRecord,
@@ -243,6 +244,20 @@ class ArchiveReader:
             f"SELECT * FROM injections{where} ORDER BY segment, time_s, id", args
         )
         return [InjectionRecord._make((*row[:5], json.loads(row[5]), row[6])) for row in rows]
+
+    def audit(
+        self,
+        start_s: float | None = None,
+        end_s: float | None = None,
+        operator: str | None = None,
+        segment: int | None = None,
+    ) -> list[AuditRecord]:
+        """Return the audit trail (who asked the control API for what) in time order."""
+        where, args = _where("time_s", start_s, end_s, ("operator", operator), ("segment", segment))
+        rows = self._ready().execute(
+            f"SELECT * FROM audit{where} ORDER BY segment, time_s, id", args
+        )
+        return [AuditRecord._make(row) for row in rows]
 
     def timeline(
         self, start_s: float | None = None, end_s: float | None = None, segment: int | None = None

@@ -43,7 +43,7 @@ import msgpack
 from flightsw.icd import Scalar
 from ground.errors import ArchiveError
 
-SCHEMA_VERSION = 3  # 3: segments; 2: housekeeping packed one row per report; 1: one row a value
+SCHEMA_VERSION = 4  # 4: the audit trail; 3: segments; 2: housekeeping packed one row per report; 1: one row a value
 
 MetaValue = bool | int | float | str | None
 
@@ -263,6 +263,14 @@ CREATE TABLE injections (
     segment INTEGER NOT NULL);
 CREATE INDEX injections_time ON injections (segment, time_s);
 
+-- Who did what through the control API: every request beyond reading, and every refusal.
+-- `utc` is the wall time of the answer (ISO 8601), the one column a stepped run does not repeat.
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY, time_s REAL NOT NULL, utc TEXT NOT NULL, operator TEXT NOT NULL,
+    role TEXT NOT NULL, action TEXT NOT NULL, request TEXT NOT NULL, outcome TEXT NOT NULL,
+    segment INTEGER NOT NULL);
+CREATE INDEX audit_time ON audit (segment, time_s);
+
 -- What happened, in order: `rank` breaks ties between kinds at the same instant.
 CREATE VIEW timeline (segment, time_s, rank, id, kind, text) AS
     SELECT segment, time_s, 1, id, 'event',
@@ -305,12 +313,13 @@ INSERTS: dict[str, str] = {
     "verifications": "INSERT INTO verifications VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "alarms": "INSERT INTO alarms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "injections": "INSERT INTO injections VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "audit": "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 }
 UPDATE_COMMAND_STATUS = "UPDATE commands SET status = ? WHERE id = ?"
 
 # Tables whose rows carry an `id` first, given out when a row is recorded (a command's id is
 # known before its commit).
-ID_TABLES = ("frames", "events", "commands", "verifications", "alarms", "injections")
+ID_TABLES = ("frames", "events", "commands", "verifications", "alarms", "injections", "audit")
 # Where each table's mission time sits in the rows its INSERT takes (None: a table without one).
 TIME_COLUMNS: dict[str, int | None] = {
     "meta": None,
@@ -323,7 +332,10 @@ TIME_COLUMNS: dict[str, int | None] = {
     "verifications": 2,  # time_s
     "alarms": 1,  # time_s
     "injections": 1,  # time_s
+    "audit": 1,  # time_s
 }
+# Columns that hold wall time: the only ones in which two stepped runs of a script may differ.
+WALL_TIME_COLUMNS: dict[str, tuple[int, ...]] = {"segments": (2,), "audit": (2,)}
 
 TABLES = (*INSERTS, "timeline")
 
@@ -463,6 +475,21 @@ class InjectionRecord(NamedTuple):
     fault: str
     action: str
     params: dict[str, Any]
+    segment: int = 1
+
+
+class AuditRecord(NamedTuple):
+    """A control request and its outcome: who asked (`operator`, `role`), what (`action`, the
+    request's op; `request`, the whole request as JSON) and how it ended."""
+
+    id: int
+    time_s: float
+    utc: str
+    operator: str
+    role: str
+    action: str
+    request: str
+    outcome: str
     segment: int = 1
 
 

@@ -402,6 +402,31 @@ class Archive(BatchWriter):
         )
         self._append("injections", row)
 
+    def record_audit(
+        self,
+        time_s: float,
+        utc: str,
+        operator: str,
+        role: str,
+        action: str,
+        request: str,
+        outcome: str,
+    ) -> None:
+        """Record who asked the control API for what (`request`, JSON), when, and how it ended."""
+        self._check_writable()
+        row = (
+            self._next_ids["audit"],
+            mission_time("time_s", time_s),
+            text("utc", utc),
+            text("operator", operator),
+            text("role", role),
+            text("action", action),
+            text("request", request),
+            text("outcome", outcome),
+            self.segment,
+        )
+        self._append("audit", row)
+
     def begin_segment(self, start_s: float, reason: str, wall_time: str | None = None) -> int:
         """Start the next segment at mission time `start_s` and return its number.
 

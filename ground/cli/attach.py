@@ -8,7 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flightsw.config import GROUND, access_folder
 from flightsw.icd import Endpoints
+from ground.api.credentials import Credentials, credentials_in
 from ground.api.liveness import Watch, endpoint_watch
 from ground.api.session import Session, session_watch, sessions_dir, sessions_in
 from ground.errors import ConsoleError, GroundGone
@@ -25,6 +27,7 @@ class Target:
     feed: str | None
     archive: Path | None
     watch: Watch
+    credentials: Credentials | None  # None: a ground open to any local client
 
 
 def choose(args: argparse.Namespace, ask: Ask | None, say: Callable[[str], None]) -> Target:
@@ -35,23 +38,28 @@ def choose(args: argparse.Namespace, ask: Ask | None, say: Callable[[str], None]
             has the name given.
         GroundGone: the run named is not flying any more (its session is stale).
     """
+    data_dir: Path = args.data_dir
     if args.control:
         # An endpoint given outright: the session's feed and archive belong to its own ground.
-        return Target(args.control, args.control, args.feed, None, endpoint_watch(args.control))
-    data_dir: Path = args.data_dir
+        credentials = _outright(args)
+        return Target(
+            args.control, args.control, args.feed, None, endpoint_watch(args.control), credentials
+        )
     sessions = sessions_in(data_dir)
     live = [session for session in sessions if session.live()]
     if args.run is not None:
-        return _attach(data_dir, _named(data_dir, sessions, live, args.run), args.feed)
+        return _attach(
+            data_dir, _named(data_dir, sessions, live, args.run), args.feed, args.identity
+        )
     if len(live) == 1:
-        return _attach(data_dir, live[0], args.feed)
+        return _attach(data_dir, live[0], args.feed, args.identity)
     if len(live) > 1:
         if ask is None:
             raise ConsoleError(
                 f"{len(live)} runs are flying in {data_dir}/:\n{_listing(live)}\n"
                 "choose one with --run NAME"
             )
-        return _attach(data_dir, _ask(live, ask), args.feed)
+        return _attach(data_dir, _ask(live, ask), args.feed, args.identity)
     stale = [session.run_name for session in sessions]
     gone = (
         f" (the sessions of {', '.join(stale)} are stale: their processes are gone)"
@@ -61,7 +69,7 @@ def choose(args: argparse.Namespace, ask: Ask | None, say: Callable[[str], None]
     control = Endpoints.default().control
     say(f"no run is flying in {data_dir}/{gone}; trying a ground on the default endpoint {control}")
     feed = args.feed or Endpoints.default().feed
-    return Target(control, control, feed, None, endpoint_watch(control))
+    return Target(control, control, feed, None, endpoint_watch(control), _outright(args))
 
 
 def _named(data_dir: Path, sessions: list[Session], live: list[Session], name: str) -> Session:
@@ -95,14 +103,25 @@ def _ask(live: list[Session], ask: Ask) -> Session:
             return live[int(answer) - 1]
 
 
-def _attach(data_dir: Path, session: Session, feed: str | None) -> Target:
+def _attach(data_dir: Path, session: Session, feed: str | None, identity: Path | None) -> Target:
     return Target(
         f"run {session.run_name}",
         session.endpoints.control,
         feed or session.endpoints.feed,
         session.archive,
         session_watch(data_dir, session.run_name),
+        None if session.access is None else credentials_in(session.access, identity),
     )
+
+
+def _outright(args: argparse.Namespace) -> Credentials | None:
+    """The credentials for a ground named by its endpoint: from `--access`, else from the data
+    folder's access folder if it has the ground's key; None (an open ground) otherwise."""
+    access: Path | None = args.access
+    if access is None:
+        folder = access_folder(args.data_dir)
+        access = folder.path if folder.public_path(GROUND).exists() else None
+    return None if access is None else credentials_in(access, args.identity)
 
 
 def _listing(sessions: list[Session]) -> str:

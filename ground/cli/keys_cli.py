@@ -1,4 +1,8 @@
-"""`mission keys new`: make a spacecraft's telecommand key file."""
+"""`mission keys`: make telecommand keys, and say who may connect to a mission as whom.
+
+`new` makes a spacecraft's telecommand key file; `add`, `revoke` and `list` look after the
+operators file of the access folder (DATA_DIR/keys/operators, `flightsw.config.access`).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,27 @@ from pathlib import Path
 from typing import Any
 
 from flightsw.cli import EXIT_OK, EXIT_USAGE
-from flightsw.config import KEYS_MADE, keys_path, load_mission, new_keys
+from flightsw.config import (
+    KEYS_MADE,
+    AccessFolder,
+    ConfigError,
+    Role,
+    access_folder,
+    add_operator,
+    keys_path,
+    load_mission,
+    make_certificate,
+    new_keys,
+    read_operators,
+    remove_operator,
+)
 
 
 def add_parser(commands: Any) -> None:
     """Add the `keys` subcommand (and its `new`) to `mission`'s subparsers."""
-    keys = commands.add_parser("keys", help="make and look after telecommand keys")
+    keys = commands.add_parser(
+        "keys", help="make telecommand keys; say who may connect to a mission, as whom"
+    )
     verbs = keys.add_subparsers(dest="keys_command", required=True)
     new = verbs.add_parser(
         "new",
@@ -30,8 +49,73 @@ def add_parser(commands: Any) -> None:
     new.add_argument("--keys", type=Path, help="the key file to make (default: see above)")
     new.add_argument("--spi", type=int, default=1, help="the key's SPI, 0 to 65535 (default 1)")
 
+    data_dir_help = "data folder (default ./runs); its keys/ folder is the access folder"
+    add = verbs.add_parser(
+        "add",
+        help="let an operator connect, in a role",
+        description="Add NAME to the operators file, in ROLE: observer (telemetry, alarms, the "
+        "archive), operator (and commands, acknowledge, shelve) or test-conductor (and faults, "
+        "the clock, resets, shutdown; and the spacecraft's sim port). With --key, their public "
+        "key (Z85, from their own certificate); without, a new certificate is made for them in "
+        "DATA_DIR/keys/identities/NAME.key_secret (mode 600), for this host. A running ground "
+        "takes the change at once.",
+    )
+    add.add_argument("name", help="the operator's name: one word of letters, digits and _.@-")
+    add.add_argument("--role", required=True, choices=[role.value for role in Role])
+    add.add_argument("--key", help="their public key, 40 Z85 characters")
+    add.add_argument("--data-dir", type=Path, default=Path("runs"), help=data_dir_help)
+    revoke = verbs.add_parser(
+        "revoke",
+        help="take an operator's key away",
+        description="Remove NAME from the operators file: a running ground and spacecraft "
+        "refuse their next connection and their next request. Their certificate is left.",
+    )
+    revoke.add_argument("name")
+    revoke.add_argument("--data-dir", type=Path, default=Path("runs"), help=data_dir_help)
+    listing = verbs.add_parser("list", help="who may connect, as whom")
+    listing.add_argument("--data-dir", type=Path, default=Path("runs"), help=data_dir_help)
+
 
 def run_keys(args: argparse.Namespace) -> int:
+    if args.keys_command == "new":
+        return _new(args)
+    folder = access_folder(args.data_dir)
+    try:
+        if args.keys_command == "add":
+            return _add(args, folder)
+        if args.keys_command == "revoke":
+            gone = remove_operator(folder.operators_path, args.name)
+            print(f"mission: revoked {gone.name} ({gone.role}) in {folder.operators_path}")
+            return EXIT_OK
+        for operator in read_operators(folder.operators_path).by_key.values():
+            print(f"{operator.role:<15} {operator.key.decode()}  {operator.name}")
+        return EXIT_OK
+    except ConfigError as error:
+        print(f"mission: {error}")
+        return EXIT_USAGE
+    except OSError as error:
+        print(f"mission: cannot write {folder.path}: {error.strerror or error}")
+        return EXIT_USAGE
+
+
+def _add(args: argparse.Namespace, folder: AccessFolder) -> int:
+    role = Role(args.role)
+    if args.key is not None:
+        key = args.key.encode()
+        made = ""
+    else:
+        identity = folder.identity_path(args.name)
+        if identity.exists():
+            print(f"mission: {identity} exists already; give --key, or revoke and remove it")
+            return EXIT_USAGE
+        key = make_certificate(identity).public
+        made = f"; their certificate is {identity} (mode 600: hand it to them, and only them)"
+    add_operator(folder.operators_path, args.name, role, key)
+    print(f"mission: {args.name} may connect as {role} ({folder.operators_path}){made}")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
     config = load_mission(args.config)
     path: Path = args.keys or keys_path(args.data_dir, config.name)
     if not 0 <= args.spi <= 0xFFFF:

@@ -10,11 +10,33 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import zmq
 
 from flightsw.clock import wall_utc
-from flightsw.config import MissionConfig, keys_path, new_keys, resolve_config
-from flightsw.icd import HOST, Endpoints
-from ground.api import GetStatus, GroundClient, Reset, Session, Shutdown, Step
+from flightsw.config import (
+    SPACECRAFT,
+    AccessFolder,
+    MissionConfig,
+    access_folder,
+    keys_path,
+    local_user,
+    new_keys,
+    provision,
+    read_certificate,
+    resolve_config,
+)
+from flightsw.icd import HOST, Endpoints, connect_securely
+from ground.api import (
+    GetStatus,
+    GroundClient,
+    Reset,
+    Session,
+    Shutdown,
+    Step,
+    credentials_in,
+)
 from ground.cli import children
 from ground.cli.children import STOP_TIMEOUT_S, Child
 from ground.errors import ClientError, LaunchError
@@ -60,6 +82,7 @@ class Mission:
     env: dict[str, str]
     ground_preexec: Callable[[], None] | None = None  # at every start of the ground
     keys: Path | None = None  # the telecommand key file both processes take (None: no auth)
+    access: Path | None = None  # the access folder both processes take (None: open sockets)
     session_name: str = ""
     started: str = ""
     stopped: bool = False
@@ -121,7 +144,23 @@ class Mission:
             ground_pid=self.ground.pid,
             mission_pid=os.getpid(),
             started=self.started,
+            access=self.access,
         )
+
+    def secure_to_ground(self, socket: zmq.Socket[Any]) -> None:
+        """Make `socket` a client of the ground's control API or live feed, as this user;
+        before it connects."""
+        if self.client.credentials is not None:
+            self.client.credentials.secure(socket)
+
+    def secure_to_spacecraft(self, socket: zmq.Socket[Any]) -> None:
+        """Make `socket` a client of the spacecraft's sim port or truth feed, as this user (a
+        test conductor, as `mission run` provisions them); before it connects."""
+        if self.access is None:
+            return
+        folder = AccessFolder(self.access)
+        own = read_certificate(folder.identity_path(local_user()))
+        connect_securely(socket, folder.public(SPACECRAFT), own.public, own.secret)
 
     def alive(self) -> bool:
         return not self.stopped and self.flight.poll() is None and self.ground.poll() is None
@@ -180,6 +219,24 @@ def provision_keys(config: MissionConfig, data_dir: Path) -> Path | None:
         return path  # a run starting beside this one made it a moment ago
     log.warning("made a telecommand key for %s in %s (mode 600; keep it secret)", config.name, path)
     return path
+
+
+def provision_access(data_dir: Path) -> AccessFolder:
+    """The access folder both processes take, DATA_DIR/keys: its certificates and operators
+    file made on a first run (this user the first test conductor), so that a single user is
+    never held up and no one else on the host can connect.
+
+    Raises:
+        LaunchError: the folder cannot be written, or a file there is unusable.
+    """
+    folder = access_folder(data_dir)
+    try:
+        made = provision(folder, local_user())
+    except OSError as error:
+        raise LaunchError(f"cannot make the access folder {folder.path}: {error}") from None
+    for what in made:
+        log.warning("made %s", what)
+    return folder
 
 
 def flight_command(
@@ -257,6 +314,7 @@ def launch(
     # The whole file and its rules, here, before any process or log file.
     mission_config = check_config(config).mission
     keys = provision_keys(mission_config, data_dir)
+    access = provision_access(data_dir)
     endpoints = endpoints or Endpoints.on_ports(free_ports(6))
     ground_endpoints = endpoints.with_overrides(truth=ground_truth)
     log_dir = log_dir or data_dir
@@ -270,6 +328,12 @@ def launch(
     )
     if keys is not None:
         ground_args += ["--keys", str(keys)]
+    flight_args += ["--access", str(access.path)]
+    ground_args += ["--access", str(access.path)]
+    try:  # before anything starts
+        credentials = credentials_in(access.path)
+    except ClientError as error:
+        raise LaunchError(str(error)) from None
     flight = children.start(flight_args, log_dir / f"{run_name}.flightsw.log", env)
     try:
         ground = children.start(
@@ -281,10 +345,10 @@ def launch(
     except BaseException:
         children.terminate(flight)
         raise
-    client = GroundClient(endpoints.control, timeout_s=30.0)
+    client = GroundClient(endpoints.control, timeout_s=30.0, credentials=credentials)
     mission = Mission(
         config, endpoints, data_dir, log_dir, run_name, flight, ground, client, ground_args, env,
-        ground_preexec, started=wall_utc(), keys=keys,
+        ground_preexec, started=wall_utc(), keys=keys, access=access.path,
     )  # fmt: skip
     try:
         _wait_ready(mission)

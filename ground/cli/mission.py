@@ -114,6 +114,18 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument(
         "--feed", help="the ground's live feed endpoint (default: from the run's session)"
     )
+    console.add_argument(
+        "--identity",
+        type=Path,
+        help="your certificate (a .key_secret file; default: DATA_DIR/keys/identities/"
+        "YOUR-USER-NAME.key_secret, which `mission run` makes for who first flies there)",
+    )
+    console.add_argument(
+        "--access",
+        type=Path,
+        help="with --control: the ground's access folder, for its key (default: DATA_DIR/keys "
+        "if it has one)",
+    )
 
     plot = commands.add_parser("plot", help="draw an archived run as PNG figures or text charts")
     plot.add_argument("archive", type=Path, help="a run's archive, e.g. runs/day.sqlite")
@@ -180,7 +192,9 @@ def run_console(args: argparse.Namespace) -> int:
     target = attach.choose(
         args, input if terminal else None, lambda text: print(f"mission: {text}")
     )
-    with GroundClient(target.control, timeout_s=10.0, watch=target.watch) as client:
+    with GroundClient(
+        target.control, timeout_s=10.0, watch=target.watch, credentials=target.credentials
+    ) as client:
         console = Console(client, feed_endpoint=target.feed, archive_path=target.archive)
         try:
             if args.script is not None:

@@ -78,7 +78,9 @@ def run(args: argparse.Namespace, mission_name: str, mode: str, run_name: str) -
             mission = launch(args.config, data_dir, run_name, clock=args.clock, rate=args.rate)
             supervisor = Supervisor(mission, say)
             mission.client.watch = supervisor.gone
-            view = LiveView(mission.endpoints.feed, sys.stdout)
+            view = LiveView(
+                mission.endpoints.feed, sys.stdout, credentials=mission.client.credentials
+            )
             say(
                 f"running as {run_name}; attach a console with `mission console --data-dir "
                 f"{data_dir}` (and `--run {run_name}` while other runs fly there)"

@@ -178,7 +178,7 @@ class Commander:
             time_tag_s=time_tag_s,
         )
         command = TrackedCommand(
-            command_id, name, shown, apid, seq, now_s, float("inf"), status=status
+            command_id, name, shown, apid, seq, now_s, float("inf"), status=status, source=source
         )
         self.tracker.track(command)
         return command, frame
@@ -246,6 +246,7 @@ class Commander:
             now_s,
             status=CommandStatus.REFUSED,
             reason=reason,
+            source=source,
         )
         self.tracker.remember(command)
         self.archive.record_verification(

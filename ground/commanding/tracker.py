@@ -51,6 +51,7 @@ class TrackedCommand:
     stages: dict[CommandStatus, float] = field(default_factory=dict)
     code: int = 0
     reason: str = ""
+    source: str = ""  # who sent it (archived in the commands table's `source`)
 
     def record(self) -> Command:
         """What the control API and the live feed tell of this command, as it is now."""
@@ -66,6 +67,7 @@ class TrackedCommand:
             code=self.code,
             error=ErrorCode(self.code).name if self.code in ErrorCode._value2member_map_ else "",
             reason=self.reason,
+            operator=self.source,
         )
 
 

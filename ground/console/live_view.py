@@ -13,6 +13,7 @@ from ground.api import (
     AlarmChanged,
     AlarmEntry,
     CommandStaged,
+    Credentials,
     Event,
     EventArrived,
     FeedEvent,
@@ -20,6 +21,7 @@ from ground.api import (
     SilenceChanged,
     TelemetryArrived,
     decode_event,
+    subscribe,
 )
 from ground.console.render import event_severity_name
 from ground.errors import ClientError
@@ -37,13 +39,15 @@ ALARM_COLOURS = {
 class LiveView:
     """Follow the ground's live feed and render it as text, redrawn in place on a terminal."""
 
-    def __init__(self, feed_endpoint: str, out: TextIO, params_per_line: int = 6) -> None:
+    def __init__(
+        self,
+        feed_endpoint: str,
+        out: TextIO,
+        params_per_line: int = 6,
+        credentials: Credentials | None = None,
+    ) -> None:
         self.context: zmq.Context[Any] = zmq.Context()
-        self.socket = self.context.socket(zmq.SUB)
-        self.socket.setsockopt(zmq.LINGER, 0)
-        self.socket.setsockopt(zmq.RCVHWM, 100_000)
-        self.socket.setsockopt(zmq.SUBSCRIBE, b"")
-        self.socket.connect(feed_endpoint)
+        self.socket = subscribe(self.context, feed_endpoint, credentials)
         self.out = out
         self.tty = out.isatty()
         self.params_per_line = params_per_line

@@ -25,6 +25,7 @@ from ground.api import (
     Command,
     DumpRecorder,
     GetAlarms,
+    GetAudit,
     GetCommand,
     GetDictionary,
     GetEvents,
@@ -36,6 +37,7 @@ from ground.api import (
     GetTimeline,
     GroundClient,
     InjectFault,
+    ListCommands,
     Pause,
     ReceivedSchedule,
     Reply,
@@ -122,6 +124,8 @@ class Console:
             "wait": v(self._wait, "wait SECONDS", "let SECONDS of mission time pass (steps a stepped clock)"),
             "step": v(self._wait, "step SECONDS", "the same as wait"),
             "command": v(self._command, "command ID", "a command's verification stages"),
+            "commands": v(self._commands, "commands", "every command of this run: who sent it, how far it got"),
+            "audit": v(self._audit, "audit [OPERATOR]", "who asked the ground for what beyond reading, and what it refused"),
             "ping": v(self._ping, "ping [APPLICATION]", "TC[17,1] to the executive or a subsystem"),
             "inject": v(self._inject, "inject SUBSYSTEM FAULT [name=value ...]", "inject a fault"),
             "clear": v(self._clear, "clear SUBSYSTEM FAULT", "clear a fault"),
@@ -196,7 +200,7 @@ class Console:
         if self.feed_endpoint is None:
             raise ConsoleError("this verb needs the live feed; give `--feed` or `--data-dir`")
         if self._feed is None:
-            self._feed = Feed(self.feed_endpoint)
+            self._feed = Feed(self.feed_endpoint, self.client.credentials)
         return self._feed
 
     def close(self) -> None:
@@ -263,6 +267,20 @@ class Console:
 
     def _command(self, words: list[str]) -> None:
         self.render.command(self.client.call(GetCommand(int(words[0]))).command)
+
+    def _commands(self, words: list[str]) -> None:
+        commands = self.client.call(ListCommands()).commands
+        for command in commands:
+            self.render.line(str(command))
+        if not commands:
+            self.render.line("no command yet")
+
+    def _audit(self, words: list[str]) -> None:
+        entries = self.client.call(GetAudit(operator=words[0] if words else None)).audit
+        for entry in entries:
+            self.render.line(str(entry), "31" if entry.outcome.startswith("refused") else "")
+        if not entries:
+            self.render.line("nothing audited yet")
 
     def _tlm(self, words: list[str]) -> None:
         reply = self.client.call(GetTelemetry(words[0]))

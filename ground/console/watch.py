@@ -18,7 +18,15 @@ from rich.table import Table
 from rich.text import Text
 
 from flightsw.icd import Scalar
-from ground.api import FeedEvent, TelemetryArrived, decode_event, fmt_value, mission_time
+from ground.api import (
+    Credentials,
+    FeedEvent,
+    TelemetryArrived,
+    decode_event,
+    fmt_value,
+    mission_time,
+    subscribe,
+)
 from ground.console.render import Renderer
 from ground.errors import ClientError
 
@@ -29,14 +37,10 @@ QUIET_REALTIME_MS = 1000
 class Feed:
     """A subscriber to the ground's live feed (made and used on the console's thread)."""
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, credentials: Credentials | None = None) -> None:
         self.endpoint = endpoint
         self._context: zmq.Context[Any] = zmq.Context()
-        self._socket = self._context.socket(zmq.SUB)
-        self._socket.setsockopt(zmq.LINGER, 0)
-        self._socket.setsockopt(zmq.RCVHWM, 100_000)
-        self._socket.setsockopt(zmq.SUBSCRIBE, b"")
-        self._socket.connect(endpoint)
+        self._socket = subscribe(self._context, endpoint, credentials)
 
     def wait(self, timeout_ms: int) -> list[FeedEvent]:
         """Everything the feed has, waiting up to `timeout_ms` for the first event.

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from flightsw.config import Operator, Role
 from flightsw.icd import (
     CommandError,
     DeleteActivity,
@@ -31,6 +32,8 @@ from ground.api import (
     AddBlackout,
     AlarmLogReply,
     AlarmsReply,
+    AuditEntry,
+    AuditReply,
     BlackoutAdded,
     BlackoutReply,
     ClearFault,
@@ -47,6 +50,7 @@ from ground.api import (
     FaultsReply,
     GetAlarmLog,
     GetAlarms,
+    GetAudit,
     GetCommand,
     GetDictionary,
     GetEvents,
@@ -89,6 +93,7 @@ from ground.api import (
     decode_request,
 )
 from ground.errors import ControlError, GroundError
+from ground.process.access import OPEN_API
 from ground.process.records import (
     alarm_record,
     archived_alarm_entry,
@@ -150,6 +155,7 @@ class ControlApi:
         self.stop = stop
         self.reset = reset
         self.defects = RefusalReporter()  # a traceback per window, not per request
+        self.caller = OPEN_API  # who asks what is being carried out (see `handle`)
         self.handlers: dict[type[Request[Any]], Handler] = {
             GetStatus: immediate(self._status),
             GetDictionary: immediate(self._dictionary),
@@ -157,6 +163,7 @@ class ControlApi:
             GetHistory: immediate(self._history),
             GetEvents: immediate(self._events),
             GetTimeline: immediate(self._timeline),
+            GetAudit: immediate(self._audit),
             Export: immediate(self._export),
             GetReports: immediate(self._reports),
             GetAlarms: immediate(self._alarms),
@@ -186,22 +193,54 @@ class ControlApi:
             Shutdown: self._shutdown,
         }
 
-    def handle(self, payload: bytes, respond: Respond) -> None:
-        """Decode and carry out one request; every outcome is a reply, never an exception."""
+    def handle(self, payload: bytes, respond: Respond, caller: Operator = OPEN_API) -> None:
+        """Decode and carry out one request for `caller`; every outcome is a reply, never an
+        exception. What goes beyond reading, and every refusal, is audited."""
         self.service.control_requests += 1
         try:
             request = decode_request(payload)
         except ControlError as error:
-            self._refuse(error.reason, str(error), respond)
+            self._refuse(error.reason, str(error), self._audited(caller, None, respond))
             return
-        self.handle_request(request, respond)
+        needed = request.role()
+        if not caller.role.allows(needed):
+            self._refuse(
+                "forbidden",
+                f"{caller.name} is {_article(caller.role)} {caller.role}: {request.op()!r} needs "
+                f"the {needed} role (roles are given in the ground's operators file)",
+                self._audited(caller, request, respond),
+            )
+            return
+        if needed is not Role.OBSERVER:
+            respond = self._audited(caller, request, respond)
+        self.handle_request(request, respond, caller)
+
+    def refuse_revoked(self, respond: Respond) -> None:
+        """Refuse a request whose key was admitted but is no longer in the operators file."""
+        self._refuse(
+            "revoked",
+            "your key has been revoked: it is no longer in the ground's operators file",
+            respond,
+        )
+
+    def _audited(self, caller: Operator, request: Request[Any] | None, respond: Respond) -> Respond:
+        """`respond`, archiving who asked for what and how it ended as the answer goes."""
+
+        def answer(reply: Reply | Refusal) -> None:
+            self.service.record_audit(caller, request, _outcome(reply))
+            respond(reply)
+
+        return answer
 
     def _refuse(self, reason: str, error: str, respond: Respond) -> None:
         self.service.control_refused[reason] += 1
         respond(Refusal(error=error))
 
-    def handle_request(self, request: Request[Any], respond: Respond) -> None:
+    def handle_request(
+        self, request: Request[Any], respond: Respond, caller: Operator = OPEN_API
+    ) -> None:
         """Carry out a decoded request; a failure is answered, and a defect logged too."""
+        self.caller = caller
         op = request.op()
         handler = self.handlers.get(type(request))
         if handler is None:
@@ -262,6 +301,18 @@ class ControlApi:
         rows = self.service.archive.timeline(request.start_s, request.end_s, segment)
         return TimelineReply(timeline=timeline_items(rows), segment=segment)
 
+    def _audit(self, request: GetAudit) -> AuditReply:
+        segment = self._segment(request.segment)
+        rows = self.service.archive.audit(request.start_s, request.end_s, request.operator, segment)
+        entries = [
+            AuditEntry(
+                time_s=row.time_s, utc=row.utc, operator=row.operator, role=row.role,
+                action=row.action, request=row.request, outcome=row.outcome,
+            )
+            for row in rows
+        ]  # fmt: skip
+        return AuditReply(audit=entries, segment=segment)
+
     def _export(self, request: Export) -> ExportReply:
         text, rows, more = self.service.archive.export_page(
             request.what, request.offset, request.limit
@@ -282,24 +333,35 @@ class ControlApi:
         rows = self.service.archive.alarms(request.start_s, request.end_s, request.name, segment)
         return AlarmLogReply(alarm_log=[archived_alarm_entry(row) for row in rows], segment=segment)
 
+    def _who(self, claimed: str) -> str:
+        """The name archived for what the caller does: the one their key names, or on an open
+        control API the one the client gave."""
+        return claimed if self.caller is OPEN_API else self.caller.name
+
     def _ack(self, request: Acknowledge) -> Done:
-        self.service.acknowledge(request.name, request.operator, request.comment)
+        self.service.acknowledge(request.name, self._who(request.operator), request.comment)
         return Done()
 
     def _shelve(self, request: Shelve) -> Done:
-        self.service.shelve(request.name, request.duration_s, request.operator, request.comment)
+        operator = self._who(request.operator)
+        self.service.shelve(request.name, request.duration_s, operator, request.comment)
         return Done()
 
     # -- commands --------------------------------------------------------------------------------
 
     def _cmd(self, request: SendCommand) -> CommandReply:
         tracked = self.service.commander.command(
-            request.name, request.args, request.source, request.release_s, confirm=request.confirm
+            request.name,
+            request.args,
+            self._who(request.source),
+            request.release_s,
+            confirm=request.confirm,
         )
         return CommandReply(command=tracked.record())
 
     def _ping(self, request: SendPing) -> CommandReply:
-        return CommandReply(command=self.service.commander.ping(request.target).record())
+        sent = self.service.commander.ping(request.target, self._who("operator"))
+        return CommandReply(command=sent.record())
 
     def _command(self, request: GetCommand) -> CommandReply:
         command = self.service.commands.commands.get(request.id)
@@ -329,21 +391,27 @@ class ControlApi:
         )
 
     def _schedule(self, request: RequestSchedule) -> CommandReply:
-        sent = self.service.commander.service("schedule_report", ReportSchedule())
+        sent = self.service.commander.service(
+            "schedule_report", ReportSchedule(), self._who("operator")
+        )
         return CommandReply(command=sent.record())
 
     def _schedule_delete(self, request: DeleteScheduled) -> CommandReply:
-        sent = self.service.commander.service("schedule_delete", DeleteActivity(request.id))
+        sent = self.service.commander.service(
+            "schedule_delete", DeleteActivity(request.id), self._who("operator")
+        )
         return CommandReply(command=sent.record())
 
     def _dump(self, request: DumpRecorder) -> CommandReply:
         store_dump = DumpStore(request.start_s, request.end_s)
         return CommandReply(
-            command=self.service.commander.service("store_dump", store_dump).record()
+            command=self.service.commander.service(
+                "store_dump", store_dump, self._who("operator")
+            ).record()
         )
 
     def _store(self, request: RequestStoreStatus) -> CommandReply:
-        sent = self.service.commander.service("store_report", ReportStore())
+        sent = self.service.commander.service("store_report", ReportStore(), self._who("operator"))
         return CommandReply(command=sent.record())
 
     def _blackout(self, request: AddBlackout) -> BlackoutReply:
@@ -473,6 +541,19 @@ class ControlApi:
             self.sim(simport.ShutdownRequest(), done)
         else:
             done(None)
+
+
+def _outcome(reply: Reply | Refusal) -> str:
+    """How a request ended, in a few words, for the audit trail."""
+    if isinstance(reply, Refusal):
+        return f"refused: {reply.error}"
+    if isinstance(reply, CommandReply):
+        return f"command #{reply.command.id} {reply.command.status}"
+    return "done"
+
+
+def _article(role: Role) -> str:
+    return "an" if role.value[0] in "aeiou" else "a"
 
 
 def _from_sim(

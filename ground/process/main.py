@@ -28,6 +28,7 @@ from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError, ResumeRefused
 from ground.link.channel import Blackouts, Channel, LightTime
 from ground.link.signer import TcSigner
+from ground.process.access import GroundAccess, read_ground_access
 from ground.process.attachment import Attachment
 from ground.process.clock import GroundClock
 from ground.process.mission_config import (
@@ -120,6 +121,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="telecommand key file, when the config's [security] authenticate is true "
         "(default: DATA_DIR/keys/MISSION.toml, as `mission keys new` makes it)",
     )
+    parser.add_argument(
+        "--access",
+        type=Path,
+        help="access folder (DATA_DIR/keys, as `mission run` makes it): the control API and "
+        "live feed then take CURVE connections from the operators file's keys only, each "
+        "request within its operator's role, and the ground reaches the sim port with its own "
+        "key; without it they are open to any local process",
+    )
     add_process_options(parser, "ground")
     return parser.parse_args(argv)
 
@@ -142,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         light_time(config, args.light_time_s)
         silence_s = silence_interval_s(checked, args.silence_s)
         signer = tc_signer(config, args.keys or keys_path(data_dir(checked, args), config.name))
+        access = ground_access(args.access)
     except (ConfigError, GroundError) as error:
         log.error("%s", error)
         return EXIT_USAGE
@@ -154,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_USAGE
     try:
-        sockets = GroundSockets(endpoints)
+        sockets = GroundSockets(endpoints, access)
     except LinkError as error:
         log.error("%s", error)
         return EXIT_RUNTIME
@@ -264,6 +274,27 @@ class ServiceBuilder:
             publish=lambda event: None,
             uplink=lambda arrival_s, frame: None,
         )
+
+
+def ground_access(folder: Path | None) -> GroundAccess | None:
+    """Whom the control API and live feed admit; None, said in the log, without `--access`.
+
+    Raises:
+        ConfigError: a certificate or the operators file is missing or unusable.
+    """
+    if folder is None:
+        log.warning(
+            "the control API and live feed are open to any local process (no --access "
+            "folder): anyone here can command, inject faults and shut the mission down"
+        )
+        return None
+    access = read_ground_access(folder)
+    log.info(
+        "control API and live feed: CURVE, admitting the %d operator(s) of %s",
+        len(access.operators.current().by_key),
+        access.operators.path,
+    )
+    return access
 
 
 def tc_signer(config: MissionConfig, keys: Path) -> TcSigner | None:

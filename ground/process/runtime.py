@@ -136,6 +136,9 @@ class GroundRuntime:
         service.uplink = self._uplink
         service.publish = self._publish
         service.commander.protect = self._sign
+        gatekeeper = self.sockets.gatekeeper
+        if gatekeeper is not None:
+            service.connections_refused = lambda: gatekeeper.refused
 
     def stop(self) -> None:
         self.running = False
@@ -593,7 +596,7 @@ class GroundRuntime:
     # -- control API and live feed ---------------------------------------------------------------
 
     def _drain_control(self) -> None:
-        serve_control(self.sockets.control, self.control)
+        serve_control(self.sockets.control, self.control, self.sockets.access)
 
     def _publish(self, event: FeedEvent) -> None:
         if (

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from flightsw.clock import wall_utc
+from flightsw.config import Operator
 from flightsw.icd import (
     MAX_AHEAD_S,
     DumpStore,
@@ -51,6 +53,7 @@ from ground.api import (
     ReceivedSchedule,
     ReceivedStoreStatus,
     ReportArrived,
+    Request,
     SequenceGap,
     Silence,
     TelemetryArrived,
@@ -137,6 +140,8 @@ class GroundService:
         self.events_received = 0
         self.control_requests = 0  # control API requests, and those refused by reason
         self.control_refused = Counter[str]()
+        # How many connections the gatekeeper refused (the runtime sets it with access control).
+        self.connections_refused: Callable[[], int] = lambda: 0
         self.pongs: deque[tuple[int, float]] = deque(maxlen=PONGS_KEPT)
         self.last_frame_s: float | None = None
         self.seen = SeenFrames()
@@ -478,6 +483,15 @@ class GroundService:
 
     # -- faults ----------------------------------------------------------------------------------
 
+    def record_audit(self, caller: Operator, request: Request[Any] | None, outcome: str) -> None:
+        """Archive who asked the control API for what (`request`; None: it did not decode),
+        at this mission time and UTC, and how it ended."""
+        action = "undecodable request" if request is None else request.op()
+        asked = "" if request is None else msgspec.json.encode(request).decode()
+        self.archive.record_audit(
+            self.now_s, wall_utc(), caller.name, caller.role.value, action, asked, outcome
+        )
+
     def record_injection(
         self, subsystem: str, fault: str, action: Literal["inject", "clear"], params: dict[str, Any]
     ) -> None:
@@ -510,6 +524,7 @@ class GroundService:
                 self.control_requests,
                 sum(self.control_refused.values()),
                 dict(self.control_refused),
+                self.connections_refused(),
             ),
             events=self.events_received,
             commands_pending=len(self.commands.pending()),

@@ -13,12 +13,17 @@ from flightsw.icd import (
     MAX_MESSAGE_OCTETS,
     RECEIVE_QUEUE_MESSAGES,
     Endpoints,
+    Gatekeeper,
     MessageError,
     bind_form,
+    connect_securely,
+    sender_key,
+    serve_securely,
     simport,
 )
 from ground.api import FeedEvent, Refusal, Reply, encode, encode_event
 from ground.errors import LinkError
+from ground.process.access import OPEN_API, GroundAccess
 from ground.process.control import ControlApi
 from ground.process.monitor import ConnectionMonitor
 
@@ -28,10 +33,12 @@ log = logging.getLogger(__name__)
 class GroundSockets:
     """The ground's ZeroMQ sockets, each made and used on the main thread."""
 
-    def __init__(self, endpoints: Endpoints) -> None:
+    def __init__(self, endpoints: Endpoints, access: GroundAccess | None = None) -> None:
         self.context: zmq.Context[Any] = zmq.Context()
         ctx = self.context
         self.endpoints = endpoints
+        self.access = access
+        self.gatekeeper: Gatekeeper | None = None
         self.downlink = ctx.socket(zmq.PULL)
         self.uplink = ctx.socket(zmq.PUSH)
         self.sim = ctx.socket(zmq.DEALER)
@@ -58,6 +65,8 @@ class GroundSockets:
             ((self.sim, "sim port"), (self.truth, "truth feed"), (self.uplink, "uplink"))
         )
         try:
+            if access is not None:
+                self._secure(access)
             bind_all(
                 (self.downlink, endpoints.downlink, "downlink"),
                 (self.control, endpoints.control, "control API"),
@@ -70,10 +79,23 @@ class GroundSockets:
         self.sim.connect(endpoints.sim)
         self.truth.connect(endpoints.truth)
 
+    def _secure(self, access: GroundAccess) -> None:
+        """CURVE on the control API and live feed (admitting the operators file's keys), and
+        to the spacecraft's sim port and truth feed with the ground's own certificate."""
+        # The gatekeeper listens before the sockets bind: until then libzmq admits all.
+        self.gatekeeper = Gatekeeper(self.context, access.admits, "control API and live feed")
+        own = access.certificate
+        for server in (self.control, self.feed):
+            serve_securely(server, own.public, own.secret)
+        for client in (self.sim, self.truth):
+            connect_securely(client, access.spacecraft_key, own.public, own.secret)
+
     def close(self) -> None:
         self.monitor.close()
         for socket in self.all:
             socket.close(linger=0)
+        if self.gatekeeper is not None:
+            self.gatekeeper.stop()
         self.context.term()
 
 
@@ -89,19 +111,29 @@ def bind_all(*bindings: tuple[zmq.Socket[Any], str, str]) -> None:
             ) from None
 
 
-def serve_control(socket: zmq.Socket[Any], control: ControlApi) -> None:
-    """Answer every request waiting on the control ROUTER socket, without blocking."""
+def serve_control(
+    socket: zmq.Socket[Any], control: ControlApi, access: GroundAccess | None
+) -> None:
+    """Answer every request waiting on the control ROUTER socket, without blocking, each for
+    the operator its client's key names (anyone's on an open control API)."""
     while True:
         try:
-            parts = socket.recv_multipart(zmq.NOBLOCK)
+            frames = socket.recv_multipart(zmq.NOBLOCK, copy=False)
         except zmq.Again:
             return
-        envelope, payload = parts[:-1], parts[-1]
+        envelope, payload = [frame.bytes for frame in frames[:-1]], frames[-1].bytes
 
         def respond(reply: Reply | Refusal, envelope: list[bytes] = envelope) -> None:
             socket.send_multipart([*envelope, encode(reply)])
 
-        control.handle(payload, respond)
+        if access is None:
+            control.handle(payload, respond, OPEN_API)
+            continue
+        caller = access.caller(sender_key(frames[-1]))
+        if caller is None:
+            control.refuse_revoked(respond)
+            continue
+        control.handle(payload, respond, caller)
 
 
 def publish_on(feed: zmq.Socket[Any], event: FeedEvent) -> None:

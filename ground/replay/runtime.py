@@ -147,7 +147,7 @@ class ReplayRuntime:
     def serve(self, timeout_s: float) -> None:
         """Answer control requests for up to `timeout_s` wall seconds (after the replay, too)."""
         if self._poller.poll(int(timeout_s * 1000)):
-            serve_control(self.sockets.control, self.control)
+            serve_control(self.sockets.control, self.control, access=None)
 
     def close(self) -> None:
         self.replay.close()

@@ -3,7 +3,7 @@
 Verbs follow F Prime's integration-test API and COSMOS scripting: `send_command`,
 `send_and_await_completion`, `tlm`, `await_telemetry`, `await_event`, `assert_event`,
 `await_alarm`, `assert_no_alarms`, `check`, `wait_check`, `inject_fault`, `clear_fault`,
-`advance`, and history searches. Every budget (`within=`) is in mission seconds: on the stepped
+`advance`, history searches, and `audit` (who did what). Every budget (`within=`) is in mission seconds: on the stepped
 clock a wait steps the simulation until the thing happens or the budget is spent, so an hour of
 mission time costs what simulating it costs, never an hour.
 
@@ -19,8 +19,10 @@ from typing import Any
 from flightsw.icd import FaultSpec
 from ground.api import (
     AddBlackout,
+    AuditEntry,
     ClearFault,
     DumpRecorder,
+    GetAudit,
     GetFaults,
     GetStatus,
     GetTruth,
@@ -74,6 +76,11 @@ class HilApi(TelemetryVerbs, EventVerbs, AlarmVerbs, CommandVerbs):
         with self._verb(f"dump_recorder {mission_time(start_s)} .. {mission_time(end_s)}"):
             command = self._call(DumpRecorder(start_s, end_s)).command
             return self.await_command(command, "completed", within)
+
+    def audit(self, operator: str | None = None) -> list[AuditEntry]:
+        """Who asked the ground for what beyond reading, and what it refused, of this run (of
+        one operator if named): each with mission time, UTC, role and outcome."""
+        return self._call(GetAudit(operator=operator)).audit
 
     def ground_status(self) -> GroundStatus:
         """The ground's status: link, ingest counters, playback, alarm counts."""

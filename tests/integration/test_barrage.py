@@ -10,8 +10,9 @@ middle of it, merging hostile messages into the spacecraft's.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import msgpack
 import pytest
@@ -31,10 +32,11 @@ from hostile import (
 from flightsw.config import read_keys
 from flightsw.icd import REFUSAL_SUMMARY_INTERVAL_S, Endpoints, simport
 from ground.api import GetCommand, GetEvents, GetStatus, GetTelemetry, SendPing, Step
-from ground.cli.launcher import Mission, free_ports, launch
+from ground.cli.launcher import Mission, free_ports, launch, provision_access
 
 pytestmark = pytest.mark.integration
 
+Secure = Callable[[zmq.Socket[Any]], None]
 COUNT = 10_000  # of each socket's barrage
 WAIT_MS = 60_000  # a failure bound for replies, generous for a loaded machine
 
@@ -45,7 +47,8 @@ def flying(tmp_path: Path) -> Iterator[tuple[Mission, str]]:
     ports = free_ports(8)
     endpoints = Endpoints.on_ports(ports[:6])
     ground_truth, hostile_truth = (f"tcp://127.0.0.1:{port}" for port in ports[6:])
-    with truth_in_the_middle(endpoints.truth, ground_truth, hostile_truth):
+    access = provision_access(tmp_path)  # the proxy holds a test conductor's keys
+    with truth_in_the_middle(endpoints.truth, ground_truth, hostile_truth, access):
         mission = launch(
             LEO, tmp_path, "barrage", clock="stepped", light_time_s=LIGHT_TIME_S,
             endpoints=endpoints, ground_truth=ground_truth,
@@ -69,10 +72,12 @@ def push_all(endpoint: str, messages: list[list[bytes]]) -> None:
         socket.close()  # lingers until every message has left, at most WAIT_MS
 
 
-def ask_all(endpoint: str, payloads: list[bytes]) -> list[bytes]:
-    """Send every request on one DEALER and collect one reply each (replies come in order)."""
+def ask_all(endpoint: str, payloads: list[bytes], secure: Secure) -> list[bytes]:
+    """Send every request on one DEALER and collect one reply each (replies come in order);
+    `secure` gives the socket the keys of a client the server admits (a test conductor's)."""
     socket = zmq.Context.instance().socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
+    secure(socket)
     socket.connect(endpoint)
     try:
         for payload in payloads:
@@ -88,7 +93,9 @@ def ask_all(endpoint: str, payloads: list[bytes]) -> list[bytes]:
 
 def spacecraft_status(mission: Mission) -> simport.StatusReply:
     request = simport.StatusRequest()
-    (payload,) = ask_all(mission.endpoints.sim, [simport.encode(request)])
+    (payload,) = ask_all(
+        mission.endpoints.sim, [simport.encode(request)], mission.secure_to_spacecraft
+    )
     reply = simport.decode_reply(request, payload)
     assert isinstance(reply, simport.StatusReply), reply
     return reply
@@ -114,8 +121,14 @@ def test_a_barrage_at_every_socket_is_refused_counted_exactly_and_flight_goes_on
     push_all(mission.endpoints.uplink, [parts for parts, _ in uplink])
     push_all(mission.endpoints.downlink, [[frame] for frame, _ in downlink])
     push_all(hostile_truth, [parts for parts, _ in truth])
-    sim_replies = ask_all(mission.endpoints.sim, [payload for payload, _ in sim])
-    control_replies = ask_all(mission.endpoints.control, [payload for payload, _ in control])
+    # The sim port and control API admit only known keys: this barrage is a test conductor's
+    # own client gone wrong (one without a key never connects: test_access.py).
+    sim_replies = ask_all(
+        mission.endpoints.sim, [payload for payload, _ in sim], mission.secure_to_spacecraft
+    )
+    control_replies = ask_all(
+        mission.endpoints.control, [payload for payload, _ in control], mission.secure_to_ground
+    )
     assert all(msgpack.unpackb(reply)["ok"] is False for reply in sim_replies + control_replies)
 
     # Every frame the ground judges on arrival is counted by now; the rest land after light time.

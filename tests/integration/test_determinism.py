@@ -1,8 +1,9 @@
 """Stepped runs repeat bit for bit: same config, seed and script give byte-identical archives.
 
 For every shipped mission, two fresh pairs of processes fly the same script; and a shared pair,
-reset after other work, flies it once more. All three archives must be the same file, byte for
-byte (raw frames and every decoded table).
+reset after other work, flies it once more. All three archives must hold the same rows, byte for
+byte (raw frames and every decoded table), save the wall time at which the audit trail says
+each request was answered.
 """
 
 from __future__ import annotations

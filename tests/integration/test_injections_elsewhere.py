@@ -23,6 +23,7 @@ def inject_at_the_sim_port(mission: Mission, request: simport.SimRequest) -> Non
     socket.setsockopt(zmq.LINGER, 0)
     socket.setsockopt(zmq.IDENTITY, b"bench-harness")
     try:
+        mission.secure_to_spacecraft(socket)
         socket.connect(mission.endpoints.sim)
         socket.send_multipart([b"", simport.encode(request)])
         assert socket.poll(int(WAIT_S * 1000)), "the spacecraft did not answer"

@@ -136,6 +136,7 @@ def refusals_seen(mission: Mission) -> Iterator[zmq.Socket[bytes]]:
     """The ground's live feed of refused frames, subscribed and settled."""
     feed = zmq.Context.instance().socket(zmq.SUB)
     feed.setsockopt(zmq.SUBSCRIBE, b"frame_refused")
+    mission.secure_to_ground(feed)
     feed.connect(mission.endpoints.feed)
     try:
         mission.client.call(GetStatus())  # the subscription has had a round trip to settle

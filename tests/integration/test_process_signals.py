@@ -30,6 +30,7 @@ def test_a_stepped_spacecraft_whose_ground_died_mid_step_stops_on_sigterm(tmp_pa
     try:
         # A day's step, its reply never awaited: the spacecraft is flying it (its telemetry is
         # on the feed) when its ground dies.
+        mission.secure_to_ground(asker)
         asker.connect(mission.endpoints.control)
         asker.send_multipart([b"", encode(Step(86_400.0))])
         assert feed.wait(int(STOP_WITHIN_S * 1000)), "the step did not start"

@@ -43,6 +43,7 @@ def telemetry_feed(mission: Mission) -> Iterator[zmq.Socket[Any]]:
     """The ground's live feed of housekeeping, subscribed and settled."""
     feed = zmq.Context.instance().socket(zmq.SUB)
     feed.setsockopt(zmq.SUBSCRIBE, b"tm")
+    mission.secure_to_ground(feed)
     feed.connect(mission.endpoints.feed)
     try:
         ground_status(mission)  # the subscription has had a round trip to settle
@@ -56,6 +57,7 @@ def kill_ground_during_a_step(mission: Mission, seconds: float, after_s: float) 
     housekeeping made after `after_s`, so the step is under way when the ground dies."""
     asker = zmq.Context.instance().socket(zmq.DEALER)
     asker.setsockopt(zmq.LINGER, 0)
+    mission.secure_to_ground(asker)
     asker.connect(mission.endpoints.control)
     try:
         with telemetry_feed(mission) as feed:
@@ -135,6 +137,7 @@ def feed_of(mission: Mission, *topics: bytes) -> zmq.Socket[Any]:
     feed.setsockopt(zmq.LINGER, 0)
     for topic in topics:
         feed.setsockopt(zmq.SUBSCRIBE, topic)
+    mission.secure_to_ground(feed)
     feed.connect(mission.endpoints.feed)
     return feed
 
@@ -153,6 +156,7 @@ def wait_for_flight_past(mission: Mission, time_s: float) -> None:
     which nobody else takes now, is read here."""
     truth = zmq.Context.instance().socket(zmq.PULL)
     truth.setsockopt(zmq.LINGER, 0)
+    mission.secure_to_spacecraft(truth)
     truth.connect(mission.endpoints.truth)
     try:
         while True:

@@ -37,12 +37,13 @@ LONG_LIGHT_TIME_S = 600.0  # a ping's round trip outlasts the test, even at 60x
 class Feed:
     """A subscriber to the ground's live feed, waited on with a time-out."""
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, mission: Mission) -> None:
         self.context: zmq.Context[Any] = zmq.Context()
         self.socket = self.context.socket(zmq.SUB)
         self.socket.setsockopt(zmq.LINGER, 0)
         self.socket.setsockopt(zmq.SUBSCRIBE, b"silence")
-        self.socket.connect(endpoint)
+        mission.secure_to_ground(self.socket)
+        self.socket.connect(mission.endpoints.feed)
 
     def next_silence(self) -> SilenceChanged:
         """The next change of silence, or a test failure after the failure bound."""
@@ -63,7 +64,7 @@ def realtime(tmp_path: Path) -> Iterator[tuple[Mission, Feed]]:
     flying = launch(
         LEO, tmp_path, "test", clock="realtime", light_time_s=LONG_LIGHT_TIME_S, silence_s=2.0
     )
-    feed = Feed(flying.endpoints.feed)
+    feed = Feed(flying)
     try:
         yield flying, feed
     finally:

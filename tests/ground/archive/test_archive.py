@@ -97,7 +97,7 @@ def test_create_makes_one_file_named_after_the_run_holding_only_the_callers_meta
         assert reader.meta() == {
             "epoch": "2030-01-01T00:00:00Z",
             "mission": "lunar",
-            "schema_version": 3,
+            "schema_version": 4,
         }
 
 

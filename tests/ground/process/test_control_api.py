@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,22 +15,32 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flightsw.config import load_mission, resolve_config
+from flightsw.config import Operator, Role, load_mission, resolve_config
 from flightsw.executive import mission_dictionary
 from flightsw.icd import simport
 from flightsw.subsystems.registry import build_models
 from ground.api import (
+    Acknowledge,
+    AddBlackout,
+    AuditReply,
+    CommandReply,
     Export,
     ExportReply,
     FeedEvent,
     GetAlarms,
+    GetAudit,
     GetStatus,
     GetTelemetry,
+    InjectFault,
+    ListCommands,
     QueueChanged,
     QueueReply,
     Refusal,
     Reply,
+    Request,
+    SendCommand,
     SetQueue,
+    Shutdown,
     StatusReply,
     Step,
     StepReply,
@@ -226,3 +237,91 @@ def test_an_export_comes_to_the_client_in_pages_and_nothing_is_written_on_the_gr
 
 def test_an_export_asks_no_path_and_takes_none() -> None:
     assert "path" not in Export.__struct_fields__
+
+
+# -- roles and the audit trail ------------------------------------------------------------------
+
+OBSERVER = Operator("flight-dynamics", Role.OBSERVER, b"o" * 40)
+OPERATOR = Operator("capcom", Role.OPERATOR, b"p" * 40)
+CONDUCTOR = Operator("tc", Role.TEST_CONDUCTOR, b"t" * 40)
+
+
+def answer_for(ground: Ground, caller: Operator, request: Request[Any]) -> Reply | Refusal:
+    replies: list[Reply | Refusal] = []
+    ground.api.handle(encode(request), replies.append, caller)
+    (reply,) = replies
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("caller", "request_", "needed"),
+    [
+        (OBSERVER, SendCommand("power.heater_on", {}), "operator"),
+        (OBSERVER, Acknowledge("power.battery_low"), "operator"),
+        (OBSERVER, SetQueue(state=QueueState.BLOCKED), "operator"),
+        (OPERATOR, InjectFault("power", "array_degraded", {"fraction": 0.5}), "test-conductor"),
+        (OPERATOR, Step(10.0), "test-conductor"),
+        (OPERATOR, Shutdown(spacecraft=True), "test-conductor"),
+        (OPERATOR, AddBlackout(10.0, 20.0), "test-conductor"),
+    ],
+)
+def test_a_role_is_refused_what_it_may_not_do_and_the_refusal_is_audited(
+    ground: Ground, caller: Operator, request_: Request[Any], needed: str
+) -> None:
+    reply = answer_for(ground, caller, request_)
+
+    assert isinstance(reply, Refusal)
+    assert f"needs the {needed} role" in reply.error and caller.name in reply.error
+    assert not ground.sim_requests and not ground.steps and not ground.stopped
+    assert ground.service.control_refused["forbidden"] == 1
+    (entry,) = answer_for(ground, OBSERVER, GetAudit()).audit  # type: ignore[union-attr]
+    assert (entry.operator, entry.role, entry.action) == (caller.name, caller.role, request_.op())
+    assert entry.outcome.startswith("refused:") and "needs the" in entry.outcome
+
+
+def test_an_observer_reads_without_a_trace_in_the_audit(ground: Ground) -> None:
+    for request in (GetStatus(), GetAlarms(), SetQueue(), GetAudit()):
+        assert not isinstance(answer_for(ground, OBSERVER, request), Refusal)
+
+    assert answer_for(ground, OBSERVER, GetAudit()) == AuditReply(audit=[], segment=1)
+
+
+def test_what_goes_beyond_reading_is_audited_with_who_when_and_how_it_ended(
+    ground: Ground,
+) -> None:
+    answer_for(ground, CONDUCTOR, Step(30.0))
+    sent = answer_for(ground, OPERATOR, SendCommand("fdir.enter_safe_mode", {"reason": "drill"}))
+    answer_for(ground, CONDUCTOR, InjectFault("power", "array_degraded", {"fraction": 0.3}))
+
+    audit = answer_for(ground, OBSERVER, GetAudit())
+    assert isinstance(audit, AuditReply) and isinstance(sent, CommandReply)
+    assert [(e.operator, e.action) for e in audit.audit] == [
+        ("tc", "step"), ("capcom", "cmd"), ("tc", "inject")
+    ]  # fmt: skip
+    step, command, _ = audit.audit
+    assert step.role == "test-conductor" and step.outcome == "done"
+    assert command.outcome == f"command #{sent.command.id} sent"
+    assert '"reason":"drill"' in command.request
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", e.utc) for e in audit.audit)
+    assert [e.time_s for e in audit.audit] == sorted(e.time_s for e in audit.audit)
+    only = answer_for(ground, OBSERVER, GetAudit(operator="capcom"))
+    assert [e.action for e in only.audit] == ["cmd"]  # type: ignore[union-attr]
+
+
+def test_a_command_is_archived_as_sent_by_the_authenticated_operator_not_the_claimed_one(
+    ground: Ground,
+) -> None:
+    sent = answer_for(ground, OPERATOR, SendCommand("fdir.enter_safe_mode", {}, source="mallory"))
+
+    assert isinstance(sent, CommandReply) and sent.command.operator == "capcom"
+    (listed,) = answer_for(ground, OBSERVER, ListCommands()).commands  # type: ignore[union-attr]
+    assert "by capcom" in str(listed)
+
+
+def test_a_hazardous_command_needs_confirmation_from_the_ground_itself(ground: Ground) -> None:
+    off = SendCommand("power.load_off", {"consumer": "payload_camera"})
+    refused = answer_for(ground, OPERATOR, off)
+
+    assert isinstance(refused, Refusal) and "hazardous" in refused.error
+    confirmed = SendCommand("power.load_off", {"consumer": "payload_camera"}, confirm=True)
+    assert isinstance(answer_for(ground, OPERATOR, confirmed), CommandReply)
