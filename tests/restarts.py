@@ -49,6 +49,8 @@ def start_flight(mission: Mission, clock: str, extra: tuple[str, ...] = ()) -> N
     ]  # fmt: skip
     if mission.keys is not None:
         argv += ["--keys", str(mission.keys)]
+    if mission.access is not None:
+        argv += ["--access", str(mission.access)]
     mission.flight = children.start(argv, mission.log_path("flightsw"), mission.env)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import zmq
+from zmq.utils.monitor import recv_monitor_message
 
 from ground.api.credentials import Credentials
 from ground.api.liveness import Watch
@@ -40,15 +41,16 @@ class GroundClient:
         self._context: zmq.Context[Any] = zmq.Context()
         self._socket, self._handshakes = self._connect()
 
-    def _connect(self) -> tuple[zmq.Socket[Any], zmq.Socket[Any] | None]:
-        """A DEALER on the endpoint and, with credentials, a monitor of its CURVE handshakes
-        (a ground that refuses the key says so there, and nowhere else)."""
+    def _connect(self) -> tuple[zmq.Socket[Any], zmq.Socket[Any]]:
+        """A DEALER on the endpoint and a monitor of its handshakes (a ground that refuses the
+        key, or wants one this client lacks, says so there and nowhere else)."""
         socket = self._context.socket(zmq.DEALER)
         socket.setsockopt(zmq.LINGER, 0)
-        handshakes = None
         if self.credentials is not None:
             self.credentials.secure(socket)
-            handshakes = socket.get_monitor_socket(zmq.EVENT_HANDSHAKE_FAILED_AUTH)
+        handshakes = socket.get_monitor_socket(
+            zmq.EVENT_HANDSHAKE_FAILED_AUTH | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL
+        )
         socket.connect(self.endpoint)
         return socket, handshakes
 
@@ -112,10 +114,17 @@ class GroundClient:
         return False
 
     def _check_admitted(self) -> None:
-        """Raise ClientError, saying what to do, if the ground refused this client's key."""
-        if self._handshakes is None or not self._handshakes.poll(0):
+        """Raise ClientError, saying what to do, if the ground refused this client's key, or
+        wants one and this client has none (or has one and the ground wants none)."""
+        if not self._handshakes.poll(0):
             return
-        assert self.credentials is not None
+        event = recv_monitor_message(self._handshakes)["event"]
+        if self.credentials is None or event != zmq.EVENT_HANDSHAKE_FAILED_AUTH:
+            raise ClientError(
+                f"the ground at {self.endpoint} and this client do not agree on keys: a ground "
+                "`mission run` started wants its operators' (attach with --data-dir of the run, "
+                "or give --access and --identity); one started without --access wants none"
+            )
         raise ClientError(
             f"the ground at {self.endpoint} refused the key of {self.credentials.identity}: it "
             "is not in the ground's operators file (DATA_DIR/keys/operators). Ask whoever runs "
@@ -128,9 +137,8 @@ class GroundClient:
         self._socket, self._handshakes = self._connect()
 
     def _close_socket(self) -> None:
-        if self._handshakes is not None:
-            self._socket.disable_monitor()
-            self._handshakes.close(linger=0)
+        self._socket.disable_monitor()
+        self._handshakes.close(linger=0)
         self._socket.close(linger=0)
 
     def close(self) -> None:

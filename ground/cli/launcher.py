@@ -115,6 +115,7 @@ class Mission:
         reply = self.client.call(Reset(run_name), timeout_s=STOP_TIMEOUT_S + 30.0)
         self.session().remove(self.data_dir)
         self.run_name = self.session_name = run_name
+        _settle(self)  # as a launch does, so the new run begins as a fresh one, audit and all
         self.session().write(self.data_dir)
         return Path(reply.archive)
 

@@ -211,7 +211,13 @@ class ControlApi:
                 self._audited(caller, request, respond),
             )
             return
-        if needed is not Role.OBSERVER:
+        if isinstance(request, Reset):
+            # The run's archive ends with the reset: its row goes there, before it closes, and
+            # the new run begins as a fresh one would.
+            self.service.record_audit(
+                caller, request, f"asked: the run goes on as {request.run_name}"
+            )
+        elif needed is not Role.OBSERVER:
             respond = self._audited(caller, request, respond)
         self.handle_request(request, respond, caller)
 

@@ -83,8 +83,9 @@ def test_a_console_script_runs_and_passes_its_checks(mission: Mission) -> None:
         ]
     )
     result = run(
-        "ground.cli.mission", "console", "--control", mission.endpoints.control, stdin=script
-    )
+        "ground.cli.mission", "console", "--control", mission.endpoints.control,
+        "--data-dir", str(mission.data_dir), stdin=script,
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout
     assert "command 1 thermal.set_heater: completed" in result.stdout
     assert "CHECK: thermal.battery_set_point_c == 12 holds" in result.stdout
@@ -93,6 +94,7 @@ def test_a_console_script_runs_and_passes_its_checks(mission: Mission) -> None:
 def test_a_console_script_exits_non_zero_when_a_check_fails(mission: Mission) -> None:
     result = run(
         "ground.cli.mission", "console", "--control", mission.endpoints.control,
+        "--data-dir", str(mission.data_dir),
         stdin="step 20\ncheck power.battery_soc > 2\n",
     )  # fmt: skip
     assert result.returncode == 1

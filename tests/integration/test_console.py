@@ -20,6 +20,7 @@ def console(mission: Mission, *lines: str) -> subprocess.CompletedProcess[str]:
         [
             sys.executable, "-m", "ground.cli.mission", "console",
             "--control", mission.endpoints.control, "--feed", mission.endpoints.feed,
+            "--data-dir", str(mission.data_dir),
         ],
         input="\n".join(lines) + "\n",
         capture_output=True,

@@ -9,6 +9,7 @@ import pytest
 import zmq
 from restarts import WAIT_S
 
+from flightsw.config import local_user
 from flightsw.icd import simport
 from ground.api import GetEvents, InjectFault, Step
 from ground.archive import Archive
@@ -21,7 +22,7 @@ def inject_at_the_sim_port(mission: Mission, request: simport.SimRequest) -> Non
     context: zmq.Context[Any] = zmq.Context()
     socket = context.socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
-    socket.setsockopt(zmq.IDENTITY, b"bench-harness")
+    socket.setsockopt(zmq.IDENTITY, b"ground-1")  # a name it gives itself counts for nothing
     try:
         mission.secure_to_spacecraft(socket)
         socket.connect(mission.endpoints.sim)
@@ -48,10 +49,11 @@ def test_an_injection_made_past_the_ground_is_archived_and_told(mission: Mission
     told = [e for e in client.call(GetEvents()).events if e.name == "fault_injected_elsewhere"]
     mission.stop()
 
+    # Named by the test conductor its key stands for (the launcher made this user one).
     assert [e.message for e in told] == [
-        "bench-harness injected power.array_stuck through the spacecraft's sim port, "
+        f"{local_user()} injected power.array_stuck through the spacecraft's sim port, "
         "not through this ground",
-        "bench-harness cleared power.array_stuck through the spacecraft's sim port, "
+        f"{local_user()} cleared power.array_stuck through the spacecraft's sim port, "
         "not through this ground",
     ]
     with Archive.open(mission.archive_path) as archive:

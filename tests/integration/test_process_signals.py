@@ -23,7 +23,7 @@ STOPS_WITHIN_S = 20.0
 
 def test_a_stepped_spacecraft_whose_ground_died_mid_step_stops_on_sigterm(tmp_path: Path) -> None:
     mission = launch("leo_station", tmp_path, "orphan-step", clock="stepped")
-    feed = Feed(mission.endpoints.feed)
+    feed = Feed(mission.endpoints.feed, mission.client.credentials)
     context = zmq.Context()
     asker = context.socket(zmq.DEALER)
     asker.setsockopt(zmq.LINGER, 0)

@@ -35,7 +35,9 @@ def flying(data_dir: Path, name: str, first_port: int, pid: int | None = None) -
 
 
 def arguments(data_dir: Path, run: str | None = None) -> argparse.Namespace:
-    return argparse.Namespace(data_dir=data_dir, run=run, control=None, feed=None)
+    return argparse.Namespace(
+        data_dir=data_dir, run=run, control=None, feed=None, identity=None, access=None
+    )
 
 
 def never_asked(prompt: str) -> str:

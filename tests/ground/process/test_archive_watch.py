@@ -167,7 +167,9 @@ def test_the_ground_stops_once_the_rows_held_reach_their_bound(
     ground = make_ground(tmp_path, dictionary, HoldLimit(rows=30, size_bytes=10**9))
     # The runtime without sockets: only its reaction to mission time moving is exercised (the
     # sim port's requests are made with it, and never sent).
-    sockets = SimpleNamespace(sim=None, endpoints=SimpleNamespace(sim="tcp://127.0.0.1:5557"))
+    sockets = SimpleNamespace(
+        sim=None, endpoints=SimpleNamespace(sim="tcp://127.0.0.1:5557"), gatekeeper=None
+    )
     runtime = GroundRuntime(sockets, ground.service)  # type: ignore[arg-type]
     ground.service.publish = ground.published.append
     ground.commits_fail()
