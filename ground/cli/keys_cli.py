@@ -100,6 +100,15 @@ def run_keys(args: argparse.Namespace) -> int:
 
 def _add(args: argparse.Namespace, folder: AccessFolder) -> int:
     role = Role(args.role)
+    if folder.operators_path.exists():
+        listed = read_operators(folder.operators_path).by_key.values()
+        present = next((o for o in listed if o.name == args.name), None)
+        if present is not None:
+            print(
+                f"mission: {args.name} is there already, as {present.role}; "
+                f"`mission keys revoke {args.name}` first to change it"
+            )
+            return EXIT_USAGE
     if args.key is not None:
         key = args.key.encode()
         made = ""

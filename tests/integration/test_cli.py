@@ -115,3 +115,21 @@ def test_the_ground_says_so_when_the_spacecraft_is_gone(tmp_path: Path) -> None:
         assert mission.client.call(GetStatus()).status.time_s == 10.0  # the ground itself goes on
     finally:
         mission.stop()
+
+
+def test_mission_keys_adds_lists_and_revokes_an_operator(tmp_path: Path) -> None:
+    data_dir = ("--data-dir", str(tmp_path))
+
+    added = run("ground.cli.mission", "keys", "add", "fido", "--role", "observer", *data_dir)
+    listed = run("ground.cli.mission", "keys", "list", *data_dir)
+    twice = run("ground.cli.mission", "keys", "add", "fido", "--role", "operator", *data_dir)
+    revoked = run("ground.cli.mission", "keys", "revoke", "fido", *data_dir)
+    after = run("ground.cli.mission", "keys", "list", *data_dir)
+
+    assert added.returncode == 0, added.stdout
+    assert "fido may connect as observer" in added.stdout
+    assert (tmp_path / "keys" / "identities" / "fido.key_secret").stat().st_mode & 0o077 == 0
+    assert listed.stdout.split()[0::3] == ["observer"] and listed.stdout.split()[2] == "fido"
+    assert twice.returncode == 2 and "fido is there already, as observer" in twice.stdout
+    assert revoked.returncode == 0 and "revoked fido (observer)" in revoked.stdout
+    assert after.returncode == 0 and after.stdout == ""

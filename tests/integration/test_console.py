@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from flightsw.config import local_user
 from ground.cli.launcher import Mission
 
 pytestmark = pytest.mark.integration
@@ -51,6 +52,8 @@ def test_a_pass_rehearsal_script_with_every_kind_of_verb_exits_0(mission: Missio
         "timeline 0 200",
         "watch power.battery_soc thermal.battery_temp_c for=2",
         "plot power.battery_soc",
+        "commands",
+        "audit",
         "status",
     )
     out = result.stdout
@@ -66,6 +69,10 @@ def test_a_pass_rehearsal_script_with_every_kind_of_verb_exits_0(mission: Missio
     assert "onboard schedule (enabled)" in out and "1 activity" in out
     assert "injection" in out  # the timeline shows the injection
     assert "watched 2 update(s)" in out
+    user = local_user()  # the launcher made this user the data folder's first test conductor
+    assert f"thermal.set_heater by {user} completed" in out  # who sent each command
+    assert f"{user} (test-conductor) inject: done" in out  # and the audit trail
+    assert f"{user} (test-conductor) ack: done" in out
 
 
 def test_a_wait_check_that_never_holds_says_what_it_awaited_the_last_value_and_the_time(
