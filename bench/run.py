@@ -21,6 +21,7 @@ from bench.ingest import (  # noqa: E402
     ingest_rate,
     raw_rate,
 )
+from bench.light_time import ping_round_trips  # noqa: E402
 from bench.security import per_telecommand_us  # noqa: E402
 from bench.stats import summary  # noqa: E402
 from bench.stepped import stepped_speed  # noqa: E402
@@ -48,7 +49,9 @@ def cpu_name() -> str:
     return platform.machine()
 
 
-SECTIONS = ("ingest", "stepped", "station", "latency", "kit", "barrage", "security")
+SECTIONS = (
+    "ingest", "stepped", "station", "latency", "lighttime", "kit", "barrage", "security",
+)  # fmt: skip
 
 
 def main() -> int:
@@ -71,6 +74,7 @@ def main() -> int:
             "stepped": stepped_section,
             "station": station_section,
             "latency": latency_section,
+            "lighttime": light_time_section,
             "kit": kit_section,
             "barrage": barrage_section,
             "security": security_section,
@@ -136,6 +140,26 @@ def latency_section(quick: bool, repeats: int) -> int:
     )
     latencies_us = alarm_latencies_us(STATION, STATION_RULES, repeats * 200)
     print(f"latency                {summary(latencies_us, 'us')}")
+    return 0
+
+
+def light_time_section(quick: bool, repeats: int) -> int:
+    pings = 5 if quick else 20
+    print(
+        f"\n== light time in realtime: {pings} pings to the lunar orbiter at rate 1, each round "
+        "trip timed on the wall clock\n   between the live feed's `sent` and `completed` stages"
+    )
+    trips = ping_round_trips(pings)
+    print(f"wall round trip        {summary([t.wall_s for t in trips], 's', 4)}")
+    print(
+        "wall - 2 x light time  "
+        f"{summary([(t.wall_s - t.two_way_light_s) * 1000 for t in trips], 'ms', 2)} (aim within ±5)"
+    )
+    print(
+        "wall - archived        "
+        f"{summary([(t.wall_s - t.archived_s) * 1000 for t in trips], 'ms', 2)} "
+        "(what the operator saw against the archive's stamps)"
+    )
     return 0
 
 

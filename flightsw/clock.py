@@ -90,6 +90,18 @@ class RealtimeClock:
     def advance_to(self, mission_s: float) -> None:
         """Realtime clocks are driven by the wall; reaching a deadline changes nothing."""
 
+    def utc_at(self, mission_s: float) -> float | None:
+        """The UTC (POSIX seconds) at which this clock reads `mission_s`; None while paused.
+
+        Sent with each truth message, so that the ground runs its clock as this one runs:
+        processes on one host share the system clock to the microsecond, where anchoring on a
+        truth's arrival would make the ground lag by however long the truth took to get there.
+        """
+        if self._paused:
+            return None
+        wall_s = self._anchor_wall_s + (mission_s - self._anchor_mission_s) / self._rate
+        return time.time() - (self._wall_s() - wall_s)
+
     def pause(self) -> None:
         self._reanchor()
         self._paused = True
@@ -112,6 +124,11 @@ class RealtimeClock:
 def wall_time_s() -> float:
     """Monotonic wall seconds, for measuring how long work takes (benchmarks, progress)."""
     return time.perf_counter()
+
+
+def wall_s_at_utc(utc_s: float) -> float:
+    """The `wall_time_s` reading at which the system clock read `utc_s` (POSIX seconds)."""
+    return time.perf_counter() - (time.time() - utc_s)
 
 
 def wall_stamp() -> str:

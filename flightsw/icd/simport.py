@@ -30,7 +30,7 @@ from flightsw.icd.fields import (
 from flightsw.icd.margins import MAX_CLOCK_RATE, MAX_STEP_S
 from flightsw.icd.messages import Arguments, ParameterMap
 from flightsw.icd.sdls import MAX_SEQUENCE_NUMBER, MAX_SPI
-from flightsw.icd.truth import Generation
+from flightsw.icd.truth import Generation, UtcTime
 
 StepSeconds = Annotated[
     float,
@@ -125,6 +125,7 @@ class StatusReply(Ok, frozen=True, kw_only=True):
     # report a ground signs on from); empty when the spacecraft does not authenticate.
     tc_sequence: dict[Spi, SequenceNumber] = field(default_factory=dict)
     tc_active_spi: Spi | None = None  # the key telecommands must be signed with (after a rekey)
+    utc_s: UtcTime | None = None  # when (UTC) a realtime clock read `time_s` (as in a Truth)
 
 
 class DictionaryReply(Ok, frozen=True, kw_only=True):

@@ -12,11 +12,14 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct
 
 from flightsw.icd.codec import Codec
-from flightsw.icd.fields import Count, Distance, MissionTime, Name, SubsystemName, Text
+from flightsw.icd.fields import FLOAT_MAX, Count, Distance, MissionTime, Name, SubsystemName, Text
 from flightsw.icd.messages import Arguments
 
 TOPIC = b"truth"  # the first part of each message on the truth socket
 
+UtcTime = Annotated[
+    float, Meta(ge=0.0, le=FLOAT_MAX, extra={"words": "a finite number of POSIX seconds >= 0"})
+]
 Generation = Annotated[int, Meta(ge=1, extra={"words": "a whole number >= 1"})]
 
 
@@ -38,7 +41,9 @@ class Truth(Struct, frozen=True):
     `generation` counts the spacecraft built since the process started (a reset builds a new
     one); `downlink_sent` counts the frames sent so far, so the ground moves its clock to
     `time_s` only once it has them all. `range_m` and `station_visible` are None without
-    navigation, `downlink_closes` None without comms.
+    navigation, `downlink_closes` None without comms. `utc_s` is the UTC (POSIX seconds) at
+    which a realtime spacecraft's clock read `time_s` (None when stepped or paused): the ground
+    runs its own clock on it, not on when the message arrived.
     """
 
     generation: Generation
@@ -48,6 +53,7 @@ class Truth(Struct, frozen=True):
     station_visible: bool | None
     downlink_closes: bool | None
     injections: tuple[Injection, ...] = ()
+    utc_s: UtcTime | None = None
 
 
 TRUTH = Codec[Truth](Truth)

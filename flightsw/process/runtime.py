@@ -11,6 +11,7 @@ from typing import Any
 import zmq
 
 from flightsw.cli import ParentWatch
+from flightsw.clock import RealtimeClock
 from flightsw.config.mission import MissionConfig
 from flightsw.errors import BindError, FrameError, SimPortError
 from flightsw.executive.messages import LinkCounters
@@ -266,6 +267,11 @@ class FlightRuntime:
             )
         return self.simport.serve(payload, name)
 
+    def _utc_at(self, time_s: float) -> float | None:
+        """When (UTC) a realtime clock read `time_s`; None on a stepped clock."""
+        clock = self.spacecraft.clock
+        return clock.utc_at(time_s) if isinstance(clock, RealtimeClock) else None
+
     def _publish_truth(self, time_s: float) -> None:
         """Truth after each tick, with the count of frames sent so far: the ground must not move
         its clock to `time_s` before it has every frame sent up to then."""
@@ -278,6 +284,7 @@ class FlightRuntime:
             station_visible=None if fix is None else fix.station_visible,
             downlink_closes=self.spacecraft.downlink_closes(),
             injections=self.simport.take_injections(),
+            utc_s=self._utc_at(time_s),
         )
         # A realtime spacecraft never waits for the ground; a stepped one does, since a truth
         # message lost before the ground's socket had connected would leave the ground judging

@@ -150,7 +150,7 @@ class SimPort:
         authenticator = executive.dispatcher.authenticator
         return StatusReply(
             mission=self.spacecraft.config.name,
-            time_s=self._now_s(),
+            time_s=(now_s := self._now_s()),
             mode="stepped" if clock.stepped else "realtime",
             rate=executive.rate(),
             paused=bool(getattr(clock, "paused", False)),
@@ -168,6 +168,7 @@ class SimPort:
             sim_refused=dict(self.refusals.counts),
             tc_sequence={} if authenticator is None else authenticator.last_taken(),
             tc_active_spi=None if authenticator is None else authenticator.active,
+            utc_s=clock.utc_at(now_s) if isinstance(clock, RealtimeClock) else None,
         )
 
     def _step(self, request: StepRequest) -> ClockReply:

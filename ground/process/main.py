@@ -19,7 +19,7 @@ from flightsw.cli import (
     stop_on_signals,
     watch_parent,
 )
-from flightsw.clock import wall_time_s
+from flightsw.clock import wall_s_at_utc, wall_time_s
 from flightsw.config import ConfigError, MissionConfig, keys_path, read_keys
 from flightsw.icd import Endpoints, simport
 from ground.archive.runs import run_archive
@@ -376,9 +376,12 @@ def spacecraft_clock(status: simport.StatusReply) -> GroundClock:
     """The ground's clock, stepped or running at the spacecraft's rate, from its status."""
     if status.mode == "stepped":
         return GroundClock(wall_time_s, stepped=True, start_s=status.time_s)
-    return GroundClock(
+    clock = GroundClock(
         wall_time_s, stepped=False, rate=status.rate, paused=status.paused, start_s=status.time_s
     )
+    if status.utc_s is not None:  # as each truth will: when the spacecraft's clock read it
+        clock.anchor(status.time_s, wall_s_at_utc(status.utc_s))
+    return clock
 
 
 def data_dir(checked: GroundConfig, args: argparse.Namespace) -> Path:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 import zmq
 
 from flightsw.cli import ParentWatch
-from flightsw.clock import wall_time_s
+from flightsw.clock import wall_s_at_utc, wall_time_s
 from flightsw.config import EXECUTIVE
 from flightsw.icd import ACTIVATE_KEY, Truth, encode_envelope, peek_tm_time_s, simport
 from ground.api import CommandStaged, FeedEvent, Refusal, ResetReply
@@ -197,7 +197,7 @@ class GroundRuntime:
             self.service.update_link(
                 truth.time_s, truth.range_m, truth.station_visible, truth.downlink_closes
             )
-            self.clock.anchor(truth.time_s, arrived_wall_s)
+            self.clock.anchor(truth.time_s, _when_it_read(truth, arrived_wall_s))
             self._advance(truth.time_s)
         self.service.land_in_flight()  # the close commits them (or spills what it cannot)
 
@@ -402,7 +402,7 @@ class GroundRuntime:
             )
             self._take_in_held(up_to=sent)
             self._truths.popleft()
-            self.clock.anchor(truth.time_s, arrived_wall_s)
+            self.clock.anchor(truth.time_s, _when_it_read(truth, arrived_wall_s))
             self._advance(truth.time_s)
             self._injected_elsewhere(truth)
 
@@ -627,3 +627,9 @@ def _refusal(reply: simport.SimReply, op: str) -> Refusal:
     if isinstance(reply, simport.Refused):
         return Refusal(error=reply.error)
     return Refusal(error=f"the spacecraft answered {op!r} with a {type(reply).__name__}")
+
+
+def _when_it_read(truth: Truth, arrived_wall_s: float) -> float:
+    """The wall time at which the spacecraft's clock read the truth's time: the UTC it says
+    (a realtime spacecraft; docs/icd.md, "Truth feed"), else when the truth arrived."""
+    return arrived_wall_s if truth.utc_s is None else wall_s_at_utc(truth.utc_s)

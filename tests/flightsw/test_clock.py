@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from flightsw.clock import RealtimeClock, SteppedClock
@@ -73,3 +75,17 @@ def test_changing_rate_keeps_mission_time_continuous() -> None:
 def test_a_rate_that_is_not_positive_is_refused() -> None:
     with pytest.raises(ClockError, match="positive"):
         RealtimeClock(rate=0.0)
+
+
+def test_utc_at_a_mission_time_is_when_the_wall_clock_reaches_it_at_the_rate() -> None:
+    wall = FakeWall()
+    clock = RealtimeClock(rate=60.0, wall_s=wall)
+    wall.now_s += 2.0  # mission time 120 s, now
+    utc_now_s = time.time()
+
+    # 600 mission seconds on are 480 mission seconds from now: 8 wall seconds at rate 60
+    # (the tolerance is how long the test takes between its two readings of the system clock).
+    assert clock.utc_at(600.0) == pytest.approx(utc_now_s + 8.0, abs=0.05)
+    assert clock.utc_at(120.0) == pytest.approx(utc_now_s, abs=0.05)
+    clock.pause()
+    assert clock.utc_at(600.0) is None  # a paused clock reaches no time by itself
