@@ -19,7 +19,7 @@ from flightsw.cli import (
 from flightsw.config import ConfigError
 from ground.api import GetAlarms, GroundClient
 from ground.archive.store import Archive, default_run_name
-from ground.cli import archive_cli, attach, keys_cli
+from ground.cli import archive_cli, attach, export_cli, keys_cli
 from ground.cli import replay as replay_cli
 from ground.cli import run as flight
 from ground.console.complete import (
@@ -152,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     replay_cli.add_parsers(commands)
+    export_cli.add_parser(commands)
     script_cli.add_parser(commands)
     archive_cli.add_parser(commands)
     keys_cli.add_parser(commands)
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "replay":
             return replay_cli.run_replay(args)
         if args.command == "export":
-            return replay_cli.run_export(args)
+            return export_cli.run_export(args)
         if args.command == "script":
             return script_cli.run_script(args)
         if args.command == "archive":

@@ -1,4 +1,4 @@
-"""`mission replay` and `mission export`: a recorded run again as if live, or its tables as CSV."""
+"""`mission replay`: a recorded run again as if live, through the rules, for the console."""
 
 from __future__ import annotations
 
@@ -13,23 +13,17 @@ from flightsw.cli import EXIT_OK
 from flightsw.clock import wall_time_s, wall_utc
 from flightsw.icd import Endpoints
 from ground.api import Session
-from ground.archive.store import Archive
 from ground.cli.launcher import free_ports
 from ground.cli.signals import StopOnSignals, describe
 from ground.console.live_view import LiveView
-from ground.errors import ReplayError, Stopped
+from ground.errors import Stopped
 from ground.replay.engine import Replay
 from ground.replay.pacing import Pacer
 from ground.replay.runtime import ReplayRuntime, ReplaySockets
 
-EXPORTS = (
-    "frames", "events", "commands", "verifications", "alarms", "injections", "timeline",
-    "parameters",
-)  # fmt: skip
-
 
 def add_parsers(commands: Any) -> None:
-    """Add the `replay` and `export` subcommands to `mission`'s subparsers."""
+    """Add the `replay` subcommand to `mission`'s subparsers."""
     replay = commands.add_parser(
         "replay",
         help="replay a run's archive through the rules and the live feed, as if live",
@@ -58,26 +52,6 @@ def add_parsers(commands: Any) -> None:
     replay.add_argument(
         "--refresh-s", type=float, default=1.0, help="wall seconds between redraws (default 1)"
     )
-
-    export = commands.add_parser("export", help="write one table or parameter of a run as CSV")
-    export.add_argument("archive", type=Path, help="a run's archive, e.g. runs/day.sqlite")
-    export.add_argument(
-        "what", help=f"{', '.join(EXPORTS)}, or a parameter name such as power.battery_soc"
-    )
-    export.add_argument("out", type=Path, help="the CSV file to write")
-
-
-def run_export(args: argparse.Namespace) -> int:
-    """Write the table or parameter to CSV and print the row count."""
-    if args.what not in EXPORTS and "." not in args.what:
-        raise ReplayError(
-            f"cannot export {args.what!r}: choose one of {', '.join(EXPORTS)}, or a parameter "
-            "name subsystem.param (e.g. power.battery_soc)"
-        )
-    with Archive.open(args.archive) as archive:
-        rows = archive.export_csv(args.what, args.out)
-    print(f"mission: wrote {rows} rows of {args.what} to {args.out}")
-    return EXIT_OK
 
 
 def run_replay(args: argparse.Namespace) -> int:

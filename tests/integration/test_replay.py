@@ -153,14 +153,22 @@ def test_mission_export_and_replay_on_a_recorded_run(mission: Mission, tmp_path:
     exported = mission_cli("export", str(live), "power.battery_soc", str(out))
     assert exported.returncode == 0, exported.stderr
     lines = out.read_text().splitlines()
-    assert lines[0] == "segment,time_s,name,value" and len(lines) > 1
+    assert lines[0] == "segment,time_s,utc,power.battery_soc" and len(lines) > 1
     assert f"wrote {len(lines) - 1} rows of power.battery_soc" in exported.stdout
+    side = mission_cli(
+        "export", str(live), "power.battery_soc", "thermal.battery_temp_c", "--end-s", "600"
+    )  # to stdout, its count on stderr
+    assert side.returncode == 0, side.stderr
+    rows = side.stdout.splitlines()
+    assert rows[0] == "segment,time_s,utc,power.battery_soc,thermal.battery_temp_c"
+    assert all(float(row.split(",")[1]) <= 600 for row in rows[1:])
+    assert f"wrote {len(rows) - 1} rows of power.battery_soc, thermal" in side.stderr
     alarms_csv = tmp_path / "alarms.csv"
     assert mission_cli("export", str(live), "alarms", str(alarms_csv)).returncode == 0
     assert alarms_csv.read_text().startswith("id,time_s,name,kind,")
 
     unknown = mission_cli("export", str(live), "bogus", str(tmp_path / "x.csv"))
-    assert unknown.returncode == 2 and "choose one of frames, events" in unknown.stderr
+    assert unknown.returncode == 2 and "choose one of meta, segments, frames" in unknown.stderr
     missing = mission_cli("export", str(tmp_path / "none.sqlite"), "frames", str(out))
     assert missing.returncode == 2 and "no archive at" in missing.stderr
 
