@@ -67,7 +67,7 @@ def _push(
     endpoint: str, batches: Callable[[int], list[tuple[list[bytes], str]]], count: int
 ) -> Sent:
     """Send `count` messages (batch by batch); how many of each reason were sent."""
-    socket = zmq.Context.instance().socket(zmq.PUSH)
+    socket: zmq.Socket[Any] = zmq.Context.instance().socket(zmq.PUSH)
     socket.setsockopt(zmq.LINGER, int(WAIT_S * 1000))
     socket.connect(endpoint)
     sent: Sent = Counter()
@@ -89,7 +89,7 @@ def _ask(
 ) -> Sent:
     """Send `count` requests and take their replies, as a client `secure` gives keys the
     server admits; how many of each reason were sent."""
-    socket = zmq.Context.instance().socket(zmq.DEALER)
+    socket: zmq.Socket[Any] = zmq.Context.instance().socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
     secure(socket)
     socket.connect(endpoint)
@@ -111,7 +111,7 @@ def _ask(
 
 def _spacecraft_counted(mission: Mission) -> Counter[str]:
     """What the spacecraft has counted, by reason: refused frames and requests, failed TCs."""
-    socket = zmq.Context.instance().socket(zmq.DEALER)
+    socket: zmq.Socket[Any] = zmq.Context.instance().socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
     mission.secure_to_spacecraft(socket)
     socket.connect(mission.endpoints.sim)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,8 @@ def housekeeping_frames(config_path: Path, count: int) -> Frames:
 
 
 def _send(endpoint: str, frames: list[bytes], ready: threading.Event) -> None:
-    context = zmq.Context.instance()
-    socket = context.socket(zmq.PUSH)
+    context: zmq.Context[Any] = zmq.Context.instance()
+    socket: zmq.Socket[Any] = context.socket(zmq.PUSH)
     socket.setsockopt(zmq.SNDHWM, 0)
     socket.connect(endpoint)
     ready.wait()
@@ -83,8 +84,8 @@ def _send(endpoint: str, frames: list[bytes], ready: threading.Event) -> None:
 
 def _pipe(frames: list[bytes], receive: Any) -> float:
     """Push `frames` through loopback TCP; `receive(frame)` each; return wall seconds."""
-    context = zmq.Context.instance()
-    socket = context.socket(zmq.PULL)
+    context: zmq.Context[Any] = zmq.Context.instance()
+    socket: zmq.Socket[Any] = context.socket(zmq.PULL)
     socket.setsockopt(zmq.RCVHWM, 0)
     port = socket.bind_to_random_port("tcp://127.0.0.1")
     ready = threading.Event()
@@ -149,6 +150,61 @@ def ingest_rate(frames: Frames, rules_path: Path) -> tuple[float, int]:
     return len(frames.frames) / elapsed_s, lost
 
 
+def sustained_load(frames: Frames, rules_path: Path, frames_per_s: float) -> tuple[float, int]:
+    """The share of one core the ground's ingest takes at a sustained, paced load: the ingest
+    thread's CPU seconds over the wall seconds the frames took to come, and frames lost.
+
+    A sender thread paces the frames on absolute deadlines (as a fleet of spacecraft reporting
+    at fixed rates would); the ground's path is the one `ingest_rate` drives flat out.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        archive = Archive.create(Path(folder), "sustained")
+        service = GroundService(
+            Dictionary.from_flight(frames.dictionary),
+            archive,
+            RuleEngine(load_rules(rules_path)),
+            AlarmManager(),
+            Channel(LightTime("fixed", 0.0)),
+            publish=lambda event: None,
+            uplink=lambda arrival_s, frame: None,
+        )
+        context: zmq.Context[Any] = zmq.Context.instance()
+        socket: zmq.Socket[Any] = context.socket(zmq.PULL)
+        socket.setsockopt(zmq.RCVHWM, 0)
+        port = socket.bind_to_random_port("tcp://127.0.0.1")
+        sender = threading.Thread(
+            target=_send_paced, args=(f"tcp://127.0.0.1:{port}", frames.frames, frames_per_s)
+        )
+        sender.start()
+        start_wall_s, start_cpu_s = wall_time_s(), time.thread_time()
+        for received in range(1, len(frames.frames) + 1):
+            service.on_downlink_frame(socket.recv())
+            if received % 100 == 0:
+                service.advance(received * 0.01)
+        service.advance(len(frames.frames) * 0.01)
+        archive.flush()
+        cpu_s, wall_s = time.thread_time() - start_cpu_s, wall_time_s() - start_wall_s
+        sender.join()
+        socket.close()
+        lost = len(frames.frames) - sum(1 for _ in archive.frames())
+        archive.close()
+    return cpu_s / wall_s, lost
+
+
+def _send_paced(endpoint: str, frames: list[bytes], frames_per_s: float) -> None:
+    socket: zmq.Socket[Any] = zmq.Context.instance().socket(zmq.PUSH)
+    socket.setsockopt(zmq.SNDHWM, 0)
+    socket.connect(endpoint)
+    start_s = wall_time_s()
+    for index, frame in enumerate(frames):
+        due_s = start_s + index / frames_per_s
+        wait_s = due_s - wall_time_s()
+        if wait_s > 0:
+            time.sleep(wait_s)  # pacing the sender, as the fleet's clocks would
+        socket.send(frame)
+    socket.close(linger=-1)
+
+
 def alarm_latencies_us(config_path: Path, rules_path: Path, count: int) -> list[float]:
     """Wall microseconds from a frame reaching the ground to its alarm being published.
 
@@ -157,8 +213,7 @@ def alarm_latencies_us(config_path: Path, rules_path: Path, count: int) -> list[
     path: channel, CRC and header checks, decoding, archive, every rule, the alarm manager.
     """
     frames = housekeeping_frames(config_path, 1)
-    power = next(s for s in frames.dictionary["subsystems"] if s["name"] == "power")
-    apid = power["apid"]
+    apid = frames.dictionary.apids["power"]
     config = load_mission(config_path)
     model = next(m for m in build_models(config) if m.name == "power")
     nominal = dict(model.housekeeping(model.initial_state()))

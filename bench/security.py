@@ -31,7 +31,7 @@ COMMAND = encode_tc(
 def per_telecommand_us(count: int) -> dict[str, float]:
     """Microseconds per telecommand: plain decode, signing, and the spacecraft's whole check
     with and without writing its anti-replay numbers to disk."""
-    signer = TcSigner(TcKeys(Path("bench.toml"), {SPI: KEY}, SPI))
+    signer = TcSigner(TcKeys(Path("bench.toml"), {SPI: KEY}, SPI), "bench")
     start_s = wall_time_s()
     secured = [signer.sign(COMMAND) for _ in range(count)]
     sign_us = (wall_time_s() - start_s) / count * 1e6
