@@ -63,6 +63,7 @@ from ground.archive.store import Archive
 from ground.commanding.commander import Commander
 from ground.commanding.tracker import CommandTracker, StageUpdate
 from ground.dictionary import Dictionary
+from ground.errors import ArchiveError
 from ground.link.channel import Blackouts, Channel, DelayLine
 from ground.link.ingest import IngestChecks, SeenFrames
 from ground.link.truth import TruthIntake
@@ -488,9 +489,14 @@ class GroundService:
         at this mission time and UTC, and how it ended."""
         action = "undecodable request" if request is None else request.op()
         asked = "" if request is None else msgspec.json.encode(request).decode()
-        self.archive.record_audit(
-            self.now_s, wall_utc(), caller.name, caller.role.value, action, asked, outcome
-        )
+        try:
+            self.archive.record_audit(
+                self.now_s, wall_utc(), caller.name, caller.role.value, action, asked, outcome
+            )
+        except ArchiveError as error:  # the archive has closed (a stop): the reply still goes
+            log.warning(
+                "%s's %s (%s) could not be audited: %s", caller.name, action, outcome, error
+            )
 
     def record_injection(
         self, subsystem: str, fault: str, action: Literal["inject", "clear"], params: dict[str, Any]

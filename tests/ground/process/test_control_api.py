@@ -325,3 +325,11 @@ def test_a_hazardous_command_needs_confirmation_from_the_ground_itself(ground: G
     assert isinstance(refused, Refusal) and "hazardous" in refused.error
     confirmed = SendCommand("power.load_off", {"consumer": "payload_camera"}, confirm=True)
     assert isinstance(answer_for(ground, OPERATOR, confirmed), CommandReply)
+
+
+def test_a_request_answered_after_the_archive_closed_is_still_answered(ground: Ground) -> None:
+    ground.service.archive.close()
+
+    reply = answer_for(ground, CONDUCTOR, Step(5.0))  # audited: its row cannot be written
+
+    assert not isinstance(reply, Refusal) and ground.steps == [5.0]
