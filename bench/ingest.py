@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from ground.dictionary import Dictionary
 from ground.link.channel import Channel, LightTime
 from ground.process.service import GroundService
 from ground.rules.alarms import AlarmManager
-from ground.rules.engine import RuleEngine
+from ground.rules.engine import Rule, RuleEngine
 from ground.rules.kinds import LimitBands, LimitRule
 from ground.rules.loader import load_rules
 from ground.vocabulary import AlarmSeverity, AlarmTransitionKind
@@ -123,15 +124,7 @@ def ingest_rate(frames: Frames, rules_path: Path) -> tuple[float, int]:
     """Frames per second through the ground's ingest, and the number of frames lost."""
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive.create(Path(folder), "bench")
-        service = GroundService(
-            Dictionary.from_flight(frames.dictionary),
-            archive,
-            RuleEngine(load_rules(rules_path)),
-            AlarmManager(),
-            Channel(LightTime("fixed", 0.0)),
-            publish=lambda event: None,
-            uplink=lambda arrival_s, frame: None,
-        )
+        service = _ground(frames, archive, load_rules(rules_path))
         received = 0
 
         def receive(frame: bytes) -> None:
@@ -159,15 +152,7 @@ def sustained_load(frames: Frames, rules_path: Path, frames_per_s: float) -> tup
     """
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive.create(Path(folder), "sustained")
-        service = GroundService(
-            Dictionary.from_flight(frames.dictionary),
-            archive,
-            RuleEngine(load_rules(rules_path)),
-            AlarmManager(),
-            Channel(LightTime("fixed", 0.0)),
-            publish=lambda event: None,
-            uplink=lambda arrival_s, frame: None,
-        )
+        service = _ground(frames, archive, load_rules(rules_path))
         context: zmq.Context[Any] = zmq.Context.instance()
         socket: zmq.Socket[Any] = context.socket(zmq.PULL)
         socket.setsockopt(zmq.RCVHWM, 0)
@@ -205,6 +190,24 @@ def _send_paced(endpoint: str, frames: list[bytes], frames_per_s: float) -> None
     socket.close(linger=-1)
 
 
+def _ground(
+    frames: Frames,
+    archive: Archive,
+    rules: list[Rule],
+    publish: Callable[[FeedEvent], None] = lambda event: None,
+) -> GroundService:
+    """The ground's own service on `archive`, with `rules`, no light time and no uplink."""
+    return GroundService(
+        Dictionary.from_flight(frames.dictionary),
+        archive,
+        RuleEngine(rules),
+        AlarmManager(),
+        Channel(LightTime("fixed", 0.0)),
+        publish=publish,
+        uplink=lambda arrival_s, frame: None,
+    )
+
+
 def alarm_latencies_us(config_path: Path, rules_path: Path, count: int) -> list[float]:
     """Wall microseconds from a frame reaching the ground to its alarm being published.
 
@@ -229,15 +232,7 @@ def alarm_latencies_us(config_path: Path, rules_path: Path, count: int) -> list[
 
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive.create(Path(folder), "latency")
-        service = GroundService(
-            Dictionary.from_flight(frames.dictionary),
-            archive,
-            RuleEngine([*load_rules(rules_path), trip]),
-            AlarmManager(),
-            Channel(LightTime("fixed", 0.0)),
-            publish=publish,
-            uplink=lambda arrival_s, frame: None,
-        )
+        service = _ground(frames, archive, [*load_rules(rules_path), trip], publish)
         for i in range(2 * count):
             soc = 0.1 if i % 2 else 0.9
             body = encode_body(Housekeeping("power", {**nominal, "battery_soc": soc}))

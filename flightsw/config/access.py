@@ -27,7 +27,6 @@ import contextlib
 import getpass
 import os
 import re
-import stat
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
@@ -37,7 +36,7 @@ import zmq
 from zmq.auth import load_certificate
 from zmq.utils import z85
 
-from flightsw.config.secret_files import check_private, create_secret
+from flightsw.config.secret_files import check_not_writable, check_private, create_secret
 from flightsw.errors import ConfigError
 
 GROUND = "ground"
@@ -224,7 +223,9 @@ def read_operators(path: Path) -> Operators:
         ConfigError: missing, writable by others (whoever can write it can let anyone in), or
             a line that is not `ROLE KEY NAME` (the message names the line).
     """
-    _check_not_writable_by_others(path)
+    check_not_writable(
+        path, "`mission run` makes one, naming you", "let anyone in (they may read it)"
+    )
     try:
         lines = path.read_text().splitlines()
     except OSError as error:
@@ -308,26 +309,6 @@ def remove_operator(path: Path, name: str) -> Operator:
     return gone
 
 
-def _check_not_writable_by_others(path: Path) -> None:
-    try:
-        mode = path.stat().st_mode
-        folder_mode = path.parent.stat().st_mode
-    except FileNotFoundError:
-        raise ConfigError(
-            str(path), "-", "no operators file; `mission run` makes one, naming you"
-        ) from None
-    except OSError as error:
-        raise ConfigError(str(path), "-", f"cannot be read: {error.strerror or error}") from None
-    for where, where_mode, fix in ((path, mode, 644), (path.parent, folder_mode, 700)):
-        if where_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            raise ConfigError(
-                str(path),
-                "-",
-                f"others may change {where} (mode {stat.S_IMODE(where_mode):o}) and let anyone "
-                f"in: chmod {fix} {where}",
-            )
-
-
 class OperatorsWatch:
     """The operators file, read again when it changes: a revocation takes effect at once.
 
@@ -343,6 +324,17 @@ class OperatorsWatch:
         self._operators = Operators({})
         self.problem: str | None = None
         self.current()
+
+    @classmethod
+    def of(cls, path: Path) -> OperatorsWatch:
+        """A watch on `path`, refused now, saying why, if the file is unusable (rather than
+        admit no one without a word).
+
+        Raises:
+            ConfigError: as `read_operators`.
+        """
+        read_operators(path)
+        return cls(path)
 
     def current(self) -> Operators:
         with self._lock:

@@ -53,6 +53,38 @@ def check_private(path: Path, missing: str) -> None:
         ConfigError: it is not there (the message ends with `missing`, what to do), cannot be
             looked at, or others may read it or change its folder (the message gives the fix).
     """
+    mode = _modes(path, missing)
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(
+            str(path),
+            "-",
+            f"others may read or change it (mode {stat.S_IMODE(mode):o}); a secret must be "
+            f"its owner's alone: chmod 600 {path}",
+        )
+
+
+def check_not_writable(path: Path, missing: str, harm: str) -> None:
+    """Refuse `path` if others may change it or its folder (they may read it): a file that
+    says who is let in. `harm` says what a change by others would do, for the message.
+
+    Raises:
+        ConfigError: as `check_private`, or others may change the file (the fix given).
+    """
+    mode = _modes(path, missing)
+    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise ConfigError(
+            str(path),
+            "-",
+            f"others may change it (mode {stat.S_IMODE(mode):o}) and {harm}: chmod 644 {path}",
+        )
+
+
+def _modes(path: Path, missing: str) -> int:
+    """The mode of `path`, once its folder is known to be its owner's to change.
+
+    Raises:
+        ConfigError: missing, not to be looked at, or in a folder others may change.
+    """
     try:
         mode = path.stat().st_mode
         folder_mode = path.parent.stat().st_mode
@@ -67,10 +99,4 @@ def check_private(path: Path, missing: str) -> None:
             f"others may change the folder it is in (mode {stat.S_IMODE(folder_mode):o}), and "
             f"with it what is beside it: chmod 700 {path.parent}",
         )
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(
-            str(path),
-            "-",
-            f"others may read or change it (mode {stat.S_IMODE(mode):o}); a secret must be "
-            f"its owner's alone: chmod 600 {path}",
-        )
+    return mode

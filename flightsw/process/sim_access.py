@@ -18,7 +18,6 @@ from flightsw.config.access import (
     Certificate,
     OperatorsWatch,
     Role,
-    read_operators,
 )
 
 UNNAMED = "a sim-port client"
@@ -34,21 +33,23 @@ class SimPortAccess:
 
     def admits(self, key: bytes) -> bool:
         """Whether a client with this public key (Z85) may connect."""
-        if key == self.ground_key:
-            return True
-        operator = self.operators.current().who(key)
-        return operator is not None and operator.role is Role.TEST_CONDUCTOR
+        return key == self.ground_key or self._test_conductor(key) is not None
 
     def name(self, key: bytes | None, identity: bytes) -> str | None:
         """The requester as the truth feed names its injections: a test conductor by their
         name, the ground by the identity it gives its socket (`ground-PID`, so that it knows
         its own); None for a key no longer admitted (revoked since it connected)."""
-        if key is None or not self.admits(key):
+        if key is None:
             return None
         if key == self.ground_key:
             return readable(identity) or GROUND
+        return self._test_conductor(key)
+
+    def _test_conductor(self, key: bytes) -> str | None:
         operator = self.operators.current().who(key)
-        return operator.name if operator is not None else None
+        return (
+            operator.name if operator is not None and operator.role is Role.TEST_CONDUCTOR else None
+        )
 
 
 def read_sim_access(folder: Path) -> SimPortAccess:
@@ -58,8 +59,7 @@ def read_sim_access(folder: Path) -> SimPortAccess:
         ConfigError: a certificate or the operators file is missing or unusable.
     """
     access = AccessFolder(folder)
-    read_operators(access.operators_path)  # refused now, with why, rather than admit no one
-    operators = OperatorsWatch(access.operators_path)
+    operators = OperatorsWatch.of(access.operators_path)
     return SimPortAccess(access.own(SPACECRAFT), access.public(GROUND), operators)
 
 

@@ -21,7 +21,6 @@ from flightsw.config import (
     Operator,
     OperatorsWatch,
     Role,
-    read_operators,
 )
 
 OPEN_API = Operator("anyone", Role.TEST_CONDUCTOR, b"")
@@ -52,7 +51,5 @@ def read_ground_access(folder: Path) -> GroundAccess:
         ConfigError: a certificate or the operators file is missing or unusable.
     """
     access = AccessFolder(folder)
-    read_operators(access.operators_path)  # refused now, with why, rather than admit no one
-    return GroundAccess(
-        access.own(GROUND), access.public(SPACECRAFT), OperatorsWatch(access.operators_path)
-    )
+    operators = OperatorsWatch.of(access.operators_path)
+    return GroundAccess(access.own(GROUND), access.public(SPACECRAFT), operators)
