@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from flightsw.config import Operator, Role
+from flightsw.config import Operator
 from flightsw.icd import (
     CommandError,
     DeleteActivity,
@@ -94,6 +94,7 @@ from ground.api import (
 )
 from ground.errors import ControlError, GroundError
 from ground.process.access import OPEN_API
+from ground.process.authority import Respond, audited, forbidden, needs_audit
 from ground.process.records import (
     alarm_record,
     archived_alarm_entry,
@@ -102,8 +103,6 @@ from ground.process.records import (
 )
 from ground.process.service import GroundService
 
-Respond = Callable[[Reply | Refusal], None]
-"""Where a handler's reply goes (the socket's side encodes it)."""
 Handler = Callable[[Any, Respond], None]
 """Carries out one type of request; answers through `respond`, now or once the spacecraft has."""
 OnSimReply = Callable[[simport.SimReply], None]
@@ -197,28 +196,22 @@ class ControlApi:
         """Decode and carry out one request for `caller`; every outcome is a reply, never an
         exception. What goes beyond reading, and every refusal, is audited."""
         self.service.control_requests += 1
+        record = self.service.record_audit
         try:
             request = decode_request(payload)
         except ControlError as error:
-            self._refuse(error.reason, str(error), self._audited(caller, None, respond))
+            self._refuse(error.reason, str(error), audited(record, caller, None, respond))
             return
-        needed = request.role()
-        if not caller.role.allows(needed):
-            self._refuse(
-                "forbidden",
-                f"{caller.name} is {_article(caller.role)} {caller.role}: {request.op()!r} needs "
-                f"the {needed} role (roles are given in the ground's operators file)",
-                self._audited(caller, request, respond),
-            )
+        refusal = forbidden(caller, request)
+        if refusal is not None:
+            self._refuse("forbidden", refusal, audited(record, caller, request, respond))
             return
         if isinstance(request, Reset):
             # The run's archive ends with the reset: its row goes there, before it closes, and
             # the new run begins as a fresh one would.
-            self.service.record_audit(
-                caller, request, f"asked: the run goes on as {request.run_name}"
-            )
-        elif needed is not Role.OBSERVER:
-            respond = self._audited(caller, request, respond)
+            record(caller, request, f"asked: the run goes on as {request.run_name}")
+        elif needs_audit(request):
+            respond = audited(record, caller, request, respond)
         self.handle_request(request, respond, caller)
 
     def refuse_revoked(self, respond: Respond) -> None:
@@ -228,15 +221,6 @@ class ControlApi:
             "your key has been revoked: it is no longer in the ground's operators file",
             respond,
         )
-
-    def _audited(self, caller: Operator, request: Request[Any] | None, respond: Respond) -> Respond:
-        """`respond`, archiving who asked for what and how it ended as the answer goes."""
-
-        def answer(reply: Reply | Refusal) -> None:
-            self.service.record_audit(caller, request, _outcome(reply))
-            respond(reply)
-
-        return answer
 
     def _refuse(self, reason: str, error: str, respond: Respond) -> None:
         self.service.control_refused[reason] += 1
@@ -547,19 +531,6 @@ class ControlApi:
             self.sim(simport.ShutdownRequest(), done)
         else:
             done(None)
-
-
-def _outcome(reply: Reply | Refusal) -> str:
-    """How a request ended, in a few words, for the audit trail."""
-    if isinstance(reply, Refusal):
-        return f"refused: {reply.error}"
-    if isinstance(reply, CommandReply):
-        return f"command #{reply.command.id} {reply.command.status}"
-    return "done"
-
-
-def _article(role: Role) -> str:
-    return "an" if role.value[0] in "aeiou" else "a"
 
 
 def _from_sim(
