@@ -18,7 +18,7 @@ CLOCK_MODULE = ROOT / "flightsw" / "clock.py"
 # entry is a fact both processes must share rather than copy.
 GROUND_MAY_IMPORT_FROM_FLIGHT = {
     "flightsw.icd": "the interface control document: packets, messages, dictionary specs",
-    "flightsw.config": "the mission config is one file, read and checked the same way by both",
+    "flightsw.config": "the mission config, key files and operators file (with its roles), read and checked the same way by both",
     "flightsw.clock": "the one module that reads the wall clock (a rule below holds both to it)",
     "flightsw.physics.constants": "the speed of light, declared once with its source",
     "flightsw.cli": "the command-line conventions (exit codes, common options, logging) of all three programs",
