@@ -41,9 +41,8 @@ def ping_round_trips(pings: int) -> list[RoundTrip]:
             LUNAR, Path(tmp), "light-time", clock="realtime", rate=1.0, log_level="WARNING"
         )
         context: zmq.Context[Any] = zmq.Context()
-        feed = subscribe(context, mission.endpoints.feed, mission.client.credentials)
-        feed.setsockopt(zmq.UNSUBSCRIBE, b"")
-        feed.setsockopt(zmq.SUBSCRIBE, CommandStaged.topic().encode())
+        topic = CommandStaged.topic().encode()
+        feed = subscribe(context, mission.endpoints.feed, mission.client.credentials, (topic,))
         try:
             mission.client.call(GetStatus())  # the subscription has settled
             return [_one_ping(mission, feed) for _ in range(pings)]

@@ -103,11 +103,7 @@ def integrity(archive: Path) -> str:
 def wait_for_segment(mission: Mission, segment: int) -> None:
     """Until the ground says it flies `segment`: each event on its feed is a reason to look, and
     a quiet second too."""
-    feed = zmq.Context.instance().socket(zmq.SUB)
-    feed.setsockopt(zmq.LINGER, 0)
-    feed.setsockopt(zmq.SUBSCRIBE, b"event")
-    mission.secure_to_ground(feed)
-    feed.connect(mission.endpoints.feed)
+    feed = mission.feed(b"event")
     try:
         for _ in range(int(WAIT_S)):  # a bound on failure, not on speed
             if ground_status(mission).segment == segment:

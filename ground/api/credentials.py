@@ -60,15 +60,31 @@ def credentials_in(access: Path, identity: Path | None = None) -> Credentials:
         raise ClientError(f"cannot attach as {local_user()}: {error}{hint}") from None
 
 
+SETTLE_MS = 5_000  # how long `subscribe` waits for its connection's handshake, at most
+
+
 def subscribe(
-    context: zmq.Context[Any], endpoint: str, credentials: Credentials | None
+    context: zmq.Context[Any],
+    endpoint: str,
+    credentials: Credentials | None,
+    topics: tuple[bytes, ...] = (b"",),
 ) -> zmq.Socket[Any]:
-    """A socket taking every event of the live feed at `endpoint` (CURVE with `credentials`)."""
+    """A socket taking the live feed's events of `topics` (every event by default) at
+    `endpoint`, CURVE with `credentials`; returned once its handshake with the ground is done
+    (or SETTLE_MS has passed), so that what the ground publishes from then on reaches it: a
+    CURVE handshake takes a few round trips, and a PUB drops what it sends before it."""
     socket = context.socket(zmq.SUB)
     socket.setsockopt(zmq.LINGER, 0)
     socket.setsockopt(zmq.RCVHWM, 100_000)
-    socket.setsockopt(zmq.SUBSCRIBE, b"")
+    for topic in topics:
+        socket.setsockopt(zmq.SUBSCRIBE, topic)
     if credentials is not None:
         credentials.secure(socket)
-    socket.connect(endpoint)
+    handshakes = socket.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
+    try:
+        socket.connect(endpoint)
+        handshakes.poll(SETTLE_MS)
+    finally:
+        socket.disable_monitor()
+        handshakes.close(linger=0)
     return socket

@@ -36,6 +36,7 @@ from ground.api import (
     Shutdown,
     Step,
     credentials_in,
+    subscribe,
 )
 from ground.cli import children
 from ground.cli.children import STOP_TIMEOUT_S, Child
@@ -146,6 +147,12 @@ class Mission:
             mission_pid=os.getpid(),
             started=self.started,
             access=self.access,
+        )
+
+    def feed(self, *topics: bytes) -> zmq.Socket[Any]:
+        """A subscriber to the ground's live feed (`topics`, or every event), connected."""
+        return subscribe(
+            zmq.Context.instance(), self.endpoints.feed, self.client.credentials, topics or (b"",)
         )
 
     def secure_to_ground(self, socket: zmq.Socket[Any]) -> None:

@@ -134,10 +134,7 @@ def flipped(frame: bytes, index: int) -> bytes:
 @contextmanager
 def refusals_seen(mission: Mission) -> Iterator[zmq.Socket[bytes]]:
     """The ground's live feed of refused frames, subscribed and settled."""
-    feed = zmq.Context.instance().socket(zmq.SUB)
-    feed.setsockopt(zmq.SUBSCRIBE, b"frame_refused")
-    mission.secure_to_ground(feed)
-    feed.connect(mission.endpoints.feed)
+    feed = mission.feed(b"frame_refused")
     try:
         mission.client.call(GetStatus())  # the subscription has had a round trip to settle
         yield feed

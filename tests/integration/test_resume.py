@@ -41,10 +41,7 @@ REALTIME_RATE = 20.0  # mission s per wall s: a minute of flight in three second
 @contextmanager
 def telemetry_feed(mission: Mission) -> Iterator[zmq.Socket[Any]]:
     """The ground's live feed of housekeeping, subscribed and settled."""
-    feed = zmq.Context.instance().socket(zmq.SUB)
-    feed.setsockopt(zmq.SUBSCRIBE, b"tm")
-    mission.secure_to_ground(feed)
-    feed.connect(mission.endpoints.feed)
+    feed = mission.feed(b"tm")
     try:
         ground_status(mission)  # the subscription has had a round trip to settle
         yield feed
@@ -133,13 +130,7 @@ def realtime_mission(tmp_path: Path) -> Iterator[Mission]:
 
 
 def feed_of(mission: Mission, *topics: bytes) -> zmq.Socket[Any]:
-    feed = zmq.Context.instance().socket(zmq.SUB)
-    feed.setsockopt(zmq.LINGER, 0)
-    for topic in topics:
-        feed.setsockopt(zmq.SUBSCRIBE, topic)
-    mission.secure_to_ground(feed)
-    feed.connect(mission.endpoints.feed)
-    return feed
+    return mission.feed(*topics)
 
 
 def wait_for_telemetry_after(feed: zmq.Socket[Any], time_s: float) -> None:

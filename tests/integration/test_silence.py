@@ -22,6 +22,7 @@ from ground.api import (
     SilenceChanged,
     Step,
     decode_event,
+    subscribe,
 )
 from ground.cli.launcher import Mission, launch
 from ground.errors import ClientError, HilFailure
@@ -39,11 +40,9 @@ class Feed:
 
     def __init__(self, mission: Mission) -> None:
         self.context: zmq.Context[Any] = zmq.Context()
-        self.socket = self.context.socket(zmq.SUB)
-        self.socket.setsockopt(zmq.LINGER, 0)
-        self.socket.setsockopt(zmq.SUBSCRIBE, b"silence")
-        mission.secure_to_ground(self.socket)
-        self.socket.connect(mission.endpoints.feed)
+        self.socket = subscribe(
+            self.context, mission.endpoints.feed, mission.client.credentials, (b"silence",)
+        )
 
     def next_silence(self) -> SilenceChanged:
         """The next change of silence, or a test failure after the failure bound."""
