@@ -8,12 +8,14 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 from typing import cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.archive_size import month_of_power, query_times_s, station_run_size  # noqa: E402
 from bench.barrage import barrage  # noqa: E402
 from bench.ingest import (  # noqa: E402
     alarm_latencies_us,
@@ -52,7 +54,8 @@ def cpu_name() -> str:
 
 
 SECTIONS = (
-    "ingest", "stepped", "station", "latency", "lighttime", "kit", "barrage", "security",
+    "ingest", "archive", "stepped", "station", "latency", "lighttime", "kit", "barrage",
+    "security",
 )  # fmt: skip
 
 
@@ -73,6 +76,7 @@ def main() -> int:
     for name in args.only or SECTIONS:
         lost += {
             "ingest": ingest_section,
+            "archive": archive_section,
             "stepped": stepped_section,
             "station": station_section,
             "latency": latency_section,
@@ -115,6 +119,27 @@ def ingest_section(quick: bool, repeats: int) -> int:
     ratio = sorted(i / r for i, r in zip(ingest, raw, strict=True))
     print(f"ingest / raw           {ratio[len(ratio) // 2]:.2f} (aim >= 0.33)")
     return lost
+
+
+def archive_section(quick: bool, repeats: int) -> int:
+    mission_s = 3600.0 if quick else 6 * 3600.0
+    print(
+        f"\n== archive: {mission_s / 3600:g} mission hours of the crewed station stepped with "
+        "`mission run`; one parameter\n   read over mission days of power reports, "
+        f"{repeats} repeats"
+    )
+    size = station_run_size(STATION, mission_s)
+    print(
+        f"size                   {size.bytes_per_sample:.1f} octets per parameter sample (aim "
+        f"<= 20): {size.file_bytes / 1e6:,.1f} MB for {size.samples:,} samples, {size.frames:,} "
+        "frames kept"
+    )
+    days = 3.0 if quick else 30.0
+    with tempfile.TemporaryDirectory() as folder:
+        path = month_of_power(Path(folder), days)
+        times_s = query_times_s(path, repeats)
+    print(f"one parameter, {days:g} days {summary(times_s, 's', 3)} (aim < 1 over 30 days)")
+    return 0
 
 
 def stepped_section(quick: bool, repeats: int) -> int:

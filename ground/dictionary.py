@@ -61,6 +61,15 @@ class Dictionary:
             flight.mission, dict(flight.apids), commands, parameters, faults, flight.to_dict()
         )
 
+    def parameter_columns(self) -> list[tuple[str, str, str, str]]:
+        """`(subsystem, name, kind, unit)` of every parameter, in the dictionary's order: what
+        the archive makes a column for (`Archive.declare_parameters`)."""
+        columns = []
+        for full_name, spec in self.parameters.items():
+            subsystem, _, name = full_name.partition(".")
+            columns.append((subsystem, name, str(spec.get("kind", "float")), str(spec["unit"])))
+        return columns
+
     @property
     def names_by_apid(self) -> dict[int, str]:
         return {apid: name for name, apid in self.apids.items()}

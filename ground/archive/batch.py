@@ -26,7 +26,8 @@ from ground.archive.held import (
     row_bytes,
 )
 from ground.archive.query import ArchiveReader
-from ground.archive.schema import ID_TABLES, INSERTS, UPDATE_COMMAND_STATUS
+from ground.archive.schema import COMMIT_ORDER, ID_TABLES, UPDATE_COMMAND_STATUS
+from ground.archive.writing import RowWriter
 from ground.errors import ArchiveError
 
 
@@ -62,11 +63,12 @@ class BatchWriter(ArchiveReader):
         self._writable = not readonly
         self._batch_rows = batch_rows
         self.hold = hold
-        self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in INSERTS}
+        self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in COMMIT_ORDER}
+        self._writer = RowWriter()
         self._pending_updates: list[tuple[str, int]] = []
         self._pending_count = 0
         self._pending_bytes = 0
-        self._rows_written = dict.fromkeys(INSERTS, 0)
+        self._rows_written = dict.fromkeys(COMMIT_ORDER, 0)
         self._status_updates = 0
         self._batches = 0
         self._failed_commits = 0
@@ -84,14 +86,14 @@ class BatchWriter(ArchiveReader):
 
         A commit that fails returns 0 and keeps the rows held, in order; `failure` says why.
         """
-        if self._pending_count == 0:
+        if self._pending_count == 0 and not self._pending["declarations"]:
             return 0
         connection = self._ready_connection()
         try:
             connection.execute("BEGIN IMMEDIATE")
             for table, rows in self._pending.items():
                 if rows:
-                    connection.executemany(INSERTS[table], rows)
+                    self._writer.write(connection, table, rows)
             if self._pending_updates:
                 connection.executemany(UPDATE_COMMAND_STATUS, self._pending_updates)
             connection.execute("COMMIT")
@@ -99,6 +101,7 @@ class BatchWriter(ArchiveReader):
             if connection.in_transaction:
                 with contextlib.suppress(sqlite3.Error):  # the commit's error is the one to report
                     connection.execute("ROLLBACK")
+            self._writer.rolled_back()
             self.failure = WriteFailure.of(self.path, exc)
             self._failed_commits += 1
             return 0

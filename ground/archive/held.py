@@ -53,9 +53,10 @@ _FAILURES: tuple[tuple[str, str, str], ...] = (
 # How a summary names each table's rows: (one, several).
 _ROW_WORDS = {
     "meta": ("run metadata entry", "run metadata entries"),
+    "segments": ("segment", "segments"),
+    "declarations": ("parameter declaration", "parameter declarations"),
     "frames": ("frame", "frames"),
-    "housekeeping_keys": ("new parameter name", "new parameter names"),
-    "housekeeping": ("housekeeping report", "housekeeping reports"),
+    "reports": ("housekeeping report", "housekeeping reports"),
     "events": ("event", "events"),
     "commands": ("command", "commands"),
     "verifications": ("verification stage", "verification stages"),

@@ -2,7 +2,8 @@
 
 Time ranges are closed, `start_s <= time_s <= end_s`, and None leaves that side open. Results
 come in time order, rows stamped with the same time in the order they were recorded.
-A parameter `subsystem.name` is read by unpacking its subsystem's housekeeping rows.
+A parameter `subsystem.name` is read from its column of its subsystem's telemetry table
+(`ground.archive.telemetry_tables`), a frame's octets from its compressed block.
 
 Mission time starts again at each segment (a new spacecraft flies from T+0): a query given a
 `segment` answers from that one; without, from every segment, segment after segment.
@@ -11,6 +12,7 @@ Mission time starts again at each segment (a new spacecraft flies from T+0): a q
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import itertools
 import json
@@ -19,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ground.archive.frame_blocks import RawFrames
 from ground.archive.schema import (
     TABLES,
     AlarmRecord,
@@ -31,8 +34,8 @@ from ground.archive.schema import (
     SegmentRecord,
     VerificationRecord,
     decode_scalar,
-    unpack_params,
 )
+from ground.archive.telemetry_tables import Catalog, Column, decode, quoted
 from ground.errors import ArchiveError
 
 _FRAME_FETCH_ROWS = 512
@@ -41,8 +44,8 @@ _EXPORT_ORDER = {
     "meta": "key",
     "segments": "segment",
     "timeline": "segment, time_s, rank, id",
-    "housekeeping": "rowid",
-    "housekeeping_keys": "rowid",
+    "frame_blocks": "block",
+    "parameters": "rowid",
 }
 
 
@@ -122,54 +125,61 @@ class ArchiveReader:
         segment: int | None = None,
     ) -> Iterator[tuple[int, float, Scalar]]:
         """Yield `(segment, time_s, value)` of one parameter, segment by segment, oldest first."""
-        subsystem, key = _split(name)
-        if not self._recorded(subsystem, key):
+        column = self._column(name)
+        if column is None:
             return
-        where, args = _where(
-            "time_s", start_s, end_s, ("subsystem", subsystem), ("segment", segment)
-        )
+        where, args = _where("time_s", start_s, end_s, ("segment", segment))
+        where += (" AND " if where else " WHERE ") + f"{quoted(column.column)} IS NOT NULL"
         rows = self._ready().execute(
-            f"SELECT segment, time_s, params FROM housekeeping{where} "
+            f"SELECT segment, time_s, {quoted(column.column)} FROM {quoted(column.table)}{where} "
             "ORDER BY segment, time_s, rowid",
             args,
         )
-        for number, time_s, blob in rows:
-            params = unpack_params(blob)
-            if key in params:
-                yield number, time_s, params[key]
+        kind = column.kind
+        for number, time_s, stored in rows:
+            yield number, time_s, decode(kind, stored)
 
     def latest(self, name: str, segment: int | None = None) -> tuple[float, Scalar] | None:
         """Return the newest `(time_s, value)` of a parameter (in `segment`, or in the last
         segment that has one), or None if it was never recorded."""
-        subsystem, key = _split(name)
-        if not self._recorded(subsystem, key):
+        column = self._column(name)
+        if column is None:
             return None
-        where, args = _where("time_s", None, None, ("subsystem", subsystem), ("segment", segment))
-        rows = self._ready().execute(
-            f"SELECT time_s, params FROM housekeeping{where} "
-            "ORDER BY segment DESC, time_s DESC, rowid DESC",
-            args,
-        )
-        for time_s, blob in rows:  # the newest report nearly always has it
-            params = unpack_params(blob)
-            if key in params:
-                return time_s, params[key]
-        return None
-
-    def parameter_names(self) -> list[str]:
-        """Return the full name `subsystem.name` of every parameter recorded at least once, sorted."""
-        rows = self._ready().execute("SELECT subsystem, key FROM housekeeping_keys")
-        return sorted(f"{subsystem}.{key}" for subsystem, key in rows)
-
-    def _recorded(self, subsystem: str, key: str) -> bool:
+        where, args = _where("time_s", None, None, ("segment", segment))
+        where += (" AND " if where else " WHERE ") + f"{quoted(column.column)} IS NOT NULL"
         row = (
             self._ready()
             .execute(
-                "SELECT 1 FROM housekeeping_keys WHERE subsystem = ? AND key = ?", (subsystem, key)
+                f"SELECT time_s, {quoted(column.column)} FROM {quoted(column.table)}{where} "
+                "ORDER BY segment DESC, time_s DESC, rowid DESC LIMIT 1",
+                args,
             )
             .fetchone()
         )
-        return row is not None
+        return None if row is None else (row[0], decode(column.kind, row[1]))
+
+    def parameter_names(self) -> list[str]:
+        """Return the full name `subsystem.name` of every parameter recorded at least once, sorted."""
+        catalog = self.catalog()
+        return sorted(f"{subsystem}.{name}" for subsystem, name in catalog.recorded)
+
+    def catalog(self) -> Catalog:
+        """Where each parameter is stored (the `parameters` table), and which were recorded."""
+        return Catalog.read(self._ready())
+
+    def _column(self, name: str) -> Column | None:
+        """The column of a parameter recorded at least once, or None."""
+        subsystem, key = _split(name)
+        row = (
+            self._ready()
+            .execute(
+                "SELECT subsystem, name, kind, unit, table_name, column_name FROM parameters "
+                "WHERE subsystem = ? AND name = ? AND recorded",
+                (subsystem, key),
+            )
+            .fetchone()
+        )
+        return None if row is None else Column(*row)
 
     def events(
         self,
@@ -288,10 +298,13 @@ class ArchiveReader:
         """Yield `(received_s, raw)` for every frame received in the range, good or bad, in the
         order received: what a replay feeds back into ingest."""
         where, args = _where("received_s", start_s, end_s, ("apid", apid), ("segment", segment))
-        cursor = self._ready().execute(
-            f"SELECT received_s, raw FROM frames{where} ORDER BY segment, received_s, id", args
+        connection = self._ready()
+        cursor = connection.execute(
+            f"SELECT received_s, block, block_offset, length FROM frames{where} "
+            "ORDER BY segment, received_s, id",
+            args,
         )
-        return _drain(cursor)
+        return RawFrames(connection).attach(_drain(cursor), 1)  # type: ignore[return-value]
 
     # -- what of the spacecraft's frames the archive holds (a crashed ground picking up a run) --
 
@@ -335,13 +348,23 @@ class ArchiveReader:
     ) -> list[tuple[float, str, dict[str, Scalar]]]:
         """The last `per_subsystem` housekeeping reports of each subsystem of `segment`, as
         `(time_s, subsystem, params)` in the order they were made."""
-        rows = self._ready().execute(
-            "SELECT time_s, subsystem, params FROM (SELECT time_s, subsystem, params, rowid AS r,"
-            " row_number() OVER (PARTITION BY subsystem ORDER BY time_s DESC, rowid DESC) AS n"
-            " FROM housekeeping WHERE segment = ?) WHERE n <= ? ORDER BY time_s, r",
-            (segment, per_subsystem),
-        )
-        return [(time_s, subsystem, unpack_params(blob)) for time_s, subsystem, blob in rows]
+        connection = self._ready()
+        catalog = Catalog.read(connection)
+        reports: list[tuple[float, int, int, str, dict[str, Scalar]]] = []
+        for order, (subsystem, table) in enumerate(catalog.tables.items()):
+            columns = catalog.of(subsystem)
+            selected = ", ".join(quoted(column.column) for column in columns)
+            rows = connection.execute(
+                f"SELECT time_s, rowid, {selected} FROM {quoted(table)} WHERE segment = ? "
+                "ORDER BY time_s DESC, rowid DESC LIMIT ?",
+                (segment, per_subsystem),
+            )
+            reports.extend(
+                (time_s, order, rowid, subsystem, _report(columns, stored))
+                for time_s, rowid, *stored in rows
+            )
+        reports.sort(key=lambda report: report[:3])
+        return [(time_s, subsystem, params) for time_s, _, _, subsystem, params in reports]
 
     def export_csv(self, table_or_parameter: str, out_path: Path | str) -> int:
         """Write a table (with a header row) or parameters to CSV; return the row count.
@@ -376,9 +399,9 @@ class ArchiveReader:
     def export_rows(self, table_or_parameter: str) -> tuple[list[str], Iterator[Any]]:
         """The header and rows of a table or of parameters, as exported.
 
-        `parameters` (every parameter of every report, in the order recorded) and a
-        parameter's full name export `segment,time_s,name,value`; other tables export their
-        columns (`segment` among them), with bytes (raw frames, packed housekeeping) in hex.
+        `samples` (every parameter of every report, in time order) and a parameter's full
+        name export `segment,time_s,name,value`; tables export their columns (`segment`
+        among them), `frames` with each frame's octets in hex.
 
         Raises:
             ArchiveError: no such table or recorded parameter.
@@ -387,35 +410,69 @@ class ArchiveReader:
         name = table_or_parameter
         header: list[str] = ["segment", "time_s", "name", "value"]
         rows: Iterator[Any]
-        if name in TABLES:
+        catalog = Catalog.read(connection)
+        if name in TABLES or name in catalog.tables.values():
             cursor = connection.execute(
-                f"SELECT * FROM {name} ORDER BY {_EXPORT_ORDER.get(name, 'id')}"
+                f"SELECT * FROM {quoted(name)} ORDER BY {_EXPORT_ORDER.get(name, 'rowid')}"
             )
             header = [column[0] for column in cursor.description]
             rows = ([v.hex() if isinstance(v, bytes) else v for v in row] for row in cursor)
-        elif name == "parameters":
-            cursor = connection.execute(
-                "SELECT segment, time_s, subsystem, params FROM housekeeping ORDER BY rowid"
-            )
-            rows = (
-                (number, time_s, f"{subsystem}.{key}", value)
-                for number, time_s, subsystem, blob in cursor
-                for key, value in unpack_params(blob).items()
-            )
-        elif self._recorded(*_split(name)):
+            if name == "frames":  # with each frame's octets, out of its block
+                header.append("raw")
+                blocks = RawFrames(connection)
+                at, length = header.index("block"), header.index("length")
+                rows = (
+                    [*row, blocks.octets(row[at], row[at + 1], row[length]).hex()] for row in rows
+                )
+        elif name == "samples":
+            rows = self._every_sample(catalog)
+        elif self._column(name) is not None:
             rows = ((number, t, name, value) for number, t, value in self.samples(name))
         else:
             raise ArchiveError(
-                f"cannot export {name!r}: it is neither a table ({', '.join(TABLES)}), "
-                "'parameters', nor a recorded parameter; see parameter_names()"
+                f"cannot export {name!r}: it is neither a table ({', '.join(TABLES)}, or a "
+                "telemetry table tm_<subsystem>), 'samples', nor a recorded parameter; see "
+                "parameter_names()"
             )
         return header, rows
+
+    def _every_sample(self, catalog: Catalog) -> Iterator[tuple[int, float, str, Scalar]]:
+        """Every parameter of every report, reports in time order (subsystems in table order
+        at one instant), parameters in column order."""
+        connection = self._ready()
+
+        def reports(order: int, subsystem: str, table: str) -> Iterator[tuple[Any, ...]]:
+            columns = catalog.of(subsystem)
+            selected = ", ".join(quoted(column.column) for column in columns)
+            cursor = connection.execute(
+                f"SELECT segment, time_s, rowid, {selected} FROM {quoted(table)} "
+                "ORDER BY segment, time_s, rowid"
+            )
+            for number, time_s, rowid, *stored in cursor:
+                yield number, time_s, order, rowid, subsystem, _report(columns, stored)
+
+        merged = heapq.merge(
+            *(reports(order, *item) for order, item in enumerate(catalog.tables.items())),
+            key=lambda report: report[:4],
+        )
+        for number, time_s, _, _, subsystem, params in merged:
+            for key, value in params.items():
+                yield number, time_s, f"{subsystem}.{key}", value
 
 
 def _split(name: str) -> tuple[str, str]:
     """Return `(subsystem, key)` of a full parameter name (a subsystem name holds no '.')."""
     subsystem, _, key = name.partition(".")
     return subsystem, key
+
+
+def _report(columns: list[Column], stored: list[Any]) -> dict[str, Scalar]:
+    """A report's parameters from its row: the columns it carried (not NULL), decoded."""
+    return {
+        column.name: decode(column.kind, value)
+        for column, value in zip(columns, stored, strict=True)
+        if value is not None
+    }
 
 
 def _drain(cursor: sqlite3.Cursor) -> Iterator[tuple[float, bytes]]:

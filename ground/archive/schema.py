@@ -3,12 +3,10 @@
 Besides the two functions that make and open the file, everything here is pure.
 `ground.archive.store` writes with it and `ground.archive.query` reads with it.
 
-Housekeeping is stored one row per report: `housekeeping(time_s, subsystem, params)`, where
-`params` is the report's `{name: value}` map packed with msgpack (`pack_params`), which keeps
-bool, int, float (NaN and infinities too) and str apart. A parameter's full name is
-`subsystem.name`, so a subsystem name holds no '.'. Ints beyond msgpack's 64 bits travel as
-an extension type holding their decimal digits. `housekeeping_keys` lists every
-(subsystem, key) ever recorded, in the order first seen, so names are known without unpacking.
+Telemetry is stored in typed columns, one table per subsystem (`tm_<subsystem>`), described
+by the `parameters` catalogue (`ground.archive.telemetry_tables`); raw frames are kept,
+compressed in blocks, for replay (`ground.archive.frame_blocks`). docs/archive.md draws the
+schema with example queries.
 
 Alarm values keep their Python type through a `value_kind` column next to the value:
 
@@ -38,20 +36,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import msgpack
-
 from flightsw.icd import Scalar
 from ground.errors import ArchiveError
 
-SCHEMA_VERSION = 4  # 4: the audit trail; 3: segments; 2: housekeeping packed one row per report; 1: one row a value
+SCHEMA_VERSION = 5
+"""5: typed telemetry tables and compressed frame blocks; 4: the audit trail; 3: segments;
+2: housekeeping packed one row per report; 1: one row a value."""
+PREVIOUS_LAYOUT = 4  # what `mission archive convert` reads
 
 MetaValue = bool | int | float | str | None
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 
-_PLAIN = frozenset({bool, int, float, str})  # value types msgpack stores and gives back as they are
-_BIG_INT = 1  # msgpack extension code: an int beyond 64 bits, as ASCII decimal digits
+PLAIN = frozenset({bool, int, float, str})  # value types stored and given back as they are
 
 
 def encode_scalar(name: str, value: object) -> tuple[str, Scalar]:
@@ -90,60 +88,6 @@ def decode_scalar(kind: str, value: Any) -> Scalar:
     if kind == "bool":
         return bool(value)
     return str(value)
-
-
-def packer() -> msgpack.Packer:
-    """Return a packer for `pack_params`: fixed options, so the same report gives the same bytes.
-
-    A Packer is cheaper per report than `msgpack.packb`, but it is not thread-safe: one per
-    writer.
-    """
-    return msgpack.Packer(use_bin_type=True)
-
-
-def pack_params(pack: Any, subsystem: str, params: Mapping[str, object]) -> bytes:
-    """Return a report's parameters packed with `pack` (a `packer().pack`), or raise ArchiveError.
-
-    The common report, a dict of plain bool, int, float and str values, goes to msgpack as it
-    is, in insertion order: one C-level pass over the value types, no Python code per
-    parameter. Anything else (numpy scalars, enums, ints beyond 64 bits, values that are not
-    scalars) takes the slow path, where each value is converted or refused by name. Keys are
-    checked by the caller, once per distinct key set.
-    """
-    if type(params) is dict and _PLAIN.issuperset(map(type, params.values())):
-        try:
-            return bytes(pack(params))
-        except (TypeError, OverflowError):
-            pass  # an int beyond 64 bits, or a key msgpack cannot pack: convert one by one
-    elif not isinstance(params, Mapping):
-        raise ArchiveError(
-            f"housekeeping of {subsystem!r}: params must be a mapping of name to value, got "
-            f"{type(params).__name__}"
-        )
-    plain = {
-        text("parameter name", key): _packable(f"{subsystem}.{key}", value)
-        for key, value in params.items()
-    }
-    return bytes(pack(plain))
-
-
-def _packable(name: str, value: object) -> Scalar | msgpack.ExtType:
-    kind, stored = encode_scalar(name, value)
-    if kind == "int" and type(stored) is str:
-        return msgpack.ExtType(_BIG_INT, stored.encode("ascii"))
-    return stored
-
-
-def _ext(code: int, data: bytes) -> object:
-    if code == _BIG_INT:
-        return int(data)
-    return msgpack.ExtType(code, data)
-
-
-def unpack_params(blob: bytes) -> dict[str, Scalar]:
-    """Return the `{name: value}` map that `pack_params` stored."""
-    params: dict[str, Scalar] = msgpack.unpackb(blob, raw=False, ext_hook=_ext)
-    return params
 
 
 def to_json(field: str, value: Mapping[str, Any] | None) -> str:
@@ -216,20 +160,22 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE segments (
     segment INTEGER PRIMARY KEY, start_s REAL NOT NULL, wall_time TEXT, reason TEXT NOT NULL);
 
+-- A frame's octets are in its block of frame_blocks, at block_offset (ground.archive.frame_blocks).
 CREATE TABLE frames (
     id INTEGER PRIMARY KEY, received_s REAL NOT NULL, generated_s REAL,
     apid INTEGER, seq INTEGER, packet_type INTEGER, service INTEGER, subtype INTEGER,
-    length INTEGER NOT NULL, ok INTEGER NOT NULL, reason TEXT, raw BLOB NOT NULL,
-    segment INTEGER NOT NULL);
+    length INTEGER NOT NULL, ok INTEGER NOT NULL, reason TEXT, segment INTEGER NOT NULL,
+    block INTEGER NOT NULL, block_offset INTEGER NOT NULL);
 CREATE INDEX frames_received ON frames (segment, received_s);
 
-CREATE TABLE housekeeping (
-    time_s REAL NOT NULL, subsystem TEXT NOT NULL, params BLOB NOT NULL,
-    segment INTEGER NOT NULL);
-CREATE INDEX housekeeping_subsystem_time ON housekeeping (subsystem, segment, time_s);
+CREATE TABLE frame_blocks (
+    block INTEGER PRIMARY KEY, codec TEXT NOT NULL, frames INTEGER NOT NULL, data BLOB NOT NULL);
 
-CREATE TABLE housekeeping_keys (
-    subsystem TEXT NOT NULL, key TEXT NOT NULL, UNIQUE (subsystem, key));
+-- Where each parameter is stored: table tm_<subsystem>, a column each (ground.archive.telemetry_tables).
+CREATE TABLE parameters (
+    subsystem TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT NOT NULL,
+    table_name TEXT NOT NULL, column_name TEXT NOT NULL, recorded INTEGER NOT NULL,
+    UNIQUE (subsystem, name));
 
 CREATE TABLE events (
     id INTEGER PRIMARY KEY, time_s REAL NOT NULL, received_s REAL,
@@ -301,13 +247,10 @@ CREATE VIEW timeline (segment, time_s, rank, id, kind, text) AS
 """
 
 
-# Insert statements, in the order a batch writes them.
+# Insert statements of the tables written row for row (ground.archive.writing writes the others).
 INSERTS: dict[str, str] = {
     "meta": "INSERT OR REPLACE INTO meta VALUES (?, ?)",
     "segments": "INSERT INTO segments VALUES (?, ?, ?, ?)",
-    "frames": "INSERT INTO frames VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "housekeeping_keys": "INSERT OR IGNORE INTO housekeeping_keys VALUES (?, ?)",
-    "housekeeping": "INSERT INTO housekeeping VALUES (?, ?, ?, ?)",
     "events": "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "commands": "INSERT INTO commands VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "verifications": "INSERT INTO verifications VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -319,14 +262,18 @@ UPDATE_COMMAND_STATUS = "UPDATE commands SET status = ? WHERE id = ?"
 
 # Tables whose rows carry an `id` first, given out when a row is recorded (a command's id is
 # known before its commit).
+# What a batch holds, in the order it writes them: `declarations` are parameters to make columns
+# for, `frames` carry their octets and `reports` their parameters (ground.archive.writing).
+COMMIT_ORDER = ("meta", "segments", "declarations", "frames", "reports", "events", "commands",
+                "verifications", "alarms", "injections", "audit")  # fmt: skip
 ID_TABLES = ("frames", "events", "commands", "verifications", "alarms", "injections", "audit")
 # Where each table's mission time sits in the rows its INSERT takes (None: a table without one).
 TIME_COLUMNS: dict[str, int | None] = {
     "meta": None,
     "segments": 1,  # start_s
+    "declarations": None,
     "frames": 1,  # received_s
-    "housekeeping_keys": None,
-    "housekeeping": 0,  # time_s
+    "reports": 0,  # time_s
     "events": 1,  # time_s
     "commands": 1,  # uplinked_s
     "verifications": 2,  # time_s
@@ -337,7 +284,11 @@ TIME_COLUMNS: dict[str, int | None] = {
 # Columns that hold wall time: the only ones in which two stepped runs of a script may differ.
 WALL_TIME_COLUMNS: dict[str, tuple[int, ...]] = {"segments": (2,), "audit": (2,)}
 
-TABLES = (*INSERTS, "timeline")
+TABLES = (
+    "meta", "segments", "frames", "frame_blocks", "parameters", "events", "commands",
+    "verifications", "alarms", "injections", "audit", "timeline",
+)  # fmt: skip
+"""The fixed tables (and view); the telemetry tables, `tm_<subsystem>`, come with the data."""
 
 
 def create_file(
@@ -400,6 +351,13 @@ def open_file(path: Path, readonly: bool, busy_timeout_s: float) -> sqlite3.Conn
         connection.close()
         raise ArchiveError(f"{path} is not a readable archive: {exc}") from exc
     version = None if row is None else json.loads(row[0])
+    if version == PREVIOUS_LAYOUT:
+        connection.close()
+        raise ArchiveError(
+            f"archive {path} has the previous layout (schema version {version}: telemetry "
+            "packed per report, frames uncompressed); convert it with `mission archive convert "
+            f"{path}`, which writes a copy in this layout beside it"
+        )
     if version != SCHEMA_VERSION:
         connection.close()
         raise ArchiveError(

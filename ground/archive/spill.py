@@ -36,6 +36,7 @@ import msgspec
 
 from ground.archive.held import HeldRows, HeldSummary
 from ground.archive.schema import (
+    COMMIT_ORDER,
     ID_TABLES,
     INSERTS,
     SCHEMA_VERSION,
@@ -43,6 +44,7 @@ from ground.archive.schema import (
     meta_json,
     open_file,
 )
+from ground.archive.writing import RowWriter
 from ground.errors import ArchiveError
 
 _LOADED_KEY = "spill_loaded:"
@@ -152,7 +154,7 @@ def read_spill(spill_path: Path) -> tuple[SpillFile, str]:
         spill = msgspec.msgpack.decode(data, type=SpillFile)
     except msgspec.DecodeError as error:
         raise ArchiveError(f"{spill_path} is not a spill file of the ground: {error}") from None
-    unknown = set(spill.tables) - set(INSERTS)
+    unknown = set(spill.tables) - set(COMMIT_ORDER)
     if unknown:
         raise ArchiveError(f"{spill_path} holds rows of unknown tables {sorted(unknown)}")
     return spill, hashlib.sha256(data).hexdigest()
@@ -211,9 +213,10 @@ def load_spills(archive_path: Path) -> list[SpillLoaded]:
 def _insert(connection: sqlite3.Connection, spill: SpillFile, key: str, name: str) -> None:
     connection.execute("BEGIN IMMEDIATE")
     tables, updates = _renumbered(connection, spill)
-    for table in INSERTS:  # commit order, whatever order the file's map has
+    writer = RowWriter()
+    for table in COMMIT_ORDER:  # whatever order the file's map has
         if tables.get(table):
-            connection.executemany(INSERTS[table], tables[table])
+            writer.write(connection, table, tables[table])
     connection.executemany(UPDATE_COMMAND_STATUS, updates)
     connection.execute(INSERTS["meta"], (key, meta_json(key, name)))
     connection.execute("COMMIT")

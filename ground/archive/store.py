@@ -8,8 +8,9 @@ Rows are written in batches (`ground.archive.batch`). The file is in WAL mode wi
 readable. Input is validated when it is recorded, never at commit, so one bad value cannot block
 a batch.
 
-A housekeeping report is one row, its parameters packed with msgpack
-(`ground.archive.schema`), so ingest costs one insert per packet, not one per parameter.
+A housekeeping report is one row of its subsystem's telemetry table, a typed column per
+parameter (`ground.archive.telemetry_tables`); a frame's octets go into a compressed block
+(`ground.archive.frame_blocks`). Ingest costs one row per packet, not one per parameter.
 Nothing in the tables comes from the wall clock but the wall time a segment after the first
 began: the same calls give the same rows.
 
@@ -24,17 +25,18 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from flightsw.clock import wall_stamp
 from ground.archive.batch import ArchiveStats, BatchWriter
+from ground.archive.checked_names import CheckedNames
 from ground.archive.held import DEFAULT_HOLD, ROW_OVERHEAD_BYTES, HoldLimit
-from ground.archive.housekeeping_keys import HousekeepingKeys
 from ground.archive.schema import (
     INT64_MAX,
     INT64_MIN,
+    PLAIN,
     SCHEMA_VERSION,
     MetaValue,
     Scalar,
@@ -46,16 +48,16 @@ from ground.archive.schema import (
     optional_int,
     optional_text,
     optional_time,
-    pack_params,
-    packer,
     text,
     to_json,
 )
+from ground.archive.telemetry_tables import SQL_TYPES
 from ground.errors import ArchiveError
 
 __all__ = ["Archive", "ArchiveError", "ArchiveStats"]
 
 DEFAULT_BATCH_ROWS = 1000
+REPORT_BYTES_PER_VALUE = 16  # what a report's value counts for against the bytes held
 _HEADER_FIELDS = ("apid", "seq", "packet_type", "service", "subtype")
 _RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -88,6 +90,29 @@ def _subsystem(value: object) -> str:
     return subsystem
 
 
+def _within_64_bits(value: object) -> bool:
+    return type(value) is not int or INT64_MIN <= value <= INT64_MAX
+
+
+def _plain(subsystem: str, params: object) -> dict[str, Scalar]:
+    """A report's parameters as plain bool, int (64-bit), float and str values, or ArchiveError."""
+    if not isinstance(params, Mapping):
+        raise ArchiveError(
+            f"housekeeping of {subsystem!r}: params must be a mapping of name to value, got "
+            f"{type(params).__name__}"
+        )
+    plain: dict[str, Scalar] = {}
+    for key, value in params.items():
+        name = f"{subsystem}.{key}"
+        kind, stored = encode_scalar(name, value)
+        if kind == "int" and type(stored) is str:
+            raise ArchiveError(
+                f"parameter {name!r}: {stored} does not fit in 64 bits, as telemetry ints must"
+            )
+        plain[text("parameter name", key)] = stored
+    return plain
+
+
 def _check_batch_rows(batch_rows: int) -> None:
     if batch_rows < 1:
         raise ArchiveError(f"batch_rows must be at least 1, got {batch_rows}")
@@ -112,9 +137,8 @@ class Archive(BatchWriter):
         hold: HoldLimit = DEFAULT_HOLD,
     ) -> None:
         super().__init__(connection, path, readonly=readonly, batch_rows=batch_rows, hold=hold)
-        self._pack = packer().pack
-        self._housekeeping_keys = HousekeepingKeys(self._ready_connection())
-        self._key_sets = self._housekeeping_keys.seen  # the same set: one lookup per report
+        self._checked_names = CheckedNames()
+        self._key_sets = self._checked_names.seen  # the same set: one lookup per report
         begun = self._ready_connection().execute("SELECT max(segment) FROM segments").fetchone()
         self.segment: int = begun[0] or 1  # what new rows are stamped with
         self._segment_begun = begun[0] is not None
@@ -230,31 +254,57 @@ class Archive(BatchWriter):
         self._added(1, ROW_OVERHEAD_BYTES + len(raw))
         return frame_id
 
+    def declare_parameters(self, parameters: Iterable[tuple[str, str, str, str]]) -> None:
+        """Make a column for each `(subsystem, name, kind, unit)` not stored yet, in this order
+        (the dictionary's), so the telemetry tables read like the dictionary; `kind` is
+        float, int, bool or str. A parameter never declared gets its column when a report
+        first carries it.
+
+        Raises:
+            ArchiveError: a name is not a str, a subsystem holds a '.', or a kind is unknown.
+        """
+        self._check_writable()
+        for subsystem, name, kind, unit in parameters:
+            if kind not in SQL_TYPES:
+                raise ArchiveError(
+                    f"parameter {subsystem}.{name}: kind {kind!r} is not one of "
+                    f"{', '.join(SQL_TYPES)}"
+                )
+            row = (_subsystem(subsystem), text("parameter name", name), kind, text("unit", unit))
+            # Declarations ride in the next commit without counting as rows held or batched.
+            self._pending["declarations"].append(row)
+
     def record_housekeeping(
         self, time_s: float, subsystem: str, params: Mapping[str, Scalar]
     ) -> None:
-        """Record one housekeeping report of `subsystem` as one row: its `params` packed.
+        """Record one housekeeping report of `subsystem` as one row of its telemetry table.
 
         Values keep their type (bool, int, float or str; numpy scalars and enums become their
-        plain equivalents). The parameters are queried by their full names `subsystem.name`.
+        plain equivalents; ints fit in 64 bits, as on the link). The parameters are queried by
+        their full names `subsystem.name`.
 
         Raises:
             ArchiveError: the time is not a finite number, the subsystem is not a str or holds
                 a '.', a name is not a str, or a value is not a scalar (bool, int, float, str).
         """
         self._check_writable()
+        if (
+            type(params) is not dict
+            or not PLAIN.issuperset(map(type, params.values()))
+            or not all(map(_within_64_bits, params.values()))
+        ):
+            params = _plain(subsystem, params)
         row = (
             mission_time("time_s", time_s),
             subsystem if type(subsystem) is str and "." not in subsystem else _subsystem(subsystem),
-            pack_params(self._pack, subsystem, params),
+            params,
             self.segment,
         )
         key_set = (row[1], tuple(params))
         if key_set not in self._key_sets:
-            # The new keys ride in their report's batch without counting towards `batch_rows`.
-            self._pending["housekeeping_keys"].extend(self._housekeeping_keys.note(*key_set))
-        self._pending["housekeeping"].append(row)
-        self._added(1, ROW_OVERHEAD_BYTES + len(row[2]))
+            self._checked_names.check(*key_set)
+        self._pending["reports"].append(row)
+        self._added(1, ROW_OVERHEAD_BYTES + REPORT_BYTES_PER_VALUE * len(params))
 
     def record_event(
         self,

@@ -11,10 +11,15 @@ from flightsw.cli import EXIT_OK
 from ground.archive import Archive
 from ground.archive.schema import TABLES
 from ground.archive.side_by_side import side_by_side
+from ground.archive.telemetry_tables import TABLE_PREFIX
 from ground.archive.writers import format_for, write_rows
 from ground.errors import ReplayError
 
-WHOLE = (*TABLES, "parameters")  # what is exported whole, on its own
+WHOLE = (*TABLES, "samples")  # what is exported whole, on its own (and the tables tm_<subsystem>)
+
+
+def _whole(name: str) -> bool:
+    return name in WHOLE or name.startswith(TABLE_PREFIX)
 
 
 def add_parser(commands: Any) -> None:
@@ -22,8 +27,8 @@ def add_parser(commands: Any) -> None:
     export = commands.add_parser(
         "export",
         help="write a run's table, or parameters side by side, as CSV or Parquet",
-        description="Write one table of a run's archive, every sample of every parameter "
-        "(`parameters`), or one or more parameters side by side: a row per instant any of them "
+        description="Write one table of a run's archive (a subsystem's telemetry is "
+        "tm_<subsystem>), every sample of every parameter (`samples`), or one or more parameters side by side: a row per instant any of them "
         "was sampled, with the segment, mission time and UTC, empty where a parameter has no "
         "sample. To standard output unless --out names a file; Parquet for a .parquet file or "
         "with --format parquet (pip install '.[parquet]'). The form ARCHIVE WHAT FILE.csv works "
@@ -33,7 +38,7 @@ def add_parser(commands: Any) -> None:
     export.add_argument(
         "what",
         nargs="+",
-        help=f"{', '.join(WHOLE)}; or parameter names such as power.battery_soc",
+        help=f"{', '.join(WHOLE)}, tm_<subsystem>; or parameter names such as power.battery_soc",
     )
     export.add_argument("-o", "--out", help="the file to write; - (the default) is stdout")
     export.add_argument("--format", choices=("csv", "parquet"), help="default: from --out's suffix")
@@ -49,11 +54,11 @@ def run_export(args: argparse.Namespace) -> int:
     if out_text is None and len(what) > 1 and Path(what[-1]).suffix in (".csv", ".parquet"):
         out_text = what.pop()  # the form ARCHIVE WHAT FILE
     out = None if out_text in (None, "-") else Path(out_text)
-    whole = [name for name in what if name in WHOLE]
+    whole = [name for name in what if _whole(name)]
     if whole and len(what) > 1:
         raise ReplayError(f"{whole[0]} is exported on its own; parameters may go side by side")
     for name in what:
-        if name not in WHOLE and "." not in name:
+        if not _whole(name) and "." not in name:
             raise ReplayError(
                 f"cannot export {name!r}: choose one of {', '.join(WHOLE)}, or parameter names "
                 "subsystem.param (e.g. power.battery_soc)"

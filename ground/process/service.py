@@ -112,6 +112,7 @@ class GroundService:
     ) -> None:
         self.dictionary = dictionary
         self.archive = archive
+        archive.declare_parameters(dictionary.parameter_columns())  # a column each, typed
         self.rules = rules
         # The rules as loaded, before any telemetry: a new spacecraft is judged from scratch.
         self.pristine_rules = copy.deepcopy(rules)

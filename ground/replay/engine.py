@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from flightsw.icd import MessageError, dictionary_from_json
+from ground.archive.frame_blocks import RawFrames
 from ground.archive.schema import MetaValue, SegmentRecord, open_file
 from ground.archive.store import DEFAULT_BATCH_ROWS, Archive
 from ground.dictionary import Dictionary
@@ -56,7 +57,8 @@ FRAME, TICK, ACTION = 0, 1, 2  # order at one mission time
 PLAYBACK_REASON = "playback"
 # Good and refused frames alike: a frame refused live is refused again, at the same time.
 _FRAMES = (
-    "SELECT received_s, raw, reason FROM frames WHERE reason IS NOT ? AND segment = ? "
+    "SELECT received_s, reason, block, block_offset, length FROM frames "
+    "WHERE reason IS NOT ? AND segment = ? "
     "ORDER BY received_s, id"
 )
 _SPAN = "SELECT min(received_s), max(received_s), count(*) FROM frames WHERE reason IS NOT ?"
@@ -207,8 +209,9 @@ class Replay:
 
     def _frames(self, segment: int) -> Iterator[tuple[float, int, Any]]:
         cursor = self._connection.execute(_FRAMES, (PLAYBACK_REASON, segment))
+        blocks = RawFrames(self._connection)
         while batch := cursor.fetchmany(512):
-            for received_s, raw, reason in batch:
+            for received_s, reason, raw in blocks.attach(batch, 2):
                 yield received_s, FRAME, (raw, LATE if reason == LATE else None)
 
     def _ticks(self, first_s: float, last_s: float) -> Iterator[tuple[float, int, Any]]:

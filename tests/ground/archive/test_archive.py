@@ -14,24 +14,15 @@ from collections.abc import Iterator
 from enum import IntEnum
 from pathlib import Path
 
-import msgpack
 import numpy as np
 import pytest
 
+from ground.archive.schema import SCHEMA_VERSION
 from ground.archive.store import Archive, default_run_name
 from ground.errors import ArchiveError, GroundError
+from ground.testkit.archives import table_rows
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-TABLES = (
-    "meta",
-    "frames",
-    "housekeeping",
-    "housekeeping_keys",
-    "events",
-    "commands",
-    "verifications",
-    "alarms",
-)
 
 
 class Mode(IntEnum):
@@ -46,8 +37,10 @@ def archive(tmp_path: Path) -> Iterator[Archive]:
 
 
 def rows_seen_by_another_connection(path: Path, table: str) -> int:
+    """Rows of `table` another connection sees (0 while the table is not made yet)."""
     with sqlite3.connect(path) as other:
-        count = other.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        made = other.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        count = other.execute(f"SELECT count(*) FROM {table}").fetchone()[0] if made else 0
     other.close()
     return int(count)
 
@@ -74,13 +67,7 @@ def record_a_short_pass(archive: Archive) -> None:
 
 
 def table_contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    with sqlite3.connect(path) as connection:
-        contents = {
-            table: connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
-            for table in (*TABLES, "injections")
-        }
-    connection.close()
-    return contents
+    return table_rows(path)
 
 
 # -- creating and opening -----------------------------------------------------------------
@@ -97,7 +84,7 @@ def test_create_makes_one_file_named_after_the_run_holding_only_the_callers_meta
         assert reader.meta() == {
             "epoch": "2030-01-01T00:00:00Z",
             "mission": "lunar",
-            "schema_version": 4,
+            "schema_version": SCHEMA_VERSION,
         }
 
 
@@ -185,15 +172,17 @@ def test_frames_keep_their_header_fields_and_length_in_the_table(archive: Archiv
     record_a_short_pass(archive)
     archive.close()
     good, bad = table_contents(archive.path)["frames"]
-    assert good == (1, 10.0, 9.5, 1, 0, 0, 3, 25, 6, 1, None, b"\x08\x01good", 1)
-    assert bad == (2, 10.5, None, None, None, None, None, None, 5, 0, "crc", b"\xffjunk", 1)
+    # The octets are in block 0, one after the other.
+    assert good == (1, 10.0, 9.5, 1, 0, 0, 3, 25, 6, 1, None, 1, 0, 0)
+    assert bad == (2, 10.5, None, None, None, None, None, None, 5, 0, "crc", 1, 0, 6)
+    with Archive.open(archive.path) as reader:
+        assert list(reader.frames()) == [(10.0, b"\x08\x01good"), (10.5, b"\xffjunk")]
 
 
 def test_parameter_values_come_back_with_their_python_type(archive: Archive) -> None:
     values = {
         "flag": True,
         "count": 3,
-        "huge": 2**70,
         "ratio": 0.5,
         "whole_float": 2.0,
         "unset": math.nan,
@@ -209,7 +198,6 @@ def test_parameter_values_come_back_with_their_python_type(archive: Archive) -> 
     assert {name: type(value) for name, value in back.items()} == {
         "flag": bool,
         "count": int,
-        "huge": int,
         "ratio": float,
         "whole_float": float,
         "unset": float,
@@ -224,7 +212,6 @@ def test_parameter_values_come_back_with_their_python_type(archive: Archive) -> 
     assert back == {
         "flag": True,
         "count": 3,
-        "huge": 2**70,
         "ratio": 0.5,
         "whole_float": 2.0,
         "limit": -math.inf,
@@ -236,16 +223,35 @@ def test_parameter_values_come_back_with_their_python_type(archive: Archive) -> 
     }
 
 
-def test_a_report_is_stored_as_one_row_holding_its_packed_parameters(archive: Archive) -> None:
+def test_an_int_beyond_64_bits_is_refused_as_the_link_would(archive: Archive) -> None:
+    with pytest.raises(ArchiveError, match=r"'probe\.huge'.*64 bits"):
+        archive.record_housekeeping(1.0, "probe", {"huge": 2**70})
+    assert archive.stats.pending_rows == 0
+
+
+def test_a_report_is_one_row_of_its_subsystems_table_a_typed_column_each(
+    archive: Archive,
+) -> None:
     archive.record_housekeeping(1.0, "power", {"soc": 0.5, "mode": "sunlit", "cells": 6})
+    archive.record_housekeeping(2.0, "power", {"soc": math.nan})  # a partial report
     archive.close()
-    [row] = table_contents(archive.path)["housekeeping"]
-    assert row == (1.0, "power", msgpack.packb({"soc": 0.5, "mode": "sunlit", "cells": 6}), 1)
-    assert table_contents(archive.path)["housekeeping_keys"] == [
-        ("power", "soc"),
-        ("power", "mode"),
-        ("power", "cells"),
+    contents = table_contents(archive.path)
+    assert contents["tm_power"] == [(1, 1.0, 0.5, "sunlit", 6), (1, 2.0, "NaN", None, None)]
+    assert contents["parameters"] == [
+        ("power", "soc", "float", "", "tm_power", "soc", 1),
+        ("power", "mode", "str", "", "tm_power", "mode", 1),
+        ("power", "cells", "int", "", "tm_power", "cells", 1),
     ]
+    with sqlite3.connect(archive.path) as plain:  # what any SQL tool sees
+        columns = plain.execute("SELECT name, type FROM pragma_table_info('tm_power')").fetchall()
+        assert columns == [
+            ("segment", "INTEGER"),
+            ("time_s", "REAL"),
+            ("soc", "REAL"),
+            ("mode", "TEXT"),
+            ("cells", "INTEGER"),
+        ]
+    plain.close()
 
 
 def test_a_report_with_an_unarchivable_value_is_refused_whole(archive: Archive) -> None:
@@ -291,13 +297,13 @@ def test_a_batch_commits_when_it_reaches_batch_rows_counting_one_row_per_report(
         report = {f"t{i}": float(i) for i in range(15)}
         archive.record_housekeeping(0.0, "thermal", report)
         archive.record_housekeeping(1.0, "thermal", report)
-        assert rows_seen_by_another_connection(archive.path, "housekeeping") == 0
+        assert rows_seen_by_another_connection(archive.path, "tm_thermal") == 0
         assert archive.stats.pending_rows == 2
         archive.record_housekeeping(2.0, "thermal", report)
-        assert rows_seen_by_another_connection(archive.path, "housekeeping") == 3
-        assert rows_seen_by_another_connection(archive.path, "housekeeping_keys") == 15
+        assert rows_seen_by_another_connection(archive.path, "tm_thermal") == 3
+        assert rows_seen_by_another_connection(archive.path, "parameters") == 15
         assert archive.stats.batches_committed == 1
-        assert archive.stats.rows_written["housekeeping"] == 3
+        assert archive.stats.rows_written["reports"] == 3
         assert archive.stats.pending_rows == 0
 
 
@@ -306,7 +312,7 @@ def test_flush_makes_rows_visible_to_a_second_connection_without_close(archive: 
     archive.record_event(1.0, "power", "eclipse_entry", 1)
     assert rows_seen_by_another_connection(archive.path, "events") == 0
     assert archive.flush() == 2
-    assert rows_seen_by_another_connection(archive.path, "housekeeping") == 1
+    assert rows_seen_by_another_connection(archive.path, "tm_power") == 1
     assert rows_seen_by_another_connection(archive.path, "events") == 1
 
 
@@ -318,7 +324,7 @@ def test_queries_on_a_writer_see_rows_not_yet_flushed(archive: Archive) -> None:
 def test_close_flushes_what_is_pending(archive: Archive) -> None:
     archive.record_housekeeping(1.0, "power", {"soc": 0.9})
     archive.close()
-    assert rows_seen_by_another_connection(archive.path, "housekeeping") == 1
+    assert rows_seen_by_another_connection(archive.path, "tm_power") == 1
 
 
 def test_a_killed_writer_loses_only_its_uncommitted_batch(tmp_path: Path) -> None:
@@ -422,9 +428,9 @@ def test_a_reopened_archive_appends_reports_and_knows_their_names(archive: Archi
     with Archive.open(archive.path) as reader:
         assert reader.parameter_names() == ["power.bus_v", "power.soc"]
         assert reader.parameter_history("power.soc") == [(1.0, 0.9), (2.0, 0.8)]
-    assert table_contents(archive.path)["housekeeping_keys"] == [
-        ("power", "soc"),
-        ("power", "bus_v"),
+    assert table_contents(archive.path)["parameters"] == [
+        ("power", "soc", "float", "", "tm_power", "soc", 1),
+        ("power", "bus_v", "float", "", "tm_power", "bus_v", 1),
     ]
 
 
@@ -519,7 +525,7 @@ def test_export_csv_writes_a_parameter_the_parameters_table_and_any_table(
         ["1", "2.0", "power.soc", "0.25"],
         ["1", "10.0", "power.soc", "0.93"],
     ]
-    assert archive.export_csv("parameters", tmp_path / "all.csv") == 6
+    assert archive.export_csv("samples", tmp_path / "all.csv") == 6
     assert read_csv(tmp_path / "all.csv")[1:3] == [
         ["1", "1.0", "power.soc", "0.5"],
         ["1", "1.0", "power.sunlit", "True"],
@@ -538,10 +544,12 @@ def test_export_csv_writes_a_parameter_the_parameters_table_and_any_table(
         "length",
         "ok",
         "reason",
-        "raw",
         "segment",
+        "block",
+        "block_offset",
+        "raw",
     ]
-    assert good[-2] == b"\x08\x01good".hex()
+    assert good[-1] == b"\x08\x01good".hex()
     assert archive.export_csv("timeline", tmp_path / "timeline.csv") == 6
 
 

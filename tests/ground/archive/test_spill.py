@@ -12,8 +12,8 @@ from ground.archive import Archive, import_spill, load_spills, spills_of, write_
 from ground.archive.schema import TIME_COLUMNS
 from ground.errors import ArchiveError
 
-TABLES = ("frames", "housekeeping", "housekeeping_keys", "events", "commands", "verifications",
-          "alarms", "injections")  # fmt: skip
+TABLES = ("frames", "frame_blocks", "parameters", "tm_power", "events", "commands",
+          "verifications", "alarms", "injections")  # fmt: skip
 
 
 def record_a_pass(archive: Archive, start_s: float) -> None:
@@ -162,9 +162,16 @@ def test_a_spill_is_loaded_only_into_its_own_archive(tmp_path: Path) -> None:
 
 def test_each_tables_time_column_is_a_mission_time(tmp_path: Path) -> None:
     with Archive.create(tmp_path, "run") as archive, sqlite3.connect(archive.path) as db:
-        for table, column in TIME_COLUMNS.items():
+        archive.record_housekeeping(1.0, "power", {"soc": 0.5})
+        archive.flush()
+        stored_in = {"reports": "tm_power", "declarations": "parameters"}  # held rows' tables
+        for held, column in TIME_COLUMNS.items():
+            table = stored_in.get(held, held)
             names = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-            assert (column is None) == (table in ("meta", "housekeeping_keys")), table
+            if held == "reports":  # a held report is (time_s, subsystem, params, segment)
+                assert column == 0 and names[1] == "time_s"
+                continue
+            assert (column is None) == (held in ("meta", "declarations")), held
             if column is not None:
                 assert names[column] in ("time_s", "received_s", "uplinked_s", "start_s"), table
     db.close()
