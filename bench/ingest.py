@@ -1,9 +1,11 @@
 """Ground ingest throughput: CRC, decode, archive, rules and alarms, beside the raw pipe.
 
-Both measurements push the same frames (real housekeeping of the small LEO satellite) through
-ZeroMQ PUSH/PULL over loopback TCP from a sender thread. The raw pipe only receives and
-unpacks the msgpack body; the ingest path is the ground's own `GroundService` with a real SQLite
-archive and the mission's rule set. Frames lost = frames sent − frames archived (must be 0).
+Both measurements push the same downlink messages (real housekeeping of the crewed station,
+`PACKETS_PER_MESSAGE` packets in transfer frames per message, as a tick of the station sends
+them) through ZeroMQ PUSH/PULL over loopback TCP from a sender thread. The raw pipe only
+receives, takes the packets out of the frames and unpacks each msgpack body; the ingest path is
+the ground's own `GroundService` with a real SQLite archive and the mission's rule set.
+Frames lost = packets sent − packets archived (must be 0).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from flightsw.icd.packet import (
     decode,
     encode_tm,
 )
+from flightsw.icd.transfer_frame import Deframer, Framer, decode_frame, split_message
 from flightsw.subsystems.registry import build_models
 from ground.api import AlarmChanged, FeedEvent
 from ground.archive.store import Archive
@@ -46,11 +49,15 @@ from ground.vocabulary import AlarmSeverity, AlarmTransitionKind
 BODY_START = PRIMARY_HEADER_LENGTH + TM_SECONDARY_HEADER_LENGTH
 
 
+PACKETS_PER_MESSAGE = 20  # about what one tick of the station sends down
+
+
 @dataclass(frozen=True)
 class Frames:
-    frames: list[bytes]
+    frames: list[bytes]  # the packets
     parameters: int
     dictionary: MissionDictionary
+    messages: list[bytes]  # the packets in transfer frames, `PACKETS_PER_MESSAGE` a message
 
 
 def housekeeping_frames(config_path: Path, count: int) -> Frames:
@@ -69,7 +76,12 @@ def housekeeping_frames(config_path: Path, count: int) -> Frames:
         frames.append(encode_tm(apid, sequence[apid], 3, 25, i * 0.01, encode_body(report)))
         sequence[apid] = (sequence[apid] + 1) % 16384
         parameters += len(report.params)
-    return Frames(frames, parameters, mission_dictionary(config, models))
+    framer = Framer()
+    messages = [
+        framer.message(frames[i : i + PACKETS_PER_MESSAGE], (i + PACKETS_PER_MESSAGE - 1) * 0.01)
+        for i in range(0, len(frames), PACKETS_PER_MESSAGE)
+    ]
+    return Frames(frames, parameters, mission_dictionary(config, models), messages)
 
 
 def _send(endpoint: str, frames: list[bytes], ready: threading.Event) -> None:
@@ -112,12 +124,16 @@ def decode_us(frames: Frames) -> float:
 
 
 def raw_rate(frames: Frames) -> float:
-    """Frames per second through ZeroMQ plus msgpack unpacking of the body, nothing else."""
+    """Packets per second through ZeroMQ, out of their transfer frames, and msgpack unpacking of
+    each body, nothing else."""
+    deframer = Deframer()
 
-    def receive(frame: bytes) -> None:
-        msgpack.unpackb(frame[BODY_START:-CRC_LENGTH], raw=False)
+    def receive(message: bytes) -> None:
+        for frame in split_message(message):
+            for packet in deframer.take(decode_frame(frame)).packets:
+                msgpack.unpackb(packet[BODY_START:-CRC_LENGTH], raw=False)
 
-    return len(frames.frames) / _pipe(frames.frames, receive)
+    return len(frames.frames) / _pipe(frames.messages, receive)
 
 
 def ingest_rate(frames: Frames, rules_path: Path) -> tuple[float, int]:
@@ -127,14 +143,14 @@ def ingest_rate(frames: Frames, rules_path: Path) -> tuple[float, int]:
         service = _ground(frames, archive, load_rules(rules_path))
         received = 0
 
-        def receive(frame: bytes) -> None:
+        def receive(message: bytes) -> None:
             nonlocal received
-            service.on_downlink_frame(frame)
-            received += 1
+            service.on_downlink_message(message)
+            received += PACKETS_PER_MESSAGE
             if received % 100 == 0:  # the truth feed's pace: once per mission second
                 service.advance(received * 0.01)
 
-        elapsed_s = _pipe(frames.frames, receive)
+        elapsed_s = _pipe(frames.messages, receive)
         service.advance(len(frames.frames) * 0.01)
         archive.flush()
         frames_archived = sum(1 for _ in archive.frames())
@@ -157,15 +173,16 @@ def sustained_load(frames: Frames, rules_path: Path, frames_per_s: float) -> tup
         socket: zmq.Socket[Any] = context.socket(zmq.PULL)
         socket.setsockopt(zmq.RCVHWM, 0)
         port = socket.bind_to_random_port("tcp://127.0.0.1")
+        messages_per_s = frames_per_s / PACKETS_PER_MESSAGE
         sender = threading.Thread(
-            target=_send_paced, args=(f"tcp://127.0.0.1:{port}", frames.frames, frames_per_s)
+            target=_send_paced, args=(f"tcp://127.0.0.1:{port}", frames.messages, messages_per_s)
         )
         sender.start()
         start_wall_s, start_cpu_s = wall_time_s(), time.thread_time()
-        for received in range(1, len(frames.frames) + 1):
-            service.on_downlink_frame(socket.recv())
-            if received % 100 == 0:
-                service.advance(received * 0.01)
+        for received in range(1, len(frames.messages) + 1):
+            service.on_downlink_message(socket.recv())
+            if received % 5 == 0:  # once per mission second
+                service.advance(received * PACKETS_PER_MESSAGE * 0.01)
         service.advance(len(frames.frames) * 0.01)
         archive.flush()
         cpu_s, wall_s = time.thread_time() - start_cpu_s, wall_time_s() - start_wall_s
@@ -230,6 +247,7 @@ def alarm_latencies_us(config_path: Path, rules_path: Path, count: int) -> list[
         if isinstance(event, AlarmChanged) and event.entry.kind == AlarmTransitionKind.TRIGGERED:
             published_at.append(wall_time_s())
 
+    framer = Framer()
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive.create(Path(folder), "latency")
         service = _ground(frames, archive, [*load_rules(rules_path), trip], publish)
@@ -238,8 +256,9 @@ def alarm_latencies_us(config_path: Path, rules_path: Path, count: int) -> list[
             body = encode_body(Housekeeping("power", {**nominal, "battery_soc": soc}))
             frame = encode_tm(apid, i % 16384, 3, 25, float(i), body)
             service.advance(float(i))
+            message = framer.message([frame], float(i))
             start_s = wall_time_s()
-            service.on_downlink_frame(frame)
+            service.on_downlink_message(message)
             if soc < 0.5 and published_at:
                 latencies.append((published_at.pop() - start_s) * 1e6)
                 service.acknowledge("bench_trip", "bench")  # so the next violation triggers anew

@@ -9,7 +9,7 @@ from typing import Any
 import pykka
 
 from flightsw.errors import CommandError
-from flightsw.executive.messages import LinkCounters, SendBatch
+from flightsw.executive.messages import DownlinkSent, LinkCounters, SendBatch
 from flightsw.icd.dictionary import ArgSpec, CommandSpec, FaultSpec
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.services import Severity
@@ -85,13 +85,16 @@ class CollectingDownlink(pykka.ThreadingActor):
     def __init__(self) -> None:
         super().__init__()
         self.packets: list[Any] = []
+        self.messages = 0
 
     def on_receive(self, message: Any) -> Any:
         if isinstance(message, SendBatch):
             self.packets.extend(message.packets)
-            return len(self.packets)
+            self.messages += 1
+            return DownlinkSent(self.messages, len(self.packets))
         if isinstance(message, LinkCounters):
-            return {"frames_sent": len(self.packets), "frames_dropped": 0}
+            return {"frames_sent": self.messages, "packets_sent": len(self.packets),
+                    "frames_dropped": 0}  # fmt: skip
         if message == "packets":
             return list(self.packets)
         return None

@@ -33,6 +33,7 @@ from ground.dictionary import Dictionary
 from ground.link import Channel, LightTime
 from ground.process.service import GroundService
 from ground.rules import AlarmManager, AlarmSeverity, LimitBands, LimitRule, Rule, RuleEngine
+from tests.downlink import down
 
 LIGHT_TIME_S = 2.0
 EXECUTIVE_APID = 1  # leo_smallsat's [apids]
@@ -89,7 +90,7 @@ class Ground:
     def downlink(self, *frames: bytes, until_s: float) -> None:
         """Frames reach the antenna; mission time then runs to `until_s`."""
         for frame in frames:
-            self.service.on_downlink_frame(frame)
+            down(self.service, frame)
         self.service.advance(until_s)
 
     def sent(self) -> list[Packet]:

@@ -25,9 +25,11 @@ from flightsw.errors import FrameError, MessageError
 from flightsw.icd import (
     ARRIVAL,
     MAX_AHEAD_S,
+    Framer,
     Housekeeping,
     connect_securely,
     decode,
+    decode_frame,
     decode_truth,
     encode_body,
     encode_tc,
@@ -35,7 +37,9 @@ from flightsw.icd import (
     sdls,
     serve_securely,
     simport,
+    split_message,
 )
+from flightsw.icd.reasons import TRANSFER_FRAME
 from ground.api import decode_request
 from ground.errors import ControlError
 
@@ -152,11 +156,24 @@ def uplink_barrage(
 # -- the ground's downlink -----------------------------------------------------------------------
 
 
+def message_reason(message: bytes) -> str | None:
+    """The ICD's reason for refusing a downlink message whole (None if its frames are good)."""
+    try:
+        for frame in split_message(message):
+            decode_frame(frame)
+    except FrameError as error:
+        return error.reason
+    return None
+
+
 def downlink_barrage(count: int, time_s: float, seed: int = 2) -> Iterator[tuple[bytes, str]]:
-    """`count` downlink frames generated at `time_s`, each with the reason the ground counts."""
+    """`count` downlink messages sent at `time_s`, each with the reason the ground counts: damaged
+    messages (refused whole, on arrival), and forged packets in good transfer frames (refused
+    when they land, after light time)."""
     rng = random.Random(seed)
+    framer = Framer()
     report = encode_body(Housekeeping("power", {"battery_soc": 0.5}))
-    good = encode_tm(POWER_APID, 0, 3, 25, time_s, report)
+    good = framer.message([encode_tm(POWER_APID, 0, 3, 25, time_s, report)], time_s)
     forged = [
         (encode_tm(POWER_APID, 0, 3, 25, time_s, msgpack.packb({"subsystem": "power", "params": [1]})), "bad_body"),
         (encode_tm(POWER_APID, 0, 3, 25, time_s, encode_body(Housekeeping("thermal", {}))), "wrong_application"),
@@ -164,21 +181,35 @@ def downlink_barrage(count: int, time_s: float, seed: int = 2) -> Iterator[tuple
         (encode_tm(POWER_APID, 0, 99, 1, time_s), "unknown_service"),
         (encode_tm(0x123, 0, 3, 25, time_s, report), "unknown_apid"),
         (encode_tc(POWER_APID, 0, 17, 1), "not_telemetry"),
-        (encode_tm(POWER_APID, 0, 3, 25, 4.0e9, report), "time_ahead"),
+        (_flip_body(encode_tm(POWER_APID, 0, 3, 25, time_s, report)), "bad_crc"),
     ]  # fmt: skip
     for index in range(count):
-        if index % 3:
-            frame = _frame_mutations(good, rng)
-            reason = frame_reason(frame)
+        if index % 3 == 1:
+            message = _frame_mutations(good, rng)
+            reason = message_reason(message)
             if reason is not None:
-                yield frame, reason
-        else:
-            yield rng.choice(forged)
+                yield message, reason
+        elif index % 3 == 2:
+            packet, reason = rng.choice(forged)
+            yield framer.message([packet], time_s), reason
+        else:  # a frame claiming to be sent long after now
+            yield (
+                framer.message([encode_tm(POWER_APID, 0, 3, 25, 4.0e9, report)], 4.0e9),
+                "time_ahead",
+            )
+
+
+def _flip_body(packet: bytes) -> bytes:
+    """`packet` with a bit of its application data flipped: its length holds, its CRC fails."""
+    damaged = bytearray(packet)
+    damaged[len(packet) - 4] ^= 0x01
+    return bytes(damaged)
 
 
 def is_delivered_later(reason: str) -> bool:
-    """A reason the ground finds only when the frame lands (after light time), not on arrival."""
-    return reason in ("bad_body", "wrong_application", "unknown_parameter", "unknown_service")
+    """A reason the ground finds only when a frame lands (after light time), not on arrival:
+    a packet's, where the transfer frame that carried it was good."""
+    return reason not in (*TRANSFER_FRAME, "time_ahead")
 
 
 # -- the truth feed, the sim port, the control API -----------------------------------------------

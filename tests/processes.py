@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import select
 import signal
 import subprocess
@@ -137,6 +138,14 @@ def mission_run(
         yield run
     finally:
         run.close()
+
+
+def packets_sent(flight_log: Path) -> int:
+    """What the spacecraft says it sent down, in the last line of its log."""
+    said = flight_log.read_text()
+    found = re.findall(r"stopped at mission time [\d.]+ s; (\d+) packets sent", said)
+    assert found, f"{flight_log} has no stop line:\n{said[-2000:]}"
+    return int(found[-1])
 
 
 def archived_frames(archive: Path) -> int:

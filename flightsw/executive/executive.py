@@ -85,7 +85,8 @@ class Executive:
         # The time of the last completed tick: ticks fall on whole multiples of tick_s, whenever
         # the clock was started.
         self.time_s: float = last_multiple(clock.now_s(), tick_s)
-        self.frames_sent = 0
+        self.frames_sent = 0  # downlink messages (the truth feed's `downlink_sent`)
+        self.packets_sent = 0
         self.observers: list[TickObserver] = []
         self.after_tick: list[Callable[[float], None]] = []  # once the tick's frames have left
         self.arrivals = ArrivalQueue()
@@ -346,7 +347,8 @@ class Executive:
         """Hand queued packets to the downlink and wait until they are sent (back-pressure)."""
         if self._pending:
             batch, self._pending = tuple(self._pending), []
-            self.frames_sent = self.downlink.ask(SendBatch(batch), block=True, timeout=60.0)
+            sent = self.downlink.ask(SendBatch(batch), block=True, timeout=60.0)
+            self.frames_sent, self.packets_sent = sent.messages, sent.packets
 
     def rate(self) -> float:
         return float(getattr(self.clock, "rate", 0.0))

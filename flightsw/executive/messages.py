@@ -179,9 +179,18 @@ class OutgoingPacket:
 
 @dataclass(frozen=True, slots=True)
 class SendBatch:
-    """Encode, record and send these packets in order; answered with the count sent so far."""
+    """Encode, record and send these packets in order, as one message; answered with what has
+    been sent so far (`DownlinkSent`)."""
 
     packets: tuple[OutgoingPacket, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DownlinkSent:
+    """What the downlink has sent so far: messages (each a batch in transfer frames), packets."""
+
+    messages: int
+    packets: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ The flight side owns it; the ground imports it, and nothing else of the flight s
 short allow-list (tests/test_architecture.py). docs/icd.md describes the same format in prose.
 
 - `packet`, `crc`, `cuc`: CCSDS space packets with PUS-C headers, their CRC and time field
+- `transfer_frame`: the TM transfer frames that carry the packets down, packed and taken apart
 - `services`: PUS service numbers, verification stages, event severities
 - `messages`, `storage_schedule`: the typed body of every service/subtype, and their codec
 - `truth`, `simport`: the truth feed and the sim port's requests and replies
@@ -95,6 +96,16 @@ from flightsw.icd.storage_schedule import (
     StoreStatus,
     TimeShiftSchedule,
 )
+from flightsw.icd.transfer_frame import (
+    FRAME_LENGTH,
+    Deframer,
+    Framer,
+    TransferFrame,
+    decode_frame,
+    first_packet,
+    peek_frame_time_s,
+    split_message,
+)
 from flightsw.icd.truth import Truth, decode_truth, encode_truth
 
 from flightsw.icd import simport  # isort: skip  (the sim port's messages, by module: simport.StepRequest)
@@ -107,6 +118,7 @@ __all__ = [
     "AUTHENTICATED_COMMANDS",
     "CUC_LENGTH",
     "FLOAT_MAX",
+    "FRAME_LENGTH",
     "HOST",
     "IDLE_APID",
     "MAX_AHEAD_S",
@@ -125,6 +137,7 @@ __all__ = [
     "ArgSpec",
     "CommandError",
     "CommandSpec",
+    "Deframer",
     "DeleteActivity",
     "DeleteStore",
     "DisableSchedule",
@@ -135,6 +148,7 @@ __all__ = [
     "EventReport",
     "FaultSpec",
     "FrameError",
+    "Framer",
     "Gatekeeper",
     "Housekeeping",
     "InsertActivity",
@@ -166,6 +180,7 @@ __all__ = [
     "SubsystemDictionary",
     "TimeReport",
     "TimeShiftSchedule",
+    "TransferFrame",
     "Truth",
     "Verification",
     "bind_form",
@@ -174,6 +189,7 @@ __all__ = [
     "decode",
     "decode_body",
     "decode_cuc",
+    "decode_frame",
     "decode_truth",
     "dictionary_from_json",
     "encode_body",
@@ -182,6 +198,8 @@ __all__ = [
     "encode_tc",
     "encode_tm",
     "encode_truth",
+    "first_packet",
+    "peek_frame_time_s",
     "peek_tm_identity",
     "peek_tm_time_s",
     "register",
@@ -189,6 +207,7 @@ __all__ = [
     "sender_key",
     "serve_securely",
     "simport",
+    "split_message",
     "validate_args",
     "with_choices",
 ]

@@ -31,6 +31,12 @@ one (a rekey chose another), a sequence number already taken or too far ahead of
 taken, or an anti-replay state that cannot be stored (nothing is taken that a restart would
 not know of)."""
 
+TRANSFER_FRAME = (
+    "bad_frame_length", "bad_frame_crc", "bad_frame_header", "bad_first_header_pointer",
+)  # fmt: skip
+"""A downlink message or transfer frame is not as the ICD says (`flightsw.icd.transfer_frame`):
+not whole frames, a wrong FECF, a header not this link's, a first header pointer off the end."""
+
 DOWNLINK = (
     "not_telemetry", "unknown_apid", "wrong_application", "unknown_parameter", "time_ahead",
     "in_flight_full",
@@ -57,10 +63,12 @@ SIM = ("declined", "defect")
 
 BY_SOCKET: dict[str, tuple[str, ...]] = {
     "uplink": PACKET + UPLINK + SECURITY,
-    "downlink": PACKET + BODY + DOWNLINK,
+    "downlink": TRANSFER_FRAME + PACKET + BODY + DOWNLINK,
     "truth": MESSAGE + TRUTH,
     "sim": MESSAGE + SIM,
 }
 """The reasons each receiver counts (the control API's are the ground's: `ground.api`)."""
 
-ALL = frozenset(PACKET + BODY + UPLINK + SECURITY + DOWNLINK + MESSAGE + TRUTH + SIM)
+ALL = frozenset(
+    TRANSFER_FRAME + PACKET + BODY + UPLINK + SECURITY + DOWNLINK + MESSAGE + TRUTH + SIM
+)

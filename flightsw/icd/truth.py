@@ -39,7 +39,7 @@ class Truth(Struct, frozen=True):
     """The spacecraft's truth at the end of a tick.
 
     `generation` counts the spacecraft built since the process started (a reset builds a new
-    one); `downlink_sent` counts the frames sent so far, so the ground moves its clock to
+    one); `downlink_sent` counts the downlink messages sent so far, so the ground moves its clock to
     `time_s` only once it has them all. `range_m` and `station_visible` are None without
     navigation, `downlink_closes` None without comms. `utc_s` is the UTC (POSIX seconds) at
     which a realtime spacecraft's clock read `time_s` (None when stepped or paused): the ground

@@ -101,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         runtime.close()
         executive = runtime.spacecraft.executive
         log.info(
-            "stopped at mission time %.1f s; %d frames sent",
+            "stopped at mission time %.1f s; %d packets sent in %d downlink messages",
             executive.time_s,
+            executive.packets_sent,
             executive.frames_sent,
         )
     return EXIT_OK

@@ -273,8 +273,8 @@ class FlightRuntime:
         return clock.utc_at(time_s) if isinstance(clock, RealtimeClock) else None
 
     def _publish_truth(self, time_s: float) -> None:
-        """Truth after each tick, with the count of frames sent so far: the ground must not move
-        its clock to `time_s` before it has every frame sent up to then."""
+        """Truth after each tick, with the count of downlink messages sent so far: the ground
+        must not move its clock to `time_s` before it has every message sent up to then."""
         fix = self.spacecraft.navigation_fix()
         truth = Truth(
             generation=self.generation,

@@ -139,7 +139,7 @@ class SimPort:
     def _status(self, _: StatusRequest) -> StatusReply:
         """Where the spacecraft is, and every count a ground attaching to it starts from.
 
-        The downlink's counters come from one ask, so the frames sent and the frames made per
+        The downlink's counters come from one ask, so the messages sent and the packets made per
         APID are of one instant; packets the executive still holds are not made yet and will
         get the sequence counts that follow.
         """

@@ -8,7 +8,8 @@ from ground.api.display import mission_time
 
 
 class IngestCounts(msgspec.Struct, frozen=True):
-    """Frames off the downlink: taken in, refused (by reason), and the sequence gaps seen."""
+    """What came down: transfer frames (and those the frame count says were lost), packets
+    (`frames`) taken in, refused (by reason, either kind), and the sequence gaps seen."""
 
     frames: int
     good: int
@@ -17,6 +18,10 @@ class IngestCounts(msgspec.Struct, frozen=True):
     gaps: int
     frames_missing: int
     refused_archived: int = 0  # refused frames archived in full; the rest are counted only
+    transfer_frames: int = 0
+    transfer_frames_refused: int = 0  # among `refused`: whole frames, not packets
+    transfer_frames_lost: int = 0  # by the virtual channel frame count
+    octets_dropped: int = 0  # of packets cut by a lost transfer frame
 
 
 class TruthCounts(msgspec.Struct, frozen=True):

@@ -1,6 +1,8 @@
 """Ingest checks: every downlinked frame is parsed, checked and counted, good or bad.
 
-Checks, in order: the CCSDS header and CRC (`flightsw.icd.packet.decode`), the APID against
+A transfer frame is checked first (`transfer_frame`: its length, FECF and header, and its
+transmit time against the ground's clock); then each packet it carries, when it lands.
+Packet checks, in order: the CCSDS header and CRC (`flightsw.icd.packet.decode`), the APID against
 the dictionary, the generation time against the ground's clock (at most `MAX_AHEAD_S` ahead),
 the body against the ICD and a report against the dictionary (its application is the APID's,
 its parameters are the dictionary's), then the per-APID sequence count (a jump is a gap: frames
@@ -23,8 +25,10 @@ from flightsw.icd import (
     Packet,
     PacketType,
     ParameterValues,
+    TransferFrame,
     decode,
     decode_body,
+    decode_frame,
 )
 
 
@@ -50,12 +54,38 @@ class IngestChecks:
         self.apid_names = apid_names
         # Each application's parameter names; None: reports are not checked against them.
         self.parameters = parameters
+        self.transfer_frames = 0
+        self.transfer_frames_refused = 0
+        self.transfer_frames_lost = 0  # by the virtual channel frame count
+        self.octets_dropped = 0  # of packets cut by a lost frame
         self.frames = 0
         self.good = 0
         self.refused = Counter[str]()
         self.gaps = 0
         self.frames_missing = 0
         self._next_seq: dict[int, int] = {}
+
+    def transfer_frame(self, octets: bytes, now_s: float | None = None) -> TransferFrame:
+        """Check a transfer frame, and with `now_s` that it was not sent more than
+        `MAX_AHEAD_S` after it; raise FrameError (counted) if it is bad."""
+        self.transfer_frames += 1
+        try:
+            frame = decode_frame(octets)
+            if now_s is not None and frame.time_s > now_s + MAX_AHEAD_S:
+                raise FrameError(
+                    "time_ahead",
+                    f"a transfer frame sent at {frame.time_s:.6g} s, more than {MAX_AHEAD_S:g} s "
+                    f"after the ground's mission time {now_s:.6g} s",
+                )
+        except FrameError as error:
+            self.refuse_transfer_frame(error.reason)
+            raise
+        return frame
+
+    def refuse_transfer_frame(self, reason: str) -> None:
+        """Count a transfer frame (or a downlink message not of whole frames) refused."""
+        self.transfer_frames_refused += 1
+        self.count(reason)
 
     def parse(self, frame: bytes, now_s: float | None = None) -> Packet:
         """Check the header and CRC of a downlinked frame, and with `now_s` that it was not
@@ -140,6 +170,10 @@ class IngestChecks:
 
     def counters(self) -> dict[str, object]:
         return {
+            "transfer_frames": self.transfer_frames,
+            "transfer_frames_refused": self.transfer_frames_refused,
+            "transfer_frames_lost": self.transfer_frames_lost,
+            "octets_dropped": self.octets_dropped,
             "frames": self.frames,
             "good": self.good,
             "refused": sum(self.refused.values()),

@@ -1,15 +1,16 @@
 """Attaching to a spacecraft: its counts when the ground met it, and what arrives from before.
 
 The stepping handshakes compare counts (docs/icd.md, "Stepping handshake"): a truth message or a
-step reply says how many frames and truth messages the spacecraft has sent, and the ground
+step reply says how many downlink messages and truth messages the spacecraft has sent, and the ground
 waits until it has received as many. A ground that comes up beside a spacecraft that has been
 flying (after a crash, or started late) cannot count from zero: it asks the sim port's `status`
 and starts from the spacecraft's own counts. What the spacecraft sent before that answer and
 still reaches the ground is told apart:
 
-- a frame by its sequence count: the spacecraft's first frame on an APID after the attachment
-  carries the count `generated[apid]` (modulo 16384); frames arrive in the order sent, so
-  every frame before the first such one is from before (`Backlog`);
+- a downlink message by its first packet's sequence count (a message begins with a packet,
+  docs/icd.md): the spacecraft's first packet on an APID after the attachment carries the count
+  `generated[apid]` (modulo 16384); messages arrive in the order sent, so every message before
+  the first that begins with such a packet is from before (`Backlog`);
 - a truth message by its time: ticks only move forward, and the attachment was answered at or
   after the last tick whose truth was sent before it. Such a truth is dropped: its frames are
   part of the attachment's count.
@@ -21,7 +22,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from flightsw.icd import SEQUENCE_MODULO, Truth, peek_tm_identity, peek_tm_time_s, simport
+from flightsw.icd import (
+    SEQUENCE_MODULO,
+    Truth,
+    first_packet,
+    peek_tm_identity,
+    peek_tm_time_s,
+    simport,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +140,12 @@ class Backlog:
         self.received = 0
         self.last_s = now_s  # wall time of the last arrival
 
-    def take(self, frame: bytes, now_s: float) -> int:
-        """Note a frame arriving at wall time `now_s`; return how many frames the ground's
-        count grows by: this one, and those lost before it when it ends the backlog."""
+    def take(self, message: bytes, now_s: float) -> int:
+        """Note a downlink message arriving at wall time `now_s`; return how many messages the
+        ground's count grows by: this one, and those lost before it when it ends the backlog."""
         if not self.open:
             return 1
-        identity = peek_tm_identity(frame)
+        identity = peek_tm_identity(first_packet(message))
         if identity is not None and self.attachment.first_after(*identity):
             return 1 + self._close()
         self.received += 1
@@ -198,14 +206,15 @@ class Flying:
         self.last_truth = truth
         return True
 
-    def suspects_frame(self, frame: bytes, ground_now_s: float) -> bool:
-        """Whether `frame` starts an APID's count again from a tick or more before the ground's
-        clock: the start-up event of a spacecraft that has just started, under a ground that
-        had been flying with another."""
-        identity = peek_tm_identity(frame)
+    def suspects_frame(self, message: bytes, ground_now_s: float) -> bool:
+        """Whether a downlink message's first packet starts an APID's count again from a tick or
+        more before the ground's clock: the start-up event of a spacecraft that has just
+        started, under a ground that had been flying with another."""
+        packet = first_packet(message)
+        identity = peek_tm_identity(packet)
         if identity is None or identity[1] != 0:
             return False
-        sent_s = peek_tm_time_s(frame)
+        sent_s = peek_tm_time_s(packet)
         return sent_s is not None and sent_s + self.attachment.tick_s < ground_now_s
 
     def known(self) -> Known:

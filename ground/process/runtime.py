@@ -12,7 +12,14 @@ import zmq
 from flightsw.cli import ParentWatch
 from flightsw.clock import wall_s_at_utc, wall_time_s
 from flightsw.config import EXECUTIVE
-from flightsw.icd import ACTIVATE_KEY, Truth, encode_envelope, peek_tm_time_s, simport
+from flightsw.icd import (
+    ACTIVATE_KEY,
+    Truth,
+    encode_envelope,
+    first_packet,
+    peek_tm_time_s,
+    simport,
+)
 from ground.api import CommandStaged, FeedEvent, Refusal, ResetReply
 from ground.errors import GroundError
 from ground.link.signer import TcSigner
@@ -127,8 +134,10 @@ class GroundRuntime:
             )
         self.flying = Flying(attachment, self.flying.retired)
         self._backlog = Backlog(attachment, self.wall_s())
-        self.downlink_received = 0  # frames off the socket (+ those the backlog says were lost)
-        self.downlink_taken_in = 0  # frames handed to the service (fewer while a step buffers)
+        # Downlink messages (each a batch of transfer frames) off the socket, + those the backlog
+        # says were lost; and those handed to the service (fewer while a step buffers).
+        self.downlink_received = 0
+        self.downlink_taken_in = 0
         self.truth_received = attachment.truth_sent
         self.uplink_sent = attachment.uplink_received
 
@@ -204,50 +213,50 @@ class GroundRuntime:
     # -- link ------------------------------------------------------------------------------------
 
     def _drain_downlink(self) -> None:
-        """Take frames off the socket; while a step runs, hold them for `_apply_truths`."""
+        """Take downlink messages off the socket; while a step runs, hold them for `_apply_truths`."""
         socket = self.sockets.downlink
         # Held during a step, and before the first range is known where light time comes from
-        # it: judged without a range, a frame would take the config's fallback light time (3
-        # minutes for the Mars cruise) and hold up every frame behind it.
+        # it: judged without a range, a message would take the config's fallback light time (3
+        # minutes for the Mars cruise) and hold up every message behind it.
         hold = self._holding()
         heard = False
         while True:
             try:
-                frame = socket.recv(zmq.NOBLOCK, copy=True)
+                message = socket.recv(zmq.NOBLOCK, copy=True)
             except zmq.Again:
                 break
             heard = True
             if self._reattaching is not None:
-                self._reattaching.frames.append(frame)
-            elif self.flying.suspects_frame(frame, self.service.now_s):
-                self._reattach("a frame older than the ground's clock starts a count again")
+                self._reattaching.frames.append(message)
+            elif self.flying.suspects_frame(message, self.service.now_s):
+                self._reattach("a message older than the ground's clock starts a count again")
                 assert self._reattaching is not None
-                self._reattaching.frames.append(frame)
+                self._reattaching.frames.append(message)
             else:
-                self._arrived(frame, hold)
+                self._arrived(message, hold)
         if heard:
             self.liveness.heard(self.service)
 
     def _holding(self) -> bool:
         return bool(self._steps) or self.service.channel.awaiting_range()
 
-    def _arrived(self, frame: bytes, hold: bool) -> None:
+    def _arrived(self, message: bytes, hold: bool) -> None:
         now_s = self.wall_s() if self._backlog.open else 0.0
-        grown = self._backlog.take(frame, now_s)
+        grown = self._backlog.take(message, now_s)
         if grown > 1:
             self._lost_before(grown - 1)
         self.downlink_received += 1
         if self._backlog.open and self.attachment.time_s > 0.0:
             # Sent before the attachment by a spacecraft already flying: history by now. It
-            # comes before any frame sent after, so it goes in at once, in its turn.
+            # comes before any message sent after, so it goes in at once, in its turn.
             self.downlink_taken_in += 1
-            self.service.on_late_frame(frame)
+            self.service.on_late_message(message)
         elif hold:
-            self._frames.append(frame)
+            self._frames.append(message)
             if len(self._frames) > FRAMES_HELD:
                 self._take_in(self._frames.popleft())
         else:
-            self._take_in(frame)
+            self._take_in(message)
 
     def _settle_backlog(self) -> None:
         lost = self._backlog.settle(self.wall_s())
@@ -265,9 +274,9 @@ class GroundRuntime:
         self.downlink_received += lost
         self.downlink_taken_in += lost
 
-    def _take_in(self, frame: bytes) -> None:
+    def _take_in(self, message: bytes) -> None:
         self.downlink_taken_in += 1
-        self.service.on_downlink_frame(frame)
+        self.service.on_downlink_message(message)
 
     def _take_in_held(self, up_to: int | None = None) -> None:
         """Hand held frames to the service, in arrival order, until `up_to` have been taken in."""
@@ -305,7 +314,7 @@ class GroundRuntime:
         attachment = Attachment.from_status(reply)
         another = why_another(self.flying.known(), attachment)
         if another is not None:
-            times = [peek_tm_time_s(frame) for frame in held.frames]
+            times = [peek_tm_time_s(first_packet(message)) for message in held.frames]
             start_s = min([attachment.time_s, *(t for t in times if t is not None),
                            *(truth.time_s for truth, _ in held.truths)])  # fmt: skip
             begin_segment(self.service, start_s, f"another spacecraft flies: {another}")

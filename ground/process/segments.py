@@ -55,6 +55,7 @@ def _start_afresh(service: GroundService, start_s: float) -> None:
     service.now_s = start_s
     service.downlink = DelayLine()
     service.checks.restart()
+    service.deframer.restart()
     service.seen = SeenFrames(service.seen.capacity)
     service.latest_reports.clear()
     service.answered.clear()

@@ -18,6 +18,7 @@ from flightsw.clock import wall_utc
 from flightsw.config import Operator
 from flightsw.icd import (
     MAX_AHEAD_S,
+    Deframer,
     DumpStore,
     EventReport,
     FrameError,
@@ -32,9 +33,11 @@ from flightsw.icd import (
     StoredFrames,
     StoreStatus,
     TimeReport,
+    TransferFrame,
     Verification,
     decode,
-    peek_tm_time_s,
+    peek_frame_time_s,
+    split_message,
 )
 from ground.api import (
     AlarmChanged,
@@ -126,7 +129,8 @@ class GroundService:
         # Every refusal is counted (`checks`); a flood's first frames are archived in full.
         self.refused = RefusedFrames(archive, lambda event: self.publish(event))
         self.truth = TruthIntake()  # the runtime hands it the truth feed's messages
-        self.downlink = DelayLine()
+        self.downlink = DelayLine()  # transfer frames on their way down
+        self.deframer = Deframer()
         self.commander = Commander(
             dictionary, archive, channel,
             publish=lambda event: self.publish(event),
@@ -185,8 +189,8 @@ class GroundService:
             return
         self.now_s = now_s
         for in_flight in self.downlink.release(now_s):
-            arrived: tuple[Packet, bytes] = in_flight.payload  # type: ignore[assignment]
-            self._deliver(arrived, in_flight.due_s)
+            landed: TransferFrame = in_flight.payload  # type: ignore[assignment]
+            self._land(landed, in_flight.due_s)
         for update in self.commands.expire(now_s):
             self.record_stage(update)
         self.record_alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
@@ -231,9 +235,24 @@ class GroundService:
 
     # -- downlink --------------------------------------------------------------------------------
 
+    def on_downlink_message(self, message: bytes) -> None:
+        """A downlink message reached the antenna: each of its transfer frames crosses the
+        channel on its own (`on_downlink_frame`)."""
+        try:
+            frames = split_message(message)
+        except FrameError as error:
+            self.checks.transfer_frames += 1
+            self.checks.refuse_transfer_frame(error.reason)
+            self._refuse(message, error, None)
+            return
+        for frame in frames:
+            self.on_downlink_frame(frame)
+
     def on_downlink_frame(self, frame: bytes) -> None:
-        """A frame reached the antenna: the channel decides its fate, the checks come on arrival."""
-        sent_s = peek_tm_time_s(frame)
+        """A transfer frame reached the antenna: the channel decides its fate (lost, bits
+        flipped, when it lands); the frame is checked then (its FECF catches the flipped bits),
+        and its packets are taken out when it lands, after light time."""
+        sent_s = peek_frame_time_s(frame)
         due_s: float | None = None  # where the channel could not read a send time: on arrival
         # A send time read from an unchecked frame is believed only if it could be true: one
         # far ahead would hold a rate-limited transmitter busy for every frame after it (such a
@@ -244,25 +263,65 @@ class GroundService:
                 return
             frame, due_s = passage.frame, passage.due_s
         try:
-            packet = self.checks.parse(frame, self.now_s)
+            checked = self.checks.transfer_frame(frame, self.now_s)
         except FrameError as error:
             self._refuse(frame, error, None)
             return
         if due_s is None:
-            due_s = packet.time_s + self.channel.one_way_s()
-        if not self.downlink.push(packet.time_s, due_s, (packet, frame)):
-            full = f"{len(self.downlink)} frames are on their way down already"
+            due_s = checked.time_s + self.channel.one_way_s()
+        if not self.downlink.push(checked.time_s, due_s, checked):
+            full = f"{len(self.downlink)} transfer frames are on their way down already"
             self.checks.count("in_flight_full")
-            self._refuse(frame, FrameError("in_flight_full", full), packet)
+            self._refuse(frame, FrameError("in_flight_full", full), None)
             return
         if due_s <= self.now_s:
             self.advance(self.now_s)
 
-    def on_late_frame(self, frame: bytes) -> None:
-        """A frame the spacecraft sent before this ground attached comes now (it waited in the
+    def on_late_message(self, message: bytes) -> None:
+        """A message the spacecraft sent before this ground attached comes now (it waited in the
         spacecraft's socket while no ground listened): history, archived without the rules and
         without crossing the channel, whose picture of that time is gone."""
-        self.replay_frame(frame, self.now_s, LATE)
+        try:
+            frames = split_message(message)
+        except FrameError as error:
+            self.checks.transfer_frames += 1
+            self.checks.refuse_transfer_frame(error.reason)
+            self._refuse(message, error, None)
+            return
+        for frame in frames:
+            try:
+                checked = self.checks.transfer_frame(frame)
+            except FrameError as error:
+                self._refuse(frame, error, None)
+                continue
+            for packet in self._packets_of(checked):
+                self.replay_frame(packet, self.now_s, LATE)
+
+    def _packets_of(self, frame: TransferFrame) -> list[bytes]:
+        """The packets a checked transfer frame completes, in order; what its frame count says
+        was lost before it is counted."""
+        deframed = self.deframer.take(frame)
+        if deframed.frames_lost or deframed.octets_dropped:
+            self.checks.transfer_frames_lost += deframed.frames_lost
+            self.checks.octets_dropped += deframed.octets_dropped
+            log.warning(
+                "%d transfer frames lost on the way before frame %d (%d octets of cut packets "
+                "dropped); the packets' sequence counts say which",
+                deframed.frames_lost,
+                frame.channel_count,
+                deframed.octets_dropped,
+            )
+        return deframed.packets
+
+    def _land(self, frame: TransferFrame, received_s: float) -> None:
+        """A transfer frame lands: each packet it completes is checked and delivered."""
+        for octets in self._packets_of(frame):
+            try:
+                packet = self.checks.parse(octets, self.now_s)
+            except FrameError as error:
+                self._refuse(octets, error, None)
+                continue
+            self._deliver((packet, octets), received_s)
 
     def replay_frame(self, frame: bytes, received_s: float, history: str | None = None) -> None:
         """A recorded frame reaches the ground again at its recorded `received_s` (a replay).

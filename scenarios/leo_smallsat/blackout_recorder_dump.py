@@ -10,9 +10,9 @@ warning, after 120 s). The spacecraft does not notice anything: its recorder kee
 Once the link is back, the ground dumps the recorder for the blackout window (TC[15]). The
 played-back frames go into the archive as history: each subsystem then has exactly 300 s / 10 s
 = 30 housekeeping samples in the window and no step between two samples longer than 10 s; the
-frames the ground counted as missing, the frames the channel lost and the frames recovered by
-playback are the same number, with no duplicate; the eclipse entry is in the event log at its
-onboard time. The alarms, back in limits, are acknowledged.
+transfer frames the channel lost are the ones the ground's frame count says it missed, and the
+packets the sequence counts say are missing are the ones playback recovers, with no duplicate;
+the eclipse entry is in the event log at its onboard time. The alarms, back in limits, are acknowledged.
 """
 
 from itertools import pairwise
@@ -68,9 +68,13 @@ def run(hil):
         hil.await_telemetry("executive.ticks", changed(), within=2 * HK_PERIOD_S)
         after = hil.ground_status()
         lost = after.channel.lost_down
+        counted = after.ingest.transfer_frames_lost
         missing = after.ingest.frames_missing
-        hil.note(f"frames lost on the way down: {lost}; missing by sequence count: {missing}")
-        if not lost or missing != lost:
+        hil.note(
+            f"transfer frames lost on the way down: {lost}, missed by frame count: {counted}; "
+            f"packets missing by sequence count: {missing}"
+        )
+        if not lost or counted != lost or not missing:
             raise HilFailure(f"the ground should miss exactly what was lost: {after}")
         # Sunset came during the blackout: the spacecraft is already in the shadow.
         hil.check("navigation.in_eclipse == True")
@@ -83,9 +87,10 @@ def run(hil):
         )
         playback = hil.ground_status().playback
         hil.note(f"playback: {msgspec.structs.asdict(playback)}")
-        if playback.recovered != lost or playback.duplicates != 0:
+        if playback.recovered != missing or playback.duplicates != 0:
             raise HilFailure(
-                f"playback recovered {playback}; expected all {lost} lost frames, no duplicate"
+                f"playback recovered {playback}; expected all {missing} missing packets, no "
+                "duplicate"
             )
 
     with hil.step("Nothing is lost: every subsystem has all 30 samples of the window, no gap"):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from flying import LEO, LIGHT_TIME_S
+from processes import packets_sent
 
 from flightsw.cli import EXIT_RUNTIME
 from ground.api import GetAlarms, GroundClient, GroundStatus, Step
@@ -115,7 +116,8 @@ def test_a_ground_at_its_file_size_limit_keeps_running_and_loses_no_row(tmp_path
         )
         assert housekeeping == reports.fetchone()[0]
     db.close()
-    # Every frame that reached the ground is in the archive, once: those still crossing the
+    # Every packet that reached the ground is in the archive, once: those still crossing the
     # light time when it stopped land at their due time as the run closes (spilled here).
     assert status.in_flight_down > 0  # some were, and count
-    assert frames == (status.ingest.frames, status.ingest.frames)
+    sent = packets_sent(tmp_path / f"{RUN}.flightsw.log")
+    assert frames == (sent, sent)

@@ -11,7 +11,7 @@ import zmq
 from flying import LIGHT_TIME_S
 
 from flightsw.config import read_keys
-from flightsw.icd import sdls
+from flightsw.icd import Framer, sdls
 from flightsw.icd.cuc import decode_cuc, encode_cuc
 from flightsw.icd.packet import encode_tc, encode_tm
 from ground.api import (
@@ -146,12 +146,12 @@ def test_a_corrupted_frame_sent_to_the_ground_is_counted_and_refused(mission: Mi
     client = mission.client
     with refusals_seen(mission) as feed:
         frame = encode_tm(17, 0, 3, 25, 1.0, msgpack.packb({"subsystem": "power", "params": {}}))
-        push_to(mission.endpoints.downlink, [flipped(frame, 10)])
+        push_to(mission.endpoints.downlink, [flipped(Framer().message([frame], 1.0), 30)])
         # Our socket is not the spacecraft's: wait for the ground to say it refused the frame.
         assert feed.poll(10_000), "the ground never reported the corrupted frame"
         refused = decode_event(feed.recv_multipart()[-1])
-    assert isinstance(refused, FrameRefused) and refused.reason == "bad_crc"
-    assert client.call(GetStatus()).status.ingest.refused_by_reason == {"bad_crc": 1}
+    assert isinstance(refused, FrameRefused) and refused.reason == "bad_frame_crc"
+    assert client.call(GetStatus()).status.ingest.refused_by_reason == {"bad_frame_crc": 1}
     client.call(Step(seconds=15.0))
     assert client.call(GetTelemetry(name="power.battery_soc")).value is not None  # still ingesting
 
@@ -183,7 +183,8 @@ def test_a_frame_with_a_good_crc_and_a_body_of_the_wrong_type_is_refused_and_ing
             {"subsystem": "power", "params": ["soc", 0.5]},
             {"subsystem": 17, "params": {}},
         ):
-            push_to(mission.endpoints.downlink, [encode_tm(17, 0, 3, 25, 1.0, msgpack.packb(body))])
+            packet = encode_tm(17, 0, 3, 25, 1.0, msgpack.packb(body))
+            push_to(mission.endpoints.downlink, [Framer().message([packet], 1.0)])
         client.call(Step(seconds=5.0))  # the body is checked when the frame lands, light time on
         refused = []
         while len(refused) < 2 and feed.poll(10_000):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 import select
 import signal
 import time
 from pathlib import Path
 
 import pytest
-from processes import archived_frames, mission_run, wait_for_exit
+from processes import archived_frames, mission_run, packets_sent, wait_for_exit
 
 from ground.api.session import Session
 
@@ -19,13 +18,6 @@ pytestmark = pytest.mark.integration
 HEADLESS = ("--headless",)
 CHILDREN_GO_WITHIN_S = 10.0  # a killed mission's children stop by themselves, within this bound
 PROMPT_AFTER_CHILDREN_S = 3.0  # Ctrl-C returns this soon after both children have stopped
-
-
-def frames_sent(log: Path) -> int:
-    """What the spacecraft says it sent, in its last line."""
-    found = re.findall(r"stopped at mission time [\d.]+ s; (\d+) frames sent", log.read_text())
-    assert found, f"{log} has no stop line:\n{log.read_text()[-2000:]}"
-    return int(found[-1])
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
@@ -44,7 +36,7 @@ def test_a_signal_to_mission_run_stops_the_spacecraft_then_the_ground_and_says_s
         assert wait_for_exit(pids[child], within_s=0.0), f"{child} outlived mission run"
     assert not run.session_path.exists()  # the run ended cleanly: its session with it
     # The ground stopped last and kept everything the spacecraft sent.
-    sent = frames_sent(tmp_path / "signalled.flightsw.log")
+    sent = packets_sent(tmp_path / "signalled.flightsw.log")
     assert sent > 0 and archived_frames(tmp_path / "signalled.sqlite") == sent
 
 

@@ -1,4 +1,5 @@
-"""The downlink: encode TM packets with per-APID sequence counts, record them, send them."""
+"""The downlink: encode TM packets with per-APID sequence counts, record them, and send each
+batch as one message of CCSDS transfer frames (`flightsw.icd.transfer_frame`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pykka
 import zmq
 
 from flightsw.executive.messages import (
+    DownlinkSent,
     LinkCounters,
     RecorderDelete,
     RecorderStatus,
@@ -20,6 +22,7 @@ from flightsw.executive.messages import (
 from flightsw.executive.recorder import Recorder
 from flightsw.icd.messages import encode_body
 from flightsw.icd.packet import SEQUENCE_MODULO, encode_tm
+from flightsw.icd.transfer_frame import Framer
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +30,17 @@ WAIT_SLICE_MS = 100  # a stepped send waits for the ground in slices, to notice 
 
 
 class DownlinkActor(pykka.ThreadingActor):
-    """Own the TM socket; frames leave in the order the executive hands them over.
+    """Own the TM socket; packets leave in the order the executive hands them over, a batch
+    (a tick's) in one message of transfer frames.
 
     The socket is made in `on_start` (the actor's thread) because a ZeroMQ socket belongs to
     the thread that uses it. In stepped mode a send waits for the ground (back-pressure, so
-    mission time lags instead of frames being lost); in realtime it never blocks the spacecraft,
-    and a frame the ground cannot take is counted as dropped — the recorder still holds it.
+    mission time lags instead of messages being lost); in realtime it never blocks the
+    spacecraft, and a message the ground cannot take is counted as dropped — the recorder still
+    holds its packets.
     Once `stopping` is set (the process was asked to stop) no send waits: a stepped spacecraft
-    whose ground is gone would otherwise spend `send_timeout_ms` on every frame before it could
-    stop.
+    whose ground is gone would otherwise spend `send_timeout_ms` on every message before it
+    could stop.
     """
 
     def __init__(
@@ -57,7 +62,9 @@ class DownlinkActor(pykka.ThreadingActor):
         self.sequence: dict[int, int] = defaultdict(int)
         self.generated: dict[int, int] = defaultdict(int)  # per APID, unwrapped: never modulo
         self.message_counter: dict[tuple[int, int, int], int] = defaultdict(int)
-        self.frames_sent = 0
+        self.framer = Framer()
+        self.frames_sent = 0  # downlink messages, as the truth feed's `downlink_sent` counts them
+        self.packets_sent = 0  # in those messages
         self.frames_dropped = 0
         self.socket: zmq.Socket[Any] | None = None
 
@@ -75,15 +82,19 @@ class DownlinkActor(pykka.ThreadingActor):
     def on_receive(self, message: Any) -> Any:
         match message:
             case SendBatch(packets):
+                encoded = []
                 for packet in packets:
                     frame = self.encode(packet.apid, packet.time_s, packet.message)
                     if self.recorder is not None and packet.record:
                         self.recorder.store(packet.time_s, frame)
-                    self._send(frame)
-                return self.frames_sent
+                    encoded.append(frame)
+                if encoded and self._send(self.framer.message(encoded, packets[-1].time_s)):
+                    self.packets_sent += len(encoded)
+                return DownlinkSent(self.frames_sent, self.packets_sent)
             case LinkCounters():
                 return {
                     "frames_sent": self.frames_sent,
+                    "packets_sent": self.packets_sent,
                     "frames_dropped": self.frames_dropped,
                     "generated": dict(self.generated),
                 }
@@ -110,7 +121,8 @@ class DownlinkActor(pykka.ThreadingActor):
             apid, seq, message.service, message.subtype, time_s, encode_body(message), counter
         )
 
-    def _send(self, frame: bytes) -> None:
+    def _send(self, frame: bytes) -> bool:
+        """Send one message; False if it was dropped (the ground not taking it)."""
         assert self.socket is not None  # made in on_start, before any message
         copy = len(frame) > 512
         try:
@@ -118,13 +130,14 @@ class DownlinkActor(pykka.ThreadingActor):
         except zmq.Again:
             if not (self.blocking and self._wait_for_ground()):
                 self._drop()
-                return
+                return False
             try:
                 self.socket.send(frame, zmq.NOBLOCK, copy=copy)
             except zmq.Again:
                 self._drop()
-                return
+                return False
         self.frames_sent += 1
+        return True
 
     def _wait_for_ground(self) -> bool:
         """Wait up to `send_timeout_ms` until the ground takes frames; False if it did not, or
@@ -141,8 +154,9 @@ class DownlinkActor(pykka.ThreadingActor):
         self.frames_dropped += 1
         if self.frames_dropped in (1, 10, 100) or self.frames_dropped % 1000 == 0:
             log.warning(
-                "downlink: the ground at %s is not taking frames; %d dropped so far "
-                "(kept onboard by the recorder). Start the ground or check its endpoint.",
+                "downlink: the ground at %s is not taking messages; %d dropped so far "
+                "(their packets kept onboard by the recorder). Start the ground or check its "
+                "endpoint.",
                 self.endpoint,
                 self.frames_dropped,
             )

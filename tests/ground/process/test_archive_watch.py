@@ -27,6 +27,7 @@ from ground.process.runtime import GroundRuntime
 from ground.process.service import GroundService
 from ground.rules import AlarmManager, RuleEngine
 from ground.vocabulary import AlarmSeverity, AlarmTransitionKind
+from tests.downlink import down
 
 LIGHT_TIME_S = 2.0
 POWER_APID = 17
@@ -49,7 +50,7 @@ class Ground:
         """One power report per mission second up to `time_s`, each delivered after light time;
         the archive is kept once per mission second, as the runtime does."""
         while self.sent <= time_s:
-            self.service.on_downlink_frame(power_report(self.sent, float(self.sent)))
+            down(self.service, power_report(self.sent, float(self.sent)))
             self.service.advance(self.sent + LIGHT_TIME_S)
             self.service.keep_archive(self.sent + LIGHT_TIME_S)
             self.sent += 1
@@ -175,7 +176,7 @@ def test_the_ground_stops_once_the_rows_held_reach_their_bound(
     ground.commits_fail()
     second = 0
     while runtime.running:
-        ground.service.on_downlink_frame(power_report(second, float(second)))
+        down(ground.service, power_report(second, float(second)))
         runtime._advance(second + LIGHT_TIME_S)  # what each truth message does
         second += 1
         assert second < 100, "the ground never stopped"

@@ -6,8 +6,9 @@ from types import MappingProxyType
 
 from grounds import event, power
 
-from flightsw.icd import Truth
+from flightsw.icd import Framer, Truth
 from ground.process.attachment import Attachment, Backlog, Flying, Known, why_another
+from tests.downlink import message
 
 FLYING = Attachment(
     generation=1,
@@ -20,22 +21,27 @@ FLYING = Attachment(
 )
 
 
+def sent(packet: bytes) -> bytes:
+    """A downlink message that begins with `packet`, as the spacecraft sends one."""
+    return message(Framer(), packet)
+
+
 def test_frames_from_before_count_as_they_come_and_the_lost_ones_once_the_backlog_ends() -> None:
     backlog = Backlog(FLYING, now_s=0.0)
     assert backlog.open
     # Power frames 1 and 2 waited in the spacecraft's socket; 0 and five others were lost.
-    assert backlog.take(power(1, 98.0), now_s=0.1) == 1
-    assert backlog.take(power(2, 99.0), now_s=0.2) == 1
+    assert backlog.take(sent(power(1, 98.0)), now_s=0.1) == 1
+    assert backlog.take(sent(power(2, 99.0)), now_s=0.2) == 1
     assert backlog.open
     # Frame 3 is the first the spacecraft made on the APID after the attachment.
-    assert backlog.take(power(3, 101.0), now_s=0.3) == 1 + (8 - 2)
+    assert backlog.take(sent(power(3, 101.0)), now_s=0.3) == 1 + (8 - 2)
     assert not backlog.open
-    assert backlog.take(power(4, 102.0), now_s=0.4) == 1
+    assert backlog.take(sent(power(4, 102.0)), now_s=0.4) == 1
 
 
 def test_a_backlog_that_stays_quiet_ends_and_counts_what_never_came() -> None:
     backlog = Backlog(FLYING, now_s=0.0)
-    backlog.take(power(2, 99.0), now_s=0.5)
+    backlog.take(sent(power(2, 99.0)), now_s=0.5)
     assert backlog.settle(now_s=0.5 + Backlog.QUIET_S) == 0  # not quiet for long enough
     assert backlog.settle(now_s=0.6 + Backlog.QUIET_S) == 8 - 1
     assert not backlog.open
@@ -93,6 +99,6 @@ def test_truth_that_goes_back_or_comes_from_another_generation_is_a_sign() -> No
 
 def test_a_first_frame_from_before_the_ground_s_clock_is_a_sign() -> None:
     flying = Flying(FLYING)
-    assert flying.suspects_frame(event(0, 0.0), ground_now_s=100.0)
-    assert not flying.suspects_frame(event(0, 99.5), ground_now_s=100.0)  # within a tick
-    assert not flying.suspects_frame(event(1, 0.0), ground_now_s=100.0)  # not a count's start
+    assert flying.suspects_frame(sent(event(0, 0.0)), ground_now_s=100.0)
+    assert not flying.suspects_frame(sent(event(0, 99.5)), ground_now_s=100.0)  # within a tick
+    assert not flying.suspects_frame(sent(event(1, 0.0)), ground_now_s=100.0)  # not a count's start

@@ -1,5 +1,8 @@
 """Fuzzing the ground's downlink path: any octets, from the antenna through ingest into a real
-SQLite archive, are ingested or refused and counted; the archive of refusals stays bounded."""
+SQLite archive, are ingested or refused and counted; the archive of refusals stays bounded.
+
+Packets come in good transfer frames (what a spacecraft whose software goes wrong sends), or
+damaged as whole messages (what the radio or an intruder sends)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from strategies import msgpack_values
 
 from flightsw.config import load_mission
 from flightsw.executive.spacecraft import mission_dictionary
-from flightsw.icd import encode_tm
+from flightsw.icd import FRAME_LENGTH, Framer, encode_tm
 from flightsw.icd.codec import ENCODER
 from flightsw.subsystems import build_models
 from ground.api import FeedEvent, FrameRefused
@@ -69,29 +72,45 @@ def damaged(draw: st.DrawFn) -> bytes:
     return bytes(frame[: draw(st.integers(0, len(frame) + 2))])
 
 
-frames = st.one_of(reports(), damaged(), st.binary(max_size=80))
+@st.composite
+def messages(draw: st.DrawFn) -> bytes:
+    """A downlink message: packets in good frames, a damaged message, or noise."""
+    packets = draw(st.lists(st.one_of(reports(), damaged()), min_size=1, max_size=4))
+    good = Framer().message(packets, 0.0)
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        return good
+    if kind == 1:  # a few octets changed: the FECF (or the length) refuses a frame
+        octets = bytearray(good)
+        for index in draw(st.lists(st.integers(0, len(octets) - 1), min_size=1, max_size=3)):
+            octets[index] ^= draw(st.integers(1, 255))
+        return bytes(octets)
+    if kind == 2:
+        return good[: draw(st.integers(0, len(good) + 2))]
+    return draw(st.binary(max_size=80))
 
 
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(batch=st.lists(frames, min_size=1, max_size=8))
-def test_any_frame_is_ingested_or_refused_and_counted_never_raised(
+@given(batch=st.lists(messages(), min_size=1, max_size=6))
+def test_any_message_is_ingested_or_refused_and_counted_never_raised(
     ground: tuple[GroundService, list[FeedEvent]], batch: list[bytes]
 ) -> None:
     service, _ = ground
     before = service.status().ingest
-    waiting_before = len(service.downlink)
-    for frame in batch:
-        service.on_downlink_frame(frame)
-    service.advance(service.now_s + 1.0)
+    for message in batch:
+        service.on_downlink_message(message)
+    service.advance(service.now_s + LIGHT_TIME_S + 1.0)
     service.archive.flush()
     after = service.status().ingest
-    assert after.frames - before.frames == len(batch)
-    # Each frame is good, refused, or still on its way down (its claimed time is ahead).
-    landed = (after.good - before.good) + (after.refused - before.refused)
-    waiting = len(service.downlink) - waiting_before
-    assert landed + waiting == len(batch)
+    frames = sum(len(m) // FRAME_LENGTH if m and len(m) % FRAME_LENGTH == 0 else 1 for m in batch)
+    assert after.transfer_frames - before.transfer_frames == frames
+    # Each packet taken out of a frame that landed is good or refused, and counted once.
+    packets_refused = (after.refused - before.refused) - (
+        after.transfer_frames_refused - before.transfer_frames_refused
+    )
+    assert after.frames - before.frames == (after.good - before.good) + packets_refused
 
 
 def test_a_flood_of_refused_frames_archives_only_the_first_of_each_reason_per_window(
@@ -100,7 +119,7 @@ def test_a_flood_of_refused_frames_archives_only_the_first_of_each_reason_per_wi
     service, published = ground
     rng = random.Random(7)
     for _ in range(5000):  # all at mission time 0: one refusal window
-        service.on_downlink_frame(bytes(rng.randrange(256) for _ in range(rng.randrange(30))))
+        service.on_downlink_message(bytes(rng.randrange(256) for _ in range(rng.randrange(30))))
     ingest = service.status().ingest
     assert ingest.refused == 5000
     kept = sum(min(count, KEPT_PER_REASON) for count in ingest.refused_by_reason.values())

@@ -8,6 +8,7 @@ from grounds import POWER_APID, event, new_ground, power, soc_low
 
 from ground.api import SequenceGap
 from ground.process.segments import begin_segment
+from tests.downlink import down
 
 
 def test_a_new_segment_closes_the_old_spacecraft_s_business_and_starts_the_ground_afresh(
@@ -16,7 +17,7 @@ def test_a_new_segment_closes_the_old_spacecraft_s_business_and_starts_the_groun
     ground = new_ground(tmp_path, soc_low())
     ground.downlink(power(0, 10.0), power(1, 20.0, soc=0.2), until_s=25.0)
     pending = ground.service.commander.ping()
-    ground.service.on_downlink_frame(power(2, 30.0, soc=0.2))  # on its way when the old one dies
+    down(ground.service, power(2, 30.0, soc=0.2))  # on its way when the old one dies
     assert len(ground.service.alarms.active()) == 1
 
     assert begin_segment(ground.service, 0.0, "another spacecraft flies: a test") == 2

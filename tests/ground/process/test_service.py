@@ -20,11 +20,15 @@ from flightsw.config import load_mission
 from flightsw.errors import FrameError
 from flightsw.executive import mission_dictionary
 from flightsw.icd import (
+    FRAME_LENGTH,
+    EventReport,
+    Framer,
     Housekeeping,
     Message,
     ParameterValues,
     Scalar,
     StoredFrames,
+    crc16_ccitt_false,
     encode_body,
     encode_tm,
     peek_tm_time_s,
@@ -35,6 +39,7 @@ from ground.api import (
     AlarmChanged,
     AlarmEntry,
     DumpArrived,
+    EventArrived,
     FeedEvent,
     FrameRefused,
     IngestCounts,
@@ -47,6 +52,7 @@ from ground.link import Channel, ChannelConfig, LightTime
 from ground.process.service import GroundService
 from ground.rules import AlarmManager, AlarmSeverity, LimitBands, LimitRule, RuleEngine
 from ground.vocabulary import AlarmTransitionKind
+from tests.downlink import down, message
 
 LIGHT_TIME_S = 2.0
 E = TypeVar("E", bound=FeedEvent)
@@ -118,7 +124,7 @@ class Ground:
         """Frames reach the antenna; mission time then runs until the last has crossed the
         light time."""
         for frame in frames:
-            self.service.on_downlink_frame(frame)
+            down(self.service, frame)
         sent_s = [time_s for frame in frames if (time_s := peek_tm_time_s(frame)) is not None]
         if sent_s:
             self.service.advance(max(sent_s) + LIGHT_TIME_S)
@@ -180,7 +186,7 @@ def ground(tmp_path: Path, dictionary: Dictionary) -> Iterator[Ground]:
 
 def test_a_frame_is_delivered_only_once_it_has_crossed_the_light_time(ground: Ground) -> None:
     ground.service.advance(10.0)
-    ground.service.on_downlink_frame(power_report(0, 10.0))
+    down(ground.service, power_report(0, 10.0))
     ground.service.advance(11.9)
     assert ground.service.latest("power.battery_soc") is None
     assert ground.archived_frames() == []
@@ -194,7 +200,7 @@ def test_a_frame_is_delivered_only_once_it_has_crossed_the_light_time(ground: Gr
 
 def test_the_rules_judge_a_frame_when_it_arrives_not_when_it_was_sent(ground: Ground) -> None:
     ground.service.advance(10.0)
-    ground.service.on_downlink_frame(power_report(0, 10.0, battery_soc=0.1))
+    down(ground.service, power_report(0, 10.0, battery_soc=0.1))
     ground.service.advance(11.9)
     assert ground.on(AlarmChanged) == []
     ground.service.advance(12.0)
@@ -203,7 +209,7 @@ def test_the_rules_judge_a_frame_when_it_arrives_not_when_it_was_sent(ground: Gr
 
 def test_a_frame_the_ground_handles_late_is_stamped_with_its_arrival_time(ground: Ground) -> None:
     ground.service.advance(20.0)
-    ground.service.on_downlink_frame(power_report(0, 10.0))
+    down(ground.service, power_report(0, 10.0))
     assert ground.archived_frames() == [FrameRow(12.0, 10.0, POWER_APID, 0, True, None)]
 
 
@@ -366,11 +372,10 @@ def test_an_answer_is_judged_by_the_rules_like_a_report(ground: Ground) -> None:
 # -- refusals ------------------------------------------------------------------------------------
 
 GOOD = power_report(0, 1.0)
-BAD_FRAMES = [
+BAD_FRAMES = [  # packets in good transfer frames: what a spacecraft whose software errs sends
     ("bad_crc", GOOD[:-1] + bytes([GOOD[-1] ^ 0xFF])),
-    ("too_short", GOOD[:10]),
+    ("bad_crc", GOOD[:10]),  # cut short: its length takes the octets after it, and its CRC fails
     ("bad_version", bytes([GOOD[0] | 0b001 << 5]) + GOOD[1:]),  # packet version 1, not 0
-    ("length_mismatch", GOOD + b"\x00"),
     ("unknown_apid", encode_tm(0x123, 0, 3, 25, 1.0, encode_body(Housekeeping("power", {})))),
     ("unknown_service", encode_tm(POWER_APID, 0, 99, 1, 1.0)),
     ("bad_body", encode_tm(POWER_APID, 0, 3, 25, 1.0, b"\xc1")),  # 0xc1 is never msgpack
@@ -392,6 +397,71 @@ def test_a_bad_frame_is_refused_with_its_reason_and_the_next_good_one_is_ingeste
     assert refused.reason is not None and refused.reason.startswith(f"{reason}: ")
     assert good == FrameRow(5.0 + LIGHT_TIME_S, 5.0, POWER_APID, 1, True, None)
     assert ground.service.latest("power.battery_soc") == (5.0, 0.9)
+
+
+def damaged_message(message: bytes, reason: str) -> bytes:
+    """`message` damaged so that its first transfer frame is refused for `reason`."""
+    octets = bytearray(message)
+    if reason == "bad_frame_crc":
+        octets[100] ^= 0x10  # a bit error on the way
+    elif reason == "bad_frame_header":
+        octets[0] ^= 0x01  # another spacecraft's id
+        octets[FRAME_LENGTH - 2 : FRAME_LENGTH] = crc16_ccitt_false(
+            octets[: FRAME_LENGTH - 2]
+        ).to_bytes(2, "big")
+    elif reason == "bad_first_header_pointer":
+        octets[4:6] = (0x9800 | 1500).to_bytes(2, "big")  # a pointer past the 1100-octet field
+        octets[FRAME_LENGTH - 2 : FRAME_LENGTH] = crc16_ccitt_false(
+            octets[: FRAME_LENGTH - 2]
+        ).to_bytes(2, "big")
+    else:
+        del octets[-3:]  # bad_frame_length
+    return bytes(octets)
+
+
+@pytest.mark.parametrize(
+    "reason", ["bad_frame_crc", "bad_frame_header", "bad_first_header_pointer", "bad_frame_length"]
+)
+def test_a_bad_transfer_frame_is_refused_whole_and_the_next_message_is_ingested(
+    ground: Ground, reason: str
+) -> None:
+    framer = Framer()
+    ground.service.on_downlink_message(
+        damaged_message(message(framer, power_report(0, 1.0)), reason)
+    )
+    ground.service.on_downlink_message(message(framer, power_report(1, 5.0)))
+    ground.service.advance(5.0 + LIGHT_TIME_S)
+    ingest = ground.ingest()
+    assert ingest.refused_by_reason == {reason: 1}
+    assert (ingest.transfer_frames, ingest.transfer_frames_refused) == (2, 1)
+    assert (ingest.frames, ingest.good) == (1, 1)  # the damaged frame's packet never came out
+    assert [refusal.reason for refusal in ground.on(FrameRefused)] == [reason]
+    assert ground.service.latest("power.battery_soc") == (5.0, 0.9)
+
+
+def test_a_lost_transfer_frame_is_counted_and_its_packets_are_a_sequence_gap(
+    ground: Ground,
+) -> None:
+    framer = Framer()
+    first, lost, last = (message(framer, power_report(n, 1.0 + n)) for n in range(3))
+    ground.service.on_downlink_message(first)
+    ground.service.on_downlink_message(last)  # `lost` never reached the antenna
+    ground.service.advance(3.0 + LIGHT_TIME_S)
+    ingest = ground.ingest()
+    assert (ingest.transfer_frames, ingest.transfer_frames_lost) == (2, 1)
+    assert (ingest.good, ingest.gaps, ingest.frames_missing) == (2, 1, 1)
+    assert len(lost) == FRAME_LENGTH
+
+
+def test_a_packet_longer_than_a_frame_is_joined_across_frames(ground: Ground) -> None:
+    long_text = "x" * 3000  # an event's message over two and a half frames
+    packet = tm(EventReport(1, "power", "long", long_text, {}), seq=0, time_s=1.0)
+    sent = message(Framer(), packet)
+    assert len(sent) == 3 * FRAME_LENGTH
+    ground.service.on_downlink_message(sent)
+    ground.service.advance(1.0 + LIGHT_TIME_S)
+    assert [event.event.message for event in ground.on(EventArrived)] == [long_text]
+    assert ground.ingest().transfer_frames == 3
 
 
 WRONG_TYPES = [

@@ -29,6 +29,7 @@ from ground.process.silence import SilenceWatch, announce_heard, announce_silenc
 from ground.process.sim_requests import SimRequests
 from ground.rules import AlarmManager, AlarmSeverity, RuleEngine, RuleOptions, StalenessRule
 from ground.vocabulary import SPACECRAFT_SILENT, CommandStatus, RuleState
+from tests.downlink import down
 
 SILENCE_S = 5.0
 RATE = 60.0
@@ -178,7 +179,7 @@ def test_on_a_silent_spacecraft_the_running_clock_makes_staleness_rules_fire(
     realtime: Ground,
 ) -> None:
     realtime.truth(100.0)
-    realtime.service.on_downlink_frame(battery_report(0, 100.0))
+    down(realtime.service, battery_report(0, 100.0))
     realtime.wait(0.1)  # 6 s of mission time: the report has crossed the 2 s light time
     assert realtime.service.latest("power.battery_soc") == (100.0, 0.9)
     realtime.wait(1.9)  # T+220: 120 s since the sample, not more
