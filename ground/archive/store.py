@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from array import array
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -90,8 +91,19 @@ def _subsystem(value: object) -> str:
     return subsystem
 
 
-def _within_64_bits(value: object) -> bool:
-    return type(value) is not int or INT64_MIN <= value <= INT64_MAX
+def _plain_and_64_bit(values: Iterable[object]) -> bool:
+    """Every value a plain bool, int, float or str, and every int 64-bit: the checks are made
+    in C (an array of signed 64-bit ints refuses a larger one), as they run once per report."""
+    values = tuple(values)
+    types = set(map(type, values))
+    if not PLAIN.issuperset(types):
+        return False
+    if int in types:
+        try:
+            array("q", [value for value in values if type(value) is int])
+        except OverflowError:
+            return False
+    return True
 
 
 def _plain(subsystem: str, params: object) -> dict[str, Scalar]:
@@ -288,11 +300,7 @@ class Archive(BatchWriter):
                 a '.', a name is not a str, or a value is not a scalar (bool, int, float, str).
         """
         self._check_writable()
-        if (
-            type(params) is not dict
-            or not PLAIN.issuperset(map(type, params.values()))
-            or not all(map(_within_64_bits, params.values()))
-        ):
+        if type(params) is not dict or not _plain_and_64_bit(params.values()):
             params = _plain(subsystem, params)
         row = (
             mission_time("time_s", time_s),

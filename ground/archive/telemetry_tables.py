@@ -165,12 +165,18 @@ class TelemetryTables:
     ) -> None:
         """Insert reports `(time_s, subsystem, params, segment)`, a row each, in order."""
         catalog = self.catalog(connection)
-        for (subsystem, names), grouped in groupby(rows, key=lambda row: (row[1], tuple(row[2]))):
-            reports = list(grouped)
-            sql = catalog._inserts.get((subsystem, names))
-            if sql is None:
-                sql = self._insert(connection, catalog, subsystem, names, reports[0][2])
-            connection.executemany(sql, map(_values, reports))
+        # A table's rows keep their order; tables are independent, so each takes its rows in
+        # one executemany rather than one per report (subsystems take turns in a tick).
+        by_subsystem: dict[str, list[tuple[float, str, Mapping[str, Any], int]]] = {}
+        for row in rows:
+            by_subsystem.setdefault(row[1], []).append(row)
+        for subsystem, reports in by_subsystem.items():
+            for names, grouped in groupby(reports, key=lambda row: tuple(row[2])):
+                same = list(grouped)
+                sql = catalog._inserts.get((subsystem, names))
+                if sql is None:
+                    sql = self._insert(connection, catalog, subsystem, names, same[0][2])
+                connection.executemany(sql, map(_values, same))
 
     def forget(self) -> None:
         """A commit failed: what this writer knows of the file may have been rolled back."""
