@@ -20,7 +20,7 @@ from typing import Any
 import msgpack
 
 from flightsw.icd import Scalar
-from ground.archive.schema import PREVIOUS_LAYOUT, SCHEMA_VERSION, create_file
+from ground.archive.schema import PREVIOUS_LAYOUT, SCHEMA_VERSION, create_file, schema_version
 from ground.archive.writing import RowWriter
 from ground.errors import ArchiveError
 
@@ -83,12 +83,7 @@ def _open_old(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise ArchiveError(f"no archive at {path}; check the path")
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except sqlite3.Error as error:
-        connection.close()
-        raise ArchiveError(f"{path} is not a readable archive: {error}") from None
-    version = None if row is None else json.loads(row[0])
+    version = schema_version(connection, path)
     if version != PREVIOUS_LAYOUT:
         connection.close()
         raise ArchiveError(

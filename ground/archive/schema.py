@@ -335,6 +335,17 @@ def create_file(
     return connection
 
 
+def schema_version(connection: sqlite3.Connection, path: Path) -> object:
+    """The schema version an archive's meta says (None if it says none); ArchiveError, with
+    the connection closed, if the file is not a readable archive."""
+    try:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.Error as exc:
+        connection.close()
+        raise ArchiveError(f"{path} is not a readable archive: {exc}") from None
+    return None if row is None else json.loads(row[0])
+
+
 def open_file(path: Path, readonly: bool, busy_timeout_s: float) -> sqlite3.Connection:
     """Open an existing archive file (read-only with `readonly`) and check its schema version.
 
@@ -345,12 +356,7 @@ def open_file(path: Path, readonly: bool, busy_timeout_s: float) -> sqlite3.Conn
         raise ArchiveError(f"no archive at {path}; check the path (Archive.create makes one)")
     target = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rw'}"
     connection = sqlite3.connect(target, uri=True, timeout=busy_timeout_s, isolation_level=None)
-    try:
-        row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except sqlite3.Error as exc:
-        connection.close()
-        raise ArchiveError(f"{path} is not a readable archive: {exc}") from exc
-    version = None if row is None else json.loads(row[0])
+    version = schema_version(connection, path)
     if version == PREVIOUS_LAYOUT:
         connection.close()
         raise ArchiveError(

@@ -92,7 +92,7 @@ class Catalog:
         self.recorded: set[tuple[str, str]] = set()
         self._taken_tables: set[str] = set()  # lower-cased: SQL names ignore case
         self._taken_columns: dict[str, set[str]] = {}
-        self._inserts: dict[tuple[str, tuple[str, ...]], str] = {}
+        self.inserts: dict[tuple[str, tuple[str, ...]], str] = {}
         self.schema_version: int | None = None
 
     @classmethod
@@ -103,7 +103,7 @@ class Catalog:
             "FROM parameters ORDER BY rowid"
         )
         for subsystem, name, kind, unit, table, column, recorded in rows:
-            catalog._note(Column(subsystem, name, kind, unit, table, column))
+            catalog.note(Column(subsystem, name, kind, unit, table, column))
             if recorded:
                 catalog.recorded.add((subsystem, name))
         catalog.schema_version = _schema_version(connection)
@@ -116,18 +116,22 @@ class Catalog:
         """The subsystem's columns, in table order."""
         return [column for column in self.columns.values() if column.subsystem == subsystem]
 
-    def _note(self, column: Column) -> None:
+    def note(self, column: Column) -> None:
+        """Take in a column the file has (or is about to have)."""
         self.columns[(column.subsystem, column.name)] = column
         if column.subsystem not in self.tables:
             self.tables[column.subsystem] = column.table
             self._taken_tables.add(column.table.lower())
-            self._taken_columns[column.table] = {key for key in KEY_COLUMNS}
+            self._taken_columns[column.table] = set(KEY_COLUMNS)
         self._taken_columns[column.table].add(column.column.lower())
 
-    def _unique_table(self, subsystem: str) -> str:
+    def new_table_name(self, subsystem: str) -> str:
+        """`tm_<subsystem>`, or with `_2`... if SQL would take it for a table already there."""
         return _unique(TABLE_PREFIX + subsystem, self._taken_tables)
 
-    def _unique_column(self, table: str, name: str) -> str:
+    def new_column_name(self, table: str, name: str) -> str:
+        """The parameter's name, or with `_2`... if SQL would take it for a column already
+        there (`segment` and `time_s` are)."""
         return _unique(name, self._taken_columns.get(table, set(KEY_COLUMNS)))
 
 
@@ -173,7 +177,7 @@ class TelemetryTables:
         for subsystem, reports in by_subsystem.items():
             for names, grouped in groupby(reports, key=lambda row: tuple(row[2])):
                 same = list(grouped)
-                sql = catalog._inserts.get((subsystem, names))
+                sql = catalog.inserts.get((subsystem, names))
                 if sql is None:
                     sql = self._insert(connection, catalog, subsystem, names, same[0][2])
                 connection.executemany(sql, map(_values, same))
@@ -210,7 +214,7 @@ class TelemetryTables:
             f"INSERT INTO {quoted(catalog.tables[subsystem])} ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' * len(columns))})"
         )
-        catalog._inserts[(subsystem, names)] = sql
+        catalog.inserts[(subsystem, names)] = sql
         return sql
 
 
@@ -232,18 +236,18 @@ def _add_column(
 ) -> None:
     table = catalog.tables.get(subsystem)
     if table is None:
-        table = catalog._unique_table(subsystem)
+        table = catalog.new_table_name(subsystem)
         connection.execute(
             f"CREATE TABLE {quoted(table)} (segment INTEGER NOT NULL, time_s REAL NOT NULL)"
         )
         connection.execute(
             f"CREATE INDEX {quoted(table + '_time')} ON {quoted(table)} (segment, time_s)"
         )
-    column = catalog._unique_column(table, name)
+    column = catalog.new_column_name(table, name)
     connection.execute(f"ALTER TABLE {quoted(table)} ADD COLUMN {quoted(column)} {SQL_TYPES[kind]}")
     connection.execute(INSERT_PARAMETER, (subsystem, name, kind, unit, table, column))
-    catalog._note(Column(subsystem, name, kind, unit, table, column))
-    catalog._inserts = {key: sql for key, sql in catalog._inserts.items() if key[0] != subsystem}
+    catalog.note(Column(subsystem, name, kind, unit, table, column))
+    catalog.inserts = {key: sql for key, sql in catalog.inserts.items() if key[0] != subsystem}
 
 
 def _unique(name: str, taken: set[str]) -> str:

@@ -238,14 +238,7 @@ class GroundService:
     def on_downlink_message(self, message: bytes) -> None:
         """A downlink message reached the antenna: each of its transfer frames crosses the
         channel on its own (`on_downlink_frame`)."""
-        try:
-            frames = split_message(message)
-        except FrameError as error:
-            self.checks.transfer_frames += 1
-            self.checks.refuse_transfer_frame(error.reason)
-            self._refuse(message, error, None)
-            return
-        for frame in frames:
+        for frame in self._frames_of(message):
             self.on_downlink_frame(frame)
 
     def on_downlink_frame(self, frame: bytes) -> None:
@@ -281,14 +274,7 @@ class GroundService:
         """A message the spacecraft sent before this ground attached comes now (it waited in the
         spacecraft's socket while no ground listened): history, archived without the rules and
         without crossing the channel, whose picture of that time is gone."""
-        try:
-            frames = split_message(message)
-        except FrameError as error:
-            self.checks.transfer_frames += 1
-            self.checks.refuse_transfer_frame(error.reason)
-            self._refuse(message, error, None)
-            return
-        for frame in frames:
+        for frame in self._frames_of(message):
             try:
                 checked = self.checks.transfer_frame(frame)
             except FrameError as error:
@@ -296,6 +282,17 @@ class GroundService:
                 continue
             for packet in self._packets_of(checked):
                 self.replay_frame(packet, self.now_s, LATE)
+
+    def _frames_of(self, message: bytes) -> list[bytes]:
+        """The transfer frames of a downlink message; none (refused, counted) if it is not
+        whole frames."""
+        try:
+            return split_message(message)
+        except FrameError as error:
+            self.checks.transfer_frames += 1
+            self.checks.refuse_transfer_frame(error.reason)
+            self._refuse(message, error, None)
+            return []
 
     def _packets_of(self, frame: TransferFrame) -> list[bytes]:
         """The packets a checked transfer frame completes, in order; what its frame count says
