@@ -39,6 +39,7 @@ from flightsw.icd.envelope import ARRIVAL, encode_envelope
 from flightsw.icd.errorcodes import ErrorCode
 from flightsw.icd.fields import FLOAT_MAX, NAME_CHARS, TEXT_CHARS
 from flightsw.icd.margins import (
+    DOWNLINK_QUEUE_MESSAGES,
     MAX_AHEAD_S,
     MAX_CLOCK_RATE,
     MAX_MESSAGE_OCTETS,
@@ -117,6 +118,7 @@ __all__ = [
     "ARRIVAL",
     "AUTHENTICATED_COMMANDS",
     "CUC_LENGTH",
+    "DOWNLINK_QUEUE_MESSAGES",
     "FLOAT_MAX",
     "FRAME_LENGTH",
     "HOST",

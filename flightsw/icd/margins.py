@@ -29,10 +29,19 @@ per window (docs/icd.md, "Frames refused")."""
 
 MAX_MESSAGE_OCTETS = 1 << 20
 """The largest ZeroMQ message part any receiving socket of either process takes (1 MiB). A space
-packet is at most 65 542 octets and a sim-port or control request far less; a longer part is
-refused by ZeroMQ itself, which drops the sender's connection without passing anything on."""
+packet is at most 65 542 octets, a downlink message at most this many octets of transfer frames
+(the spacecraft splits a bigger batch, `flightsw.icd.transfer_frame.Framer.messages`), and a
+sim-port or control request far less; a longer part is refused by ZeroMQ itself, which drops the
+sender's connection without passing anything on."""
 
 RECEIVE_QUEUE_MESSAGES = 100_000
 """Messages ZeroMQ holds for one sender on a receiving socket (its receive high-water mark): a
 sender that outpaces the receiver waits (or, sending without blocking, drops), and the receiver's
 memory stays bounded whoever sends."""
+
+DOWNLINK_QUEUE_MESSAGES = 10_000
+"""Downlink messages queued on either side of the downlink socket (the spacecraft's send and the
+ground's receive high-water marks). A message is a tick's packets in transfer frames, about 10 kB
+for the station, so 10 000 of them are about 100 MB (and 10 000 ticks, near three hours of the
+station's telemetry, 170 s of wall time at 60x); past it a realtime spacecraft drops what the
+ground cannot take, counted, and its recorder keeps it."""

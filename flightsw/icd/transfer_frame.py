@@ -31,6 +31,7 @@ from typing import Final
 from flightsw.errors import FrameError
 from flightsw.icd.crc import crc16_ccitt_false
 from flightsw.icd.cuc import CUC_LENGTH, decode_cuc, encode_cuc
+from flightsw.icd.margins import MAX_MESSAGE_OCTETS
 from flightsw.icd.packet import CRC_LENGTH, IDLE_APID, PRIMARY_HEADER_LENGTH, UNSEGMENTED
 
 FRAME_LENGTH: Final = 1115
@@ -44,6 +45,9 @@ REALTIME_CHANNEL: Final = 0  # the virtual channel of everything sent down
 NO_PACKET_START: Final = 0x7FF
 COUNT_MODULO: Final = 256
 MIN_IDLE_PACKET: Final = PRIMARY_HEADER_LENGTH + 1  # a packet holds at least one octet of data
+MESSAGE_PACKET_OCTETS: Final = (MAX_MESSAGE_OCTETS // FRAME_LENGTH - 1) * DATA_FIELD_LENGTH
+"""Octets of packets one message carries at most: its frames stay within what the ground's
+socket takes (`MAX_MESSAGE_OCTETS`), with a frame to spare for the idle fill."""
 
 _PRIMARY = struct.Struct(">HBBH")
 _SECONDARY_ID = SECONDARY_LENGTH - 1  # version 0, length field = octets after it
@@ -77,6 +81,23 @@ class Framer:
     virtual_channel: int = REALTIME_CHANNEL
     master_count: int = 0
     channel_count: int = 0
+
+    def messages(self, packets: list[bytes], time_s: float) -> list[tuple[bytes, int]]:
+        """The messages carrying `packets` in order, sent at `time_s`, each with how many
+        packets it carries: one message, unless the packets are more than
+        `MESSAGE_PACKET_OCTETS` (a big recorder dump), split between packets."""
+        messages: list[tuple[bytes, int]] = []
+        batch: list[bytes] = []
+        octets = 0
+        for packet in packets:
+            if batch and octets + len(packet) > MESSAGE_PACKET_OCTETS:
+                messages.append((self.message(batch, time_s), len(batch)))
+                batch, octets = [], 0
+            batch.append(packet)
+            octets += len(packet)
+        if batch:
+            messages.append((self.message(batch, time_s), len(batch)))
+        return messages
 
     def message(self, packets: list[bytes], time_s: float) -> bytes:
         """The frames of one downlink message carrying `packets` in order, sent at `time_s`."""

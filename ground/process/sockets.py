@@ -10,6 +10,7 @@ from typing import Any
 import zmq
 
 from flightsw.icd import (
+    DOWNLINK_QUEUE_MESSAGES,
     MAX_MESSAGE_OCTETS,
     RECEIVE_QUEUE_MESSAGES,
     Endpoints,
@@ -58,6 +59,7 @@ class GroundSockets:
         for socket in (self.downlink, self.truth, self.control, self.sim):
             socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_OCTETS)
             socket.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE_MESSAGES)
+        self.downlink.setsockopt(zmq.RCVHWM, DOWNLINK_QUEUE_MESSAGES)  # messages of ~10 kB
         self.uplink.setsockopt(zmq.SNDHWM, 0)
         self.feed.setsockopt(zmq.SNDHWM, 100_000)
         # Watched from before they connect: a dropped connection means the spacecraft is gone.

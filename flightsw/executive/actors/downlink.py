@@ -20,6 +20,7 @@ from flightsw.executive.messages import (
     SendBatch,
 )
 from flightsw.executive.recorder import Recorder
+from flightsw.icd.margins import DOWNLINK_QUEUE_MESSAGES
 from flightsw.icd.messages import encode_body
 from flightsw.icd.packet import SEQUENCE_MODULO, encode_tm
 from flightsw.icd.transfer_frame import Framer
@@ -71,7 +72,7 @@ class DownlinkActor(pykka.ThreadingActor):
     def on_start(self) -> None:
         self.socket = self.context.socket(zmq.PUSH)
         self.socket.setsockopt(zmq.LINGER, 2000)
-        self.socket.setsockopt(zmq.SNDHWM, 100_000)
+        self.socket.setsockopt(zmq.SNDHWM, DOWNLINK_QUEUE_MESSAGES)
         self.socket.connect(self.endpoint)
         log.info("downlink connects to %s", self.endpoint)
 
@@ -88,8 +89,10 @@ class DownlinkActor(pykka.ThreadingActor):
                     if self.recorder is not None and packet.record:
                         self.recorder.store(packet.time_s, frame)
                     encoded.append(frame)
-                if encoded and self._send(self.framer.message(encoded, packets[-1].time_s)):
-                    self.packets_sent += len(encoded)
+                if encoded:
+                    for message, count in self.framer.messages(encoded, packets[-1].time_s):
+                        if self._send(message):
+                            self.packets_sent += count
                 return DownlinkSent(self.frames_sent, self.packets_sent)
             case LinkCounters():
                 return {

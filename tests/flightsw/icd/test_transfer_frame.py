@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flightsw.errors import FrameError
+from flightsw.icd.margins import MAX_MESSAGE_OCTETS
 from flightsw.icd.packet import encode_tm
 from flightsw.icd.transfer_frame import (
     DATA_FIELD_LENGTH,
@@ -108,3 +109,18 @@ def test_what_comes_out_is_what_went_in_less_only_what_lost_frames_cut(
     ]
     assert all(p in sent for p in got)  # never a packet made up of pieces of others
     assert got == [p for p in sent if p in got]  # in order
+
+
+def test_a_batch_too_big_for_one_message_is_split_between_packets() -> None:
+    dump = [packet(n, 60_000) for n in range(40)]  # a recorder dump's worth: 2.4 MB
+    messages = Framer().messages(dump, 0.0)
+    assert len(messages) > 1 and sum(count for _, count in messages) == len(dump)
+    assert all(len(octets) <= MAX_MESSAGE_OCTETS for octets, _ in messages)
+    deframer = Deframer()
+    out = [
+        p
+        for octets, _ in messages
+        for f in frames_of(octets)
+        for p in deframer.take(decode_frame(f)).packets
+    ]
+    assert out == dump
