@@ -26,6 +26,7 @@ from bench.ingest import (  # noqa: E402
     sustained_load,
 )
 from bench.light_time import ping_round_trips  # noqa: E402
+from bench.overload import overload  # noqa: E402
 from bench.security import per_telecommand_us  # noqa: E402
 from bench.stats import summary  # noqa: E402
 from bench.stepped import stepped_speed  # noqa: E402
@@ -118,6 +119,23 @@ def ingest_section(quick: bool, repeats: int) -> int:
     )
     ratio = sorted(i / r for i, r in zip(ingest, raw, strict=True))
     print(f"ingest / raw           {ratio[len(ratio) // 2]:.2f} (aim >= 0.33)")
+    capacity_pps = statistics.median(ingest)
+    overload_s = 1.0 if quick else 3.0
+    offered = housekeeping_frames(STATION, int(capacity_pps * 10 * overload_s * 1.1))
+    runs_over = [
+        overload(offered, STATION_RULES, capacity_pps, 10.0, overload_s) for _ in range(repeats)
+    ]
+    print(
+        f"10x overload ({overload_s:g} s)  "
+        f"{summary([r.delivered_pps / capacity_pps * 100 for r in runs_over], '% of capacity')} "
+        "delivered (aim >= 90)"
+    )
+    print(
+        f"                       {summary([r.dropped_messages / max(r.dropped_messages + r.sent_messages, 1) * 100 for r in runs_over], '% of messages dropped by the sender, counted')}"
+    )
+    print(
+        f"                       resident memory {summary([r.rss_after_mib - r.rss_before_mib for r in runs_over], 'MiB more after than before', 1)}"
+    )
     return lost
 
 
