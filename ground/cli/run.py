@@ -131,7 +131,8 @@ def summary(mission: Mission, status: GroundStatus | None) -> None:
         return
     ingest = status.ingest
     say(
-        f"stopped at T+{status.time_s:.1f} s; {ingest.frames} frames ({ingest.refused} refused, "
+        f"stopped at T+{status.time_s:.1f} s; {ingest.frames} packets in "
+        f"{ingest.transfer_frames} transfer frames ({ingest.refused} refused, "
         f"{ingest.frames_missing} missing), {status.events} events, {status.alarms_active} alarms "
         f"active; {stopped}; archive {mission.archive_path}"
     )
