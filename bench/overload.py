@@ -20,6 +20,7 @@ from typing import Any
 
 import zmq
 
+from bench.barrage import rss_kib
 from bench.ingest import PACKETS_PER_MESSAGE, Frames, _ground
 from flightsw.clock import wall_time_s
 from flightsw.icd import DOWNLINK_QUEUE_MESSAGES, peek_frame_time_s
@@ -38,10 +39,7 @@ class Overload:
 
 
 def rss_mib() -> float:
-    for line in Path(f"/proc/{os.getpid()}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return rss_kib(os.getpid()) / 1024
 
 
 def overload(frames: Frames, rules_path: Path, capacity_pps: float, factor: float,
