@@ -97,7 +97,7 @@ class BatchWriter(ArchiveReader):
             if self._pending_updates:
                 connection.executemany(UPDATE_COMMAND_STATUS, self._pending_updates)
             connection.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except Exception as exc:  # whatever fails, the transaction must end, and say why
             if connection.in_transaction:
                 with contextlib.suppress(sqlite3.Error):  # the commit's error is the one to report
                     connection.execute("ROLLBACK")

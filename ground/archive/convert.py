@@ -21,6 +21,7 @@ import msgpack
 
 from flightsw.icd import Scalar
 from ground.archive.schema import PREVIOUS_LAYOUT, SCHEMA_VERSION, create_file, schema_version
+from ground.archive.spill import spills_of
 from ground.archive.writing import RowWriter
 from ground.errors import ArchiveError
 
@@ -54,6 +55,14 @@ def convert(old: Path, new: Path, progress: Progress = lambda what, done, total:
     Raises:
         ArchiveError: `old` is not a schema-4 archive, or `new` exists or cannot be written.
     """
+    spills = spills_of(old)
+    if spills:
+        raise ArchiveError(
+            f"{old} has rows a ground could not write in {spills[0].name}"
+            f"{f' and {len(spills) - 1} more spill files' if len(spills) > 1 else ''}; load them "
+            "first with the version that wrote them (`mission archive import-spill`), then "
+            "convert"
+        )
     source = _open_old(old)
     try:
         meta = {

@@ -8,7 +8,6 @@ time they span), for an alarm, a log line or a spill file (`ground.archive.spill
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,7 +112,7 @@ class WriteFailure:
     advice: str  # what to do, e.g. "free space under runs"
 
     @classmethod
-    def of(cls, path: Path, error: sqlite3.Error) -> WriteFailure:
+    def of(cls, path: Path, error: Exception) -> WriteFailure:
         name = getattr(error, "sqlite_errorname", "") or type(error).__name__
         reason, advice = "SQLite refused the commit", "check the disk and the file {path}"
         for prefix, what, todo in _FAILURES:

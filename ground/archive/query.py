@@ -347,7 +347,7 @@ class ArchiveReader:
         self, segment: int, per_subsystem: int
     ) -> list[tuple[float, str, dict[str, Scalar]]]:
         """The last `per_subsystem` housekeeping reports of each subsystem of `segment`, as
-        `(time_s, subsystem, params)` in the order they were made."""
+        `(time_s, subsystem, params)` in time order (subsystems in table order at one instant)."""
         connection = self._ready()
         catalog = Catalog.read(connection)
         reports: list[tuple[float, int, int, str, dict[str, Scalar]]] = []

@@ -38,7 +38,7 @@ def side_by_side(
     if unknown:
         raise ArchiveError(
             f"no parameter {', '.join(unknown)} in {archive.path}; it records "
-            f"{len(recorded)} (`mission export ARCHIVE parameters` lists every sample)"
+            f"{len(recorded)} (`mission export ARCHIVE samples` lists every sample)"
         )
     if len(set(names)) != len(names):
         raise ArchiveError("a parameter is named twice")

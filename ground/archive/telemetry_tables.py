@@ -121,18 +121,25 @@ class Catalog:
         self.columns[(column.subsystem, column.name)] = column
         if column.subsystem not in self.tables:
             self.tables[column.subsystem] = column.table
-            self._taken_tables.add(column.table.lower())
+            # A table's index shares the tables' name space: `tm_a_time` is taken by `tm_a`.
+            self._taken_tables.update((column.table.lower(), index_name(column.table).lower()))
             self._taken_columns[column.table] = set(KEY_COLUMNS)
         self._taken_columns[column.table].add(column.column.lower())
 
     def new_table_name(self, subsystem: str) -> str:
-        """`tm_<subsystem>`, or with `_2`... if SQL would take it for a table already there."""
-        return _unique(TABLE_PREFIX + subsystem, self._taken_tables)
+        """`tm_<subsystem>`, or with `_2`... if SQL would take it (or its index's name) for a
+        table or index already there."""
+        base = _identifier(TABLE_PREFIX + subsystem)
+        candidate, n = base, 1
+        while {candidate.lower(), index_name(candidate).lower()} & self._taken_tables:
+            n += 1
+            candidate = f"{base}_{n}"
+        return candidate
 
     def new_column_name(self, table: str, name: str) -> str:
         """The parameter's name, or with `_2`... if SQL would take it for a column already
         there (`segment` and `time_s` are)."""
-        return _unique(name, self._taken_columns.get(table, set(KEY_COLUMNS)))
+        return _unique(_identifier(name), self._taken_columns.get(table, set(KEY_COLUMNS)))
 
 
 class TelemetryTables:
@@ -176,6 +183,8 @@ class TelemetryTables:
             by_subsystem.setdefault(row[1], []).append(row)
         for subsystem, reports in by_subsystem.items():
             for names, grouped in groupby(reports, key=lambda row: tuple(row[2])):
+                if not names and subsystem not in catalog.tables:
+                    continue  # a report of nothing, of a subsystem with no parameter yet
                 same = list(grouped)
                 sql = catalog.inserts.get((subsystem, names))
                 if sql is None:
@@ -241,13 +250,22 @@ def _add_column(
             f"CREATE TABLE {quoted(table)} (segment INTEGER NOT NULL, time_s REAL NOT NULL)"
         )
         connection.execute(
-            f"CREATE INDEX {quoted(table + '_time')} ON {quoted(table)} (segment, time_s)"
+            f"CREATE INDEX {quoted(index_name(table))} ON {quoted(table)} (segment, time_s)"
         )
     column = catalog.new_column_name(table, name)
     connection.execute(f"ALTER TABLE {quoted(table)} ADD COLUMN {quoted(column)} {SQL_TYPES[kind]}")
     connection.execute(INSERT_PARAMETER, (subsystem, name, kind, unit, table, column))
     catalog.note(Column(subsystem, name, kind, unit, table, column))
     catalog.inserts = {key: sql for key, sql in catalog.inserts.items() if key[0] != subsystem}
+
+
+def index_name(table: str) -> str:
+    return f"{table}_time"
+
+
+def _identifier(name: str) -> str:
+    """`name` as an SQL identifier: control characters (a NUL ends an identifier) become `_`."""
+    return "".join("_" if ord(char) < 0x20 or char == "\x7f" else char for char in name)
 
 
 def _unique(name: str, taken: set[str]) -> str:

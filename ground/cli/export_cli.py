@@ -19,7 +19,7 @@ WHOLE = (*TABLES, "samples")  # what is exported whole, on its own (and the tabl
 
 
 def _whole(name: str) -> bool:
-    return name in WHOLE or name.startswith(TABLE_PREFIX)
+    return name in WHOLE or (name.startswith(TABLE_PREFIX) and "." not in name)
 
 
 def add_parser(commands: Any) -> None:

@@ -14,6 +14,7 @@ from flightsw.clock import wall_s_at_utc, wall_time_s
 from flightsw.config import EXECUTIVE
 from flightsw.icd import (
     ACTIVATE_KEY,
+    DOWNLINK_QUEUE_MESSAGES,
     Truth,
     encode_envelope,
     first_packet,
@@ -43,9 +44,10 @@ TRUTHS_WAITING = 100_000
 """Truth messages that may wait for the frames sent before them. Each waits only for frames
 already on the socket, so a handful wait in a healthy run; more means a truth that counts frames
 never sent, and the ones after it are refused (`truth_backlog`) rather than kept forever."""
-FRAMES_HELD = 100_000
-"""Frames held during a step for the truth that follows them; past this many (a flood on the
-downlink during a step) the oldest is taken in at once, judged with the latest truth."""
+FRAMES_HELD = DOWNLINK_QUEUE_MESSAGES
+"""Downlink messages held during a step for the truth that follows them, as many as the socket
+queues (about 100 MB of station ticks); past this many (a flood on the downlink during a step)
+the oldest is taken in at once, judged with the latest truth."""
 # Wall seconds a spacecraft that keeps talking has to answer a sim-port request (a step gets
 # more); one that says nothing for the silence interval fails the request sooner.
 SIM_TIMEOUT_S = 30.0

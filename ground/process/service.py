@@ -131,6 +131,7 @@ class GroundService:
         self.truth = TruthIntake()  # the runtime hands it the truth feed's messages
         self.downlink = DelayLine()  # transfer frames on their way down
         self.deframer = Deframer()
+        self.frame_count_jumps = 0  # losses the frame count showed (each logged rarely)
         self.commander = Commander(
             dictionary, archive, channel,
             publish=lambda event: self.publish(event),
@@ -301,13 +302,17 @@ class GroundService:
         if deframed.frames_lost or deframed.octets_dropped:
             self.checks.transfer_frames_lost += deframed.frames_lost
             self.checks.octets_dropped += deframed.octets_dropped
-            log.warning(
-                "%d transfer frames lost on the way before frame %d (%d octets of cut packets "
-                "dropped); the packets' sequence counts say which",
-                deframed.frames_lost,
-                frame.channel_count,
-                deframed.octets_dropped,
-            )
+            self.frame_count_jumps += 1
+            if self.frame_count_jumps in (1, 10, 100) or self.frame_count_jumps % 1000 == 0:
+                log.warning(
+                    "%d transfer frames lost on the way before frame %d (%d octets of cut "
+                    "packets dropped; %d such losses so far); the packets' sequence counts say "
+                    "which",
+                    deframed.frames_lost,
+                    frame.channel_count,
+                    deframed.octets_dropped,
+                    self.frame_count_jumps,
+                )
         return deframed.packets
 
     def _land(self, frame: TransferFrame, received_s: float) -> None:
@@ -335,6 +340,15 @@ class GroundService:
             self._refuse(frame, error, None)
             return
         self._deliver((packet, frame), received_s, history)
+
+    def replay_refused_transfer_frame(self, octets: bytes, received_s: float) -> None:
+        """A transfer frame refused when it was recorded is checked again at its recorded time
+        (a replay), and refused again for the same reason."""
+        self.now_s = max(self.now_s, received_s)
+        try:
+            self.checks.transfer_frame(octets)
+        except FrameError as error:
+            self._refuse(octets, error, None)
 
     def ground_event(
         self, name: str, severity: int, text: str, params: dict[str, Any] | None = None

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from flightsw.icd import MessageError, dictionary_from_json
+from flightsw.icd.reasons import TRANSFER_FRAME
 from ground.archive.frame_blocks import RawFrames
 from ground.archive.schema import MetaValue, SegmentRecord, open_file
 from ground.archive.store import DEFAULT_BATCH_ROWS, Archive
@@ -55,6 +56,18 @@ FRAME, TICK, ACTION = 0, 1, 2  # order at one mission time
 # A frame unwrapped from a TM[15,16] dump is recorded with this reason; the dump itself is
 # replayed and unwraps again, so these copies are left out.
 PLAYBACK_REASON = "playback"
+TRANSFER_FRAME_REFUSED = "transfer frame"  # a row that holds a refused transfer frame's octets
+
+
+def _history(reason: str | None) -> str | None:
+    """How a row is replayed: history (`LATE`), a refused transfer frame, or a live packet."""
+    if reason == LATE:
+        return LATE
+    if reason is not None and reason.partition(":")[0] in TRANSFER_FRAME:
+        return TRANSFER_FRAME_REFUSED
+    return None
+
+
 # Good and refused frames alike: a frame refused live is refused again, at the same time.
 _FRAMES = (
     "SELECT received_s, reason, block, block_offset, length FROM frames "
@@ -212,7 +225,7 @@ class Replay:
         blocks = RawFrames(self._connection)
         while batch := cursor.fetchmany(512):
             for received_s, reason, raw in blocks.attach(batch, 2):
-                yield received_s, FRAME, (raw, LATE if reason == LATE else None)
+                yield received_s, FRAME, (raw, _history(reason))
 
     def _ticks(self, first_s: float, last_s: float) -> Iterator[tuple[float, int, Any]]:
         number = math.ceil(first_s / self.tick_s)
@@ -287,7 +300,10 @@ class Replay:
                 return False
             if kind == FRAME:
                 raw, history = payload
-                self.service.replay_frame(raw, time_s, history)
+                if history == TRANSFER_FRAME_REFUSED:
+                    self.service.replay_refused_transfer_frame(raw, time_s)
+                else:
+                    self.service.replay_frame(raw, time_s, history)
                 self.frames += 1
                 pending_s = time_s
             elif kind == TICK:

@@ -39,7 +39,7 @@ def test_the_documented_queries_read_a_real_archive_without_this_projects_code(h
         assert units["battery_soc"] == "" and units["bus_voltage_v"] == "V"
         soc = answers[1]
         assert soc and all(0.0 <= value <= 1.0 for _, value in soc)
-        assert answers[2] and all(low <= high for _, low, high in answers[2])
+        assert answers[2] and all(low <= high for _, _, low, high in answers[2])
         # A frame's octets out of its block, as the document shows: a CCSDS packet again.
         block, offset, length = db.execute(
             "SELECT block, block_offset, length FROM frames WHERE ok ORDER BY id DESC LIMIT 1"

@@ -10,6 +10,7 @@ import msgpack
 import pytest
 
 from ground.archive import Archive
+from ground.archive.convert import convert
 from ground.archive.schema import create_file
 from ground.cli.mission import main as mission
 from ground.errors import ArchiveError
@@ -91,3 +92,11 @@ def test_convert_refuses_what_is_not_an_old_archive_and_writes_nothing(
     assert mission(["archive", "convert", str(tmp_path / "new.sqlite")]) != 0
     assert "only version 4 archives are converted" in capsys.readouterr().err
     assert not (tmp_path / "new.v5.sqlite").exists()
+
+
+def test_convert_refuses_an_old_archive_with_rows_still_in_a_spill_file(tmp_path: Path) -> None:
+    old = old_archive(tmp_path)
+    (tmp_path / "old.spill-1.msgpack").write_bytes(b"held rows")
+    with pytest.raises(ArchiveError, match=r"old\.spill-1\.msgpack; load them first"):
+        convert(old, tmp_path / "new.sqlite")
+    assert not (tmp_path / "new.sqlite").exists()

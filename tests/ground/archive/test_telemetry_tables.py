@@ -120,3 +120,27 @@ def test_a_reopened_archive_goes_on_writing_the_same_tables(archive: Archive) ->
         assert reader.recent_reports(1, per_subsystem=1) == [
             (2.0, "power", {"soc": 0.6, "v": 28.0})
         ]
+
+
+def test_a_subsystem_named_like_another_tables_index_gets_a_table_of_its_own(
+    archive: Archive,
+) -> None:
+    archive.record_housekeeping(1.0, "power", {"v": 1.0})  # its index is tm_power_time
+    archive.record_housekeeping(1.0, "power_time", {"v": 2.0})
+    archive.record_housekeeping(1.0, "nul\x00here", {"a\x00b": 3.0})  # a NUL ends an identifier
+    assert archive.try_flush() == 3 and archive.failure is None
+    assert plain(archive.path, "SELECT subsystem, table_name, column_name FROM parameters") == [
+        ("power", "tm_power", "v"), ("power_time", "tm_power_time_2", "v"),
+        ("nul\x00here", "tm_nul_here", "a_b"),
+    ]  # fmt: skip
+    assert archive.latest("power_time.v") == (1.0, 2.0)
+    assert archive.latest("nul\x00here.a\x00b") == (1.0, 3.0)
+
+
+def test_a_report_of_nothing_from_a_new_subsystem_does_not_stop_the_commits(
+    archive: Archive,
+) -> None:
+    archive.record_housekeeping(1.0, "ghost", {})
+    archive.record_housekeeping(2.0, "power", {"soc": 0.5})
+    assert archive.try_flush() == 2 and archive.failure is None
+    assert archive.latest("power.soc") == (2.0, 0.5)

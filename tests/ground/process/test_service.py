@@ -578,3 +578,12 @@ def test_the_channel_damages_a_telecommand_after_it_is_signed_so_the_spacecraft_
         except FrameError as error:
             damaged.append(error.reason)
     assert len(damaged) >= 15 and set(damaged) <= {"bad_crc", "length_mismatch"}
+
+
+def test_a_refused_transfer_frame_replayed_is_refused_again_for_the_same_reason(
+    ground: Ground,
+) -> None:
+    damaged = damaged_message(message(Framer(), power_report(0, 1.0)), "bad_frame_crc")
+    ground.service.replay_refused_transfer_frame(damaged, 3.0)
+    assert ground.ingest().refused_by_reason == {"bad_frame_crc": 1}
+    assert ground.ingest().frames == 0  # not taken for a packet
