@@ -32,8 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flightsw.icd import MessageError, dictionary_from_json
-from flightsw.icd.reasons import TRANSFER_FRAME
+from flightsw.icd import MessageError, dictionary_from_json, reasons
 from ground.archive.frame_blocks import RawFrames
 from ground.archive.schema import MetaValue, SegmentRecord, open_file
 from ground.archive.store import DEFAULT_BATCH_ROWS, Archive
@@ -63,7 +62,7 @@ def _history(reason: str | None) -> str | None:
     """How a row is replayed: history (`LATE`), a refused transfer frame, or a live packet."""
     if reason == LATE:
         return LATE
-    if reason is not None and reason.partition(":")[0] in TRANSFER_FRAME:
+    if reason is not None and reason.partition(":")[0] in reasons.TRANSFER_FRAME:
         return TRANSFER_FRAME_REFUSED
     return None
 
