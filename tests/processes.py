@@ -10,12 +10,10 @@ import select
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from ground.archive.store import Archive
-from ground.errors import ArchiveError
 
 ROOT = Path(__file__).resolve().parents[1]
 TERMINAL = Path(__file__).with_name("terminal.py")
@@ -148,21 +146,6 @@ def packets_sent(flight_log: Path) -> int:
     found = re.findall(r"stopped at mission time [\d.]+ s; (\d+) packets sent", said)
     assert found, f"{flight_log} has no stop line:\n{said[-2000:]}"
     return int(found[-1])
-
-
-def until_archived(archive: Path, within_s: float) -> int:
-    """Wait until the run's archive holds a frame (telemetry is flowing); how many it holds.
-
-    The archive commits at least once a mission second; it is looked at every 50 ms.
-    """
-    deadline_s = time.monotonic() + within_s
-    while True:
-        if archive.exists():
-            with contextlib.suppress(ArchiveError):  # not made whole yet
-                if (count := archived_frames(archive)) > 0:
-                    return count
-        assert time.monotonic() < deadline_s, f"nothing archived in {archive} in {within_s} s"
-        time.sleep(0.05)
 
 
 def archived_frames(archive: Path) -> int:

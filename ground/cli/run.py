@@ -154,17 +154,23 @@ def fly(
     """
     client = mission.client
     last_draw_s = wall_time_s()
+    flowing = False  # telemetry has reached the ground (said once)
     while True:
         supervisor.check()
         try:
             if mode == "stepped":
-                time_s = client.call(Step(args.step_s), timeout_s=STEP_TIMEOUT_S).time_s
+                step = client.call(Step(args.step_s), timeout_s=STEP_TIMEOUT_S)
+                time_s, ground = step.time_s, step.ground
                 view.pump(timeout_ms=0)
             else:
                 view.pump(timeout_ms=int(args.refresh_s * 1000))
-                time_s = client.call(GetStatus()).status.time_s
+                ground = client.call(GetStatus()).status
+                time_s = ground.time_s
         except GroundGone:
             continue  # the check says what happened and acts on it
+        if not flowing and ground.ingest.frames > 0 and args.headless:
+            flowing = True
+            say(f"telemetry is coming down (T+{time_s:,.0f} s)")
         finished = args.duration_s is not None and time_s >= args.duration_s
         every_s = HEADLESS_EVERY_S if args.headless else args.refresh_s
         if wall_time_s() - last_draw_s >= every_s or finished:
