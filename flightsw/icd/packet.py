@@ -13,12 +13,13 @@ Layout (CCSDS 133.0-B-2, ECSS-E-ST-70-41C), big-endian:
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 from enum import IntEnum
+
+import msgspec
 
 from flightsw.errors import FrameError
 from flightsw.icd.crc import crc16_ccitt_false
-from flightsw.icd.cuc import CUC_LENGTH, decode_cuc, encode_cuc
+from flightsw.icd.cuc import CUC_LENGTH, encode_cuc
 
 PRIMARY_HEADER_LENGTH = 6
 TC_SECONDARY_HEADER_LENGTH = 5
@@ -35,6 +36,9 @@ ACK_ALL = 0b1111
 _PRIMARY = struct.Struct(">HHH")
 _TC_SECONDARY = struct.Struct(">BBBH")
 _TM_SECONDARY = struct.Struct(">BBBHH")
+# A TM packet's headers in one read: primary, secondary, then the CUC time's coarse and fine.
+_TM_HEADERS = struct.Struct(">HHHBBBHHIH")
+_FRACTION_PER_S = 1 << 16
 
 
 class PacketType(IntEnum):
@@ -42,9 +46,15 @@ class PacketType(IntEnum):
     TC = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Packet:
-    """One parsed frame: the header fields that matter and the raw application data."""
+_TYPES = (PacketType.TM, PacketType.TC)  # by the type bit, without calling the enum
+
+
+class Packet(msgspec.Struct, frozen=True):
+    """One parsed frame: the header fields that matter and the raw application data.
+
+    A struct rather than a dataclass: one is made for every packet that comes down, and a
+    frozen dataclass sets each of its eleven fields through `object.__setattr__`.
+    """
 
     packet_type: PacketType
     apid: int
@@ -139,10 +149,10 @@ def decode(frame: bytes) -> Packet:
             f"length field says {length_field + 1 + PRIMARY_HEADER_LENGTH} octets, frame has {size}",
         )
     expected_crc = crc16_ccitt_false(memoryview(frame)[:-CRC_LENGTH])
-    found_crc = int.from_bytes(frame[-CRC_LENGTH:], "big")
+    found_crc = (frame[-2] << 8) | frame[-1]
     if expected_crc != found_crc:
         raise FrameError("bad_crc", f"CRC {found_crc:04x}, computed {expected_crc:04x}")
-    packet_type = PacketType((word0 >> 12) & 1)
+    packet_type = _TYPES[(word0 >> 12) & 1]
     apid = word0 & MAX_APID
     seq = word1 & (SEQUENCE_MODULO - 1)
     offset = PRIMARY_HEADER_LENGTH
@@ -156,13 +166,14 @@ def decode(frame: bytes) -> Packet:
         )  # fmt: skip
     if size < PRIMARY_HEADER_LENGTH + TM_SECONDARY_HEADER_LENGTH + CRC_LENGTH:
         raise FrameError("too_short", f"{size} octets is shorter than a PUS TM packet")
-    flags, service, subtype, counter, destination = _TM_SECONDARY.unpack_from(frame, offset)
+    *_, flags, service, subtype, counter, destination, coarse, fine = _TM_HEADERS.unpack_from(
+        frame
+    )
     _check_pus_version(flags)
-    time_field = frame[offset + 7 : offset + TM_SECONDARY_HEADER_LENGTH]
     return Packet(
         packet_type, apid, seq, service, subtype,
         app_data=bytes(frame[offset + TM_SECONDARY_HEADER_LENGTH : -CRC_LENGTH]),
-        msg_counter=counter, destination_id=destination, time_s=decode_cuc(time_field),
+        msg_counter=counter, destination_id=destination, time_s=coarse + fine / _FRACTION_PER_S,
     )  # fmt: skip
 
 
