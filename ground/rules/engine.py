@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from flightsw.icd import Scalar
 from ground.errors import RuleError
@@ -49,6 +49,33 @@ class RuleTransition:
             "severity": None if self.severity is None else self.severity.label,
             "condition": self.condition,
         }
+
+
+Report: TypeAlias = tuple[float, str, Mapping[str, Scalar]]
+"""One subsystem's housekeeping report: its mission time, the subsystem, and its parameters
+(names without the `subsystem.` prefix)."""
+
+
+Memory: TypeAlias = tuple[float, float] | None
+"""What a rule kind remembers of its last sample (a delta rule: its value and time)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quiet:
+    """What a column of samples leaves in a rule that none of them moves (`Rule.quiet`).
+
+    Attributes:
+        last_sample_s: the time of the last sample the rule could judge; None if it could judge
+            none (they refresh nothing).
+        memory: what the kind keeps of its last sample (a delta rule's value and time), if any.
+    """
+
+    last_sample_s: float | None
+    memory: Memory = None
+
+
+UNMOVED = Quiet(None)
+"""A column the rule takes no notice of (it is disabled in this mode)."""
 
 
 def format_value(value: Scalar) -> str:
@@ -118,6 +145,16 @@ class Rule:
     def tick(self, time_s: float) -> RuleTransition | None:
         """Check for staleness at `time_s`."""
         return None
+
+    def quiet(self, times_s: Sequence[float], values: Sequence[Scalar]) -> Quiet | None:
+        """Whether a column of samples (in order) leaves the rule's state alone, without taking
+        them: what they would leave behind if none moves the state or starts a persistence
+        count, else None. A kind that cannot tell says None (its samples are taken one by one).
+        """
+        return None
+
+    def settle(self, quiet: Quiet) -> None:
+        """Take a column of samples that `quiet` found moves nothing."""
 
     def combine(self, time_s: float, operands: Sequence[Rule]) -> RuleTransition | None:
         """Re-evaluate from the operand rules' states (combinations only)."""
@@ -215,6 +252,13 @@ class RuleEngine:
         self._combinations = tuple(
             (rule, tuple(self._by_name[name] for name in rule.operands)) for rule in combinations
         )
+        # The mode parameters (full names) each subsystem reports, and the latest value of each
+        # the rules were given.
+        mode_parameters: dict[str, list[str]] = {}
+        for name, _ in self._mode_listeners:
+            mode_parameters.setdefault(name.partition(".")[0], []).append(name)
+        self._mode_parameters = {k: tuple(v) for k, v in mode_parameters.items()}
+        self._modes: dict[str, Scalar] = {}
         self._started = False
 
     @property
@@ -241,6 +285,10 @@ class RuleEngine:
                     transition = rule.set_mode(time_s, mode)
                     if transition is not None:
                         changed.append(transition)
+        for mode_parameter, _ in self._mode_listeners:
+            mode = params.get(mode_parameter)
+            if mode is not None:
+                self._modes[mode_parameter] = mode
         by_parameter = self._by_parameter
         for name, value in params.items():
             rules = by_parameter.get(name)
@@ -267,6 +315,60 @@ class RuleEngine:
         if changed and self._combinations:
             self._cascade(time_s, changed)
         return changed
+
+    def update_reports(self, reports: Sequence[Report]) -> list[RuleTransition]:
+        """Feed several reports, in order: the transitions `update_report` would return for
+        each in turn, in the same order, each at its report's time.
+
+        Judged column-wise: every rule is shown its parameter's values of the whole batch at
+        once (`Rule.quiet`), and when none of them moves any rule, each rule takes its column
+        (`Rule.settle`): nearly every batch, as alarms are rare. A batch in which one would
+        move, or in which the mode changes, is fed report by report.
+        """
+        if len(reports) > 1 and self._started and not self._mode_moves(reports):
+            settled = self._quiet_columns(reports)
+            if settled is not None:
+                for rule, quiet in settled:
+                    rule.settle(quiet)
+                return []
+        changed: list[RuleTransition] = []
+        for time_s, subsystem, params in reports:
+            changed += self.update_report(time_s, subsystem, params)
+        return changed
+
+    def _quiet_columns(self, reports: Sequence[Report]) -> list[tuple[Rule, Quiet]] | None:
+        """What each rule's column of the batch leaves behind, if no rule moves; else None."""
+        columns: dict[tuple[str, str], tuple[tuple[Rule, ...], list[float], list[Scalar]]] = {}
+        by_subsystem = self._by_subsystem
+        for time_s, subsystem, params in reports:
+            for short, rules in by_subsystem.get(subsystem, ()):
+                value = params.get(short)
+                if value is not None:
+                    column = columns.get((subsystem, short))
+                    if column is None:
+                        column = columns[(subsystem, short)] = (rules, [], [])
+                    column[1].append(time_s)
+                    column[2].append(value)
+        settled: list[tuple[Rule, Quiet]] = []
+        for rules, times_s, values in columns.values():
+            for rule in rules:
+                quiet = rule.quiet(times_s, values)
+                if quiet is None:
+                    return None
+                settled.append((rule, quiet))
+        return settled
+
+    def _mode_moves(self, reports: Sequence[Report]) -> bool:
+        """Whether a report in the batch gives a mode parameter a value the rules were not last
+        given (the rules that listen to it then change what they judge by)."""
+        mode_parameters = self._mode_parameters
+        modes = self._modes
+        for _, subsystem, params in reports:
+            for name in mode_parameters.get(subsystem, ()):
+                mode = params.get(name.partition(".")[2])
+                if mode is not None and (name not in modes or modes[name] != mode):
+                    return True
+        return False
 
     def tick(self, time_s: float) -> list[RuleTransition]:
         """Check staleness at `time_s`; call it periodically, since silence sends no packet."""

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 from ground.rules.engine import (
+    Memory,
     Rule,
     RuleTransition,
     Scalar,
@@ -193,7 +194,7 @@ _LIMIT_OF_STATE = {
 class DeltaRule(ParameterRule):
     """The change between consecutive samples, per sample or per second, above a threshold."""
 
-    __slots__ = ("_previous", "_previous_s", "max_delta", "per_second")
+    __slots__ = ("_previous", "max_delta", "per_second")
 
     def __init__(
         self,
@@ -210,25 +211,35 @@ class DeltaRule(ParameterRule):
             raise refuse(name, "max_delta", f"max_delta {max_delta} must be a number > 0")
         self.max_delta = max_delta
         self.per_second = per_second
-        self._previous: float | None = None
-        self._previous_s = 0.0
+        self._previous: Memory = None  # the last sample's value and time
 
     def judge(self, time_s: float, value: Scalar) -> RuleState | None:
+        judged, memory = self.judge_next(self.memory(), time_s, value)
+        self.remember(memory)
+        return judged
+
+    def judge_next(
+        self, memory: Memory, time_s: float, value: Scalar
+    ) -> tuple[RuleState | None, Memory]:
         if not is_number(value):
-            return None
-        previous = self._previous
-        if previous is None:
-            self._previous, self._previous_s = float(value), time_s
-            return self.state if self.state is not STALE else GREEN
+            return None, memory
+        if memory is None:
+            return (self.state if self.state is not STALE else GREEN), (float(value), time_s)
+        previous, previous_s = memory
         change = abs(float(value) - previous)
         if self.per_second:
-            dt_s = time_s - self._previous_s
+            dt_s = time_s - previous_s
             if dt_s <= 0:
                 # Same time stamp: keep the older sample so the next rate spans a real interval.
-                return self.state if self.state is not STALE else GREEN
+                return (self.state if self.state is not STALE else GREEN), memory
             change /= dt_s
-        self._previous, self._previous_s = float(value), time_s
-        return VIOLATED if change > self.max_delta else GREEN
+        return (VIOLATED if change > self.max_delta else GREEN), (float(value), time_s)
+
+    def memory(self) -> Memory:
+        return self._previous
+
+    def remember(self, memory: Memory) -> None:
+        self._previous = memory
 
     def set_mode(self, time_s: float, mode: Scalar) -> RuleTransition | None:
         transition = super().set_mode(time_s, mode)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Real
 from typing import TypeGuard
@@ -28,6 +29,9 @@ from typing import TypeGuard
 from ground.dictionary import is_parameter_name
 from ground.rules.engine import (
     DEFAULT_MODE_PARAMETER,
+    UNMOVED,
+    Memory,
+    Quiet,
     Rule,
     RuleTransition,
     Scalar,
@@ -158,6 +162,44 @@ class ParameterRule(Rule):
     def judge(self, time_s: float, value: Scalar) -> RuleState | None:
         """The state this one sample points to, or None if the value cannot be judged."""
         raise NotImplementedError
+
+    def judge_next(
+        self, memory: Memory, time_s: float, value: Scalar
+    ) -> tuple[RuleState | None, Memory]:
+        """`judge` without changing the rule: the state the sample points to, and what the
+        kind remembers after it, given what it remembered before (`memory`)."""
+        return self.judge(time_s, value), memory
+
+    def memory(self) -> Memory:
+        """What the kind remembers of the samples it took (a delta rule: the last one)."""
+        return None
+
+    def remember(self, memory: Memory) -> None:
+        """Keep `memory` (from `judge_next`) as what the kind remembers."""
+
+    def quiet(self, times_s: Sequence[float], values: Sequence[Scalar]) -> Quiet | None:
+        # As `sample` on each in turn: a sample judged as the state is stands; one judged
+        # otherwise would start a count or move the state.
+        if not self._enabled:
+            return UNMOVED
+        state = self.state
+        judge_next = self.judge_next
+        memory = self.memory()
+        last_sample_s = None
+        for time_s, value in zip(times_s, values, strict=True):
+            judged, memory = judge_next(memory, time_s, value)
+            if judged is None:
+                continue
+            if judged is not state:
+                return None
+            last_sample_s = time_s
+        return UNMOVED if last_sample_s is None else Quiet(last_sample_s, memory)
+
+    def settle(self, quiet: Quiet) -> None:
+        if quiet.last_sample_s is not None:
+            self._count = 0
+            self._last_sample_s = quiet.last_sample_s
+            self.remember(quiet.memory)
 
     def set_mode(self, time_s: float, mode: Scalar) -> RuleTransition | None:
         if mode == self._mode:
