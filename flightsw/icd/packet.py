@@ -166,9 +166,7 @@ def decode(frame: bytes) -> Packet:
         )  # fmt: skip
     if size < PRIMARY_HEADER_LENGTH + TM_SECONDARY_HEADER_LENGTH + CRC_LENGTH:
         raise FrameError("too_short", f"{size} octets is shorter than a PUS TM packet")
-    *_, flags, service, subtype, counter, destination, coarse, fine = _TM_HEADERS.unpack_from(
-        frame
-    )
+    *_, flags, service, subtype, counter, destination, coarse, fine = _TM_HEADERS.unpack_from(frame)
     _check_pus_version(flags)
     return Packet(
         packet_type, apid, seq, service, subtype,
