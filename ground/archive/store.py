@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -91,16 +91,15 @@ def _subsystem(value: object) -> str:
     return subsystem
 
 
-def _plain_and_64_bit(values: Iterable[object]) -> bool:
+def _plain_and_64_bit(values: Collection[object]) -> bool:
     """Every value a plain bool, int, float or str, and every int 64-bit: the checks are made
     in C (an array of signed 64-bit ints refuses a larger one), as they run once per report."""
-    values = tuple(values)
     types = set(map(type, values))
     if not PLAIN.issuperset(types):
         return False
     if int in types:
         try:
-            array("q", [value for value in values if type(value) is int])
+            array("q", [value for value in values if value.__class__ is int])
         except OverflowError:
             return False
     return True

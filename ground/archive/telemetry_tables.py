@@ -27,6 +27,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from operator import ne
 from typing import Any
 
 from flightsw.icd import Scalar
@@ -229,9 +230,9 @@ class TelemetryTables:
 
 def _values(row: tuple[float, str, Mapping[str, Any], int]) -> tuple[Any, ...]:
     time_s, _, params, segment = row
-    values = tuple(params.values())
-    if any(value != value for value in values):  # only NaN differs from itself
-        values = tuple(NAN_TEXT if value != value else value for value in values)
+    values = params.values()
+    if any(map(ne, values, values)):  # only NaN differs from itself
+        return (segment, time_s, *(NAN_TEXT if value != value else value for value in values))
     return (segment, time_s, *values)
 
 
