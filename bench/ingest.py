@@ -39,7 +39,7 @@ from ground.api import AlarmChanged, FeedEvent
 from ground.archive.store import Archive
 from ground.dictionary import Dictionary
 from ground.link.channel import Channel, LightTime
-from ground.process.service import GroundService
+from ground.process.service import BATCH_REPORTS, GroundService
 from ground.rules.alarms import AlarmManager
 from ground.rules.engine import Rule, RuleEngine
 from ground.rules.kinds import LimitBands, LimitRule
@@ -136,11 +136,14 @@ def raw_rate(frames: Frames) -> float:
     return len(frames.frames) / _pipe(frames.messages, receive)
 
 
-def ingest_rate(frames: Frames, rules_path: Path) -> tuple[float, int]:
-    """Frames per second through the ground's ingest, and the number of frames lost."""
+def ingest_rate(
+    frames: Frames, rules_path: Path, batch_reports: int = BATCH_REPORTS
+) -> tuple[float, int]:
+    """Frames per second through the ground's ingest, and the number of frames lost; with
+    `batch_reports` of 1 the rules judge each report as it lands."""
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive.create(Path(folder), "bench")
-        service = _ground(frames, archive, load_rules(rules_path))
+        service = _ground(frames, archive, load_rules(rules_path), batch_reports=batch_reports)
         received = 0
 
         def receive(message: bytes) -> None:
@@ -212,6 +215,7 @@ def _ground(
     archive: Archive,
     rules: list[Rule],
     publish: Callable[[FeedEvent], None] = lambda event: None,
+    batch_reports: int = BATCH_REPORTS,
 ) -> GroundService:
     """The ground's own service on `archive`, with `rules`, no light time and no uplink."""
     return GroundService(
@@ -222,21 +226,33 @@ def _ground(
         Channel(LightTime("fixed", 0.0)),
         publish=publish,
         uplink=lambda arrival_s, frame: None,
+        batch_reports=batch_reports,
     )
 
 
-def alarm_latencies_us(config_path: Path, rules_path: Path, count: int) -> list[float]:
-    """Wall microseconds from a frame reaching the ground to its alarm being published.
+def alarm_latencies_us(
+    config_path: Path, rules_path: Path, count: int, reports_after: int = 0
+) -> list[float]:
+    """Wall microseconds from a downlink message's frames landing at the ground (its light time
+    over) to its alarm being published.
 
     The ground runs the mission's full rule set plus one limit rule without persistence that
-    the benchmark trips on every other frame, so each measured frame goes through the whole
-    path: channel, CRC and header checks, decoding, archive, every rule, the alarm manager.
+    the benchmark trips in every other message, so each measured message goes through the whole
+    path: channel, CRC and header checks, decoding, archive, every rule, the alarm manager. The
+    tripping power report comes first in its message, followed by `reports_after` reports of
+    the other subsystems: with a full batch after it, its alarm waits for the whole batch.
     """
-    frames = housekeeping_frames(config_path, 1)
-    apid = frames.dictionary.apids["power"]
     config = load_mission(config_path)
-    model = next(m for m in build_models(config) if m.name == "power")
-    nominal = dict(model.housekeeping(model.initial_state()))
+    models = build_models(config)
+    frames = housekeeping_frames(config_path, 1)
+    power = next(m for m in models if m.name == "power")
+    nominal = dict(power.housekeeping(power.initial_state()))
+    others = [
+        (config.apids[m.name], encode_body(Housekeeping(m.name, m.housekeeping(m.initial_state()))))
+        for m in models
+        if m.name != "power"
+    ]
+    sequence = dict.fromkeys(config.apids.values(), 0)
     trip = LimitRule(
         "bench_trip", AlarmSeverity.WARNING, "power.battery_soc", LimitBands(red_low=0.5)
     )
@@ -247,6 +263,11 @@ def alarm_latencies_us(config_path: Path, rules_path: Path, count: int) -> list[
         if isinstance(event, AlarmChanged) and event.entry.kind == AlarmTransitionKind.TRIGGERED:
             published_at.append(wall_time_s())
 
+    def packet(apid: int, body: bytes, time_s: float) -> bytes:
+        seq = sequence[apid]
+        sequence[apid] = (seq + 1) % 16384
+        return encode_tm(apid, seq, 3, 25, time_s, body)
+
     framer = Framer()
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive.create(Path(folder), "latency")
@@ -254,11 +275,13 @@ def alarm_latencies_us(config_path: Path, rules_path: Path, count: int) -> list[
         for i in range(2 * count):
             soc = 0.1 if i % 2 else 0.9
             body = encode_body(Housekeeping("power", {**nominal, "battery_soc": soc}))
-            frame = encode_tm(apid, i % 16384, 3, 25, float(i), body)
-            service.advance(float(i))
-            message = framer.message([frame], float(i))
+            packets = [packet(config.apids["power"], body, float(i))] + [
+                packet(*others[k % len(others)], float(i)) for k in range(reports_after)
+            ]
+            service.advance(i - 0.5)
+            service.on_downlink_message(framer.message(packets, float(i)))  # due at i s
             start_s = wall_time_s()
-            service.on_downlink_message(message)
+            service.advance(float(i))  # its frames land together
             if soc < 0.5 and published_at:
                 latencies.append((published_at.pop() - start_s) * 1e6)
                 service.acknowledge("bench_trip", "bench")  # so the next violation triggers anew
