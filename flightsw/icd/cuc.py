@@ -11,7 +11,7 @@ import struct
 from flightsw.errors import FrameError
 
 CUC_LENGTH = 6
-_FRACTION_PER_S = 1 << 16
+FRACTION_PER_S = 1 << 16  # the fine time's units in a second
 _MAX_COARSE_S = (1 << 32) - 1
 MAX_MISSION_TIME_S = float(_MAX_COARSE_S)  # the last mission second a TM time field can carry
 _CUC = struct.Struct(">IH")
@@ -21,8 +21,8 @@ def encode_cuc(time_s: float) -> bytes:
     """Pack mission seconds into 6 octets, rounding to the nearest 2**-16 s."""
     if not 0.0 <= time_s <= _MAX_COARSE_S:
         raise ValueError(f"mission time {time_s} s is outside the CUC range 0..{_MAX_COARSE_S} s")
-    ticks = round(time_s * _FRACTION_PER_S)
-    coarse, fine = divmod(ticks, _FRACTION_PER_S)
+    ticks = round(time_s * FRACTION_PER_S)
+    coarse, fine = divmod(ticks, FRACTION_PER_S)
     return _CUC.pack(coarse, fine)
 
 
@@ -31,4 +31,4 @@ def decode_cuc(field: bytes | memoryview) -> float:
     if len(field) != CUC_LENGTH:
         raise FrameError("bad_time", f"time field is {len(field)} octets, expected {CUC_LENGTH}")
     coarse, fine = _CUC.unpack(field)
-    return coarse + fine / _FRACTION_PER_S
+    return coarse + fine / FRACTION_PER_S

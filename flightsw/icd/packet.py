@@ -19,7 +19,7 @@ import msgspec
 
 from flightsw.errors import FrameError
 from flightsw.icd.crc import crc16_ccitt_false
-from flightsw.icd.cuc import CUC_LENGTH, encode_cuc
+from flightsw.icd.cuc import CUC_LENGTH, FRACTION_PER_S, encode_cuc
 
 PRIMARY_HEADER_LENGTH = 6
 TC_SECONDARY_HEADER_LENGTH = 5
@@ -38,7 +38,6 @@ _TC_SECONDARY = struct.Struct(">BBBH")
 _TM_SECONDARY = struct.Struct(">BBBHH")
 # A TM packet's headers in one read: primary, secondary, then the CUC time's coarse and fine.
 _TM_HEADERS = struct.Struct(">HHHBBBHHIH")
-_FRACTION_PER_S = 1 << 16
 
 
 class PacketType(IntEnum):
@@ -129,7 +128,7 @@ def decode(frame: bytes) -> Packet:
     """Parse and check one frame; raise FrameError with a reason word if anything is wrong.
 
     Reasons: too_short, too_long, bad_version, no_secondary_header, bad_sequence_flags,
-    length_mismatch, bad_crc, bad_pus_version, bad_time.
+    length_mismatch, bad_crc, bad_pus_version.
     """
     size = len(frame)
     if size < PRIMARY_HEADER_LENGTH + CRC_LENGTH + TC_SECONDARY_HEADER_LENGTH:
@@ -171,7 +170,7 @@ def decode(frame: bytes) -> Packet:
     return Packet(
         packet_type, apid, seq, service, subtype,
         app_data=bytes(frame[offset + TM_SECONDARY_HEADER_LENGTH : -CRC_LENGTH]),
-        msg_counter=counter, destination_id=destination, time_s=coarse + fine / _FRACTION_PER_S,
+        msg_counter=counter, destination_id=destination, time_s=coarse + fine / FRACTION_PER_S,
     )  # fmt: skip
 
 

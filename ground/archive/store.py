@@ -92,8 +92,9 @@ def _subsystem(value: object) -> str:
 
 
 def _plain_and_64_bit(values: Collection[object]) -> bool:
-    """Every value a plain bool, int, float or str, and every int 64-bit: the checks are made
-    in C (an array of signed 64-bit ints refuses a larger one), as they run once per report."""
+    """Every value a plain bool, int, float or str, and every int 64-bit (an array of signed
+    64-bit ints refuses a larger one): checks mostly made in C, as they run once per report.
+    `values` is walked twice: a collection, not an iterator."""
     types = set(map(type, values))
     if not PLAIN.issuperset(types):
         return False

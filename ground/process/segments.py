@@ -31,6 +31,7 @@ def begin_segment(service: GroundService, start_s: float, reason: str) -> int:
     last_due_s = service.downlink.last_due_s()
     if last_due_s is not None and last_due_s > service.now_s:
         service.advance(last_due_s)  # the old spacecraft's frames still on their way arrive
+    service.judge_landed()  # by the rules of the spacecraft that sent them, in its segment
     old = service.archive.segment
     end_s = service.now_s
     why = f"segment {old} ended at T+{end_s:.1f} s: {reason}"

@@ -92,7 +92,9 @@ PONGS_KEPT = 1000
 BATCH_REPORTS = 64
 """Housekeeping reports landed before the rules judge them together (`RuleEngine.update_reports`),
 at most: enough to judge a column at a time, few enough that an alarm follows its frame within a
-millisecond or two (a report costs the ground about 25 us)."""
+millisecond or two (a report costs the ground about 25 us). On the live feed the telemetry of a
+batch comes before the alarms its reports raise; anything else (an event, a verification) comes
+after the alarms of the reports that landed before it."""
 
 Publish = Callable[[FeedEvent], None]
 Uplink = Callable[[float, bytes], None]
@@ -201,10 +203,12 @@ class GroundService:
         if now_s < self.now_s:
             return
         self.now_s = now_s
-        for in_flight in self.downlink.release(now_s):
-            landed: TransferFrame = in_flight.payload  # type: ignore[assignment]
-            self._land(landed, in_flight.due_s)
-        self._judge()
+        try:
+            for in_flight in self.downlink.release(now_s):
+                landed: TransferFrame = in_flight.payload  # type: ignore[assignment]
+                self._land(landed, in_flight.due_s)
+        finally:  # what landed is judged, even if the archive refused a later packet
+            self.judge_landed()
         for update in self.commands.expire(now_s):
             self.record_stage(update)
         self.record_alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
@@ -352,8 +356,10 @@ class GroundService:
         except FrameError as error:
             self._refuse(frame, error, None)
             return
-        self._deliver((packet, frame), received_s, history)
-        self._judge()
+        try:
+            self._deliver((packet, frame), received_s, history)
+        finally:
+            self.judge_landed()
 
     def replay_refused_transfer_frame(self, octets: bytes, received_s: float) -> None:
         """A transfer frame refused when it was recorded is checked again at its recorded time
@@ -434,7 +440,7 @@ class GroundService:
         self, packet: Packet, message: Message, received_s: float, playback: bool = False
     ) -> None:
         if not isinstance(message, Housekeeping | ParameterValues):
-            self._judge()  # it comes after the alarms of the reports before it, as it landed
+            self.judge_landed()  # it comes after the alarms of the reports before it, as it landed
         match message:
             case Housekeeping(subsystem, params) | ParameterValues(subsystem, params) if playback:
                 self.archive.record_housekeeping(packet.time_s, subsystem, params)
@@ -496,9 +502,9 @@ class GroundService:
         self.publish(TelemetryArrived(time_s=time_s, subsystem=subsystem, params=params))
         self._unjudged.append((time_s, subsystem, params))
         if len(self._unjudged) >= self.batch_reports:
-            self._judge()
+            self.judge_landed()
 
-    def _judge(self) -> None:
+    def judge_landed(self) -> None:
         """The rules judge the reports landed since they last did, together; each alarm they
         raise is taken at its report's time."""
         if not self._unjudged:

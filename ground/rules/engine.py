@@ -281,18 +281,15 @@ class RuleEngine:
         for mode_parameter, listeners in self._mode_listeners:
             mode = params.get(mode_parameter)
             if mode is not None:
+                self._modes[mode_parameter] = mode
                 for rule in listeners:
                     transition = rule.set_mode(time_s, mode)
                     if transition is not None:
                         changed.append(transition)
-        for mode_parameter, _ in self._mode_listeners:
-            mode = params.get(mode_parameter)
-            if mode is not None:
-                self._modes[mode_parameter] = mode
         by_parameter = self._by_parameter
         for name, value in params.items():
             rules = by_parameter.get(name)
-            if rules is not None:
+            if rules is not None and value is not None:  # None: not in this packet
                 _sample(rules, time_s, value, changed)
         if changed and self._combinations:
             self._cascade(time_s, changed)

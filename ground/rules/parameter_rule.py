@@ -160,7 +160,10 @@ class ParameterRule(Rule):
         return self.move_to(time_s, judged, value)
 
     def judge(self, time_s: float, value: Scalar) -> RuleState | None:
-        """The state this one sample points to, or None if the value cannot be judged."""
+        """The state this one sample points to, or None if the value cannot be judged.
+
+        It may change the rule only through `remember` (what `judge_next` returns): `quiet`
+        judges a column with `judge_next`, which must leave the rule as it was."""
         raise NotImplementedError
 
     def judge_next(

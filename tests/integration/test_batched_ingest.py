@@ -85,6 +85,7 @@ def test_a_batched_ground_raises_the_alarms_of_one_report_at_a_time_on_a_real_ru
     hil.advance(1200.0)
     assert hil.mission is not None
     recorded = hil.mission.archive_path
+    assert max(len(packets) for _, packets in landings(recorded)) > 1  # batches, not singles
 
     one_at_a_time, single_archive = ingest(recorded, tmp_path, batch_reports=1)
     batched, batched_archive = ingest(recorded, tmp_path, batch_reports=BATCH_REPORTS)

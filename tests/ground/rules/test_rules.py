@@ -314,7 +314,9 @@ def test_delta_per_second_waits_for_time_to_advance_before_judging() -> None:
     engine = RuleEngine([rule])
     engine.update(0.0, {"power.bus_voltage_v": 28.0})
     assert engine.update(0.0, {"power.bus_voltage_v": 28.5}) == []
-    assert engine.update(4.0, {"power.bus_voltage_v": 30.0}) == []  # 0.5 V/s since t=0
+    # The rate runs from the first sample at 0 s: 1.05 V/s (from the second it would be 0.93).
+    (transition,) = engine.update(4.0, {"power.bus_voltage_v": 32.2})
+    assert transition.new_state is RuleState.VIOLATED
 
 
 def test_delta_rule_applies_persistence() -> None:

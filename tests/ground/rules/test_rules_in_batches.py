@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ground.rules.engine import Report, Rule, RuleEngine, RuleTransition
+from ground.rules.engine import Quiet, Report, Rule, RuleEngine, RuleTransition
 from ground.rules.kinds import (
     CombinationRule,
     DeltaRule,
@@ -125,3 +125,47 @@ def test_a_nominal_batch_moves_nothing_and_keeps_the_staleness_clock_running_fro
     assert [t.rule for t in engine.tick(9.0 + 30.0)] == ["heartbeat"]  # 20 s after its 9 s
     went_stale = engine.tick(9.0 + 30.5)
     assert [(t.rule, t.time_s) for t in went_stale] == [("soc", 39.5), ("power_trouble", 39.5)]
+
+
+class CountingLimit(LimitRule):
+    """A limit rule that counts how it was given its samples."""
+
+    __slots__ = ("sampled", "settled")
+
+    def __init__(self) -> None:
+        super().__init__("volts", WARNING, "power.volts", LimitBands(24.0, 26.0, 34.0, 36.0))
+        self.sampled = self.settled = 0
+
+    def sample(self, time_s: float, value: object) -> RuleTransition | None:  # type: ignore[override]
+        self.sampled += 1
+        return super().sample(time_s, value)  # type: ignore[arg-type]
+
+    def settle(self, quiet: Quiet) -> None:
+        self.settled += 1
+        super().settle(quiet)
+
+
+def test_a_nominal_batch_is_judged_a_column_at_a_time_and_a_violating_one_report_by_report() -> (
+    None
+):
+    rule = CountingLimit()
+    engine = RuleEngine([rule])
+    engine.tick(0.0)
+    engine.update_reports([(float(t), "power", {"volts": 30.0}) for t in range(10)])
+    assert (rule.settled, rule.sampled) == (1, 0)
+    moved = engine.update_reports([(float(t), "power", {"volts": 30.0 + t}) for t in range(10)])
+    assert [(t.rule, t.time_s) for t in moved] == [("volts", 5.0), ("volts", 7.0)]  # > 34, > 36
+    assert (rule.settled, rule.sampled) == (1, 10)
+
+
+def test_values_a_rule_cannot_judge_do_not_refresh_its_staleness_in_a_batch() -> None:
+    soc = LimitRule(
+        "soc", CRITICAL, "power.soc", LimitBands(red_low=0.2),
+        options=RuleOptions(stale_after_s=30.0),
+    )  # fmt: skip
+    engine = RuleEngine([soc])
+    engine.update_reports([(0.0, "power", {"soc": 0.9})])
+    unjudgeable: list[Report] = [(t, "power", {"soc": math.nan}) for t in (10.0, 20.0, 29.0)]
+    unjudgeable.append((29.5, "power", {"soc": "low"}))
+    assert engine.update_reports(unjudgeable) == []
+    assert [(t.rule, t.new_state.value) for t in engine.tick(30.5)] == [("soc", "STALE")]
