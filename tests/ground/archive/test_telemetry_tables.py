@@ -43,6 +43,24 @@ def test_declared_parameters_make_typed_columns_in_the_dictionarys_order(archive
     assert archive.parameter_names() == []  # declared, not yet recorded
 
 
+def test_declarations_that_come_back_to_a_table_add_its_columns_in_their_order(
+    archive: Archive,
+) -> None:
+    archive.declare_parameters(
+        [("power", "a", "float", ""), ("thermal", "t", "float", "C"), ("power", "b", "int", "")]
+    )
+    archive.flush()
+    archive.declare_parameters([("power", "c", "str", ""), ("power", "a", "float", "")])
+    archive.flush()
+    assert plain(archive.path, "SELECT name, type FROM pragma_table_info('tm_power')") == [
+        ("segment", "INTEGER"), ("time_s", "REAL"), ("a", "REAL"), ("b", "INTEGER"),
+        ("c", "TEXT"),
+    ]  # fmt: skip
+    assert plain(archive.path, "SELECT subsystem, name FROM parameters ORDER BY rowid") == [
+        ("power", "a"), ("thermal", "t"), ("power", "b"), ("power", "c")
+    ]  # fmt: skip
+
+
 def test_a_declared_float_keeps_its_kind_when_a_report_sends_an_int(archive: Archive) -> None:
     archive.declare_parameters([("power", "bus_voltage_v", "float", "V")])
     archive.record_housekeeping(1.0, "power", {"bus_voltage_v": 28})
