@@ -92,9 +92,9 @@ PONGS_KEPT = 1000
 BATCH_REPORTS = 64
 """Housekeeping reports landed before the rules judge them together (`RuleEngine.update_reports`),
 at most: enough to judge a column at a time, few enough that an alarm follows its frame within a
-millisecond or two (a report costs the ground about 25 us). On the live feed the telemetry of a
-batch comes before the alarms its reports raise; anything else (an event, a verification) comes
-after the alarms of the reports that landed before it."""
+millisecond or two (landing a report costs the ground about 25 us). On the live feed the
+telemetry of a batch comes before the alarms its reports raise; anything else (an event, a
+verification) comes after the alarms of the reports that landed before it."""
 
 Publish = Callable[[FeedEvent], None]
 Uplink = Callable[[float, bytes], None]
