@@ -106,7 +106,7 @@ def ingest_section(quick: bool, repeats: int) -> int:
     ingest = [rate for rate, _ in runs]
     lost = sum(lost for _, lost in runs + singles)
     print(f"raw ZeroMQ + msgpack   {summary(raw, 'frames/s')}")
-    print(f"ingest (CRC, decode, archive, rules, alarms)  {summary(ingest, 'frames/s')}")
+    print(f"ingest (CRC, decode, archive, rules, alarms, feed)  {summary(ingest, 'frames/s')}")
     print(f"                       {summary([r * per_frame for r in ingest], 'parameters/s')}")
     print(
         "  rules judging each report as it lands (batch_reports=1)  "
