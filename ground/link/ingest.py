@@ -45,6 +45,17 @@ class Gap:
         return (self.found_seq - self.expected_seq) % SEQUENCE_MODULO
 
 
+def _not_ahead(stamped: str, time_s: float, now_s: float | None) -> None:
+    """FrameError `time_ahead` if `time_s` is more than `MAX_AHEAD_S` after the ground's
+    mission time `now_s` (None: not checked); `stamped` says what the time is."""
+    if now_s is not None and time_s > now_s + MAX_AHEAD_S:
+        raise FrameError(
+            "time_ahead",
+            f"{stamped} at {time_s:.6g} s, more than {MAX_AHEAD_S:g} s after the ground's "
+            f"mission time {now_s:.6g} s",
+        )
+
+
 class IngestChecks:
     """Parse and check frames, keeping the counts the ground reports on its status."""
 
@@ -71,12 +82,7 @@ class IngestChecks:
         self.transfer_frames += 1
         try:
             frame = decode_frame(octets)
-            if now_s is not None and frame.time_s > now_s + MAX_AHEAD_S:
-                raise FrameError(
-                    "time_ahead",
-                    f"a transfer frame sent at {frame.time_s:.6g} s, more than {MAX_AHEAD_S:g} s "
-                    f"after the ground's mission time {now_s:.6g} s",
-                )
+            _not_ahead("a transfer frame sent", frame.time_s, now_s)
         except FrameError as error:
             self.refuse_transfer_frame(error.reason)
             raise
@@ -99,12 +105,7 @@ class IngestChecks:
                 )
             if packet.apid not in self.apid_names:
                 raise FrameError("unknown_apid", f"APID {packet.apid} is not in the dictionary")
-            if now_s is not None and packet.time_s > now_s + MAX_AHEAD_S:
-                raise FrameError(
-                    "time_ahead",
-                    f"generated at {packet.time_s:.6g} s, more than {MAX_AHEAD_S:g} s after the "
-                    f"ground's mission time {now_s:.6g} s",
-                )
+            _not_ahead("generated", packet.time_s, now_s)
         except FrameError as error:
             self.count(error.reason)
             raise

@@ -252,11 +252,12 @@ class RuleEngine:
         self._combinations = tuple(
             (rule, tuple(self._by_name[name] for name in rule.operands)) for rule in combinations
         )
-        # The mode parameters (full names) each subsystem reports, and the latest value of each
-        # the rules were given.
-        mode_parameters: dict[str, list[str]] = {}
+        # The mode parameters (full name, name in its report) each subsystem reports, and the
+        # latest value of each the rules were given.
+        mode_parameters: dict[str, list[tuple[str, str]]] = {}
         for name, _ in self._mode_listeners:
-            mode_parameters.setdefault(name.partition(".")[0], []).append(name)
+            subsystem, _, short = name.partition(".")
+            mode_parameters.setdefault(subsystem, []).append((name, short))
         self._mode_parameters = {k: tuple(v) for k, v in mode_parameters.items()}
         self._modes: dict[str, Scalar] = {}
         self._started = False
@@ -361,8 +362,8 @@ class RuleEngine:
         mode_parameters = self._mode_parameters
         modes = self._modes
         for _, subsystem, params in reports:
-            for name in mode_parameters.get(subsystem, ()):
-                mode = params.get(name.partition(".")[2])
+            for name, short in mode_parameters.get(subsystem, ()):
+                mode = params.get(short)
                 if mode is not None and (name not in modes or modes[name] != mode):
                     return True
         return False
