@@ -40,10 +40,11 @@ GROUND_LAYERS: dict[str, set[str]] = {
     "api": set(),  # the messages and their client never import the service they talk to
     "plots": {"archive"},
     "console": {"api", "plots"},  # the console talks to the ground only through the API
+    "web": {"api"},  # and so does the web
     "replay": {"archive", "link", "rules", "process", "api"},
     # Shows times and values as the console does, via api; compares archives by their schema.
     "testkit": {"api", "archive", "cli"},
-    "cli": {"api", "archive", "console", "plots", "process", "replay", "testkit"},
+    "cli": {"api", "archive", "console", "plots", "process", "replay", "testkit", "web"},
     "__main__": {"process"},
 }
 

@@ -110,6 +110,7 @@ from ground.api.requests import (
     Shelve,
     Shutdown,
     Step,
+    Unshelve,
 )
 from ground.api.session import Session
 from ground.api.status import (
@@ -235,6 +236,7 @@ __all__ = [
     "TlmReply",
     "TruthCounts",
     "TruthReply",
+    "Unshelve",
     "credentials_in",
     "decode_event",
     "decode_reply",

@@ -35,6 +35,9 @@ class Refusal(msgspec.Struct, frozen=True, kw_only=True):
 
     ok: Literal[False] = False
     error: str
+    reason: str = "declined"
+    """The word the ground counts the refusal under (docs/icd.md, "Frames refused"): e.g.
+    `forbidden`, `revoked`, `malformed`, `declined`, `defect`."""
 
 
 class Done(Reply, frozen=True, kw_only=True):

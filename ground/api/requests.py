@@ -243,6 +243,16 @@ class Shelve(Request[Done], frozen=True, tag="shelve"):
     comment: Text = ""
 
 
+class Unshelve(Request[Done], frozen=True, tag="unshelve"):
+    """Show shelved alarm `name` again before its shelve runs out (an unshelved one: nothing)."""
+
+    needs: ClassVar[Role] = Role.OPERATOR
+
+    name: Name
+    operator: Name = "operator"
+    comment: Text = ""
+
+
 # -- commands ------------------------------------------------------------------------------------
 
 
@@ -373,7 +383,7 @@ class GetTruth(Request[TruthReply], frozen=True, tag="truth"):
 REQUEST_TYPES: tuple[type[Request[Any]], ...] = (
     GetStatus, Step, Pause, Resume, SetRate, Reset, Shutdown,
     GetDictionary, GetTelemetry, GetHistory, GetEvents, GetTimeline, GetAudit, Export, GetReports,
-    GetAlarms, GetAlarmLog, Acknowledge, Shelve,
+    GetAlarms, GetAlarmLog, Acknowledge, Shelve, Unshelve,
     SendCommand, SendPing, GetCommand, ListCommands, SetQueue, RequestSchedule, DeleteScheduled,
     DumpRecorder, RequestStoreStatus, AddBlackout,
     GetFaults, InjectFault, ClearFault, Crash, GetTruth,

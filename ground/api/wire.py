@@ -23,7 +23,8 @@ from ground.errors import ClientError, ControlError
 R = TypeVar("R", bound=Reply)
 
 _encoder = msgspec.msgpack.Encoder()
-_requests = msgspec.msgpack.Decoder(Union[REQUEST_TYPES])  # type: ignore[valid-type]  # noqa: UP007
+_REQUEST_UNION: Any = Union[REQUEST_TYPES]  # type: ignore[valid-type]  # noqa: UP007
+_requests = msgspec.msgpack.Decoder(_REQUEST_UNION)
 _events = msgspec.msgpack.Decoder(Union[FEED_EVENT_TYPES])  # type: ignore[valid-type]  # noqa: UP007
 _refusals = msgspec.msgpack.Decoder(Refusal)
 _reply_decoders: dict[type[Reply], msgspec.msgpack.Decoder[Any]] = {}
@@ -66,6 +67,20 @@ def decode_request(payload: bytes) -> Request[Any]:
     except msgspec.DecodeError as error:
         raise _not_msgpack(error) from None
     raise _explain(problem, raw)
+
+
+def request_from(raw: dict[str, Any], *, strict: bool = True) -> Request[Any]:
+    """The request a map of fields (with its `op`) makes, checked as a decoded one is; with
+    `strict` off, text converts to the numbers and booleans the fields take (a URL's query).
+
+    Raises:
+        ControlError: what is wrong with it, field by field, with the reason word.
+    """
+    try:
+        request: Request[Any] = msgspec.convert(raw, _REQUEST_UNION, strict=strict)
+        return request
+    except msgspec.ValidationError as error:
+        raise _explain(str(error), raw) from None
 
 
 CONTROL_REASONS = (

@@ -18,6 +18,35 @@ from ground.errors import ConsoleError, GroundGone
 Ask = Callable[[str], str]  # shows a prompt, returns what the person typed
 
 
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The options that say which ground to attach to, and as whom (console, web)."""
+    parser.add_argument("--run", metavar="NAME", help="attach to this run of DATA_DIR")
+    parser.add_argument(
+        "--control", help="the ground's control endpoint (default: from the run's session)"
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("runs"),
+        help="where `mission run` keeps its runs' sessions (default ./runs)",
+    )
+    parser.add_argument(
+        "--feed", help="the ground's live feed endpoint (default: from the run's session)"
+    )
+    parser.add_argument(
+        "--identity",
+        type=Path,
+        help="your certificate (a .key_secret file; default: DATA_DIR/keys/identities/"
+        "YOUR-USER-NAME.key_secret, which `mission run` makes for who first flies there)",
+    )
+    parser.add_argument(
+        "--access",
+        type=Path,
+        help="with --control: the ground's access folder, for its key (default: DATA_DIR/keys "
+        "if it has one)",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """A ground to attach to: its control and feed endpoints, its archive, how to watch it."""
@@ -28,6 +57,7 @@ class Target:
     archive: Path | None
     watch: Watch
     credentials: Credentials | None  # None: a ground open to any local client
+    access: Path | None = None  # the ground's access folder (its key, its operators file)
 
 
 def choose(args: argparse.Namespace, ask: Ask | None, say: Callable[[str], None]) -> Target:
@@ -41,9 +71,15 @@ def choose(args: argparse.Namespace, ask: Ask | None, say: Callable[[str], None]
     data_dir: Path = args.data_dir
     if args.control:
         # An endpoint given outright: the session's feed and archive belong to its own ground.
-        credentials = _outright(args)
+        access = _outright_access(args)
         return Target(
-            args.control, args.control, args.feed, None, endpoint_watch(args.control), credentials
+            args.control,
+            args.control,
+            args.feed,
+            None,
+            endpoint_watch(args.control),
+            _credentials(access, args.identity),
+            access,
         )
     sessions = sessions_in(data_dir)
     live = [session for session in sessions if session.live()]
@@ -69,7 +105,16 @@ def choose(args: argparse.Namespace, ask: Ask | None, say: Callable[[str], None]
     control = Endpoints.default().control
     say(f"no run is flying in {data_dir}/{gone}; trying a ground on the default endpoint {control}")
     feed = args.feed or Endpoints.default().feed
-    return Target(control, control, feed, None, endpoint_watch(control), _outright(args))
+    access = _outright_access(args)
+    return Target(
+        control,
+        control,
+        feed,
+        None,
+        endpoint_watch(control),
+        _credentials(access, args.identity),
+        access,
+    )
 
 
 def _named(data_dir: Path, sessions: list[Session], live: list[Session], name: str) -> Session:
@@ -110,18 +155,23 @@ def _attach(data_dir: Path, session: Session, feed: str | None, identity: Path |
         feed or session.endpoints.feed,
         session.archive,
         session_watch(data_dir, session.run_name),
-        None if session.access is None else credentials_in(session.access, identity),
+        _credentials(session.access, identity),
+        session.access,
     )
 
 
-def _outright(args: argparse.Namespace) -> Credentials | None:
-    """The credentials for a ground named by its endpoint: from `--access`, else from the data
-    folder's access folder if it has the ground's key; None (an open ground) otherwise."""
+def _outright_access(args: argparse.Namespace) -> Path | None:
+    """The access folder of a ground named by its endpoint: `--access`, else the data folder's
+    if it has the ground's key; None (an open ground) otherwise."""
     access: Path | None = args.access
     if access is None:
         folder = access_folder(args.data_dir)
         access = folder.path if folder.public_path(GROUND).exists() else None
-    return None if access is None else credentials_in(access, args.identity)
+    return access
+
+
+def _credentials(access: Path | None, identity: Path | None) -> Credentials | None:
+    return None if access is None else credentials_in(access, identity)
 
 
 def _listing(sessions: list[Session]) -> str:

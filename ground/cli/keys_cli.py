@@ -1,7 +1,8 @@
 """`mission keys`: make telecommand keys, and say who may connect to a mission as whom.
 
 `new` makes a spacecraft's telecommand key file; `add`, `revoke` and `list` look after the
-operators file of the access folder (DATA_DIR/keys/operators, `flightsw.config.access`).
+operators file of the access folder (DATA_DIR/keys/operators, `flightsw.config.access`);
+`token` prints the key the web API takes from you.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from flightsw.config import (
     add_operator,
     keys_path,
     load_mission,
+    local_user,
     make_certificate,
     new_keys,
+    read_certificate,
     read_operators,
     remove_operator,
 )
@@ -72,6 +75,15 @@ def add_parser(commands: Any) -> None:
     )
     revoke.add_argument("name")
     revoke.add_argument("--data-dir", type=Path, default=Path("runs"), help=data_dir_help)
+    token = verbs.add_parser(
+        "token",
+        help="print your operator key, to show the web API (`mission web`)",
+        description="Print the secret key of your certificate (DATA_DIR/keys/identities/"
+        "YOUR-USER-NAME.key_secret, or --identity): the web API and page take it as your "
+        "bearer token, and speak to the ground with it, as you. Keep it as you keep the file.",
+    )
+    token.add_argument("--identity", type=Path, help="your certificate (a .key_secret file)")
+    token.add_argument("--data-dir", type=Path, default=Path("runs"), help=data_dir_help)
     listing = verbs.add_parser("list", help="who may connect, as whom")
     listing.add_argument("--data-dir", type=Path, default=Path("runs"), help=data_dir_help)
 
@@ -83,6 +95,10 @@ def run_keys(args: argparse.Namespace) -> int:
     try:
         if args.keys_command == "add":
             return _add(args, folder)
+        if args.keys_command == "token":
+            path = args.identity or folder.identity_path(local_user())
+            print(read_certificate(path).secret.decode())
+            return EXIT_OK
         if args.keys_command == "revoke":
             gone = remove_operator(folder.operators_path, args.name)
             print(f"mission: revoked {gone.name} ({gone.role}) in {folder.operators_path}")

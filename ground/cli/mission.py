@@ -19,7 +19,7 @@ from flightsw.cli import (
 from flightsw.config import ConfigError
 from ground.api import GetAlarms, GroundClient
 from ground.archive.store import Archive, default_run_name
-from ground.cli import archive_cli, attach, export_cli, keys_cli
+from ground.cli import archive_cli, attach, export_cli, keys_cli, web_cli
 from ground.cli import replay as replay_cli
 from ground.cli import run as flight
 from ground.console.complete import (
@@ -98,33 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             runtime="the ground is gone, or did not answer",
         ),
     )
-    console.add_argument("--run", metavar="NAME", help="attach to this run of DATA_DIR")
-    console.add_argument(
-        "--control", help="the ground's control endpoint (default: from the run's session)"
-    )
-    console.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path("runs"),
-        help="where `mission run` keeps its runs' sessions (default ./runs)",
-    )
+    attach.add_options(console)
     console.add_argument(
         "--script", type=Path, help="read console lines from this file instead of stdin"
-    )
-    console.add_argument(
-        "--feed", help="the ground's live feed endpoint (default: from the run's session)"
-    )
-    console.add_argument(
-        "--identity",
-        type=Path,
-        help="your certificate (a .key_secret file; default: DATA_DIR/keys/identities/"
-        "YOUR-USER-NAME.key_secret, which `mission run` makes for who first flies there)",
-    )
-    console.add_argument(
-        "--access",
-        type=Path,
-        help="with --control: the ground's access folder, for its key (default: DATA_DIR/keys "
-        "if it has one)",
     )
 
     plot = commands.add_parser("plot", help="draw an archived run as PNG figures or text charts")
@@ -156,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     script_cli.add_parser(commands)
     archive_cli.add_parser(commands)
     keys_cli.add_parser(commands)
+    web_cli.add_parser(commands)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="mission %(levelname)s: %(message)s")
@@ -174,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             return archive_cli.run_archive(args)
         if args.command == "keys":
             return keys_cli.run_keys(args)
+        if args.command == "web":
+            return web_cli.run_web(args)
         return run_console(args)
     except (ConfigError, GroundError) as error:
         print(f"mission: {error}", file=sys.stderr)

@@ -90,6 +90,7 @@ from ground.api import (
     TimeReply,
     TlmReply,
     TruthReply,
+    Unshelve,
     decode_request,
 )
 from ground.errors import ControlError, GroundError
@@ -169,6 +170,7 @@ class ControlApi:
             GetAlarmLog: immediate(self._alarm_log),
             Acknowledge: immediate(self._ack),
             Shelve: immediate(self._shelve),
+            Unshelve: immediate(self._unshelve),
             SendCommand: immediate(self._cmd),
             SendPing: immediate(self._ping),
             GetCommand: immediate(self._command),
@@ -224,7 +226,7 @@ class ControlApi:
 
     def _refuse(self, reason: str, error: str, respond: Respond) -> None:
         self.service.control_refused[reason] += 1
-        respond(Refusal(error=error))
+        respond(Refusal(error=error, reason=reason))
 
     def handle_request(
         self, request: Request[Any], respond: Respond, caller: Operator = OPEN_API
@@ -335,6 +337,10 @@ class ControlApi:
     def _shelve(self, request: Shelve) -> Done:
         operator = self._who(request.operator)
         self.service.shelve(request.name, request.duration_s, operator, request.comment)
+        return Done()
+
+    def _unshelve(self, request: Unshelve) -> Done:
+        self.service.unshelve(request.name, self._who(request.operator), request.comment)
         return Done()
 
     # -- commands --------------------------------------------------------------------------------

@@ -555,6 +555,9 @@ class GroundService:
     def shelve(self, name: str, duration_s: float, operator: str = "", comment: str = "") -> None:
         self.record_alarms(self.alarms.shelve(name, self.now_s, duration_s, operator, comment))
 
+    def unshelve(self, name: str, operator: str = "", comment: str = "") -> None:
+        self.record_alarms(self.alarms.unshelve(name, self.now_s, operator, comment))
+
     # -- uplink ----------------------------------------------------------------------------------
 
     @property

@@ -1,0 +1,113 @@
+"""The live feed, relayed to web clients: each event numbered, the latest kept a while.
+
+One subscription to the ground's live feed (`ground.api.feed`) serves every web client. Each
+event gets the next position (1, 2, ...) and is kept, encoded as JSON once, until `KEEP_EVENTS`
+newer ones have come; a client asks for what came after the position it last saw, so one that
+reconnects within that window misses nothing, and one that comes back later is told how many
+events it missed (their substance is in the archive: history, events, alarm log, timeline).
+Positions are counted from when this relay started, which its `epoch` names: a client that
+resumes with another epoch starts again from the oldest event kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import zmq
+
+from ground.api import Credentials, subscribe
+from ground.api.wire import decode_event
+from ground.errors import ClientError
+
+log = logging.getLogger(__name__)
+
+KEEP_EVENTS = 200_000
+"""Events kept for clients that resume: at a station's 1,000 reports a second, over three
+minutes; about 100 MB at most."""
+POLL_MS = 200  # how often the relay's thread looks whether it should stop
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """What a client is sent: the events after its position, and where it is now."""
+
+    events: list[bytes]  # each a JSON object
+    position: int  # the position of the last event sent (the client resumes after it)
+    missed: int  # events that were no longer kept when the client asked for them
+
+
+class FeedRelay:
+    """A thread that takes the ground's live feed and keeps it numbered for web clients."""
+
+    def __init__(
+        self, endpoint: str, credentials: Credentials | None, keep: int = KEEP_EVENTS
+    ) -> None:
+        self.endpoint = endpoint
+        self.credentials = credentials
+        self.epoch = secrets.token_hex(6)  # names this relay's run of positions
+        self.unreadable = 0  # feed messages this relay could not decode (another version)
+        self._kept: deque[bytes] = deque(maxlen=keep)
+        self._last = 0  # the position of the newest event
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="feed relay", daemon=True)
+
+    def start(self) -> None:
+        """Subscribe and start relaying; returns once the subscription is in place."""
+        self._thread.start()
+        self._ready.wait()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def position(self) -> int:
+        """The position of the newest event."""
+        with self._lock:
+            return self._last
+
+    def after(self, position: int, limit: int) -> Batch:
+        """At most `limit` events after `position`, oldest first."""
+        with self._lock:
+            oldest = self._last - len(self._kept) + 1  # the position of the oldest kept
+            start = max(position + 1, oldest)
+            missed = start - (position + 1)
+            count = max(0, min(limit, self._last - start + 1))
+            first = start - oldest
+            events = [self._kept[index] for index in range(first, first + count)]
+            return Batch(events, start + count - 1, missed)
+
+    def _run(self) -> None:
+        context: zmq.Context[Any] = zmq.Context()
+        try:
+            socket = subscribe(context, self.endpoint, self.credentials)
+        finally:
+            self._ready.set()
+        try:
+            while not self._stop.is_set():
+                if socket.poll(POLL_MS):
+                    self._take(socket.recv_multipart()[-1])
+        finally:
+            socket.close(linger=0)
+            context.term()
+
+    def _take(self, body: bytes) -> None:
+        try:
+            event = decode_event(body)
+        except ClientError as error:
+            self.unreadable += 1
+            if self.unreadable == 1:
+                log.warning("%s", error)
+            return
+        encoded = msgspec.json.encode(event)
+        with self._lock:
+            self._kept.append(encoded)
+            self._last += 1
