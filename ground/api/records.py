@@ -101,6 +101,32 @@ class AlarmEntry(msgspec.Struct, frozen=True, kw_only=True):
         )
 
 
+class Limits(msgspec.Struct, frozen=True, kw_only=True):
+    """A limit rule's bands (COSMOS's four limits); null: no limit on that side in that colour."""
+
+    red_low: float | None = None
+    yellow_low: float | None = None
+    yellow_high: float | None = None
+    red_high: float | None = None
+
+
+class RuleStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """A rule, where it stands now, and for a limit rule the bands it judges by.
+
+    `limits` are the bands in force (the current mode's, if it has its own); `limits_by_mode`
+    every mode's own bands.
+    """
+
+    name: str
+    kind: str  # limit, delta, expected, staleness or combination
+    parameter: str | None  # None for a combination
+    severity: AlarmSeverity
+    state: RuleState
+    condition: str
+    limits: Limits | None = None
+    limits_by_mode: dict[str, Limits] = msgspec.field(default_factory=dict)
+
+
 class Command(msgspec.Struct, frozen=True, kw_only=True):
     """A telecommand and how far its verification has come (`stages`: stage → mission time).
 

@@ -17,6 +17,7 @@ from ground.api.records import (
     AuditEntry,
     Command,
     Event,
+    RuleStatus,
     Sample,
     TimelineItem,
 )
@@ -106,6 +107,12 @@ class AlarmsReply(Reply, frozen=True, kw_only=True):
 class AlarmLogReply(Reply, frozen=True, kw_only=True):
     alarm_log: list[AlarmEntry]
     segment: int = 1
+
+
+class RulesReply(Reply, frozen=True, kw_only=True):
+    """Every rule of the mission, in the rules file's order, and where it stands."""
+
+    rules: list[RuleStatus]
 
 
 class FaultsReply(Reply, frozen=True, kw_only=True):

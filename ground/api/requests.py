@@ -33,6 +33,7 @@ from ground.api.replies import (
     Reply,
     ReportsReply,
     ResetReply,
+    RulesReply,
     StatusReply,
     StepReply,
     TimelineReply,
@@ -212,6 +213,10 @@ class GetAlarms(Request[AlarmsReply], frozen=True, tag="alarms"):
     """The active (unshelved) alarms."""
 
 
+class GetRules(Request[RulesReply], frozen=True, tag="rules"):
+    """Every rule, its state now, and a limit rule's bands (for limit colours and lines)."""
+
+
 class GetAlarmLog(Request[AlarmLogReply], frozen=True, tag="alarm_log"):
     """Every step of the alarms' lives in a time range, of one alarm if `name` is given, of one
     segment (None: the one flying now)."""
@@ -383,7 +388,7 @@ class GetTruth(Request[TruthReply], frozen=True, tag="truth"):
 REQUEST_TYPES: tuple[type[Request[Any]], ...] = (
     GetStatus, Step, Pause, Resume, SetRate, Reset, Shutdown,
     GetDictionary, GetTelemetry, GetHistory, GetEvents, GetTimeline, GetAudit, Export, GetReports,
-    GetAlarms, GetAlarmLog, Acknowledge, Shelve, Unshelve,
+    GetAlarms, GetRules, GetAlarmLog, Acknowledge, Shelve, Unshelve,
     SendCommand, SendPing, GetCommand, ListCommands, SetQueue, RequestSchedule, DeleteScheduled,
     DumpRecorder, RequestStoreStatus, AddBlackout,
     GetFaults, InjectFault, ClearFault, Crash, GetTruth,

@@ -57,6 +57,7 @@ from ground.api import (
     GetFaults,
     GetHistory,
     GetReports,
+    GetRules,
     GetStatus,
     GetTelemetry,
     GetTimeline,
@@ -76,6 +77,7 @@ from ground.api import (
     Reset,
     ResetReply,
     Resume,
+    RulesReply,
     Sample,
     SendCommand,
     SendPing,
@@ -100,6 +102,7 @@ from ground.process.records import (
     alarm_record,
     archived_alarm_entry,
     archived_event,
+    rule_status,
     timeline_items,
 )
 from ground.process.service import GroundService
@@ -167,6 +170,7 @@ class ControlApi:
             Export: immediate(self._export),
             GetReports: immediate(self._reports),
             GetAlarms: immediate(self._alarms),
+            GetRules: immediate(self._rules),
             GetAlarmLog: immediate(self._alarm_log),
             Acknowledge: immediate(self._ack),
             Shelve: immediate(self._shelve),
@@ -318,6 +322,9 @@ class ControlApi:
 
     def _alarms(self, request: GetAlarms) -> AlarmsReply:
         return AlarmsReply(alarms=[alarm_record(alarm) for alarm in self.service.alarms.active()])
+
+    def _rules(self, request: GetRules) -> RulesReply:
+        return RulesReply(rules=[rule_status(rule) for rule in self.service.rules.rules])
 
     def _alarm_log(self, request: GetAlarmLog) -> AlarmLogReply:
         """Every alarm transition (triggered, acknowledged, cleared, ...) in a time range."""

@@ -1,4 +1,4 @@
-"""The ground's own objects (alarms, transitions, archive rows) as the control API's records."""
+"""The ground's own objects (alarms, transitions, rules, archive rows) as the control API's records."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from typing import Any
 import msgspec
 
 from flightsw.icd import Severity
-from ground.api import Alarm, AlarmEntry, Event, TimelineItem
+from ground.api import Alarm, AlarmEntry, Event, Limits, RuleStatus, TimelineItem
 from ground.archive.schema import AlarmRecord, EventRecord
 from ground.rules.alarms import Alarm as ActiveAlarm
 from ground.rules.alarms import AlarmTransition
+from ground.rules.engine import Rule
+from ground.rules.kinds import LimitBands, LimitRule
 from ground.vocabulary import AlarmSeverity, AlarmTransitionKind
 
 
@@ -25,6 +27,33 @@ def alarm_entry(transition: AlarmTransition) -> AlarmEntry:
         value=transition.value,
         operator=transition.operator,
         comment=transition.comment,
+    )
+
+
+def rule_status(rule: Rule) -> RuleStatus:
+    """A rule as the control API's `rules` shows it: its state, and a limit rule's bands."""
+    limits = by_mode = None
+    if isinstance(rule, LimitRule):
+        limits = _limits(rule.active_bands)
+        by_mode = {mode: _limits(bands) for mode, bands in rule.limits_by_mode.items()}
+    return RuleStatus(
+        name=rule.name,
+        kind=rule.kind,
+        parameter=rule.parameter,
+        severity=rule.severity,
+        state=rule.state,
+        condition=rule.condition(),
+        limits=limits,
+        limits_by_mode=by_mode or {},
+    )
+
+
+def _limits(bands: LimitBands) -> Limits:
+    return Limits(
+        red_low=bands.red_low,
+        yellow_low=bands.yellow_low,
+        yellow_high=bands.yellow_high,
+        red_high=bands.red_high,
     )
 
 

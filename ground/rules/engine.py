@@ -102,6 +102,8 @@ class Rule:
     `mode_parameter` (None when the mode does not matter) and `watches_staleness`.
     """
 
+    kind = ""  # its `kind` in a rules file (each kind says)
+
     __slots__ = (
         "description",
         "mode_parameter",

@@ -104,6 +104,8 @@ class LimitRule(ParameterRule):
     a known violation) take `yellow_severity`, by default one level milder.
     """
 
+    kind = "limit"  # its `kind` in a rules file
+
     __slots__ = ("_bands", "_rh", "_rl", "_yh", "_yl", "bands", "limits_by_mode", "yellow_severity")
 
     def __init__(
@@ -142,6 +144,11 @@ class LimitRule(ParameterRule):
         self._rh = _INF if bands.red_high is None else bands.red_high
         self._yl = self._rl if bands.yellow_low is None else bands.yellow_low
         self._yh = self._rh if bands.yellow_high is None else bands.yellow_high
+
+    @property
+    def active_bands(self) -> LimitBands:
+        """The bands in force: the current mode's, else the rule's own."""
+        return self._bands
 
     def mode_changed(self, mode: Scalar) -> None:
         self._use(
@@ -193,6 +200,8 @@ _LIMIT_OF_STATE = {
 
 class DeltaRule(ParameterRule):
     """The change between consecutive samples, per sample or per second, above a threshold."""
+
+    kind = "delta"  # its `kind` in a rules file
 
     __slots__ = ("_previous", "max_delta", "per_second")
 
@@ -261,6 +270,8 @@ class DeltaRule(ParameterRule):
 class ExpectedRule(ParameterRule):
     """The parameter must equal a value, or be one of a set of values."""
 
+    kind = "expected"  # its `kind` in a rules file
+
     __slots__ = ("_allowed", "expected")
 
     def __init__(
@@ -296,6 +307,8 @@ class ExpectedRule(ParameterRule):
 class StalenessRule(ParameterRule):
     """No sample of the parameter (of any value) for more than its options' `stale_after_s`."""
 
+    kind = "staleness"  # its `kind` in a rules file
+
     __slots__ = ()
 
     def __init__(
@@ -325,6 +338,8 @@ class CombinationRule(Rule):
 
     No persistence of its own: its operands already have theirs.
     """
+
+    kind = "combination"  # its `kind` in a rules file
 
     __slots__ = ("operator",)
 

@@ -166,6 +166,15 @@ def test_an_alarm_is_acknowledged_shelved_and_unshelved_from_the_web(web: Web, k
         return {alarm["name"] for alarm in ok(operator.get("/api/alarms"))["alarms"]}
 
     assert "avionics_heater_off" in active()
+    rules = {rule["name"]: rule for rule in ok(operator.get("/api/rules"))["rules"]}
+    assert rules["avionics_heater_off"]["state"] != "GREEN"
+    assert rules["battery_soc"]["limits"] == {  # configs/rules/leo_smallsat.toml
+        "red_low": 0.30,
+        "yellow_low": 0.50,
+        "yellow_high": None,
+        "red_high": None,
+    }
+    assert rules["battery_soc"]["limits_by_mode"]["safe"]["red_low"] == 0.15
     alarm = "/api/alarms/avionics_heater_off"
     ok(operator.post(f"{alarm}/acknowledge", json={"comment": "stuck heater, known"}))
     ok(operator.post(f"{alarm}/shelve", json={"duration_s": 3600.0}))
