@@ -3,7 +3,8 @@
 Every plain route (`ground.web.routes`) takes the caller's fields from its path, query and
 body, checks them against its request type, and asks the ground as the caller; the reply goes
 back as JSON, a refusal as a problem (`ground.web.problems`). The routes the web composes itself
-(a subsystem's summary, a decimated history, who the caller is) are below.
+(a subsystem's summary, a decimated history, who the caller is) are below, and so is the
+operator page (`/`, its files in `static/`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request as HttpRequest
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
+from starlette.staticfiles import StaticFiles
 
 from flightsw.config import Role
 from flightsw.icd import MissionDictionary
@@ -41,6 +44,8 @@ from ground.web.relay import FeedRelay
 from ground.web.routes import ROUTES, Route
 
 log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).with_name("static")  # the operator page: HTML, script, vendored uPlot
 
 BATCH_S = 0.05
 """How long the feed gathers events before sending them to a client as one message: 20
@@ -129,6 +134,11 @@ def make_app(callers: Callers, relay: FeedRelay | None) -> FastAPI:
 
     for route in ROUTES:
         app.add_api_route(route.path, _forwarding(route, callers), methods=[route.method])
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> Response:
+        return FileResponse(STATIC / "index.html")
 
     async def caller_of(request: HttpRequest) -> Caller:
         return await run_in_threadpool(callers.of, _token(request.headers, request.query_params))
