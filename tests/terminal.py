@@ -3,7 +3,8 @@
 `python tests/terminal.py COMMAND...` runs COMMAND as the session leader of a new pseudo-terminal
 (so Ctrl-C typed there is the terminal's SIGINT, sent to the foreground process group, exactly as
 at a shell), copies what it writes to this process' stdout, and types a line of this process'
-stdin into it: `ctrl-c` types Ctrl-C. It exits with COMMAND's exit code (128 + N when a signal
+stdin into it: `ctrl-c` types Ctrl-C, `type TEXT` types TEXT without Enter, any other line is
+typed and Enter pressed. It exits with COMMAND's exit code (128 + N when a signal
 ended it). Run in a process of its own, so the test run itself never forks.
 """
 
@@ -40,6 +41,10 @@ def main(command: list[str]) -> int:
                 watching.remove(typed)
             elif line.strip() in KEYS:
                 os.write(terminal, KEYS[line.strip()])
+            elif line.startswith(b"type "):
+                os.write(terminal, line[len(b"type ") :].rstrip(b"\n"))
+            else:
+                os.write(terminal, line.rstrip(b"\n") + b"\r")
     _, status = os.waitpid(pid, 0)
     return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
 

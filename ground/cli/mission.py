@@ -8,6 +8,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from prompt_toolkit.patch_stdout import patch_stdout
+
 from flightsw.cli import (
     EXIT_OK,
     EXIT_RUNTIME,
@@ -22,6 +24,7 @@ from ground.archive.store import Archive, default_run_name
 from ground.cli import archive_cli, attach, export_cli, keys_cli, web_cli
 from ground.cli import replay as replay_cli
 from ground.cli import run as flight
+from ground.console.announce import Announcer
 from ground.console.complete import (
     ConsoleCompleter,
     Vocabulary,
@@ -188,24 +191,40 @@ def run_console(args: argparse.Namespace) -> int:
 
 
 def interactive(console: Console, ground: str, data_dir: Path) -> int:
-    """Line editing, a persistent history and Tab completion from the dictionary."""
+    """Line editing, a persistent history, Tab completion from the dictionary, and what happens
+    said above the prompt as it happens (`ground.console.announce`)."""
     completer = ConsoleCompleter(
         Vocabulary.from_dictionary(console.dictionary, console.verbs),
         alarms=lambda: [alarm.name for alarm in console.client.call(GetAlarms()).alarms],
     )
     session = prompt_session(completer, history_path(data_dir))
+    if console.feed_endpoint is not None:
+        # print() finds sys.stdout when it is called: patch_stdout's, above the prompt
+        console.announcer = Announcer(
+            console.feed_endpoint,
+            console.client.credentials,
+            lambda text: print(text, flush=True),
+            colour=console.render.tty,
+        )
+        console.announcer.start()
     console.render.line(
-        f"mission console on {ground}; `help` lists the verbs, Tab completes, `quit` leaves"
+        f"mission console on {ground}; `help` lists the verbs, Tab completes, `quit` leaves; "
+        "alarms, commands that end and events are said as they happen (`announce` for less)"
     )
-    while True:
-        try:
-            line = session.prompt("mission> ")
-        except KeyboardInterrupt:
-            continue  # Ctrl-C clears the line, as in a shell
-        except EOFError:
-            return EXIT_OK
-        if not console.run_line(line):
-            return EXIT_OK
+    try:
+        with patch_stdout(raw=True):
+            while True:
+                try:
+                    line = session.prompt("mission> ")
+                except KeyboardInterrupt:
+                    continue  # Ctrl-C clears the line, as in a shell
+                except EOFError:
+                    return EXIT_OK
+                if not console.run_line(line):
+                    return EXIT_OK
+    finally:
+        if console.announcer is not None:
+            console.announcer.stop()
 
 
 def run_plot(args: argparse.Namespace) -> int:

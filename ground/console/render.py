@@ -15,7 +15,7 @@ from rich.console import Console as RichConsole
 from rich.table import Table
 from rich.text import Text
 
-from flightsw.icd import ArgSpec, FaultSpec, Severity
+from flightsw.icd import ArgSpec, CommandSpec, FaultSpec, Severity
 from ground.api import (
     Alarm,
     ArchiveStatus,
@@ -172,6 +172,28 @@ class Renderer:
             title=f"{len(alarms)} active alarm(s)",
         )
 
+    def command_help(self, name: str, command: CommandSpec) -> None:
+        hazard = " Hazardous: send it with `confirm`." if command.hazardous else ""
+        self.line(f"{name}: {command.description}{hazard}")
+        if not command.args:
+            self.line("  no arguments")
+            return
+        self.table(
+            ("argument", "kind", "unit", "range", "choices", "default", "what"),
+            [
+                (
+                    arg.name,
+                    arg.kind,
+                    arg.unit,
+                    _range_text(arg),
+                    " | ".join(arg.choices),
+                    "" if arg.default is None else fmt_value(arg.default),
+                    arg.description,
+                )
+                for arg in command.args
+            ],
+        )
+
     def faults(self, faults: dict[str, FaultSpec], subsystem: str | None) -> None:
         rows, last = [], ""
         for name, fault in sorted(faults.items()):
@@ -232,14 +254,20 @@ class Renderer:
         self.table(("time", name), [(mission_time(t), fmt_value(v)) for t, v in shown])
 
 
+def _range_text(arg: ArgSpec) -> str:
+    if arg.minimum is None and arg.maximum is None:
+        return ""
+    low = "" if arg.minimum is None else fmt_value(arg.minimum)
+    high = "" if arg.maximum is None else fmt_value(arg.maximum)
+    return f"{low}..{high}"
+
+
 def _describe_param(param: ArgSpec) -> str:
     text = f"{param.name}: {param.kind}"
     if param.unit:
         text += f" [{param.unit}]"
     if param.minimum is not None or param.maximum is not None:
-        low = "" if param.minimum is None else fmt_value(param.minimum)
-        high = "" if param.maximum is None else fmt_value(param.maximum)
-        text += f" {low}..{high}"
+        text += f" {_range_text(param)}"
     if param.choices:
         text += " (" + "|".join(str(c) for c in param.choices) + ")"
     if param.default is not None:

@@ -8,6 +8,7 @@ a file; a script echoes each line with its result and exits non-zero when a `che
 
 from __future__ import annotations
 
+import difflib
 import shlex
 import sys
 from collections.abc import Callable, Iterable
@@ -17,7 +18,7 @@ from typing import Any, NamedTuple, TextIO
 import msgspec
 
 from flightsw.cli import EXIT_FAILED, EXIT_OK, EXIT_RUNTIME
-from flightsw.icd import Scalar
+from flightsw.icd import MissionDictionary, Scalar
 from ground.api import (
     Acknowledge,
     Check,
@@ -55,10 +56,18 @@ from ground.api import (
     parse_check,
     parse_value,
 )
+from ground.console.announce import Announcer, Level
 from ground.console.render import Renderer
 from ground.console.wait import MissionClock
 from ground.console.watch import QUIET_REALTIME_MS, QUIET_STEPPED_MS, Feed, watch
-from ground.console.words import parse_args, parse_range, split_expression, split_options
+from ground.console.words import (
+    number,
+    parse_args,
+    parse_range,
+    split_expression,
+    split_options,
+    whole_number,
+)
 from ground.dictionary import hk_period_s
 from ground.errors import ConsoleError, GroundError, GroundGone
 from ground.vocabulary import CommandStatus, QueueState
@@ -108,9 +117,10 @@ class Console:
         self._feed: Feed | None = None
         self._dictionary: dict[str, Any] | None = None
         self.clock = MissionClock(client, self.feed)
+        self.announcer: Announcer | None = None  # an interactive console's (see `announce`)
         v = Verb
         self.verbs: dict[str, Verb] = {
-            "help": v(self._help, "help [VERB]", "list the verbs, or explain one"),
+            "help": v(self._help, "help [VERB | SUBSYSTEM.COMMAND]", "list the verbs, explain one, or show a command's arguments with units, ranges and choices"),
             "status": v(self._status, "status", "mission time, link, ingest and alarm counts"),
             "cmd": v(self._cmd, "cmd SUBSYSTEM.COMMAND [name=value ...] [at=T|at=+S] [confirm]",
                      "validate and uplink a command; at= time-tags it (absolute or +seconds from now); confirm for hazardous ones"),
@@ -143,7 +153,9 @@ class Console:
             "watch": v(self._watch, "watch SUBSYSTEM.PARAM ... [for=N]", "follow parameters on the live feed until Ctrl-C (or N updates)"),
             "pause": v(lambda w: self._say(self.client.call(Pause())), "pause", "pause a realtime clock"),
             "resume": v(lambda w: self._say(self.client.call(Resume())), "resume", "resume a realtime clock"),
-            "rate": v(lambda w: self._say(self.client.call(SetRate(float(w[0])))), "rate FACTOR", "set a realtime clock's rate"),
+            "rate": v(lambda w: self._say(self.client.call(SetRate(number(w[0], "the rate")))), "rate FACTOR", "set a realtime clock's rate"),
+            "announce": v(self._announce, "announce [all|alarms|off]",
+                          "what an interactive console says unasked, above the prompt: all (alarms, commands that end, events, the link), alarms (and command failures), or off"),
             "quit": v(lambda w: None, "quit", "leave the console"),
         }  # fmt: skip
 
@@ -227,6 +239,9 @@ class Console:
     # -- verbs -----------------------------------------------------------------------------------
 
     def _help(self, words: list[str]) -> None:
+        if words and "." in words[0]:
+            self._help_command(words[0])
+            return
         if words:
             entry = self.verbs.get(words[0])
             if entry is None:
@@ -234,6 +249,32 @@ class Console:
             self.render.line(f"{entry.usage}\n  {entry.summary}")
             return
         self.render.table(("verb", "what"), [(e.usage, e.summary) for e in self.verbs.values()])
+
+    def _help_command(self, name: str) -> None:
+        """A command's description and arguments: kind, unit, range, choices, default."""
+        flight = msgspec.convert(self.dictionary, MissionDictionary)
+        subsystem, _, short = name.partition(".")
+        for spec in flight.subsystems:
+            for command in spec.commands if spec.name == subsystem else ():
+                if command.name == short:
+                    self.render.command_help(name, command)
+                    return
+        known = [f"{s.name}.{c.name}" for s in flight.subsystems for c in s.commands]
+        close = difflib.get_close_matches(name, known, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; Tab completes the names"
+        raise ConsoleError(f"no command {name!r}{hint}")
+
+    def _announce(self, words: list[str]) -> None:
+        if self.announcer is None:
+            raise ConsoleError("only an interactive console speaks up unasked; a script does not")
+        if words:
+            try:
+                self.announcer.level = Level(words[0])
+            except ValueError:
+                raise ConsoleError(
+                    f"announce takes {', '.join(level.value for level in Level)}; got {words[0]!r}"
+                ) from None
+        self.render.line(f"announcing: {self.announcer.level}")
 
     def _status(self, words: list[str]) -> None:
         self.render.status(self.client.call(GetStatus()).status)
@@ -250,7 +291,9 @@ class Console:
                 confirm = bool(parse_value(word[len("confirm=") :]))
             elif word.startswith("at="):
                 at = word[len("at=") :]
-                release_s = self.clock.now_s() + float(at) if at.startswith("+") else float(at)
+                release_s = number(at, "at=")
+                if at.startswith("+"):  # seconds from now
+                    release_s += self.clock.now_s()
             else:
                 args_words.append(word)
         request = SendCommand(name, parse_args(args_words), release_s=release_s, confirm=confirm)
@@ -266,7 +309,7 @@ class Console:
         self.render.line(f"command {command.id} ping sent")
 
     def _command(self, words: list[str]) -> None:
-        self.render.command(self.client.call(GetCommand(int(words[0]))).command)
+        self.render.command(self.client.call(GetCommand(whole_number(words[0], "ID"))).command)
 
     def _commands(self, words: list[str]) -> None:
         commands = self.client.call(ListCommands()).commands
@@ -304,7 +347,7 @@ class Console:
         options = parse_args(words[1:])
         if "within" not in options:
             raise ConsoleError(f"usage: {WAIT_CHECK_USAGE}")
-        within_s = float(options["within"])
+        within_s = number(str(options["within"]), "within=")
         check = parse_check(words[0])
         last = Sample(None, None)
 
@@ -331,7 +374,7 @@ class Console:
         return hk_period_s(self.dictionary, name)
 
     def _wait(self, words: list[str]) -> None:
-        self.render.line(mission_time(self.clock.advance(float(words[0]))))
+        self.render.line(mission_time(self.clock.advance(number(words[0], "SECONDS"))))
 
     def _inject(self, words: list[str]) -> None:
         params = parse_args(words[2:])
@@ -358,11 +401,12 @@ class Console:
 
     def _shelve(self, words: list[str]) -> None:
         comment = " ".join(words[2:])
-        self.client.call(Shelve(words[0], float(words[1]), comment=comment))
-        self.render.line(f"shelved {words[0]} for {float(words[1]):g} s")
+        duration_s = number(words[1], "SECONDS")
+        self.client.call(Shelve(words[0], duration_s, comment=comment))
+        self.render.line(f"shelved {words[0]} for {duration_s:g} s")
 
     def _events(self, words: list[str]) -> None:
-        request = GetEvents(min_severity=int(words[0]) if words else 1)
+        request = GetEvents(min_severity=whole_number(words[0], "MIN_SEVERITY") if words else 1)
         self.render.events(self.client.call(request).events)
 
     def _timeline(self, words: list[str]) -> None:
@@ -467,7 +511,7 @@ class Console:
         stepped = self.clock.stepped
         on_quiet = (lambda: self.clock.step(period_s)) if stepped else self.client.ensure_there
         quiet_ms = QUIET_STEPPED_MS if stepped else QUIET_REALTIME_MS
-        updates = int(options["for"]) if "for" in options else None
+        updates = whole_number(str(options["for"]), "for=") if "for" in options else None
         count = watch(self.feed(), names, self.render, updates, on_quiet, quiet_ms)
         self.render.line(f"watched {count} update(s)")
 

@@ -35,6 +35,24 @@ def split_options(words: list[str], *keys: str) -> tuple[list[str], dict[str, An
     return [w for w in words if not w.startswith(prefixes)], options
 
 
+def number(word: str, what: str) -> float:
+    """`word` as a number, or ConsoleError naming `what` it should have been."""
+    try:
+        value = float(word)
+    except ValueError:
+        raise ConsoleError(f"{what} must be a number, e.g. 60; got {word!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ConsoleError(f"{what} must be a finite number; got {word!r}")
+    return value
+
+
+def whole_number(word: str, what: str) -> int:
+    """`word` as a whole number, or ConsoleError naming `what` it should have been."""
+    if not re.fullmatch(r"[+-]?\d+", word.strip()):
+        raise ConsoleError(f"{what} must be a whole number, e.g. 3; got {word!r}")
+    return int(word)
+
+
 class TimeRange(NamedTuple):
     """A closed range of mission seconds; None leaves that side open."""
 
@@ -48,7 +66,7 @@ def parse_range(words: list[str]) -> TimeRange:
         return TimeRange()
     if len(words) != 2:
         raise ConsoleError("give a range as START END in mission seconds, or nothing")
-    return TimeRange(float(words[0]), float(words[1]))
+    return TimeRange(number(words[0], "START"), number(words[1], "END"))
 
 
 def split_expression(text: str, *keys: str) -> list[str]:

@@ -203,7 +203,8 @@ class AlarmManager:
     def _require(self, name: str) -> Alarm:
         alarm = self._alarms.get(name)
         if alarm is None:
-            raise AlarmError(f"no alarm for rule {name!r}; see active() and shelved()")
+            raised = ", ".join(sorted(self._alarms)) or "none"
+            raise AlarmError(f"no alarm {name!r} is raised (raised now: {raised})")
         return alarm
 
     def _remove(self, name: str) -> None:

@@ -97,3 +97,23 @@ def test_a_command_the_ground_refuses_fails_the_script(mission: Mission) -> None
     assert result.returncode == 1
     assert "argument heater='reactor': expected one of avionics, battery" in result.stdout
     assert "is hazardous" in result.stdout and "confirm" in result.stdout
+
+
+def test_help_on_a_command_shows_its_arguments_units_ranges_and_choices(mission: Mission) -> None:
+    result = console(mission, "help thermal.set_heater", "help thermal.set_heatr")
+    assert result.returncode == 1  # the misspelt one
+    lines = result.stdout.splitlines()
+    heater = next(line for line in lines if line.startswith("heater"))
+    assert "avionics | battery" in heater
+    set_point = next(line for line in lines if line.startswith("set_point_c"))
+    assert "degC" in set_point and ".." in set_point
+    assert "no command 'thermal.set_heatr'; did you mean thermal.set_heater," in result.stdout
+
+
+def test_a_word_that_is_not_a_number_is_told_in_the_operators_words(mission: Mission) -> None:
+    result = console(mission, "rate fast", "wait soon", "command three", "shelve x forever")
+    assert "the rate must be a number, e.g. 60; got 'fast'" in result.stdout
+    assert "SECONDS must be a number, e.g. 60; got 'soon'" in result.stdout
+    assert "ID must be a whole number, e.g. 3; got 'three'" in result.stdout
+    assert "SECONDS must be a number, e.g. 60; got 'forever'" in result.stdout
+    assert "could not convert" not in result.stdout and "invalid literal" not in result.stdout
