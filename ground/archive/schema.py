@@ -260,6 +260,11 @@ INSERTS: dict[str, str] = {
 }
 UPDATE_COMMAND_STATUS = "UPDATE commands SET status = ? WHERE id = ?"
 
+RULES_JUDGED = "rules_judged"
+"""The meta key of the run's rules as the ground judged by them: a JSON list of the control
+API's rule records (`ground.api.RuleStatus`: name, kind, parameter, severity, a limit rule's
+bands), written as each run starts, so plots draw the limits the alarms came from."""
+
 # Tables whose rows carry an `id` first, given out when a row is recorded (a command's id is
 # known before its commit).
 # What a batch holds, in the order it writes them: `declarations` are parameters to make columns

@@ -106,7 +106,16 @@ def main(argv: list[str] | None = None) -> int:
         "--script", type=Path, help="read console lines from this file instead of stdin"
     )
 
-    plot = commands.add_parser("plot", help="draw an archived run as PNG figures or text charts")
+    plot = commands.add_parser(
+        "plot",
+        help="draw an archived run as PNG figures or text charts",
+        description="Draw a run: a figure per subsystem (power, thermal, life support and "
+        "navigation as their operators read them; every other subsystem's numbers by unit), or "
+        "the parameters named with --param. Each panel shows the limits the ground judged by "
+        "(dashed, yellow and red), its alarms (shaded), commands sent (dotted), faults injected "
+        "or cleared (dash-dot), eclipses (grey) and notable events; units come from the "
+        "dictionary.",
+    )
     plot.add_argument("archive", type=Path, help="a run's archive, e.g. runs/day.sqlite")
     plot.add_argument(
         "--out", type=Path, help="where the PNGs go (default: ARCHIVE's folder/<run>-plots)"

@@ -30,7 +30,14 @@ import numpy as np
 from ground.archive.schema import EventRecord
 from ground.archive.store import Archive
 from ground.errors import PlotError, PlotsUnavailable, UnknownParameter
-from ground.plots.groups import GROUPS, UNIT_SUFFIXES, Panel, unit_of
+from ground.plots.groups import (
+    UNIT_SUFFIXES,
+    Panel,
+    dictionary_parameters,
+    groups_for,
+    unit_of,
+)
+from ground.plots.marks import Marks
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,6 +52,7 @@ _FIGURE_WIDTH_IN = 11.0
 _PANEL_HEIGHT_IN = 2.3
 _DPI = 110
 _SEVERITY_COLOURS = {3: "tab:orange", 4: "tab:red"}
+_LIMIT_COLOURS = {"yellow": "#d6a21a", "red": "#d62728"}
 _EVENT_ROWS = (0.78, 0.5, 0.22)  # heights of the event strip's label rows, in axes fractions
 _EVENT_CHAR_FRACTION = 0.0068  # a 7-point character over the width of an 11-inch figure's axes
 
@@ -80,7 +88,7 @@ def plot_run(
     with Archive.open(archive_path) as archive:
         known = archive.parameter_names()
         context = _Context.read(archive, start_s, end_s, segment)
-        for group in GROUPS:
+        for group in groups_for(known, context.parameters):
             panels = []
             for panel in group.panels:
                 if panel.unless is not None and panel.unless in known:
@@ -128,7 +136,9 @@ def plot_parameters(
         panels = [
             (
                 Panel(
-                    name, (name,), _short(name) + (f" ({unit_of(name)})" if unit_of(name) else "")
+                    name,
+                    (name,),
+                    _short(name) + (f" ({context.unit(name)})" if context.unit(name) else ""),
                 ),
                 [series],
             )
@@ -174,6 +184,8 @@ class _Context:
     end_h: float | None
     segment: int
     file_part: str  # in file names: "" for a run of one segment, else "-segment2"
+    marks: Marks
+    parameters: dict[str, dict[str, Any]]  # the dictionary's telemetry by full name (unit, kind)
 
     @classmethod
     def read(
@@ -207,6 +219,10 @@ class _Context:
             dark = _series(archive, "navigation.in_eclipse", start_s, end_s, number)
             eclipses = _spans(dark.times_s / HOUR_S, dark.values > 0.5)
         subtitle += "; grey bands: eclipse" if eclipses else ""
+        marks = Marks.read(archive, start_s, end_s, number)
+        subtitle += (
+            "\ndashed: limits (yellow, red); shaded: alarms; dotted: commands; dash-dot: faults"
+        )
         events = tuple(archive.events(EVENT_MIN_SEVERITY, start_s, end_s, segment=number))
         return cls(
             str(meta.get("mission", archive.path.stem)),
@@ -217,7 +233,14 @@ class _Context:
             None if end_s is None else end_s / HOUR_S,
             number,
             f"-segment{number}" if several else "",
+            marks,
+            dictionary_parameters(meta.get("dictionary")),
         )
+
+    def unit(self, name: str) -> str:
+        """A parameter's unit: the dictionary's, else the one its name's suffix says."""
+        spec = self.parameters.get(name)
+        return str(spec.get("unit", "")) if spec is not None else unit_of(name)
 
 
 def _draw(
@@ -248,6 +271,7 @@ def _draw(
             ax.set_ylabel(panel.ylabel)
             ax.grid(True, color="0.8", linewidth=0.5)
             _limit(ax, panel, series)
+            _marks(ax, panel, [s.name for s in series], context)
             if len(series) > 1:
                 ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
             for event in context.events:
@@ -263,6 +287,21 @@ def _draw(
         figure.savefig(path, dpi=_DPI)
     finally:
         plt.close(figure)
+
+
+def _marks(ax: Axes, panel: Panel, names: list[str], context: _Context) -> None:
+    """Limit lines and alarm spans of the panel's parameters; commands and faults sent."""
+    for limit in context.marks.limits_of(names):
+        colour = _LIMIT_COLOURS[limit.colour]
+        ax.axhline(limit.value * panel.scale, color=colour, linestyle="--", linewidth=0.9)
+    right_h = ax.get_xlim()[1] if context.end_h is None else context.end_h
+    for span in context.marks.alarms_of(names):
+        end_h = right_h if span.end_s is None else span.end_s / HOUR_S
+        colour = _LIMIT_COLOURS["red" if span.red else "yellow"]
+        ax.axvspan(span.start_s / HOUR_S, end_h, color=colour, alpha=0.15, linewidth=0, zorder=0)
+    for mark in context.marks.moments:
+        style = ("dotted", "0.45") if mark.kind == "command" else ("dashdot", "tab:purple")
+        ax.axvline(mark.time_s / HOUR_S, linestyle=style[0], color=style[1], linewidth=0.8)
 
 
 def _line(ax: Axes, series: Series, scale: float, label: str | None) -> None:

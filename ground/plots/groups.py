@@ -1,8 +1,15 @@
-"""What goes on which figure of a run: the panels, their parameters and units from names."""
+"""What goes on which figure of a run: the panels, their parameters and their units.
+
+`GROUPS` are the figures drawn with care (what goes with what, in which unit); every other
+subsystem gets a figure of its numbers by unit (`groups_for`), units from the dictionary.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # Unit suffixes of parameter names (the project's naming rule), longest first. A legend label is
 # the name without its subsystem and without the matched suffix (`avionics_temp_c` → avionics).
@@ -124,3 +131,48 @@ def unit_of(name: str) -> str:
     if key.endswith(_FRACTIONS):
         return "0–1"
     return next((unit for suffix, unit in UNIT_SUFFIXES if key.endswith(suffix)), "")
+
+
+PARAMETERS_PER_PANEL = 6  # more lines than this on one axis are hard to tell apart
+PLOTTED_KINDS = ("float", "int")  # booleans and text are read better from the timeline
+
+
+def dictionary_parameters(raw: object) -> dict[str, dict[str, Any]]:
+    """The telemetry of an archived dictionary (meta `dictionary`, JSON) by full name; empty
+    for an archive without one."""
+    try:
+        flight = json.loads(raw) if isinstance(raw, str) else None
+    except json.JSONDecodeError:
+        return {}
+    if not isinstance(flight, dict):
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for subsystem in flight.get("subsystems", []):
+        for spec in subsystem.get("telemetry", []) if isinstance(subsystem, dict) else []:
+            if isinstance(spec, dict) and "name" in spec:
+                found[f"{subsystem.get('name')}.{spec['name']}"] = spec
+    return found
+
+
+def groups_for(known: Sequence[str], parameters: dict[str, dict[str, Any]]) -> list[Group]:
+    """The figures of a run: `GROUPS`, then one for every other subsystem that recorded
+    numbers, its parameters on panels by unit (at most PARAMETERS_PER_PANEL a panel)."""
+    groups = list(GROUPS)
+    drawn = {group.key for group in GROUPS}
+    by_subsystem: dict[str, dict[str, list[str]]] = {}
+    for name in known:
+        subsystem = name.split(".", 1)[0]
+        spec = parameters.get(name)
+        if subsystem in drawn or spec is None or spec.get("kind", "float") not in PLOTTED_KINDS:
+            continue
+        unit = str(spec.get("unit", "")) or "no unit"
+        by_subsystem.setdefault(subsystem, {}).setdefault(unit, []).append(name)
+    for subsystem, units in by_subsystem.items():
+        panels = []
+        for unit, names in units.items():
+            for first in range(0, len(names), PARAMETERS_PER_PANEL):
+                chunk = tuple(names[first : first + PARAMETERS_PER_PANEL])
+                title = ", ".join(name.split(".", 1)[1] for name in chunk)
+                panels.append(Panel(title, chunk, unit))
+        groups.append(Group(subsystem, subsystem.replace("_", " "), tuple(panels)))
+    return groups

@@ -23,6 +23,7 @@ from flightsw.clock import wall_s_at_utc, wall_time_s
 from flightsw.config import ConfigError, MissionConfig, keys_path, read_keys
 from flightsw.icd import Endpoints, simport
 from ground.archive.runs import run_archive
+from ground.archive.schema import RULES_JUDGED
 from ground.archive.store import Archive, default_run_name
 from ground.dictionary import Dictionary
 from ground.errors import GroundError, LinkError, ResumeRefused
@@ -37,6 +38,7 @@ from ground.process.mission_config import (
     GroundConfig,
     check_config,
 )
+from ground.process.records import rules_judged
 from ground.process.recovery import Gap
 from ground.process.resume import CONFIG_DIGEST, config_digest, open_for_resume, take_up
 from ground.process.runtime import GroundRuntime
@@ -260,6 +262,7 @@ class ServiceBuilder:
         """A ground writing to `archive` as it is."""
         config = self.config
         rules = load_rules(self.rules_path) if self.rules_path is not None else []
+        archive.set_meta(RULES_JUDGED, rules_judged(rules))
         channel = Channel(
             light_time(config, self.args.light_time_s),
             Blackouts(list(self.checked.blackouts)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -46,6 +47,11 @@ def rule_status(rule: Rule) -> RuleStatus:
         limits=limits,
         limits_by_mode=by_mode or {},
     )
+
+
+def rules_judged(rules: Sequence[Rule]) -> str:
+    """The rules as the archive keeps them (meta `RULES_JUDGED`): JSON, a rule record each."""
+    return msgspec.json.encode([rule_status(rule) for rule in rules]).decode()
 
 
 def _limits(bands: LimitBands) -> Limits:
