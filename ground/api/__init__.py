@@ -14,7 +14,7 @@ docs/icd.md ("Control API", "Live feed") describes the same messages in prose.
 """
 
 from ground.api.checks import Check, parse_check, parse_value
-from ground.api.client import GroundClient
+from ground.api.client import GroundClient, attach
 from ground.api.credentials import Credentials, credentials_in, subscribe
 from ground.api.display import fmt_value, mission_time
 from ground.api.feed import (
@@ -36,6 +36,7 @@ from ground.api.feed import (
     SilenceChanged,
     TelemetryArrived,
 )
+from ground.api.live_feed import LiveFeed
 from ground.api.records import (
     Alarm,
     AlarmEntry,
@@ -201,6 +202,7 @@ __all__ = [
     "Limits",
     "LinkChanged",
     "ListCommands",
+    "LiveFeed",
     "Pause",
     "PlaybackCounts",
     "PongArrived",
@@ -245,6 +247,7 @@ __all__ = [
     "TruthCounts",
     "TruthReply",
     "Unshelve",
+    "attach",
     "credentials_in",
     "decode_event",
     "decode_reply",

@@ -1,16 +1,22 @@
-"""A client of the ground's control API, for the console, scripts, `mission run` and tests."""
+"""A client of the ground's control API, for the console, scripts, `mission run` and tests.
+
+`attach(data_dir)` makes one for the run flying in a data folder (docs/client.md).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypeVar
 
 import zmq
 from zmq.utils.monitor import recv_monitor_message
 
-from ground.api.credentials import Credentials
+from ground.api.credentials import Credentials, credentials_in
+from ground.api.live_feed import LiveFeed
 from ground.api.liveness import Watch
 from ground.api.replies import Refusal, Reply
 from ground.api.requests import Request
+from ground.api.session import session_watch, sessions_in
 from ground.api.wire import decode_reply, encode
 from ground.errors import ClientError, GroundGone
 
@@ -33,8 +39,10 @@ class GroundClient:
         timeout_s: float = 30.0,
         watch: Watch | None = None,
         credentials: Credentials | None = None,
+        feed_endpoint: str | None = None,
     ) -> None:
         self.endpoint = endpoint
+        self.feed_endpoint = feed_endpoint
         self.timeout_s = timeout_s
         self.watch = watch
         self.credentials = credentials
@@ -89,6 +97,20 @@ class GroundClient:
                 "is `ground` running (see `mission run`)?"
             )
         return bytes(self._socket.recv_multipart()[-1])
+
+    def live_feed(self, topics: tuple[str, ...] = ()) -> LiveFeed:
+        """A subscription to the ground's live feed: every event, or those of `topics` (`tm`,
+        `alarm`, `command`, `event`, ...; docs/icd.md "Live feed"), from now on.
+
+        Raises:
+            ClientError: this client was made without the feed's endpoint.
+        """
+        if self.feed_endpoint is None:
+            raise ClientError(
+                "this client does not know the ground's live feed: make it with `attach`, or "
+                "give GroundClient its feed_endpoint"
+            )
+        return LiveFeed(self.feed_endpoint, self.credentials, topics)
 
     def ensure_there(self) -> None:
         """Raise GroundGone, saying why and what to do, if the watch finds the ground gone."""
@@ -150,3 +172,38 @@ class GroundClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def attach(
+    data_dir: Path | str = "runs",
+    run: str | None = None,
+    identity: Path | None = None,
+    timeout_s: float = 30.0,
+) -> GroundClient:
+    """A client of the run flying in `data_dir` (the one named `run` when several fly), as the
+    operator whose certificate is `identity` (default: this user's in the data folder).
+
+    Raises:
+        ClientError: no run flies there, several do and none was named, or the identity or
+            the ground's key is missing; the message says what to do.
+    """
+    folder = Path(data_dir)
+    live = [session for session in sessions_in(folder) if session.live()]
+    named = [session for session in live if run is None or session.run_name == run]
+    if len(named) != 1:
+        flying = ", ".join(session.run_name for session in live) or "none"
+        wanted = (
+            f"no run {run!r} flies"
+            if run is not None
+            else ("no run flies" if not live else "several runs fly; name one with run=")
+        )
+        raise ClientError(f"{wanted} in {folder} (flying: {flying}); start one with `mission run`")
+    session = named[0]
+    credentials = None if session.access is None else credentials_in(session.access, identity)
+    return GroundClient(
+        session.endpoints.control,
+        timeout_s,
+        session_watch(folder, session.run_name),
+        credentials,
+        session.endpoints.feed,
+    )

@@ -353,7 +353,9 @@ def launch(
     except BaseException:
         children.terminate(flight)
         raise
-    client = GroundClient(endpoints.control, timeout_s=30.0, credentials=credentials)
+    client = GroundClient(
+        endpoints.control, timeout_s=30.0, credentials=credentials, feed_endpoint=endpoints.feed
+    )
     mission = Mission(
         config, endpoints, data_dir, log_dir, run_name, flight, ground, client, ground_args, env,
         ground_preexec, started=wall_utc(), keys=keys, access=access.path,

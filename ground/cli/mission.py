@@ -185,7 +185,11 @@ def run_console(args: argparse.Namespace) -> int:
         args, input if terminal else None, lambda text: print(f"mission: {text}")
     )
     with GroundClient(
-        target.control, timeout_s=10.0, watch=target.watch, credentials=target.credentials
+        target.control,
+        timeout_s=10.0,
+        watch=target.watch,
+        credentials=target.credentials,
+        feed_endpoint=target.feed,
     ) as client:
         console = Console(client, feed_endpoint=target.feed, archive_path=target.archive)
         try:
