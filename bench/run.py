@@ -37,6 +37,7 @@ from bench.testkit import (  # noqa: E402
     startup_costs,
     waiting_for_a_limit,
 )
+from bench.web_feed import web_feed_rates  # noqa: E402
 from ground.process.service import BATCH_REPORTS  # noqa: E402
 
 LEO = ROOT / "configs" / "leo_smallsat.toml"
@@ -57,7 +58,7 @@ def cpu_name() -> str:
 
 SECTIONS = (
     "ingest", "archive", "stepped", "station", "latency", "lighttime", "kit", "barrage",
-    "security",
+    "security", "web",
 )  # fmt: skip
 
 
@@ -86,6 +87,7 @@ def main() -> int:
             "kit": kit_section,
             "barrage": barrage_section,
             "security": security_section,
+            "web": web_section,
         }[name](args.quick, repeats)
     return 1 if lost else 0
 
@@ -277,6 +279,27 @@ def security_section(quick: bool, repeats: int) -> int:
     print(f"sign (ground)            {summary([r['sign'] for r in runs], 'us/TC', 1)}")
     print(f"check (spacecraft)       {summary([r['check'] for r in runs], 'us/TC', 1)}  (aim < 50)")
     print("                         CRC, SPI, MAC, anti-replay window, and its numbers written")
+    return 0
+
+
+def web_section(quick: bool, repeats: int) -> int:
+    count = 5_000 if quick else 50_000
+    frames = housekeeping_frames(STATION, count)
+    per_event = frames.parameters / count
+    print(
+        f"\n== live feed through `mission web`: {count:,} station reports ({per_event:.1f} "
+        f"parameters each) to a WebSocket client,\n   beside a plain ZeroMQ subscriber, {repeats} repeats"
+    )
+    runs = [web_feed_rates(frames.frames) for _ in range(repeats)]
+    web = [r["web"] for r in runs]
+    raw = [r["zeromq"] for r in runs]
+    print(f"ZeroMQ subscriber      {summary(raw, 'events/s')}")
+    print(f"WebSocket via the web  {summary(web, 'events/s')}")
+    print(
+        f"                       {summary([w * per_event for w in web], 'parameter updates/s')}"
+        "  (aim >= 1,000 updates/s)"
+    )
+    print(f"web / ZeroMQ           {statistics.median(web) / statistics.median(raw):.2f}")
     return 0
 
 

@@ -42,6 +42,7 @@ from ground.web.openapi import Extra, document
 from ground.web.problems import Problem, Refused, problem, problem_response
 from ground.web.relay import FeedRelay
 from ground.web.routes import ROUTES, Route
+from ground.web.software import DEFAULT_CHUNK_BYTES, Upload, upload
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class Subsystems(msgspec.Struct, frozen=True, kw_only=True):
     subsystems: list[str]
 
 
-HISTORY_POINTS = {
+HISTORY_POINTS: dict[str, dict[str, Any]] = {
     "points": {
         "type": "integer",
         "minimum": 2,
@@ -95,6 +96,15 @@ HISTORY_POINTS = {
         "description": "at most this many samples, keeping each run's lowest and highest",
     }
 }
+SOFTWARE_QUERY: dict[str, dict[str, Any]] = {
+    "version": {"type": "string", "description": "the image's version, e.g. 1.1.0"},
+    "chunk_bytes": {
+        "type": "integer",
+        "default": DEFAULT_CHUNK_BYTES,
+        "description": "octets per chunk command (the dictionary's software.begin says the range)",
+    },
+}
+OCTETS = "application/octet-stream"
 EXTRAS = (
     Extra("GET", "/api/me", "access", "Who your key names, and your role", Me),
     Extra("GET", "/api/subsystems", "telemetry", "The spacecraft's subsystems", Subsystems),
@@ -103,6 +113,10 @@ EXTRAS = (
     Extra("GET", "/api/parameters/{name}/history", "telemetry",
           "A parameter's archived samples over a time range, decimated to `points`",
           HistoryReply, GetHistory, HISTORY_POINTS),
+    Extra("POST", "/api/software/{target}/image", "commands",
+          "Upload a software image (the body's octets) as software.begin and software.chunk "
+          "commands; then software.verify and software.activate",
+          Upload, None, SOFTWARE_QUERY, OCTETS),
 )  # fmt: skip
 
 
@@ -177,6 +191,21 @@ def make_app(callers: Callers, relay: FeedRelay | None) -> FastAPI:
                 name=reply.name, samples=decimated(reply.samples, limit), segment=reply.segment
             )
         return _json(reply)
+
+    @app.post("/api/software/{target}/image")
+    async def software_image(request: HttpRequest, target: str) -> Response:
+        caller = await caller_of(request)
+        version = request.query_params.get("version")
+        if not version:
+            raise Refused("missing_field", "name the image's version: ?version=1.1.0")
+        chunk = request.query_params.get("chunk_bytes", str(DEFAULT_CHUNK_BYTES))
+        if not chunk.isdigit():
+            raise Refused("bad_value", "`chunk_bytes` must be a whole number of octets")
+        image = await request.body()
+        if not image:
+            raise Refused("missing_field", "the request's body is the image: send its octets")
+        sent = await run_in_threadpool(upload, caller, target, version, image, int(chunk))
+        return _json(sent)
 
     if relay is not None:
         _serve_feed(app, callers, relay)

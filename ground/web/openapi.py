@@ -41,6 +41,7 @@ class Extra:
     reply: type[Any]
     request: type[Request[Any]] | None = None  # the request whose fields it takes, if any
     query: dict[str, dict[str, Any]] | None = None  # further query parameters: name -> schema
+    body: str | None = None  # the media type of a body of octets it takes, if any
 
 
 def document(routes: Sequence[Route], extras: Sequence[Extra]) -> dict[str, Any]:
@@ -138,6 +139,9 @@ def _extra_operation(extra: Extra, schemas: dict[str, Any]) -> dict[str, Any]:
     }
     if parameters:
         operation["parameters"] = parameters
+    if extra.body is not None:
+        octets = {"schema": {"type": "string", "format": "binary"}}
+        operation["requestBody"] = {"required": True, "content": {extra.body: octets}}
     return operation
 
 

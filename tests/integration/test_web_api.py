@@ -266,3 +266,25 @@ def test_sigterm_stops_the_web_and_says_so(mission: Mission) -> None:
     assert code == 0, text
     assert "mission web: stopped (SIGTERM)" in text
     assert "Traceback" not in text
+
+
+def test_a_software_image_uploaded_over_http_is_verified_and_activated(
+    web: Web, keys: Keys
+) -> None:
+    image = bytes(range(256)) * 40  # 10,240 octets: three chunks of 4,096
+    observer, operator = web.client(keys.observer), web.client(keys.operator)
+    path = "/api/software/thermal/image"
+    refusal = observer.post(path, params={"version": "2.0.0"}, content=image)
+    assert "operator role" in refused(refusal, 403, "forbidden")
+    sent = ok(operator.post(path, params={"version": "2.0.0"}, content=image))
+    assert sent["size_bytes"] == len(image) and len(sent["commands"]) == 1 + 3
+    ok(operator.post("/api/commands", json={"name": "software.verify"}))
+    step(web, keys, 10.0)
+    activate = {"name": "software.activate", "confirm": True}
+    activated = ok(operator.post("/api/commands", json=activate))["command"]
+    step(web, keys, 20.0)
+    assert ok(operator.get(f"/api/commands/{activated['id']}"))["command"]["status"] == "completed"
+    version = ok(operator.get("/api/parameters/software.thermal_version"))
+    assert version["value"] == "2.0.0"
+    missing = operator.post(path, content=image)
+    assert "?version=" in refused(missing, 422, "missing_field")
