@@ -38,6 +38,7 @@ from bench.testkit import (  # noqa: E402
     waiting_for_a_limit,
 )
 from bench.web_feed import web_feed_rates  # noqa: E402
+from bench.web_page import page_keeps_up  # noqa: E402
 from ground.process.service import BATCH_REPORTS  # noqa: E402
 
 LEO = ROOT / "configs" / "leo_smallsat.toml"
@@ -58,7 +59,7 @@ def cpu_name() -> str:
 
 SECTIONS = (
     "ingest", "archive", "stepped", "station", "latency", "lighttime", "kit", "barrage",
-    "security", "web",
+    "security", "web", "page",
 )  # fmt: skip
 
 
@@ -88,6 +89,7 @@ def main() -> int:
             "barrage": barrage_section,
             "security": security_section,
             "web": web_section,
+            "page": page_section,
         }[name](args.quick, repeats)
     return 1 if lost else 0
 
@@ -300,6 +302,25 @@ def web_section(quick: bool, repeats: int) -> int:
         "  (aim >= 1,000 updates/s)"
     )
     print(f"web / ZeroMQ           {statistics.median(web) / statistics.median(raw):.2f}")
+    return 0
+
+
+def page_section(quick: bool, repeats: int) -> int:
+    hours = 1 if quick else 3
+    print(
+        f"\n== the operator page in headless Chromium: the crewed station stepped {hours} mission "
+        f"hour(s) as fast as it goes,\n   every live-feed event taken by the page, {repeats} repeats"
+    )
+    runs = [page_keeps_up(STATION, hours) for _ in range(repeats)]
+    print(f"events taken           {summary([r['events_per_s'] for r in runs], 'events/s')}")
+    print(
+        f"parameter updates      {summary([r['updates_per_s'] for r in runs], 'updates/s')}"
+        "  (aim >= 1,000 updates/s)"
+    )
+    print(
+        f"caught up after        {summary([r['caught_up_ms'] for r in runs], 'ms')} "
+        "after the last step's reply"
+    )
     return 0
 
 

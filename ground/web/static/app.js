@@ -21,6 +21,8 @@ const state = {
   eclipsesLoaded: false,
   dirty: new Set(), feed: { position: null, epoch: null },
 };
+// What the page has taken from the live feed, for whoever measures it (bench/web_page.py).
+window.feedStats = { events: 0, parameters: 0, batches: 0 };
 
 // -- the API ----------------------------------------------------------------------------------
 
@@ -421,6 +423,8 @@ function connectFeed() {
     state.feed.epoch = batch.epoch;
     let alarms = false;
     for (const event of batch.events) alarms = handle(event) || alarms;
+    window.feedStats.events += batch.events.length;
+    window.feedStats.batches += 1;
     if (alarms || batch.missed) {
       loadAlarms();
       loadRules();
@@ -445,6 +449,7 @@ function handle(event) {
     case "tm":
       for (const [name, value] of Object.entries(event.params)) {
         take(`${event.subsystem}.${name}`, event.time_s, value);
+        window.feedStats.parameters += 1;
       }
       return false;
     case "alarm":
