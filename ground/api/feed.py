@@ -14,7 +14,7 @@ import msgspec
 from flightsw.icd import Scalar, ScheduleReport, StoreStatus
 from ground.api.records import AlarmEntry, Command, Event
 from ground.api.status import Silence
-from ground.vocabulary import CommandStatus, QueueState
+from ground.vocabulary import CommandStatus, QueueState, RuleState
 
 
 class FeedEvent(msgspec.Struct, frozen=True, kw_only=True, tag_field="topic"):
@@ -43,6 +43,20 @@ class AlarmChanged(FeedEvent, frozen=True, kw_only=True, tag="alarm"):
     """An alarm was triggered, escalated, acknowledged, shelved, returned or cleared."""
 
     entry: AlarmEntry
+
+
+class RuleChanged(FeedEvent, frozen=True, kw_only=True, tag="limits"):
+    """A rule changed state: its parameter went beyond a limit or back, or went stale.
+
+    What a display colours a value by; the alarm it raises (or not: persistence, shelving)
+    comes as `alarm`.
+    """
+
+    time_s: float
+    rule: str
+    parameter: str | None  # None for a combination of rules
+    state: RuleState
+    value: Scalar | None
 
 
 class CommandStaged(FeedEvent, frozen=True, kw_only=True, tag="command"):
@@ -147,6 +161,6 @@ class FramesRefusedSummary(FeedEvent, frozen=True, kw_only=True, tag="frames_ref
 FEED_EVENT_TYPES: tuple[type[FeedEvent], ...] = (
     TelemetryArrived, EventArrived, AlarmChanged, CommandStaged, QueueChanged, LinkChanged,
     SequenceGap, PongArrived, DumpArrived, ReportArrived, FaultInjected, BlackoutAdded,
-    FrameRefused, SilenceChanged, FramesRefusedSummary,
+    FrameRefused, SilenceChanged, FramesRefusedSummary, RuleChanged,
 )  # fmt: skip
 """Every topic of the live feed."""

@@ -59,6 +59,7 @@ from ground.api import (
     ReceivedStoreStatus,
     ReportArrived,
     Request,
+    RuleChanged,
     SequenceGap,
     Silence,
     TelemetryArrived,
@@ -77,7 +78,7 @@ from ground.process.records import alarm_entry
 from ground.process.recovery import Gap, Recovery
 from ground.process.refused import RefusedFrames
 from ground.rules.alarms import AlarmManager, AlarmTransition
-from ground.rules.engine import Report, RuleEngine
+from ground.rules.engine import Report, RuleEngine, RuleTransition
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +212,7 @@ class GroundService:
             self.judge_landed()
         for update in self.commands.expire(now_s):
             self.record_stage(update)
-        self.record_alarms(self.alarms.update(now_s, self.rules.tick(now_s)))
+        self.record_alarms(self.alarms.update(now_s, self._judged(self.rules.tick(now_s))))
         self.refused.summarise(now_s)
 
     def land_in_flight(self) -> None:
@@ -510,9 +511,23 @@ class GroundService:
         if not self._unjudged:
             return
         reports, self._unjudged = self._unjudged, []
-        transitions = self.rules.update_reports(reports)
+        transitions = self._judged(self.rules.update_reports(reports))
         for time_s, at_once in groupby(transitions, key=attrgetter("time_s")):
             self.record_alarms(self.alarms.update(time_s, list(at_once)))
+
+    def _judged(self, transitions: list[RuleTransition]) -> list[RuleTransition]:
+        """Publish each rule's new state (what displays colour values by); `transitions`."""
+        for transition in transitions:
+            self.publish(
+                RuleChanged(
+                    time_s=transition.time_s,
+                    rule=transition.rule,
+                    parameter=self.rules.rule(transition.rule).parameter,
+                    state=transition.new_state,
+                    value=transition.value,
+                )
+            )
+        return transitions
 
     def record_alarms(self, transitions: list[AlarmTransition]) -> None:
         """Archive and publish alarm transitions (from rules or from an operator)."""

@@ -288,3 +288,23 @@ def test_a_software_image_uploaded_over_http_is_verified_and_activated(
     assert version["value"] == "2.0.0"
     missing = operator.post(path, content=image)
     assert "?version=" in refused(missing, 422, "missing_field")
+
+
+def test_the_live_feed_carries_limit_states(web: Web, keys: Keys) -> None:
+    conductor = web.client(keys.conductor)
+    with connect(web.feed_url(keys.observer)) as feed:
+        inject = "/api/faults/thermal/heater_stuck_on/inject"
+        ok(conductor.post(inject, json={"params": {"heater": "avionics"}}))
+        step(web, keys, 60.0)
+        changed: list[dict[str, Any]] = []
+        while not changed:
+            message = msgspec.json.decode(feed.recv(ANSWER_WITHIN_S))
+            changed = [
+                event
+                for event in message["events"]
+                if event["topic"] == "limits" and event["rule"] == "avionics_heater_off"
+            ]
+    assert changed[0]["parameter"] == "thermal.avionics_heater_on"
+    assert changed[0]["state"] == "VIOLATED" and changed[0]["value"] is True
+    ok(conductor.post("/api/faults/thermal/heater_stuck_on/clear"))
+    step(web, keys, 60.0)

@@ -4,7 +4,7 @@
 
 const RED_SEVERITIES = new Set(["distress", "critical", "severe"]);
 const SEVERITY_RANK = { watch: 1, warning: 2, distress: 3, critical: 4, severe: 5 };
-const RULES_EVERY_MS = 2000; // rule states and bands (a mode change moves them) are read again
+const RULES_EVERY_MS = 5000; // rule states and bands (a mode change moves them) are read again
 const STATUS_EVERY_MS = 1000; // the ground's clock and link are read again
 const DRAW_EVERY_MS = 250; // values are redrawn at most this often, whatever the feed's rate
 const PLOT_POINTS = 600; // samples a plot's history is cut to
@@ -452,6 +452,13 @@ function handle(event) {
         window.feedStats.parameters += 1;
       }
       return false;
+    case "limits": {
+      // A rule's new state colours its parameter at once; /api/rules is read again now and
+      // then for what else may move (a mode's bands).
+      const rule = state.rules.find((known) => known.name === event.rule);
+      if (rule) rule.state = event.state;
+      return false;
+    }
     case "alarm":
       return true;
     case "command":
