@@ -15,9 +15,6 @@ import contextlib
 import threading
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
-
-import zmq
 
 from ground.api import (
     AlarmChanged,
@@ -26,16 +23,15 @@ from ground.api import (
     EventArrived,
     FeedEvent,
     LinkChanged,
+    LiveFeed,
     SilenceChanged,
-    decode_event,
     fmt_value,
     mission_time,
-    subscribe,
 )
 from ground.errors import ClientError
 from ground.vocabulary import AlarmSeverity, AlarmTransitionKind
 
-POLL_MS = 200  # how often the thread looks whether it should stop
+POLL_S = 0.2  # how often the thread looks whether it should stop
 MIN_EVENT_SEVERITY = 2  # events said unasked: low, medium and high (info ones are many)
 RED = "\x1b[1;31m"
 YELLOW = "\x1b[33m"
@@ -126,19 +122,11 @@ class Announcer:
         self._thread.join()
 
     def _run(self) -> None:
-        context: zmq.Context[Any] = zmq.Context()
-        socket = subscribe(context, self.endpoint, self.credentials)
-        try:
+        with LiveFeed(self.endpoint, self.credentials) as feed:
             while not self._stop.is_set():
-                if socket.poll(POLL_MS):
-                    self._take(socket.recv_multipart()[-1])
-        finally:
-            socket.close(linger=0)
-            context.term()
-
-    def _take(self, body: bytes) -> None:
-        with contextlib.suppress(ClientError):  # another version's event: the verbs will say
-            said = announcement(decode_event(body), self.level)
-            if said is not None:
-                text, colour = said
-                self.say(f"{colour}{text}{PLAIN}" if self.colour else text)
+                with contextlib.suppress(ClientError):  # another version's event: verbs say
+                    event = feed.next(POLL_S)
+                    said = None if event is None else announcement(event, self.level)
+                    if said is not None:
+                        text, colour = said
+                        self.say(f"{colour}{text}{PLAIN}" if self.colour else text)

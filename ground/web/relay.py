@@ -16,13 +16,10 @@ import secrets
 import threading
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
 
 import msgspec
-import zmq
 
-from ground.api import Credentials, subscribe
-from ground.api.wire import decode_event
+from ground.api import Credentials, FeedEvent, LiveFeed
 from ground.errors import ClientError
 
 log = logging.getLogger(__name__)
@@ -30,7 +27,7 @@ log = logging.getLogger(__name__)
 KEEP_EVENTS = 200_000
 """Events kept for clients that resume: at a station's 1,000 reports a second, over three
 minutes; about 100 MB at most."""
-POLL_MS = 200  # how often the relay's thread looks whether it should stop
+POLL_S = 0.2  # how often the relay's thread looks whether it should stop
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,27 +83,24 @@ class FeedRelay:
             return Batch(events, start + count - 1, missed)
 
     def _run(self) -> None:
-        context: zmq.Context[Any] = zmq.Context()
         try:
-            socket = subscribe(context, self.endpoint, self.credentials)
+            feed = LiveFeed(self.endpoint, self.credentials)
         finally:
             self._ready.set()
-        try:
+        with feed:
             while not self._stop.is_set():
-                if socket.poll(POLL_MS):
-                    self._take(socket.recv_multipart()[-1])
-        finally:
-            socket.close(linger=0)
-            context.term()
+                try:
+                    event = feed.next(POLL_S)
+                except ClientError as error:  # another version's event: count it, say it once
+                    self.unreadable += 1
+                    if self.unreadable == 1:
+                        log.warning("%s", error)
+                    continue
+                if event is not None:
+                    self.keep(event)
 
-    def _take(self, body: bytes) -> None:
-        try:
-            event = decode_event(body)
-        except ClientError as error:
-            self.unreadable += 1
-            if self.unreadable == 1:
-                log.warning("%s", error)
-            return
+    def keep(self, event: FeedEvent) -> None:
+        """Number `event` and keep it, encoded as JSON once for every client."""
         encoded = msgspec.json.encode(event)
         with self._lock:
             self._kept.append(encoded)
