@@ -28,6 +28,11 @@ class AlarmSeverity(StrEnum):
     SEVERE = "severe"
 
     @property
+    def red(self) -> bool:
+        """Shown red (distress and worse); watch and warning are yellow."""
+        return self.rank >= _SEVERITY_ORDER.index(AlarmSeverity.DISTRESS) + 1
+
+    @property
     def rank(self) -> int:
         """1 (watch) .. 5 (severe)."""
         return _SEVERITY_ORDER.index(self) + 1

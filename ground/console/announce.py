@@ -29,7 +29,7 @@ from ground.api import (
     mission_time,
 )
 from ground.errors import ClientError
-from ground.vocabulary import AlarmSeverity, AlarmTransitionKind
+from ground.vocabulary import AlarmTransitionKind
 
 POLL_S = 0.2  # how often the thread looks whether it should stop
 MIN_EVENT_SEVERITY = 2  # events said unasked: low, medium and high (info ones are many)
@@ -38,7 +38,6 @@ YELLOW = "\x1b[33m"
 GREEN = "\x1b[32m"
 DIM = "\x1b[2m"
 PLAIN = "\x1b[0m"
-_RED_SEVERITIES = {AlarmSeverity.DISTRESS, AlarmSeverity.CRITICAL, AlarmSeverity.SEVERE}
 
 
 class Level(StrEnum):
@@ -60,7 +59,7 @@ def announcement(event: FeedEvent, level: Level) -> tuple[str, str] | None:
             GREEN
             if entry.kind in (AlarmTransitionKind.CLEARED, AlarmTransitionKind.RETURNED)
             else RED
-            if entry.severity in _RED_SEVERITIES
+            if entry.severity.red
             else YELLOW
         )
         text = (

@@ -221,7 +221,8 @@ class _Context:
         subtitle += "; grey bands: eclipse" if eclipses else ""
         marks = Marks.read(archive, start_s, end_s, number)
         subtitle += (
-            "\ndashed: limits (yellow, red); shaded: alarms; dotted: commands; dash-dot: faults"
+            "\ndashed: limits (yellow, red; fine dots: a mode's own); shaded: alarms; "
+            "dotted grey: commands; dash-dot: faults"
         )
         events = tuple(archive.events(EVENT_MIN_SEVERITY, start_s, end_s, segment=number))
         return cls(
@@ -293,15 +294,16 @@ def _marks(ax: Axes, panel: Panel, names: list[str], context: _Context) -> None:
     """Limit lines and alarm spans of the panel's parameters; commands and faults sent."""
     for limit in context.marks.limits_of(names):
         colour = _LIMIT_COLOURS[limit.colour]
-        ax.axhline(limit.value * panel.scale, color=colour, linestyle="--", linewidth=0.9)
+        style, width = ("--", 0.9) if limit.mode is None else (":", 0.7)
+        ax.axhline(limit.value * panel.scale, color=colour, linestyle=style, linewidth=width)
     right_h = ax.get_xlim()[1] if context.end_h is None else context.end_h
     for span in context.marks.alarms_of(names):
         end_h = right_h if span.end_s is None else span.end_s / HOUR_S
         colour = _LIMIT_COLOURS["red" if span.red else "yellow"]
         ax.axvspan(span.start_s / HOUR_S, end_h, color=colour, alpha=0.15, linewidth=0, zorder=0)
     for mark in context.marks.moments:
-        style = ("dotted", "0.45") if mark.kind == "command" else ("dashdot", "tab:purple")
-        ax.axvline(mark.time_s / HOUR_S, linestyle=style[0], color=style[1], linewidth=0.8)
+        line, shade = ("dotted", "0.45") if mark.kind == "command" else ("dashdot", "tab:purple")
+        ax.axvline(mark.time_s / HOUR_S, linestyle=line, color=shade, linewidth=0.8)
 
 
 def _line(ax: Axes, series: Series, scale: float, label: str | None) -> None:

@@ -41,7 +41,11 @@ def archive_path(tmp_path: Path) -> Path:
     archive = Archive.create(tmp_path, "marks", {"mission": "test-sat"})
     bands = LimitBands(red_low=27.0, yellow_low=29.0, yellow_high=34.0, red_high=34.6)
     rules = [
-        LimitRule("bus_voltage", AlarmSeverity.CRITICAL, "power.bus_voltage_v", bands),
+        LimitRule(
+            "bus_voltage", AlarmSeverity.CRITICAL, "power.bus_voltage_v", bands,
+            limits_by_mode={"safe": LimitBands(red_low=26.0)},
+            options=RuleOptions(mode_parameter="fdir.mode"),
+        ),
         StalenessRule(
             "soc_stale", AlarmSeverity.WARNING, "power.battery_soc",
             options=RuleOptions(stale_after_s=60.0),
@@ -78,6 +82,7 @@ def test_the_limits_alarm_spans_and_moments_of_a_run(archive_path: Path) -> None
         Limit(29.0, "yellow", "bus_voltage yellow_low"),
         Limit(34.0, "yellow", "bus_voltage yellow_high"),
         Limit(34.6, "red", "bus_voltage red_high"),
+        Limit(26.0, "red", "bus_voltage red_low in safe", mode="safe"),
     ]
     assert marks.limits_of(["power.battery_soc"]) == []  # a staleness rule has no bands
     assert marks.alarms_of(["power.bus_voltage_v"]) == [
@@ -87,6 +92,16 @@ def test_the_limits_alarm_spans_and_moments_of_a_run(archive_path: Path) -> None
         AlarmSpan(3000.0, None, "soc_stale", red=False)  # still raised at the end
     ]
     assert [(m.time_s, m.kind) for m in marks.moments] == [(600.0, "command"), (900.0, "fault")]
+
+
+def test_an_alarm_raised_before_the_range_is_shaded_from_its_start(archive_path: Path) -> None:
+    with Archive.open(archive_path) as archive:
+        marks = Marks.read(archive, 1400.0, 2400.0, 1)
+        later = Marks.read(archive, 2000.0, None, 1)
+    assert marks.alarms_of(["power.bus_voltage_v"]) == [
+        AlarmSpan(1400.0, 1800.0, "bus_voltage", red=True)
+    ]
+    assert later.alarms_of(["power.bus_voltage_v"]) == []  # it ended before the range
 
 
 def test_an_archive_without_judged_rules_has_no_limits(tmp_path: Path) -> None:
@@ -129,7 +144,7 @@ def test_limit_lines_and_alarm_spans_are_drawn_on_their_parameters_panel(
     try:
         _marks(ax, Panel("Bus", ("power.bus_voltage_v",), "V"), ["power.bus_voltage_v"], context)
         horizontal = sorted(line.get_ydata()[0] for line in ax.get_lines() if _flat(line))
-        assert horizontal == [27.0, 29.0, 34.0, 34.6]
+        assert horizontal == [26.0, 27.0, 29.0, 34.0, 34.6]  # safe mode's own red low too
         vertical = sorted(line.get_xdata()[0] for line in ax.get_lines() if not _flat(line))
         assert vertical == [600.0 / 3600.0, 900.0 / 3600.0]  # the command, the fault (hours)
         assert len(ax.patches) == 1  # the alarm span
