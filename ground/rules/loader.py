@@ -37,11 +37,11 @@ _BAND_KEYS = frozenset(f.name for f in fields(LimitBands))
 _COMMON_KEYS = frozenset({"name", "kind", "severity", "description"})
 _PARAMETER_KEYS = _COMMON_KEYS | {"parameter", "persistence", "stale_after_s", "modes"}
 _KEYS_BY_KIND: Mapping[str, frozenset[str]] = {
-    "limit": _PARAMETER_KEYS | _BAND_KEYS | {"yellow_severity", "limits"},
-    "delta": _PARAMETER_KEYS | {"max_delta", "per"},
-    "expected": _PARAMETER_KEYS | {"expected"},
-    "staleness": _COMMON_KEYS | {"parameter", "stale_after_s", "modes"},
-    "combination": _COMMON_KEYS | {"operator", "operands"},
+    LimitRule.kind: _PARAMETER_KEYS | _BAND_KEYS | {"yellow_severity", "limits"},
+    DeltaRule.kind: _PARAMETER_KEYS | {"max_delta", "per"},
+    ExpectedRule.kind: _PARAMETER_KEYS | {"expected"},
+    StalenessRule.kind: _COMMON_KEYS | {"parameter", "stale_after_s", "modes"},
+    CombinationRule.kind: _COMMON_KEYS | {"operator", "operands"},
 }
 _TOP_LEVEL_KEYS = frozenset({"mode_parameter", "rule"})
 _MISSING = object()
@@ -277,9 +277,9 @@ def _read_combination(
 
 
 _READERS: Mapping[str, Callable[[_Table, str, AlarmSeverity, RuleOptions], Rule]] = {
-    "limit": _read_limit,
-    "delta": _read_delta,
-    "expected": _read_expected,
-    "staleness": _read_staleness,
-    "combination": _read_combination,
+    LimitRule.kind: _read_limit,
+    DeltaRule.kind: _read_delta,
+    ExpectedRule.kind: _read_expected,
+    StalenessRule.kind: _read_staleness,
+    CombinationRule.kind: _read_combination,
 }
