@@ -8,7 +8,8 @@ GroundError
 ├── CommandRefused     a command the ground will not uplink (bad argument, queue, confirmation)
 ├── ControlError       a control request the ground refuses
 ├── ClientError        the ground refused a client's request, or did not answer
-│   └── GroundGone     the ground a client talks to is gone (its process, its socket)
+│   ├── GroundGone     the ground a client talks to is gone (its process, its socket)
+│   └── KeyRefused     the ground refused the client's key (or wanted one it did not have)
 ├── LinkError          a socket could not be bound, or the spacecraft did not answer
 ├── ResumeRefused      `ground --resume` cannot take the run up (missing, damaged, another mission)
 ├── LaunchError        a process would not start, or died while starting
@@ -78,6 +79,10 @@ class ClientError(GroundError):
 
 class GroundGone(ClientError):
     """The ground is gone: its process exited or nothing listens on its control socket."""
+
+
+class KeyRefused(ClientError):
+    """The ground refused the client's key at the handshake, or wanted one and it had none."""
 
 
 class LinkError(GroundError):

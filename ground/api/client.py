@@ -18,7 +18,7 @@ from ground.api.replies import Refusal, Reply
 from ground.api.requests import Request
 from ground.api.session import session_watch, sessions_in
 from ground.api.wire import decode_reply, encode
-from ground.errors import ClientError, GroundGone
+from ground.errors import ClientError, GroundGone, KeyRefused
 
 R = TypeVar("R", bound=Reply)
 
@@ -136,18 +136,18 @@ class GroundClient:
         return False
 
     def _check_admitted(self) -> None:
-        """Raise ClientError, saying what to do, if the ground refused this client's key, or
+        """Raise KeyRefused, saying what to do, if the ground refused this client's key, or
         wants one and this client has none (or has one and the ground wants none)."""
         if not self._handshakes.poll(0):
             return
         event = recv_monitor_message(self._handshakes)["event"]
         if self.credentials is None or event != zmq.EVENT_HANDSHAKE_FAILED_AUTH:
-            raise ClientError(
+            raise KeyRefused(
                 f"the ground at {self.endpoint} and this client do not agree on keys: a ground "
                 "`mission run` started wants its operators' (attach with --data-dir of the run, "
                 "or give --access and --identity); one started without --access wants none"
             )
-        raise ClientError(
+        raise KeyRefused(
             f"the ground at {self.endpoint} refused the key of {self.credentials.identity}: it "
             "is not in the ground's operators file (DATA_DIR/keys/operators). Ask whoever runs "
             "the mission to add it (`mission keys add NAME --role observer --key "

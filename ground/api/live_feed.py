@@ -37,7 +37,7 @@ class LiveFeed:
         Raises:
             ClientError: an event this client cannot read (another version of the ground).
         """
-        if not self._socket.poll(int(within_s * 1000)):
+        if not self._socket.poll(max(0, int(within_s * 1000))):
             return None
         return decode_event(self._socket.recv_multipart()[-1])
 

@@ -37,8 +37,8 @@ class Refusal(msgspec.Struct, frozen=True, kw_only=True):
     ok: Literal[False] = False
     error: str
     reason: str = "declined"
-    """The word the ground counts the refusal under (docs/icd.md, "Frames refused"): e.g.
-    `forbidden`, `revoked`, `malformed`, `declined`, `defect`."""
+    """The word the ground counts the refusal under (`ground.api.wire.CONTROL_REASONS`): why a
+    request did not decode, `forbidden`, `revoked`, `declined` or `defect`."""
 
 
 class Done(Reply, frozen=True, kw_only=True):

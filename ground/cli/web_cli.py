@@ -13,10 +13,11 @@ from typing import Any
 
 import uvicorn
 
-from flightsw.cli import EXIT_OK, EXIT_RUNTIME, STOP_SIGNALS, exit_codes, signal_name
+from flightsw.cli import EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, STOP_SIGNALS, exit_codes, signal_name
 from ground.cli import attach
 from ground.web.app import make_app
 from ground.web.callers import Callers
+from ground.web.guard import LOOPBACK_NAMES
 from ground.web.relay import FeedRelay
 
 DEFAULT_PORT = 8080
@@ -58,7 +59,11 @@ def add_parser(commands: Any) -> None:
         "/api/feed) on loopback. Callers show their operator key as a bearer token (`mission "
         "keys token` prints yours); the ground checks each one's role. It says where it serves "
         "on its first line, and stops on Ctrl-C or SIGTERM. "
-        + exit_codes(ok="stopped", usage="bad arguments", runtime="the ground is gone"),
+        + exit_codes(
+            ok="stopped",
+            usage="bad arguments, or an open ground served beyond this host",
+            runtime="could not serve (the port is taken) or follow the ground's live feed",
+        ),
     )
     attach.add_options(web)
     web.add_argument(
@@ -78,6 +83,14 @@ def add_parser(commands: Any) -> None:
 def run_web(args: argparse.Namespace) -> int:
     """Serve until stopped; the first line on stdout says where."""
     target = attach.choose(args, None, lambda text: print(f"mission: {text}", file=sys.stderr))
+    if target.access is None and args.host not in LOOPBACK_NAMES:
+        print(
+            f"mission: {target.name} takes any local client (it has no access folder): served "
+            f"on {args.host}, anyone who reaches this host could command the spacecraft. Serve "
+            "it on 127.0.0.1, or fly with keys (`mission run` gives every run an access folder)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         listening = socket.create_server((args.host, args.port))
     except OSError as error:
@@ -87,17 +100,22 @@ def run_web(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_RUNTIME
+    port = listening.getsockname()[1]
     callers = Callers(target.control, target.watch, target.access)
     relay = None if target.feed is None else FeedRelay(target.feed, target.credentials)
-    if relay is not None:
-        relay.start()
-    config = uvicorn.Config(
-        make_app(callers, relay), log_level="warning", access_log=False, ws="websockets-sansio"
+    server = _Server(
+        uvicorn.Config(
+            make_app(callers, relay, args.host, port),
+            log_level="warning",
+            access_log=False,
+            ws="websockets-sansio",
+        )
     )
-    server = _Server(config)
-    address = f"http://{args.host}:{listening.getsockname()[1]}"
+    address = f"http://{args.host}:{port}"
     try:
         with server.stop_on_signals():
+            if relay is not None:
+                relay.start()
             print(
                 f"mission web: serving {target.name} at {address}/ "
                 f"(API documentation at {address}/api/docs)",

@@ -1,57 +1,45 @@
-"""The web application: the API's routes, its documentation, and the live feed's WebSocket.
+"""The web application: the API's routes, its documentation, the feed and the operator page.
 
 Every plain route (`ground.web.routes`) takes the caller's fields from its path, query and
-body, checks them against its request type, and asks the ground as the caller; the reply goes
-back as JSON, a refusal as a problem (`ground.web.problems`). The routes the web composes itself
-(a subsystem's summary, a decimated history, who the caller is) are below, and so is the
-operator page (`/`, its files in `static/`).
+body (`ground.web.inputs`), checks them against its request type, and asks the ground as the
+caller; the reply goes back as JSON, a refusal as a problem (`ground.web.problems`). The routes
+the web composes itself (who the caller is, a subsystem's summary, a decimated history, a
+software image) are below; the live feed is `ground.web.feed_socket`, the operator page `/`
+with its files in `static/`. Only this host's own pages may use it (`ground.web.guard`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
-from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request as HttpRequest
 from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from flightsw.config import Role
 from flightsw.icd import MissionDictionary
-from ground.api import (
-    GetDictionary,
-    GetHistory,
-    GetTelemetry,
-    HistoryReply,
-    Refusal,
-    Reply,
-    Request,
-)
-from ground.api.wire import request_from
-from ground.errors import ControlError
+from ground.api import GetDictionary, GetHistory, GetTelemetry, HistoryReply, Refusal, Reply
 from ground.web.callers import Caller, Callers
 from ground.web.decimate import decimated
+from ground.web.feed_socket import serve_feed
+from ground.web.guard import SameSite
+from ground.web.inputs import bearer_key, body_fields, body_octets, request_of, whole_number
 from ground.web.openapi import Extra, document
-from ground.web.problems import Problem, Refused, problem, problem_response
+from ground.web.problems import Refused, problem, problem_response
 from ground.web.relay import FeedRelay
 from ground.web.routes import ROUTES, Route
-from ground.web.software import DEFAULT_CHUNK_BYTES, Upload, upload
+from ground.web.software import DEFAULT_CHUNK_BYTES, MAX_IMAGE_BYTES, Upload, upload
 
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("static")  # the operator page: HTML, script, vendored uPlot
-
-BATCH_S = 0.05
-"""How long the feed gathers events before sending them to a client as one message: 20
-messages a second whatever the rate, which a browser keeps up with."""
-BATCH_EVENTS = 5_000  # at most this many events in one feed message
 MAX_POINTS = 100_000  # the most points a history may be asked to come back as
 
 
@@ -120,8 +108,9 @@ EXTRAS = (
 )  # fmt: skip
 
 
-def make_app(callers: Callers, relay: FeedRelay | None) -> FastAPI:
-    """The application serving the ground behind `callers`, its feed from `relay`."""
+def make_app(callers: Callers, relay: FeedRelay | None, host: str, port: int) -> Any:
+    """The application serving the ground behind `callers`, its feed from `relay`, for
+    requests to `host:port` from its own pages (an ASGI application)."""
     app = FastAPI(
         title="Mission control",
         openapi_url="/api/openapi.json",
@@ -135,27 +124,37 @@ def make_app(callers: Callers, relay: FeedRelay | None) -> FastAPI:
     async def refused(request: HttpRequest, error: Refused) -> Response:
         return problem_response(error.problem)
 
+    @app.exception_handler(HTTPException)
+    async def http_error(request: HttpRequest, error: HTTPException) -> Response:
+        reason = "not_a_read" if error.status_code == 405 else "no_route"
+        detail = (
+            f"{request.method} is not how {request.url.path} is used (see /api/docs)"
+            if error.status_code == 405
+            else f"there is no {request.url.path} (the routes are listed at /api/docs)"
+        )
+        return problem_response(problem(reason, detail))
+
     @app.exception_handler(Exception)
     async def defect(request: HttpRequest, error: Exception) -> Response:
         log.exception("%s %s failed", request.method, request.url.path)
         return problem_response(
             problem(
                 "defect",
-                f"the web failed to answer {request.method} {request.url.path} (a defect: "
-                f"{type(error).__name__}); its log has the details",
+                f"the web failed to answer {request.method} {request.url.path} (a defect); it "
+                "keeps running, and its log has the details",
             )
         )
 
+    async def caller_of(request: HttpRequest) -> Caller:
+        return await run_in_threadpool(callers.of, bearer_key(request.headers))
+
     for route in ROUTES:
-        app.add_api_route(route.path, _forwarding(route, callers), methods=[route.method])
+        app.add_api_route(route.path, _forwarding(route, caller_of), methods=[route.method])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
     async def page() -> Response:
         return FileResponse(STATIC / "index.html")
-
-    async def caller_of(request: HttpRequest) -> Caller:
-        return await run_in_threadpool(callers.of, _token(request.headers, request.query_params))
 
     @app.get("/api/me")
     async def me(request: HttpRequest) -> Response:
@@ -172,19 +171,17 @@ def make_app(callers: Callers, relay: FeedRelay | None) -> FastAPI:
     @app.get("/api/subsystems/{subsystem}")
     async def subsystem(request: HttpRequest, subsystem: str) -> Response:
         caller = await caller_of(request)
-        return _json(
-            await run_in_threadpool(_summary, caller, await _dictionary(caller), subsystem)
-        )
+        flight = await _dictionary(caller)
+        return _json(await run_in_threadpool(_summary, caller, flight, subsystem))
 
     @app.get("/api/parameters/{name}/history")
     async def history(request: HttpRequest, name: str) -> Response:
         caller = await caller_of(request)
-        fields: dict[str, Any] = {"op": GetHistory.op(), **request.query_params, "name": name}
-        points = fields.pop("points", None)
-        limit = _points(points)
-        asked = _checked(fields)
-        if not isinstance(asked, GetHistory):
-            raise Refused("bad_value", "a history is asked for with the fields of `history`")
+        query = dict(request.query_params)
+        points = query.pop("points", None)
+        limit = None if points is None else whole_number(points, "points", 2, MAX_POINTS)
+        asked = request_of(GetHistory, query, {"name": name}, reading=True)
+        assert isinstance(asked, GetHistory)  # request_of makes the kind it is given
         reply = _answered(await run_in_threadpool(caller.ask, asked))
         if limit is not None:
             reply = HistoryReply(
@@ -199,65 +196,31 @@ def make_app(callers: Callers, relay: FeedRelay | None) -> FastAPI:
         if not version:
             raise Refused("missing_field", "name the image's version: ?version=1.1.0")
         chunk = request.query_params.get("chunk_bytes", str(DEFAULT_CHUNK_BYTES))
-        if not chunk.isdigit():
-            raise Refused("bad_value", "`chunk_bytes` must be a whole number of octets")
-        image = await request.body()
+        chunk_bytes = whole_number(chunk, "chunk_bytes", 1, MAX_IMAGE_BYTES)
+        image = await body_octets(request, MAX_IMAGE_BYTES)
         if not image:
             raise Refused("missing_field", "the request's body is the image: send its octets")
-        sent = await run_in_threadpool(upload, caller, target, version, image, int(chunk))
+        sent = await run_in_threadpool(upload, caller, target, version, image, chunk_bytes)
         return _json(sent)
 
     if relay is not None:
-        _serve_feed(app, callers, relay)
-    return app
+        serve_feed(app, callers, relay)
+    return SameSite(app, host, port)
 
 
-def _forwarding(route: Route, callers: Callers) -> Callable[[HttpRequest], Awaitable[Response]]:
+Ask = Callable[[HttpRequest], Awaitable[Caller]]
+
+
+def _forwarding(route: Route, caller_of: Ask) -> Callable[[HttpRequest], Awaitable[Response]]:
     async def forward(request: HttpRequest) -> Response:
-        caller = await run_in_threadpool(callers.of, _token(request.headers, request.query_params))
-        fields: dict[str, Any] = {"op": route.request.op()}
-        if route.method == "GET":
-            fields.update(request.query_params)
-        else:
-            fields.update(await _body(request))
-        fields.update(request.path_params)
-        reply = await run_in_threadpool(caller.ask, _checked(fields))
-        return _json(_answered(reply))
+        caller = await caller_of(request)
+        reading = route.method == "GET"
+        given = dict(request.query_params) if reading else await body_fields(request)
+        asked = request_of(route.request, given, dict(request.path_params), reading=reading)
+        return _json(_answered(await run_in_threadpool(caller.ask, asked)))
 
     forward.__name__ = f"{route.method.lower()}_{route.request.op()}"
     return forward
-
-
-def _token(headers: Any, query: Any) -> str | None:
-    """The operator key shown: `Authorization: Bearer KEY`, or `?key=KEY` (a WebSocket from a
-    browser cannot set headers)."""
-    authorization: str = headers.get("authorization", "")
-    scheme, _, credentials = authorization.partition(" ")
-    if scheme.lower() == "bearer" and credentials:
-        return credentials
-    key: str | None = query.get("key")
-    return key
-
-
-async def _body(request: HttpRequest) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = msgspec.json.decode(raw)
-    except msgspec.DecodeError as error:
-        raise Refused("not_json", f"the body is not JSON ({error})") from None
-    if not isinstance(body, dict):
-        raise Refused("not_json", "the body must be a JSON object of the request's fields")
-    return body
-
-
-def _checked(fields: dict[str, Any]) -> Request[Any]:
-    """The request the fields make; text from a path or a query converts to numbers."""
-    try:
-        return request_from(fields, strict=False)
-    except ControlError as error:
-        raise Refused(error.reason, str(error)) from None
 
 
 R = TypeVar("R", bound=Reply)
@@ -271,14 +234,6 @@ def _answered(reply: R | Refusal) -> R:
 
 def _json(value: Any) -> Response:
     return Response(msgspec.json.encode(value), media_type="application/json")
-
-
-def _points(points: str | None) -> int | None:
-    if points is None:
-        return None
-    if not points.isdigit() or not 2 <= int(points) <= MAX_POINTS:
-        raise Refused("bad_value", f"`points` must be a whole number, 2 to {MAX_POINTS:,}")
-    return int(points)
 
 
 async def _dictionary(caller: Caller) -> MissionDictionary:
@@ -305,65 +260,3 @@ def _summary(caller: Caller, flight: MissionDictionary, name: str) -> SubsystemS
             return SubsystemSummary(subsystem=name, parameters=values)
     known = ", ".join(subsystem.name for subsystem in flight.subsystems)
     raise Refused("not_found", f"no subsystem {name!r} on {flight.mission}; it has {known}")
-
-
-# -- the live feed ---------------------------------------------------------------------------------
-
-
-def _serve_feed(app: FastAPI, callers: Callers, relay: FeedRelay) -> None:
-    @app.websocket("/api/feed")
-    async def feed(websocket: WebSocket) -> None:
-        """Events after `after` (of relay `epoch`), as JSON messages `{epoch, position,
-        missed, events}` every BATCH_S while there are any."""
-        try:
-            await run_in_threadpool(callers.of, _token(websocket.headers, websocket.query_params))
-            position = _resume_from(websocket.query_params, relay)
-        except Refused as refusal:
-            await websocket.close(code=_CLOSE_POLICY, reason=_short(refusal.problem))
-            return
-        await websocket.accept()
-        closed = asyncio.ensure_future(_until_closed(websocket))
-        try:
-            while not closed.done():
-                batch = relay.after(position, BATCH_EVENTS)
-                if batch.events or batch.missed:
-                    await websocket.send_bytes(_message(relay.epoch, batch))
-                    position = batch.position
-                if len(batch.events) < BATCH_EVENTS:
-                    await asyncio.wait({closed}, timeout=BATCH_S)
-        except (WebSocketDisconnect, RuntimeError):
-            pass  # the client went while a message was on its way
-        finally:
-            closed.cancel()
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
-                await closed
-
-
-_CLOSE_POLICY = 1008  # WebSocket "policy violation": the key was refused
-
-
-def _short(found: Problem) -> str:
-    return found.detail[:120]  # a close reason is at most 123 octets
-
-
-def _resume_from(query: Any, relay: FeedRelay) -> int:
-    """The position to send from: `after` of this relay's `epoch`; from now on without one."""
-    after = query.get("after")
-    if after is None:
-        return relay.position
-    if not after.isdigit():
-        raise Refused("bad_value", "`after` must be a whole number, a position the feed gave")
-    return int(after) if query.get("epoch") == relay.epoch else 0
-
-
-def _message(epoch: str, batch: Any) -> bytes:
-    head = msgspec.json.encode({"epoch": epoch, "position": batch.position, "missed": batch.missed})
-    return head[:-1] + b',"events":[' + b",".join(batch.events) + b"]}"
-
-
-async def _until_closed(websocket: WebSocket) -> None:
-    """Read (and ignore) what the client sends until it closes the connection."""
-    while True:
-        message = await websocket.receive()
-        if message["type"] == "websocket.disconnect":
-            return

@@ -25,7 +25,7 @@ import zmq
 from flightsw.config import GROUND, AccessFolder, Certificate, OperatorsWatch, Role
 from ground.api import Credentials, GroundClient, Refusal, Reply, Request
 from ground.api.liveness import Watch
-from ground.errors import ClientError, GroundGone
+from ground.errors import ClientError, GroundGone, KeyRefused
 from ground.web.problems import Refused
 
 R = TypeVar("R", bound=Reply)
@@ -54,6 +54,8 @@ class Caller:
                 return self.client.ask(request)
             except GroundGone as gone:
                 raise Refused("ground_gone", str(gone)) from None
+            except KeyRefused as refused:
+                raise Refused("unknown_key", str(refused)) from None
             except ClientError as error:  # no answer in time, or the key refused meanwhile
                 raise Refused("no_answer", str(error)) from None
 
@@ -70,6 +72,7 @@ class Callers:
         )
         self._ground_key = None if self.folder is None else self.folder.public(GROUND)
         self._by_key: dict[bytes, Caller] = {}
+        self._retired: list[Caller] = []  # callers whose role changed: closed with the web
         self._lock = threading.Lock()
 
     @property
@@ -109,17 +112,18 @@ class Callers:
         with self._lock:
             known = self._by_key.get(key)
             if known is None or known.role is not role or known.name != name:
-                if known is not None:
-                    known.client.close()
+                if known is not None:  # another thread may be asking through it still
+                    self._retired.append(known)
                 client = GroundClient(self.control, ANSWER_WITHIN_S, self.watch, credentials)
                 known = self._by_key[key] = Caller(name, role, client)
             return known
 
     def close(self) -> None:
         with self._lock:
-            for caller in self._by_key.values():
+            for caller in [*self._by_key.values(), *self._retired]:
                 caller.client.close()
             self._by_key.clear()
+            self._retired.clear()
 
 
 def _public_of(secret: bytes) -> bytes:

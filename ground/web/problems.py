@@ -23,6 +23,10 @@ STATUS_OF_REASON: dict[str, HTTPStatus] = {
     "unknown_field": HTTPStatus.UNPROCESSABLE_ENTITY,
     "bad_value": HTTPStatus.UNPROCESSABLE_ENTITY,
     "not_json": HTTPStatus.BAD_REQUEST,
+    "too_large": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    "not_a_read": HTTPStatus.METHOD_NOT_ALLOWED,
+    "no_route": HTTPStatus.NOT_FOUND,
+    "cross_site": HTTPStatus.FORBIDDEN,
     # who asks
     "no_key": HTTPStatus.UNAUTHORIZED,
     "unknown_key": HTTPStatus.UNAUTHORIZED,

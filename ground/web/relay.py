@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections import deque
 from dataclasses import dataclass
 
 import msgspec
+import zmq
 
 from ground.api import Credentials, FeedEvent, LiveFeed
 from ground.errors import ClientError
@@ -49,7 +49,9 @@ class FeedRelay:
         self.credentials = credentials
         self.epoch = secrets.token_hex(6)  # names this relay's run of positions
         self.unreadable = 0  # feed messages this relay could not decode (another version)
-        self._kept: deque[bytes] = deque(maxlen=keep)
+        self.failure: str | None = None  # why the relay stopped following the feed, if it did
+        self._keep = keep
+        self._ring: list[bytes] = [b""] * keep  # position p at p % keep: any one found at once
         self._last = 0  # the position of the newest event
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -57,9 +59,15 @@ class FeedRelay:
         self._thread = threading.Thread(target=self._run, name="feed relay", daemon=True)
 
     def start(self) -> None:
-        """Subscribe and start relaying; returns once the subscription is in place."""
+        """Subscribe and start relaying; returns once the subscription is in place.
+
+        Raises:
+            ClientError: the feed's endpoint cannot be subscribed to (a bad address).
+        """
         self._thread.start()
         self._ready.wait()
+        if self.failure is not None:
+            raise ClientError(f"cannot follow the ground's live feed: {self.failure}")
 
     def stop(self) -> None:
         self._stop.set()
@@ -74,17 +82,19 @@ class FeedRelay:
     def after(self, position: int, limit: int) -> Batch:
         """At most `limit` events after `position`, oldest first."""
         with self._lock:
-            oldest = self._last - len(self._kept) + 1  # the position of the oldest kept
+            oldest = max(1, self._last - self._keep + 1)  # the position of the oldest kept
             start = max(position + 1, oldest)
             missed = start - (position + 1)
             count = max(0, min(limit, self._last - start + 1))
-            first = start - oldest
-            events = [self._kept[index] for index in range(first, first + count)]
+            events = [self._ring[at % self._keep] for at in range(start, start + count)]
             return Batch(events, start + count - 1, missed)
 
     def _run(self) -> None:
         try:
             feed = LiveFeed(self.endpoint, self.credentials)
+        except zmq.ZMQError as error:
+            self.failure = f"{self.endpoint}: {error}"
+            return
         finally:
             self._ready.set()
         with feed:
@@ -96,6 +106,10 @@ class FeedRelay:
                     if self.unreadable == 1:
                         log.warning("%s", error)
                     continue
+                except zmq.ZMQError as error:  # the socket itself failed: say so, and why
+                    self.failure = f"{self.endpoint}: {error}"
+                    log.error("the web stopped following the live feed at %s", self.failure)
+                    return
                 if event is not None:
                     self.keep(event)
 
@@ -103,5 +117,5 @@ class FeedRelay:
         """Number `event` and keep it, encoded as JSON once for every client."""
         encoded = msgspec.json.encode(event)
         with self._lock:
-            self._kept.append(encoded)
             self._last += 1
+            self._ring[self._last % self._keep] = encoded

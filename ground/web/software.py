@@ -19,6 +19,9 @@ from ground.web.callers import Caller
 from ground.web.problems import Refused
 
 DEFAULT_CHUNK_BYTES = 4096
+MAX_IMAGE_BYTES = 10_000_000
+"""The most the web reads of an image; the spacecraft refuses any larger by its own range
+(the dictionary's `software.begin` `size_bytes`)."""
 
 
 class Upload(msgspec.Struct, frozen=True, kw_only=True):

@@ -4,7 +4,7 @@
 
 const RED_SEVERITIES = new Set(["distress", "critical", "severe"]);
 const SEVERITY_RANK = { watch: 1, warning: 2, distress: 3, critical: 4, severe: 5 };
-const RULES_EVERY_MS = 5000; // rule states and bands (a mode change moves them) are read again
+const RULES_EVERY_MS = 60000; // bands (a mode change moves them) are read again; states come live
 const STATUS_EVERY_MS = 1000; // the ground's clock and link are read again
 const DRAW_EVERY_MS = 250; // values are redrawn at most this often, whatever the feed's rate
 const PLOT_POINTS = 600; // samples a plot's history is cut to
@@ -125,7 +125,9 @@ async function loadStatus() {
     state.timeS = status.time_s;
     showLink(status.channel.signal);
   } catch (problem) {
-    // the feed's reconnection says when the web or the ground is gone
+    const link = document.getElementById("link");
+    link.textContent = `ground: ${problem.message}`;
+    link.className = "link down";
   }
 }
 
@@ -425,15 +427,18 @@ function connectFeed() {
     for (const event of batch.events) alarms = handle(event) || alarms;
     window.feedStats.events += batch.events.length;
     window.feedStats.batches += 1;
-    if (alarms || batch.missed) {
+    if (alarms) loadAlarms();
+    if (batch.missed) {
+      // Events were lost while away: read again what they would have changed.
       loadAlarms();
       loadRules();
+      loadValues();
     }
   };
-  socket.onclose = () => {
-    link.textContent = "no live feed: reconnecting";
+  socket.onclose = (closed) => {
+    link.textContent = closed.reason ? `no live feed: ${closed.reason}` : "no live feed: reconnecting";
     link.className = "link down";
-    setTimeout(connectFeed, 2000);
+    if (closed.code !== 1008) setTimeout(connectFeed, 2000); // 1008: refused; a retry would be too
   };
 }
 

@@ -32,7 +32,7 @@ def test_a_short_history_comes_back_whole() -> None:
     assert decimated(samples, 3) == samples
 
 
-def test_text_keeps_its_changes() -> None:
+def test_a_run_of_text_keeps_its_first_value_and_its_first_change() -> None:
     modes = ["nadir"] * 50 + ["sun"] * 50
     samples = [Sample(float(index), mode) for index, mode in enumerate(modes)]
     cut = decimated(samples, 2)
