@@ -51,7 +51,7 @@ def page_keeps_up(config: Path, hours: int) -> dict[str, float]:
                 browser = playwright.chromium.launch(executable_path=chromium)
                 try:
                     page = browser.new_page(viewport={"width": 1500, "height": 1000})
-                    page.goto(f"{found.group(1)}/?key={quote(key.decode())}")
+                    page.goto(f"{found.group(1)}/#key={quote(key.decode())}")
                     page.wait_for_selector("body[data-ready=true]", state="attached")
                     return _measure(flying.client, page, hours)
                 finally:

@@ -35,7 +35,7 @@ def operator_page(browser: Browser, base: str, key: str) -> Iterator[Page]:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        page.goto(f"{base}/?key={quote(key)}")
+        page.goto(f"{base}/#key={quote(key)}")
         page.wait_for_selector("body[data-ready=true]", state="attached", timeout=LOAD_WITHIN_MS)
         yield page
     finally:

@@ -71,7 +71,7 @@ def _screenshot(browser: Browser, mission: str, folder: Path, hours: float, shot
         )
         client.post("/api/clock/step", json={"seconds": hours * 3600}).raise_for_status()
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.goto(f"{base}/?key={quote(key.decode())}")
+        page.goto(f"{base}/#key={quote(key.decode())}")
         page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
         for parameter in PLOTTED.get(mission, []):
             page.click(f"td[data-parameter='{parameter}']")

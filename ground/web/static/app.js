@@ -86,10 +86,11 @@ function element(tag, attributes = {}, ...children) {
 // -- start ------------------------------------------------------------------------------------
 
 async function start() {
-  const asked = new URLSearchParams(location.search).get("key");
+  // `#key=KEY`: a fragment never leaves the browser (no server, proxy or log sees it)
+  const asked = new URLSearchParams(location.hash.slice(1)).get("key");
   if (asked) {
     sessionStorage.setItem("operatorKey", asked);
-    history.replaceState(null, "", location.pathname); // the key stays out of the history
+    history.replaceState(null, "", location.pathname); // and it stays out of the history
   }
   state.key = sessionStorage.getItem("operatorKey");
   try {
