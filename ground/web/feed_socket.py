@@ -33,10 +33,11 @@ def serve_feed(app: FastAPI, callers: Callers, relay: FeedRelay) -> None:
     @app.websocket("/api/feed")
     async def feed(websocket: WebSocket) -> None:
         key = websocket.query_params.get("key")
+        now = relay.position  # before the handshake ends: "from now" misses nothing after it
         await websocket.accept()  # refusals are said in the close, where a client reads them
         try:
             await run_in_threadpool(callers.of, key)
-            position = _resume_from(websocket.query_params, relay)
+            position = _resume_from(websocket.query_params, relay, now)
         except Refused as refusal:
             await _close(websocket, refusal)
             return
@@ -66,12 +67,12 @@ def serve_feed(app: FastAPI, callers: Callers, relay: FeedRelay) -> None:
                 await closed
 
 
-def _resume_from(query: Any, relay: FeedRelay) -> int:
+def _resume_from(query: Any, relay: FeedRelay, now: int) -> int:
     """The position to send from: after `after` of this relay's `epoch` (clamped to the
-    newest); from now on without one; from the oldest kept after another epoch's."""
+    newest); from `now` without one; from the oldest kept after another epoch's."""
     after = query.get("after")
     if after is None:
-        return relay.position
+        return now
     position = whole_number(after, "after", 0, 10**12)
     epoch = query.get("epoch")
     if epoch is None:

@@ -13,14 +13,17 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 import httpx
+import msgspec
 import pytest
 import uvicorn
+from websockets.sync.client import connect
 
 from flightsw.config import Role
-from ground.api import Done, Request
+from ground.api import Done, LinkChanged, Request
 from ground.web.app import make_app
 from ground.web.callers import Callers
 from ground.web.problems import Refused
+from ground.web.relay import FeedRelay
 
 HOST = "127.0.0.1"
 
@@ -60,7 +63,8 @@ class Served:
         self.listening = socket.create_server((HOST, 0))  # listening: requests queue at once
         self.port = self.listening.getsockname()[1]
         self.base = f"http://{HOST}:{self.port}"
-        app = make_app(cast(Callers, callers), None, HOST, self.port)
+        self.relay = FeedRelay("tcp://127.0.0.1:1", None)  # never started: fed by hand
+        app = make_app(cast(Callers, callers), self.relay, HOST, self.port)
         self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
         self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self.thread = threading.Thread(target=self.server.run, args=([self.listening],))
@@ -146,6 +150,15 @@ def test_bodies_and_numbers_are_checked_at_the_door(web: httpx.Client) -> None:
     assert "`points` must be a whole number, 2 to 100,000" in problem(superscript, 422, "bad_value")
     chunk = web.post("/api/software/thermal/image", params={"version": "1", "chunk_bytes": "²"})
     assert "`chunk_bytes`" in problem(chunk, 422, "bad_value")
+
+
+def test_the_feed_from_now_misses_nothing_after_the_handshake(served: Served) -> None:
+    served.relay.keep(LinkChanged(time_s=1.0, change="los", text="before"))
+    with connect(f"ws://{HOST}:{served.port}/api/feed?key=good") as feed:
+        served.relay.keep(LinkChanged(time_s=2.0, change="aos", text="after"))
+        message = msgspec.json.decode(feed.recv(30.0))
+    assert [event["text"] for event in message["events"]] == ["after"]
+    assert message["position"] == 2 and message["missed"] == 0
 
 
 def test_an_unknown_route_or_method_is_a_problem_too(web: httpx.Client) -> None:
