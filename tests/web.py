@@ -109,3 +109,32 @@ def operator_key(access: Path, name: str, role: Role) -> str:
 def own_key(access: Path) -> str:
     """The key of who launched the mission (its first test conductor)."""
     return read_certificate(AccessFolder(access).identity_path(local_user())).secret.decode()
+
+
+HEATER_ALARM = "avionics_heater_off"  # configs/rules/leo_smallsat.toml: heater on, should be off
+
+
+def step(conductor: httpx.Client, seconds: float) -> float:
+    """Let mission time pass, as the test conductor `conductor` shows; the mission time after."""
+    reply = conductor.post("/api/clock/step", json={"seconds": seconds})
+    assert reply.status_code == 200, reply.text
+    time_s: float = reply.json()["time_s"]
+    return time_s
+
+
+@contextmanager
+def heater_stuck_on(conductor: httpx.Client) -> Iterator[float]:
+    """The small satellite's avionics heater stuck on for a minute, its alarm raised; the
+    mission time by then. After, whatever happened: the fault cleared, the heater back to
+    normal and its alarm acknowledged, so the next test finds the rule GREEN and no alarm."""
+    inject = {"params": {"heater": "avionics"}}
+    reply = conductor.post("/api/faults/thermal/heater_stuck_on/inject", json=inject)
+    assert reply.status_code == 200, reply.text
+    try:
+        yield step(conductor, 60.0)
+    finally:
+        conductor.post("/api/faults/thermal/heater_stuck_on/clear")
+        step(conductor, 60.0)
+        alarms = conductor.get("/api/alarms").json()["alarms"]
+        if any(alarm["name"] == HEATER_ALARM for alarm in alarms):
+            conductor.post(f"/api/alarms/{HEATER_ALARM}/acknowledge", json={})

@@ -7,14 +7,22 @@ observer and an operator as `mission keys add` would; each calls the web with th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import msgspec
 import pytest
 from flying import LEO, LIGHT_TIME_S
-from web import ANSWER_WITHIN_S, Web, operator_key, own_key, serving
+from web import (
+    ANSWER_WITHIN_S,
+    HEATER_ALARM,
+    Web,
+    heater_stuck_on,
+    operator_key,
+    own_key,
+    serving,
+)
+from web import step as step_as
 from websockets.exceptions import ConnectionClosedError
 from websockets.sync.client import connect
 
@@ -77,33 +85,7 @@ def refused(response: httpx.Response, status: int, reason: str) -> str:
 
 def step(web: Web, keys: Keys, seconds: float) -> float:
     """Let mission time pass (as the test conductor); the mission time after."""
-    reply = ok(web.client(keys.conductor).post("/api/clock/step", json={"seconds": seconds}))
-    time_s: float = reply["time_s"]
-    return time_s
-
-
-HEATER_ALARM = (
-    "avionics_heater_off"  # configs/rules/leo_smallsat.toml: the heater on when it should not be
-)
-
-
-@contextmanager
-def heater_stuck_on(web: Web, keys: Keys) -> Iterator[float]:
-    """The avionics heater stuck on, its alarm raised; the mission time it was raised by.
-    After, whatever happened: the fault cleared, the heater back to normal and its alarm
-    acknowledged, so the next test finds the rule GREEN and no alarm."""
-    conductor = web.client(keys.conductor)
-    inject = {"params": {"heater": "avionics"}}
-    ok(conductor.post("/api/faults/thermal/heater_stuck_on/inject", json=inject))
-    try:
-        yield step(web, keys, 60.0)
-    finally:
-        conductor.post("/api/faults/thermal/heater_stuck_on/clear")
-        step(web, keys, 60.0)
-        if any(
-            alarm["name"] == HEATER_ALARM for alarm in ok(conductor.get("/api/alarms"))["alarms"]
-        ):
-            ok(conductor.post(f"/api/alarms/{HEATER_ALARM}/acknowledge", json={}))
+    return step_as(web.client(keys.conductor), seconds)
 
 
 def test_a_caller_without_an_operator_key_is_told_how_to_show_one(web: Web) -> None:
@@ -185,7 +167,7 @@ def test_an_alarm_is_acknowledged_shelved_and_unshelved_from_the_web(web: Web, k
     def active() -> set[str]:
         return {alarm["name"] for alarm in ok(operator.get("/api/alarms"))["alarms"]}
 
-    with heater_stuck_on(web, keys) as raised_by_s:
+    with heater_stuck_on(web.client(keys.conductor)) as raised_by_s:
         assert HEATER_ALARM in active()
         rules = {rule["name"]: rule for rule in ok(operator.get("/api/rules"))["rules"]}
         assert rules[HEATER_ALARM]["state"] != "GREEN"
@@ -326,7 +308,7 @@ def test_a_software_image_uploaded_over_http_is_verified_and_activated(
 
 
 def test_the_live_feed_carries_limit_states(web: Web, keys: Keys) -> None:
-    with connect(web.feed_url(keys.observer)) as feed, heater_stuck_on(web, keys):
+    with connect(web.feed_url(keys.observer)) as feed, heater_stuck_on(web.client(keys.conductor)):
         changed: list[dict[str, Any]] = []
         while not changed:
             message = msgspec.json.decode(feed.recv(ANSWER_WITHIN_S))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -17,7 +16,7 @@ import pytest
 from browser import LOAD_WITHIN_MS, chromium, operator_page
 from flying import LEO, LIGHT_TIME_S
 from playwright.sync_api import Browser, expect
-from web import Web, operator_key, own_key, serving
+from web import Web, heater_stuck_on, operator_key, own_key, serving, step
 
 from flightsw.config import Role, shipped_missions
 from ground.cli.launcher import Mission, launch
@@ -54,28 +53,6 @@ def browser() -> Iterator[Browser]:
 def conductor(mission: Mission, web: Web) -> httpx.Client:
     assert mission.access is not None
     return web.client(own_key(mission.access))
-
-
-def step(conductor: httpx.Client, seconds: float) -> float:
-    reply = conductor.post("/api/clock/step", json={"seconds": seconds})
-    assert reply.status_code == 200, reply.text
-    time_s: float = reply.json()["time_s"]
-    return time_s
-
-
-@contextmanager
-def heater_stuck_on(conductor: httpx.Client) -> Iterator[None]:
-    """The avionics heater stuck on for a minute, its alarm raised; after, whatever happened,
-    cleared and acknowledged (by the test conductor)."""
-    inject = {"params": {"heater": "avionics"}}
-    assert conductor.post("/api/faults/thermal/heater_stuck_on/inject", json=inject).is_success
-    try:
-        step(conductor, 60.0)
-        yield
-    finally:
-        conductor.post("/api/faults/thermal/heater_stuck_on/clear")
-        step(conductor, 60.0)
-        conductor.post("/api/alarms/avionics_heater_off/acknowledge", json={})
 
 
 def met(time_s: float) -> str:
