@@ -72,6 +72,11 @@ class Request(msgspec.Struct, Generic[R], frozen=True, tag_field="op", forbid_un
         """The least role that may make this request (some depend on their arguments)."""
         return self.needs
 
+    def changes(self) -> bool:
+        """Whether carrying it out changes the mission (what only reads needs no more than an
+        observer, but for the simulator's truth)."""
+        return self.role() is not Role.OBSERVER
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         for base in getattr(cls, "__orig_bases__", ()):
@@ -383,6 +388,9 @@ class GetTruth(Request[TruthReply], frozen=True, tag="truth"):
     needs: ClassVar[Role] = Role.TEST_CONDUCTOR
 
     subsystem: Name
+
+    def changes(self) -> bool:
+        return False  # a test conductor's reading
 
 
 REQUEST_TYPES: tuple[type[Request[Any]], ...] = (

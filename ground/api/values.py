@@ -52,9 +52,17 @@ ShelveS = Annotated[
 Rate = Annotated[
     float, Meta(gt=0.0, le=MAX_RATE, description=f"a rate above 0, at most {MAX_RATE:g}")
 ]
-CommandId = Annotated[int, Meta(ge=0, description="a command id, 0 or more")]
+MAX_ROW_ID = 2**62
+"""The largest id, segment or row number a request may name: well inside SQLite's 64-bit
+integers and every index the archive makes of one."""
+CommandId = Annotated[int, Meta(ge=0, le=MAX_ROW_ID, description="a command id, 0 or more")]
 Segment = Annotated[
-    int, Meta(ge=1, description="a segment of the run, 1 or more (one per spacecraft flown)")
+    int,
+    Meta(
+        ge=1,
+        le=MAX_ROW_ID,
+        description="a segment of the run, 1 or more (one per spacecraft flown)",
+    ),
 ]
 EventSeverity = Annotated[
     int, Meta(ge=1, le=4, description="an event severity, 1 (info) to 4 (high)")
@@ -88,7 +96,7 @@ RunName = Annotated[
         description="a plain file name (no '/', not starting with '.')",
     ),
 ]
-RowNumber = Annotated[int, Meta(ge=0, description="a row number, 0 or more")]
+RowNumber = Annotated[int, Meta(ge=0, le=MAX_ROW_ID, description="a row number, 0 or more")]
 
 Arguments = dict[str, Any]
 """Command arguments or fault parameters by name. Their types and ranges are the dictionary's:

@@ -73,6 +73,14 @@ def add_parser(commands: Any) -> None:
         "should be behind TLS, since keys travel in each request)",
     )
     web.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a proxy's public address whose pages may use this web, e.g. https://ops.lab:443 "
+        "(repeatable; by default only the address served)",
+    )
+    web.add_argument(
         "--port",
         type=int,
         default=DEFAULT_PORT,
@@ -105,7 +113,7 @@ def run_web(args: argparse.Namespace) -> int:
     relay = None if target.feed is None else FeedRelay(target.feed, target.credentials)
     server = _Server(
         uvicorn.Config(
-            make_app(callers, relay, args.host, port),
+            make_app(callers, relay, args.host, port, tuple(args.allow_origin)),
             log_level="warning",
             access_log=False,
             ws="websockets-sansio",

@@ -108,9 +108,16 @@ EXTRAS = (
 )  # fmt: skip
 
 
-def make_app(callers: Callers, relay: FeedRelay | None, host: str, port: int) -> Any:
+def make_app(
+    callers: Callers,
+    relay: FeedRelay | None,
+    host: str,
+    port: int,
+    origins: tuple[str, ...] = (),
+) -> Any:
     """The application serving the ground behind `callers`, its feed from `relay`, for
-    requests to `host:port` from its own pages (an ASGI application)."""
+    requests to `host:port` from its own pages, or from `origins` (a proxy's public address;
+    an ASGI application)."""
     app = FastAPI(
         title="Mission control",
         openapi_url="/api/openapi.json",
@@ -205,7 +212,7 @@ def make_app(callers: Callers, relay: FeedRelay | None, host: str, port: int) ->
 
     if relay is not None:
         serve_feed(app, callers, relay)
-    return SameSite(app, host, port)
+    return SameSite(app, host, port, origins)
 
 
 Ask = Callable[[HttpRequest], Awaitable[Caller]]

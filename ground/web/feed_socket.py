@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from flightsw.clock import wall_time_s
 from ground.web.callers import Callers
 from ground.web.guard import POLICY_VIOLATION
 from ground.web.inputs import whole_number
@@ -42,7 +43,7 @@ def serve_feed(app: FastAPI, callers: Callers, relay: FeedRelay) -> None:
             await _close(websocket, refusal)
             return
         closed = asyncio.ensure_future(_until_closed(websocket))
-        checked_s = 0.0
+        checked_s = wall_time_s()
         try:
             while not closed.done():
                 if relay.failure is not None:
@@ -53,9 +54,8 @@ def serve_feed(app: FastAPI, callers: Callers, relay: FeedRelay) -> None:
                     position = batch.position
                 if len(batch.events) < BATCH_EVENTS:
                     await asyncio.wait({closed}, timeout=BATCH_S)
-                checked_s += BATCH_S
-                if checked_s >= KEY_EVERY_S:
-                    checked_s = 0.0
+                if wall_time_s() - checked_s >= KEY_EVERY_S:  # a slow reader's sends take long
+                    checked_s = wall_time_s()
                     await run_in_threadpool(callers.of, key)
         except Refused as refusal:  # the key was taken away, or the feed lost
             await _close(websocket, refusal)

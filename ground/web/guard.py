@@ -9,6 +9,10 @@ operator's browser. Two checks, on every request and WebSocket:
 - an `Origin`, which browsers add to every cross-site request and WebSocket, must be the web's
   own: the operator page's requests pass, another site's are refused. Programs (curl, the
   Python client, scripts) send no `Origin` and are not affected.
+
+Served on every address (`0.0.0.0`, `::`), the loopback names are the web's too. Behind a proxy
+(TLS for a lab network), the proxy's public address is named with `mission web --allow-origin
+https://NAME`: its host name is then a host served, and its pages an origin allowed.
 """
 
 from __future__ import annotations
@@ -27,16 +31,21 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+EVERY_ADDRESS = frozenset({"0.0.0.0", "::", ""})
 POLICY_VIOLATION = 1008  # the WebSocket close code for a connection refused by policy
 
 
 class SameSite:
     """ASGI middleware refusing requests for another host or from another site."""
 
-    def __init__(self, app: App, host: str, port: int) -> None:
+    def __init__(self, app: App, host: str, port: int, origins: tuple[str, ...] = ()) -> None:
         self.app = app
-        names = {host} | (LOOPBACK_NAMES if host in LOOPBACK_NAMES else set())
-        self.hosts = frozenset(f"{name}:{port}" for name in names)
+        names = {_bracketed(host)}
+        if host in LOOPBACK_NAMES or host in EVERY_ADDRESS:
+            names |= LOOPBACK_NAMES
+        served = {f"{name}:{port}" for name in names}
+        self.origins = frozenset(origin.rstrip("/") for origin in origins)
+        self.hosts = frozenset(served | {urlsplit(origin).netloc for origin in self.origins})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
@@ -54,12 +63,17 @@ class SameSite:
                 f"this web serves {' or '.join(sorted(self.hosts))}, not {host or 'no host'}",
             )
         origin = headers.get("origin")
-        if origin is not None and urlsplit(origin).netloc != host:
+        if origin is not None and urlsplit(origin).netloc != host and origin not in self.origins:
             return problem(
                 "cross_site",
                 f"a page from {origin} may not use this web; open the page it serves itself",
             )
         return None
+
+
+def _bracketed(host: str) -> str:
+    """An IPv6 address as a `Host` header writes it."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -15,14 +15,14 @@ import msgspec
 from starlette.datastructures import Headers
 from starlette.requests import Request as HttpRequest
 
-from flightsw.config import Role
 from ground.api import Request
 from ground.api.wire import request_from
 from ground.errors import ControlError
 from ground.web.problems import Refused
 
 MAX_JSON_BYTES = 1 << 20  # a body of fields: as much as a control request may be
-_WHOLE = re.compile(r"[0-9]{1,12}")  # ASCII digits only: `²` is a digit to str.isdigit
+JSON = "application/json"
+_WHOLE = re.compile(r"[0-9]{1,18}")  # ASCII digits only: `²` is a digit to str.isdigit
 
 
 def bearer_key(headers: Headers) -> str | None:
@@ -54,8 +54,11 @@ async def body_octets(request: HttpRequest, limit: int) -> bytes:
 
 async def body_fields(request: HttpRequest) -> dict[str, Any]:
     """A JSON object's fields (none for an empty body)."""
-    if not request.headers.get("content-type", "application/json").startswith("application/json"):
-        raise Refused("not_json", "send the fields as JSON (Content-Type: application/json)")
+    media = request.headers.get("content-type", JSON).split(";", 1)[0].strip().lower()
+    if media != JSON:
+        raise Refused("not_json", f"send the fields as JSON (Content-Type: {JSON})")
+    if request.query_params:
+        raise Refused("unknown_field", "a POST takes its fields in the JSON body, not the URL")
     raw = await body_octets(request, MAX_JSON_BYTES)
     if not raw.strip():
         return {}
@@ -63,6 +66,8 @@ async def body_fields(request: HttpRequest) -> dict[str, Any]:
         body = msgspec.json.decode(raw)
     except msgspec.DecodeError as error:
         raise Refused("not_json", f"the body is not JSON ({error})") from None
+    except RecursionError:
+        raise Refused("not_json", "the body's JSON is nested too deeply") from None
     if not isinstance(body, dict):
         raise Refused("not_json", "the body must be a JSON object of the request's fields")
     return body
@@ -86,7 +91,7 @@ def request_of(
         request = request_from({**fields, "op": kind.op()}, strict=False)
     except ControlError as error:
         raise Refused(error.reason, str(error)) from None
-    if reading and request.role() is not Role.OBSERVER:
+    if reading and request.changes():
         raise Refused("not_a_read", f"a GET only reads; {kind.op()} with these fields is a POST")
     return request
 

@@ -16,6 +16,7 @@ import httpx
 import msgspec
 import pytest
 import uvicorn
+from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from flightsw.config import Role
@@ -59,12 +60,12 @@ def callers() -> FakeCallers:
 class Served:
     """The web on a free loopback port, served by uvicorn in a thread until `stop`."""
 
-    def __init__(self, callers: FakeCallers) -> None:
+    def __init__(self, callers: FakeCallers, origins: tuple[str, ...] = ()) -> None:
         self.listening = socket.create_server((HOST, 0))  # listening: requests queue at once
         self.port = self.listening.getsockname()[1]
         self.base = f"http://{HOST}:{self.port}"
         self.relay = FeedRelay("tcp://127.0.0.1:1", None)  # never started: fed by hand
-        app = make_app(cast(Callers, callers), self.relay, HOST, self.port)
+        app = make_app(cast(Callers, callers), self.relay, HOST, self.port, origins)
         self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
         self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self.thread = threading.Thread(target=self.server.run, args=([self.listening],))
@@ -164,3 +165,59 @@ def test_the_feed_from_now_misses_nothing_after_the_handshake(served: Served) ->
 def test_an_unknown_route_or_method_is_a_problem_too(web: httpx.Client) -> None:
     assert "/api/docs" in problem(web.get("/api/nothing"), 404, "no_route")
     assert "/api/docs" in problem(web.delete("/api/status"), 405, "not_a_read")
+
+
+def test_a_test_conductors_reading_is_a_get(web: httpx.Client, callers: FakeCallers) -> None:
+    assert web.get("/api/truth/power").status_code == 200
+    assert [request.op() for request in callers.asked] == ["truth"]
+
+
+def test_a_post_takes_its_fields_in_the_body_only(web: httpx.Client, callers: FakeCallers) -> None:
+    in_url = web.post("/api/queue", params={"state": "disabled"}, json={})
+    assert "not the URL" in problem(in_url, 422, "unknown_field")
+    typed = web.post(
+        "/api/queue",
+        content=b'{"state": "blocked"}',
+        headers={"Content-Type": "APPLICATION/JSON; charset=utf-8"},
+    )
+    assert typed.status_code == 200
+    assert [request.op() for request in callers.asked] == ["queue"]
+
+
+def test_json_too_deep_or_numbers_too_large_are_refused_in_words(web: httpx.Client) -> None:
+    deep = web.post(
+        "/api/ping", content=b"[" * 200_000, headers={"Content-Type": "application/json"}
+    )
+    assert "nested too deeply" in problem(deep, 400, "not_json")
+    huge_id = web.get(f"/api/commands/{2**64}")
+    assert "`id` must be a command id" in problem(huge_id, 422, "bad_value")
+
+
+def test_a_chunked_body_is_bounded_without_a_length(web: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(3):
+            yield b" " * (1 << 19)
+
+    chunked = web.post("/api/ping", content=chunks(), headers={"Content-Type": "application/json"})
+    assert "over 1,048,576 octets" in problem(chunked, 413, "too_large")
+
+
+def test_another_sites_page_cannot_open_the_feed(served: Served) -> None:
+    url = f"ws://{HOST}:{served.port}/api/feed?key=good"
+    with pytest.raises(InvalidStatus, match="HTTP 403"):
+        connect(url, origin="http://evil.example")  # type: ignore[arg-type]
+    with connect(url, origin=served.base) as own:  # type: ignore[arg-type]
+        served.relay.keep(LinkChanged(time_s=3.0, change="aos", text="own page"))
+        assert "own page" in str(own.recv(30.0))
+
+
+def test_a_proxys_public_address_may_be_allowed(callers: FakeCallers) -> None:
+    running = Served(callers, origins=("https://ops.example",))
+    try:
+        with running.client() as client:
+            proxied = {"Host": "ops.example", "Origin": "https://ops.example"}
+            assert client.post("/api/ping", json={}, headers=proxied).status_code == 200
+            other = {"Host": "ops.example", "Origin": "https://other.example"}
+            assert problem(client.post("/api/ping", json={}, headers=other), 403, "cross_site")
+    finally:
+        running.stop()
