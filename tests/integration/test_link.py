@@ -125,6 +125,21 @@ def push_to(endpoint: str, parts: list[bytes]) -> None:
     socket.close()
 
 
+def push_each(endpoint: str, messages: list[bytes]) -> None:
+    """Push `messages` through one socket, so that they arrive in order."""
+    context = zmq.Context.instance()
+    socket = context.socket(zmq.PUSH)
+    socket.setsockopt(zmq.LINGER, 2000)
+    socket.connect(endpoint)
+    for message in messages:
+        socket.send(message)
+    socket.close()
+
+
+STEPS_FOR_BOTH = 3
+REFUSAL_WITHIN_MS = 2_000  # a bound on failure, per step: the refusal is published in the step
+
+
 def flipped(frame: bytes, index: int) -> bytes:
     corrupted = bytearray(frame)
     corrupted[index] ^= 0xFF
@@ -178,17 +193,23 @@ def test_a_frame_with_a_good_crc_and_a_body_of_the_wrong_type_is_refused_and_ing
     mission: Mission,
 ) -> None:
     client = mission.client
-    with refusals_seen(mission) as feed:
+    framer = Framer()
+    messages = [
+        framer.message([encode_tm(17, 0, 3, 25, 1.0, msgpack.packb(body))], 1.0)
         for body in (
             {"subsystem": "power", "params": ["soc", 0.5]},
             {"subsystem": 17, "params": {}},
-        ):
-            packet = encode_tm(17, 0, 3, 25, 1.0, msgpack.packb(body))
-            push_to(mission.endpoints.downlink, [Framer().message([packet], 1.0)])
-        client.call(Step(seconds=5.0))  # the body is checked when the frame lands, light time on
+        )
+    ]
+    with refusals_seen(mission) as feed:
+        push_each(mission.endpoints.downlink, messages)  # one socket: they arrive in order
         refused = []
-        while len(refused) < 2 and feed.poll(10_000):
-            refused.append(decode_event(feed.recv_multipart()[-1]))
+        for _ in range(STEPS_FOR_BOTH):  # a frame the ground reads after a step lands at the next
+            client.call(Step(seconds=5.0))  # the body is checked when the frame lands
+            while len(refused) < 2 and feed.poll(REFUSAL_WITHIN_MS):
+                refused.append(decode_event(feed.recv_multipart()[-1]))
+            if len(refused) == 2:
+                break
     assert all(isinstance(r, FrameRefused) and r.reason == "bad_body" for r in refused)
     assert [r.detail.split(" — ")[0] for r in refused if isinstance(r, FrameRefused)] == [
         "Housekeeping: params",
