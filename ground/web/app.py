@@ -155,6 +155,14 @@ def make_app(
     async def caller_of(request: HttpRequest) -> Caller:
         return await run_in_threadpool(callers.of, bearer_key(request.headers))
 
+    known: list[MissionDictionary] = []  # the ground's dictionary: one run, one spacecraft kind
+
+    async def dictionary(caller: Caller) -> MissionDictionary:
+        """The dictionary, asked of the ground once (a page asks per subsystem at load)."""
+        if not known:
+            known[:] = [await _dictionary(caller)]
+        return known[0]
+
     for route in ROUTES:
         app.add_api_route(route.path, _forwarding(route, caller_of), methods=[route.method])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -171,14 +179,14 @@ def make_app(
     @app.get("/api/subsystems")
     async def subsystems(request: HttpRequest) -> Response:
         caller = await caller_of(request)
-        flight = await _dictionary(caller)
+        flight = await dictionary(caller)
         names = [subsystem.name for subsystem in flight.subsystems]
         return _json(Subsystems(mission=flight.mission, subsystems=names))
 
     @app.get("/api/subsystems/{subsystem}")
     async def subsystem(request: HttpRequest, subsystem: str) -> Response:
         caller = await caller_of(request)
-        flight = await _dictionary(caller)
+        flight = await dictionary(caller)
         return _json(await run_in_threadpool(_summary, caller, flight, subsystem))
 
     @app.get("/api/parameters/{name}/history")

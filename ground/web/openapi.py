@@ -16,7 +16,7 @@ import msgspec
 from flightsw import __version__
 from ground.api import Refusal, Request
 from ground.web.problems import STATUS_OF_REASON, Problem
-from ground.web.routes import Route
+from ground.web.routes import Route, path_fields
 
 REF = "#/components/schemas/{name}"
 KEY_SCHEME = {"operatorKey": {"type": "http", "scheme": "bearer", "bearerFormat": "Z85"}}
@@ -116,7 +116,7 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
 def _extra_operation(extra: Extra, schemas: dict[str, Any]) -> dict[str, Any]:
     parameters = [
         _parameter(name, "path", {"type": "string"}, required=True)
-        for name in Route("GET", extra.path, Request, "", "").path_fields
+        for name in path_fields(extra.path)
     ]
     if extra.request is not None:
         fields = _fields(extra.request, schemas)

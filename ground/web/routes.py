@@ -68,7 +68,13 @@ class Route:
 
     @property
     def path_fields(self) -> tuple[str, ...]:
-        return tuple(re.findall(r"{(\w+)}", self.path))
+        return path_fields(self.path)
+
+
+def path_fields(path: str) -> tuple[str, ...]:
+    """The fields a route's path names: `("subsystem", "fault")` for
+    `/api/faults/{subsystem}/{fault}/inject`."""
+    return tuple(re.findall(r"{(\w+)}", path))
 
 
 ROUTES: tuple[Route, ...] = (
