@@ -13,6 +13,7 @@ GroundError
 ├── LinkError          a socket could not be bound, or the spacecraft did not answer
 ├── ResumeRefused      `ground --resume` cannot take the run up (missing, damaged, another mission)
 ├── LaunchError        a process would not start, or died while starting
+│   ├── PortTaken      a port chosen free was taken before the process could bind it
 │   └── ProcessLost    a process died under `mission run` and could not be brought back
 ├── ReplayError        a replay cannot start or go on
 ├── ConsoleError       a console line that cannot be carried out as written
@@ -96,6 +97,10 @@ class ResumeRefused(GroundError):
 
 class LaunchError(GroundError):
     """A process would not start, or died while starting; the message quotes its last words."""
+
+
+class PortTaken(LaunchError):
+    """A process could not bind a port chosen free a moment before: another took it meanwhile."""
 
 
 class ProcessLost(LaunchError):

@@ -40,12 +40,16 @@ from ground.api import (
 )
 from ground.cli import children
 from ground.cli.children import STOP_TIMEOUT_S, Child
-from ground.errors import ClientError, LaunchError
+from ground.errors import ClientError, LaunchError, PortTaken
 from ground.process import check_config
 
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT_S = 60.0
+PORT_ATTEMPTS = 3
+"""Launches tried on fresh free ports when a port chosen free was taken before a process bound
+it (another program, or another launch on this host, chose it in between)."""
+BIND_REFUSED = "Address already in use"  # what a process's log says of a port taken (EADDRINUSE)
 
 
 def free_ports(count: int) -> list[int]:
@@ -309,7 +313,8 @@ def launch(
     `config` is a file or the name of a shipped mission. Both processes stop by themselves
     should this process die without stopping them (`--exit-with-parent`): every launch
     passes it, so no way of starting a mission can leave orphans behind. The run's session is
-    written once the ground answers. `endpoints` are chosen free unless given. With
+    written once the ground answers. `endpoints` are chosen free unless given (and chosen
+    again, up to PORT_ATTEMPTS times, if one is taken before a process binds it). With
     `ground_truth` the ground takes its truth feed from there rather than from the spacecraft
     (a test standing in the middle of it). `ground_preexec` runs in the ground's child process
     just before it starts, at every start (a test sets the ground's resource limits there).
@@ -323,51 +328,63 @@ def launch(
     mission_config = check_config(config).mission
     keys = provision_keys(mission_config, data_dir)
     access = provision_access(data_dir)
-    endpoints = endpoints or Endpoints.on_ports(free_ports(6))
-    ground_endpoints = endpoints.with_overrides(truth=ground_truth)
-    log_dir = log_dir or data_dir
-    log_dir.mkdir(parents=True, exist_ok=True)
+    logs = log_dir or data_dir
+    logs.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **(extra_env or {})}
-    flight_args = flight_command(config, endpoints, log_level, clock, rate)
-    if keys is not None:
-        flight_args += ["--keys", str(keys)]
-    ground_args = ground_command(
-        config, ground_endpoints, data_dir, log_level, light_time_s, sim_timeout_s, silence_s
-    )
-    if keys is not None:
-        ground_args += ["--keys", str(keys)]
-    flight_args += ["--access", str(access.path)]
-    ground_args += ["--access", str(access.path)]
-    try:  # before anything starts
-        credentials = credentials_in(access.path)
-    except ClientError as error:
-        raise LaunchError(str(error)) from None
-    flight = children.start(flight_args, log_dir / f"{run_name}.flightsw.log", env)
-    try:
-        ground = children.start(
-            [*ground_args, "--run-name", run_name],
-            log_dir / f"{run_name}.ground.log",
-            env,
-            preexec=ground_preexec,
+
+    def started_on(endpoints: Endpoints) -> Mission:
+        """Both processes on `endpoints`, answering; PortTaken if one of them was taken."""
+        ground_endpoints = endpoints.with_overrides(truth=ground_truth)
+        flight_args = flight_command(config, endpoints, log_level, clock, rate)
+        if keys is not None:
+            flight_args += ["--keys", str(keys)]
+        ground_args = ground_command(
+            config, ground_endpoints, data_dir, log_level, light_time_s, sim_timeout_s, silence_s
         )
-    except BaseException:
-        children.terminate(flight)
-        raise
-    client = GroundClient(
-        endpoints.control, timeout_s=30.0, credentials=credentials, feed_endpoint=endpoints.feed
-    )
-    mission = Mission(
-        config, endpoints, data_dir, log_dir, run_name, flight, ground, client, ground_args, env,
-        ground_preexec, started=wall_utc(), keys=keys, access=access.path,
-    )  # fmt: skip
-    try:
-        _wait_ready(mission)
-        _settle(mission)
-        mission.session().write(data_dir)
-    except BaseException:
-        mission.stop()
-        raise
-    return mission
+        if keys is not None:
+            ground_args += ["--keys", str(keys)]
+        flight_args += ["--access", str(access.path)]
+        ground_args += ["--access", str(access.path)]
+        try:  # before anything starts
+            credentials = credentials_in(access.path)
+        except ClientError as error:
+            raise LaunchError(str(error)) from None
+        flight = children.start(flight_args, logs / f"{run_name}.flightsw.log", env)
+        try:
+            ground = children.start(
+                [*ground_args, "--run-name", run_name],
+                logs / f"{run_name}.ground.log",
+                env,
+                preexec=ground_preexec,
+            )
+        except BaseException:
+            children.terminate(flight)
+            raise
+        client = GroundClient(
+            endpoints.control, timeout_s=30.0, credentials=credentials, feed_endpoint=endpoints.feed
+        )
+        mission = Mission(
+            config, endpoints, data_dir, logs, run_name, flight, ground, client, ground_args, env,
+            ground_preexec, started=wall_utc(), keys=keys, access=access.path,
+        )  # fmt: skip
+        try:
+            _wait_ready(mission)
+            _settle(mission)
+            mission.session().write(data_dir)
+        except BaseException:
+            mission.stop()
+            raise
+        return mission
+
+    chosen = endpoints is None
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        try:
+            return started_on(endpoints or Endpoints.on_ports(free_ports(6)))
+        except PortTaken:
+            if not chosen or attempt == PORT_ATTEMPTS:
+                raise
+            log.warning("a port chosen free was taken meanwhile; launching again on others")
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _wait_ready(mission: Mission) -> None:
@@ -376,10 +393,11 @@ def _wait_ready(mission: Mission) -> None:
     while True:
         for name, process in (("flightsw", mission.flight), ("ground", mission.ground)):
             if process.poll() is not None:
-                raise LaunchError(
+                last_words = children.tail(mission.log_path(name))
+                died = PortTaken if BIND_REFUSED in last_words else LaunchError
+                raise died(
                     f"{name} {children.exit_status(process.returncode)} while starting; the "
-                    f"last lines of its log ({mission.log_path(name)}):\n"
-                    f"{children.tail(mission.log_path(name))}"
+                    f"last lines of its log ({mission.log_path(name)}):\n{last_words}"
                 )
         try:
             mission.client.call(GetStatus(), timeout_s=1.0)
